@@ -1,0 +1,467 @@
+"""Shared helpers for the Cirrus benchmarks (standard library only).
+
+Starts headless compositors (Cirrus and sway) in private runtime dirs, finds
+their process trees, reads memory/CPU from /proc, talks to the Cirrus control
+socket, and guarantees that every process started here is stopped again, also
+on Ctrl-C, SIGTERM or an exception.
+"""
+
+import atexit
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_BUILD = os.path.join(REPO, "build")
+WIDTH, HEIGHT = 480, 800
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(Exception):
+    """A failure with a message meant for the user."""
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- cleanup
+
+_started = []     # Compositor objects still to stop
+_tempdirs = []
+
+
+def _cleanup():
+    while _started:
+        try:
+            _started.pop().stop()
+        except Exception as e:  # noqa: BLE001 - best effort
+            log(f"warning: cleanup: {e}")
+    while _tempdirs:
+        shutil.rmtree(_tempdirs.pop(), ignore_errors=True)
+
+
+def _on_signal(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def install_cleanup():
+    atexit.register(_cleanup)
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGHUP, _on_signal)
+
+
+def run_main(main):
+    """Runs main() with cleanup and friendly errors; exits with its status."""
+    install_cleanup()
+    try:
+        status = main()
+    except BenchError as e:
+        log(f"error: {e}")
+        status = 1
+    except KeyboardInterrupt:
+        log("interrupted; stopping everything that was started")
+        status = 130
+    finally:
+        _cleanup()
+    sys.exit(status or 0)
+
+
+# ------------------------------------------------------------------ /proc
+
+def _ppid_map():
+    m = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                data = f.read()
+        except OSError:
+            continue
+        rest = data[data.rfind(")") + 2:].split()
+        m[int(name)] = int(rest[1])
+    return m
+
+
+def process_tree(pid):
+    """pid and all its living descendants."""
+    children = {}
+    for p, pp in _ppid_map().items():
+        children.setdefault(pp, []).append(p)
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        if not os.path.exists(f"/proc/{p}"):
+            continue
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_ticks(pid):
+    """utime+stime (+ reaped children's) of one process, in clock ticks."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return 0
+    fields = data[data.rfind(")") + 2:].split()
+    # fields[0] is field 3 (state); utime=14, stime=15, cutime=16, cstime=17
+    return sum(int(fields[i - 3]) for i in (14, 15, 16, 17))
+
+
+def proc_name(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+# ------------------------------------------------------------- privileges
+
+def target_user(spec):
+    """(uid, gid) to run compositors as, or None to run as ourselves.
+
+    sway 1.7 refuses to run as root ("Unable to drop root"), so when we are
+    root both compositors run as an unprivileged user (default: nobody), to
+    keep the comparison fair."""
+    if spec == "self" or os.geteuid() != 0:
+        return None
+    try:
+        if spec.isdigit():
+            pw = pwd.getpwuid(int(spec))
+        else:
+            pw = pwd.getpwnam(spec)
+    except KeyError:
+        raise BenchError(f"unknown user {spec!r} for --user")
+    if pw.pw_uid == 0:
+        raise BenchError("--user must not be root: sway refuses to run as root")
+    return pw.pw_uid, pw.pw_gid
+
+
+def require_executable(path, what, hint):
+    if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise BenchError(f"{what} not found at {path!r}: {hint}")
+    return path
+
+
+def find_sway():
+    path = shutil.which("sway")
+    if not path:
+        raise BenchError("sway not found: apt-get install sway")
+    return path
+
+
+def check_readable_by(path, user):
+    """The compositor binary must be reachable by the unprivileged user."""
+    if user is None:
+        return
+    uid, gid = user
+    p = os.path.abspath(path)
+    while p != "/":
+        p = os.path.dirname(p)
+        st = os.stat(p)
+        ok = (st.st_mode & 0o001) or (st.st_uid == uid and st.st_mode & 0o100) or \
+             (st.st_gid == gid and st.st_mode & 0o010)
+        if not ok:
+            raise BenchError(f"{p} is not searchable by uid {uid}; pass --user self or "
+                             f"fix the permissions")
+
+
+# ------------------------------------------------------------ compositors
+
+def _base_env(runtime_dir):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": runtime_dir,
+        "XDG_RUNTIME_DIR": runtime_dir,
+        "XDG_CONFIG_HOME": os.path.join(runtime_dir, "config"),
+        "XDG_CACHE_HOME": os.path.join(runtime_dir, "cache"),
+        "WLR_BACKENDS": "headless",
+        "WLR_RENDERER": "pixman",
+        "WLR_LIBINPUT_NO_DEVICES": "1",
+        "LANG": "C.UTF-8",
+    }
+    return env
+
+
+class Compositor:
+    """One headless compositor in its own private XDG_RUNTIME_DIR."""
+
+    name = "?"
+
+    def __init__(self, user):
+        self.user = user
+        self.proc = None
+        self.runtime_dir = tempfile.mkdtemp(prefix=f"bench-{self.name}-")
+        _tempdirs.append(self.runtime_dir)
+        os.chmod(self.runtime_dir, 0o700)
+        for sub in ("config", "cache"):
+            os.mkdir(os.path.join(self.runtime_dir, sub), 0o700)
+        self.log_path = os.path.join(self.runtime_dir, "compositor.log")
+        self.start_time = None
+
+    def _chown_runtime(self):
+        if self.user is None:
+            return
+        for root, dirs, files in os.walk(self.runtime_dir):
+            for n in [root] + [os.path.join(root, d) for d in dirs] + \
+                     [os.path.join(root, f) for f in files]:
+                os.chown(n, *self.user)
+
+    def _spawn(self, argv, env):
+        self._chown_runtime()
+        logf = open(self.log_path, "wb")
+        kwargs = {}
+        if self.user is not None:
+            kwargs = dict(user=self.user[0], group=self.user[1], extra_groups=[])
+        try:
+            self.proc = subprocess.Popen(argv, env=env, cwd=self.runtime_dir,
+                                         stdin=subprocess.DEVNULL, stdout=logf,
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         **kwargs)
+        except OSError as e:
+            raise BenchError(f"cannot start {argv[0]}: {e}")
+        finally:
+            logf.close()
+        self.start_time = time.monotonic()
+        _started.append(self)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def tree(self):
+        return process_tree(self.proc.pid)
+
+    def log_tail(self, n=15):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                lines = f.readlines()
+        except OSError:
+            return ""
+        return "".join(lines[-n:])
+
+    def check_alive(self):
+        if self.proc.poll() is not None:
+            raise BenchError(f"{self.name} exited with status {self.proc.returncode}; "
+                             f"last log lines:\n{self.log_tail()}")
+
+    def wait_for(self, pred, timeout, what):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            if pred():
+                return
+            time.sleep(0.02)
+        raise BenchError(f"{self.name}: {what} did not appear within {timeout:.0f} s; "
+                         f"last log lines:\n{self.log_tail()}")
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self in _started:
+            _started.remove(self)
+        pids = self.tree() if self.proc.poll() is None else []
+        self._before_stop()
+        for sig, grace in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 2.0)):
+            for p in pids:
+                try:
+                    os.kill(p, sig)
+                except ProcessLookupError:
+                    pass
+            try:
+                os.killpg(self.proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                self.proc.poll()
+                if all(not _alive(p) for p in pids) and self.proc.returncode is not None:
+                    break
+                time.sleep(0.02)
+            else:
+                continue
+            break
+        try:
+            self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            log(f"warning: {self.name} (pid {self.proc.pid}) did not exit")
+        self.proc = None
+
+    def _before_stop(self):
+        pass
+
+    # Client side --------------------------------------------------------
+    def client_env(self):
+        """Environment for a Wayland client of this compositor."""
+        env = dict(os.environ)
+        for k in ("WAYLAND_SOCKET", "DISPLAY"):
+            env.pop(k, None)
+        env["XDG_RUNTIME_DIR"] = self.runtime_dir
+        env["WAYLAND_DISPLAY"] = self.client_display()
+        return env
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return False
+    return data[data.rfind(")") + 2] != "Z"
+
+
+class Sway(Compositor):
+    name = "sway"
+
+    def __init__(self, user, sway_path):
+        super().__init__(user)
+        self.path = sway_path
+        self.config = os.path.join(self.runtime_dir, "sway.config")
+        with open(self.config, "w") as f:
+            f.write(
+                "# minimal config for the Cirrus benchmarks (no bar, no wallpaper)\n"
+                "xwayland disable\n"
+                f"output HEADLESS-1 mode {WIDTH}x{HEIGHT} position 0 0 scale 1\n"
+                "focus_follows_mouse no\n"
+                "default_border none\n"
+                "default_floating_border none\n")
+
+    def start(self):
+        env = _base_env(self.runtime_dir)
+        self._spawn([self.path, "--config", self.config], env)
+
+    def wait_ready(self, timeout=10):
+        self.wait_for(self._socket, timeout, "its Wayland socket")
+
+    def _socket(self):
+        for n in sorted(os.listdir(self.runtime_dir)):
+            if n.startswith("wayland-") and not n.endswith(".lock"):
+                return n
+        return None
+
+    def client_display(self):
+        return self._socket()
+
+    def frames(self):
+        return None
+
+
+class Cirrus(Compositor):
+    name = "cirrus"
+    socket_name = "wayland-1"
+
+    def __init__(self, user, path):
+        super().__init__(user)
+        self.path = path
+
+    def start(self, extra_args=()):
+        env = _base_env(self.runtime_dir)
+        self._spawn([self.path, "--size", f"{WIDTH}x{HEIGHT}", "--socket", self.socket_name,
+                     *extra_args], env)
+
+    @property
+    def control_path(self):
+        return os.path.join(self.runtime_dir, f"cirrus-{self.socket_name}.sock")
+
+    @property
+    def trusted_path(self):
+        return os.path.join(self.runtime_dir, f"cirrus-{self.socket_name}-trusted.sock")
+
+    def wait_ready(self, timeout=10):
+        def ready():
+            if not os.path.exists(self.control_path):
+                return False
+            try:
+                return self.control({"cmd": "stats"}, timeout=1).get("ok") is True
+            except (OSError, BenchError):
+                return False
+        self.wait_for(ready, timeout, f"a working control socket {self.control_path}")
+
+    def control(self, request, timeout=5):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(self.control_path)
+            s.sendall((json.dumps(request) + "\n").encode())
+            buf = b""
+            while b"\n" not in buf:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+        finally:
+            s.close()
+        line = buf.split(b"\n", 1)[0]
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise BenchError(f"cirrus control socket: bad response to {request}: {line[:200]!r}")
+
+    def frames(self):
+        r = self.control({"cmd": "stats"})
+        if not r.get("ok") or "frames" not in r:
+            raise BenchError(f"cirrus stats request failed: {r}")
+        return int(r["frames"])
+
+    def client_display(self):
+        return self.trusted_path
+
+    def _before_stop(self):
+        # Ask politely first so it can shut down cleanly.
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                self.control({"cmd": "quit"}, timeout=1)
+                self.proc.wait(timeout=2)
+            except (OSError, BenchError, subprocess.TimeoutExpired, ValueError):
+                pass
+
+
+def default_cirrus(build_dir):
+    return os.path.join(build_dir, "compositor", "cirrus-compositor")
+
+
+def check_cirrus(path):
+    require_executable(path, "cirrus-compositor",
+                       "build it (meson setup build && ninja -C build) or pass --cirrus PATH")
+    try:
+        r = subprocess.run([path, "--help"], capture_output=True, timeout=5,
+                           stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise BenchError(f"{path} --help failed: {e}")
+    text = (r.stdout + r.stderr).decode(errors="replace")
+    if "--size" not in text or "--socket" not in text:
+        raise BenchError(f"{path} --help does not mention --size/--socket; is this the real "
+                         f"cirrus-compositor? (it printed {text[:200]!r})")
+    return path
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""M1 — idle cost of Cirrus vs sway 1.7 (headless, pixman, 480x800).
+
+Starts both compositors at the same time, each in its own private
+XDG_RUNTIME_DIR. After --warmup seconds (default 10) it records memory = sum of
+Pss (/proc/PID/smaps_rollup) over the compositor and all its descendants, then
+over --seconds (default 30) the CPU time (utime+stime, summed over the tree)
+and, for Cirrus, the frames rendered (control socket {"cmd":"stats"}).
+Prints a Markdown table.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as bl  # noqa: E402
+
+GOAL = "Goal: below sway on both PSS and CPU, zero frames while idle."
+PEER_NOTE = ("Peer figures measured earlier (DESIGN.md): sway 10.9 MiB, 0.3% CPU; "
+             "phoc 9.7 MiB; phoc+phosh 65.6 MiB, 13.9% CPU; weston 22.2 MiB, 0% CPU.")
+
+
+def tree_pss_kib(comp):
+    pids = comp.tree()
+    return sum(bl.pss_kib(p) for p in pids), pids
+
+
+def tree_ticks(comp):
+    return sum(bl.cpu_ticks(p) for p in comp.tree())
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="M1: idle memory (summed PSS), CPU and frames of Cirrus vs sway, "
+                    "both headless with the pixman renderer at 480x800, run side by side.")
+    ap.add_argument("--cirrus", help="cirrus-compositor binary "
+                    "(default: BUILD_DIR/compositor/cirrus-compositor)")
+    ap.add_argument("--build-dir", default=bl.DEFAULT_BUILD,
+                    help=f"meson build dir (default: {bl.DEFAULT_BUILD})")
+    ap.add_argument("--seconds", type=float, default=30.0,
+                    help="idle window for CPU and frames, s (default 30)")
+    ap.add_argument("--warmup", type=float, default=10.0,
+                    help="time from start to the memory sample and the start of the window, "
+                         "s (default 10)")
+    ap.add_argument("--user", default="nobody",
+                    help="when run as root, run the compositors as this user (sway refuses "
+                         "root); 'self' to not drop privileges (default: nobody)")
+    ap.add_argument("--no-sway", action="store_true", help="measure Cirrus alone")
+    ap.add_argument("--no-cirrus", action="store_true", help="measure sway alone")
+    ap.add_argument("--verbose", "-v", action="store_true", help="list the processes measured")
+    args = ap.parse_args()
+    if args.seconds <= 0 or args.warmup < 0:
+        ap.error("--seconds must be > 0 and --warmup >= 0")
+
+    user = bl.target_user(args.user)
+    comps = []
+    if not args.no_cirrus:
+        path = bl.check_cirrus(os.path.abspath(args.cirrus or bl.default_cirrus(args.build_dir)))
+        bl.check_readable_by(path, user)
+        comps.append(bl.Cirrus(user, path))
+    if not args.no_sway:
+        comps.append(bl.Sway(user, bl.find_sway()))
+    if not comps:
+        ap.error("nothing to measure")
+
+    for c in comps:
+        c.start()
+    for c in comps:
+        c.wait_ready()
+    bl.log(f"started {', '.join(f'{c.name} (pid {c.pid})' for c in comps)}; "
+           f"warming up {args.warmup:g} s")
+
+    # Memory and window start at warmup seconds after each one's start.
+    t_start = min(c.start_time for c in comps)
+    time.sleep(max(0.0, t_start + args.warmup - time.monotonic()))
+    res = {}
+    for c in comps:
+        c.check_alive()
+        kib, pids = tree_pss_kib(c)
+        res[c.name] = {"pss_kib": kib, "pids": pids}
+        if args.verbose:
+            bl.log(f"{c.name}: " + ", ".join(
+                f"{bl.proc_name(p)}[{p}] {bl.pss_kib(p) / 1024:.1f} MiB" for p in pids))
+    for c in comps:
+        r = res[c.name]
+        r["t0"] = time.monotonic()
+        r["ticks0"] = tree_ticks(c)
+        r["frames0"] = c.frames()
+    bl.log(f"measuring {args.seconds:g} s of idle")
+    time.sleep(args.seconds)
+    for c in comps:
+        c.check_alive()
+        r = res[c.name]
+        ticks1 = tree_ticks(c)
+        frames1 = c.frames()
+        elapsed = time.monotonic() - r["t0"]
+        r["cpu_pct"] = 100.0 * (ticks1 - r["ticks0"]) / bl.CLK_TCK / elapsed
+        r["frames"] = None if frames1 is None else frames1 - r["frames0"]
+        r["procs"] = len(c.tree())
+    for c in comps:
+        c.stop()
+
+    w = f"{args.seconds:g} s idle"
+    print(f"## M1 — idle cost ({bl.WIDTH}x{bl.HEIGHT}, headless, pixman; "
+          f"PSS at {args.warmup:g} s)\n")
+    print(f"| compositor | PSS MiB | CPU % ({w}) | frames while idle | processes |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for c in comps:
+        r = res[c.name]
+        frames = "n/a" if r["frames"] is None else str(r["frames"])
+        print(f"| {c.name} | {r['pss_kib'] / 1024:.1f} | {r['cpu_pct']:.2f} | {frames} | "
+              f"{len(r['pids'])} |")
+    print()
+    print(GOAL)
+    status = 0
+    if "cirrus" in res and "sway" in res:
+        ci, sw = res["cirrus"], res["sway"]
+        ok_mem = ci["pss_kib"] < sw["pss_kib"]
+        # /proc CPU times have a resolution of 1/CLK_TCK s: treat equal ticks as not above.
+        ok_cpu = ci["cpu_pct"] <= sw["cpu_pct"]
+        ok_frames = ci["frames"] == 0
+        verdict = "MET" if (ok_mem and ok_cpu and ok_frames) else "NOT MET"
+        print(f"Result: {verdict} — PSS {'below' if ok_mem else 'NOT below'} sway "
+              f"({ci['pss_kib'] / 1024:.1f} vs {sw['pss_kib'] / 1024:.1f} MiB), CPU "
+              f"{'not above' if ok_cpu else 'ABOVE'} sway ({ci['cpu_pct']:.2f}% vs "
+              f"{sw['cpu_pct']:.2f}%), {ci['frames']} frames while idle.")
+        status = 0 if verdict == "MET" else 2
+    elif "cirrus" in res:
+        print(f"Result: sway not run; Cirrus rendered {res['cirrus']['frames']} frames while idle.")
+    print()
+    print(PEER_NOTE)
+    return status
+
+
+if __name__ == "__main__":
+    bl.run_main(main)

@@ -1,0 +1,495 @@
+#include "control.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "layer_surface.hpp"
+#include "output.hpp"
+#include "screenshot.hpp"
+#include "seat.hpp"
+#include "server.hpp"
+#include "trust.hpp"
+#include "xdg_view.hpp"
+
+using nlohmann::json;
+
+namespace cirrus {
+
+namespace {
+
+constexpr std::size_t max_line = 64 * 1024;
+
+json rect_json(Rect r) { return {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}}; }
+
+const char* layer_name(uint32_t layer) {
+    switch (layer) {
+    case ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND: return "background";
+    case ZWLR_LAYER_SHELL_V1_LAYER_BOTTOM: return "bottom";
+    case ZWLR_LAYER_SHELL_V1_LAYER_TOP: return "top";
+    case ZWLR_LAYER_SHELL_V1_LAYER_OVERLAY: return "overlay";
+    }
+    return "unknown";
+}
+
+const char* keyboard_name(uint32_t interactivity) {
+    switch (interactivity) {
+    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_NONE: return "none";
+    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_EXCLUSIVE: return "exclusive";
+    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_ON_DEMAND: return "on_demand";
+    }
+    return "unknown";
+}
+
+// A request that cannot be carried out: the message goes back as ok:false.
+struct RequestError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+double number(const json& request, const char* key) {
+    auto it = request.find(key);
+    if (it == request.end() || !it->is_number()) {
+        throw RequestError(std::string("'") + key + "' must be a number");
+    }
+    return it->get<double>();
+}
+
+double number_or(const json& request, const char* key, double fallback) {
+    return request.contains(key) ? number(request, key) : fallback;
+}
+
+bool finite_point(double x, double y) { return std::isfinite(x) && std::isfinite(y); }
+
+json ok(json body = json::object()) {
+    body["ok"] = true;
+    return body;
+}
+
+}  // namespace
+
+struct ControlServer::Connection {
+    ControlServer* owner = nullptr;
+    int fd = -1;
+    wl_event_source* source = nullptr;
+    std::string in;
+    std::string out;
+    bool waiting = false;  // a request is answered later (swipe): hold the next ones
+    bool closed = false;
+};
+
+struct ControlServer::Swipe {
+    ControlServer* owner = nullptr;
+    wl_event_source* timer = nullptr;
+    double x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+    int steps = 10;
+    int step = 0;
+    int interval_ms = 20;
+    int32_t touch_id = 0;
+    Reply reply;
+};
+
+ControlServer::ControlServer(Server& server) : server_(server) {}
+
+ControlServer::~ControlServer() {
+    for (auto& swipe : swipes_) {
+        if (swipe->timer) wl_event_source_remove(swipe->timer);
+    }
+    for (auto& conn : connections_) {
+        if (conn->source) wl_event_source_remove(conn->source);
+        if (conn->fd >= 0) close(conn->fd);
+    }
+    if (sweep_) wl_event_source_remove(sweep_);
+    if (accept_source_) wl_event_source_remove(accept_source_);
+    if (listen_fd_ >= 0) {
+        close(listen_fd_);
+        unlink(path_.c_str());
+    }
+}
+
+bool ControlServer::listen(const std::string& path) {
+    sockaddr_un addr{};
+    if (path.size() >= sizeof(addr.sun_path)) {
+        wlr_log(WLR_ERROR, "control socket path too long: %s (use a shorter XDG_RUNTIME_DIR)", path.c_str());
+        return false;
+    }
+    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (listen_fd_ < 0) return false;
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    unlink(path.c_str());
+    const mode_t old_mask = umask(0077);  // owner-only from the moment it exists
+    const bool bound = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    umask(old_mask);
+    if (!bound || ::listen(listen_fd_, 16) != 0) {
+        wlr_log_errno(WLR_ERROR, "cannot listen on the control socket %s", path.c_str());
+        close(listen_fd_);
+        listen_fd_ = -1;
+        return false;
+    }
+    path_ = path;
+    accept_source_ = wl_event_loop_add_fd(server_.loop, listen_fd_, WL_EVENT_READABLE,
+                                          &ControlServer::handle_accept, this);
+    return accept_source_ != nullptr;
+}
+
+int ControlServer::handle_accept(int fd, uint32_t, void* data) {
+    auto* self = static_cast<ControlServer*>(data);
+    for (;;) {
+        const int conn_fd = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (conn_fd < 0) break;
+        auto conn = std::make_shared<Connection>();
+        conn->owner = self;
+        conn->fd = conn_fd;
+        conn->source = wl_event_loop_add_fd(self->server_.loop, conn_fd, WL_EVENT_READABLE,
+                                            &ControlServer::handle_io, conn.get());
+        if (!conn->source) {
+            close(conn_fd);
+            continue;
+        }
+        self->connections_.push_back(std::move(conn));
+    }
+    return 0;
+}
+
+int ControlServer::handle_io(int, uint32_t mask, void* data) {
+    auto* raw = static_cast<Connection*>(data);
+    ControlServer* self = raw->owner;
+    std::shared_ptr<Connection> conn;
+    for (auto& c : self->connections_) {
+        if (c.get() == raw) conn = c;
+    }
+    if (!conn || conn->closed) return 0;
+    try {
+        if (mask & WL_EVENT_WRITABLE) self->flush(*conn);
+        if (mask & WL_EVENT_READABLE) self->read_from(conn);
+        if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) self->close_connection(*conn);
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "control: %s; closing that connection", e.what());
+        self->close_connection(*conn);
+    }
+    return 0;
+}
+
+void ControlServer::handle_sweep(void* data) {
+    auto* self = static_cast<ControlServer*>(data);
+    self->sweep_ = nullptr;
+    self->connections_.remove_if([](const std::shared_ptr<Connection>& c) { return c->closed; });
+}
+
+void ControlServer::read_from(const std::shared_ptr<Connection>& conn) {
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = read(conn->fd, buffer, sizeof(buffer));
+        if (n > 0) {
+            conn->in.append(buffer, static_cast<std::size_t>(n));
+            if (conn->in.size() > max_line && conn->in.find('\n') == std::string::npos) {
+                wlr_log(WLR_ERROR, "control: a request line over %zu bytes; closing that connection", max_line);
+                close_connection(*conn);
+                return;
+            }
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        // End of input or an error: answer what came, then close (unless an
+        // answer is still to come).
+        process(conn);
+        if (!conn->waiting) close_connection(*conn);
+        return;
+    }
+    process(conn);
+}
+
+void ControlServer::process(const std::shared_ptr<Connection>& conn) {
+    while (!conn->closed && !conn->waiting) {
+        const auto newline = conn->in.find('\n');
+        if (newline == std::string::npos) return;
+        const std::string line = conn->in.substr(0, newline);
+        conn->in.erase(0, newline + 1);
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+
+        json request;
+        try {
+            request = json::parse(line);
+        } catch (const json::parse_error& e) {
+            send(*conn, {{"ok", false}, {"error", std::string("not a JSON line: ") + e.what()}});
+            continue;
+        }
+        std::weak_ptr<Connection> weak = conn;
+        auto later = [this, weak](json response) {
+            auto c = weak.lock();
+            if (!c || c->closed) return;
+            c->waiting = false;
+            send(*c, response);
+            process(c);
+        };
+        std::optional<json> response;
+        try {
+            response = dispatch(request, later);
+        } catch (const std::exception& e) {
+            response = json{{"ok", false}, {"error", e.what()}};
+        }
+        if (!response) {
+            conn->waiting = true;
+            return;
+        }
+        send(*conn, *response);
+    }
+}
+
+void ControlServer::send(Connection& conn, const json& response) {
+    if (conn.closed) return;
+    conn.out += response.dump(-1, ' ', false, json::error_handler_t::replace);
+    conn.out += '\n';
+    flush(conn);
+}
+
+void ControlServer::flush(Connection& conn) {
+    while (!conn.out.empty() && !conn.closed) {
+        const ssize_t n = ::send(conn.fd, conn.out.data(), conn.out.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            conn.out.erase(0, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        close_connection(conn);
+        return;
+    }
+    if (!conn.closed) {
+        wl_event_source_fd_update(conn.source, WL_EVENT_READABLE | (conn.out.empty() ? 0 : WL_EVENT_WRITABLE));
+    }
+}
+
+void ControlServer::close_connection(Connection& conn) {
+    if (conn.closed) return;
+    conn.closed = true;
+    wl_event_source_remove(conn.source);  // safe from inside its own callback
+    conn.source = nullptr;
+    close(conn.fd);
+    conn.fd = -1;
+    // Callers up the stack still hold the connection: free it once idle.
+    if (!sweep_) sweep_ = wl_event_loop_add_idle(server_.loop, &ControlServer::handle_sweep, this);
+}
+
+json ControlServer::outputs() const {
+    json list = json::array();
+    for (const auto& output : server_.outputs) {
+        const Rect box = output->box();
+        list.push_back({
+            {"name", output->wlr->name},
+            {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
+            {"physical_width", output->wlr->width}, {"physical_height", output->wlr->height},
+            {"scale", output->wlr->scale},
+            {"transform", static_cast<int>(output->wlr->transform)},
+            {"refresh_mhz", output->wlr->refresh},
+            {"enabled", output->wlr->enabled},
+            {"work_area", rect_json(output->work_area())},
+        });
+    }
+    return list;
+}
+
+json ControlServer::windows() const {
+    json list = json::array();
+    const auto focused = server_.policy.focused();
+    for (ViewId id : server_.policy.stacking()) {
+        const XdgView* view = server_.view_by_id(id);
+        if (!view) continue;
+        const Rect box = view->box();
+        const XdgView* parent = view->parent();
+        list.push_back({
+            {"id", view->id}, {"app_id", view->app_id()}, {"title", view->title()},
+            {"pid", view->pid},
+            {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
+            {"focused", focused == id}, {"visible", view->visible()},
+            {"parent", parent ? json(parent->id) : json(nullptr)},
+            {"trusted", server_.trust->is_trusted(wl_resource_get_client(view->xdg->resource))},
+        });
+    }
+    return list;
+}
+
+json ControlServer::layers() const {
+    json list = json::array();
+    for (const auto& layer : server_.layer_surfaces) {
+        const Rect box = layer->box();
+        const auto& state = layer->wlr->current;
+        list.push_back({
+            {"id", layer->id}, {"namespace", layer->wlr->namespace_ ? layer->wlr->namespace_ : ""},
+            {"layer", layer_name(state.layer)}, {"pid", layer->pid},
+            {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
+            {"exclusive_zone", state.exclusive_zone},
+            {"keyboard_interactive", keyboard_name(state.keyboard_interactive)},
+            {"mapped", layer->mapped()},
+        });
+    }
+    return list;
+}
+
+json ControlServer::touch(const json& events) {
+    if (!events.is_array()) throw RequestError("'events' must be an array of touch events");
+    Seat& seat = *server_.seat;
+    for (const json& event : events) {
+        const std::string type = event.value("type", "");
+        const auto id = static_cast<int32_t>(number_or(event, "id", 0));
+        bool delivered = false;
+        if (type == "down" || type == "motion") {
+            const double x = number(event, "x"), y = number(event, "y");
+            if (!finite_point(x, y)) throw RequestError("touch coordinates must be finite");
+            delivered = type == "down" ? seat.inject_touch_down(id, x, y) : seat.inject_touch_motion(id, x, y);
+        } else if (type == "up") {
+            delivered = seat.inject_touch_up(id);
+        } else if (type == "cancel") {
+            delivered = seat.inject_touch_cancel(id);
+        } else if (type == "frame") {
+            delivered = seat.inject_touch_frame();
+        } else {
+            throw RequestError("unknown touch event type '" + type + "' (down, motion, up, frame, cancel)");
+        }
+        if (!delivered) throw RequestError("no touch device or no output to touch");
+    }
+    return ok();
+}
+
+void ControlServer::start_swipe(const json& request, Reply reply) {
+    auto swipe = std::make_unique<Swipe>();
+    swipe->owner = this;
+    swipe->x1 = number(request, "x1");
+    swipe->y1 = number(request, "y1");
+    swipe->x2 = number(request, "x2");
+    swipe->y2 = number(request, "y2");
+    if (!finite_point(swipe->x1, swipe->y1) || !finite_point(swipe->x2, swipe->y2)) {
+        throw RequestError("swipe coordinates must be finite");
+    }
+    const double ms = number_or(request, "ms", 200);
+    swipe->steps = static_cast<int>(number_or(request, "steps", 10));
+    if (swipe->steps < 1 || swipe->steps > 1000) throw RequestError("'steps' must be between 1 and 1000");
+    if (ms < 0 || ms > 10000) throw RequestError("'ms' must be between 0 and 10000");
+    swipe->interval_ms = std::max(1, static_cast<int>(ms / swipe->steps));
+    swipe->touch_id = 0;
+    swipe->reply = std::move(reply);
+    Seat& seat = *server_.seat;
+    if (!seat.inject_touch_down(swipe->touch_id, swipe->x1, swipe->y1)) {
+        throw RequestError("no touch device or no output to touch");
+    }
+    seat.inject_touch_frame();
+    swipe->timer = wl_event_loop_add_timer(server_.loop, &ControlServer::handle_swipe_step, swipe.get());
+    if (!swipe->timer) throw RequestError("cannot create a timer");
+    wl_event_source_timer_update(swipe->timer, swipe->interval_ms);
+    swipes_.push_back(std::move(swipe));
+}
+
+int ControlServer::handle_swipe_step(void* data) {
+    auto* swipe = static_cast<Swipe*>(data);
+    ControlServer* self = swipe->owner;
+    Seat& seat = *self->server_.seat;
+    ++swipe->step;
+    const double t = static_cast<double>(swipe->step) / swipe->steps;
+    seat.inject_touch_motion(swipe->touch_id, swipe->x1 + (swipe->x2 - swipe->x1) * t,
+                             swipe->y1 + (swipe->y2 - swipe->y1) * t);
+    seat.inject_touch_frame();
+    if (swipe->step < swipe->steps) {
+        wl_event_source_timer_update(swipe->timer, swipe->interval_ms);
+    } else {
+        self->finish_swipe(swipe);
+    }
+    return 0;
+}
+
+void ControlServer::finish_swipe(Swipe* swipe) {
+    Seat& seat = *server_.seat;
+    seat.inject_touch_up(swipe->touch_id);
+    seat.inject_touch_frame();
+    Reply reply = std::move(swipe->reply);
+    wl_event_source_remove(swipe->timer);  // safe from its own callback
+    swipes_.remove_if([swipe](const std::unique_ptr<Swipe>& s) { return s.get() == swipe; });
+    reply(ok());
+}
+
+std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
+    if (!request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
+        return json{{"ok", false}, {"error", "a request is an object with a string 'cmd'"}};
+    }
+    const std::string cmd = request["cmd"];
+    try {
+        if (cmd == "outputs") return ok({{"outputs", outputs()}});
+        if (cmd == "windows") return ok({{"windows", windows()}});
+        if (cmd == "layers") return ok({{"layers", layers()}});
+        if (cmd == "stats") {
+            return ok({{"frames", server_.frames_committed},
+                       {"clients", server_.client_count()},
+                       {"uptime_ms", server_.uptime_ms()}});
+        }
+        if (cmd == "focus" || cmd == "close") {
+            const auto id = static_cast<ViewId>(number(request, "id"));
+            XdgView* view = server_.view_by_id(id);
+            if (!view || !view->mapped()) throw RequestError("no window with id " + std::to_string(id));
+            if (cmd == "focus") {
+                server_.focus_view(view);
+            } else {
+                view->close();
+            }
+            return ok();
+        }
+        if (cmd == "tap") {
+            const double x = number(request, "x"), y = number(request, "y");
+            return touch(json::array({{{"type", "down"}, {"id", 0}, {"x", x}, {"y", y}},
+                                      {{"type", "frame"}},
+                                      {{"type", "up"}, {"id", 0}},
+                                      {{"type", "frame"}}}));
+        }
+        if (cmd == "touch") return touch(request.value("events", json()));
+        if (cmd == "swipe") {
+            start_swipe(request, std::move(later));
+            return std::nullopt;
+        }
+        if (cmd == "key") {
+            const auto keycode = static_cast<uint32_t>(number(request, "keycode"));
+            const std::string state = request.value("state", "pressed");
+            if (state != "pressed" && state != "released") throw RequestError("'state' is pressed or released");
+            if (!server_.seat->inject_key(keycode, state == "pressed")) throw RequestError("no keyboard");
+            return ok();
+        }
+        if (cmd == "screenshot") {
+            const std::string path = request.value("path", "");
+            if (path.empty() || path[0] != '/') throw RequestError("'path' must be an absolute file name");
+            Output* output = server_.primary_output();
+            if (!output) throw RequestError("no output to capture");
+            const ScreenshotResult shot = write_screenshot(server_, *output, path);
+            if (!shot.error.empty()) throw RequestError(shot.error);
+            return ok({{"path", path}, {"width", shot.width}, {"height", shot.height}});
+        }
+        if (cmd == "spawn") {
+            const json argv = request.value("argv", json::array());
+            if (!argv.is_array() || argv.empty()) throw RequestError("'argv' must be a non-empty array of strings");
+            std::vector<std::string> args;
+            for (const json& a : argv) {
+                if (!a.is_string()) throw RequestError("'argv' must be a non-empty array of strings");
+                args.push_back(a.get<std::string>());
+            }
+            const pid_t pid = server_.trust->spawn(args, request.value("trusted", false));
+            if (pid < 0) throw RequestError("cannot start " + args[0]);
+            return ok({{"pid", pid}});
+        }
+        if (cmd == "quit") {
+            server_.terminate();
+            return ok();
+        }
+    } catch (const RequestError& e) {
+        return json{{"ok", false}, {"error", e.what()}};
+    } catch (const json::exception& e) {
+        return json{{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
+    }
+    return json{{"ok", false},
+                {"error", "unknown cmd '" + cmd +
+                              "' (outputs, windows, layers, stats, focus, close, tap, swipe, touch, key, "
+                              "screenshot, spawn, quit)"}};
+}
+
+}  // namespace cirrus

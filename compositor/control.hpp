@@ -1,0 +1,65 @@
+// The control socket ($XDG_RUNTIME_DIR/cirrus-<display>.sock): JSON lines
+// through which cirrusctl, tests and benchmarks query and drive the
+// compositor. The protocol is described in CONTROL.md.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "wlr.hpp"
+
+namespace cirrus {
+
+class Server;
+
+class ControlServer {
+public:
+    explicit ControlServer(Server& server);
+    ~ControlServer();
+    ControlServer(const ControlServer&) = delete;
+    ControlServer& operator=(const ControlServer&) = delete;
+
+    bool listen(const std::string& path);
+    const std::string& path() const { return path_; }
+
+private:
+    struct Connection;
+    struct Swipe;
+    using Reply = std::function<void(nlohmann::json)>;
+
+    static int handle_accept(int fd, uint32_t mask, void* data);
+    static int handle_io(int fd, uint32_t mask, void* data);
+    static int handle_swipe_step(void* data);
+    static void handle_sweep(void* data);
+    void read_from(const std::shared_ptr<Connection>& conn);
+    void process(const std::shared_ptr<Connection>& conn);
+    void send(Connection& conn, const nlohmann::json& response);
+    void flush(Connection& conn);
+    void close_connection(Connection& conn);
+
+    // The response, or nothing when it comes later through `later` (a swipe
+    // answers when it has ended).
+    std::optional<nlohmann::json> dispatch(const nlohmann::json& request, Reply later);
+    nlohmann::json outputs() const;
+    nlohmann::json windows() const;
+    nlohmann::json layers() const;
+    nlohmann::json touch(const nlohmann::json& events);
+    void start_swipe(const nlohmann::json& request, Reply reply);
+    void finish_swipe(Swipe* swipe);
+
+    Server& server_;
+    int listen_fd_ = -1;
+    std::string path_;
+    wl_event_source* accept_source_ = nullptr;
+    std::list<std::shared_ptr<Connection>> connections_;
+    wl_event_source* sweep_ = nullptr;  // frees closed connections outside their callbacks
+    std::list<std::unique_ptr<Swipe>> swipes_;
+};
+
+}  // namespace cirrus

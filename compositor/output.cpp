@@ -1,0 +1,154 @@
+#include "output.hpp"
+
+#include <cmath>
+#include <ctime>
+#include <vector>
+
+#include "layer_layout.hpp"
+#include "layer_surface.hpp"
+#include "server.hpp"
+
+namespace cirrus {
+
+namespace {
+
+// Among the output's modes, the one of this size whose refresh is nearest the
+// wanted one (or the fastest when none is wanted).
+wlr_output_mode* find_mode(wlr_output* output, Size size, std::optional<int> refresh_mhz) {
+    wlr_output_mode* best = nullptr;
+    wlr_output_mode* mode;
+    wl_list_for_each(mode, &output->modes, link) {
+        if (mode->width != size.width || mode->height != size.height) continue;
+        if (!best) {
+            best = mode;
+        } else if (refresh_mhz) {
+            if (std::abs(mode->refresh - *refresh_mhz) < std::abs(best->refresh - *refresh_mhz)) best = mode;
+        } else if (mode->refresh > best->refresh) {
+            best = mode;
+        }
+    }
+    return best;
+}
+
+constexpr float background_colour[4] = {0.063f, 0.078f, 0.094f, 1.0f};  // #101418
+
+}  // namespace
+
+Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server) {
+    wlr->data = this;
+    frame_.connect(&wlr->events.frame, [this](void*) { handle_frame(); });
+    commit_.connect(&wlr->events.commit, [this](void* data) {
+        handle_commit(static_cast<wlr_output_event_commit*>(data));
+    });
+    destroy_.connect(&wlr->events.destroy, [this](void*) { handle_destroy(); });
+
+    apply_config();
+    wlr_output_layout_add_auto(server_.output_layout, wlr);
+    scene_output = wlr_scene_get_scene_output(server_.scene, wlr);
+
+    // The wallpaper sits under every layer so that the screen always has a
+    // defined colour, and screenshots of an empty phone are not transparent.
+    background_ = wlr_scene_rect_create(&server_.scene->node, 0, 0, background_colour);
+    if (background_) wlr_scene_node_lower_to_bottom(&background_->node);
+    arrange_layers();
+}
+
+Output::~Output() {
+    if (background_) wlr_scene_node_destroy(&background_->node);
+    wlr->data = nullptr;
+}
+
+void Output::apply_config() {
+    const OutputConfig& cfg = server_.config.output;
+    const std::optional<Size> wanted = cfg.mode ? cfg.mode : cfg.size;
+    if (!wl_list_empty(&wlr->modes)) {
+        wlr_output_mode* mode = wlr_output_preferred_mode(wlr);
+        if (wanted) {
+            if (wlr_output_mode* match = find_mode(wlr, *wanted, cfg.refresh_mhz)) {
+                mode = match;
+            } else {
+                wlr_log(WLR_ERROR, "output %s has no %dx%d mode; using its preferred mode "
+                        "(list modes with wlr-randr, or drop --mode/--size)",
+                        wlr->name, wanted->width, wanted->height);
+            }
+        }
+        if (mode) wlr_output_set_mode(wlr, mode);
+    } else if (wanted) {
+        // Nested windows and headless outputs take any size: a phone-sized window.
+        wlr_output_set_custom_mode(wlr, wanted->width, wanted->height, cfg.refresh_mhz.value_or(0));
+    }
+    wlr_output_set_scale(wlr, static_cast<float>(cfg.scale));
+    wlr_output_set_transform(wlr, static_cast<wl_output_transform>(cfg.transform));
+    wlr_output_enable(wlr, true);
+    if (!wlr_output_commit(wlr)) {
+        wlr_log(WLR_ERROR, "output %s refused the configured mode; retrying with its defaults", wlr->name);
+        wlr_output_rollback(wlr);
+        wlr_output_enable(wlr, true);
+        if (!wlr_output_commit(wlr)) wlr_log(WLR_ERROR, "output %s could not be enabled", wlr->name);
+    }
+}
+
+Rect Output::box() const {
+    const wlr_box* b = wlr_output_layout_get_box(server_.output_layout, wlr);
+    return b ? Rect{b->x, b->y, b->width, b->height} : Rect{};
+}
+
+bool Output::arrange_layers() {
+    const Rect output_box = box();
+    if (background_) {
+        wlr_scene_node_set_position(&background_->node, output_box.x, output_box.y);
+        wlr_scene_rect_set_size(background_, output_box.width, output_box.height);
+    }
+
+    std::vector<LayerSurface*> surfaces;
+    std::vector<LayerRequest> requests;
+    for (auto& layer : server_.layer_surfaces) {
+        if (layer->output() != this || !layer->wlr->added) continue;
+        surfaces.push_back(layer.get());
+        requests.push_back(layer->request());
+    }
+    const Rect local{0, 0, output_box.width, output_box.height};
+    const LayerArrangement arrangement = cirrus::arrange_layers(local, requests);
+    for (std::size_t i = 0; i < surfaces.size(); ++i) {
+        Rect placed = arrangement.boxes[i];
+        placed.x += output_box.x;
+        placed.y += output_box.y;
+        surfaces[i]->place(placed);
+    }
+    Rect area = arrangement.work_area;
+    area.x += output_box.x;
+    area.y += output_box.y;
+    const bool changed = area != work_area_;
+    work_area_ = area;
+    return changed;
+}
+
+void Output::set_power(bool on) {
+    wlr_output_enable(wlr, on);
+    if (!wlr_output_commit(wlr)) {
+        wlr_log(WLR_ERROR, "output %s: could not turn power %s", wlr->name, on ? "on" : "off");
+    }
+}
+
+void Output::handle_frame() {
+    // wlr_scene_output_commit renders only when the scene has damage; an idle
+    // screen stops the frame loop here and costs nothing.
+    if (scene_output) wlr_scene_output_commit(scene_output);
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (scene_output) wlr_scene_output_send_frame_done(scene_output, &now);
+}
+
+void Output::handle_commit(wlr_output_event_commit* event) {
+    if (event->committed & WLR_OUTPUT_STATE_BUFFER) ++server_.frames_committed;
+    constexpr uint32_t geometry_fields =
+        WLR_OUTPUT_STATE_MODE | WLR_OUTPUT_STATE_SCALE | WLR_OUTPUT_STATE_TRANSFORM | WLR_OUTPUT_STATE_ENABLED;
+    if (event->committed & geometry_fields) server_.arrange();
+}
+
+void Output::handle_destroy() {
+    // Listeners go with this object; the server forgets it and re-arranges.
+    server_.remove_output(this);
+}
+
+}  // namespace cirrus

@@ -1,0 +1,44 @@
+// One display: its mode from the config, its frame loop (which renders only
+// when the scene has damage), its background and its layer surfaces.
+#pragma once
+
+#include "listener.hpp"
+#include "geometry.hpp"
+#include "wlr.hpp"
+
+namespace cirrus {
+
+class Server;
+
+class Output {
+public:
+    Output(Server& server, wlr_output* output);
+    ~Output();
+    Output(const Output&) = delete;
+    Output& operator=(const Output&) = delete;
+
+    // Layout box in logical pixels.
+    Rect box() const;
+    Rect work_area() const { return work_area_; }
+    // Places this output's layer surfaces; returns true when the work area changed.
+    bool arrange_layers();
+    void set_power(bool on);
+
+    wlr_output* const wlr;
+    wlr_scene_output* scene_output = nullptr;
+
+private:
+    void apply_config();
+    void handle_frame();
+    void handle_commit(wlr_output_event_commit* event);
+    void handle_destroy();
+
+    Server& server_;
+    wlr_scene_rect* background_ = nullptr;
+    Rect work_area_;
+    Listener frame_;
+    Listener commit_;
+    Listener destroy_;
+};
+
+}  // namespace cirrus

@@ -1,0 +1,471 @@
+// Settings from a config file and command-line flags. Every refusal names the
+// option (or file:line and key), the bad value and what would be accepted, so
+// that a user can fix it without reading the source.
+#include "config.hpp"
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+namespace cirrus {
+namespace {
+
+constexpr int max_dimension = 16384;
+constexpr double min_scale = 0.25;
+constexpr double max_scale = 8.0;
+
+[[noreturn]] void refuse(const std::string& what, const std::string& text,
+                         const std::string& expected) {
+    throw ConfigError("bad value for " + what + ": '" + text + "' (expected " + expected + ")");
+}
+
+std::string_view trim(std::string_view text) {
+    constexpr std::string_view blanks = " \t\r\n";
+    const auto first = text.find_first_not_of(blanks);
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(blanks);
+    return text.substr(first, last - first + 1);
+}
+
+// Whole-string number parsing: "12abc", "", " 1" and overflow are all refused.
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text) {
+    Number value{};
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end || text.empty())
+        return std::nullopt;
+    return value;
+}
+
+std::optional<int> parse_dimension(std::string_view text) {
+    // from_chars accepts a leading '-', which a size never has.
+    if (text.empty() || text.front() == '-')
+        return std::nullopt;
+    const auto value = parse_number<int>(text);
+    if (!value || *value < 1 || *value > max_dimension)
+        return std::nullopt;
+    return value;
+}
+
+const std::string size_expected = "WIDTHxHEIGHT, e.g. 480x800, each between 1 and 16384";
+const std::string mode_expected =
+    "WIDTHxHEIGHT or WIDTHxHEIGHT@HZ, e.g. 480x800 or 1920x1080@59.94";
+
+struct Mode {
+    Size size;
+    std::optional<int> refresh_mhz;
+};
+
+Mode parse_mode(const std::string& text, const std::string& what) {
+    const auto at = text.find('@');
+    Mode mode;
+    try {
+        mode.size = parse_size(text.substr(0, at), what);
+    } catch (const ConfigError&) {
+        refuse(what, text, mode_expected);  // report the whole value, not the part
+    }
+    if (at == std::string::npos)
+        return mode;
+    const auto hz = parse_number<double>(std::string_view(text).substr(at + 1));
+    if (!hz || !std::isfinite(*hz) || *hz <= 0.0 || *hz > 1000.0)
+        refuse(what, text, mode_expected + ", refresh rate in Hz between 0 and 1000");
+    mode.refresh_mhz = static_cast<int>(std::lround(*hz * 1000.0));
+    return mode;
+}
+
+int parse_int_in_range(const std::string& text, const std::string& what, int low, int high) {
+    const auto value = parse_number<int>(text);
+    if (!value || *value < low || *value > high)
+        refuse(what, text, "a whole number between " + std::to_string(low) + " and " +
+                               std::to_string(high));
+    return *value;
+}
+
+// ---- config file ----------------------------------------------------------
+
+using KeyHandler = std::function<void(Config&, const std::string& value, const std::string& what)>;
+
+struct Key {
+    std::string name;
+    std::string argument;  // for the help text
+    std::string help;
+    KeyHandler apply;
+};
+
+struct Section {
+    std::string name;
+    std::vector<Key> keys;  // in the order help lists them
+};
+
+const std::vector<Section>& known_sections() {
+    static const std::vector<Section> sections = {
+        {"output",
+         {
+             {"size", "WxH", "size of a nested window or headless output",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.output.size = parse_size(v, w);
+              }},
+             {"mode", "WxH[@HZ]", "output mode to pick on a real display (nearest refresh)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  const Mode mode = parse_mode(v, w);
+                  c.output.mode = mode.size;
+                  c.output.refresh_mhz = mode.refresh_mhz;
+              }},
+             {"scale", "S", "output scale, 0.25 to 8",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.output.scale = parse_scale(v, w);
+              }},
+             {"transform", "T", "normal, 90, 180, 270, flipped, flipped-90, flipped-180, flipped-270",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.output.transform = parse_transform(v, w);
+              }},
+         }},
+        {"keyboard",
+         {
+             {"rules", "NAME", "XKB rules (empty: XKB_DEFAULT_RULES or xkbcommon's default)",
+              [](Config& c, const std::string& v, const std::string&) {
+                  c.keyboard.rules = v;
+              }},
+             {"model", "NAME", "XKB model, e.g. pc105",
+              [](Config& c, const std::string& v, const std::string&) {
+                  c.keyboard.model = v;
+              }},
+             {"layout", "NAMES", "XKB layouts, e.g. us,de",
+              [](Config& c, const std::string& v, const std::string&) {
+                  c.keyboard.layout = v;
+              }},
+             {"variant", "NAMES", "XKB variants, e.g. dvorak",
+              [](Config& c, const std::string& v, const std::string&) {
+                  c.keyboard.variant = v;
+              }},
+             {"options", "OPTIONS", "XKB options, e.g. ctrl:nocaps",
+              [](Config& c, const std::string& v, const std::string&) {
+                  c.keyboard.options = v;
+              }},
+             {"repeat_rate", "N", "key repeats per second, 1 to 1000 (default 25)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.keyboard.repeat_rate = parse_int_in_range(v, w, 1, 1000);
+              }},
+             {"repeat_delay", "MS", "delay before a key repeats, 1 to 10000 ms (default 600)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.keyboard.repeat_delay = parse_int_in_range(v, w, 1, 10000);
+              }},
+         }},
+    };
+    return sections;
+}
+
+const Section* find_section(std::string_view name) {
+    for (const Section& section : known_sections()) {
+        if (section.name == name)
+            return &section;
+    }
+    return nullptr;
+}
+
+const Key* find_key(const Section& section, std::string_view name) {
+    for (const Key& key : section.keys) {
+        if (key.name == name)
+            return &key;
+    }
+    return nullptr;
+}
+
+std::string joined_section_names() {
+    std::string names;
+    for (const Section& section : known_sections())
+        names += (names.empty() ? "" : ", ") + section.name;
+    return names;
+}
+
+std::string joined_key_names(const Section& section) {
+    std::string names;
+    for (const Key& key : section.keys)
+        names += (names.empty() ? "" : ", ") + key.name;
+    return names;
+}
+
+// A '#' or ';' starts a comment at the beginning of a line or after a blank,
+// so "scale = 2  # retina" works while values may still contain those
+// characters elsewhere.
+std::string_view strip_comment(std::string_view line) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if ((line[i] == '#' || line[i] == ';') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
+            return line.substr(0, i);
+    }
+    return line;
+}
+
+class ConfigFileParser {
+public:
+    ConfigFileParser(const std::string& path, Config& cfg) : path_(path), cfg_(cfg) {}
+
+    void parse_line(std::string_view raw_line, int line_number) {
+        line_number_ = line_number;
+        const std::string_view line = trim(strip_comment(raw_line));
+        if (line.empty())
+            return;
+        if (line.front() == '[')
+            start_section(line);
+        else
+            set_key(line);
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& message) const {
+        throw ConfigError(path_ + ":" + std::to_string(line_number_) + ": " + message);
+    }
+
+    void start_section(std::string_view line) {
+        if (line.back() != ']')
+            fail("expected '[section]', got '" + std::string(line) + "'");
+        const std::string_view name = trim(line.substr(1, line.size() - 2));
+        section_ = find_section(name);
+        if (section_ == nullptr)
+            fail("unknown section [" + std::string(name) + "] (known: " + joined_section_names() + ")");
+    }
+
+    void set_key(std::string_view line) {
+        const auto equals = line.find('=');
+        if (equals == std::string_view::npos)
+            fail("expected 'key = value' or '[section]', got '" + std::string(line) + "'");
+        const std::string key(trim(line.substr(0, equals)));
+        const std::string value(trim(line.substr(equals + 1)));
+        if (key.empty())
+            fail("missing key before '=' in '" + std::string(line) + "'");
+        if (section_ == nullptr)
+            fail("key '" + key + "' is outside a section (put it under [" + joined_section_names() + "])");
+        const Key* known = find_key(*section_, key);
+        if (known == nullptr)
+            fail("unknown key '" + key + "' in [" + section_->name + "] (known: " +
+                 joined_key_names(*section_) + ")");
+        try {
+            known->apply(cfg_, value, section_->name + "." + key);
+        } catch (const ConfigError& error) {
+            fail(error.what());
+        }
+    }
+
+    const std::string& path_;
+    Config& cfg_;
+    const Section* section_ = nullptr;
+    int line_number_ = 0;
+};
+
+// One help line with the descriptions lined up in a column.
+void write_help_line(std::ostream& out, const std::string& left, const std::string& help) {
+    constexpr std::size_t column = 26;
+    out << left << std::string(left.size() < column ? column - left.size() : 1, ' ') << help << '\n';
+}
+
+// ---- command line ---------------------------------------------------------
+
+struct Flag {
+    std::string name;      // without the leading "--"
+    std::string argument;  // empty: takes no value
+    std::string help;
+};
+
+const std::vector<Flag>& known_flags() {
+    static const std::vector<Flag> flags = {
+        {"config", "FILE", "read settings from FILE (other flags override it)"},
+        {"size", "WxH", "size of a nested window or headless output, e.g. 480x800"},
+        {"mode", "WxH[@HZ]", "output mode to pick on a real display, e.g. 480x800@60"},
+        {"scale", "S", "output scale, 0.25 to 8"},
+        {"transform", "T", "output rotation: normal, 90, 180, 270, flipped, flipped-90, ..."},
+        {"socket", "NAME", "Wayland socket name (default: first free wayland-N)"},
+        {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
+        {"help", "", "show this help and exit"},
+        {"version", "", "show the version and exit"},
+    };
+    return flags;
+}
+
+const Flag* find_flag(std::string_view name) {
+    for (const Flag& flag : known_flags()) {
+        if (flag.name == name)
+            return &flag;
+    }
+    return nullptr;
+}
+
+struct FlagUse {
+    const Flag* flag;
+    std::string option;  // as the user spelled it, for messages ("--size")
+    std::string value;
+};
+
+// Checks the whole command line before anything is read, so that a typo is
+// reported as such even when the config file has problems too.
+std::vector<FlagUse> tokenize(int argc, const char* const* argv) {
+    std::vector<FlagUse> uses;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "-h") {
+            uses.push_back({find_flag("help"), arg, {}});
+            continue;
+        }
+        if (arg.size() <= 2 || arg.compare(0, 2, "--") != 0)
+            throw ConfigError("unexpected argument '" + arg + "' (see --help)");
+
+        const auto equals = arg.find('=');
+        const std::string option = arg.substr(0, equals);
+        const Flag* flag = find_flag(std::string_view(option).substr(2));
+        if (flag == nullptr)
+            throw ConfigError("unknown option '" + option + "' (see --help)");
+
+        if (flag->argument.empty()) {
+            if (equals != std::string::npos)
+                throw ConfigError("option '" + option + "' takes no value");
+            uses.push_back({flag, option, {}});
+            continue;
+        }
+        std::string value;
+        if (equals != std::string::npos) {
+            value = arg.substr(equals + 1);
+        } else if (i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--") {
+            value = argv[++i];
+        }
+        if (value.empty())
+            throw ConfigError("missing value for " + option + " (expected " + option + " " +
+                              flag->argument + ")");
+        uses.push_back({flag, option, value});
+    }
+    return uses;
+}
+
+void apply_flag(const FlagUse& use, Config& cfg) {
+    const std::string& name = use.flag->name;
+    if (name == "size") {
+        cfg.output.size = parse_size(use.value, use.option);
+    } else if (name == "mode") {
+        const Mode mode = parse_mode(use.value, use.option);
+        cfg.output.mode = mode.size;
+        cfg.output.refresh_mhz = mode.refresh_mhz;
+    } else if (name == "scale") {
+        cfg.output.scale = parse_scale(use.value, use.option);
+    } else if (name == "transform") {
+        cfg.output.transform = parse_transform(use.value, use.option);
+    } else if (name == "socket") {
+        cfg.socket_name = use.value;
+    } else if (name == "trusted") {
+        cfg.trusted_commands.push_back(use.value);
+    } else if (name == "help") {
+        cfg.show_help = true;
+    } else if (name == "version") {
+        cfg.show_version = true;
+    }
+    // "config" was handled before the other flags.
+}
+
+}  // namespace
+
+Size parse_size(const std::string& text, const std::string& what) {
+    const auto x = text.find_first_of("xX");
+    if (x == std::string::npos)
+        refuse(what, text, size_expected);
+    const auto width = parse_dimension(std::string_view(text).substr(0, x));
+    const auto height = parse_dimension(std::string_view(text).substr(x + 1));
+    if (!width || !height)
+        refuse(what, text, size_expected);
+    return {*width, *height};
+}
+
+Transform parse_transform(const std::string& text, const std::string& what) {
+    static const std::array<std::pair<std::string_view, Transform>, 8> names = {{
+        {"normal", Transform::normal},
+        {"90", Transform::rot90},
+        {"180", Transform::rot180},
+        {"270", Transform::rot270},
+        {"flipped", Transform::flipped},
+        {"flipped-90", Transform::flipped90},
+        {"flipped-180", Transform::flipped180},
+        {"flipped-270", Transform::flipped270},
+    }};
+    for (const auto& [name, transform] : names) {
+        if (text == name)
+            return transform;
+    }
+    refuse(what, text, "one of normal, 90, 180, 270, flipped, flipped-90, flipped-180, flipped-270");
+}
+
+double parse_scale(const std::string& text, const std::string& what) {
+    const auto value = parse_number<double>(text);
+    if (!value || !std::isfinite(*value) || *value < min_scale || *value > max_scale)
+        refuse(what, text, "a number between 0.25 and 8");
+    return *value;
+}
+
+void load_config_file(const std::string& path, Config& cfg, bool required) {
+    std::error_code ignored;
+    if (!required && !std::filesystem::exists(path, ignored))
+        return;
+    errno = 0;
+    std::ifstream file(path);
+    if (!file) {
+        const int error = errno;
+        throw ConfigError("cannot read config file '" + path +
+                          "': " + (error != 0 ? std::strerror(error) : "cannot open it"));
+    }
+    ConfigFileParser parser(path, cfg);
+    std::string line;
+    for (int line_number = 1; std::getline(file, line); ++line_number)
+        parser.parse_line(line, line_number);
+    if (file.bad())
+        throw ConfigError("error while reading config file '" + path + "'");
+    cfg.config_path = path;
+}
+
+Config parse_command_line(int argc, const char* const* argv,
+                          const std::string& default_config_path) {
+    const std::vector<FlagUse> uses = tokenize(argc, argv);
+    Config cfg;
+
+    // --config first (the last one wins), so that every other flag overrides
+    // the file wherever it appears on the line.
+    const FlagUse* config_flag = nullptr;
+    for (const FlagUse& use : uses) {
+        if (use.flag->name == "config")
+            config_flag = &use;
+    }
+    if (config_flag != nullptr)
+        load_config_file(config_flag->value, cfg, /*required=*/true);
+    else if (!default_config_path.empty())
+        load_config_file(default_config_path, cfg, /*required=*/false);
+
+    for (const FlagUse& use : uses)
+        apply_flag(use, cfg);
+    return cfg;
+}
+
+std::string usage_text() {
+    std::ostringstream out;
+    out << "Usage: cirrus-compositor [OPTION...]\n\n"
+           "Options:\n";
+    for (const Flag& flag : known_flags()) {
+        std::string left = "  --" + flag.name + (flag.argument.empty() ? "" : " " + flag.argument);
+        if (flag.name == "help")
+            left = "  -h, --help";
+        write_help_line(out, left, flag.help);
+    }
+    out << "\nValues may also be given as --option=VALUE.\n"
+           "\nConfig file (INI: [section], key = value; '#' or ';' starts a comment):\n";
+    for (const Section& section : known_sections()) {
+        out << "  [" << section.name << "]\n";
+        for (const Key& key : section.keys)
+            write_help_line(out, "  " + key.name + " = " + key.argument, key.help);
+    }
+    return out.str();
+}
+
+}  // namespace cirrus

@@ -1,0 +1,70 @@
+// Compositor settings from defaults, a config file and command-line flags (in
+// that order of precedence, flags last). Every bad value is refused with a
+// ConfigError whose message names the option (or file, line and key) and the fix.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "geometry.hpp"
+
+namespace cirrus {
+
+// Values match enum wl_output_transform so the glue can cast.
+enum class Transform {
+    normal = 0, rot90 = 1, rot180 = 2, rot270 = 3,
+    flipped = 4, flipped90 = 5, flipped180 = 6, flipped270 = 7,
+};
+
+struct OutputConfig {
+    std::optional<Size> size;          // custom mode: nested window or headless output size
+    std::optional<Size> mode;          // a mode the output offers (DRM); nearest refresh wins
+    std::optional<int> refresh_mhz;    // with mode: e.g. 60000
+    double scale = 1.0;
+    Transform transform = Transform::normal;
+};
+
+struct KeyboardConfig {
+    // Empty means "let xkbcommon use XKB_DEFAULT_* or its own default".
+    std::string rules, model, layout, variant, options;
+    int repeat_rate = 25;   // per second
+    int repeat_delay = 600; // ms
+};
+
+struct Config {
+    OutputConfig output;
+    KeyboardConfig keyboard;
+    std::vector<std::string> trusted_commands;  // started as trusted clients (shell, tests)
+    std::string socket_name;                    // empty: libwayland picks wayland-N
+    std::string config_path;                    // the file that was read, if any
+    bool show_help = false;
+    bool show_version = false;
+};
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Parses "WxH" (positive, at most 16384 each).
+Size parse_size(const std::string& text, const std::string& what);
+// Parses normal, 90, 180, 270, flipped, flipped-90, flipped-180, flipped-270.
+Transform parse_transform(const std::string& text, const std::string& what);
+// Parses a scale between 0.25 and 8.
+double parse_scale(const std::string& text, const std::string& what);
+
+// Reads an INI-style file ("[output]" / "[keyboard]" sections, key = value,
+// '#' comments) into cfg. A missing file is an error only when required.
+void load_config_file(const std::string& path, Config& cfg, bool required);
+
+// argv[0] is skipped. "--config FILE" is read first (wherever it appears), then
+// the other flags override it. Without --config, default_config_path (if
+// non-empty) is read when it exists.
+Config parse_command_line(int argc, const char* const* argv,
+                          const std::string& default_config_path);
+
+std::string usage_text();
+
+}  // namespace cirrus

@@ -1,0 +1,77 @@
+// The phone window policy: one app in front at a time, filling the work area;
+// dialogs (toplevels with a parent) centred over their parent. Plain C++ so that
+// unit tests reach it without a display; the xdg-shell glue applies the result.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "geometry.hpp"
+
+namespace cirrus {
+
+using ViewId = std::uint64_t;
+
+struct ViewPlacement {
+    ViewId id = 0;
+    Rect box;             // layout coordinates (output-local on a phone)
+    bool visible = false; // only the front app and its dialogs are shown
+    bool resize = false;  // true for apps: the glue configures box.size(); dialogs choose their own size unless clamped
+};
+
+class WindowPolicy {
+public:
+    void set_work_area(Rect area);
+    Rect work_area() const { return work_area_; }
+
+    // A view enters the policy when its surface maps. An app (no parent) goes
+    // to the front and takes focus. A dialog goes above its parent; it takes
+    // focus only if its app is the front app. An unknown parent is treated as
+    // no parent.
+    void map(ViewId id, std::optional<ViewId> parent, Size preferred);
+    // Leaves the stack; focus moves to the topmost view of the front app. The
+    // dialogs of an unmapped view are re-parented to its parent (or become apps).
+    void unmap(ViewId id);
+    // Brings the view's app with all its dialogs to the front and focuses the
+    // view, or its topmost dialog when it has one (a dialog is modal).
+    void activate(ViewId id);
+    // The size a dialog's client chose (its xdg geometry).
+    void set_preferred_size(ViewId id, Size preferred);
+
+    bool contains(ViewId id) const;
+    std::optional<ViewId> focused() const { return focused_; }
+    std::optional<ViewId> front_app() const;
+    ViewId app_of(ViewId id) const;  // the root of its parent chain
+    std::vector<ViewId> stacking() const;  // bottom to top
+    std::vector<ViewPlacement> placements() const;  // in stacking order
+    std::optional<ViewPlacement> placement(ViewId id) const;
+
+private:
+    struct Entry {
+        ViewId id;
+        std::optional<ViewId> parent;
+        Size preferred;
+    };
+    struct Geometry {
+        Rect box;
+        bool resize = false;
+    };
+    const Entry* find(ViewId id) const;
+    Entry* find(ViewId id);
+    void raise_family(ViewId app);
+    std::optional<ViewId> topmost_of_app(ViewId app) const;
+    bool is_descendant_of(ViewId id, ViewId ancestor) const;
+    std::optional<ViewId> topmost_descendant(ViewId id) const;
+    void focus_front_app();
+    Geometry geometry_of(const Entry& entry) const;
+
+    std::vector<Entry> stack_;  // bottom to top
+    std::optional<ViewId> focused_;
+    Rect work_area_;
+};
+
+// The box, relative to a toplevel's origin, that its popups must stay inside.
+Rect popup_constraint_box(Rect output, Rect toplevel);
+
+}  // namespace cirrus

@@ -1,0 +1,143 @@
+#include "trust.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace cirrus {
+
+void reset_signals_for_child() {
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, nullptr);
+    for (int sig : {SIGTERM, SIGINT, SIGCHLD, SIGPIPE, SIGHUP}) signal(sig, SIG_DFL);
+}
+
+Trust::Trust(wl_display* display) : display_(display) {
+    wl_display_set_global_filter(display_, &Trust::filter, this);
+}
+
+Trust::~Trust() {
+    wl_display_set_global_filter(display_, nullptr, nullptr);
+    if (source_) wl_event_source_remove(source_);
+    if (listen_fd_ >= 0) {
+        close(listen_fd_);
+        unlink(path_.c_str());
+    }
+}
+
+void Trust::add_privileged(wl_global* global) {
+    if (global) privileged_.insert(global);
+}
+
+bool Trust::filter(const wl_client* client, const wl_global* global, void* data) {
+    const auto* self = static_cast<const Trust*>(data);
+    return !self->privileged_.count(global) || self->is_trusted(client);
+}
+
+void Trust::trust(wl_client* client) {
+    trusted_.insert(client);
+    auto listener = std::make_unique<Listener>();
+    listener->connect_client_destroy(client, [this, client](void*) {
+        trusted_.erase(client);
+        client_destroys_.erase(client);  // destroys this very listener, after its last use
+    });
+    client_destroys_[client] = std::move(listener);
+}
+
+bool Trust::listen(const std::string& path) {
+    sockaddr_un addr{};
+    if (path.size() >= sizeof(addr.sun_path)) {
+        wlr_log(WLR_ERROR, "trusted socket path too long: %s (use a shorter XDG_RUNTIME_DIR)", path.c_str());
+        return false;
+    }
+    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (listen_fd_ < 0) {
+        wlr_log_errno(WLR_ERROR, "trusted socket");
+        return false;
+    }
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    unlink(path.c_str());
+    // The umask makes the socket owner-only from the moment it exists.
+    const mode_t old_mask = umask(0077);
+    const bool bound = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    umask(old_mask);
+    if (!bound || ::listen(listen_fd_, 16) != 0) {
+        wlr_log_errno(WLR_ERROR, "cannot listen on %s", path.c_str());
+        close(listen_fd_);
+        listen_fd_ = -1;
+        return false;
+    }
+    path_ = path;
+    source_ = wl_event_loop_add_fd(wl_display_get_event_loop(display_), listen_fd_, WL_EVENT_READABLE,
+                                   &Trust::handle_connection, this);
+    return source_ != nullptr;
+}
+
+int Trust::handle_connection(int fd, uint32_t, void* data) {
+    auto* self = static_cast<Trust*>(data);
+    for (;;) {
+        const int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (conn < 0) break;
+        wl_client* client = wl_client_create(self->display_, conn);
+        if (!client) {
+            wlr_log(WLR_ERROR, "cannot create a client for a trusted connection");
+            close(conn);
+            continue;
+        }
+        self->trust(client);
+    }
+    return 0;
+}
+
+pid_t Trust::spawn(const std::vector<std::string>& argv, bool trusted) {
+    if (argv.empty()) return -1;
+    int sockets[2] = {-1, -1};
+    wl_client* client = nullptr;
+    if (trusted) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+            wlr_log_errno(WLR_ERROR, "socketpair for %s", argv[0].c_str());
+            return -1;
+        }
+        client = wl_client_create(display_, sockets[0]);
+        if (!client) {
+            wlr_log(WLR_ERROR, "cannot create a client for %s", argv[0].c_str());
+            close(sockets[0]);
+            close(sockets[1]);
+            return -1;
+        }
+        trust(client);
+    }
+
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+
+    const pid_t pid = fork();
+    if (pid == 0) {
+        reset_signals_for_child();
+        setsid();
+        if (trusted) {
+            const int fd = dup(sockets[1]);  // dup clears FD_CLOEXEC
+            setenv("WAYLAND_SOCKET", std::to_string(fd).c_str(), 1);
+        }
+        execvp(args[0], args.data());
+        std::fprintf(stderr, "cirrus-compositor: cannot run %s: %s\n", args[0], std::strerror(errno));
+        _exit(127);
+    }
+    if (trusted) close(sockets[1]);
+    if (pid < 0) {
+        wlr_log_errno(WLR_ERROR, "fork for %s", argv[0].c_str());
+        if (client) wl_client_destroy(client);
+        return -1;
+    }
+    return pid;
+}
+
+}  // namespace cirrus

@@ -1,0 +1,54 @@
+// Which clients may see the privileged globals (layer-shell, screencopy,
+// virtual input, ...): those the compositor started as trusted, and those that
+// connect through its owner-only trusted socket. The registry of every other
+// client does not even list those globals.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+#include <unordered_map>
+#include <unordered_set>
+#include <memory>
+#include <vector>
+
+#include "listener.hpp"
+#include "wlr.hpp"
+
+namespace cirrus {
+
+class Trust {
+public:
+    explicit Trust(wl_display* display);
+    ~Trust();
+    Trust(const Trust&) = delete;
+    Trust& operator=(const Trust&) = delete;
+
+    void add_privileged(wl_global* global);
+    bool is_trusted(const wl_client* client) const { return trusted_.count(client) != 0; }
+
+    // Listens on path (mode 0600); false with errno-based log on failure.
+    bool listen(const std::string& path);
+
+    // Starts argv as a client. A trusted one gets a private, already-trusted
+    // connection through WAYLAND_SOCKET. Returns the pid, or -1 (logged).
+    pid_t spawn(const std::vector<std::string>& argv, bool trusted);
+
+private:
+    void trust(wl_client* client);
+    static bool filter(const wl_client* client, const wl_global* global, void* data);
+    static int handle_connection(int fd, uint32_t mask, void* data);
+
+    wl_display* display_;
+    std::unordered_set<const wl_global*> privileged_;
+    std::unordered_set<const wl_client*> trusted_;
+    std::unordered_map<const wl_client*, std::unique_ptr<Listener>> client_destroys_;
+    int listen_fd_ = -1;
+    std::string path_;
+    wl_event_source* source_ = nullptr;
+};
+
+// Children must not inherit the compositor's blocked signals (wl_event_loop
+// blocks the ones it turns into signalfds) nor its signal dispositions.
+void reset_signals_for_child();
+
+}  // namespace cirrus

@@ -1,0 +1,361 @@
+// WindowPolicy: the phone's stacking, focus, visibility and placement rules.
+#include <doctest/doctest.h>
+
+#include <ostream>
+#include <vector>
+
+#include "window_policy.hpp"
+
+namespace cirrus {
+// So that failed checks print the rectangles instead of "{?}".
+inline std::ostream& operator<<(std::ostream& out, const Rect& r) {
+    return out << "Rect{" << r.x << ", " << r.y << ", " << r.width << "x" << r.height << "}";
+}
+}  // namespace cirrus
+
+using namespace cirrus;
+using Ids = std::vector<ViewId>;
+
+namespace {
+
+// A 480x800 phone with a 30px status bar.
+const Rect work{0, 30, 480, 770};
+
+WindowPolicy phone() {
+    WindowPolicy policy;
+    policy.set_work_area(work);
+    return policy;
+}
+
+void map_app(WindowPolicy& policy, ViewId id) { policy.map(id, std::nullopt, {}); }
+
+void map_dialog(WindowPolicy& policy, ViewId id, ViewId parent, Size size = {200, 100}) {
+    policy.map(id, parent, size);
+}
+
+Ids visible_views(const WindowPolicy& policy) {
+    Ids ids;
+    for (const ViewPlacement& p : policy.placements()) {
+        if (p.visible)
+            ids.push_back(p.id);
+    }
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("an empty policy has no focus and no front app") {
+    const WindowPolicy policy = phone();
+    CHECK_FALSE(policy.focused());
+    CHECK_FALSE(policy.front_app());
+    CHECK(policy.stacking().empty());
+    CHECK(policy.placements().empty());
+}
+
+TEST_CASE("a mapped app goes to the front, takes focus and fills the work area") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_app(policy, 2);
+    CHECK(policy.stacking() == Ids{1, 2});
+    CHECK(policy.focused() == ViewId{2});
+    CHECK(policy.front_app() == ViewId{2});
+
+    const auto placement = policy.placement(2);
+    REQUIRE(placement);
+    CHECK(placement->box == work);
+    CHECK(placement->resize);
+    CHECK(placement->visible);
+    CHECK(visible_views(policy) == Ids{2});  // only the front app is shown
+}
+
+TEST_CASE("a dialog of the front app goes above its family and takes focus") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_app(policy, 2);
+    map_dialog(policy, 20, 2);
+    CHECK(policy.stacking() == Ids{1, 2, 20});
+    CHECK(policy.focused() == ViewId{20});
+    CHECK(policy.app_of(20) == 2);
+    CHECK(visible_views(policy) == Ids{2, 20});
+
+    map_dialog(policy, 21, 2);  // above its parent's other dialog
+    CHECK(policy.stacking() == Ids{1, 2, 20, 21});
+    CHECK(policy.focused() == ViewId{21});
+}
+
+TEST_CASE("a dialog of a background app does not steal focus or show") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_app(policy, 2);
+    map_dialog(policy, 10, 1);
+    // Above its own app, but below the front app.
+    CHECK(policy.stacking() == Ids{1, 10, 2});
+    CHECK(policy.focused() == ViewId{2});
+    CHECK(policy.front_app() == ViewId{2});
+    CHECK_FALSE(policy.placement(10)->visible);
+
+    SUBCASE("activating the background app brings its dialog and focuses it") {
+        policy.activate(1);
+        CHECK(policy.stacking() == Ids{2, 1, 10});
+        CHECK(policy.focused() == ViewId{10});
+        CHECK(visible_views(policy) == Ids{1, 10});
+    }
+}
+
+TEST_CASE("a nested dialog goes above all of its app's windows") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_dialog(policy, 11, 1);
+    map_dialog(policy, 100, 10);  // a dialog of the first dialog
+    CHECK(policy.stacking() == Ids{1, 10, 11, 100});
+    CHECK(policy.app_of(100) == 1);
+    CHECK(policy.focused() == ViewId{100});
+}
+
+TEST_CASE("unmapping the front app focuses the topmost view of the next app") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_app(policy, 2);
+    policy.unmap(2);
+    CHECK(policy.stacking() == Ids{1, 10});
+    CHECK(policy.front_app() == ViewId{1});
+    CHECK(policy.focused() == ViewId{10});
+    CHECK(visible_views(policy) == Ids{1, 10});
+}
+
+TEST_CASE("closing a dialog returns focus to its app") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    policy.unmap(10);
+    CHECK(policy.stacking() == Ids{1});
+    CHECK(policy.focused() == ViewId{1});
+}
+
+TEST_CASE("unmapping a background view leaves focus alone") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_app(policy, 2);
+    map_dialog(policy, 20, 2);
+    map_dialog(policy, 21, 2);
+    policy.activate(20);
+    REQUIRE(policy.focused() == ViewId{20});
+    policy.unmap(10);
+    CHECK(policy.focused() == ViewId{20});
+    policy.unmap(1);
+    CHECK(policy.focused() == ViewId{20});
+    CHECK(policy.stacking() == Ids{2, 20, 21});
+}
+
+TEST_CASE("unmapping the last view clears focus") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    policy.unmap(1);
+    CHECK_FALSE(policy.focused());
+    CHECK_FALSE(policy.front_app());
+    CHECK_FALSE(policy.contains(1));
+}
+
+TEST_CASE("the dialogs of an unmapped dialog are re-parented to its parent") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_dialog(policy, 100, 10, {100, 50});
+    policy.unmap(10);
+    CHECK(policy.app_of(100) == 1);
+    CHECK(policy.focused() == ViewId{100});
+    // Now centred over the app itself.
+    CHECK(policy.placement(100)->box == Rect{190, 390, 100, 50});
+}
+
+TEST_CASE("the dialogs of an unmapped app become apps") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_app(policy, 2);
+    policy.activate(1);
+    REQUIRE(policy.stacking() == Ids{2, 1, 10});
+    policy.unmap(1);
+    CHECK(policy.app_of(10) == 10);
+    CHECK(policy.front_app() == ViewId{10});
+    CHECK(policy.focused() == ViewId{10});
+    const auto placement = policy.placement(10);
+    CHECK(placement->box == work);  // now fills the work area like any app
+    CHECK(placement->resize);
+}
+
+TEST_CASE("activate raises the whole family in its own order") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_dialog(policy, 11, 1);
+    map_app(policy, 2);
+    map_app(policy, 3);
+    REQUIRE(policy.stacking() == Ids{1, 10, 11, 2, 3});
+
+    SUBCASE("activating the app focuses its topmost dialog (dialogs are modal)") {
+        policy.activate(1);
+        CHECK(policy.stacking() == Ids{2, 3, 1, 10, 11});
+        CHECK(policy.focused() == ViewId{11});
+        CHECK(policy.front_app() == ViewId{1});
+        CHECK(visible_views(policy) == Ids{1, 10, 11});
+    }
+    SUBCASE("activating a dialog without dialogs of its own focuses that dialog") {
+        policy.activate(10);
+        CHECK(policy.stacking() == Ids{2, 3, 1, 10, 11});
+        CHECK(policy.focused() == ViewId{10});
+    }
+    SUBCASE("activating an app in the middle keeps the others' order") {
+        policy.activate(2);
+        CHECK(policy.stacking() == Ids{1, 10, 11, 3, 2});
+        CHECK(policy.focused() == ViewId{2});
+    }
+    SUBCASE("activating the front app changes nothing") {
+        policy.activate(3);
+        CHECK(policy.stacking() == Ids{1, 10, 11, 2, 3});
+        CHECK(policy.focused() == ViewId{3});
+    }
+}
+
+TEST_CASE("unknown ids are ignored") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    policy.unmap(42);
+    policy.activate(42);
+    policy.set_preferred_size(42, {10, 10});
+    CHECK_FALSE(policy.contains(42));
+    CHECK_FALSE(policy.placement(42));
+    CHECK(policy.app_of(42) == 42);
+    CHECK(policy.stacking() == Ids{1});
+    CHECK(policy.focused() == ViewId{1});
+
+    SUBCASE("a dialog with an unknown parent is an app") {
+        map_dialog(policy, 5, 99);
+        CHECK(policy.app_of(5) == 5);
+        CHECK(policy.front_app() == ViewId{5});
+        CHECK(policy.placement(5)->box == work);
+    }
+    SUBCASE("mapping a view twice keeps the first mapping") {
+        map_app(policy, 2);
+        map_dialog(policy, 1, 2);
+        CHECK(policy.stacking() == Ids{1, 2});
+        CHECK(policy.app_of(1) == 1);
+    }
+}
+
+TEST_CASE("a dialog is centred over its parent at its preferred size") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1, {200, 100});
+    const auto placement = policy.placement(10);
+    REQUIRE(placement);
+    // Work area {0,30,480,770}: centre (240, 415).
+    CHECK(placement->box == Rect{140, 365, 200, 100});
+    CHECK_FALSE(placement->resize);  // the client keeps its own size
+    CHECK(placement->visible);
+
+    SUBCASE("a nested dialog is centred over its parent dialog") {
+        map_dialog(policy, 100, 10, {100, 40});
+        CHECK(policy.placement(100)->box == Rect{190, 395, 100, 40});
+    }
+    SUBCASE("the client's new size re-centres it") {
+        policy.set_preferred_size(10, {300, 200});
+        CHECK(policy.placement(10)->box == Rect{90, 315, 300, 200});
+    }
+}
+
+TEST_CASE("a dialog larger than the work area is clamped and resized") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+
+    SUBCASE("too wide") {
+        map_dialog(policy, 10, 1, {600, 100});
+        const auto placement = policy.placement(10);
+        CHECK(placement->box == Rect{0, 365, 480, 100});
+        CHECK(placement->resize);
+    }
+    SUBCASE("too tall and too wide") {
+        map_dialog(policy, 10, 1, {1000, 1000});
+        const auto placement = policy.placement(10);
+        CHECK(placement->box == work);
+        CHECK(placement->resize);
+    }
+    SUBCASE("exactly the work area needs no resize") {
+        map_dialog(policy, 10, 1, {480, 770});
+        CHECK_FALSE(policy.placement(10)->resize);
+    }
+}
+
+TEST_CASE("a dialog centred over a small parent dialog stays inside the work area") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1, {100, 100});
+    map_dialog(policy, 100, 10, {470, 760});
+    const Rect box = policy.placement(100)->box;
+    CHECK(box.width == 470);
+    CHECK(box.height == 760);
+    CHECK(box.x >= work.x);
+    CHECK(box.y >= work.y);
+    CHECK(box.x + box.width <= work.x + work.width);
+    CHECK(box.y + box.height <= work.y + work.height);
+}
+
+TEST_CASE("a dialog whose size is not known yet gets a 0x0 box at its parent's centre") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1, {});
+    const auto placement = policy.placement(10);
+    CHECK(placement->box == Rect{240, 415, 0, 0});
+    CHECK_FALSE(placement->resize);
+}
+
+TEST_CASE("without a work area dialogs keep their preferred size") {
+    WindowPolicy policy;
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1, {200, 100});
+    const auto placement = policy.placement(10);
+    CHECK(placement->box.size() == Size{200, 100});
+    CHECK_FALSE(placement->resize);
+}
+
+TEST_CASE("a new work area resizes apps and re-centres dialogs") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1, {200, 100});
+    map_app(policy, 2);
+
+    const Rect landscape{0, 30, 800, 450};
+    policy.set_work_area(landscape);
+    CHECK(policy.work_area() == landscape);
+    CHECK(policy.placement(1)->box == landscape);
+    CHECK(policy.placement(2)->box == landscape);
+    CHECK(policy.placement(10)->box == Rect{300, 205, 200, 100});
+
+    policy.set_work_area({0, 0, 150, 80});
+    const auto clamped = policy.placement(10);
+    CHECK(clamped->box == Rect{0, 0, 150, 80});
+    CHECK(clamped->resize);
+}
+
+TEST_CASE("placements come in stacking order") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_dialog(policy, 10, 1);
+    map_app(policy, 2);
+    Ids order;
+    for (const ViewPlacement& p : policy.placements())
+        order.push_back(p.id);
+    CHECK(order == policy.stacking());
+    CHECK(order == Ids{1, 10, 2});
+}
+
+TEST_CASE("popup constraint box is the output in the toplevel's coordinates") {
+    CHECK(popup_constraint_box({0, 0, 480, 800}, {0, 30, 480, 770}) == Rect{0, -30, 480, 800});
+    CHECK(popup_constraint_box({0, 0, 480, 800}, {140, 365, 200, 100}) ==
+          Rect{-140, -365, 480, 800});
+    CHECK(popup_constraint_box({1920, 0, 480, 800}, {2000, 100, 10, 10}) ==
+          Rect{-80, -100, 480, 800});
+}
