@@ -201,6 +201,7 @@ bool Process::read_available(int timeout_ms) {
         if (line.empty()) continue;
         try {
             events_.push_back(json::parse(line));
+            consumed_.push_back(false);
         } catch (const json::exception &) {
             other_lines_.push_back(line);
         }
@@ -212,16 +213,13 @@ std::optional<json> Process::next(const Predicate &pred, double timeout_s) {
     auto deadline = deadline_after(timeout_s);
     read_available(0);
     for (;;) {
-        // Events are consumed in order: the first unconsumed match wins and
-        // nothing before it is dropped (other predicates may still match).
+        // The first unconsumed match wins; nothing else is dropped, so other
+        // predicates may still match earlier events.
         for (size_t i = cursor_; i < events_.size(); ++i) {
-            if (events_[i].is_null()) continue;
-            if (pred(events_[i])) {
-                json found = events_[i];
-                events_[i]["__consumed"] = true;
-                while (cursor_ < events_.size() && events_[cursor_].contains("__consumed")) ++cursor_;
-                return found;
-            }
+            if (consumed_[i] || !pred(events_[i])) continue;
+            consumed_[i] = true;
+            while (cursor_ < events_.size() && consumed_[cursor_]) ++cursor_;
+            return events_[i];
         }
         if (stdout_eof_) return std::nullopt;
         int left = ms_left(deadline);
@@ -232,10 +230,7 @@ std::optional<json> Process::next(const Predicate &pred, double timeout_s) {
 
 std::optional<json> Process::next_event(const std::string &event, double timeout_s, const Predicate &pred) {
     return next(
-        [&](const json &e) {
-            return !e.contains("__consumed") && e.is_object() && e.value("event", std::string()) == event &&
-                   (!pred || pred(e));
-        },
+        [&](const json &e) { return e.is_object() && e.value("event", std::string()) == event && (!pred || pred(e)); },
         timeout_s);
 }
 
@@ -294,9 +289,7 @@ std::string Process::describe() const {
     out << ")\n  last events:";
     size_t start = events_.size() > 12 ? events_.size() - 12 : 0;
     for (size_t i = start; i < events_.size(); ++i) {
-        json e = events_[i];
-        if (e.is_object()) e.erase("__consumed");
-        out << "\n    " << e.dump();
+        out << "\n    " << events_[i].dump();
     }
     std::string tail = log_tail(1500);
     if (!tail.empty()) out << "\n  stderr tail:\n" << tail;

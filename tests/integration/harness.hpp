@@ -91,6 +91,7 @@ private:
     std::string log_path_;
     std::string buffer_;
     std::vector<json> events_;
+    std::vector<bool> consumed_;
     std::vector<std::string> other_lines_;
     size_t cursor_ = 0;
     std::optional<int> status_;
