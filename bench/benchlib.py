@@ -131,6 +131,47 @@ def cpu_ticks(pid):
     return sum(int(fields[i - 3]) for i in (14, 15, 16, 17))
 
 
+def cpu_ns(pid):
+    """CPU time of one process in ns: the sum over its threads of the on-CPU
+    time in /proc/PID/task/TID/schedstat (ns resolution), falling back to
+    utime+stime+cutime+cstime from /proc/PID/stat (1/CLK_TCK resolution)."""
+    total, ok = 0, False
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+                ok = True
+        except (OSError, ValueError, IndexError):
+            pass
+    if ok:
+        return total
+    return cpu_ticks(pid) * 1_000_000_000 // CLK_TCK
+
+
+def ctx_switches(pid):
+    """Context switches (voluntary + involuntary) summed over the threads of
+    one process: roughly how often it woke up."""
+    total = 0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches:",
+                                        "nonvoluntary_ctxt_switches:")):
+                        total += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def proc_name(pid):
     try:
         with open(f"/proc/{pid}/comm") as f:

@@ -36,6 +36,7 @@ LayerSurface::LayerSurface(Server& server, wlr_layer_surface_v1* surface, Output
         server_.seat->update_keyboard_focus();
     });
     unmap_.connect(&wlr->events.unmap, [this](void*) {
+        if (server_.shutting_down) return;
         server_.seat->forget_layer(this);
         server_.arrange();
         server_.seat->update_keyboard_focus();

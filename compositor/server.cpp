@@ -195,6 +195,7 @@ Server::~Server() {
     // every view and layer surface is destroyed through its own handlers while
     // the rest still exists; our listeners go before the wlroots objects they
     // listen to.
+    shutting_down = true;
     control.reset();
     if (display) wl_display_destroy_clients(display);
     decorations.clear();
@@ -311,10 +312,10 @@ void Server::handle_new_layer_surface(wlr_layer_surface_v1* surface) {
 }
 
 void Server::remove_layer_surface(LayerSurface* layer) {
-    seat->forget_layer(layer);
+    if (seat) seat->forget_layer(layer);
     layer_surfaces.remove_if([layer](const std::unique_ptr<LayerSurface>& l) { return l.get() == layer; });
     arrange();
-    seat->update_keyboard_focus();
+    if (!shutting_down) seat->update_keyboard_focus();
 }
 
 void Server::handle_new_decoration(wlr_xdg_toplevel_decoration_v1* decoration) {
@@ -367,6 +368,7 @@ XdgView* Server::view_for_surface(wlr_surface* surface) const {
 }
 
 void Server::arrange() {
+    if (shutting_down) return;
     bool changed = false;
     for (auto& output : outputs) changed = output->arrange_layers() || changed;
     Output* primary = primary_output();
@@ -378,6 +380,7 @@ void Server::arrange() {
 }
 
 void Server::apply_window_policy() {
+    if (shutting_down) return;
     for (const ViewPlacement& placement : policy.placements()) {
         if (XdgView* view = view_by_id(placement.id)) view->apply(placement);
     }

@@ -94,6 +94,7 @@ public:
     WindowPolicy policy;
     std::uint64_t frames_committed = 0;  // output commits that carried a buffer
     int exit_status = 0;
+    bool shutting_down = false;  // teardown: objects go, nothing is re-arranged
 
 private:
     bool create_globals();
