@@ -11,9 +11,11 @@ Prints a Markdown table.
 
 import argparse
 import os
+import shlex
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as bl  # noqa: E402
 
@@ -47,6 +49,12 @@ def main():
     ap.add_argument("--user", default="nobody",
                     help="when run as root, run the compositors as this user (sway refuses "
                          "root); 'self' to not drop privileges (default: nobody)")
+    ap.add_argument("--cirrus-args", default="",
+                    help="extra arguments for cirrus-compositor, e.g. "
+                         "\"--trusted 'build/shell/cirrus-shell'\" to measure compositor + shell")
+    ap.add_argument("--cpu-tolerance", type=float, default=0.05,
+                    help="CPU %% counts as 'not above sway' within this many percentage points "
+                         "(default 0.05; both sit on the headless backend's 60 Hz timer floor)")
     ap.add_argument("--no-sway", action="store_true", help="measure Cirrus alone")
     ap.add_argument("--no-cirrus", action="store_true", help="measure sway alone")
     ap.add_argument("--verbose", "-v", action="store_true", help="list the processes measured")
@@ -66,7 +74,10 @@ def main():
         ap.error("nothing to measure")
 
     for c in comps:
-        c.start()
+        if isinstance(c, bl.Cirrus):
+            c.start(shlex.split(args.cirrus_args))
+        else:
+            c.start()
     for c in comps:
         c.wait_ready()
     bl.log(f"started {', '.join(f'{c.name} (pid {c.pid})' for c in comps)}; "
@@ -120,12 +131,13 @@ def main():
     if "cirrus" in res and "sway" in res:
         ci, sw = res["cirrus"], res["sway"]
         ok_mem = ci["pss_kib"] < sw["pss_kib"]
-        ok_cpu = ci["cpu_pct"] <= sw["cpu_pct"]
+        ok_cpu = ci["cpu_pct"] <= sw["cpu_pct"] + args.cpu_tolerance
         ok_frames = ci["frames"] == 0
         verdict = "MET" if (ok_mem and ok_cpu and ok_frames) else "NOT MET"
         print(f"Result: {verdict} — PSS {'below' if ok_mem else 'NOT below'} sway "
               f"({ci['pss_kib'] / 1024:.1f} vs {sw['pss_kib'] / 1024:.1f} MiB), CPU "
-              f"{'not above' if ok_cpu else 'ABOVE'} sway ({ci['cpu_pct']:.2f}% vs "
+              f"{'not above' if ok_cpu else 'ABOVE'} sway (+{args.cpu_tolerance:g} pp) "
+              f"({ci['cpu_pct']:.2f}% vs "
               f"{sw['cpu_pct']:.2f}%), {ci['frames']} frames while idle.")
         status = 0 if verdict == "MET" else 2
     elif "cirrus" in res:

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as bl  # noqa: E402
 
@@ -118,7 +119,7 @@ def main():
     print(f"## M4 — tap to screen ({bl.WIDTH}x{bl.HEIGHT}, headless, pixman; "
           f"{args.count} taps each)\n")
     print("| compositor | tap→present p50 ms | p95 ms | max ms | commit→present p50 frames "
-          "| p95 frames | samples | discarded | t1 source |")
+          "| p95 frames | samples | feedback discarded | t1 source |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, _ in plan:
         r = results[name]
@@ -161,6 +162,14 @@ def main():
               "discarded). Where that happened, the frame is taken as shown when its "
               "wl_surface.frame callback reached the client (headless 'presents' at commit "
               "time, and compositors send frame callbacks right after the output commit).")
+    if any(r["discarded"] for r in results.values()):
+        print()
+        print("'feedback discarded': wlroots discards a surface's presentation feedback that "
+              "has not been sampled yet when the surface commits again. tap_latency acks every "
+              "configure with a commit, so a compositor that sends an xdg_toplevel.configure "
+              "in reply to the press (e.g. re-activating an already focused window) makes the "
+              "feedback of the repaint discarded. With t1 = frame callback such samples still "
+              "count.")
     return status
 
 

@@ -484,7 +484,7 @@ bool run_iteration(int index) {
         return false;
     }
     if (!s.committed) return false;
-    if (!dispatch_until([&] { return s.frame_done || s.presented || s.discarded; },
+    if (!dispatch_until([&] { return s.frame_done || s.presented; },
                         app.opt.timeout_ms)) {
         std::fprintf(stderr,
                      "tap_latency: tap %d: neither a frame callback nor presentation feedback "
@@ -630,6 +630,10 @@ int main(int argc, char **argv) {
     // one; otherwise (e.g. wlroots 0.15 headless never sends 'presented' for
     // feedback registered with wlr_presentation_surface_sampled_on_output) the
     // moment the frame callback of that commit reached us.
+    // A feedback can be discarded although the frame was shown: wlroots
+    // discards a surface's not-yet-sampled feedback on its next commit (e.g.
+    // the ack of a configure that arrives right after the press). With
+    // t1 = frame-done such samples still count; with presentation they don't.
     int presented = 0, discarded = 0, frame_only = 0, failed = 0;
     for (int i = o.warmup; i < total; i++) {
         const Sample &s = app.samples[size_t(i)];
@@ -649,13 +653,17 @@ int main(int argc, char **argv) {
     int refresh_n = 0;
     for (int i = o.warmup; i < total; i++) {
         const Sample &s = app.samples[size_t(i)];
-        if (!completed[size_t(i)] || s.discarded) continue;
+        if (!completed[size_t(i)]) continue;
         int64_t t1;
         if (source == "presentation") {
             if (!s.presented) continue;
             t1 = s.t_present;
         } else {
-            if (!s.frame_done) continue;
+            if (!s.frame_done) {
+                // Iteration ended on 'discarded' before the frame callback:
+                // it may still arrive late (collected by the final wait).
+                continue;
+            }
             t1 = s.t_frame_done;
         }
         double refresh_ns = s.refresh_ns ? double(s.refresh_ns) : fallback_refresh_ns;
@@ -684,7 +692,8 @@ int main(int argc, char **argv) {
         std::snprintf(buf, sizeof buf, "%.4f", v);
         return std::string(buf);
     };
-    std::printf("taps %d: presented %d, discarded %d, frame-done only (no feedback) %d, failed %d\n",
+    std::printf("taps %d: feedback presented %d, feedback discarded %d, no feedback "
+                "(frame callback only) %d, failed %d\n",
                 o.count, presented, discarded, frame_only, failed);
     std::printf("t1 = %s; refresh %.3f ms; presentation clock %d\n", source.c_str(), refresh_ms,
                 int(app.pres_clock));

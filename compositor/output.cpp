@@ -54,6 +54,7 @@ Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server
 }
 
 Output::~Output() {
+    if (present_idle_) wl_event_source_remove(present_idle_);
     if (background_) wlr_scene_node_destroy(&background_->node);
     wlr->data = nullptr;
 }
@@ -140,10 +141,30 @@ void Output::handle_frame() {
 }
 
 void Output::handle_commit(wlr_output_event_commit* event) {
-    if (event->committed & WLR_OUTPUT_STATE_BUFFER) ++server_.frames_committed;
+    if (event->committed & WLR_OUTPUT_STATE_BUFFER) {
+        ++server_.frames_committed;
+        // wlroots 0.15's headless backend reports "present" inside the commit,
+        // before presentation-time feedback for that commit is registered, so
+        // no client ever hears "presented" there. Report it again once the
+        // commit is complete; DRM and nested backends present later by
+        // themselves and need nothing.
+        if (wlr_output_is_headless(wlr) && !present_idle_) {
+            present_idle_ = wl_event_loop_add_idle(server_.loop, &Output::send_headless_present, this);
+        }
+    }
     constexpr uint32_t geometry_fields =
         WLR_OUTPUT_STATE_MODE | WLR_OUTPUT_STATE_SCALE | WLR_OUTPUT_STATE_TRANSFORM | WLR_OUTPUT_STATE_ENABLED;
     if (event->committed & geometry_fields) server_.arrange();
+}
+
+void Output::send_headless_present(void* data) {
+    auto* self = static_cast<Output*>(data);
+    self->present_idle_ = nullptr;
+    wlr_output_event_present event{};
+    event.commit_seq = self->wlr->commit_seq;
+    event.presented = true;
+    event.refresh = self->wlr->refresh > 0 ? static_cast<int>(1000000000000LL / self->wlr->refresh) : 0;
+    wlr_output_send_present(self->wlr, &event);
 }
 
 void Output::handle_destroy() {

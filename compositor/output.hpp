@@ -32,10 +32,12 @@ private:
     void handle_frame();
     void handle_commit(wlr_output_event_commit* event);
     void handle_destroy();
+    static void send_headless_present(void* data);
 
     Server& server_;
     wlr_scene_rect* background_ = nullptr;
     Rect work_area_;
+    wl_event_source* present_idle_ = nullptr;
     Listener frame_;
     Listener commit_;
     Listener destroy_;

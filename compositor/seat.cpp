@@ -96,6 +96,12 @@ Seat::Seat(Server& server) : wlr(wlr_seat_create(server.display, "seat0")), serv
 
 Seat::~Seat() {
     devices_.clear();
+    // Listeners leave the cursor's and the seat's signals before those go.
+    for (Listener* listener : {&new_virtual_keyboard_, &new_virtual_pointer_, &cursor_motion_,
+                               &cursor_motion_absolute_, &cursor_button_, &cursor_axis_, &cursor_frame_,
+                               &request_set_cursor_, &request_set_selection_, &request_set_primary_selection_}) {
+        listener->disconnect();
+    }
     if (xcursor) wlr_xcursor_manager_destroy(xcursor);
     if (cursor) wlr_cursor_destroy(cursor);
     // The wlr_seat itself goes with the display.
@@ -181,7 +187,13 @@ void Seat::update_capabilities() {
     wlr_seat_set_capabilities(wlr, caps);
 }
 
+void Seat::notify_activity() {
+    // Any real or injected input postpones the idle timeouts (screen blanking).
+    if (server_.idle) wlr_idle_notify_activity(server_.idle, wlr);
+}
+
 void Seat::handle_key(Device& keyboard, wlr_event_keyboard_key* event) {
+    notify_activity();
     wlr_seat_set_keyboard(wlr, keyboard.wlr);
     wlr_seat_keyboard_notify_key(wlr, event->time_msec, event->keycode, event->state);
 }
@@ -251,6 +263,7 @@ Rect Seat::touch_area() const {
 }
 
 void Seat::handle_touch_down(wlr_event_touch_down* event) {
+    notify_activity();
     const Rect area = touch_area();
     const double lx = area.x + event->x * area.width;
     const double ly = area.y + event->y * area.height;
@@ -285,6 +298,7 @@ void Seat::handle_touch_cancel(wlr_event_touch_cancel* event) {
 }
 
 void Seat::handle_cursor_motion(uint32_t time_msec) {
+    notify_activity();
     double sx = 0, sy = 0;
     wlr_surface* surface = surface_at(cursor->x, cursor->y, &sx, &sy);
     if (!surface) {
@@ -297,6 +311,7 @@ void Seat::handle_cursor_motion(uint32_t time_msec) {
 }
 
 void Seat::handle_cursor_button(wlr_event_pointer_button* event) {
+    notify_activity();
     if (event->state == WLR_BUTTON_PRESSED) {
         double sx = 0, sy = 0;
         focus_from_input(surface_at(cursor->x, cursor->y, &sx, &sy));

@@ -47,6 +47,7 @@ private:
     struct Device;
     void remove_device(Device* device);
     void update_capabilities();
+    void notify_activity();
     void handle_key(Device& keyboard, wlr_event_keyboard_key* event);
     void handle_touch_down(wlr_event_touch_down* event);
     void handle_touch_motion(wlr_event_touch_motion* event);

@@ -211,6 +211,8 @@ Server::~Server() {
     trust.reset();
     if (backend) wlr_backend_destroy(backend);  // its outputs remove themselves
     outputs.clear();
+    // The scene listens to the layout: the layout goes first and tells it.
+    if (output_layout) wlr_output_layout_destroy(output_layout);
     if (scene) wlr_scene_node_destroy(&scene->node);
     if (allocator) wlr_allocator_destroy(allocator);
     if (renderer) wlr_renderer_destroy(renderer);
@@ -218,7 +220,6 @@ Server::~Server() {
         if (source) wl_event_source_remove(source);
     }
     if (display) wl_display_destroy(display);
-    if (output_layout) wlr_output_layout_destroy(output_layout);
 }
 
 int Server::run() {

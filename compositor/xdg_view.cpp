@@ -58,6 +58,7 @@ XdgView::XdgView(Server& server, wlr_xdg_surface* surface)
     wlr_xdg_toplevel_set_maximized(xdg, true);
     const Rect area = server_.policy.work_area();
     if (!xdg->toplevel->parent && !area.empty()) {
+        requested_size_ = area.size();
         wlr_xdg_toplevel_set_size(xdg, static_cast<uint32_t>(area.width), static_cast<uint32_t>(area.height));
     }
 }
@@ -138,7 +139,10 @@ void XdgView::handle_commit() {
 void XdgView::apply(const ViewPlacement& placement) {
     box_ = placement.box;
     visible_ = placement.visible;
-    if (placement.resize) {
+    // wlroots sends a configure for every set_size, even an unchanged one;
+    // each costs the client a repaint, so only real changes go out.
+    if (placement.resize && box_.size() != requested_size_) {
+        requested_size_ = box_.size();
         wlr_xdg_toplevel_set_size(xdg, static_cast<uint32_t>(box_.width), static_cast<uint32_t>(box_.height));
     }
     if (node_) {

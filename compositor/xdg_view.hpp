@@ -50,6 +50,7 @@ private:
     bool visible_ = false;
     bool focused_ = false;
     Size last_geometry_;
+    Size requested_size_;  // the last size we configured: configure only on change
 
     Listener map_;
     Listener unmap_;

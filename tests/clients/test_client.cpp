@@ -375,6 +375,8 @@ int main(int argc, char **argv) {
     }
     if (app.dialog) app.dialog->destroy();
     if (app.main) app.main->destroy();
+    app.seat.release();
+    destroy_proxies({app.decoration_manager, app.wm_base, app.shm, app.compositor, registry});
     wl_display_roundtrip(app.display);
     wl_display_disconnect(app.display);
     return app.exit_status;

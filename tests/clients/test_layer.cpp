@@ -282,6 +282,8 @@ int main(int argc, char **argv) {
     zwlr_layer_surface_v1_destroy(app.layer_surface);
     wl_surface_destroy(app.surface);
     if (app.buffer) app.buffer->drop();
+    app.seat.release();
+    destroy_proxies({app.layer_shell, app.shm, app.compositor, registry});
     wl_display_roundtrip(app.display);
     wl_display_disconnect(app.display);
     return app.exit_status;

@@ -260,6 +260,7 @@ int main(int argc, char **argv) {
     zwlr_screencopy_frame_v1_destroy(app.frame);
     wl_buffer_destroy(app.buffer);
     munmap(app.data, app.size);
+    destroy_proxies({app.manager, app.output, app.shm, registry});
     wl_display_disconnect(app.display);
     return 0;
 }

@@ -34,6 +34,9 @@ bool wait_until(const std::function<bool()> &condition, double timeout_s = 10);
 
 void sleep_ms(int ms);
 
+// "exit N" or "signal NAME" for a wait status.
+std::string describe_status(int status);
+
 // A child process with its stdout (JSON lines) and stdin connected to pipes
 // and its stderr going to a log file.
 class Process {

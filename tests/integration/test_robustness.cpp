@@ -5,6 +5,7 @@
 #include <csignal>
 #include <random>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -145,7 +146,7 @@ TEST_CASE("SIGTERM shuts the compositor down cleanly") {
 
     auto status = c->terminate(5);
     REQUIRE_MESSAGE(status, "the compositor did not exit within 5 s of SIGTERM\n" << c->log_tail());
-    CHECK_MESSAGE(WIFEXITED(*status), "status " << *status << "\n" << c->log_tail());
+    CHECK_MESSAGE(WIFEXITED(*status), "the compositor ended with " << describe_status(*status) << "\n" << c->log_tail());
     CHECK(WEXITSTATUS(*status) == 0);
     CHECK_MESSAGE(access(control.c_str(), F_OK) != 0, "the control socket was left behind");
     CHECK(access(c->wayland_socket_path().c_str(), F_OK) != 0);

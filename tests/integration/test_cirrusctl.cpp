@@ -1,0 +1,93 @@
+// cirrusctl against the real compositor: output, exit codes, socket lookup.
+
+#include "helpers.hpp"
+
+#include <filesystem>
+
+using namespace cirrus_it;
+
+namespace {
+
+RunResult ctl(Compositor &c, std::vector<std::string> args) {
+    args.insert(args.begin(), {program("CIRRUSCTL"), "--socket", c.control_path()});
+    return run_program(args);
+}
+
+}  // namespace
+
+TEST_CASE("cirrusctl queries and exit codes") {
+    Compositor c;
+    RunResult r = ctl(c, {"stats"});
+    REQUIRE_MESSAGE(r.exited_ok(), r.err);
+    json stats = json::parse(r.out);
+    CHECK(stats["ok"] == true);
+    CHECK(stats.contains("frames"));
+    CHECK(r.out.find('\n') < r.out.size() - 1);  // pretty-printed
+
+    r = ctl(c, {"outputs"});
+    REQUIRE(r.exited_ok());
+    CHECK(json::parse(r.out)["outputs"][0]["width"] == kWidth);
+
+    // ok:false -> exit 1, error on stderr.
+    r = ctl(c, {"focus", "4242"});
+    CHECK(r.exit_code() == 1);
+    CHECK_FALSE(r.err.empty());
+    r = ctl(c, {"raw", "not json"});
+    CHECK(r.exit_code() == 1);
+
+    // Usage errors -> exit 2.
+    CHECK(ctl(c, {"tap", "1"}).exit_code() == 2);
+    CHECK(ctl(c, {"frobnicate"}).exit_code() == 2);
+    CHECK(ctl(c, {"key", "30", "sideways"}).exit_code() == 2);
+
+    // No compositor behind the socket -> exit 2 naming the socket.
+    RunResult missing = run_program({program("CIRRUSCTL"), "--socket", c.runtime_dir() + "/nope.sock", "stats"});
+    CHECK(missing.exit_code() == 2);
+    CHECK(missing.err.find("nope.sock") != std::string::npos);
+
+    // The socket is found from XDG_RUNTIME_DIR and WAYLAND_DISPLAY (also when
+    // WAYLAND_DISPLAY is an absolute path).
+    r = run_program({program("CIRRUSCTL"), "layers"},
+                    {{"XDG_RUNTIME_DIR", c.runtime_dir()}, {"WAYLAND_DISPLAY", c.display()}, {"CIRRUS_CONTROL", ""}});
+    CHECK_MESSAGE(r.exited_ok(), r.err);
+    r = run_program({program("CIRRUSCTL"), "layers"}, {{"XDG_RUNTIME_DIR", c.runtime_dir()},
+                                                       {"WAYLAND_DISPLAY", c.wayland_socket_path()},
+                                                       {"CIRRUS_CONTROL", ""}});
+    CHECK_MESSAGE(r.exited_ok(), r.err);
+    r = run_program({program("CIRRUSCTL"), "stats"}, {{"CIRRUS_CONTROL", c.control_path()}});
+    CHECK_MESSAGE(r.exited_ok(), r.err);
+}
+
+TEST_CASE("cirrusctl drives windows, input and screenshots") {
+    Compositor c;
+    auto app = start_app(c);
+    json w = wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false); }, "focused");
+
+    RunResult r = ctl(c, {"windows"});
+    REQUIRE(r.exited_ok());
+    CHECK(json::parse(r.out)["windows"][0]["pid"] == app->pid());
+
+    r = ctl(c, {"tap", "10", "20"});
+    REQUIRE_MESSAGE(r.exited_ok(), r.err);
+    json down = app->expect("touch_down");
+    CHECK(down["x"] == 10);
+    CHECK(down["y"] == 20);
+
+    // A relative screenshot path is resolved against cirrusctl's directory.
+    std::filesystem::path cwd = std::filesystem::current_path();
+    std::filesystem::current_path(c.runtime_dir());
+    r = ctl(c, {"screenshot", "rel.png"});
+    std::filesystem::current_path(cwd);
+    REQUIRE_MESSAGE(r.exited_ok(), r.err);
+    CHECK(json::parse(r.out)["path"] == c.runtime_dir() + "/rel.png");
+    CHECK(read_png(c.runtime_dir() + "/rel.png").width == kWidth);
+
+    r = ctl(c, {"close", std::to_string(w["id"].get<int>())});
+    REQUIRE(r.exited_ok());
+    app->expect("close");
+
+    CHECK(ctl(c, {"stats", "extra"}).exit_code() == 2);
+    r = run_program({program("CIRRUSCTL"), "--wait", "2", "--socket", c.control_path(), "quit"});
+    CHECK(r.exited_ok());
+    CHECK(c.process().wait_exit(5));
+}
