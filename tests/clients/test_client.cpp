@@ -10,12 +10,21 @@
 //   --crash-after-ms N  N ms after mapping, attach+damage a new buffer and
 //                       abort before the commit
 //   --xdg-decoration    ask for client-side decorations, report the mode
+//   --popup-at X,Y,W,H  once the main window is mapped, open an xdg_popup on it
+//                       through an xdg_positioner: anchor rect X,Y,W,H (window
+//                       coordinates), anchor and gravity bottom_right
+//   --popup-size WxH    size the popup asks for (default 200x300)
+//   --popup-adjust LIST constraint_adjustment: comma-separated slide_x,slide_y,
+//                       flip_x,flip_y,resize_x,resize_y, or "none"
+//                       (default slide_x,slide_y,flip_x,flip_y)
 //
 // stdin commands (one per line): "color RRGGBB" (redraw and commit),
 // "commit" (commit the same content again with damage), "quit".
 //
 // Events: configure, mapped, decoration, close, touch_*, pointer_*,
-// keyboard_*, key, seat, committed, terminated, disconnected, error.
+// keyboard_*, key, seat, committed, terminated, disconnected, error;
+// with --popup-at also popup_configure {x,y,width,height} (relative to the
+// main window's geometry), mapped {surface:"popup"} and popup_done.
 // Exits 0 on close of the main window, SIGTERM/SIGINT or "quit" (stdin EOF
 // is ignored); 1 when the connection to the compositor breaks.
 
@@ -42,6 +51,13 @@ struct Options {
     int dialog_height = 100;
     int crash_after_ms = -1;
     bool decoration = false;
+    bool popup = false;
+    int popup_anchor[4] = {0, 0, 1, 1};
+    int popup_width = 200;
+    int popup_height = 300;
+    uint32_t popup_adjust = XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
+                            XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y |
+                            XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_X | XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_Y;
 };
 
 struct App;
@@ -69,6 +85,19 @@ struct Window {
     void destroy();
 };
 
+// An xdg_popup on the main window (--popup-at).
+struct Popup {
+    App *app = nullptr;
+    wl_surface *surface = nullptr;
+    xdg_surface *xsurface = nullptr;
+    xdg_popup *popup = nullptr;
+    int x = 0, y = 0, width = 0, height = 0;  // from xdg_popup.configure
+    SolidBuffer *buffer = nullptr;
+    bool mapped = false;
+
+    void destroy();
+};
+
 struct App {
     Options opt;
     wl_display *display = nullptr;
@@ -79,10 +108,13 @@ struct App {
     SeatReporter seat;
     std::unique_ptr<Window> main;
     std::unique_ptr<Window> dialog;
+    std::unique_ptr<Popup> popup;
     bool quit = false;
     int exit_status = 0;
     int crash_timer = -1;
 };
+
+void create_popup(App &app);
 
 const char *state_name(uint32_t state) {
     switch (state) {
@@ -118,6 +150,7 @@ void Window::draw_and_commit() {
                       {"height", self->height}});
                 if (self->name == "main" && self->app->opt.crash_after_ms >= 0 && self->app->crash_timer < 0)
                     self->app->crash_timer = make_timer_fd(self->app->opt.crash_after_ms);
+                if (self->name == "main" && self->app->opt.popup && !self->app->popup) create_popup(*self->app);
             },
         };
         wl_callback_add_listener(sync, &listener, this);
@@ -136,6 +169,83 @@ void Window::destroy() {
     surface = nullptr;
     buffer = nullptr;
     closed = true;
+}
+
+void Popup::destroy() {
+    if (popup) xdg_popup_destroy(popup);
+    if (xsurface) xdg_surface_destroy(xsurface);
+    if (surface) wl_surface_destroy(surface);
+    if (buffer) buffer->drop();
+    popup = nullptr;
+    xsurface = nullptr;
+    surface = nullptr;
+    buffer = nullptr;
+}
+
+void popup_configure(void *data, xdg_popup *, int32_t x, int32_t y, int32_t width, int32_t height) {
+    auto *p = static_cast<Popup *>(data);
+    p->x = x;
+    p->y = y;
+    p->width = width;
+    p->height = height;
+}
+
+void popup_done(void *data, xdg_popup *) {
+    auto *p = static_cast<Popup *>(data);
+    emit({{"event", "popup_done"}});
+    p->destroy();
+}
+
+void popup_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
+    auto *p = static_cast<Popup *>(data);
+    xdg_surface_ack_configure(xs, serial);
+    // Position relative to the parent's window geometry.
+    emit({{"event", "popup_configure"}, {"x", p->x}, {"y", p->y}, {"width", p->width}, {"height", p->height}});
+    int w = p->width > 0 ? p->width : p->app->opt.popup_width;
+    int h = p->height > 0 ? p->height : p->app->opt.popup_height;
+    SolidBuffer *next = SolidBuffer::create(p->app->shm, w, h, 0x33cc66);
+    wl_surface_attach(p->surface, next->buffer, 0, 0);
+    next->busy = true;
+    wl_surface_damage_buffer(p->surface, 0, 0, w, h);
+    wl_surface_commit(p->surface);
+    if (p->buffer) p->buffer->drop();
+    p->buffer = next;
+    if (!p->mapped) {
+        p->mapped = true;
+        wl_callback *sync = wl_display_sync(p->app->display);
+        static const wl_callback_listener listener = {
+            [](void *data, wl_callback *cb, uint32_t) {
+                auto *self = static_cast<Popup *>(data);
+                wl_callback_destroy(cb);
+                emit({{"event", "mapped"}, {"surface", "popup"}, {"width", self->width}, {"height", self->height}});
+            },
+        };
+        wl_callback_add_listener(sync, &listener, p);
+    }
+}
+
+const xdg_popup_listener popup_listener_impl = {popup_configure, popup_done, nullptr};
+const xdg_surface_listener popup_surface_listener_impl = {popup_surface_configure};
+
+void create_popup(App &app) {
+    auto p = std::make_unique<Popup>();
+    p->app = &app;
+    const Options &o = app.opt;
+    xdg_positioner *positioner = xdg_wm_base_create_positioner(app.wm_base);
+    xdg_positioner_set_size(positioner, o.popup_width, o.popup_height);
+    xdg_positioner_set_anchor_rect(positioner, o.popup_anchor[0], o.popup_anchor[1], o.popup_anchor[2],
+                                   o.popup_anchor[3]);
+    xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_BOTTOM_RIGHT);
+    xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+    xdg_positioner_set_constraint_adjustment(positioner, o.popup_adjust);
+    p->surface = wl_compositor_create_surface(app.compositor);
+    p->xsurface = xdg_wm_base_get_xdg_surface(app.wm_base, p->surface);
+    xdg_surface_add_listener(p->xsurface, &popup_surface_listener_impl, p.get());
+    p->popup = xdg_surface_get_popup(p->xsurface, app.main->xsurface, positioner);
+    xdg_popup_add_listener(p->popup, &popup_listener_impl, p.get());
+    xdg_positioner_destroy(positioner);
+    wl_surface_commit(p->surface);
+    app.popup = std::move(p);
 }
 
 void xdg_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
@@ -253,7 +363,8 @@ const wl_registry_listener registry_listener = {registry_global, registry_global
 [[noreturn]] void usage(const std::string &msg) {
     std::fprintf(stderr,
                  "%s\nusage: cirrus-test-client [--color RRGGBB] [--app-id ID] [--title T] [--size WxH]\n"
-                 "       [--dialog WxH] [--crash-after-ms N] [--xdg-decoration]\n",
+                 "       [--dialog WxH] [--crash-after-ms N] [--xdg-decoration]\n"
+                 "       [--popup-at X,Y,W,H] [--popup-size WxH] [--popup-adjust LIST]\n",
                  msg.c_str());
     std::exit(2);
 }
@@ -283,6 +394,32 @@ Options parse_options(int argc, char **argv) {
             o.crash_after_ms = std::atoi(value().c_str());
         } else if (a == "--xdg-decoration") {
             o.decoration = true;
+        } else if (a == "--popup-at") {
+            o.popup = true;
+            auto parts = split(value(), ',');
+            if (parts.size() != 4) usage("bad --popup-at (expected X,Y,W,H)");
+            for (size_t k = 0; k < 4; ++k) {
+                char *end = nullptr;
+                long v = std::strtol(parts[k].c_str(), &end, 10);
+                if (parts[k].empty() || *end) usage("bad --popup-at (expected X,Y,W,H)");
+                o.popup_anchor[k] = static_cast<int>(v);
+            }
+            if (o.popup_anchor[2] < 1 || o.popup_anchor[3] < 1) usage("bad --popup-at: W and H must be >= 1");
+        } else if (a == "--popup-size") {
+            if (!parse_size(value(), o.popup_width, o.popup_height) || !o.popup_width || !o.popup_height)
+                usage("bad --popup-size");
+        } else if (a == "--popup-adjust") {
+            o.popup_adjust = 0;
+            for (auto &name : split(value(), ',')) {
+                if (name == "none") continue;
+                if (name == "slide_x") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X;
+                else if (name == "slide_y") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y;
+                else if (name == "flip_x") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_X;
+                else if (name == "flip_y") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_Y;
+                else if (name == "resize_x") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_RESIZE_X;
+                else if (name == "resize_y") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_RESIZE_Y;
+                else usage("bad --popup-adjust value " + name);
+            }
         } else if (a == "-h" || a == "--help") {
             usage("cirrus-test-client: a solid-colour Wayland test client");
         } else {
@@ -332,6 +469,7 @@ int main(int argc, char **argv) {
     app.seat.name_of = [&app](wl_surface *s) -> std::string {
         if (app.main && s == app.main->surface) return "main";
         if (app.dialog && s == app.dialog->surface) return "dialog";
+        if (app.popup && s == app.popup->surface) return "popup";
         return "other";
     };
 
@@ -373,6 +511,7 @@ int main(int argc, char **argv) {
         }
         if (!run_once(app.display, watches)) return 1;
     }
+    if (app.popup) app.popup->destroy();
     if (app.dialog) app.dialog->destroy();
     if (app.main) app.main->destroy();
     app.seat.release();

@@ -382,7 +382,11 @@ Compositor::Compositor(const Options &options) {
     log_path_ = runtime_dir_ + "/compositor.log";
 
     Process::Options po;
-    po.argv = {program("CIRRUS_COMPOSITOR"), "--size", options.size, "--socket", display_};
+    po.argv = {program("CIRRUS_COMPOSITOR"), "--socket", display_};
+    if (!options.size.empty()) {
+        po.argv.push_back("--size");
+        po.argv.push_back(options.size);
+    }
     po.argv.insert(po.argv.end(), options.extra_args.begin(), options.extra_args.end());
     po.env = {{"XDG_RUNTIME_DIR", runtime_dir_},
               {"WLR_BACKENDS", "headless"},

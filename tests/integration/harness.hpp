@@ -125,8 +125,8 @@ private:
 class Compositor {
 public:
     struct Options {
-        std::string size = "480x800";
-        std::vector<std::string> extra_args;
+        std::string size = "480x800";         // "" passes no --size (e.g. to take it from --config)
+        std::vector<std::string> extra_args;  // appended to the command line (--scale 2, --config F, ...)
     };
 
     Compositor();
