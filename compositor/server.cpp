@@ -19,21 +19,19 @@ void log_listener_exception(const char* what) {
     wlr_log(WLR_ERROR, "an event handler failed: %s (the compositor goes on)", what);
 }
 
-namespace {
-
-// The client-side decoration modes are answered with "server side", and the
-// server then draws none: a phone window has no title bar.
-struct Decoration {
+// Every decoration request is answered "server side", and the server then
+// draws none: a phone window has no title bar.
+struct Server::Decoration {
     wlr_xdg_toplevel_decoration_v1* wlr = nullptr;
     Listener request_mode;
     Listener destroy;
 };
-std::list<std::unique_ptr<Decoration>> decorations;
 
-struct Inhibitor {
+struct Server::Inhibitor {
     Listener destroy;
 };
-std::list<std::unique_ptr<Inhibitor>> inhibitors;
+
+namespace {
 
 std::string runtime_path(const std::string& name) {
     const char* dir = std::getenv("XDG_RUNTIME_DIR");
@@ -198,8 +196,8 @@ Server::~Server() {
     shutting_down = true;
     control.reset();
     if (display) wl_display_destroy_clients(display);
-    decorations.clear();
-    inhibitors.clear();
+    decorations_.clear();
+    inhibitors_.clear();
     new_output_.disconnect();
     new_input_.disconnect();
     new_xdg_surface_.disconnect();
@@ -326,11 +324,11 @@ void Server::handle_new_decoration(wlr_xdg_toplevel_decoration_v1* decoration) {
     d->request_mode.connect(&decoration->events.request_mode, [d](void*) {
         wlr_xdg_toplevel_decoration_v1_set_mode(d->wlr, WLR_XDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
     });
-    d->destroy.connect(&decoration->events.destroy, [d](void*) {
-        decorations.remove_if([d](const std::unique_ptr<Decoration>& x) { return x.get() == d; });
+    d->destroy.connect(&decoration->events.destroy, [this, d](void*) {
+        decorations_.remove_if([d](const std::unique_ptr<Decoration>& x) { return x.get() == d; });
     });
     wlr_xdg_toplevel_decoration_v1_set_mode(decoration, WLR_XDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE);
-    decorations.push_back(std::move(owned));
+    decorations_.push_back(std::move(owned));
 }
 
 void Server::handle_output_power_set_mode(wlr_output_power_v1_set_mode_event* event) {
@@ -343,10 +341,10 @@ void Server::handle_new_inhibitor(wlr_idle_inhibitor_v1* inhibitor) {
     auto owned = std::make_unique<Inhibitor>();
     Inhibitor* i = owned.get();
     i->destroy.connect(&inhibitor->events.destroy, [this, i](void*) {
-        inhibitors.remove_if([i](const std::unique_ptr<Inhibitor>& x) { return x.get() == i; });
-        wlr_idle_set_enabled(idle, seat->wlr, inhibitors.empty());
+        inhibitors_.remove_if([i](const std::unique_ptr<Inhibitor>& x) { return x.get() == i; });
+        wlr_idle_set_enabled(idle, seat->wlr, inhibitors_.empty());
     });
-    inhibitors.push_back(std::move(owned));
+    inhibitors_.push_back(std::move(owned));
     wlr_idle_set_enabled(idle, seat->wlr, false);
 }
 

@@ -122,7 +122,10 @@ private:
     Listener output_power_set_mode_;
     Listener new_input_;
     Listener new_inhibitor_;
-    std::list<std::unique_ptr<Listener>> inhibitor_destroys_;
+    struct Decoration;
+    struct Inhibitor;
+    std::list<std::unique_ptr<Decoration>> decorations_;
+    std::list<std::unique_ptr<Inhibitor>> inhibitors_;
 };
 
 }  // namespace cirrus
