@@ -1,5 +1,6 @@
 #include "seat.hpp"
 
+#include <cstdlib>
 #include <ctime>
 
 #include "layer_surface.hpp"
@@ -11,6 +12,7 @@ namespace cirrus {
 
 struct Seat::Device {
     wlr_input_device* wlr = nullptr;
+    bool virtual_keyboard = false;
     Listener destroy;
     Listener key;
     Listener modifiers;
@@ -84,6 +86,7 @@ Seat::Seat(Server& server) : wlr(wlr_seat_create(server.display, "seat0")), serv
     if (server_.virtual_keyboard) {
         new_virtual_keyboard_.connect(&server_.virtual_keyboard->events.new_virtual_keyboard, [this](void* data) {
             add_device(&static_cast<wlr_virtual_keyboard_v1*>(data)->input_device);
+            devices_.back()->virtual_keyboard = true;
         });
     }
     if (server_.virtual_pointer) {
@@ -102,6 +105,8 @@ Seat::~Seat() {
                                &request_set_cursor_, &request_set_selection_, &request_set_primary_selection_}) {
         listener->disconnect();
     }
+    if (free_keyboards_idle_) wl_event_source_remove(free_keyboards_idle_);
+    free_orphaned_keyboards(this);
     if (xcursor) wlr_xcursor_manager_destroy(xcursor);
     if (cursor) wlr_cursor_destroy(cursor);
     // The wlr_seat itself goes with the display.
@@ -167,7 +172,22 @@ void Seat::add_device(wlr_input_device* device) {
     update_capabilities();
 }
 
+void Seat::free_orphaned_keyboards(void* data) {
+    auto* self = static_cast<Seat*>(data);
+    self->free_keyboards_idle_ = nullptr;
+    for (wlr_keyboard* keyboard : self->orphaned_keyboards_) std::free(keyboard);
+    self->orphaned_keyboards_.clear();
+}
+
 void Seat::remove_device(Device* device) {
+    if (device->virtual_keyboard) {
+        // The device's destroy signal comes before wlroots tears the keyboard
+        // down: free it once this dispatch is over.
+        orphaned_keyboards_.push_back(device->wlr->keyboard);
+        if (!free_keyboards_idle_) {
+            free_keyboards_idle_ = wl_event_loop_add_idle(server_.loop, &Seat::free_orphaned_keyboards, this);
+        }
+    }
     if (device->wlr == synthetic_keyboard_) synthetic_keyboard_ = nullptr;
     if (device->wlr == synthetic_touch_) synthetic_touch_ = nullptr;
     devices_.remove_if([device](const std::unique_ptr<Device>& d) { return d.get() == device; });

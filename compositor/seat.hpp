@@ -8,6 +8,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "geometry.hpp"
 #include "listener.hpp"
@@ -46,6 +47,7 @@ public:
 private:
     struct Device;
     void remove_device(Device* device);
+    static void free_orphaned_keyboards(void* data);
     void update_capabilities();
     void notify_activity();
     void handle_key(Device& keyboard, wlr_event_keyboard_key* event);
@@ -67,6 +69,10 @@ private:
     wlr_input_device* synthetic_keyboard_ = nullptr;
     wlr_input_device* synthetic_touch_ = nullptr;
     LayerSurface* layer_focus_ = nullptr;
+    // wlroots 0.15 never frees a virtual keyboard's wlr_keyboard (its destroy
+    // hook is empty). They are freed here, after wlroots is done with them.
+    std::vector<wlr_keyboard*> orphaned_keyboards_;
+    wl_event_source* free_keyboards_idle_ = nullptr;
     // Layout position of each touch point's surface origin, fixed at touch
     // down, so motions are delivered relative to the surface they began on.
     std::map<int32_t, std::pair<double, double>> touch_origins_;

@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include <doctest/doctest.h>
 #include <png.h>
 
 #include <algorithm>
@@ -410,13 +411,17 @@ Compositor::~Compositor() {
     control_.reset();
     if (process_ && process_->alive()) {
         process_->signal(SIGTERM);
+        // Every test ends with a clean shutdown: a crash, a sanitizer report
+        // (exit 1) or a hang at teardown fails the test that caused it.
+        // ADD_FAIL_CHECK_AT records the failure without throwing from here.
         if (auto status = process_->wait_exit(3)) {
-            // A crash at shutdown cannot fail the test from a destructor; say it.
-            if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
-                std::fprintf(stderr, "warning: cirrus-compositor ended with %s after SIGTERM at teardown\n",
-                             describe_status(*status).c_str());
+            if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+                const std::string why = "cirrus-compositor ended with " + describe_status(*status) +
+                                        " after SIGTERM at teardown (CIRRUS_IT_KEEP=1 keeps its log in " + runtime_dir_ + ")";
+                ADD_FAIL_CHECK_AT(__FILE__, __LINE__, why);
+            }
         } else {
-            std::fprintf(stderr, "warning: cirrus-compositor ignored SIGTERM at teardown; killing it\n");
+            ADD_FAIL_CHECK_AT(__FILE__, __LINE__, "cirrus-compositor ignored SIGTERM at teardown; killing it");
             process_->signal(SIGKILL);
         }
     }
