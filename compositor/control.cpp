@@ -5,8 +5,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "layer_surface.hpp"
@@ -15,6 +13,7 @@
 #include "seat.hpp"
 #include "server.hpp"
 #include "trust.hpp"
+#include "unix_socket.hpp"
 #include "xdg_view.hpp"
 
 using nlohmann::json;
@@ -112,25 +111,8 @@ ControlServer::~ControlServer() {
 }
 
 bool ControlServer::listen(const std::string& path) {
-    sockaddr_un addr{};
-    if (path.size() >= sizeof(addr.sun_path)) {
-        wlr_log(WLR_ERROR, "control socket path too long: %s (use a shorter XDG_RUNTIME_DIR)", path.c_str());
-        return false;
-    }
-    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    listen_fd_ = listen_unix_socket(path, "control socket");
     if (listen_fd_ < 0) return false;
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    unlink(path.c_str());
-    const mode_t old_mask = umask(0077);  // owner-only from the moment it exists
-    const bool bound = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    umask(old_mask);
-    if (!bound || ::listen(listen_fd_, 16) != 0) {
-        wlr_log_errno(WLR_ERROR, "cannot listen on the control socket %s", path.c_str());
-        close(listen_fd_);
-        listen_fd_ = -1;
-        return false;
-    }
     path_ = path;
     accept_source_ = wl_event_loop_add_fd(server_.loop, listen_fd_, WL_EVENT_READABLE,
                                           &ControlServer::handle_accept, this);

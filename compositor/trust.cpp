@@ -1,12 +1,12 @@
 #include "trust.hpp"
 
+#include "unix_socket.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 namespace cirrus {
@@ -41,39 +41,16 @@ bool Trust::filter(const wl_client* client, const wl_global* global, void* data)
 }
 
 void Trust::trust(wl_client* client) {
-    trusted_.insert(client);
     auto listener = std::make_unique<Listener>();
     listener->connect_client_destroy(client, [this, client](void*) {
-        trusted_.erase(client);
-        client_destroys_.erase(client);  // destroys this very listener, after its last use
+        trusted_.erase(client);  // destroys this very listener, after its last use
     });
-    client_destroys_[client] = std::move(listener);
+    trusted_[client] = std::move(listener);
 }
 
 bool Trust::listen(const std::string& path) {
-    sockaddr_un addr{};
-    if (path.size() >= sizeof(addr.sun_path)) {
-        wlr_log(WLR_ERROR, "trusted socket path too long: %s (use a shorter XDG_RUNTIME_DIR)", path.c_str());
-        return false;
-    }
-    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (listen_fd_ < 0) {
-        wlr_log_errno(WLR_ERROR, "trusted socket");
-        return false;
-    }
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    unlink(path.c_str());
-    // The umask makes the socket owner-only from the moment it exists.
-    const mode_t old_mask = umask(0077);
-    const bool bound = bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    umask(old_mask);
-    if (!bound || ::listen(listen_fd_, 16) != 0) {
-        wlr_log_errno(WLR_ERROR, "cannot listen on %s", path.c_str());
-        close(listen_fd_);
-        listen_fd_ = -1;
-        return false;
-    }
+    listen_fd_ = listen_unix_socket(path, "trusted socket");
+    if (listen_fd_ < 0) return false;
     path_ = path;
     source_ = wl_event_loop_add_fd(wl_display_get_event_loop(display_), listen_fd_, WL_EVENT_READABLE,
                                    &Trust::handle_connection, this);

@@ -40,8 +40,8 @@ private:
 
     wl_display* display_;
     std::unordered_set<const wl_global*> privileged_;
-    std::unordered_set<const wl_client*> trusted_;
-    std::unordered_map<const wl_client*, std::unique_ptr<Listener>> client_destroys_;
+    // Each trusted client, with the listener that forgets it when it goes.
+    std::unordered_map<const wl_client*, std::unique_ptr<Listener>> trusted_;
     int listen_fd_ = -1;
     std::string path_;
     wl_event_source* source_ = nullptr;

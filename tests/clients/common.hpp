@@ -410,4 +410,36 @@ inline bool run_once(wl_display *display, const std::vector<FdWatch> &watches, i
     return true;
 }
 
+// The loop every test client runs: Wayland events, SIGTERM/SIGINT (reported
+// as "terminated", then the loop ends) and stdin command lines, plus any
+// watches the client adds each round. Ends when `done` says so; false when
+// the connection broke.
+inline bool run_client_loop(wl_display *display, int signal_fd, const std::function<bool()> &done,
+                            const std::function<void(const std::string &)> &on_command,
+                            const std::function<void(std::vector<FdWatch> &)> &add_watches = {}) {
+    LineReader stdin_reader(STDIN_FILENO);
+    bool stdin_open = true;
+    bool terminated = false;
+    while (!terminated && !done()) {
+        std::vector<FdWatch> watches;
+        watches.push_back({signal_fd, [&] {
+                               signalfd_siginfo info;
+                               while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
+                               }
+                               emit({{"event", "terminated"}});
+                               terminated = true;
+                           }});
+        if (stdin_open) {
+            watches.push_back({STDIN_FILENO, [&] {
+                                   std::vector<std::string> lines;
+                                   stdin_open = stdin_reader.read(lines);
+                                   for (auto &line : lines) on_command(line);
+                               }});
+        }
+        if (add_watches) add_watches(watches);
+        if (!run_once(display, watches)) return false;
+    }
+    return true;
+}
+
 }  // namespace cirrus_test

@@ -478,39 +478,24 @@ int main(int argc, char **argv) {
         app.dialog = create_window(app, "dialog", app.opt.dialog_width, app.opt.dialog_height, app.main.get());
     }
 
-    LineReader stdin_reader(STDIN_FILENO);
-    bool stdin_open = true;
-    while (!app.quit) {
-        std::vector<FdWatch> watches;
-        watches.push_back({signal_fd, [&] {
-                               signalfd_siginfo info;
-                               while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
-                               }
-                               emit({{"event", "terminated"}});
-                               app.quit = true;
+    // --crash-after-ms: mid-frame, a new buffer attached and damaged, then
+    // death before the commit.
+    auto crash_watch = [&](std::vector<FdWatch> &watches) {
+        if (app.crash_timer < 0) return;
+        watches.push_back({app.crash_timer, [&] {
+                               Window *w = app.main.get();
+                               SolidBuffer *b = SolidBuffer::create(app.shm, w->width, w->height, 0xff00ff);
+                               wl_surface_attach(w->surface, b->buffer, 0, 0);
+                               wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
+                               wl_display_flush(app.display);
+                               emit({{"event", "crashing"}});
+                               std::abort();
                            }});
-        if (stdin_open) {
-            watches.push_back({STDIN_FILENO, [&] {
-                                   std::vector<std::string> lines;
-                                   stdin_open = stdin_reader.read(lines);
-                                   for (auto &l : lines) handle_command(app, l);
-                               }});
-        }
-        if (app.crash_timer >= 0) {
-            watches.push_back({app.crash_timer, [&] {
-                                   // Mid-frame: a new buffer attached and damaged, then
-                                   // death before the commit.
-                                   Window *w = app.main.get();
-                                   SolidBuffer *b = SolidBuffer::create(app.shm, w->width, w->height, 0xff00ff);
-                                   wl_surface_attach(w->surface, b->buffer, 0, 0);
-                                   wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
-                                   wl_display_flush(app.display);
-                                   emit({{"event", "crashing"}});
-                                   std::abort();
-                               }});
-        }
-        if (!run_once(app.display, watches)) return 1;
-    }
+    };
+    if (!run_client_loop(
+            app.display, signal_fd, [&] { return app.quit; },
+            [&](const std::string &line) { handle_command(app, line); }, crash_watch))
+        return 1;
     if (app.popup) app.popup->destroy();
     if (app.dialog) app.dialog->destroy();
     if (app.main) app.main->destroy();

@@ -259,26 +259,9 @@ int main(int argc, char **argv) {
     zwlr_layer_surface_v1_set_keyboard_interactivity(app.layer_surface, keyboard);
     wl_surface_commit(app.surface);
 
-    LineReader stdin_reader(STDIN_FILENO);
-    bool stdin_open = true;
-    while (!app.quit) {
-        std::vector<FdWatch> watches;
-        watches.push_back({signal_fd, [&] {
-                               signalfd_siginfo info;
-                               while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
-                               }
-                               emit({{"event", "terminated"}});
-                               app.quit = true;
-                           }});
-        if (stdin_open) {
-            watches.push_back({STDIN_FILENO, [&] {
-                                   std::vector<std::string> lines;
-                                   stdin_open = stdin_reader.read(lines);
-                                   for (auto &l : lines) handle_command(app, l);
-                               }});
-        }
-        if (!run_once(app.display, watches)) return 1;
-    }
+    if (!run_client_loop(app.display, signal_fd, [&] { return app.quit; },
+                         [&](const std::string &line) { handle_command(app, line); }))
+        return 1;
     zwlr_layer_surface_v1_destroy(app.layer_surface);
     wl_surface_destroy(app.surface);
     if (app.buffer) app.buffer->drop();

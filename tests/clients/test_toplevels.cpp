@@ -171,27 +171,10 @@ int main() {
     wl_display_roundtrip(app.display);
     emit_list(app);  // the state at start, even when there are no toplevels
 
-    LineReader stdin_reader(STDIN_FILENO);
-    bool stdin_open = true;
     int status = 0;
-    while (!app.quit && !app.finished) {
-        std::vector<FdWatch> watches;
-        watches.push_back({signal_fd, [&] {
-                               signalfd_siginfo info;
-                               while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
-                               }
-                               emit({{"event", "terminated"}});
-                               app.quit = true;
-                           }});
-        if (stdin_open) {
-            watches.push_back({STDIN_FILENO, [&] {
-                                   std::vector<std::string> lines;
-                                   stdin_open = stdin_reader.read(lines);
-                                   for (auto &l : lines) handle_command(app, l);
-                               }});
-        }
-        if (!run_once(app.display, watches)) return 1;
-    }
+    if (!run_client_loop(app.display, signal_fd, [&] { return app.quit || app.finished; },
+                         [&](const std::string &line) { handle_command(app, line); }))
+        return 1;
     for (auto &t : app.toplevels) zwlr_foreign_toplevel_handle_v1_destroy(t.handle);
     app.toplevels.clear();
     if (!app.finished) {

@@ -158,26 +158,9 @@ int main() {
     }
     emit({{"event", "ready"}, {"keyboard", true}, {"pointer", true}});
 
-    LineReader stdin_reader(STDIN_FILENO);
-    bool stdin_open = true;
-    while (!app.quit) {
-        std::vector<FdWatch> watches;
-        watches.push_back({signal_fd, [&] {
-                               signalfd_siginfo info;
-                               while (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
-                               }
-                               emit({{"event", "terminated"}});
-                               app.quit = true;
-                           }});
-        if (stdin_open) {
-            watches.push_back({STDIN_FILENO, [&] {
-                                   std::vector<std::string> lines;
-                                   stdin_open = stdin_reader.read(lines);
-                                   for (auto &l : lines) handle_command(app, l);
-                               }});
-        }
-        if (!run_once(app.display, watches)) return 1;
-    }
+    if (!run_client_loop(app.display, signal_fd, [&] { return app.quit; },
+                         [&](const std::string &line) { handle_command(app, line); }))
+        return 1;
     zwp_virtual_keyboard_v1_destroy(app.keyboard);
     zwlr_virtual_pointer_v1_destroy(app.pointer);
     destroy_proxies({app.keyboard_manager, app.pointer_manager, app.seat, registry});
