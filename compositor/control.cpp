@@ -12,6 +12,7 @@
 #include "screenshot.hpp"
 #include "seat.hpp"
 #include "server.hpp"
+#include "supervisor.hpp"
 #include "trust.hpp"
 #include "unix_socket.hpp"
 #include "xdg_view.hpp"
@@ -285,12 +286,14 @@ json ControlServer::windows() const {
         if (!view) continue;
         const Rect box = view->box();
         const XdgView* parent = view->parent();
+        const auto app = server_.supervisor->app_for_pid(view->pid);
         list.push_back({
             {"id", view->id}, {"app_id", view->app_id()}, {"title", view->title()},
             {"pid", view->pid},
             {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
             {"focused", focused == id}, {"visible", view->visible()},
             {"parent", parent ? json(parent->id) : json(nullptr)},
+            {"app", app ? json(*app) : json(nullptr)},
             {"trusted", server_.trust->is_trusted(wl_resource_get_client(view->xdg->resource))},
         });
     }
@@ -459,6 +462,22 @@ std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
             if (pid < 0) throw RequestError("cannot start " + args[0]);
             return ok({{"pid", pid}});
         }
+        if (cmd == "launch") {
+            const json app = request.value("app", json());
+            if (!app.is_string()) throw RequestError("'app' must be an app id");
+            const Supervisor::LaunchResult launched = server_.supervisor->launch(app.get<std::string>());
+            if (!launched.error.empty()) throw RequestError(launched.error);
+            return ok({{"app", app}, {"pid", launched.pid}, {"action", launch_action_name(launched.action)}});
+        }
+        if (cmd == "apps") {
+            json list = json::array();
+            for (const AppProcess& p : server_.supervisor->table().processes()) {
+                list.push_back({{"app", p.app}, {"pid", p.pid},
+                                {"state", p.state == AppState::running ? "running" : "launching"},
+                                {"started_ms", p.started_ms}});
+            }
+            return ok({{"apps", list}});
+        }
         if (cmd == "quit") {
             server_.terminate();
             return ok();
@@ -471,7 +490,7 @@ std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
     return json{{"ok", false},
                 {"error", "unknown cmd '" + cmd +
                               "' (outputs, windows, layers, stats, focus, close, tap, swipe, touch, key, "
-                              "screenshot, spawn, quit)"}};
+                              "screenshot, spawn, launch, apps, quit)"}};
 }
 
 }  // namespace cirrus

@@ -10,6 +10,7 @@
 #include "layer_surface.hpp"
 #include "output.hpp"
 #include "seat.hpp"
+#include "supervisor.hpp"
 #include "trust.hpp"
 #include "xdg_view.hpp"
 
@@ -163,6 +164,7 @@ bool Server::create_globals() {
         trust->add_privileged(global);
     }
     seat = std::make_unique<Seat>(*this);
+    supervisor = std::make_unique<Supervisor>(*this);
 
     new_output_.connect(&backend->events.new_output, [this](void* data) {
         handle_new_output(static_cast<wlr_output*>(data));
@@ -244,7 +246,7 @@ void Server::reap_children() {
     int status = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        wlr_log(WLR_DEBUG, "child %d exited", static_cast<int>(pid));
+        if (supervisor) supervisor->child_exited(pid, status);
     }
 }
 

@@ -21,6 +21,7 @@ class LayerSurface;
 class Seat;
 class Trust;
 class ControlServer;
+class Supervisor;
 
 // Scene trees from bottom to top. Apps sit between the bottom and top layers,
 // as layer-shell prescribes.
@@ -88,6 +89,7 @@ public:
     std::unique_ptr<Trust> trust;
     std::unique_ptr<Seat> seat;
     std::unique_ptr<ControlServer> control;
+    std::unique_ptr<Supervisor> supervisor;
     std::list<std::unique_ptr<Output>> outputs;
     std::list<std::unique_ptr<XdgView>> views;
     std::list<std::unique_ptr<LayerSurface>> layer_surfaces;

@@ -2,6 +2,7 @@
 
 #include "output.hpp"
 #include "server.hpp"
+#include "supervisor.hpp"
 
 namespace cirrus {
 
@@ -92,6 +93,7 @@ void XdgView::handle_map() {
     const XdgView* p = parent();
     last_geometry_ = geometry_size();
     server_.policy.map(id, p ? std::optional<ViewId>(p->id) : std::nullopt, last_geometry_);
+    server_.supervisor->window_mapped(*this);
 
     if (server_.foreign_toplevels) {
         handle_ = wlr_foreign_toplevel_handle_v1_create(server_.foreign_toplevels);

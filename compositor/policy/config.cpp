@@ -161,6 +161,14 @@ const std::vector<Section>& known_sections() {
                   c.keyboard.repeat_delay = parse_int_in_range(v, w, 1, 10000);
               }},
          }},
+        {"apps",
+         {
+             {"host", "PROGRAM", "the web-app host started as PROGRAM --app ID (default: cirrus-webapp-host)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v.empty()) refuse(w, v, "a program name or path");
+                  c.app_host = v;
+              }},
+         }},
     };
     return sections;
 }
@@ -285,6 +293,7 @@ const std::vector<Flag>& known_flags() {
         {"transform", "T", "output rotation: normal, 90, 180, 270, flipped, flipped-90, ..."},
         {"socket", "NAME", "Wayland socket name (default: first free wayland-N)"},
         {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
+        {"app-host", "PROGRAM", "start apps as PROGRAM --app ID (default: cirrus-webapp-host)"},
         {"help", "", "show this help and exit"},
         {"version", "", "show the version and exit"},
     };
@@ -360,6 +369,8 @@ void apply_flag(const FlagUse& use, Config& cfg) {
         cfg.socket_name = use.value;
     } else if (name == "trusted") {
         cfg.trusted_commands.push_back(use.value);
+    } else if (name == "app-host") {
+        cfg.app_host = use.value;
     } else if (name == "help") {
         cfg.show_help = true;
     } else if (name == "version") {

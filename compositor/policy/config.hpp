@@ -38,6 +38,7 @@ struct Config {
     KeyboardConfig keyboard;
     std::vector<std::string> trusted_commands;  // started as trusted clients (shell, tests)
     std::string socket_name;                    // empty: libwayland picks wayland-N
+    std::string app_host = "cirrus-webapp-host"; // run as `app_host --app ID`
     std::string config_path;                    // the file that was read, if any
     bool show_help = false;
     bool show_version = false;

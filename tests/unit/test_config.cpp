@@ -237,7 +237,7 @@ TEST_CASE("config file errors name the file, the line and the key") {
     }
     SUBCASE("unknown section") {
         const std::string message = load_error("[output]\nscale = 2\n[screen]\n", &path);
-        CHECK(message == path + ":3: unknown section [screen] (known: output, keyboard)");
+        CHECK(message == path + ":3: unknown section [screen] (known: output, keyboard, apps)");
     }
     SUBCASE("key before any section") {
         const std::string message = load_error("scale = 2\n", &path);
@@ -374,4 +374,24 @@ TEST_CASE("usage text lists every flag and every config key") {
         CAPTURE(word);
         CHECK(usage.find(word) != std::string::npos);
     }
+}
+
+TEST_CASE("the app host comes from [apps] host and --app-host, flags last") {
+    const std::string path = "/tmp/cirrus-config-test-apps-" + std::to_string(getpid()) + ".ini";
+    {
+        std::ofstream file(path);
+        file << "[apps]\nhost = /opt/cirrus/host\n";
+    }
+    const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
+    CHECK(parse_command_line(3, from_file, "").app_host == "/opt/cirrus/host");
+    const char* overridden[] = {"cirrus-compositor", "--config", path.c_str(), "--app-host=/bin/other"};
+    CHECK(parse_command_line(4, overridden, "").app_host == "/bin/other");
+    const char* neither[] = {"cirrus-compositor"};
+    CHECK(parse_command_line(1, neither, "").app_host == "cirrus-webapp-host");
+    {
+        std::ofstream file(path);
+        file << "[apps]\nhost =\n";
+    }
+    CHECK_THROWS_WITH_AS(parse_command_line(3, from_file, ""), doctest::Contains("apps.host"), ConfigError);
+    std::remove(path.c_str());
 }
