@@ -112,6 +112,7 @@ bool Server::start() {
 
     setenv("WAYLAND_DISPLAY", socket_name.c_str(), 1);
     unsetenv("DISPLAY");  // our clients belong here, not to a parent X server
+    if (config.install_bundled_apps) supervisor->install_bundled_apps();
     for (const std::string& command : config.trusted_commands) {
         trust->spawn({"/bin/sh", "-c", command}, true);
     }

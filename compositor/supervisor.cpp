@@ -25,41 +25,41 @@ std::vector<std::string> current_environment() {
 
 }  // namespace
 
-std::string Supervisor::host_program() const {
-    const std::string& host = server_.config.app_host;
-    if (host.find('/') != std::string::npos) return host;
-    // In a build tree the host sits beside the compositor's folder; installed,
-    // both are on PATH.
+std::string Supervisor::find_program(const std::string& name, const char* build_folder) const {
+    if (name.find('/') != std::string::npos) return name;
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
-        const auto built = self.parent_path().parent_path() / "webapp-host" / host;
+        const auto built = self.parent_path().parent_path() / build_folder / name;
         if (access(built.c_str(), X_OK) == 0) return built.string();
     }
-    return host;
+    return name;  // execvpe searches PATH
 }
 
-pid_t Supervisor::spawn_host(const std::string& app) {
-    const std::string program = host_program();
+pid_t Supervisor::spawn(std::vector<std::string> argv) {
     const std::vector<std::string> env = host_environment(current_environment(), server_.socket_name);
     std::vector<char*> envp;
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    std::string app_arg = app;
-    char app_flag[] = "--app";
-    char* argv[] = {const_cast<char*>(program.c_str()), app_flag, app_arg.data(), nullptr};
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
 
     const pid_t pid = fork();
     if (pid == 0) {
         reset_signals_for_child();
         setsid();
-        execvpe(argv[0], argv, envp.data());
-        std::fprintf(stderr, "cirrus-compositor: cannot run the app host %s: %s (set [apps] host or --app-host)\n",
-                     argv[0], std::strerror(errno));
+        execvpe(args[0], args.data(), envp.data());
+        std::fprintf(stderr, "cirrus-compositor: cannot run %s: %s (see [apps] in the config)\n", args[0],
+                     std::strerror(errno));
         _exit(127);
     }
-    if (pid < 0) wlr_log_errno(WLR_ERROR, "fork for app %s", app.c_str());
+    if (pid < 0) wlr_log_errno(WLR_ERROR, "fork for %s", args[0]);
     return pid;
+}
+
+void Supervisor::install_bundled_apps() {
+    bundled_installer_ = spawn({find_program("cirrus", "launcher"), "install-bundled"});
 }
 
 Supervisor::LaunchResult Supervisor::launch(const std::string& app) {
@@ -72,7 +72,7 @@ Supervisor::LaunchResult Supervisor::launch(const std::string& app) {
     result.pid = table_.pid_for_app(app).value_or(-1);
     switch (result.action) {
     case LaunchAction::spawn:
-        result.pid = spawn_host(app);
+        result.pid = spawn({find_program(server_.config.app_host, "webapp-host"), "--app", app});
         if (result.pid < 0) {
             result.error = "cannot start the host for " + app;
         } else {
@@ -95,6 +95,13 @@ Supervisor::LaunchResult Supervisor::launch(const std::string& app) {
 }
 
 void Supervisor::child_exited(pid_t pid, int status) {
+    if (pid == bundled_installer_) {
+        bundled_installer_ = -1;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            wlr_log(WLR_ERROR, "installing the bundled apps failed (run `cirrus install-bundled` to see why)");
+        }
+        return;
+    }
     const auto app = table_.exited(pid);
     if (!app) return;
     if (WIFSIGNALED(status)) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "app_table.hpp"
 
@@ -24,6 +25,9 @@ public:
         std::string error;  // empty on success
     };
     LaunchResult launch(const std::string& app);
+    // Runs `cirrus install-bundled` in the background, so that a first start
+    // finds the bundled apps installed (later starts pick up updated ones).
+    void install_bundled_apps();
 
     void child_exited(pid_t pid, int status);
     void window_mapped(const XdgView& view);
@@ -33,11 +37,15 @@ public:
     const AppTable& table() const { return table_; }
 
 private:
-    pid_t spawn_host(const std::string& app);
-    std::string host_program() const;
+    // Starts argv[0] (resolved by find_program) with a host's clean environment.
+    pid_t spawn(std::vector<std::string> argv);
+    // A program of ours: as given when it has a '/', else the copy in the
+    // build tree beside the compositor's folder, else found on PATH.
+    std::string find_program(const std::string& name, const char* build_folder) const;
 
     Server& server_;
     AppTable table_;
+    pid_t bundled_installer_ = -1;
 };
 
 }  // namespace cirrus

@@ -1,1 +1,263 @@
-int main() { return 0; }
+// cirrus: install, list, inspect, remove and launch web apps.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fetch.hpp"
+#include "install.hpp"
+#include "registry.hpp"
+
+using namespace cirrus::launcher;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* usage = R"(usage: cirrus [--registry FILE] [--apps-dir DIR] COMMAND
+
+commands:
+  install SOURCE         install or update an app from a folder, a .zip, a
+                         manifest URL or a site URL (http/https)
+  install-bundled [DIR]  install the apps Cirrus ships (default: its manifests/)
+  list [--json]          the installed apps, in home-screen order
+  info ID [--json]       everything about one app
+  remove ID              uninstall an app and delete its files
+  launch ID              ask the running compositor to open the app
+
+The registry is --registry, else $CIRRUS_REGISTRY, else
+$XDG_DATA_HOME/cirrus/registry.db; packages go to --apps-dir, else
+$CIRRUS_APPS_DIR, else an apps/ folder beside the registry.
+)";
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Options {
+    std::filesystem::path registry;
+    std::filesystem::path apps_dir;
+    std::vector<std::string> args;  // the command and its arguments
+};
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* value = std::getenv(name);
+    return value && *value ? value : fallback;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](const char* flag) {
+            if (i + 1 >= argc) throw UsageError(std::string("missing value for ") + flag);
+            return std::string(argv[++i]);
+        };
+        if (arg == "--registry") {
+            o.registry = value("--registry");
+        } else if (arg == "--apps-dir") {
+            o.apps_dir = value("--apps-dir");
+        } else if (arg == "-h" || arg == "--help") {
+            o.args = {"help"};
+            return o;
+        } else {
+            o.args.push_back(arg);
+        }
+    }
+    if (o.args.empty()) throw UsageError("no command");
+    if (o.registry.empty()) o.registry = env_or("CIRRUS_REGISTRY", default_registry_path().string());
+    if (o.apps_dir.empty()) o.apps_dir = env_or("CIRRUS_APPS_DIR", (o.registry.parent_path() / "apps").string());
+    return o;
+}
+
+// Steps as lines; downloads as one progress line each.
+class TerminalProgress {
+public:
+    void operator()(const InstallProgress& p) {
+        if (p.done == 0 && p.total < 0 && !p.step.starts_with("downloading")) {
+            printer_.reset();
+            std::fprintf(stderr, "cirrus: %s\n", p.step.c_str());
+            return;
+        }
+        if (!printer_ || label_ != p.step) {
+            printer_ = std::make_unique<ProgressPrinter>(p.step);
+            label_ = p.step;
+        }
+        printer_->update(static_cast<std::uint64_t>(p.done),
+                         p.total >= 0 ? std::optional<std::uint64_t>(p.total) : std::nullopt);
+    }
+
+private:
+    std::unique_ptr<ProgressPrinter> printer_;
+    std::string label_;
+};
+
+json app_json(const AppRecord& app) {
+    json j = {{"id", app.id},
+              {"name", app.name},
+              {"start_url", app.start_url},
+              {"scope", app.scope},
+              {"display", app.display},
+              {"source", std::string(to_string(app.source_kind)) + ":" + app.source},
+              {"package_dir", app.package_dir},
+              {"installed_at", app.installed_at},
+              {"updated_at", app.updated_at},
+              {"launch_count", app.launch_count},
+              {"offline_ready", app.offline_ready}};
+    j["short_name"] = app.short_name ? json(*app.short_name) : json(nullptr);
+    j["theme_color"] = app.theme_color ? json(*app.theme_color) : json(nullptr);
+    j["background_color"] = app.background_color ? json(*app.background_color) : json(nullptr);
+    j["home_position"] = app.home_position ? json(*app.home_position) : json(nullptr);
+    return j;
+}
+
+std::filesystem::path bundled_dir() {
+    for (const std::string& candidate : {env_or("CIRRUS_BUNDLED_DIR", ""), std::string(CIRRUS_INSTALLED_MANIFESTS),
+                                        std::string(CIRRUS_SOURCE_MANIFESTS)}) {
+        if (!candidate.empty() && std::filesystem::is_directory(candidate)) return candidate;
+    }
+    throw std::runtime_error("no bundled apps folder found (set CIRRUS_BUNDLED_DIR or pass DIR)");
+}
+
+std::string control_socket_path() {
+    if (const char* explicit_path = std::getenv("CIRRUS_CONTROL"); explicit_path && *explicit_path) return explicit_path;
+    const std::string runtime = env_or("XDG_RUNTIME_DIR", "/tmp");
+    std::string display = env_or("WAYLAND_DISPLAY", "wayland-0");
+    display = std::filesystem::path(display).filename().string();
+    return runtime + "/cirrus-" + display + ".sock";
+}
+
+// One request to the compositor's control socket (compositor/CONTROL.md).
+json control_request(const json& request) {
+    const std::string path = control_socket_path();
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        if (fd >= 0) close(fd);
+        throw std::runtime_error("cannot reach the compositor at " + path +
+                                 " (is cirrus-compositor running? set WAYLAND_DISPLAY or CIRRUS_CONTROL)");
+    }
+    const std::string line = request.dump() + "\n";
+    std::string response;
+    bool sent = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    char buffer[4096];
+    while (sent && response.find('\n') == std::string::npos) {
+        const ssize_t n = read(fd, buffer, sizeof(buffer));
+        if (n <= 0) break;
+        response.append(buffer, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    if (response.find('\n') == std::string::npos) throw std::runtime_error("no answer from the compositor at " + path);
+    return json::parse(response.substr(0, response.find('\n')));
+}
+
+void print_install(const InstallResult& result) {
+    for (const auto& warning : result.warnings) std::fprintf(stderr, "cirrus: warning: %s\n", warning.c_str());
+    std::printf("%s %s (%s)\n", result.updated ? "updated" : "installed", result.app.id.c_str(),
+                result.app.name.c_str());
+}
+
+std::string arg(const Options& o, std::size_t index, const char* what) {
+    if (o.args.size() <= index) throw UsageError(std::string("missing ") + what);
+    return o.args[index];
+}
+
+bool has_flag(const Options& o, const char* flag) {
+    for (std::size_t i = 1; i < o.args.size(); ++i) {
+        if (o.args[i] == flag) return true;
+    }
+    return false;
+}
+
+int run(const Options& o) {
+    const std::string& command = o.args[0];
+    if (command == "help") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    Registry registry = Registry::open(o.registry);
+    if (const auto& recovery = registry.recovery()) {
+        std::fprintf(stderr, "cirrus: the registry was damaged (%s); it was moved to %s and a new one started\n",
+                     recovery->problem.c_str(), recovery->moved_to.c_str());
+    }
+    TerminalProgress progress;
+    Installer installer(registry, o.apps_dir, [&progress](const InstallProgress& p) { progress(p); });
+
+    if (command == "install") {
+        print_install(installer.install(arg(o, 1, "SOURCE (a folder, .zip or URL)")));
+    } else if (command == "install-bundled") {
+        const std::filesystem::path dir = o.args.size() > 1 ? std::filesystem::path(o.args[1]) : bundled_dir();
+        installer.collect_orphans();
+        for (const InstallResult& result : installer.install_bundled(dir)) print_install(result);
+    } else if (command == "list") {
+        const auto apps = registry.list();
+        if (has_flag(o, "--json")) {
+            json list = json::array();
+            for (const auto& app : apps) list.push_back(app_json(app));
+            std::cout << list.dump(2) << "\n";
+        } else {
+            for (const auto& app : apps) {
+                std::printf("%-24s %-28s %s\n", app.id.c_str(), app.name.c_str(), app.start_url.c_str());
+            }
+        }
+    } else if (command == "info") {
+        const std::string id = arg(o, 1, "ID");
+        const auto app = registry.get(id);
+        if (!app) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
+        json info = app_json(*app);
+        info["manifest"] = json::parse(app->manifest_json);
+        if (has_flag(o, "--json")) {
+            std::cout << info.dump(2) << "\n";
+        } else {
+            for (const char* key : {"id", "name", "short_name", "start_url", "scope", "display", "theme_color",
+                                    "background_color", "source", "package_dir", "launch_count", "home_position"}) {
+                std::printf("%-17s %s\n", key, info[key].is_string() ? info[key].get<std::string>().c_str()
+                                                                      : info[key].dump().c_str());
+            }
+            std::printf("%-17s %s\n", "offline-ready",
+                        app->offline_ready ? "yes" : "no (not all of it is stored on the phone yet)");
+        }
+    } else if (command == "remove") {
+        const std::string id = arg(o, 1, "ID");
+        if (!installer.remove(id)) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
+        std::printf("removed %s\n", id.c_str());
+    } else if (command == "launch") {
+        const std::string id = arg(o, 1, "ID");
+        if (!registry.get(id)) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
+        const json response = control_request({{"cmd", "launch"}, {"app", id}});
+        if (response.value("ok", false) != true) {
+            throw std::runtime_error("the compositor refused: " + response.value("error", std::string("?")));
+        }
+        registry.record_launch(id);
+        std::printf("%s %s (pid %d)\n", response.value("action", std::string("launched")).c_str(), id.c_str(),
+                    response.value("pid", -1));
+    } else {
+        throw UsageError("unknown command '" + command + "'");
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(parse(argc, argv));
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "cirrus: %s\n\n%s", e.what(), usage);
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cirrus: %s\n", e.what());
+        return 1;
+    }
+}

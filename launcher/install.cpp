@@ -1,1 +1,368 @@
-// placeholder: written with issue 3
+#include "install.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <set>
+
+#include "fetch.hpp"
+#include "icons.hpp"
+#include "package.hpp"
+#include "site.hpp"
+#include "url.hpp"
+
+namespace cirrus::launcher {
+
+namespace {
+
+constexpr std::string_view packaged_scheme = "app://";
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool is_http_url(std::string_view text) {
+    return text.starts_with("http://") || text.starts_with("https://");
+}
+
+std::optional<std::uint32_t> rgb_of(const std::optional<Rgba>& colour) {
+    if (!colour) return std::nullopt;
+    return (std::uint32_t{colour->r} << 16) | (std::uint32_t{colour->g} << 8) | colour->b;
+}
+
+std::vector<std::uint8_t> bytes_of(const std::string& text) { return {text.begin(), text.end()}; }
+
+// Every purpose an icon declares becomes its own source: a "any maskable"
+// icon feeds both the plain and the masked rendering.
+void add_icon_sources(const ImageResource& icon, const std::vector<std::uint8_t>& bytes,
+                      std::vector<IconSource>& sources) {
+    for (IconPurpose purpose : icon.purpose.members()) {
+        sources.push_back({bytes, icon.type, purpose, icon.src});
+    }
+}
+
+std::vector<IconImage> rasterise_or_fallback(const Manifest& manifest, const std::vector<IconSource>& sources,
+                                             std::vector<std::string>& warnings) {
+    RasterisedIcons icons = rasterise_icons(sources);
+    for (auto& problem : icons.problems) warnings.push_back("icon: " + problem);
+    if (!icons.images.empty()) return std::move(icons.images);
+    warnings.push_back("no usable icon: the home screen draws the app's initial instead");
+    return fallback_icons(home_screen_label(manifest), rgb_of(manifest.background_color));
+}
+
+FetchOptions fetch_options(const ProgressFn& progress, const std::string& label) {
+    FetchOptions options;
+    if (progress) {
+        options.on_progress = [progress, label](std::uint64_t received, std::optional<std::uint64_t> total) {
+            progress({label, static_cast<long long>(received), total ? static_cast<long long>(*total) : -1});
+        };
+    }
+    return options;
+}
+
+// Bundled apps are small: comparing their bytes is cheaper and surer than
+// trusting modification times.
+bool same_files(const std::filesystem::path& a, const std::filesystem::path& b) {
+    try {
+        const Package left = open_package(a);
+        const Package right = open_package(b);
+        if (left.files().size() != right.files().size()) return false;
+        for (std::size_t i = 0; i < left.files().size(); ++i) {
+            const PackageFile& file = left.files()[i];
+            if (file.path != right.files()[i].path || file.size != right.files()[i].size) return false;
+            if (left.read(file.path) != right.read(file.path)) return false;
+        }
+        return true;
+    } catch (const PackageError&) {
+        return false;  // an unreadable installed copy is reinstalled
+    }
+}
+
+bool looks_like_manifest(const FetchResult& result) {
+    const std::string& type = result.content_type;
+    return type == "application/manifest+json" || type == "application/json" ||
+           result.final_url.ends_with(".webmanifest") || result.final_url.ends_with(".json");
+}
+
+}  // namespace
+
+std::filesystem::path default_apps_dir() { return default_registry_path().parent_path() / "apps"; }
+
+std::string app_id_from_name(std::string_view name) {
+    std::string id;
+    for (char c : name) {
+        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '.' ||
+                          lower == '_' || lower == '-';
+        if (keep) {
+            id += lower;
+        } else if (!id.empty() && id.back() != '-') {
+            id += '-';  // "My App/v2" -> "my-app-v2"
+        }
+    }
+    while (!id.empty() && (id.back() == '-' || id.back() == '.')) id.pop_back();
+    while (!id.empty() && !((id.front() >= 'a' && id.front() <= 'z') || (id.front() >= '0' && id.front() <= '9'))) {
+        id.erase(id.begin());
+    }
+    if (id.size() > 128) id.resize(128);
+    return id.empty() ? "app" : id;
+}
+
+Installer::Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress)
+    : registry_(registry), apps_dir_(std::move(apps_dir)), progress_(std::move(progress)) {}
+
+void Installer::say(const std::string& step, long long done, long long total) const {
+    if (progress_) progress_({step, done, total});
+}
+
+InstallResult Installer::install(const std::string& source) {
+    if (is_http_url(source)) return install_from_url(source);
+    const std::filesystem::path path(source);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return install_package(path, SourceKind::folder);
+    if (std::filesystem::is_regular_file(path, ec)) return install_package(path, SourceKind::zip);
+    throw InstallError(source + ": not a folder, a .zip file or an http(s) URL (nothing there?)");
+}
+
+InstallResult Installer::install_package(const std::filesystem::path& path, SourceKind kind) {
+    say("reading " + path.string());
+    Package package = [&] {
+        try {
+            return open_package(path);
+        } catch (const PackageError& e) {
+            throw InstallError(e.what());
+        }
+    }();
+    const std::optional<std::string> manifest_path = package.find_manifest();
+    if (!manifest_path) {
+        throw InstallError(package.name() + ": no manifest.webmanifest or manifest.json at the package root "
+                           "(add one; manifests/notes is an example)");
+    }
+
+    std::string stem = path.filename().string();
+    if (kind == SourceKind::zip && stem.ends_with(".zip")) stem.resize(stem.size() - 4);
+    if (path.filename().empty()) stem = path.parent_path().filename().string();  // "dir/"
+    const std::string id = app_id_from_name(stem);
+    // A package's pages are served from app://<id>/, which makes the app its
+    // own origin: it shares storage with nobody.
+    const std::string base = std::string(packaged_scheme) + id + "/";
+    const std::string document = base + (package.contains("index.html") ? "index.html" : "");
+
+    ProcessedManifest processed = process_manifest(package.read(*manifest_path), base + *manifest_path, document);
+    auto name_file = [&](ManifestDiagnostic d) {
+        d.file = (package.source() / *manifest_path).string();
+        return d.text();
+    };
+    if (!processed) throw InstallError(name_file(*processed.error));
+    std::vector<std::string> warnings;
+    for (const auto& w : processed.warnings) warnings.push_back(name_file(w));
+    const Manifest& manifest = *processed.manifest;
+
+    std::string start_path = manifest.start_url.substr(base.size());
+    start_path = start_path.substr(0, start_path.find_first_of("?#"));
+    if (start_path.empty() || start_path.ends_with("/")) start_path += "index.html";
+    if (!manifest.start_url.starts_with(base) || !package.contains(start_path)) {
+        throw InstallError(name_file({"", 0, 0, "start_url",
+                                      "'" + manifest.start_url + "' is not a page of the package (" + start_path +
+                                          " is missing)"}));
+    }
+
+    say("rasterising icons");
+    std::vector<IconSource> sources;
+    std::vector<std::vector<std::uint8_t>> icon_bytes;  // owns what the sources point at
+    icon_bytes.reserve(manifest.icons.size());
+    for (const ImageResource& icon : manifest.icons) {
+        const std::string relative = icon.src.starts_with(base) ? icon.src.substr(base.size()) : "";
+        if (relative.empty() || !package.contains(relative)) {
+            warnings.push_back("icon " + icon.src + " is not in the package; skipped");
+            continue;
+        }
+        icon_bytes.push_back(bytes_of(package.read(relative)));
+        add_icon_sources(icon, icon_bytes.back(), sources);
+    }
+    const std::vector<IconImage> icons = rasterise_or_fallback(manifest, sources, warnings);
+
+    // A new folder for every install, so the previous one stays whole until
+    // the registry points elsewhere.
+    const std::filesystem::path package_dir = apps_dir_ / (id + "-" + std::to_string(now_ms()));
+    say("copying files");
+    try {
+        std::filesystem::create_directories(apps_dir_);
+        package.extract_to(package_dir);
+    } catch (const PackageError& e) {
+        throw InstallError(e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+        throw InstallError(apps_dir_.string() + ": " + e.what());
+    }
+    return record(id, manifest, kind, std::filesystem::absolute(path).string(), package_dir, icons,
+                  std::move(warnings));
+}
+
+InstallResult Installer::install_from_url(const std::string& url) {
+    say("fetching " + url);
+    FetchResult page;
+    try {
+        page = fetch(url, fetch_options(progress_, "downloading " + url));
+    } catch (const FetchError& e) {
+        throw InstallError(e.what());
+    }
+
+    std::vector<std::string> warnings;
+    std::optional<Manifest> manifest;
+    SourceKind kind = SourceKind::manifest_url;
+    if (looks_like_manifest(page)) {
+        // A manifest URL on its own: it is its own document.
+        ProcessedManifest processed = process_manifest(page.body, page.final_url, page.final_url);
+        if (!processed) throw InstallError(processed.error->text());
+        for (const auto& w : processed.warnings) warnings.push_back(w.text());
+        manifest = std::move(processed.manifest);
+    } else {
+        const SiteInfo site = parse_site(page.body, page.final_url, {.encoding = page.charset});
+        if (site.manifest_url) {
+            say("fetching " + *site.manifest_url);
+            FetchResult fetched;
+            try {
+                fetched = fetch(*site.manifest_url, fetch_options(progress_, "downloading manifest"));
+            } catch (const FetchError& e) {
+                throw InstallError(std::string(e.what()) + " (linked from " + page.final_url + ")");
+            }
+            ProcessedManifest processed = process_manifest(fetched.body, fetched.final_url, page.final_url);
+            if (!processed) throw InstallError(processed.error->text());
+            for (const auto& w : processed.warnings) warnings.push_back(w.text());
+            manifest = std::move(processed.manifest);
+        } else {
+            // No manifest: what a browser's "add to home screen" takes from the
+            // page itself. Built as a manifest so the rest is one path.
+            kind = SourceKind::site;
+            nlohmann::json synthesised = {{"start_url", page.final_url}, {"display", "minimal-ui"}};
+            const std::string name = site.application_name.value_or(site.title);
+            if (!name.empty()) synthesised["name"] = name;
+            if (site.theme_color) synthesised["theme_color"] = *site.theme_color;
+            if (site.lang) synthesised["lang"] = *site.lang;
+            nlohmann::json icons = nlohmann::json::array();
+            for (const SiteIcon& icon : site.icons) {
+                nlohmann::json entry = {{"src", icon.url}};
+                if (!icon.sizes.empty()) entry["sizes"] = icon.sizes;
+                if (!icon.type.empty()) entry["type"] = icon.type;
+                icons.push_back(entry);
+            }
+            synthesised["icons"] = icons;
+            ProcessedManifest processed = process_manifest(synthesised.dump(), page.final_url, page.final_url);
+            if (!processed) throw InstallError(processed.error->text());
+            for (const auto& w : processed.warnings) warnings.push_back(w.text());
+            manifest = std::move(processed.manifest);
+            if (!manifest->name) manifest->name = url_origin(page.final_url).value_or(page.final_url);
+        }
+    }
+
+    std::vector<IconSource> sources;
+    std::vector<std::vector<std::uint8_t>> icon_bytes;
+    icon_bytes.reserve(manifest->icons.size());
+    for (const ImageResource& icon : manifest->icons) {
+        try {
+            FetchResult fetched = fetch(icon.src, fetch_options(progress_, "downloading icon"));
+            icon_bytes.push_back(bytes_of(fetched.body));
+            add_icon_sources(icon, icon_bytes.back(), sources);
+        } catch (const FetchError& e) {
+            warnings.push_back(std::string("icon: ") + e.what());
+        }
+    }
+    say("rasterising icons");
+    const std::vector<IconImage> icons = rasterise_or_fallback(*manifest, sources, warnings);
+
+    const auto parts = parse_url(manifest->id);
+    const std::string id = app_id_from_name(parts ? parts->host + parts->path : manifest->id);
+    // Hosted apps keep no files here; what they need offline is the offline
+    // cache's to store (see the offline-cache issue).
+    return record(id, *manifest, kind, url, {}, icons, std::move(warnings));
+}
+
+InstallResult Installer::record(const std::string& id, const Manifest& manifest, SourceKind kind,
+                                const std::string& source, const std::filesystem::path& package_dir,
+                                const std::vector<IconImage>& icons, std::vector<std::string> warnings) {
+    const std::optional<AppRecord> previous = registry_.get(id);
+    AppRecord app;
+    app.id = id;
+    app.name = manifest.name.value_or(home_screen_label(manifest));
+    app.short_name = manifest.short_name;
+    app.start_url = manifest.start_url;
+    app.scope = manifest.scope;
+    app.display = std::string(to_string(manifest.display));
+    if (manifest.theme_color) app.theme_color = to_hex(*manifest.theme_color);
+    if (manifest.background_color) app.background_color = to_hex(*manifest.background_color);
+    app.manifest_json = to_json(manifest).dump();
+    app.source_kind = kind;
+    app.source = source;
+    app.package_dir = package_dir.string();
+    // A package holds every file the app has: it works offline from the start.
+    // Hosted apps become offline-ready when the offline cache has stored them.
+    app.offline_ready = !package_dir.empty();
+
+    say("recording " + id);
+    InstallResult result;
+    try {
+        result.app = registry_.install(app, icons);
+    } catch (const std::exception& e) {
+        std::error_code ec;
+        if (!package_dir.empty()) std::filesystem::remove_all(package_dir, ec);
+        throw InstallError(std::string("cannot record ") + id + " in the registry: " + e.what());
+    }
+    // Only now that the registry points at the new files may the old ones go.
+    if (previous && !previous->package_dir.empty() && previous->package_dir != app.package_dir) {
+        std::error_code ec;
+        std::filesystem::remove_all(previous->package_dir, ec);
+    }
+    result.updated = previous.has_value();
+    result.warnings = std::move(warnings);
+    return result;
+}
+
+std::vector<InstallResult> Installer::install_bundled(const std::filesystem::path& dir) {
+    std::vector<InstallResult> installed;
+    std::error_code ec;
+    std::vector<std::filesystem::path> folders;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.is_directory()) folders.push_back(entry.path());
+    }
+    if (ec) throw InstallError(dir.string() + ": cannot list the bundled apps: " + ec.message());
+    std::sort(folders.begin(), folders.end());  // a stable first-start order on the home screen
+    for (const auto& folder : folders) {
+        const std::string id = app_id_from_name(folder.filename().string());
+        const std::optional<AppRecord> existing = registry_.get(id);
+        if (existing && existing->source_kind != SourceKind::bundled) continue;  // the user's own install wins
+        // Unchanged bundled apps are not reinstalled at every start.
+        if (existing && same_files(folder, existing->package_dir)) continue;
+        InstallResult result = install_package(folder, SourceKind::bundled);
+        installed.push_back(std::move(result));
+    }
+    return installed;
+}
+
+std::optional<AppRecord> Installer::remove(const std::string& id) {
+    std::optional<AppRecord> removed = registry_.remove(id);
+    if (removed && !removed->package_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(removed->package_dir, ec);
+    }
+    return removed;
+}
+
+std::vector<std::filesystem::path> Installer::collect_orphans() {
+    std::set<std::string> referenced;
+    for (const AppRecord& app : registry_.list()) {
+        if (!app.package_dir.empty()) referenced.insert(std::filesystem::path(app.package_dir).filename().string());
+    }
+    std::vector<std::filesystem::path> removed;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(apps_dir_, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (referenced.count(name)) continue;
+        std::filesystem::remove_all(entry.path(), ec);
+        removed.push_back(entry.path());
+    }
+    return removed;
+}
+
+}  // namespace cirrus::launcher

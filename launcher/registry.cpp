@@ -1,1 +1,437 @@
-// placeholder: written with issue 3
+#include "registry.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <utility>
+
+namespace cirrus::launcher {
+namespace {
+
+// v1: the first schema. Append new versions below it; never edit a shipped one.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE apps (
+    id               TEXT PRIMARY KEY NOT NULL,
+    name             TEXT NOT NULL,
+    short_name       TEXT,
+    start_url        TEXT NOT NULL,
+    scope            TEXT NOT NULL,
+    display          TEXT NOT NULL,
+    theme_color      TEXT,
+    background_color TEXT,
+    manifest_json    TEXT NOT NULL,
+    source_kind      TEXT NOT NULL
+                     CHECK (source_kind IN ('bundled', 'folder', 'zip', 'manifest-url', 'site')),
+    source           TEXT NOT NULL,
+    package_dir      TEXT NOT NULL,
+    installed_at     INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    launch_count     INTEGER NOT NULL DEFAULT 0,
+    last_launched_at INTEGER,
+    home_position    INTEGER UNIQUE CHECK (home_position >= 0),
+    offline_ready    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE icons (
+    app_id  TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    size    INTEGER NOT NULL CHECK (size > 0),
+    purpose TEXT NOT NULL CHECK (purpose IN ('any', 'maskable', 'monochrome')),
+    png     BLOB NOT NULL,
+    PRIMARY KEY (app_id, size, purpose)
+);
+CREATE TABLE permissions (
+    app_id     TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('granted', 'denied', 'ask')),
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, permission)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 1> migrations{{
+    {1, schema_v1},
+}};
+
+// Shifting positions goes through values above every real one, so that the
+// UNIQUE constraint (checked row by row) never sees two apps in one slot.
+constexpr std::int64_t position_parking_offset = std::int64_t{1} << 40;
+constexpr std::int64_t max_position = position_parking_offset - 1;
+
+constexpr const char* app_columns =
+    "id, name, short_name, start_url, scope, display, theme_color, background_color, "
+    "manifest_json, source_kind, source, package_dir, installed_at, updated_at, "
+    "launch_count, last_launched_at, home_position, offline_ready";
+
+AppRecord read_app(const Statement& row, const std::filesystem::path& database)
+{
+    AppRecord app;
+    app.id = row.column_text(0);
+    app.name = row.column_text(1);
+    app.short_name = row.column_optional_text(2);
+    app.start_url = row.column_text(3);
+    app.scope = row.column_text(4);
+    app.display = row.column_text(5);
+    app.theme_color = row.column_optional_text(6);
+    app.background_color = row.column_optional_text(7);
+    app.manifest_json = row.column_text(8);
+    std::string kind = row.column_text(9);
+    auto parsed_kind = source_kind_from_string(kind);
+    if (!parsed_kind)  // the CHECK constraint makes this a damaged row
+        throw RegistryError(database.string() + ": app " + app.id + " has unknown source kind " + kind);
+    app.source_kind = *parsed_kind;
+    app.source = row.column_text(10);
+    app.package_dir = row.column_text(11);
+    app.installed_at = row.column_int64(12);
+    app.updated_at = row.column_int64(13);
+    app.launch_count = row.column_int64(14);
+    app.last_launched_at = row.column_optional_int64(15);
+    app.home_position = row.column_optional_int64(16);
+    app.offline_ready = row.column_int64(17) != 0;
+    return app;
+}
+
+std::int64_t system_clock_ms()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::filesystem::path home_directory()
+{
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return home;
+    if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_dir)
+        return entry->pw_dir;
+    throw RegistryError("no home directory: set HOME or XDG_DATA_HOME");
+}
+
+[[noreturn]] void unknown_app(std::string_view id)
+{
+    throw std::out_of_range("no installed app has the id " + std::string(id));
+}
+
+}  // namespace
+
+std::string_view to_string(SourceKind kind)
+{
+    switch (kind) {
+    case SourceKind::bundled: return "bundled";
+    case SourceKind::folder: return "folder";
+    case SourceKind::zip: return "zip";
+    case SourceKind::manifest_url: return "manifest-url";
+    case SourceKind::site: return "site";
+    }
+    return "bundled";
+}
+
+std::optional<SourceKind> source_kind_from_string(std::string_view text)
+{
+    for (SourceKind kind : {SourceKind::bundled, SourceKind::folder, SourceKind::zip,
+                            SourceKind::manifest_url, SourceKind::site}) {
+        if (to_string(kind) == text)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(PermissionState state)
+{
+    switch (state) {
+    case PermissionState::granted: return "granted";
+    case PermissionState::denied: return "denied";
+    case PermissionState::ask: return "ask";
+    }
+    return "ask";
+}
+
+std::optional<PermissionState> permission_state_from_string(std::string_view text)
+{
+    for (PermissionState state : {PermissionState::granted, PermissionState::denied, PermissionState::ask}) {
+        if (to_string(state) == text)
+            return state;
+    }
+    return std::nullopt;
+}
+
+std::span<const Migration> registry_migrations()
+{
+    return migrations;
+}
+
+void apply_migrations(Database& database, std::span<const Migration> steps)
+{
+    const int latest = steps.empty() ? 0 : steps.back().version;
+    const int found = database.user_version();
+    if (found > latest) {
+        throw RegistryError(database.path().string() + " has registry schema version " +
+                            std::to_string(found) + ", newer than this Cirrus knows (" +
+                            std::to_string(latest) + "); use a newer Cirrus or move the file away");
+    }
+    for (const Migration& step : steps) {
+        if (step.version <= found)
+            continue;
+        Transaction transaction(database);
+        // Another process may have migrated between our read and our lock.
+        if (database.user_version() >= step.version)
+            continue;
+        database.exec(step.sql);
+        database.set_user_version(step.version);
+        transaction.commit();
+    }
+}
+
+std::filesystem::path default_registry_path()
+{
+    std::filesystem::path data_home;
+    // The XDG spec says a relative XDG_DATA_HOME is invalid and to be ignored.
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/')
+        data_home = xdg;
+    else
+        data_home = home_directory() / ".local" / "share";
+    return data_home / "cirrus" / "registry.db";
+}
+
+// --- Registry ----------------------------------------------------------------
+
+Registry::Registry(Database database, std::optional<Recovery> recovery, Clock clock)
+    : database_(std::move(database)), recovery_(std::move(recovery)), clock_(std::move(clock))
+{
+}
+
+Registry Registry::open(const std::filesystem::path& path)
+{
+    return open(path, Options{});
+}
+
+Registry Registry::open(const std::filesystem::path& path, const Options& options)
+{
+    if (path.has_parent_path())
+        std::filesystem::create_directories(path.parent_path());
+    OpenOptions open_options;
+    open_options.check = options.check;
+    open_options.check_tables = options.check_tables;
+    auto [database, recovery] = Database::open_or_recover(path, open_options);
+    apply_migrations(database, options.migrations);
+    return Registry(std::move(database), std::move(recovery), options.clock);
+}
+
+std::int64_t Registry::now() const
+{
+    return clock_ ? clock_() : system_clock_ms();
+}
+
+bool Registry::exists(std::string_view id) const
+{
+    Statement query = database_.prepare("SELECT 1 FROM apps WHERE id = ?1");
+    query.bind(1, id);
+    return query.step();
+}
+
+std::int64_t Registry::first_free_position() const
+{
+    // The lowest slot that is 0 or just after a taken one, and not taken.
+    Statement query = database_.prepare(
+        "SELECT min(slot) FROM (SELECT 0 AS slot UNION ALL "
+        "  SELECT home_position + 1 FROM apps WHERE home_position IS NOT NULL) "
+        "WHERE slot NOT IN (SELECT home_position FROM apps WHERE home_position IS NOT NULL)");
+    query.step();
+    return query.column_int64(0);
+}
+
+AppRecord Registry::install(const AppRecord& app, std::span<const IconImage> icons)
+{
+    if (app.id.empty())
+        throw RegistryError("an app needs an id to be installed");
+    const std::int64_t time = now();
+    Transaction transaction(database_);
+    const bool update = exists(app.id);
+    Statement write = database_.prepare(
+        update ? "UPDATE apps SET name = :name, short_name = :short_name, start_url = :start_url, "
+                 "scope = :scope, display = :display, theme_color = :theme_color, "
+                 "background_color = :background_color, manifest_json = :manifest_json, "
+                 "source_kind = :source_kind, source = :source, package_dir = :package_dir, "
+                 "offline_ready = :offline_ready, updated_at = :now WHERE id = :id"
+               : "INSERT INTO apps (id, name, short_name, start_url, scope, display, theme_color, "
+                 "background_color, manifest_json, source_kind, source, package_dir, offline_ready, "
+                 "installed_at, updated_at, home_position) VALUES (:id, :name, :short_name, "
+                 ":start_url, :scope, :display, :theme_color, :background_color, :manifest_json, "
+                 ":source_kind, :source, :package_dir, :offline_ready, :now, :now, :position)");
+    write.bind(":id", app.id)
+        .bind(":name", app.name)
+        .bind(":short_name", app.short_name)
+        .bind(":start_url", app.start_url)
+        .bind(":scope", app.scope)
+        .bind(":display", app.display)
+        .bind(":theme_color", app.theme_color)
+        .bind(":background_color", app.background_color)
+        .bind(":manifest_json", app.manifest_json)
+        .bind(":source_kind", to_string(app.source_kind))
+        .bind(":source", app.source)
+        .bind(":package_dir", app.package_dir)
+        .bind(":offline_ready", app.offline_ready ? 1 : 0)
+        .bind(":now", time);
+    if (!update)
+        write.bind(":position", first_free_position());
+    write.run();
+    replace_icons(app.id, icons);
+    transaction.commit();
+    return *get(app.id);
+}
+
+void Registry::replace_icons(std::string_view id, std::span<const IconImage> icons)
+{
+    Statement erase = database_.prepare("DELETE FROM icons WHERE app_id = ?1");
+    erase.bind(1, id).run();
+    Statement insert = database_.prepare("INSERT INTO icons (app_id, size, purpose, png) VALUES (?1, ?2, ?3, ?4)");
+    for (const IconImage& icon : icons) {
+        insert.bind(1, id).bind(2, icon.size).bind(3, to_string(icon.purpose)).bind_blob(4, icon.png);
+        insert.run();
+        insert.reset();
+    }
+}
+
+std::optional<AppRecord> Registry::remove(std::string_view id)
+{
+    Transaction transaction(database_);
+    std::optional<AppRecord> removed = get(id);
+    if (!removed)
+        return std::nullopt;
+    // Icons and permissions go with it (ON DELETE CASCADE).
+    Statement erase = database_.prepare("DELETE FROM apps WHERE id = ?1");
+    erase.bind(1, id).run();
+    transaction.commit();
+    return removed;
+}
+
+std::optional<AppRecord> Registry::get(std::string_view id) const
+{
+    Statement query = database_.prepare(std::string("SELECT ") + app_columns + " FROM apps WHERE id = ?1");
+    query.bind(1, id);
+    if (!query.step())
+        return std::nullopt;
+    return read_app(query, database_.path());
+}
+
+std::vector<AppRecord> Registry::list() const
+{
+    Statement query = database_.prepare(std::string("SELECT ") + app_columns +
+                                        " FROM apps ORDER BY home_position IS NULL, home_position, name, id");
+    std::vector<AppRecord> apps;
+    while (query.step())
+        apps.push_back(read_app(query, database_.path()));
+    return apps;
+}
+
+bool Registry::record_launch(std::string_view id)
+{
+    Statement update = database_.prepare(
+        "UPDATE apps SET launch_count = launch_count + 1, last_launched_at = ?2 WHERE id = ?1");
+    update.bind(1, id).bind(2, now()).run();
+    return database_.changes() > 0;
+}
+
+void Registry::shift_positions(std::int64_t from, std::int64_t to, std::int64_t delta)
+{
+    Statement park = database_.prepare(
+        "UPDATE apps SET home_position = home_position + ?3 + ?4 WHERE home_position BETWEEN ?1 AND ?2");
+    park.bind(1, from).bind(2, to).bind(3, delta).bind(4, position_parking_offset).run();
+    Statement land = database_.prepare(
+        "UPDATE apps SET home_position = home_position - ?1 WHERE home_position >= ?1");
+    land.bind(1, position_parking_offset).run();
+}
+
+void Registry::set_position(std::string_view id, std::int64_t position)
+{
+    if (position < 0 || position > max_position)
+        throw RegistryError("home position " + std::to_string(position) + " is out of range");
+    Transaction transaction(database_);
+    std::optional<AppRecord> app = get(id);
+    if (!app)
+        unknown_app(id);
+    const std::optional<std::int64_t> old = app->home_position;
+    if (old == position)
+        return;  // nothing written: the transaction just ends
+
+    Statement taken = database_.prepare("SELECT 1 FROM apps WHERE home_position = ?1");
+    taken.bind(1, position);
+    const bool occupied = taken.step();
+
+    Statement place = database_.prepare("UPDATE apps SET home_position = ?2 WHERE id = ?1");
+    place.bind(1, id).bind_null(2).run();  // vacate the old slot first
+    if (occupied) {
+        if (!old) {
+            // Push the run of apps starting at `position` up into the next gap.
+            Statement gap = database_.prepare(
+                "SELECT min(slot) FROM (SELECT home_position + 1 AS slot FROM apps "
+                "  WHERE home_position >= ?1) "
+                "WHERE slot NOT IN (SELECT home_position FROM apps WHERE home_position IS NOT NULL)");
+            gap.bind(1, position).step();
+            shift_positions(position, gap.column_int64(0) - 1, +1);
+        } else if (*old < position) {
+            shift_positions(*old + 1, position, -1);
+        } else {
+            shift_positions(position, *old - 1, +1);
+        }
+    }
+    place.reset();
+    place.bind(1, id).bind(2, position).run();
+    transaction.commit();
+}
+
+void Registry::set_offline_ready(std::string_view id, bool ready)
+{
+    Statement update = database_.prepare("UPDATE apps SET offline_ready = ?2 WHERE id = ?1");
+    update.bind(1, id).bind(2, ready ? 1 : 0).run();
+    if (database_.changes() == 0)
+        unknown_app(id);
+}
+
+std::optional<std::vector<std::uint8_t>> Registry::icon(std::string_view id, int size, IconPurpose purpose) const
+{
+    Statement query = database_.prepare("SELECT png FROM icons WHERE app_id = ?1 AND size = ?2 AND purpose = ?3");
+    query.bind(1, id).bind(2, size).bind(3, to_string(purpose));
+    if (!query.step())
+        return std::nullopt;
+    return query.column_blob(0);
+}
+
+std::optional<PermissionState> Registry::permission(std::string_view id, std::string_view permission) const
+{
+    Statement query = database_.prepare("SELECT state FROM permissions WHERE app_id = ?1 AND permission = ?2");
+    query.bind(1, id).bind(2, permission);
+    if (!query.step())
+        return std::nullopt;
+    return permission_state_from_string(query.column_text(0));
+}
+
+void Registry::set_permission(std::string_view id, std::string_view permission, PermissionState state)
+{
+    // Checked here rather than left to the foreign key so that the error
+    // names the app instead of "FOREIGN KEY constraint failed".
+    Transaction transaction(database_);
+    if (!exists(id))
+        unknown_app(id);
+    Statement upsert = database_.prepare(
+        "INSERT INTO permissions (app_id, permission, state, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (app_id, permission) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at");
+    upsert.bind(1, id).bind(2, permission).bind(3, to_string(state)).bind(4, now()).run();
+    transaction.commit();
+}
+
+std::vector<PermissionEntry> Registry::permissions(std::string_view id) const
+{
+    Statement query = database_.prepare(
+        "SELECT permission, state, updated_at FROM permissions WHERE app_id = ?1 ORDER BY permission");
+    query.bind(1, id);
+    std::vector<PermissionEntry> entries;
+    while (query.step()) {
+        entries.push_back({query.column_text(0),
+                           permission_state_from_string(query.column_text(1)).value_or(PermissionState::ask),
+                           query.column_int64(2)});
+    }
+    return entries;
+}
+
+}  // namespace cirrus::launcher

@@ -168,6 +168,11 @@ const std::vector<Section>& known_sections() {
                   if (v.empty()) refuse(w, v, "a program name or path");
                   c.app_host = v;
               }},
+             {"install_bundled", "yes|no", "install the bundled apps at start (default yes)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v != "yes" && v != "no") refuse(w, v, "yes or no");
+                  c.install_bundled_apps = v == "yes";
+              }},
          }},
     };
     return sections;
@@ -294,6 +299,7 @@ const std::vector<Flag>& known_flags() {
         {"socket", "NAME", "Wayland socket name (default: first free wayland-N)"},
         {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
         {"app-host", "PROGRAM", "start apps as PROGRAM --app ID (default: cirrus-webapp-host)"},
+        {"no-bundled-apps", "", "do not install the bundled apps at start"},
         {"help", "", "show this help and exit"},
         {"version", "", "show the version and exit"},
     };
@@ -371,6 +377,8 @@ void apply_flag(const FlagUse& use, Config& cfg) {
         cfg.trusted_commands.push_back(use.value);
     } else if (name == "app-host") {
         cfg.app_host = use.value;
+    } else if (name == "no-bundled-apps") {
+        cfg.install_bundled_apps = false;
     } else if (name == "help") {
         cfg.show_help = true;
     } else if (name == "version") {

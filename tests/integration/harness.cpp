@@ -388,8 +388,13 @@ Compositor::Compositor(const Options &options) {
         po.argv.push_back("--size");
         po.argv.push_back(options.size);
     }
+    if (!options.bundled_apps) po.argv.push_back("--no-bundled-apps");
     po.argv.insert(po.argv.end(), options.extra_args.begin(), options.extra_args.end());
+    // Private XDG folders: no user config is read and no user data is touched.
     po.env = {{"XDG_RUNTIME_DIR", runtime_dir_},
+              {"XDG_DATA_HOME", runtime_dir_ + "/data"},
+              {"XDG_CONFIG_HOME", runtime_dir_ + "/config"},
+              {"XDG_CACHE_HOME", runtime_dir_ + "/cache"},
               {"WLR_BACKENDS", "headless"},
               {"WLR_RENDERER", "pixman"},
               {"WLR_LIBINPUT_NO_DEVICES", "1"}};

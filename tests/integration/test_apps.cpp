@@ -148,3 +148,17 @@ TEST_CASE("a host starts with a clean environment") {
     unsetenv("DBUS_SESSION_BUS_ADDRESS");
     unsetenv("LD_PRELOAD");
 }
+
+TEST_CASE("the compositor installs the bundled apps at its first start") {
+    Compositor::Options o;
+    o.bundled_apps = true;
+    Compositor c(o);
+    const auto registry = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "registry.db";
+    CHECK(wait_until([&] { return std::filesystem::exists(registry); }));
+    // The installer may still be writing: wait for all three.
+    CHECK(wait_until([&] {
+        const RunResult r = run_program({program("CIRRUS_CLI"), "--registry", registry.string(), "list"}, {});
+        return r.out.find("notes") != std::string::npos && r.out.find("calculator") != std::string::npos &&
+               r.out.find("weather") != std::string::npos;
+    }));
+}

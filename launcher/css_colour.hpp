@@ -1,0 +1,31 @@
+// CSS colour values as the manifest's theme_color and background_color hold
+// them: hex (#rgb, #rgba, #rrggbb, #rrggbbaa), rgb()/rgba() and hsl()/hsla()
+// in both the comma and the space ("rgb(0 0 0 / 50%)") syntax, the 148 named
+// colours and `transparent`. Nothing else (no currentcolor, no system colours,
+// no lab()/color()): the shell paints these itself and needs plain sRGB.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cirrus::launcher {
+
+struct Rgba {
+    std::uint8_t r = 0;
+    std::uint8_t g = 0;
+    std::uint8_t b = 0;
+    std::uint8_t a = 255;
+
+    friend bool operator==(const Rgba&, const Rgba&) = default;
+};
+
+// nullopt when `text` is not one of the syntaxes above. Case-insensitive,
+// surrounding whitespace ignored, out-of-range channels clamped (as CSS does).
+std::optional<Rgba> parse_css_colour(std::string_view text);
+
+// "#rrggbb" for an opaque colour, "#rrggbbaa" otherwise (lowercase).
+std::string to_hex(Rgba colour);
+
+}  // namespace cirrus::launcher

@@ -1,0 +1,80 @@
+// Shared by the installer and CLI tests: a private data folder per test, a
+// small packaged app written on the spot, and a loopback origin serving a
+// hosted app.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "../install/http_test_server.hpp"
+
+namespace cirrus::test {
+
+// A fresh folder, removed with everything in it when the test ends.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char templ[] = "/tmp/cirrus-install-test-XXXXXX";
+        path = mkdtemp(templ);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// An SVG icon that gdk-pixbuf (through librsvg) can draw.
+inline std::string svg_icon(const std::string& colour) {
+    return R"(<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill=")" +
+           colour + R"("/></svg>)";
+}
+
+// A packaged app folder: manifest, start page and icon.
+inline std::filesystem::path make_package(const std::filesystem::path& dir, const std::string& name,
+                                          const std::string& manifest_extra = "") {
+    write_file(dir / "index.html", "<!doctype html><title>" + name + "</title><body>" + name);
+    write_file(dir / "icon.svg", svg_icon("#336699"));
+    write_file(dir / "manifest.webmanifest",
+               R"J({"name": ")J" + name + R"J(", "start_url": "./index.html", "display": "standalone",)J"
+               R"J( "theme_color": "#336699", "background_color": "rgb(255, 255, 255)",)J"
+               R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}])J" +
+                   manifest_extra + "}");
+    return dir;
+}
+
+inline void respond(SoupServerMessage* message, const char* type, const std::string& body, unsigned status = 200) {
+    soup_server_message_set_status(message, status, nullptr);
+    soup_server_message_set_response(message, type, SOUP_MEMORY_COPY, body.data(), body.size());
+}
+
+// A hosted app with a manifest, and a plain site without one, on 127.0.0.1.
+inline std::map<std::string, HttpTestServer::Handler> hosted_routes() {
+    return {
+        {"/app/", [](SoupServerMessage* m) {
+             respond(m, "text/html", R"(<!doctype html><html lang="en"><head><title>Hosted</title>)"
+                                     R"(<link rel="manifest" href="app.webmanifest"></head><body>hi)");
+         }},
+        {"/app/app.webmanifest", [](SoupServerMessage* m) {
+             respond(m, "application/manifest+json",
+                     R"J({"name": "Hosted News", "short_name": "News", "start_url": "./?from=home",)J"
+                     R"J( "display": "standalone", "theme_color": "hsl(120, 100%, 25%)",)J"
+                     R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any maskable"},)J"
+                     R"J( {"src": "missing.png", "sizes": "192x192", "type": "image/png"}]})J");
+         }},
+        {"/app/icon.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#008000")); }},
+        {"/site/", [](SoupServerMessage* m) {
+             respond(m, "text/html", R"(<html><head><title>  Plain   Site </title>)"
+                                     R"(<meta name="theme-color" content="#aa0000">)"
+                                     R"(<link rel="apple-touch-icon" href="/site/touch.svg" sizes="any"></head>)");
+         }},
+        {"/site/touch.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#aa0000")); }},
+    };
+}
+
+}  // namespace cirrus::test

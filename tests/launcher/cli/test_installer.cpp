@@ -1,0 +1,226 @@
+// Installing, updating and removing apps through the Installer, on real
+// SQLite files and a real loopback origin.
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "fixtures.hpp"
+#include "install.hpp"
+
+using namespace cirrus::launcher;
+using namespace cirrus::test;
+
+namespace {
+
+struct Setup {
+    TempDir dir;
+    Registry registry = Registry::open(dir.path / "registry.db");
+    Installer installer{registry, dir.path / "apps"};
+};
+
+void zip_folder(const std::filesystem::path& folder, const std::filesystem::path& zip_path) {
+    int error = 0;
+    zip_t* archive = zip_open(zip_path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    REQUIRE(archive != nullptr);
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+        if (!entry.is_regular_file()) continue;
+        const std::string name = std::filesystem::relative(entry.path(), folder).string();
+        zip_source_t* source = zip_source_file(archive, entry.path().c_str(), 0, -1);
+        REQUIRE(zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8) >= 0);
+    }
+    REQUIRE(zip_close(archive) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a packaged folder installs with its manifest, icons and files") {
+    Setup s;
+    const auto package = make_package(s.dir.path / "src" / "My Notes", "My Notes");
+    const InstallResult result = s.installer.install(package.string());
+    CHECK_FALSE(result.updated);
+    CHECK(result.app.id == "my-notes");
+    CHECK(result.app.name == "My Notes");
+    CHECK(result.app.start_url == "app://my-notes/index.html");
+    CHECK(result.app.scope == "app://my-notes/");
+    CHECK(result.app.display == "standalone");
+    CHECK(result.app.theme_color == "#336699");
+    CHECK(result.app.background_color == "#ffffff");
+    CHECK(result.app.offline_ready);
+    CHECK(result.app.home_position == 0);
+    CHECK(std::filesystem::exists(std::filesystem::path(result.app.package_dir) / "index.html"));
+    for (int size : shell_icon_sizes) CHECK(s.registry.icon("my-notes", size, IconPurpose::any).has_value());
+
+    const auto manifest = manifest_from_json(nlohmann::json::parse(s.registry.get("my-notes")->manifest_json));
+    REQUIRE(manifest.has_value());
+    CHECK(manifest->name == "My Notes");
+}
+
+TEST_CASE("an update keeps the home position and swaps the files only after the registry points at them") {
+    Setup s;
+    const auto package = make_package(s.dir.path / "src" / "notes", "Notes");
+    make_package(s.dir.path / "src" / "other", "Other");
+    const InstallResult first = s.installer.install(package.string());
+    s.installer.install((s.dir.path / "src" / "other").string());
+    s.registry.record_launch("notes");
+
+    write_file(package / "index.html", "<!doctype html><title>v2</title>");
+    const InstallResult second = s.installer.install(package.string());
+    CHECK(second.updated);
+    CHECK(second.app.home_position == first.app.home_position);
+    CHECK(second.app.launch_count == 1);
+    CHECK(second.app.package_dir != first.app.package_dir);
+    CHECK_FALSE(std::filesystem::exists(first.app.package_dir));
+    std::ifstream page(std::filesystem::path(second.app.package_dir) / "index.html");
+    std::string text((std::istreambuf_iterator<char>(page)), {});
+    CHECK(text.find("v2") != std::string::npos);
+}
+
+TEST_CASE("a zip installs like a folder, and a zip-slip entry is refused with nothing installed") {
+    Setup s;
+    const auto package = make_package(s.dir.path / "src" / "calc", "Calc");
+    zip_folder(package, s.dir.path / "calc.zip");
+    CHECK(s.installer.install((s.dir.path / "calc.zip").string()).app.id == "calc");
+
+    write_file(s.dir.path / "evil" / "x", "x");
+    int error = 0;
+    zip_t* archive = zip_open((s.dir.path / "evil.zip").c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    const std::string manifest = R"({"name":"Evil","start_url":"index.html"})";
+    zip_file_add(archive, "manifest.webmanifest", zip_source_buffer(archive, manifest.data(), manifest.size(), 0), 0);
+    zip_file_add(archive, "../../escape.txt", zip_source_buffer(archive, "x", 1, 0), 0);
+    REQUIRE(zip_close(archive) == 0);
+    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path / "evil.zip").string()),
+                         doctest::Contains("zip-slip"), InstallError);
+    CHECK_FALSE(s.registry.get("evil").has_value());
+    CHECK_FALSE(std::filesystem::exists(s.dir.path / "escape.txt"));
+}
+
+TEST_CASE("a broken manifest is refused with the file, the line and the member") {
+    Setup s;
+    const auto dir = s.dir.path / "src" / "broken";
+    write_file(dir / "index.html", "<title>x</title>");
+    write_file(dir / "manifest.webmanifest", "{\n  \"name\": \"Broken\",\n  \"start_url\": \"index.html\",\n  \"icons\": [\n");
+    try {
+        s.installer.install(dir.string());
+        FAIL("installed a truncated manifest");
+    } catch (const InstallError& e) {
+        const std::string message = e.what();
+        CHECK(message.find((dir / "manifest.webmanifest").string()) != std::string::npos);
+        CHECK(message.find(":5:") != std::string::npos);
+    }
+    write_file(dir / "manifest.webmanifest", R"({"name": "Broken", "start_url": "missing.html"})");
+    CHECK_THROWS_WITH_AS(s.installer.install(dir.string()), doctest::Contains("start_url"), InstallError);
+    CHECK(s.registry.list().empty());
+    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path / "nothing-here").string()),
+                         doctest::Contains("not a folder"), InstallError);
+}
+
+TEST_CASE("a hosted app installs from its manifest link, with fetched icons") {
+    Setup s;
+    HttpTestServer origin(hosted_routes());
+    std::vector<std::string> steps;
+    Installer installer(s.registry, s.dir.path / "apps", [&](const InstallProgress& p) { steps.push_back(p.step); });
+    const InstallResult result = installer.install(origin.url("/app/"));
+    CHECK(result.app.name == "Hosted News");
+    CHECK(result.app.short_name == "News");
+    CHECK(result.app.source_kind == SourceKind::manifest_url);
+    CHECK(result.app.start_url == origin.url("/app/?from=home"));
+    CHECK(result.app.theme_color == "#008000");
+    CHECK_FALSE(result.app.offline_ready);
+    CHECK(result.app.package_dir.empty());
+    CHECK(s.registry.icon(result.app.id, 96, IconPurpose::maskable).has_value());
+    // The missing icon is a warning, not a failure.
+    bool warned = false;
+    for (const auto& w : result.warnings) warned = warned || w.find("missing.png") != std::string::npos;
+    CHECK(warned);
+    CHECK(std::find(steps.begin(), steps.end(), "rasterising icons") != steps.end());
+}
+
+TEST_CASE("a site without a manifest installs as a browser's add-to-home-screen does") {
+    Setup s;
+    HttpTestServer origin(hosted_routes());
+    const InstallResult result = s.installer.install(origin.url("/site/"));
+    CHECK(result.app.source_kind == SourceKind::site);
+    CHECK(result.app.name == "Plain Site");
+    CHECK(result.app.start_url == origin.url("/site/"));
+    CHECK(result.app.display == "minimal-ui");
+    CHECK(result.app.theme_color == "#aa0000");
+    CHECK(s.registry.icon(result.app.id, 192, IconPurpose::any).has_value());
+}
+
+TEST_CASE("an unreachable origin is a clear error and installs nothing") {
+    Setup s;
+    const std::string url = "http://127.0.0.1:" + std::to_string(closed_local_port()) + "/app/";
+    CHECK_THROWS_WITH_AS(s.installer.install(url), doctest::Contains("127.0.0.1"), InstallError);
+    CHECK(s.registry.list().empty());
+}
+
+TEST_CASE("remove deletes the row and the files; orphans of a crash are collected") {
+    Setup s;
+    const auto package = make_package(s.dir.path / "src" / "notes", "Notes");
+    const InstallResult result = s.installer.install(package.string());
+    std::filesystem::create_directories(s.dir.path / "apps" / "notes-123");  // what a crash leaves
+    const auto orphans = s.installer.collect_orphans();
+    REQUIRE(orphans.size() == 1);
+    CHECK(orphans[0].filename() == "notes-123");
+    CHECK(std::filesystem::exists(result.app.package_dir));
+
+    CHECK(s.installer.remove("notes").has_value());
+    CHECK_FALSE(std::filesystem::exists(result.app.package_dir));
+    CHECK_FALSE(s.registry.get("notes").has_value());
+    CHECK_FALSE(s.installer.remove("notes").has_value());
+}
+
+TEST_CASE("an install killed at any moment leaves the previous app whole") {
+    TempDir dir;
+    const auto package = make_package(dir.path / "src" / "notes", "Notes");
+    std::string first_dir;
+    {
+        Registry registry = Registry::open(dir.path / "registry.db");
+        Installer installer(registry, dir.path / "apps");
+        first_dir = installer.install(package.string()).app.package_dir;
+    }
+    write_file(package / "index.html", "<title>v2</title>");
+    // Kill an updating child after a growing delay, so that the kill lands in
+    // every phase at some point: reading, rasterising, copying, recording.
+    for (int delay_us : {0, 2000, 5000, 10000, 20000, 40000, 80000}) {
+        const pid_t child = fork();
+        if (child == 0) {
+            Registry registry = Registry::open(dir.path / "registry.db");
+            Installer installer(registry, dir.path / "apps");
+            installer.install(package.string());
+            _exit(0);
+        }
+        usleep(static_cast<useconds_t>(delay_us));
+        kill(child, SIGKILL);
+        int status = 0;
+        waitpid(child, &status, 0);
+
+        Registry registry = Registry::open(dir.path / "registry.db");
+        const auto app = registry.get("notes");
+        REQUIRE(app.has_value());
+        CHECK(registry.database().integrity_check() == "ok");
+        // Whichever version the registry names, its files are all there.
+        CHECK(std::filesystem::exists(std::filesystem::path(app->package_dir) / "index.html"));
+        CHECK(std::filesystem::exists(std::filesystem::path(app->package_dir) / "manifest.webmanifest"));
+        Installer installer(registry, dir.path / "apps");
+        installer.collect_orphans();
+        CHECK(std::distance(std::filesystem::directory_iterator(dir.path / "apps"),
+                            std::filesystem::directory_iterator()) == 1);
+    }
+}
+
+TEST_CASE("the bundled apps install once and are not reinstalled while unchanged") {
+    Setup s;
+    const auto results = s.installer.install_bundled(CIRRUS_SOURCE_MANIFESTS);
+    REQUIRE(results.size() >= 3);
+    for (const char* id : {"notes", "calculator", "weather"}) {
+        const auto app = s.registry.get(id);
+        REQUIRE(app.has_value());
+        CHECK(app->source_kind == SourceKind::bundled);
+    }
+    CHECK(s.installer.install_bundled(CIRRUS_SOURCE_MANIFESTS).empty());
+}
