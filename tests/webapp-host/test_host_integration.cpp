@@ -1,0 +1,388 @@
+// cirrus-webapp-host for real: the headless compositor (pixman) launches
+// the built host on a packaged app installed in a temporary registry; the
+// tests read the screen and the window list.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "../integration/harness.hpp"
+#include "registry.hpp"
+#include "test_support.hpp"
+
+using namespace cirrus_it;
+using webapp_test::TempDir;
+using webapp_test::write_file;
+
+namespace {
+
+constexpr double kWindowTimeout = 25;  // WebKit under pixman is slow to start
+constexpr double kPaintTimeout = 25;
+constexpr uint32_t kPageColour = 0x00ff00;
+constexpr uint32_t kThemeColour = 0x0000ff;
+
+// The page reports what its probes found in document.title, which the
+// compositor's windows query shows.
+const char* kIndexHtml = R"(<!doctype html>
+<html style="background:#00ff00"><head><meta charset="utf-8"><title>loading</title>
+<link rel="stylesheet" href="style.css"></head>
+<body><script src="probe.js"></script></body></html>
+)";
+
+const char* kProbeJs = R"JS(
+async function probe(url) {
+  try {
+    const r = await fetch(url);
+    const text = await r.text();
+    return (text.includes('root:') || text.includes('outside-secret')) ? 'LEAK' : String(r.status);
+  } catch (e) {
+    return 'err';
+  }
+}
+(async () => {
+  const loads = Number(localStorage.getItem('loads') || 0) + 1;
+  localStorage.setItem('loads', String(loads));
+  const parts = ['loads=' + loads];
+  parts.push('dotdot=' + await probe('app://APP/../../../../etc/passwd'));
+  parts.push('encdot=' + await probe('app://APP/%2e%2e/%2e%2e/%2e%2e/etc/passwd'));
+  parts.push('encslash=' + await probe('app://APP/..%2f..%2f..%2f..%2f..%2fetc%2fpasswd'));
+  parts.push('link=' + await probe('app://APP/leak.txt'));
+  parts.push('other=' + await probe('app://other-app/index.html'));
+  parts.push('missing=' + await probe('app://APP/missing.js'));
+  const css = await fetch('style.css');
+  parts.push('css=' + css.status + ':' + (css.headers.get('content-type') || '').split(';')[0]);
+  parts.push('secure=' + (window.isSecureContext ? 1 : 0));
+  document.title = 'probe ' + parts.join(' ');
+  console.log('probe done', {loads: loads});
+})();
+)JS";
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
+// A temporary registry with packaged apps, exported (CIRRUS_REGISTRY)
+// before the compositor starts so that it hands it to the hosts. (The
+// harness gives the compositor, and so the hosts, private XDG folders.)
+struct Apps {
+    TempDir tmp;
+    std::filesystem::path db = tmp.path() / "registry.db";
+
+    Apps() {
+        setenv("CIRRUS_REGISTRY", db.c_str(), 1);
+        write_file(tmp.path() / "outside.txt", "outside-secret\n");
+    }
+    ~Apps() {
+        unsetenv("CIRRUS_REGISTRY");
+    }
+
+    void install(const std::string& id, const std::string& members) {
+        const auto dir = tmp.path() / "packages" / id;
+        write_file(dir / "index.html", kIndexHtml);
+        write_file(dir / "probe.js", replace_all(kProbeJs, "APP", id));
+        write_file(dir / "style.css", "body { margin: 0; min-height: 100vh; background: #00ff00; }\n");
+        std::filesystem::create_symlink(tmp.path() / "outside.txt", dir / "leak.txt");
+        cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
+        registry.install(webapp_test::packaged_app(id, dir, members), {});
+    }
+};
+
+Compositor::Options host_options() {
+    Compositor::Options o;
+    o.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+    return o;
+}
+
+json window_of_app(Compositor& c, const std::string& app, const Predicate& extra, const std::string& what,
+                   double timeout_s) {
+    json found;
+    json last;
+    const bool ok = wait_until(
+        [&] {
+            last = c.windows();
+            for (const json& w : last) {
+                if (w["app"] == app && (!extra || extra(w))) {
+                    found = w;
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeout_s);
+    if (!ok) {
+        throw std::runtime_error("no window of " + app + " with " + what + ": " + last.dump() + "\n" +
+                                 c.log_tail(4000));
+    }
+    return found;
+}
+
+json work_area(Compositor& c) { return c.outputs()[0]["work_area"]; }
+
+Image screenshot(Compositor& c, const std::string& name) {
+    const std::string path = c.new_path(name);
+    const json r = c.request({{"cmd", "screenshot"}, {"path", path}});
+    if (r["ok"] != true) throw std::runtime_error("screenshot failed: " + r.dump());
+    return read_png(path);
+}
+
+// Every one of a grid of points inside `area` has `rgb`.
+bool area_has_colour(const Image& image, int x, int y, int w, int h, uint32_t rgb) {
+    for (int i = 1; i < 8; ++i) {
+        for (int j = 1; j < 8; ++j) {
+            if (!same_rgb(image.at(x + w * i / 8, y + h * j / 8), rgb, 8)) return false;
+        }
+    }
+    return true;
+}
+
+// Keeps screenshots until the work area shows the page colour (from `top`
+// px below the work area's top); the last one is copied to `keep_as`.
+bool wait_for_page(Compositor& c, int top, const std::string& keep_as, double timeout_s = kPaintTimeout) {
+    const json wa = work_area(c);
+    const int x = wa["x"], y = wa["y"], w = wa["width"], h = wa["height"];
+    int shot = 0;
+    std::string last;
+    const bool ok = wait_until(
+        [&] {
+            last = c.new_path("page-" + std::to_string(shot++) + ".png");
+            if (c.request({{"cmd", "screenshot"}, {"path", last}})["ok"] != true) return false;
+            return area_has_colour(read_png(last), x, y + top, w, h - top, kPageColour);
+        },
+        timeout_s);
+    if (!keep_as.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(keep_as).parent_path(), ec);
+        std::filesystem::copy_file(last, keep_as, std::filesystem::copy_options::overwrite_existing, ec);
+    }
+    return ok;
+}
+
+std::string screenshot_dir() {
+    const char* dir = std::getenv("CIRRUS_SCREENSHOT_DIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+// Processes whose parent chain reaches `root` (not `root` itself).
+std::set<pid_t> descendants(pid_t root) {
+    std::map<pid_t, pid_t> parent;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream rest(line.substr(close + 2));
+        char state;
+        pid_t ppid;
+        rest >> state >> ppid;
+        parent[std::stoi(name)] = ppid;
+    }
+    std::set<pid_t> out;
+    for (const auto& [pid, ppid] : parent) {
+        for (pid_t p = ppid; p > 1; p = parent.count(p) ? parent[p] : 0) {
+            if (p == root) {
+                out.insert(pid);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+std::string comm_of(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/comm");
+    std::string comm;
+    std::getline(file, comm);
+    return comm;
+}
+
+// Pss (KiB) of one process.
+long pss_kib(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string line;
+    long total = 0;
+    while (std::getline(file, line)) {
+        if (line.starts_with("Pss:")) total += std::stol(line.substr(4));
+    }
+    return total;
+}
+
+// Stops the host (the compositor does not take its apps down with it).
+void stop_host(pid_t pid) {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    wait_until([&] { return kill(pid, 0) != 0; }, 5);
+    if (kill(pid, 0) == 0) kill(pid, SIGKILL);
+}
+
+struct HostGuard {
+    pid_t pid = -1;
+    ~HostGuard() { stop_host(pid); }
+};
+
+}  // namespace
+
+TEST_CASE("a packaged app shows its page in a window named after the app, and app:// leaks nothing") {
+    Apps apps;
+    apps.install("green", R"({"display":"standalone","name":"Green"})");
+    Compositor c(host_options());
+
+    const auto started = std::chrono::steady_clock::now();
+    const json launched = c.request({{"cmd", "launch"}, {"app", "green"}});
+    REQUIRE_MESSAGE(launched["ok"] == true, launched.dump());
+    HostGuard host{launched["pid"].get<pid_t>()};
+
+    const json w = window_of_app(
+        c, "green", [](const json& w) { return w["app_id"] == "green"; }, "app_id green", kWindowTimeout);
+    CHECK(w["pid"] == host.pid);
+    CHECK(w["focused"] == true);
+    const json wa = work_area(c);
+    CHECK(w["width"] == wa["width"]);
+    CHECK(w["height"] == wa["height"]);
+
+    const std::string shot = screenshot_dir() + "/webapp-host-green.png";
+    const bool painted = wait_for_page(c, 0, shot);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    REQUIRE_MESSAGE(painted, "the page colour never filled the work area; last screenshot " << shot << "\n"
+                                                                                              << c.log_tail(4000));
+    MESSAGE("launch request to page on screen: " << seconds << " s; screenshot " << shot);
+
+    // The page's probes, reported through its title.
+    const json probed = window_of_app(
+        c, "green", [](const json& w) { return w["title"].get<std::string>().starts_with("probe "); },
+        "the probe title", kPaintTimeout);
+    const std::string title = probed["title"];
+    MESSAGE("probe title: " << title);
+    CHECK(title.find("LEAK") == std::string::npos);
+    CHECK(title.find("dotdot=404") != std::string::npos);    // the URL parser drops the dots: /etc/passwd in the package
+    CHECK(title.find("encdot=404") != std::string::npos);
+    CHECK(title.find("encslash=403") != std::string::npos);  // decoded "..": refused
+    CHECK(title.find("link=403") != std::string::npos);      // a symlink out of the package
+    CHECK(title.find("other=") != std::string::npos);
+    CHECK(title.find("other=200") == std::string::npos);     // another app's origin: 403 or a CORS error
+    CHECK(title.find("missing=404") != std::string::npos);
+    CHECK(title.find("css=200:text/css") != std::string::npos);
+    CHECK(title.find("secure=1") != std::string::npos);       // app:// is a secure context
+    CHECK(title.find("loads=1") != std::string::npos);        // localStorage works
+
+    // Its storage is its own, under the XDG folders it was given.
+    const std::filesystem::path xdg = c.runtime_dir();
+    CHECK(std::filesystem::is_directory(xdg / "data" / "cirrus" / "app-data" / "green"));
+    CHECK(std::filesystem::is_directory(xdg / "cache" / "cirrus" / "app-data" / "green"));
+    CHECK(wait_until(
+        [&] {
+            return std::filesystem::exists(xdg / "data" / "cirrus" / "app-data" / "green" / "localstorage" /
+                                           "app_green_0.localstorage");
+        },
+        kPaintTimeout));
+
+    // Memory of the host and the processes it started (DESIGN's M2 sums them).
+    long total = pss_kib(host.pid);
+    std::ostringstream parts;
+    parts << "host " << total / 1024 << " MiB";
+    for (pid_t pid : descendants(host.pid)) {
+        const long pss = pss_kib(pid);
+        total += pss;
+        parts << ", " << comm_of(pid) << " " << pss / 1024 << " MiB";
+    }
+    MESSAGE("PSS of the host and its processes: " << total / 1024 << " MiB (" << parts.str() << ")");
+}
+
+TEST_CASE("with CIRRUS_WEBAPP_INSPECTOR=1 the page's console messages are printed with the app id") {
+    Apps apps;
+    apps.install("green", R"({"display":"standalone"})");
+    setenv("CIRRUS_WEBAPP_INSPECTOR", "1", 1);  // the compositor passes CIRRUS_* on
+    Compositor c(host_options());
+    unsetenv("CIRRUS_WEBAPP_INSPECTOR");
+    HostGuard host{c.request({{"cmd", "launch"}, {"app", "green"}})["pid"].get<pid_t>()};
+    const bool printed = wait_until(
+        [&] { return c.log_tail(20000).find("[green] console.log: probe done {\"loads\":1}") != std::string::npos; },
+        kWindowTimeout + kPaintTimeout);
+    CHECK_MESSAGE(printed, c.log_tail(4000));
+}
+
+TEST_CASE("a crashed web process is reloaded in the same window") {
+    Apps apps;
+    apps.install("green", R"({"display":"standalone"})");
+    Compositor c(host_options());
+    HostGuard host{c.request({{"cmd", "launch"}, {"app", "green"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "green", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
+        "the first load's title", kWindowTimeout + kPaintTimeout);
+
+    pid_t web = -1;
+    for (pid_t pid : descendants(host.pid)) {
+        if (comm_of(pid).starts_with("WebKitWebProces")) web = pid;
+    }
+    REQUIRE_MESSAGE(web > 0, "no WebKitWebProcess under the host " << host.pid);
+    REQUIRE(kill(web, SIGKILL) == 0);
+
+    // The same window (same host) shows the page again: a second load.
+    const json w = window_of_app(
+        c, "green", [](const json& w) { return w["title"].get<std::string>().find("loads=2") != std::string::npos; },
+        "the reloaded page's title", kWindowTimeout + kPaintTimeout);
+    CHECK(w["pid"] == host.pid);
+    CHECK(wait_for_page(c, 0, ""));
+    CHECK(c.log_tail(20000).find("reloading app://green/index.html") != std::string::npos);
+}
+
+TEST_CASE("minimal-ui draws a back/reload bar in the theme colour above the page") {
+    Apps apps;
+    apps.install("barred", R"({"display":"minimal-ui","theme_color":"#0000ff"})");
+    Compositor c(host_options());
+    HostGuard host{c.request({{"cmd", "launch"}, {"app", "barred"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "barred", [](const json& w) { return w["app_id"] == "barred"; }, "app_id barred", kWindowTimeout);
+
+    const std::string shot = screenshot_dir() + "/webapp-host-minimal-ui.png";
+    REQUIRE_MESSAGE(wait_for_page(c, 48, shot), "no page below the bar; last screenshot " << shot);
+    const Image image = screenshot(c, "bar.png");
+    const json wa = work_area(c);
+    const int x = wa["x"], y = wa["y"], width = wa["width"];
+    // The bar's right side (away from the buttons) is the theme colour.
+    CHECK(same_rgb(image.at(x + width - 20, y + 4), kThemeColour, 8));
+    CHECK(same_rgb(image.at(x + width / 2, y + 20), kThemeColour, 8));
+    MESSAGE("screenshot " << shot);
+}
+
+TEST_CASE("cirrus launch opens a bundled app in the real host, and a second launch focuses it") {
+    webapp_test::TempDir tmp;
+    const std::string registry = (tmp.path() / "registry.db").string();
+    const RunResult installed = run_program(
+        {program("CIRRUS_CLI"), "--registry", registry, "install", std::string(CIRRUS_SOURCE_MANIFESTS) + "/calculator"},
+        {});
+    REQUIRE_MESSAGE(installed.exited_ok(), installed.err);
+    setenv("CIRRUS_REGISTRY", registry.c_str(), 1);  // the compositor passes CIRRUS_* on to hosts
+    Compositor c(host_options());
+    unsetenv("CIRRUS_REGISTRY");
+    const std::map<std::string, std::string> env = {{"CIRRUS_CONTROL", c.control_path()}};
+
+    const RunResult first = run_program({program("CIRRUS_CLI"), "--registry", registry, "launch", "calculator"}, env);
+    REQUIRE_MESSAGE(first.exited_ok(), first.err);
+    CHECK(first.out.starts_with("spawned calculator"));
+    const json w = window_of_app(
+        c, "calculator", [](const json& w) { return w["app_id"] == "calculator"; }, "app_id calculator",
+        kWindowTimeout);
+    HostGuard host{w["pid"].get<pid_t>()};
+    CHECK(w["focused"] == true);
+
+    const RunResult second = run_program({program("CIRRUS_CLI"), "--registry", registry, "launch", "calculator"}, env);
+    REQUIRE_MESSAGE(second.exited_ok(), second.err);
+    CHECK(second.out == "focused calculator (pid " + std::to_string(host.pid) + ")\n");
+    CHECK(c.request({{"cmd", "apps"}})["apps"].size() == 1);
+    std::size_t windows = 0;
+    for (const json& window : c.windows()) windows += window["app"] == "calculator" ? 1 : 0;
+    CHECK(windows == 1);
+
+    const RunResult info = run_program({program("CIRRUS_CLI"), "--registry", registry, "info", "calculator", "--json"}, {});
+    CHECK(json::parse(info.out)["launch_count"] == 2);
+}

@@ -1,0 +1,73 @@
+// What cirrus-webapp-host runs: its command line, the app read from the
+// registry, and where the app's own data lives. Plain C++ (no GTK), tested
+// on its own.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "display_mode.hpp"
+#include "registry.hpp"
+
+namespace cirrus::webapp {
+
+// Exit codes of the host (besides 0).
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUnknownApp = 3;
+inline constexpr int kExitBadManifest = 4;
+inline constexpr int kExitNoDisplay = 5;
+
+struct HostOptions {
+    std::string app_id;
+    bool inspector = false;  // developer extras, console messages on stdout
+    bool no_jit = false;     // JSC_useJIT=0 for the web process
+    bool help = false;
+};
+
+// Parses argv[1..]; an error message (for stderr) when it cannot. The
+// environment adds CIRRUS_WEBAPP_INSPECTOR=1 and CIRRUS_WEBAPP_NO_JIT=1 (the
+// compositor passes CIRRUS_* on to hosts; it passes no flags).
+struct ParsedOptions {
+    HostOptions options;
+    std::optional<std::string> error;
+};
+ParsedOptions parse_options(const std::vector<std::string>& args);
+std::string usage_text();
+
+// The app as the host needs it: the registry row, whose stored manifest has
+// been checked to be readable.
+struct LoadedApp {
+    launcher::AppRecord record;
+    DisplayMode display = DisplayMode::browser;
+};
+
+struct LoadResult {
+    std::optional<LoadedApp> app;
+    int exit_code = 0;    // kExitUnknownApp or kExitBadManifest when !app
+    std::string message;  // what went wrong, naming the id and the file
+};
+
+// $CIRRUS_REGISTRY, else launcher::default_registry_path().
+std::filesystem::path registry_path();
+
+// Reads `id` from the registry at `path`. Never throws.
+LoadResult load_app(const std::filesystem::path& path, const std::string& id);
+
+
+// Per-app storage: <data>/cirrus/app-data/<id> and <cache>/cirrus/app-data/<id>,
+// with XDG_DATA_HOME / XDG_CACHE_HOME or their ~/.local/share, ~/.cache
+// defaults.
+struct AppDataDirs {
+    std::filesystem::path data;
+    std::filesystem::path cache;
+};
+AppDataDirs app_data_dirs(const std::string& id);
+
+// A theme colour "#rrggbb[aa]" as 0xRRGGBB, nullopt when it is not one.
+std::optional<unsigned> parse_hex_colour(const std::string& text);
+// Black or white, whichever reads better on `rgb`.
+unsigned contrasting_text_colour(unsigned rgb);
+
+}  // namespace cirrus::webapp

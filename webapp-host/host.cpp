@@ -1,0 +1,415 @@
+// cirrus-webapp-host: one process per running web app. The compositor
+// starts it as `cirrus-webapp-host --app ID` with a clean environment (no
+// session bus); it shows the app's start page in an undecorated GTK3 window
+// whose Wayland app_id is the app's id, with the app's own WebKit storage,
+// and serves packaged apps' files at app://ID/ from their package folder.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <glib-unix.h>
+#include <gtk/gtk.h>
+#include <gdk/gdkwayland.h>
+#include <webkit2/webkit2.h>
+
+#include "app_config.hpp"
+#include "package_files.hpp"
+
+namespace {
+
+using namespace cirrus::webapp;
+using Clock = std::chrono::steady_clock;
+
+// More crashes than this within kCrashWindow stop the automatic reloads.
+constexpr int kMaxCrashReloads = 3;
+constexpr auto kCrashWindow = std::chrono::seconds(60);
+
+struct Host {
+    HostOptions options;
+    LoadedApp app;
+    GtkWidget* window = nullptr;
+    WebKitWebView* view = nullptr;
+    GtkWidget* back_button = nullptr;
+    std::deque<Clock::time_point> crashes;
+    std::string pending_reload;
+};
+
+std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.options.app_id + "]: "; }
+
+// --- app:// ----------------------------------------------------------------
+
+void finish_with_status(WebKitURISchemeRequest* request, int status, const char* reason, const std::string& text) {
+    const std::string body = std::to_string(status) + " " + reason + ": " + text + "\n";
+    GInputStream* stream =
+        g_memory_input_stream_new_from_data(g_memdup2(body.data(), body.size()), static_cast<gssize>(body.size()), g_free);
+    WebKitURISchemeResponse* response = webkit_uri_scheme_response_new(stream, static_cast<gint64>(body.size()));
+    webkit_uri_scheme_response_set_status(response, static_cast<guint>(status), reason);
+    webkit_uri_scheme_response_set_content_type(response, "text/plain");
+    webkit_uri_scheme_request_finish_with_response(request, response);
+    g_object_unref(response);
+    g_object_unref(stream);
+}
+
+void serve_app_scheme(WebKitURISchemeRequest* request, gpointer data) {
+    const Host& host = *static_cast<const Host*>(data);
+    const char* uri = webkit_uri_scheme_request_get_uri(request);
+    const char* method = webkit_uri_scheme_request_get_http_method(request);
+    // Only GET (and HEAD) for now; a request body is never read here. When
+    // bodies are needed, read them asynchronously: reading a Blob body
+    // synchronously crashes (see DESIGN.md).
+    if (method && g_strcmp0(method, "GET") != 0 && g_strcmp0(method, "HEAD") != 0) {
+        finish_with_status(request, 405, "Method Not Allowed", "app:// serves GET only");
+        return;
+    }
+    const PackageLookup found = resolve_package_uri(uri ? uri : "", host.options.app_id, host.app.record.package_dir);
+    if (found.status == 403) {
+        g_printerr("%srefused %s: %s\n", prefix(host).c_str(), uri, found.reason.c_str());
+        finish_with_status(request, 403, "Forbidden", found.reason);
+        return;
+    }
+    if (found.status != 200) {
+        finish_with_status(request, 404, "Not Found", found.reason);
+        return;
+    }
+    GFile* file = g_file_new_for_path(found.file.c_str());
+    GError* error = nullptr;
+    GFileInputStream* stream = g_file_read(file, nullptr, &error);
+    g_object_unref(file);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(found.file, ec);
+    if (!stream || ec) {
+        finish_with_status(request, 404, "Not Found", error ? error->message : "unreadable");
+        if (error) g_error_free(error);
+        if (stream) g_object_unref(stream);
+        return;
+    }
+    const std::string mime(mime_type_for(found.file));
+    WebKitURISchemeResponse* response = webkit_uri_scheme_response_new(G_INPUT_STREAM(stream), static_cast<gint64>(size));
+    webkit_uri_scheme_response_set_status(response, 200, "OK");
+    webkit_uri_scheme_response_set_content_type(response, mime.c_str());
+    SoupMessageHeaders* headers = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
+    const std::string content_type = is_text_mime_type(mime) ? mime + "; charset=utf-8" : mime;
+    soup_message_headers_append(headers, "Content-Type", content_type.c_str());
+    soup_message_headers_append(headers, "X-Content-Type-Options", "nosniff");
+    webkit_uri_scheme_response_set_http_headers(response, headers);  // takes the headers
+    webkit_uri_scheme_request_finish_with_response(request, response);
+    g_object_unref(response);
+    g_object_unref(stream);
+}
+
+// --- console (--inspector) -------------------------------------------------
+
+constexpr const char* kConsoleScript = R"JS(
+(function () {
+  const handlers = window.webkit && window.webkit.messageHandlers;
+  const sink = handlers && handlers.cirrusConsole;
+  if (!sink) return;
+  const show = (v) => {
+    if (typeof v === 'string') return v;
+    if (v instanceof Error) return v.stack ? v.message + '\n' + v.stack : String(v);
+    try { return JSON.stringify(v); } catch (e) { return String(v); }
+  };
+  for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+    const original = console[level];
+    console[level] = function (...args) {
+      try { sink.postMessage(level + ': ' + args.map(show).join(' ')); } catch (e) {}
+      return original.apply(this, args);
+    };
+  }
+  window.addEventListener('error', (e) => {
+    try { sink.postMessage('uncaught: ' + e.message + ' (' + e.filename + ':' + e.lineno + ')'); } catch (x) {}
+  });
+  window.addEventListener('unhandledrejection', (e) => {
+    try { sink.postMessage('unhandled rejection: ' + show(e.reason)); } catch (x) {}
+  });
+})();
+)JS";
+
+void on_console_message(WebKitUserContentManager*, WebKitJavascriptResult* result, gpointer data) {
+    const Host& host = *static_cast<const Host*>(data);
+    JSCValue* value = webkit_javascript_result_get_js_value(result);
+    gchar* text = jsc_value_to_string(value);
+    std::printf("[%s] console.%s\n", host.options.app_id.c_str(), text ? text : "");
+    std::fflush(stdout);
+    g_free(text);
+}
+
+// --- the window ------------------------------------------------------------
+
+void update_title(Host& host) {
+    const char* title = webkit_web_view_get_title(host.view);
+    const std::string text = (title && *title) ? title : host.app.record.name;
+    gtk_window_set_title(GTK_WINDOW(host.window), text.c_str());
+}
+
+void on_title_changed(GObject*, GParamSpec*, gpointer data) { update_title(*static_cast<Host*>(data)); }
+
+void update_back_button(Host& host) {
+    if (host.back_button) gtk_widget_set_sensitive(host.back_button, webkit_web_view_can_go_back(host.view));
+}
+
+void on_load_changed(WebKitWebView*, WebKitLoadEvent event, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    if (event == WEBKIT_LOAD_COMMITTED || event == WEBKIT_LOAD_FINISHED) update_back_button(host);
+}
+
+gboolean reload_after_crash(gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    webkit_web_view_load_uri(host.view, host.pending_reload.c_str());
+    return G_SOURCE_REMOVE;
+}
+
+void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationReason reason, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    const char* why = reason == WEBKIT_WEB_PROCESS_CRASHED                 ? "crashed"
+                      : reason == WEBKIT_WEB_PROCESS_EXCEEDED_MEMORY_LIMIT ? "exceeded its memory limit"
+                                                                            : "was terminated";
+    const char* current = webkit_web_view_get_uri(view);
+    host.pending_reload = (current && *current) ? current : host.app.record.start_url;
+
+    const auto now = Clock::now();
+    host.crashes.push_back(now);
+    while (!host.crashes.empty() && now - host.crashes.front() > kCrashWindow) host.crashes.pop_front();
+    if (static_cast<int>(host.crashes.size()) > kMaxCrashReloads) {
+        std::fprintf(stderr, "%sthe web process %s again (%zu times in %llds); not reloading %s\n",
+                     prefix(host).c_str(), why, host.crashes.size(),
+                     static_cast<long long>(kCrashWindow.count()), host.pending_reload.c_str());
+        const std::string page =
+            "<!doctype html><meta name=viewport content='width=device-width'>"
+            "<body style='font:16px sans-serif;padding:1em'><h1>This app keeps stopping</h1>"
+            "<p>Its page stopped working several times in a row.</p>"
+            "<button onclick='location.reload()'>Try again</button>";
+        webkit_web_view_load_alternate_html(view, page.c_str(), host.pending_reload.c_str(), nullptr);
+        return;
+    }
+    std::fprintf(stderr, "%sthe web process %s; reloading %s\n", prefix(host).c_str(), why,
+                 host.pending_reload.c_str());
+    std::fflush(stderr);
+    g_idle_add(reload_after_crash, &host);
+}
+
+void on_back_clicked(GtkButton*, gpointer data) { webkit_web_view_go_back(static_cast<Host*>(data)->view); }
+void on_reload_clicked(GtkButton*, gpointer data) { webkit_web_view_reload(static_cast<Host*>(data)->view); }
+
+GtkWidget* bar_button(const char* icon, const char* fallback_label, const char* tooltip) {
+    GtkIconTheme* theme = gtk_icon_theme_get_default();
+    GtkWidget* button = (theme && gtk_icon_theme_has_icon(theme, icon))
+                            ? gtk_button_new_from_icon_name(icon, GTK_ICON_SIZE_BUTTON)
+                            : gtk_button_new_with_label(fallback_label);
+    gtk_widget_set_tooltip_text(button, tooltip);
+    gtk_button_set_relief(GTK_BUTTON(button), GTK_RELIEF_NONE);
+    gtk_widget_set_can_focus(button, FALSE);
+    return button;
+}
+
+// minimal-ui and browser: a slim bar with back and reload, in the app's
+// theme colour when it has one.
+GtkWidget* make_top_bar(Host& host) {
+    GtkWidget* bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_set_name(bar, "cirrus-bar");
+    host.back_button = bar_button("go-previous-symbolic", "<", "Back");
+    GtkWidget* reload = bar_button("view-refresh-symbolic", "R", "Reload");
+    g_signal_connect(host.back_button, "clicked", G_CALLBACK(on_back_clicked), &host);
+    g_signal_connect(reload, "clicked", G_CALLBACK(on_reload_clicked), &host);
+    gtk_box_pack_start(GTK_BOX(bar), host.back_button, FALSE, FALSE, 0);
+    gtk_box_pack_start(GTK_BOX(bar), reload, FALSE, FALSE, 0);
+    gtk_widget_set_sensitive(host.back_button, FALSE);
+
+    std::string css = "#cirrus-bar { min-height: 32px; padding: 0 4px; }\n"
+                      "#cirrus-bar button { min-height: 28px; min-width: 36px; padding: 0; }\n";
+    if (host.app.record.theme_color) {
+        if (const auto rgb = parse_hex_colour(*host.app.record.theme_color)) {
+            char colours[160];
+            std::snprintf(colours, sizeof colours,
+                          "#cirrus-bar { background: #%06x; }\n#cirrus-bar button { color: #%06x; }\n", *rgb,
+                          contrasting_text_colour(*rgb));
+            css += colours;
+        }
+    }
+    GtkCssProvider* provider = gtk_css_provider_new();
+    gtk_css_provider_load_from_data(provider, css.c_str(), -1, nullptr);
+    gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref(provider);
+    return bar;
+}
+
+void on_window_realize(GtkWidget* window, gpointer data) {
+    const Host& host = *static_cast<const Host*>(data);
+    GdkWindow* gdk_window = gtk_widget_get_window(window);
+    if (gdk_window && GDK_IS_WAYLAND_WINDOW(gdk_window)) {
+        gdk_wayland_window_set_application_id(gdk_window, host.options.app_id.c_str());
+    }
+}
+
+void on_window_map(GtkWidget* window, gpointer data) {
+    // The xdg_toplevel exists only once mapped; g_set_prgname() already named
+    // it, this makes sure.
+    on_window_realize(window, data);
+}
+
+void on_window_destroy(GtkWidget*, gpointer data) {
+    static_cast<Host*>(data)->window = nullptr;
+    if (gtk_main_level() > 0) gtk_main_quit();
+}
+
+gboolean on_terminate_signal(gpointer) {
+    if (gtk_main_level() > 0) gtk_main_quit();
+    return G_SOURCE_REMOVE;
+}
+
+WebKitWebContext* make_context(Host& host) {
+    const AppDataDirs dirs = app_data_dirs(host.options.app_id);
+    for (const auto& dir : {dirs.data, dirs.cache}) {
+        if (g_mkdir_with_parents(dir.c_str(), 0700) != 0) {
+            std::fprintf(stderr, "%scannot create %s; the app's data will not be kept\n", prefix(host).c_str(),
+                         dir.c_str());
+        }
+    }
+    // One data manager per app: two apps from the same origin share nothing
+    // (localStorage, IndexedDB, cookies, caches).
+    WebKitWebsiteDataManager* manager = webkit_website_data_manager_new(
+        "base-data-directory", dirs.data.c_str(), "base-cache-directory", dirs.cache.c_str(), nullptr);
+    WebKitWebContext* context = webkit_web_context_new_with_website_data_manager(manager);
+    g_object_unref(manager);
+    webkit_web_context_set_cache_model(context, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
+
+    // The WebKit sandbox needs bubblewrap; without it the web process would
+    // not start at all.
+    if (gchar* bwrap = g_find_program_in_path("bwrap")) {
+        webkit_web_context_set_sandbox_enabled(context, TRUE);
+        g_free(bwrap);
+    } else {
+        std::fprintf(stderr, "%sbubblewrap (bwrap) is missing: running the web process without its sandbox\n",
+                     prefix(host).c_str());
+    }
+
+    webkit_web_context_register_uri_scheme(context, std::string(kPackageScheme).c_str(), serve_app_scheme, &host,
+                                           nullptr);
+    WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
+    webkit_security_manager_register_uri_scheme_as_secure(security, std::string(kPackageScheme).c_str());
+    webkit_security_manager_register_uri_scheme_as_cors_enabled(security, std::string(kPackageScheme).c_str());
+    return context;
+}
+
+WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
+    WebKitSettings* settings = webkit_settings_new();
+    // No GPU on the reference phones: never composite with GL.
+    webkit_settings_set_hardware_acceleration_policy(settings, WEBKIT_HARDWARE_ACCELERATION_POLICY_NEVER);
+    webkit_settings_set_enable_back_forward_navigation_gestures(settings, FALSE);
+    webkit_settings_set_enable_smooth_scrolling(settings, FALSE);
+    webkit_settings_set_enable_developer_extras(settings, host.options.inspector);
+
+    WebKitUserContentManager* content = webkit_user_content_manager_new();
+    if (host.options.inspector) {
+        g_signal_connect(content, "script-message-received::cirrusConsole", G_CALLBACK(on_console_message), &host);
+        webkit_user_content_manager_register_script_message_handler(content, "cirrusConsole");
+        WebKitUserScript* script =
+            webkit_user_script_new(kConsoleScript, WEBKIT_USER_CONTENT_INJECT_ALL_FRAMES,
+                                   WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, nullptr, nullptr);
+        webkit_user_content_manager_add_script(content, script);
+        webkit_user_script_unref(script);
+    }
+
+    GtkWidget* view = GTK_WIDGET(g_object_new(WEBKIT_TYPE_WEB_VIEW, "web-context", context, "settings", settings,
+                                              "user-content-manager", content, nullptr));
+    g_object_unref(settings);
+    g_object_unref(content);
+
+    // Paint the app's background colour until its page does.
+    if (host.app.record.background_color) {
+        GdkRGBA rgba;
+        if (gdk_rgba_parse(&rgba, host.app.record.background_color->c_str())) {
+            rgba.alpha = 1.0;
+            webkit_web_view_set_background_color(WEBKIT_WEB_VIEW(view), &rgba);
+        }
+    }
+    return WEBKIT_WEB_VIEW(view);
+}
+
+void build_window(Host& host, WebKitWebContext* context) {
+    host.window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    GtkWindow* window = GTK_WINDOW(host.window);
+    gtk_window_set_decorated(window, FALSE);  // no client-side header bar: the shell frames apps
+    gtk_window_set_default_size(window, 480, 800);
+    gtk_window_set_title(window, host.app.record.name.c_str());
+    g_signal_connect(host.window, "realize", G_CALLBACK(on_window_realize), &host);
+    g_signal_connect(host.window, "map", G_CALLBACK(on_window_map), &host);
+    g_signal_connect(host.window, "destroy", G_CALLBACK(on_window_destroy), &host);
+
+    host.view = make_view(host, context);
+    g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
+    g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
+    g_signal_connect(host.view, "web-process-terminated", G_CALLBACK(on_web_process_terminated), &host);
+
+    GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+    if (host.app.display == DisplayMode::minimal_ui || host.app.display == DisplayMode::browser) {
+        gtk_box_pack_start(GTK_BOX(box), make_top_bar(host), FALSE, FALSE, 0);
+    }
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(host.view), TRUE, TRUE, 0);
+    gtk_container_add(GTK_CONTAINER(host.window), box);
+    if (host.app.display == DisplayMode::fullscreen) gtk_window_fullscreen(window);
+}
+
+// Without a session bus (the compositor gives hosts none), nothing may wait
+// for one: no accessibility bridge, no dconf, no gvfs. Values already set
+// (a developer's own session) are kept.
+void quiet_session_services() {
+    g_setenv("NO_AT_BRIDGE", "1", FALSE);
+    g_setenv("GTK_A11Y", "none", FALSE);
+    g_setenv("GSETTINGS_BACKEND", "memory", FALSE);
+    g_setenv("GIO_USE_VFS", "local", FALSE);
+    g_setenv("GTK_OVERLAY_SCROLLING", "1", FALSE);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const ParsedOptions parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+    if (parsed.error) {
+        std::fprintf(stderr, "cirrus-webapp-host: %s\n%s", parsed.error->c_str(), usage_text().c_str());
+        return kExitUsage;
+    }
+    if (parsed.options.help) {
+        std::printf("%s", usage_text().c_str());
+        return 0;
+    }
+
+    static Host host;  // outlives every callback
+    host.options = parsed.options;
+    const LoadResult loaded = load_app(registry_path(), host.options.app_id);
+    if (!loaded.app) {
+        std::fprintf(stderr, "cirrus-webapp-host: %s\n", loaded.message.c_str());
+        return loaded.exit_code;
+    }
+    host.app = *loaded.app;
+
+    quiet_session_services();
+    if (host.options.no_jit) g_setenv("JSC_useJIT", "0", TRUE);  // the web process inherits it
+    // The Wayland app_id: GTK3 names the xdg_toplevel after the program.
+    g_set_prgname(host.options.app_id.c_str());
+    g_set_application_name(host.app.record.name.c_str());
+    if (!gtk_init_check(&argc, &argv)) {
+        std::fprintf(stderr, "%scannot open a display (is WAYLAND_DISPLAY set?)\n", prefix(host).c_str());
+        return kExitNoDisplay;
+    }
+    g_unix_signal_add(SIGTERM, on_terminate_signal, nullptr);
+    g_unix_signal_add(SIGINT, on_terminate_signal, nullptr);
+
+    WebKitWebContext* context = make_context(host);
+    build_window(host, context);
+    webkit_web_view_load_uri(host.view, host.app.record.start_url.c_str());
+    gtk_widget_show_all(host.window);
+    gtk_main();
+
+    if (host.window) gtk_widget_destroy(host.window);
+    g_object_unref(context);
+    return 0;
+}
