@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import struct
+import zlib
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BUILD = os.path.join(REPO, "build")
@@ -51,6 +53,14 @@ def _cleanup():
 
 def _on_signal(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def make_tempdir(prefix):
+    """A private (0700) temporary directory, removed again at exit."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    _tempdirs.append(d)
+    os.chmod(d, 0o700)
+    return d
 
 
 def install_cleanup():
@@ -117,6 +127,20 @@ def pss_kib(pid):
     except OSError:
         pass
     return 0
+
+
+def tree_pss_kib(pid):
+    """Summed Pss (KiB) over pid and all its living descendants."""
+    return sum(pss_kib(p) for p in process_tree(pid))
+
+
+def tree_pss_by_name(pid):
+    """{comm: summed Pss KiB} over pid and its descendants."""
+    out = {}
+    for p in process_tree(pid):
+        name = proc_name(p)
+        out[name] = out.get(name, 0) + pss_kib(p)
+    return out
 
 
 def cpu_ticks(pid):
@@ -415,12 +439,17 @@ class Cirrus(Compositor):
     name = "cirrus"
     socket_name = "wayland-1"
 
-    def __init__(self, user, path):
+    def __init__(self, user, path, socket_name=None):
         super().__init__(user)
         self.path = path
+        if socket_name:
+            self.socket_name = socket_name
 
-    def start(self, extra_args=()):
+    def start(self, extra_args=(), extra_env=None):
+        """extra_env: more variables for the compositor (and so for the app
+        hosts it starts, which keep XDG_* and CIRRUS_*)."""
         env = _base_env(self.runtime_dir)
+        env.update(extra_env or {})
         self._spawn([self.path, "--size", f"{WIDTH}x{HEIGHT}", "--socket", self.socket_name,
                      *extra_args], env)
 
@@ -479,6 +508,165 @@ class Cirrus(Compositor):
                 self.proc.wait(timeout=2)
             except (OSError, BenchError, subprocess.TimeoutExpired, ValueError):
                 pass
+
+
+class Child:
+    """A client process started here (own session); stop() ends its whole
+    process tree. Registered for cleanup like the compositors."""
+
+    def __init__(self, argv, env, log_path, name=None, cwd=None):
+        self.name = name or os.path.basename(argv[0])
+        self.log_path = log_path
+        logf = open(log_path, "ab")
+        try:
+            self.proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                                         stdout=logf, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        except OSError as e:
+            raise BenchError(f"cannot start {argv[0]}: {e}")
+        finally:
+            logf.close()
+        _started.append(self)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def log_tail(self, n=15):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def stop(self, grace=3.0):
+        if self in _started:
+            _started.remove(self)
+        if self.proc is None:
+            return
+        kill_tree(self.proc, grace)
+        self.proc = None
+
+
+def kill_tree(proc, grace=3.0, pids=None):
+    """SIGTERM, then SIGKILL, to a Popen's process, its process group and all
+    its descendants (taken before the first signal, so that orphans that get
+    re-parented are still reached)."""
+    if pids is None:
+        pids = process_tree(proc.pid) if proc.poll() is None else []
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
+        for p in pids:
+            try:
+                os.kill(p, sig)
+            except ProcessLookupError:
+                pass
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            proc.poll()
+            if all(not _alive(p) for p in pids) and proc.returncode is not None:
+                return
+            time.sleep(0.02)
+    try:
+        proc.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        log(f"warning: pid {proc.pid} did not exit")
+
+
+def kill_pids(pids, grace=3.0):
+    """SIGTERM, then SIGKILL, to processes that are not our children."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
+        for p in pids:
+            try:
+                os.kill(p, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if all(not _alive(p) for p in pids):
+                return True
+            time.sleep(0.02)
+    return all(not _alive(p) for p in pids)
+
+
+# ------------------------------------------------------------------- PNG
+
+def read_png_rows(path, max_rows=None):
+    """Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what the control
+    socket's screenshot writes) with the standard library only.
+
+    Returns (width, height, channels, rows): rows is a list of bytes, one per
+    image row, the first max_rows only (decoding stops there, which makes a
+    probe near the top of the screen cheap)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise BenchError(f"{path} is not a PNG")
+    pos, idat, width, height, channels = 8, [], 0, 0, 3
+    while pos + 8 <= len(data):
+        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if ctype == b"IHDR":
+            width, height, depth, colour, _c, _f, interlace = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or colour not in (2, 6) or interlace:
+                raise BenchError(f"{path}: only 8-bit RGB/RGBA non-interlaced PNGs are read here")
+            channels = 3 if colour == 2 else 4
+        elif ctype == b"IDAT":
+            idat.append(body)
+        elif ctype == b"IEND":
+            break
+        pos += 12 + length
+    n = height if max_rows is None else max(0, min(height, max_rows))
+    stride, bpp = width * channels, channels
+    raw = zlib.decompressobj().decompress(b"".join(idat), (stride + 1) * n)
+    if len(raw) < (stride + 1) * n:
+        raise BenchError(f"{path}: truncated image data")
+    low7 = int.from_bytes(b"\x7f" * stride, "big")
+    high = int.from_bytes(b"\x80" * stride, "big")
+    prev, rows = bytes(stride), []
+    for y in range(n):
+        start = y * (stride + 1)
+        ftype, line = raw[start], raw[start + 1:start + 1 + stride]
+        if ftype == 0:
+            cur = line
+        elif ftype == 2:   # Up: bytewise add without carries, on big ints
+            a, b = int.from_bytes(prev, "big"), int.from_bytes(line, "big")
+            cur = (((a & low7) + (b & low7)) ^ ((a ^ b) & high)).to_bytes(stride, "big")
+        elif ftype == 1:   # Sub
+            c = bytearray(line)
+            for i in range(bpp, stride):
+                c[i] = (c[i] + c[i - bpp]) & 255
+            cur = bytes(c)
+        elif ftype == 3:   # Average
+            c = bytearray(line)
+            for i in range(stride):
+                left = c[i - bpp] if i >= bpp else 0
+                c[i] = (c[i] + ((left + prev[i]) >> 1)) & 255
+            cur = bytes(c)
+        elif ftype == 4:   # Paeth
+            if not any(line) and prev[bpp:] == prev[:-bpp]:
+                cur = prev          # a repeat of a one-colour row
+            else:
+                c = bytearray(line)
+                for i in range(stride):
+                    if i >= bpp:
+                        a, cc = c[i - bpp], prev[i - bpp]
+                    else:
+                        a = cc = 0
+                    b = prev[i]
+                    p = a + b - cc
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - cc)
+                    pred = a if (pa <= pb and pa <= pc) else (b if pb <= pc else cc)
+                    c[i] = (c[i] + pred) & 255
+                cur = bytes(c)
+        else:
+            raise BenchError(f"{path}: bad PNG filter type {ftype}")
+        rows.append(cur)
+        prev = cur
+    return width, height, channels, rows
 
 
 def default_cirrus(build_dir):
