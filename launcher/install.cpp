@@ -160,7 +160,8 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     for (const auto& w : processed.warnings) warnings.push_back(name_file(w));
     const Manifest& manifest = *processed.manifest;
 
-    std::string start_path = manifest.start_url.substr(base.size());
+    // The start page must be a file of the package (a directory URL means its index.html).
+    std::string start_path = manifest.start_url.starts_with(base) ? manifest.start_url.substr(base.size()) : "";
     start_path = start_path.substr(0, start_path.find_first_of("?#"));
     if (start_path.empty() || start_path.ends_with("/")) start_path += "index.html";
     if (!manifest.start_url.starts_with(base) || !package.contains(start_path)) {
