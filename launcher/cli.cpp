@@ -17,6 +17,7 @@
 #include "fetch.hpp"
 #include "install.hpp"
 #include "registry.hpp"
+#include "../webapp-host/permission_names.hpp"
 
 using namespace cirrus::launcher;
 using nlohmann::json;
@@ -33,6 +34,11 @@ commands:
   info ID [--json]       everything about one app
   remove ID              uninstall an app and delete its files
   launch ID              ask the running compositor to open the app
+  permission ID [NAME grant|deny|ask|reset]
+                         list an app's permissions, or set one (NAME:
+                         geolocation, notifications, camera, microphone,
+                         persistent-storage); reset forgets the decision
+                         (denied by default)
 
 The registry is --registry, else $CIRRUS_REGISTRY, else
 $XDG_DATA_HOME/cirrus/registry.db; packages go to --apps-dir, else
@@ -242,6 +248,41 @@ int run(const Options& o) {
         registry.record_launch(id);
         std::printf("%s %s (pid %d)\n", response.value("action", std::string("launched")).c_str(), id.c_str(),
                     response.value("pid", -1));
+    } else if (command == "permission") {
+        const std::string id = arg(o, 1, "ID");
+        if (!registry.get(id)) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
+        if (o.args.size() == 2) {
+            const auto entries = registry.permissions(id);
+            if (entries.empty()) std::printf("%s has no permission decisions (all denied by default)\n", id.c_str());
+            for (const auto& entry : entries) {
+                std::printf("%-20s %s\n", entry.permission.c_str(), std::string(to_string(entry.state)).c_str());
+            }
+            return 0;
+        }
+        const std::string name = arg(o, 2, "NAME");
+        if (!cirrus::webapp::is_permission_name(name)) {
+            std::string known;
+            for (const auto n : cirrus::webapp::kPermissionNames) known += (known.empty() ? "" : ", ") + std::string(n);
+            throw UsageError("unknown permission '" + name + "' (one of: " + known + ")");
+        }
+        const std::string action = arg(o, 3, "grant, deny, ask or reset");
+        if (o.args.size() > 4) throw UsageError("too many arguments");
+        if (action == "reset") {
+            registry.database()
+                .prepare("DELETE FROM permissions WHERE app_id = ?1 AND permission = ?2")
+                .bind(1, id)
+                .bind(2, name)
+                .run();
+            std::printf("%s %s: reset (denied by default)\n", id.c_str(), name.c_str());
+            return 0;
+        }
+        const PermissionState state = action == "grant"  ? PermissionState::granted
+                                      : action == "deny" ? PermissionState::denied
+                                      : action == "ask"  ? PermissionState::ask
+                                                         : throw UsageError("unknown action '" + action +
+                                                                            "' (grant, deny, ask or reset)");
+        registry.set_permission(id, name, state);
+        std::printf("%s %s: %s\n", id.c_str(), name.c_str(), std::string(to_string(state)).c_str());
     } else {
         throw UsageError("unknown command '" + command + "'");
     }

@@ -20,16 +20,23 @@
 #include <webkit2/webkit2.h>
 
 #include "app_config.hpp"
+#include "navigation_policy.hpp"
 #include "package_files.hpp"
+#include "permission_policy.hpp"
 
 namespace {
 
 using namespace cirrus::webapp;
+namespace launcher = cirrus::launcher;
 using Clock = std::chrono::steady_clock;
 
 // More crashes than this within kCrashWindow stop the automatic reloads.
 constexpr int kMaxCrashReloads = 3;
 constexpr auto kCrashWindow = std::chrono::seconds(60);
+// How long a refusal message stays at the bottom of the window.
+constexpr guint kNoticeSeconds = 6;
+// An unresponsive web process is reloaded after this long.
+constexpr guint kHangReloadSeconds = 10;
 
 struct Host {
     HostOptions options;
@@ -39,6 +46,14 @@ struct Host {
     GtkWidget* back_button = nullptr;
     std::deque<Clock::time_point> crashes;
     std::string pending_reload;
+    // The refusal message over the bottom of the page.
+    GtkWidget* notice = nullptr;
+    GtkWidget* notice_label = nullptr;
+    guint notice_timer = 0;
+    // "Not responding" bar with Reload and Wait.
+    GtkWidget* hang_bar = nullptr;
+    guint hang_timer = 0;
+    bool reloading_hung = false;
 };
 
 std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.options.app_id + "]: "; }
@@ -168,6 +183,14 @@ gboolean reload_after_crash(gpointer data) {
 
 void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationReason reason, gpointer data) {
     Host& host = *static_cast<Host*>(data);
+    if (reason == WEBKIT_WEB_PROCESS_TERMINATED_BY_API && host.reloading_hung) {
+        // reload_hung() ended it; not a crash.
+        host.reloading_hung = false;
+        std::fprintf(stderr, "%sreloading %s\n", prefix(host).c_str(), host.pending_reload.c_str());
+        std::fflush(stderr);
+        g_idle_add(reload_after_crash, &host);
+        return;
+    }
     const char* why = reason == WEBKIT_WEB_PROCESS_CRASHED                 ? "crashed"
                       : reason == WEBKIT_WEB_PROCESS_EXCEEDED_MEMORY_LIMIT ? "exceeded its memory limit"
                                                                             : "was terminated";
@@ -193,6 +216,263 @@ void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationR
                  host.pending_reload.c_str());
     std::fflush(stderr);
     g_idle_add(reload_after_crash, &host);
+}
+
+// --- scope (navigation_policy.hpp) -------------------------------------------
+
+// Shows `widget` and its children: gtk_widget_show_all() skips a widget
+// marked no-show-all (which keeps the window's first show_all off it).
+void reveal(GtkWidget* widget) {
+    gtk_widget_set_no_show_all(widget, FALSE);
+    gtk_widget_show_all(widget);
+    gtk_widget_set_no_show_all(widget, TRUE);
+}
+
+gboolean hide_notice(gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    host.notice_timer = 0;
+    if (host.notice) gtk_widget_hide(host.notice);
+    return G_SOURCE_REMOVE;
+}
+
+void show_notice(Host& host, const std::string& text) {
+    gtk_label_set_text(GTK_LABEL(host.notice_label), text.c_str());
+    reveal(host.notice);
+    if (host.notice_timer) g_source_remove(host.notice_timer);
+    host.notice_timer = g_timeout_add_seconds(kNoticeSeconds, hide_notice, &host);
+}
+
+void refuse_navigation(Host& host, const std::string& uri, const NavigationDecision& decision) {
+    std::string other;
+    try {
+        const auto apps = launcher::Registry::open(registry_path()).list();
+        if (const auto id = app_for_url(apps, uri, host.options.app_id)) {
+            // No trusted channel to ask the compositor to launch it yet.
+            other = "; the app '" + *id + "' could open it, but the host cannot ask for it yet";
+        }
+    } catch (const std::exception&) {
+    }
+    std::fprintf(stderr, "%srefused %s: %s%s\n", prefix(host).c_str(), uri.c_str(), decision.why.c_str(),
+                 other.c_str());
+    std::fflush(stderr);
+    show_notice(host, decision.message);
+}
+
+// window.open and target=_blank: within the scope, in this window.
+void open_new_window(Host& host, const std::string& uri) {
+    const NavigationDecision d =
+        decide_navigation(uri, NavigationKind::new_window, host.app.record.scope, host.app.record.name);
+    if (d.action == NavigationAction::load_in_window) {
+        webkit_web_view_load_uri(host.view, uri.c_str());
+    } else {
+        refuse_navigation(host, uri, d);
+    }
+}
+
+// WebKitGTK asks for navigation actions in every frame and does not say
+// which frame, so an out-of-scope navigation is let through here and
+// stopped where WebKit does say: at the response (main frame's main
+// resource), or in load-failed (main frame only) when there is no response.
+// A subframe navigation is the page's business (it does not replace the
+// app's page). The cost: the request to the outside URL is sent, which a
+// page could do with fetch() anyway.
+gboolean on_decide_policy(WebKitWebView*, WebKitPolicyDecision* decision, WebKitPolicyDecisionType type,
+                          gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION) {
+        WebKitNavigationAction* action =
+            webkit_navigation_policy_decision_get_navigation_action(WEBKIT_NAVIGATION_POLICY_DECISION(decision));
+        const char* uri = webkit_uri_request_get_uri(webkit_navigation_action_get_request(action));
+        webkit_policy_decision_ignore(decision);
+        open_new_window(host, uri ? uri : "");
+        return TRUE;
+    }
+    if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE) {
+        auto* response = WEBKIT_RESPONSE_POLICY_DECISION(decision);
+        if (!webkit_response_policy_decision_is_main_frame_main_resource(response)) return FALSE;
+        const char* uri = webkit_uri_request_get_uri(webkit_response_policy_decision_get_request(response));
+        const std::string url = uri ? uri : "";
+        const NavigationDecision d =
+            decide_navigation(url, NavigationKind::top_level, host.app.record.scope, host.app.record.name);
+        if (d.action == NavigationAction::allow) return FALSE;
+        webkit_policy_decision_ignore(decision);
+        refuse_navigation(host, url, d);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+// A main-frame load that failed before its response (an unreachable or
+// refused outside host): keep the app's page instead of WebKit's error page.
+gboolean on_load_failed(WebKitWebView*, WebKitLoadEvent, gchar* failing_uri, GError* error, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    const std::string url = failing_uri ? failing_uri : "";
+    const NavigationDecision d =
+        decide_navigation(url, NavigationKind::top_level, host.app.record.scope, host.app.record.name);
+    if (d.action == NavigationAction::allow) return FALSE;
+    // Our own ignore() at the response ends here too: already reported.
+    if (g_error_matches(error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE)) {
+        return TRUE;
+    }
+    refuse_navigation(host, url, d);
+    return TRUE;
+}
+
+GtkWidget* on_create(WebKitWebView*, WebKitNavigationAction* action, gpointer data) {
+    const char* uri = webkit_uri_request_get_uri(webkit_navigation_action_get_request(action));
+    open_new_window(*static_cast<Host*>(data), uri ? uri : "");
+    return nullptr;  // no second window: window.open() returns null
+}
+
+// --- permissions (permission_policy.hpp) -----------------------------------
+
+PermissionRequest classify(WebKitPermissionRequest* request) {
+    PermissionRequest r;
+    if (WEBKIT_IS_GEOLOCATION_PERMISSION_REQUEST(request)) {
+        r.kind = RequestKind::geolocation;
+    } else if (WEBKIT_IS_NOTIFICATION_PERMISSION_REQUEST(request)) {
+        r.kind = RequestKind::notifications;
+    } else if (WEBKIT_IS_USER_MEDIA_PERMISSION_REQUEST(request)) {
+        auto* media = WEBKIT_USER_MEDIA_PERMISSION_REQUEST(request);
+        if (webkit_user_media_permission_is_for_display_device(media)) {
+            r.kind = RequestKind::display_capture;
+        } else {
+            r.kind = RequestKind::user_media;
+            r.audio = webkit_user_media_permission_is_for_audio_device(media);
+            r.video = webkit_user_media_permission_is_for_video_device(media);
+        }
+    } else if (WEBKIT_IS_WEBSITE_DATA_ACCESS_PERMISSION_REQUEST(request)) {
+        r.kind = RequestKind::website_data_access;
+    }
+    return r;
+}
+
+gboolean on_permission_request(WebKitWebView*, WebKitPermissionRequest* request, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    std::vector<std::string> asked;
+    PermissionDecision decision;
+    try {
+        // Read afresh each time: `cirrus permission` may have changed it.
+        launcher::Registry registry = launcher::Registry::open(registry_path());
+        decision = decide_permission(classify(request), [&](const std::string& name) {
+            const auto state = registry.permission(host.options.app_id, name);
+            if (state == launcher::PermissionState::ask) asked.push_back(name);
+            return state;
+        });
+        // Until the shell's prompt exists, "ask" is a no; note when the app
+        // asked (the row's updated_at) for the prompt to come.
+        for (const std::string& name : asked) {
+            registry.set_permission(host.options.app_id, name, launcher::PermissionState::ask);
+        }
+    } catch (const std::exception& e) {
+        decision.allow = false;
+        decision.name = "request";
+        decision.why = std::string("the registry cannot be read: ") + e.what();
+    }
+    std::fprintf(stderr, "%s\n", permission_log_line(host.options.app_id, decision).c_str());
+    std::fflush(stderr);
+    if (decision.allow) {
+        webkit_permission_request_allow(request);
+    } else {
+        webkit_permission_request_deny(request);
+    }
+    return TRUE;
+}
+
+// --- an unresponsive web process -------------------------------------------
+
+void hide_hang_bar(Host& host) {
+    if (host.hang_bar) gtk_widget_hide(host.hang_bar);
+    if (host.hang_timer) g_source_remove(host.hang_timer);
+    host.hang_timer = 0;
+}
+
+// A hung web process does not answer a reload: end it; the termination
+// handler then loads pending_reload.
+void reload_hung(Host& host) {
+    const char* current = webkit_web_view_get_uri(host.view);
+    host.pending_reload = (current && *current) ? current : host.app.record.start_url;
+    hide_hang_bar(host);
+    host.reloading_hung = true;
+    webkit_web_view_terminate_web_process(host.view);
+}
+
+gboolean on_hang_timeout(gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    host.hang_timer = 0;
+    if (!webkit_web_view_get_is_web_process_responsive(host.view)) {
+        const char* current = webkit_web_view_get_uri(host.view);
+        std::fprintf(stderr, "%sthe page has not responded for %u s; reloading %s\n", prefix(host).c_str(),
+                     kHangReloadSeconds, current ? current : host.app.record.start_url.c_str());
+        std::fflush(stderr);
+        reload_hung(host);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void start_hang_timer(Host& host) {
+    if (host.hang_timer) g_source_remove(host.hang_timer);
+    host.hang_timer = g_timeout_add_seconds(kHangReloadSeconds, on_hang_timeout, &host);
+}
+
+void on_responsive_changed(GObject*, GParamSpec*, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    if (webkit_web_view_get_is_web_process_responsive(host.view)) {
+        if (host.hang_bar && gtk_widget_get_visible(host.hang_bar)) {
+            std::fprintf(stderr, "%sthe page responds again\n", prefix(host).c_str());
+        }
+        hide_hang_bar(host);
+        return;
+    }
+    std::fprintf(stderr, "%sthe page is not responding; offering a reload (automatic in %u s)\n",
+                 prefix(host).c_str(), kHangReloadSeconds);
+    std::fflush(stderr);
+    reveal(host.hang_bar);
+    start_hang_timer(host);
+}
+
+enum HangResponse { kHangReload = 1, kHangWait = 2 };
+
+void on_hang_response(GtkInfoBar*, gint response, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    if (response == kHangReload) {
+        std::fprintf(stderr, "%sreloading the unresponsive page (asked by the user)\n", prefix(host).c_str());
+        reload_hung(host);
+    } else if (response == kHangWait) {
+        gtk_widget_hide(host.hang_bar);
+        start_hang_timer(host);  // waits another while before reloading anyway
+    }
+}
+
+GtkWidget* make_hang_bar(Host& host) {
+    GtkWidget* bar = gtk_info_bar_new_with_buttons("Reload", kHangReload, "Wait", kHangWait, nullptr);
+    gtk_info_bar_set_message_type(GTK_INFO_BAR(bar), GTK_MESSAGE_WARNING);
+    const std::string text = host.app.record.name + " is not responding";
+    gtk_container_add(GTK_CONTAINER(gtk_info_bar_get_content_area(GTK_INFO_BAR(bar))), gtk_label_new(text.c_str()));
+    g_signal_connect(bar, "response", G_CALLBACK(on_hang_response), &host);
+    gtk_widget_set_no_show_all(bar, TRUE);
+    return bar;
+}
+
+GtkWidget* make_notice(Host& host) {
+    host.notice = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_set_name(host.notice, "cirrus-notice");
+    gtk_widget_set_halign(host.notice, GTK_ALIGN_FILL);
+    gtk_widget_set_valign(host.notice, GTK_ALIGN_END);
+    host.notice_label = gtk_label_new("");
+    gtk_label_set_line_wrap(GTK_LABEL(host.notice_label), TRUE);
+    gtk_label_set_xalign(GTK_LABEL(host.notice_label), 0.0f);
+    gtk_box_pack_start(GTK_BOX(host.notice), host.notice_label, TRUE, TRUE, 0);
+    gtk_widget_set_no_show_all(host.notice, TRUE);
+    GtkCssProvider* provider = gtk_css_provider_new();
+    gtk_css_provider_load_from_data(provider,
+                                    "#cirrus-notice { background: #303030; padding: 14px 12px; }\n"
+                                    "#cirrus-notice label { color: #ffffff; }\n",
+                                    -1, nullptr);
+    gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref(provider);
+    return host.notice;
 }
 
 void on_back_clicked(GtkButton*, gpointer data) { webkit_web_view_go_back(static_cast<Host*>(data)->view); }
@@ -306,6 +586,13 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
     webkit_settings_set_enable_back_forward_navigation_gestures(settings, FALSE);
     webkit_settings_set_enable_smooth_scrolling(settings, FALSE);
     webkit_settings_set_enable_developer_extras(settings, host.options.inspector);
+    // getUserMedia exists so that its permission request reaches the policy.
+    webkit_settings_set_enable_media_stream(settings, TRUE);
+    // window.open() never opens a second window here (within the scope it
+    // loads in this one, otherwise it is refused: see on_create), so the
+    // popup blocker has nothing to guard; without this, window.open() from
+    // a script without a user gesture would not reach the scope policy.
+    webkit_settings_set_javascript_can_open_windows_automatically(settings, TRUE);
 
     WebKitUserContentManager* content = webkit_user_content_manager_new();
     if (host.options.inspector) {
@@ -348,12 +635,23 @@ void build_window(Host& host, WebKitWebContext* context) {
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
     g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
     g_signal_connect(host.view, "web-process-terminated", G_CALLBACK(on_web_process_terminated), &host);
+    g_signal_connect(host.view, "decide-policy", G_CALLBACK(on_decide_policy), &host);
+    g_signal_connect(host.view, "load-failed", G_CALLBACK(on_load_failed), &host);
+    g_signal_connect(host.view, "create", G_CALLBACK(on_create), &host);
+    g_signal_connect(host.view, "permission-request", G_CALLBACK(on_permission_request), &host);
+    g_signal_connect(host.view, "notify::is-web-process-responsive", G_CALLBACK(on_responsive_changed), &host);
 
     GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
     if (host.app.display == DisplayMode::minimal_ui || host.app.display == DisplayMode::browser) {
         gtk_box_pack_start(GTK_BOX(box), make_top_bar(host), FALSE, FALSE, 0);
     }
-    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(host.view), TRUE, TRUE, 0);
+    // The refusal message floats over the bottom of the page.
+    GtkWidget* overlay = gtk_overlay_new();
+    gtk_container_add(GTK_CONTAINER(overlay), GTK_WIDGET(host.view));
+    gtk_overlay_add_overlay(GTK_OVERLAY(overlay), make_notice(host));
+    gtk_box_pack_start(GTK_BOX(box), overlay, TRUE, TRUE, 0);
+    host.hang_bar = make_hang_bar(host);
+    gtk_box_pack_end(GTK_BOX(box), host.hang_bar, FALSE, FALSE, 0);
     gtk_container_add(GTK_CONTAINER(host.window), box);
     if (host.app.display == DisplayMode::fullscreen) gtk_window_fullscreen(window);
 }

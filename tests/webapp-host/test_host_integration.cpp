@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "../integration/harness.hpp"
 #include "registry.hpp"
@@ -89,6 +90,15 @@ struct Apps {
         write_file(dir / "probe.js", replace_all(kProbeJs, "APP", id));
         write_file(dir / "style.css", "body { margin: 0; min-height: 100vh; background: #00ff00; }\n");
         std::filesystem::create_symlink(tmp.path() / "outside.txt", dir / "leak.txt");
+        cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
+        registry.install(webapp_test::packaged_app(id, dir, members), {});
+    }
+
+    // An app whose files are `files` (name -> text).
+    void install_files(const std::string& id, const std::string& members,
+                       const std::map<std::string, std::string>& files) {
+        const auto dir = tmp.path() / "packages" / id;
+        for (const auto& [name, text] : files) write_file(dir / name, text);
         cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
         registry.install(webapp_test::packaged_app(id, dir, members), {});
     }
@@ -385,4 +395,230 @@ TEST_CASE("cirrus launch opens a bundled app in the real host, and a second laun
 
     const RunResult info = run_program({program("CIRRUS_CLI"), "--registry", registry, "info", "calculator", "--json"}, {});
     CHECK(json::parse(info.out)["launch_count"] == 2);
+}
+
+// --- scope, file access, permissions, a hung page -------------------------
+
+namespace {
+
+std::string title_of(const json& w) { return w["title"].get<std::string>(); }
+
+json window_with_title(Compositor& c, const std::string& app, const std::string& part, double timeout_s) {
+    return window_of_app(
+        c, app, [&](const json& w) { return title_of(w).find(part) != std::string::npos; }, "title with " + part,
+        timeout_s);
+}
+
+// The refusal message: a dark band (#303030) across the bottom of the work area.
+bool notice_visible(Compositor& c, std::string& last) {
+    last = c.new_path("notice.png");
+    if (c.request({{"cmd", "screenshot"}, {"path", last}})["ok"] != true) return false;
+    const Image image = read_png(last);
+    const json wa = work_area(c);
+    const int x = wa["x"], y = wa["y"], w = wa["width"], h = wa["height"];
+    return same_rgb(image.at(x + w / 2, y + h - 6), 0x303030, 10) &&
+           same_rgb(image.at(x + w - 4, y + h - 6), 0x303030, 10) &&
+           same_rgb(image.at(x + w / 2, y + h / 2), kPageColour, 8);
+}
+
+const char* kScopePage = R"(<!doctype html>
+<html style="background:#00ff00"><head><meta charset="utf-8"><title>loading</title></head>
+<body style="margin:0;min-height:100vh;background:#00ff00"><script>
+function probeXhr(url) {
+  return new Promise((resolve) => {
+    try {
+      const x = new XMLHttpRequest();
+      x.open('GET', url);
+      x.onload = () => resolve(x.responseText.includes('root:') ? 'LEAK' : 'status' + x.status);
+      x.onerror = () => resolve('err');
+      x.send();
+    } catch (e) { resolve('err'); }
+  });
+}
+async function probeFetch(url) {
+  try {
+    const r = await fetch(url);
+    const t = await r.text();
+    return t.includes('root:') ? 'LEAK' : 'status' + r.status;
+  } catch (e) { return 'err'; }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const parts = [];
+  parts.push('fetchfile=' + await probeFetch('file:///etc/passwd'));
+  parts.push('xhrfile=' + await probeXhr('file:///etc/passwd'));
+  // An iframe out of scope is the page's business: allowed, the page stays.
+  const frame = document.createElement('iframe');
+  frame.src = 'http://127.0.0.1:59999/frame.html';
+  frame.style.display = 'none';
+  document.body.appendChild(frame);
+  document.title = 'scope ' + parts.join(' ');
+  await sleep(300);
+  location.href = 'http://127.0.0.1:59999/outside.html';   // refused: the page stays
+  await sleep(1000);
+  location.href = 'file:///etc/passwd';                // refused too (WebKit itself stops it)
+  await sleep(1000);
+  parts.push('still-here');
+  document.title = 'scope ' + parts.join(' ');
+  await sleep(6000);                                   // the message has gone
+  const w = window.open('http://127.0.0.1:59999/popup.html');
+  parts.push('popup=' + (w === null ? 'null' : 'window'));
+  document.title = 'scope ' + parts.join(' ') + ' opened';
+  await sleep(1500);
+  window.open('second.html', '_blank');                // in scope: this window
+})();
+</script></body></html>
+)";
+
+}  // namespace
+
+TEST_CASE("out-of-scope navigations are refused with a message; file:// reads fail; window.open stays in scope") {
+    Apps apps;
+    apps.install_files("scoped", R"({"display":"standalone","name":"Scoped"})",
+                       {{"index.html", kScopePage},
+                        {"second.html", "<!doctype html><title>second page</title>"
+                                        "<body style='background:#00ff00'>second</body>"}});
+    Compositor c(host_options());
+    HostGuard host{c.request({{"cmd", "launch"}, {"app", "scoped"}})["pid"].get<pid_t>()};
+
+    // Probes done; then two refused navigations; the page is still there.
+    const json here = window_with_title(c, "scoped", "still-here", kWindowTimeout + kPaintTimeout);
+    const std::string title = title_of(here);
+    MESSAGE("title: " << title);
+    CHECK(title.find("LEAK") == std::string::npos);
+    CHECK(title.find("fetchfile=err") != std::string::npos);
+    CHECK(title.find("xhrfile=err") != std::string::npos);
+    CHECK(here["pid"] == host.pid);
+    // The refusal message is on screen for a few seconds.
+    const std::string shot = screenshot_dir() + "/webapp-host-refused.png";
+    std::string last;
+    const bool shown = wait_until([&] { return notice_visible(c, last); }, 3);
+    std::error_code ec;
+    std::filesystem::create_directories(screenshot_dir(), ec);
+    std::filesystem::copy_file(last, shot, std::filesystem::copy_options::overwrite_existing, ec);
+    CHECK_MESSAGE(shown, "no refusal message at the bottom; screenshot " << shot);
+    const std::string log = c.log_tail(40000);
+    CHECK(log.find("cirrus-webapp-host[scoped]: refused http://127.0.0.1:59999/outside.html") != std::string::npos);
+    CHECK(log.find("refused http://127.0.0.1:59999/frame.html") == std::string::npos);  // subframes are allowed
+
+    // window.open out of scope: refused (null); in scope: the same window.
+    const json opened = window_with_title(c, "scoped", " opened", 20);
+    CHECK(title_of(opened).find("popup=null") != std::string::npos);
+    const json second = window_with_title(c, "scoped", "second page", 15);
+    CHECK(second["pid"] == host.pid);
+    std::size_t windows = 0;
+    for (const json& w : c.windows()) windows += w["app"] == "scoped" ? 1 : 0;
+    CHECK(windows == 1);
+    CHECK(c.log_tail(40000).find("refused http://127.0.0.1:59999/popup.html") != std::string::npos);
+}
+
+// Geolocation: WebKit asks the host (permission-request) for it without a
+// user gesture. Granted, the position itself is unavailable here (no GeoClue
+// on the bus), so "granted" shows as an error other than PERMISSION_DENIED (1).
+const char* kAskerPage = R"(<!doctype html><title>asking</title><body style="background:#00ff00"><script>
+navigator.geolocation.getCurrentPosition(
+  () => { document.title = 'geo=position'; },
+  (e) => { document.title = 'geo=' + (e.code === 1 ? 'denied' : 'allowed-error' + e.code); },
+  {timeout: 4000});
+</script></body>)";
+
+TEST_CASE("a permission is denied by default and granted after cirrus permission ... grant") {
+    Apps apps;
+    apps.install_files("asker", R"({"display":"standalone"})", {{"index.html", kAskerPage}});
+    const std::string db = apps.db.string();
+    Compositor c(host_options());
+    {
+        HostGuard host{c.request({{"cmd", "launch"}, {"app", "asker"}})["pid"].get<pid_t>()};
+        window_with_title(c, "asker", "geo=denied", kWindowTimeout + kPaintTimeout);
+        CHECK(c.log_tail(40000).find("cirrus-webapp-host[asker]: permission geolocation denied (no decision in "
+                                     "the registry; denied by default)") != std::string::npos);
+    }
+    const RunResult granted =
+        run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker", "geolocation", "grant"}, {});
+    REQUIRE_MESSAGE(granted.exited_ok(), granted.err);
+    const RunResult listed = run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker"}, {});
+    CHECK(listed.out.find("geolocation") != std::string::npos);
+    CHECK(listed.out.find("granted") != std::string::npos);
+    // An unknown name is refused.
+    CHECK_FALSE(
+        run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker", "telepathy", "grant"}, {})
+            .exited_ok());
+
+    // Launched again (the first host is gone), the request is granted.
+    wait_until([&] { return c.windows().empty(); }, 5);
+    HostGuard host{c.request({{"cmd", "launch"}, {"app", "asker"}})["pid"].get<pid_t>()};
+    const json w = window_of_app(
+        c, "asker",
+        [](const json& w) {
+            const std::string t = title_of(w);
+            return t.starts_with("geo=") && t != "geo=denied";
+        },
+        "a geolocation answer", kWindowTimeout + kPaintTimeout);
+    MESSAGE("granted geolocation gives: " << title_of(w));
+    CHECK(c.log_tail(40000).find("cirrus-webapp-host[asker]: permission geolocation granted (granted in the "
+                                 "registry)") != std::string::npos);
+
+    // Revoked again: denied.
+    REQUIRE(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker", "geolocation", "reset"}, {})
+                .exited_ok());
+    CHECK(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker"}, {}).out.find("granted") ==
+          std::string::npos);
+}
+
+TEST_CASE("a hung page is offered a reload and reloaded after 10 s; the window stays") {
+    Apps apps;
+    // The first load hangs when tapped; the reload (a second load) does not.
+    apps.install_files("hang", R"({"display":"standalone"})",
+                       {{"index.html", R"(<!doctype html><title>loading</title>
+<body style="margin:0;min-height:100vh;background:#00ff00"><script>
+const loads = Number(localStorage.getItem('loads') || 0) + 1;
+localStorage.setItem('loads', String(loads));
+if (loads === 1) {
+  document.title = 'armed loads=1';
+  document.addEventListener('pointerdown', () => { document.title = 'hanging'; while (true) {} });
+  document.addEventListener('touchstart', () => { while (true) {} });
+  document.addEventListener('mousedown', () => { while (true) {} });
+} else {
+  document.title = 'alive loads=' + loads;
+}
+</script></body>)"}});
+    Compositor c(host_options());
+    HostGuard host{c.request({{"cmd", "launch"}, {"app", "hang"}})["pid"].get<pid_t>()};
+    window_with_title(c, "hang", "armed loads=1", kWindowTimeout + kPaintTimeout);
+    REQUIRE(wait_for_page(c, 0, ""));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // localStorage reaches its process
+
+    const json wa = work_area(c);
+    const auto started = std::chrono::steady_clock::now();
+    // Input is what makes WebKit notice a hung page; tap until it does.
+    const bool noticed = wait_until(
+        [&] {
+            c.request({{"cmd", "tap"}, {"x", wa["x"].get<int>() + 100}, {"y", wa["y"].get<int>() + 100}});
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            return c.log_tail(40000).find("the page is not responding") != std::string::npos;
+        },
+        15);
+    REQUIRE_MESSAGE(noticed, c.log_tail(4000));
+    // The "not responding" bar (Reload, Wait) covers the bottom of the work area.
+    std::string last;
+    const bool bar = wait_until(
+        [&] {
+            last = c.new_path("hung.png");
+            if (c.request({{"cmd", "screenshot"}, {"path", last}})["ok"] != true) return false;
+            const Image image = read_png(last);
+            const int x = wa["x"], y = wa["y"], w = wa["width"], h = wa["height"];
+            return !same_rgb(image.at(x + w / 2, y + h - 8), kPageColour, 8) &&
+                   same_rgb(image.at(x + w / 2, y + h / 3), kPageColour, 8);
+        },
+        5);
+    std::error_code ec;
+    std::filesystem::create_directories(screenshot_dir(), ec);
+    std::filesystem::copy_file(last, screenshot_dir() + "/webapp-host-hung.png",
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    CHECK_MESSAGE(bar, "no bar offering a reload; screenshot " << screenshot_dir() << "/webapp-host-hung.png");
+    const json alive = window_with_title(c, "hang", "alive loads=2", 25);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    MESSAGE("tap to reloaded page: " << seconds << " s");
+    CHECK(alive["pid"] == host.pid);
+    CHECK(c.log_tail(40000).find("has not responded for 10 s; reloading app://hang/index.html") != std::string::npos);
 }

@@ -1,0 +1,21 @@
+// The permission names Cirrus keeps per app in the registry's permissions
+// table. Header-only so that the `cirrus` CLI (launcher/cli.cpp) validates
+// the same names the host asks about.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace cirrus::webapp {
+
+inline constexpr std::array<std::string_view, 5> kPermissionNames = {
+    "geolocation", "notifications", "camera", "microphone", "persistent-storage"};
+
+constexpr bool is_permission_name(std::string_view name) {
+    for (std::string_view known : kPermissionNames) {
+        if (known == name) return true;
+    }
+    return false;
+}
+
+}  // namespace cirrus::webapp
