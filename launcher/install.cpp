@@ -343,9 +343,13 @@ std::vector<InstallResult> Installer::install_bundled(const std::filesystem::pat
 
 std::optional<AppRecord> Installer::remove(const std::string& id) {
     std::optional<AppRecord> removed = registry_.remove(id);
-    if (removed && !removed->package_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::remove_all(removed->package_dir, ec);
+    if (!removed) return removed;
+    // Everything the app left on the phone goes with it: its files and what
+    // its pages stored (cookies, localStorage, IndexedDB, HTTP cache).
+    const AppDataDirs data = app_data_dirs(id);
+    std::error_code ec;
+    for (const std::filesystem::path& dir : {std::filesystem::path(removed->package_dir), data.data, data.cache}) {
+        if (!dir.empty()) std::filesystem::remove_all(dir, ec);
     }
     return removed;
 }

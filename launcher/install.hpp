@@ -60,7 +60,8 @@ public:
     // installed, or whose manifest changed; returns what it installed.
     std::vector<InstallResult> install_bundled(const std::filesystem::path& dir);
 
-    // Removes the app's row, then its files. Nothing when it was not installed.
+    // Removes the app's row, then its files and its website data. Nothing
+    // when it was not installed.
     std::optional<AppRecord> remove(const std::string& id);
 
     // Removes folders under apps_dir that no registry row points at (what a

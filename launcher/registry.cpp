@@ -182,15 +182,27 @@ void apply_migrations(Database& database, std::span<const Migration> steps)
     }
 }
 
+namespace {
+
+// The XDG spec says a relative XDG_* value is invalid and to be ignored.
+std::filesystem::path xdg_dir(const char* variable, const char* fallback_under_home)
+{
+    if (const char* xdg = std::getenv(variable); xdg && *xdg == '/')
+        return xdg;
+    return home_directory() / fallback_under_home;
+}
+
+}  // namespace
+
 std::filesystem::path default_registry_path()
 {
-    std::filesystem::path data_home;
-    // The XDG spec says a relative XDG_DATA_HOME is invalid and to be ignored.
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg == '/')
-        data_home = xdg;
-    else
-        data_home = home_directory() / ".local" / "share";
-    return data_home / "cirrus" / "registry.db";
+    return xdg_dir("XDG_DATA_HOME", ".local/share") / "cirrus" / "registry.db";
+}
+
+AppDataDirs app_data_dirs(std::string_view id)
+{
+    return {xdg_dir("XDG_DATA_HOME", ".local/share") / "cirrus" / "app-data" / std::string(id),
+            xdg_dir("XDG_CACHE_HOME", ".cache") / "cirrus" / "app-data" / std::string(id)};
 }
 
 // --- Registry ----------------------------------------------------------------

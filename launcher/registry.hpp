@@ -85,6 +85,17 @@ void apply_migrations(Database& database, std::span<const Migration> migrations)
 // $XDG_DATA_HOME/cirrus/registry.db, or ~/.local/share/cirrus/registry.db.
 std::filesystem::path default_registry_path();
 
+// Where a running app keeps its website data (cookies, localStorage,
+// IndexedDB) and its HTTP cache: <data>/cirrus/app-data/<id> and
+// <cache>/cirrus/app-data/<id>, from XDG_DATA_HOME and XDG_CACHE_HOME or
+// their ~/.local/share and ~/.cache defaults. The host writes there; removing
+// the app deletes both.
+struct AppDataDirs {
+    std::filesystem::path data;
+    std::filesystem::path cache;
+};
+AppDataDirs app_data_dirs(std::string_view id);
+
 class Registry {
 public:
     using Clock = std::function<std::int64_t()>;  // Unix ms

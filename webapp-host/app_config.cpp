@@ -13,13 +13,6 @@ bool env_flag(const char* name) {
     return value && std::string(value) == "1";
 }
 
-std::filesystem::path xdg_dir(const char* variable, const char* fallback_under_home) {
-    // A relative XDG_* value is invalid and ignored (XDG base directory spec).
-    if (const char* xdg = std::getenv(variable); xdg && *xdg == '/') return xdg;
-    const char* home = std::getenv("HOME");
-    std::filesystem::path base = (home && *home) ? home : "/tmp";
-    return base / fallback_under_home;
-}
 
 }  // namespace
 
@@ -117,13 +110,6 @@ LoadResult load_app(const std::filesystem::path& path, const std::string& id) {
         result.message = "cannot read the app '" + id + "' from the registry " + path.string() + ": " + e.what();
     }
     return result;
-}
-
-AppDataDirs app_data_dirs(const std::string& id) {
-    AppDataDirs dirs;
-    dirs.data = xdg_dir("XDG_DATA_HOME", ".local/share") / "cirrus" / "app-data" / id;
-    dirs.cache = xdg_dir("XDG_CACHE_HOME", ".cache") / "cirrus" / "app-data" / id;
-    return dirs;
 }
 
 std::optional<unsigned> parse_hex_colour(const std::string& text) {

@@ -56,14 +56,10 @@ std::filesystem::path registry_path();
 LoadResult load_app(const std::filesystem::path& path, const std::string& id);
 
 
-// Per-app storage: <data>/cirrus/app-data/<id> and <cache>/cirrus/app-data/<id>,
-// with XDG_DATA_HOME / XDG_CACHE_HOME or their ~/.local/share, ~/.cache
-// defaults.
-struct AppDataDirs {
-    std::filesystem::path data;
-    std::filesystem::path cache;
-};
-AppDataDirs app_data_dirs(const std::string& id);
+// Per-app storage folders: the launcher's, so that removing an app deletes
+// exactly what the host wrote.
+using launcher::AppDataDirs;
+using launcher::app_data_dirs;
 
 // A theme colour "#rrggbb[aa]" as 0xRRGGBB, nullopt when it is not one.
 std::optional<unsigned> parse_hex_colour(const std::string& text);

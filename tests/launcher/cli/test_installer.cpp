@@ -158,7 +158,7 @@ TEST_CASE("an unreachable origin is a clear error and installs nothing") {
     CHECK(s.registry.list().empty());
 }
 
-TEST_CASE("remove deletes the row and the files; orphans of a crash are collected") {
+TEST_CASE("remove deletes the row, the files and the website data; orphans of a crash are collected") {
     Setup s;
     const auto package = make_package(s.dir.path / "src" / "notes", "Notes");
     const InstallResult result = s.installer.install(package.string());
@@ -168,8 +168,22 @@ TEST_CASE("remove deletes the row and the files; orphans of a crash are collecte
     CHECK(orphans[0].filename() == "notes-123");
     CHECK(std::filesystem::exists(result.app.package_dir));
 
+    // What the host stored for the app (cookies, localStorage, cache).
+    setenv("XDG_DATA_HOME", (s.dir.path / "data").c_str(), 1);
+    setenv("XDG_CACHE_HOME", (s.dir.path / "cache").c_str(), 1);
+    const AppDataDirs data = app_data_dirs("notes");
+    write_file(data.data / "localstorage" / "app_notes_0.localstorage", "x");
+    write_file(data.cache / "http" / "entry", "x");
+    const AppDataDirs other = app_data_dirs("other");
+    write_file(other.data / "keep", "x");
+
     CHECK(s.installer.remove("notes").has_value());
     CHECK_FALSE(std::filesystem::exists(result.app.package_dir));
+    CHECK_FALSE(std::filesystem::exists(data.data));
+    CHECK_FALSE(std::filesystem::exists(data.cache));
+    CHECK(std::filesystem::exists(other.data / "keep"));  // another app's data stays
+    unsetenv("XDG_DATA_HOME");
+    unsetenv("XDG_CACHE_HOME");
     CHECK_FALSE(s.registry.get("notes").has_value());
     CHECK_FALSE(s.installer.remove("notes").has_value());
 }
