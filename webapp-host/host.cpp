@@ -560,6 +560,12 @@ WebKitWebContext* make_context(Host& host) {
     WebKitWebContext* context = webkit_web_context_new_with_website_data_manager(manager);
     g_object_unref(manager);
     webkit_web_context_set_cache_model(context, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
+    // WebKitGTK keeps cookies in memory unless told where to store them: an
+    // app's login must survive its host being stopped, like its localStorage.
+    const std::string cookies = (dirs.data / "cookies.sqlite").string();
+    webkit_cookie_manager_set_persistent_storage(webkit_website_data_manager_get_cookie_manager(
+                                                     webkit_web_context_get_website_data_manager(context)),
+                                                 cookies.c_str(), WEBKIT_COOKIE_PERSISTENT_STORAGE_SQLITE);
 
     // The WebKit sandbox needs bubblewrap; without it the web process would
     // not start at all.
