@@ -155,21 +155,32 @@ def cpu_ticks(pid):
     return sum(int(fields[i - 3]) for i in (14, 15, 16, 17))
 
 
+def _thread_files(pid, name):
+    """Yields the text of /proc/PID/task/TID/<name> for each thread still
+    there (threads come and go while we read)."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/{name}") as f:
+                text = f.read()
+        except OSError:
+            continue
+        yield text
+
+
 def cpu_ns(pid):
     """CPU time of one process in ns: the sum over its threads of the on-CPU
     time in /proc/PID/task/TID/schedstat (ns resolution), falling back to
     utime+stime+cutime+cstime from /proc/PID/stat (1/CLK_TCK resolution)."""
     total, ok = 0, False
-    try:
-        tids = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return 0
-    for tid in tids:
+    for text in _thread_files(pid, "schedstat"):
         try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
-                ok = True
-        except (OSError, ValueError, IndexError):
+            total += int(text.split()[0])
+            ok = True
+        except (ValueError, IndexError):
             pass
     if ok:
         return total
@@ -180,19 +191,13 @@ def ctx_switches(pid):
     """Context switches (voluntary + involuntary) summed over the threads of
     one process: roughly how often it woke up."""
     total = 0
-    try:
-        tids = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return 0
-    for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/status") as f:
-                for line in f:
-                    if line.startswith(("voluntary_ctxt_switches:",
-                                        "nonvoluntary_ctxt_switches:")):
-                        total += int(line.split()[1])
-        except (OSError, ValueError):
-            pass
+    for text in _thread_files(pid, "status"):
+        for line in text.splitlines():
+            if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                try:
+                    total += int(line.split()[1])
+                except (ValueError, IndexError):
+                    pass
     return total
 
 
