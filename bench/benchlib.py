@@ -458,7 +458,7 @@ class Cirrus(Compositor):
         # The bundled apps are installed only where a benchmark asks for them
         # (M2/M3 install them itself): the compositor alone is what M1 and M4 measure.
         self._spawn([self.path, "--size", f"{WIDTH}x{HEIGHT}", "--socket", self.socket_name,
-                     "--no-bundled-apps", *extra_args], env)
+                     "--no-bundled-apps", "--no-shell", *extra_args], env)
 
     @property
     def control_path(self):

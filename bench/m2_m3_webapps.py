@@ -194,7 +194,7 @@ class Setup:
         rd = comp.runtime_dir
         extra = {"XDG_DATA_HOME": os.path.join(rd, "data"), "CIRRUS_REGISTRY": self.registry}
         os.makedirs(extra["XDG_DATA_HOME"], 0o700)
-        comp.start(["--no-bundled-apps"], extra)
+        comp.start(["--no-bundled-apps", "--no-shell"], extra)
         comp.wait_ready(timeout=15)
         out = comp.control({"cmd": "outputs"})
         try:

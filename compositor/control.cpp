@@ -12,6 +12,8 @@
 #include "screenshot.hpp"
 #include "seat.hpp"
 #include "server.hpp"
+#include "app_link.hpp"
+#include "splash.hpp"
 #include "supervisor.hpp"
 #include "trust.hpp"
 #include "unix_socket.hpp"
@@ -272,6 +274,7 @@ json ControlServer::outputs() const {
             {"transform", static_cast<int>(output->wlr->transform)},
             {"refresh_mhz", output->wlr->refresh},
             {"enabled", output->wlr->enabled},
+            {"blanked", server_.blanked()},
             {"work_area", rect_json(output->work_area())},
         });
     }
@@ -465,16 +468,23 @@ std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
         if (cmd == "launch") {
             const json app = request.value("app", json());
             if (!app.is_string()) throw RequestError("'app' must be an app id");
-            const Supervisor::LaunchResult launched = server_.supervisor->launch(app.get<std::string>());
+            const Server::LaunchOutcome launched = server_.launch_app(app.get<std::string>());
             if (!launched.error.empty()) throw RequestError(launched.error);
-            return ok({{"app", app}, {"pid", launched.pid}, {"action", launch_action_name(launched.action)}});
+            return ok({{"app", app}, {"pid", launched.pid}, {"action", launched.action},
+                       {"splash", server_.splash->showing(app.get<std::string>())}});
+        }
+        if (cmd == "home") {
+            server_.show_home();
+            return ok();
         }
         if (cmd == "apps") {
             json list = json::array();
             for (const AppProcess& p : server_.supervisor->table().processes()) {
-                list.push_back({{"app", p.app}, {"pid", p.pid},
-                                {"state", p.state == AppState::running ? "running" : "launching"},
-                                {"started_ms", p.started_ms}});
+                json entry = {{"app", p.app}, {"pid", p.pid},
+                              {"state", p.state == AppState::running ? "running" : "launching"},
+                              {"started_ms", p.started_ms}, {"splash", server_.splash->showing(p.app)}};
+                if (const auto ms = server_.app_link->first_frame_ms(p.app)) entry["first_frame_ms"] = *ms;
+                list.push_back(std::move(entry));
             }
             return ok({{"apps", list}});
         }
@@ -490,7 +500,7 @@ std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
     return json{{"ok", false},
                 {"error", "unknown cmd '" + cmd +
                               "' (outputs, windows, layers, stats, focus, close, tap, swipe, touch, key, "
-                              "screenshot, spawn, launch, apps, quit)"}};
+                              "screenshot, spawn, launch, home, apps, quit)"}};
 }
 
 }  // namespace cirrus

@@ -124,11 +124,15 @@ bool Output::arrange_layers() {
     return changed;
 }
 
-void Output::set_power(bool on) {
+bool Output::set_power(bool on) {
     wlr_output_enable(wlr, on);
     if (!wlr_output_commit(wlr)) {
-        wlr_log(WLR_ERROR, "output %s: could not turn power %s", wlr->name, on ? "on" : "off");
+        // Some backends cannot (headless in wlroots 0.15 refuses to disable).
+        wlr_output_rollback(wlr);
+        wlr_log(WLR_INFO, "output %s: could not turn power %s", wlr->name, on ? "on" : "off");
+        return false;
     }
+    return true;
 }
 
 void Output::handle_frame() {

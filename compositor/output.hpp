@@ -22,7 +22,7 @@ public:
     Rect work_area() const { return work_area_; }
     // Places this output's layer surfaces; returns true when the work area changed.
     bool arrange_layers();
-    void set_power(bool on);
+    bool set_power(bool on);  // false if the backend cannot
 
     wlr_output* const wlr;
     wlr_scene_output* scene_output = nullptr;

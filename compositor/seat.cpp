@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <linux/input-event-codes.h>
 
 #include "layer_surface.hpp"
 #include "output.hpp"
 #include "server.hpp"
+#include "shell_link.hpp"
 #include "xdg_view.hpp"
 
 namespace cirrus {
@@ -106,6 +108,7 @@ Seat::~Seat() {
         listener->disconnect();
     }
     if (free_keyboards_idle_) wl_event_source_remove(free_keyboards_idle_);
+    if (gesture_timer_) wl_event_source_remove(gesture_timer_);
     free_orphaned_keyboards(this);
     if (xcursor) wlr_xcursor_manager_destroy(xcursor);
     if (cursor) wlr_cursor_destroy(cursor);
@@ -212,8 +215,19 @@ void Seat::notify_activity() {
     if (server_.idle) wlr_idle_notify_activity(server_.idle, wlr);
 }
 
+bool Seat::system_key(uint32_t keycode, bool pressed) {
+    if (keycode != KEY_POWER && keycode != KEY_HOMEPAGE) return false;
+    // Acting on the press feels immediate; the release is swallowed with it.
+    if (pressed) {
+        if (keycode == KEY_POWER) server_.power_key();
+        if (keycode == KEY_HOMEPAGE) server_.system_gesture(ShellGesture::home_key);
+    }
+    return true;
+}
+
 void Seat::handle_key(Device& keyboard, wlr_event_keyboard_key* event) {
     notify_activity();
+    if (system_key(event->keycode, event->state == WL_KEYBOARD_KEY_STATE_PRESSED)) return;
     wlr_seat_set_keyboard(wlr, keyboard.wlr);
     wlr_seat_keyboard_notify_key(wlr, event->time_msec, event->keycode, event->state);
 }
@@ -282,11 +296,41 @@ Rect Seat::touch_area() const {
     return output ? output->box() : Rect{};
 }
 
+void Seat::gesture_result(const TouchResult& result) {
+    if (!result.decided) return;
+    if (*result.decided == Gesture::home) server_.system_gesture(ShellGesture::home);
+    if (*result.decided == Gesture::switcher) server_.system_gesture(ShellGesture::switcher);
+}
+
+void Seat::arm_gesture_timer(uint32_t now) {
+    const auto delay = gestures_.ms_until_deadline(now);
+    if (!delay) return;
+    if (!gesture_timer_) gesture_timer_ = wl_event_loop_add_timer(server_.loop, &Seat::handle_gesture_timer, this);
+    if (gesture_timer_) wl_event_source_timer_update(gesture_timer_, static_cast<int>(*delay));
+}
+
+int Seat::handle_gesture_timer(void* data) {
+    auto* self = static_cast<Seat*>(data);
+    const uint32_t now = self->now_msec();
+    if (self->gestures_.tick(now) == Gesture::switcher) self->server_.system_gesture(ShellGesture::switcher);
+    self->arm_gesture_timer(now);
+    return 0;
+}
+
 void Seat::handle_touch_down(wlr_event_touch_down* event) {
     notify_activity();
     const Rect area = touch_area();
     const double lx = area.x + event->x * area.width;
     const double ly = area.y + event->y * area.height;
+    // The lock screen's own swipe up is the shell's: no system gestures then.
+    if (!server_.locked()) {
+        const TouchResult result = gestures_.touch_down(event->touch_id, {lx, ly}, area, event->time_msec);
+        if (result.route == TouchRoute::system) {
+            gesture_result(result);
+            arm_gesture_timer(event->time_msec);
+            return;
+        }
+    }
     double sx = 0, sy = 0;
     wlr_surface* surface = surface_at(lx, ly, &sx, &sy);
     if (!surface) return;
@@ -296,21 +340,37 @@ void Seat::handle_touch_down(wlr_event_touch_down* event) {
 }
 
 void Seat::handle_touch_motion(wlr_event_touch_motion* event) {
-    auto origin = touch_origins_.find(event->touch_id);
-    if (origin == touch_origins_.end()) return;
     const Rect area = touch_area();
     const double lx = area.x + event->x * area.width;
     const double ly = area.y + event->y * area.height;
+    const TouchResult result = gestures_.touch_motion(event->touch_id, {lx, ly}, event->time_msec);
+    if (result.route == TouchRoute::system) {
+        gesture_result(result);
+        arm_gesture_timer(event->time_msec);
+        return;
+    }
+    auto origin = touch_origins_.find(event->touch_id);
+    if (origin == touch_origins_.end()) return;
     wlr_seat_touch_notify_motion(wlr, event->time_msec, event->touch_id, lx - origin->second.first,
                                  ly - origin->second.second);
 }
 
 void Seat::handle_touch_up(wlr_event_touch_up* event) {
+    const TouchResult result = gestures_.touch_up(event->touch_id, event->time_msec);
+    if (result.route == TouchRoute::system) {
+        if (gesture_timer_) wl_event_source_timer_update(gesture_timer_, 0);
+        gesture_result(result);
+        return;
+    }
     if (touch_origins_.erase(event->touch_id) == 0) return;
     wlr_seat_touch_notify_up(wlr, event->time_msec, event->touch_id);
 }
 
 void Seat::handle_touch_cancel(wlr_event_touch_cancel* event) {
+    if (gestures_.touch_cancel(event->touch_id).route == TouchRoute::system) {
+        if (gesture_timer_) wl_event_source_timer_update(gesture_timer_, 0);
+        return;
+    }
     if (touch_origins_.erase(event->touch_id) == 0) return;
     if (wlr_touch_point* point = wlr_seat_touch_get_point(wlr, event->touch_id)) {
         if (point->surface) wlr_seat_touch_notify_cancel(wlr, point->surface);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "geometry.hpp"
+#include "gesture_recognizer.hpp"
 #include "listener.hpp"
 #include "wlr.hpp"
 
@@ -76,6 +77,15 @@ private:
     // Layout position of each touch point's surface origin, fixed at touch
     // down, so motions are delivered relative to the surface they began on.
     std::map<int32_t, std::pair<double, double>> touch_origins_;
+    // System gestures from the bottom edge; touches it routes to the system
+    // never reach a client.
+    GestureRecognizer gestures_;
+    wl_event_source* gesture_timer_ = nullptr;
+    void gesture_result(const TouchResult& result);
+    void arm_gesture_timer(uint32_t now);
+    static int handle_gesture_timer(void* data);
+    // Hardware keys the system keeps (power, home): their presses and releases.
+    bool system_key(uint32_t keycode, bool pressed);
 
     Listener new_virtual_keyboard_;
     Listener new_virtual_pointer_;

@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app_link.hpp"
 #include "control.hpp"
 #include "layer_surface.hpp"
 #include "output.hpp"
 #include "seat.hpp"
+#include "shell_link.hpp"
+#include "splash.hpp"
 #include "supervisor.hpp"
 #include "trust.hpp"
 #include "xdg_view.hpp"
@@ -113,6 +116,7 @@ bool Server::start() {
     setenv("WAYLAND_DISPLAY", socket_name.c_str(), 1);
     unsetenv("DISPLAY");  // our clients belong here, not to a parent X server
     if (config.install_bundled_apps) supervisor->install_bundled_apps();
+    shell->start();
     for (const std::string& command : config.trusted_commands) {
         trust->spawn({"/bin/sh", "-c", command}, true);
     }
@@ -166,6 +170,19 @@ bool Server::create_globals() {
     }
     seat = std::make_unique<Seat>(*this);
     supervisor = std::make_unique<Supervisor>(*this);
+    supervisor->on_change = [this](const std::string& app, Supervisor::Change change) {
+        handle_app_change(app, static_cast<int>(change));
+    };
+    splash = std::make_unique<Splash>(*this);
+    shell = std::make_unique<ShellLink>(*this);
+    app_link = std::make_unique<AppLink>(*this);
+    if (!shell->global() || !app_link->global()) {
+        wlr_log(WLR_ERROR, "cannot create the cirrus_shell_v1 and cirrus_app_v1 globals");
+        return false;
+    }
+    trust->add_privileged(shell->global());
+    // Hosts are told apart by pid: the supervisor knows which it started.
+    trust->add_host_only(app_link->global(), [this](pid_t pid) { return supervisor->is_host(pid); });
 
     new_output_.connect(&backend->events.new_output, [this](void* data) {
         handle_new_output(static_cast<wlr_output*>(data));
@@ -199,6 +216,9 @@ Server::~Server() {
     shutting_down = true;
     control.reset();
     if (display) wl_display_destroy_clients(display);
+    app_link.reset();
+    shell.reset();
+    splash.reset();
     decorations_.clear();
     inhibitors_.clear();
     new_output_.disconnect();
@@ -247,6 +267,7 @@ void Server::reap_children() {
     int status = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (shell && shell->child_exited(pid)) continue;
         if (supervisor) supervisor->child_exited(pid, status);
     }
 }
@@ -389,6 +410,8 @@ void Server::apply_window_policy() {
     const auto focused = policy.focused();
     for (auto& view : views) view->set_focused(focused == view->id);
     seat->update_keyboard_focus();
+    splash->restack();
+    update_front_app();
 }
 
 void Server::focus_view(XdgView* view) {

@@ -7,9 +7,11 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 
 #include "config.hpp"
 #include "listener.hpp"
+#include "shell_link.hpp"
 #include "window_policy.hpp"
 #include "wlr.hpp"
 
@@ -22,6 +24,9 @@ class Seat;
 class Trust;
 class ControlServer;
 class Supervisor;
+class Splash;
+class ShellLink;
+class AppLink;
 
 // Scene trees from bottom to top. Apps sit between the bottom and top layers,
 // as layer-shell prescribes.
@@ -45,6 +50,34 @@ public:
     // Applies the window policy: visibility, position, size, stacking, focus.
     void apply_window_policy();
     void focus_view(XdgView* view);
+
+    // App-level actions, as the shell, the control socket and gestures ask
+    // (app_actions.cpp). A launch shows the app's splash at once.
+    struct LaunchOutcome {
+        std::string action;  // "spawned", "focused", "launching"
+        pid_t pid = -1;
+        std::string error;   // empty on success
+    };
+    LaunchOutcome launch_app(const std::string& app);
+    void show_home();
+    bool activate_app(const std::string& app);
+    bool close_app(const std::string& app);
+    void set_locked(bool locked);
+    bool locked() const { return locked_; }
+    void set_switcher_open(bool open);
+    struct FrontApp {
+        std::string app;               // empty: home is in front
+        std::uint32_t theme_argb = 0;  // alpha 0: none
+        bool operator==(const FrontApp&) const = default;
+    };
+    FrontApp front_app() const;
+    // Tells the shell when the front app or its theme colour changed.
+    void update_front_app();
+    void view_title_changed(const XdgView& view);
+    // A system gesture or hardware key, recognised by the seat.
+    void system_gesture(ShellGesture gesture);
+    void power_key();
+    bool blanked() const { return blanked_; }
 
     // Called from the objects' destroy handlers.
     void remove_output(Output* output);
@@ -90,6 +123,9 @@ public:
     std::unique_ptr<Seat> seat;
     std::unique_ptr<ControlServer> control;
     std::unique_ptr<Supervisor> supervisor;
+    std::unique_ptr<Splash> splash;
+    std::unique_ptr<ShellLink> shell;
+    std::unique_ptr<AppLink> app_link;
     std::list<std::unique_ptr<Output>> outputs;
     std::list<std::unique_ptr<XdgView>> views;
     std::list<std::unique_ptr<LayerSurface>> layer_surfaces;
@@ -109,9 +145,15 @@ private:
     void handle_new_inhibitor(wlr_idle_inhibitor_v1* inhibitor);
     static int handle_signal(int signal, void* data);
     void reap_children();
+    void handle_app_change(const std::string& app, int change);
 
     wlr_scene_tree* layers_[static_cast<int>(SceneLayer::count)] = {};
     ViewId next_id_ = 1;
+    bool locked_ = false;
+    bool blanked_ = false;
+    wlr_scene_rect* blank_ = nullptr;  // black over everything while blanked
+    bool switcher_open_ = false;
+    FrontApp reported_front_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     wl_event_source* sigterm_ = nullptr;
     wl_event_source* sigint_ = nullptr;

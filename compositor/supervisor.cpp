@@ -77,6 +77,7 @@ Supervisor::LaunchResult Supervisor::launch(const std::string& app) {
             result.error = "cannot start the host for " + app;
         } else {
             table_.started(app, result.pid, server_.uptime_ms());
+            report(app, Change::launching);
         }
         break;
     case LaunchAction::focus:
@@ -104,6 +105,7 @@ void Supervisor::child_exited(pid_t pid, int status) {
     }
     const auto app = table_.exited(pid);
     if (!app) return;
+    report(*app, Change::closed);
     if (WIFSIGNALED(status)) {
         wlr_log(WLR_ERROR, "app %s: its host (pid %d) was killed by signal %d", app->c_str(), static_cast<int>(pid),
                 WTERMSIG(status));
@@ -114,7 +116,9 @@ void Supervisor::child_exited(pid_t pid, int status) {
 }
 
 void Supervisor::window_mapped(const XdgView& view) {
-    table_.window_mapped(view.pid);
+    const auto app = table_.app_for_pid(view.pid);
+    const bool was_running = app && table_.on_launch_request(*app) == LaunchAction::focus;
+    if (table_.window_mapped(view.pid) && !was_running) report(*app, Change::running);
 }
 
 }  // namespace cirrus

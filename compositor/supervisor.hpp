@@ -3,6 +3,7 @@
 // decisions are AppTable's; this is the fork/exec/reap glue.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -34,14 +35,24 @@ public:
     // The app a window belongs to comes from its client's pid, never from the
     // app_id the client chose.
     std::optional<std::string> app_for_pid(pid_t pid) const { return table_.app_for_pid(pid); }
-    const AppTable& table() const { return table_; }
-
-private:
-    // Starts argv[0] (resolved by find_program) with a host's clean environment.
-    pid_t spawn(std::vector<std::string> argv);
+    // A process the supervisor started as a web-app host.
+    bool is_host(pid_t pid) const { return table_.app_for_pid(pid).has_value(); }
     // A program of ours: as given when it has a '/', else the copy in the
     // build tree beside the compositor's folder, else found on PATH.
     std::string find_program(const std::string& name, const char* build_folder) const;
+    const AppTable& table() const { return table_; }
+
+    // Every change of an app's state (launching, running, closed), for the
+    // shell protocol and the splash; set once by the server.
+    enum class Change { launching, running, closed };
+    std::function<void(const std::string& app, Change change)> on_change;
+
+private:
+    void report(const std::string& app, Change change) {
+        if (on_change) on_change(app, change);
+    }
+    // Starts argv[0] (resolved by find_program) with a host's clean environment.
+    pid_t spawn(std::vector<std::string> argv);
 
     Server& server_;
     AppTable table_;

@@ -35,8 +35,17 @@ void Trust::add_privileged(wl_global* global) {
     if (global) privileged_.insert(global);
 }
 
+void Trust::add_host_only(wl_global* global, std::function<bool(pid_t)> is_host) {
+    if (global) host_only_[global] = std::move(is_host);
+}
+
 bool Trust::filter(const wl_client* client, const wl_global* global, void* data) {
     const auto* self = static_cast<const Trust*>(data);
+    if (auto host = self->host_only_.find(global); host != self->host_only_.end()) {
+        pid_t pid = 0;
+        wl_client_get_credentials(const_cast<wl_client*>(client), &pid, nullptr, nullptr);
+        return host->second(pid);
+    }
     return !self->privileged_.count(global) || self->is_trusted(client);
 }
 

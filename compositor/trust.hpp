@@ -4,6 +4,7 @@
 // client does not even list those globals.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
@@ -24,6 +25,9 @@ public:
     Trust& operator=(const Trust&) = delete;
 
     void add_privileged(wl_global* global);
+    // A global only the processes `is_host` accepts may see (web-app hosts:
+    // the pid of a client is checked when its registry lists the globals).
+    void add_host_only(wl_global* global, std::function<bool(pid_t)> is_host);
     bool is_trusted(const wl_client* client) const { return trusted_.count(client) != 0; }
 
     // Listens on path (mode 0600); false with errno-based log on failure.
@@ -40,6 +44,7 @@ private:
 
     wl_display* display_;
     std::unordered_set<const wl_global*> privileged_;
+    std::unordered_map<const wl_global*, std::function<bool(pid_t)>> host_only_;
     // Each trusted client, with the listener that forgets it when it goes.
     std::unordered_map<const wl_client*, std::unique_ptr<Listener>> trusted_;
     int listen_fd_ = -1;

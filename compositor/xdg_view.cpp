@@ -33,6 +33,7 @@ XdgView::XdgView(Server& server, wlr_xdg_surface* surface)
     commit_.connect(&xdg->surface->events.commit, [this](void*) { handle_commit(); });
     set_title_.connect(&xdg->toplevel->events.set_title, [this](void*) {
         if (handle_) wlr_foreign_toplevel_handle_v1_set_title(handle_, title().c_str());
+        if (xdg->mapped) server_.view_title_changed(*this);
     });
     set_app_id_.connect(&xdg->toplevel->events.set_app_id, [this](void*) {
         if (handle_) wlr_foreign_toplevel_handle_v1_set_app_id(handle_, app_id().c_str());

@@ -17,7 +17,7 @@
 #include "fetch.hpp"
 #include "install.hpp"
 #include "registry.hpp"
-#include "../webapp-host/permission_names.hpp"
+#include "permission_names.hpp"
 
 using namespace cirrus::launcher;
 using nlohmann::json;
@@ -80,7 +80,7 @@ Options parse(int argc, char** argv) {
         }
     }
     if (o.args.empty()) throw UsageError("no command");
-    if (o.registry.empty()) o.registry = env_or("CIRRUS_REGISTRY", default_registry_path().string());
+    if (o.registry.empty()) o.registry = default_registry_path();
     if (o.apps_dir.empty()) o.apps_dir = env_or("CIRRUS_APPS_DIR", (o.registry.parent_path() / "apps").string());
     return o;
 }
@@ -260,9 +260,9 @@ int run(const Options& o) {
             return 0;
         }
         const std::string name = arg(o, 2, "NAME");
-        if (!cirrus::webapp::is_permission_name(name)) {
+        if (!is_permission_name(name)) {
             std::string known;
-            for (const auto n : cirrus::webapp::kPermissionNames) known += (known.empty() ? "" : ", ") + std::string(n);
+            for (const auto n : kPermissionNames) known += (known.empty() ? "" : ", ") + std::string(n);
             throw UsageError("unknown permission '" + name + "' (one of: " + known + ")");
         }
         const std::string action = arg(o, 3, "grant, deny, ask or reset");

@@ -196,6 +196,7 @@ std::filesystem::path xdg_dir(const char* variable, const char* fallback_under_h
 
 std::filesystem::path default_registry_path()
 {
+    if (const char* path = std::getenv("CIRRUS_REGISTRY"); path && *path) return path;
     return xdg_dir("XDG_DATA_HOME", ".local/share") / "cirrus" / "registry.db";
 }
 

@@ -82,7 +82,9 @@ std::span<const Migration> registry_migrations();
 // known version is refused (an older Cirrus must not guess at its schema).
 void apply_migrations(Database& database, std::span<const Migration> migrations);
 
-// $XDG_DATA_HOME/cirrus/registry.db, or ~/.local/share/cirrus/registry.db.
+// The registry every Cirrus program uses: $CIRRUS_REGISTRY when set (tests,
+// developers), else $XDG_DATA_HOME/cirrus/registry.db or
+// ~/.local/share/cirrus/registry.db.
 std::filesystem::path default_registry_path();
 
 // Where a running app keeps its website data (cookies, localStorage,

@@ -13,14 +13,29 @@ bool env_flag(const char* name) {
     return value && std::string(value) == "1";
 }
 
+// A file descriptor number (0 to 65535), -1 when `text` is not one.
+int parse_fd(const std::string& text) {
+    if (text.empty() || text.size() > 5) return -1;
+    int fd = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return -1;
+        fd = fd * 10 + (c - '0');
+    }
+    return fd <= 65535 ? fd : -1;
+}
+
 
 }  // namespace
 
 std::string usage_text() {
     return "usage: cirrus-webapp-host --app ID [--inspector] [--no-jit]\n"
+           "       cirrus-webapp-host --standby --standby-fd N [--inspector] [--no-jit]\n"
            "Runs the installed web app ID in its own window (the compositor starts it).\n"
            "  --app ID      the app's id in the registry ($CIRRUS_REGISTRY, else\n"
            "                $XDG_DATA_HOME/cirrus/registry.db)\n"
+           "  --standby     start ahead of any launch: connect to the display and load\n"
+           "                WebKit, then wait for the compositor to name the app on the\n"
+           "  --standby-fd N  private socket N it passed (then as --app ID)\n"
            "  --inspector   developer extras (web inspector) and console messages on\n"
            "                stdout, prefixed with the app id (or CIRRUS_WEBAPP_INSPECTOR=1)\n"
            "  --no-jit      run JavaScript without the JIT (or CIRRUS_WEBAPP_NO_JIT=1)\n"
@@ -43,6 +58,20 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             o.app_id = args[++i];
         } else if (arg.starts_with("--app=")) {
             o.app_id = arg.substr(6);
+        } else if (arg == "--standby") {
+            o.standby = true;
+        } else if (arg == "--standby-fd" || arg.starts_with("--standby-fd=")) {
+            std::string value;
+            if (arg.size() > 12) {
+                value = arg.substr(13);
+            } else if (i + 1 < args.size()) {
+                value = args[++i];
+            }
+            o.standby_fd = parse_fd(value);
+            if (o.standby_fd < 0) {
+                parsed.error = "--standby-fd needs the number of an open file descriptor, not '" + value + "'";
+                return parsed;
+            }
         } else if (arg == "--inspector") {
             o.inspector = true;
         } else if (arg == "--no-jit") {
@@ -54,13 +83,15 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             return parsed;
         }
     }
-    if (!o.help && o.app_id.empty()) parsed.error = "--app ID is required";
+    if (o.help) return parsed;
+    if (o.standby && !o.app_id.empty()) {
+        parsed.error = "--app and --standby exclude each other (a standby host learns its app later)";
+    } else if (o.standby != (o.standby_fd >= 0)) {
+        parsed.error = "--standby and --standby-fd N go together (the compositor passes both)";
+    } else if (!o.standby && o.app_id.empty()) {
+        parsed.error = "--app ID is required";
+    }
     return parsed;
-}
-
-std::filesystem::path registry_path() {
-    if (const char* path = std::getenv("CIRRUS_REGISTRY"); path && *path) return path;
-    return launcher::default_registry_path();
 }
 
 std::optional<DisplayMode> display_mode_from_string(const std::string& text) {

@@ -20,13 +20,18 @@ inline constexpr int kExitBadManifest = 4;
 inline constexpr int kExitNoDisplay = 5;
 
 struct HostOptions {
-    std::string app_id;
+    std::string app_id;      // empty in a standby host until the compositor names the app
     bool inspector = false;  // developer extras, console messages on stdout
     bool no_jit = false;     // JSC_useJIT=0 for the web process
     bool help = false;
+    // --standby --standby-fd N: start without an app, get ready, and wait
+    // for the compositor to name it on the private channel N (standby.hpp).
+    bool standby = false;
+    int standby_fd = -1;
 };
 
-// Parses argv[1..]; an error message (for stderr) when it cannot. The
+// Parses argv[1..]; an error message (for stderr) when it cannot: exactly
+// one of --app ID and --standby --standby-fd N is required. The
 // environment adds CIRRUS_WEBAPP_INSPECTOR=1 and CIRRUS_WEBAPP_NO_JIT=1 (the
 // compositor passes CIRRUS_* on to hosts; it passes no flags).
 struct ParsedOptions {
@@ -48,9 +53,6 @@ struct LoadResult {
     int exit_code = 0;    // kExitUnknownApp or kExitBadManifest when !app
     std::string message;  // what went wrong, naming the id and the file
 };
-
-// $CIRRUS_REGISTRY, else launcher::default_registry_path().
-std::filesystem::path registry_path();
 
 // Reads `id` from the registry at `path`. Never throws.
 LoadResult load_app(const std::filesystem::path& path, const std::string& id);

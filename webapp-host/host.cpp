@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <map>
+#include <memory>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -20,9 +22,11 @@
 #include <webkit2/webkit2.h>
 
 #include "app_config.hpp"
+#include "compositor_link.hpp"
 #include "navigation_policy.hpp"
 #include "package_files.hpp"
 #include "permission_policy.hpp"
+#include "shell_presence.hpp"
 
 namespace {
 
@@ -54,6 +58,10 @@ struct Host {
     GtkWidget* hang_bar = nullptr;
     guint hang_timer = 0;
     bool reloading_hung = false;
+    // The compositor's cirrus_app_v1 (absent under other compositors), and
+    // what the app shows through it: first frame, theme colour, banners.
+    std::unique_ptr<CompositorLink> link;
+    std::unique_ptr<ShellPresence> presence;
 };
 
 std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.options.app_id + "]: "; }
@@ -245,7 +253,7 @@ void show_notice(Host& host, const std::string& text) {
 void refuse_navigation(Host& host, const std::string& uri, const NavigationDecision& decision) {
     std::string other;
     try {
-        const auto apps = launcher::Registry::open(registry_path()).list();
+        const auto apps = launcher::Registry::open(launcher::default_registry_path()).list();
         if (const auto id = app_for_url(apps, uri, host.options.app_id)) {
             // No trusted channel to ask the compositor to launch it yet.
             other = "; the app '" + *id + "' could open it, but the host cannot ask for it yet";
@@ -347,35 +355,100 @@ PermissionRequest classify(WebKitPermissionRequest* request) {
     return r;
 }
 
-gboolean on_permission_request(WebKitWebView*, WebKitPermissionRequest* request, gpointer data) {
-    Host& host = *static_cast<Host*>(data);
-    std::vector<std::string> asked;
-    PermissionDecision decision;
-    try {
-        // Read afresh each time: `cirrus permission` may have changed it.
-        launcher::Registry registry = launcher::Registry::open(registry_path());
-        decision = decide_permission(classify(request), [&](const std::string& name) {
-            const auto state = registry.permission(host.options.app_id, name);
-            if (state == launcher::PermissionState::ask) asked.push_back(name);
-            return state;
-        });
-        // Until the shell's prompt exists, "ask" is a no; note when the app
-        // asked (the row's updated_at) for the prompt to come.
-        for (const std::string& name : asked) {
-            registry.set_permission(host.options.app_id, name, launcher::PermissionState::ask);
-        }
-    } catch (const std::exception& e) {
-        decision.allow = false;
-        decision.name = "request";
-        decision.why = std::string("the registry cannot be read: ") + e.what();
-    }
-    std::fprintf(stderr, "%s\n", permission_log_line(host.options.app_id, decision).c_str());
+void settle_permission(WebKitPermissionRequest* request, const std::string& app_id, const PermissionDecision& decision) {
+    std::fprintf(stderr, "%s\n", permission_log_line(app_id, decision).c_str());
     std::fflush(stderr);
     if (decision.allow) {
         webkit_permission_request_allow(request);
     } else {
         webkit_permission_request_deny(request);
     }
+}
+
+// Until the user answers, "ask" is a no: the row notes when the app asked.
+void note_asked(const Host& host, const std::vector<std::string>& names) {
+    try {
+        launcher::Registry registry = launcher::Registry::open(launcher::default_registry_path());
+        for (const std::string& name : names) {
+            registry.set_permission(host.options.app_id, name, launcher::PermissionState::ask);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%scannot note the permission request: %s\n", prefix(host).c_str(), e.what());
+    }
+}
+
+// The names whose state is "ask" (or absent) go to the user through the
+// compositor and the shell, one question each; the request is settled when
+// every answer is in (the compositor has stored them in the registry).
+void ask_the_user(Host& host, WebKitPermissionRequest* request, const PermissionRequest& what,
+                  const PermissionDecision& by_default, std::vector<std::string> names) {
+    struct Pending {
+        WebKitPermissionRequest* request;
+        PermissionRequest what;
+        PermissionDecision by_default;
+        std::vector<std::string> names;
+        std::map<std::string, CompositorLink::Answer> answers;
+    };
+    auto pending = std::make_shared<Pending>(Pending{request, what, by_default, names, {}});
+    g_object_ref(request);
+    for (const std::string& name : names) {
+        host.link->request_permission(name, [&host, pending, name](CompositorLink::Answer answer) {
+            pending->answers[name] = answer;
+            if (pending->answers.size() < pending->names.size()) return;
+            bool unasked = false;
+            for (const auto& [n, a] : pending->answers) unasked = unasked || a == CompositorLink::Answer::unasked;
+            PermissionDecision decision = pending->by_default;
+            if (unasked) {
+                note_asked(host, pending->names);
+            } else {
+                try {
+                    const launcher::Registry registry = launcher::Registry::open(launcher::default_registry_path());
+                    decision = decide_permission(pending->what, [&](const std::string& n) {
+                        auto it = pending->answers.find(n);
+                        if (it == pending->answers.end()) return registry.permission(host.options.app_id, n);
+                        return std::optional(it->second == CompositorLink::Answer::granted
+                                                 ? launcher::PermissionState::granted
+                                                 : launcher::PermissionState::denied);
+                    });
+                    decision.why += " (the user's answer)";
+                } catch (const std::exception& e) {
+                    decision.allow = false;
+                    decision.name = "request";
+                    decision.why = std::string("the registry cannot be read: ") + e.what();
+                }
+            }
+            settle_permission(pending->request, host.options.app_id, decision);
+            g_object_unref(pending->request);
+        });
+    }
+}
+
+gboolean on_permission_request(WebKitWebView*, WebKitPermissionRequest* request, gpointer data) {
+    Host& host = *static_cast<Host*>(data);
+    const PermissionRequest what = classify(request);
+    std::vector<std::string> undecided;
+    bool refused = false;
+    PermissionDecision decision;
+    try {
+        // Read afresh each time: `cirrus permission` may have changed it.
+        launcher::Registry registry = launcher::Registry::open(launcher::default_registry_path());
+        decision = decide_permission(what, [&](const std::string& name) {
+            const auto state = registry.permission(host.options.app_id, name);
+            if (!state || state == launcher::PermissionState::ask) undecided.push_back(name);
+            if (state == launcher::PermissionState::denied) refused = true;
+            return state;
+        });
+        if (!decision.allow && !refused && !undecided.empty() && host.link && host.link->present()) {
+            ask_the_user(host, request, what, decision, undecided);
+            return TRUE;
+        }
+        note_asked(host, undecided);
+    } catch (const std::exception& e) {
+        decision.allow = false;
+        decision.name = "request";
+        decision.why = std::string("the registry cannot be read: ") + e.what();
+    }
+    settle_permission(request, host.options.app_id, decision);
     return TRUE;
 }
 
@@ -536,6 +609,7 @@ void on_window_map(GtkWidget* window, gpointer data) {
 }
 
 void on_window_destroy(GtkWidget*, gpointer data) {
+    static_cast<Host*>(data)->presence.reset();  // it watches the view, which goes with the window
     static_cast<Host*>(data)->window = nullptr;
     if (gtk_main_level() > 0) gtk_main_quit();
 }
@@ -601,6 +675,7 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
     webkit_settings_set_javascript_can_open_windows_automatically(settings, TRUE);
 
     WebKitUserContentManager* content = webkit_user_content_manager_new();
+    ShellPresence::add_first_frame_script(content);
     if (host.options.inspector) {
         g_signal_connect(content, "script-message-received::cirrusConsole", G_CALLBACK(on_console_message), &host);
         webkit_user_content_manager_register_script_message_handler(content, "cirrusConsole");
@@ -638,6 +713,8 @@ void build_window(Host& host, WebKitWebContext* context) {
     g_signal_connect(host.window, "destroy", G_CALLBACK(on_window_destroy), &host);
 
     host.view = make_view(host, context);
+    host.link = std::make_unique<CompositorLink>();
+    host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
     g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
     g_signal_connect(host.view, "web-process-terminated", G_CALLBACK(on_web_process_terminated), &host);
@@ -688,7 +765,7 @@ int main(int argc, char** argv) {
 
     static Host host;  // outlives every callback
     host.options = parsed.options;
-    const LoadResult loaded = load_app(registry_path(), host.options.app_id);
+    const LoadResult loaded = load_app(launcher::default_registry_path(), host.options.app_id);
     if (!loaded.app) {
         std::fprintf(stderr, "cirrus-webapp-host: %s\n", loaded.message.c_str());
         return loaded.exit_code;
@@ -713,7 +790,9 @@ int main(int argc, char** argv) {
     gtk_widget_show_all(host.window);
     gtk_main();
 
+    host.presence.reset();
     if (host.window) gtk_widget_destroy(host.window);
+    host.link.reset();
     g_object_unref(context);
     return 0;
 }

@@ -17,6 +17,9 @@
 
 namespace cirrus::webapp {
 
+using launcher::is_permission_name;
+using launcher::kPermissionNames;
+
 // What WebKit asked for, as the host sees it (host.cpp fills it in).
 enum class RequestKind {
     geolocation,

@@ -25,9 +25,10 @@ void AppTable::started(std::string app, int pid, std::uint64_t now_ms) {
     processes_.push_back({std::move(app), pid, AppState::launching, now_ms});
 }
 
-bool AppTable::window_mapped(int pid) {
+bool AppTable::window_mapped(int pid, std::uint64_t now_ms) {
     for (AppProcess& p : processes_) {
         if (p.pid == pid) {
+            if (p.state == AppState::launching) p.mapped_ms = now_ms;  // the first window, not a dialog
             p.state = AppState::running;
             return true;
         }
@@ -56,6 +57,74 @@ std::optional<int> AppTable::pid_for_app(std::string_view app) const {
     }
     return std::nullopt;
 }
+
+void AppTable::standby_started(int pid, std::uint64_t now_ms) { standby_.push_back({pid, false, now_ms}); }
+
+bool AppTable::standby_ready(int pid) {
+    for (StandbyHost& s : standby_) {
+        if (s.pid == pid) {
+            s.ready = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<int> AppTable::pick_standby() const {
+    // standby_ is in start order: the first ready one is the oldest ready.
+    for (const StandbyHost& s : standby_) {
+        if (s.ready) return s.pid;
+    }
+    if (!standby_.empty()) return standby_.front().pid;
+    return std::nullopt;
+}
+
+bool AppTable::assign_standby(int pid, std::string app, std::uint64_t now_ms) {
+    auto it = std::find_if(standby_.begin(), standby_.end(), [pid](const StandbyHost& s) { return s.pid == pid; });
+    if (it == standby_.end() || pid_for_app(app)) return false;
+    standby_.erase(it);
+    processes_.push_back({std::move(app), pid, AppState::launching, now_ms, 0, true});
+    return true;
+}
+
+bool AppTable::standby_gone(int pid) {
+    auto it = std::find_if(standby_.begin(), standby_.end(), [pid](const StandbyHost& s) { return s.pid == pid; });
+    if (it == standby_.end()) return false;
+    standby_.erase(it);
+    return true;
+}
+
+bool AppTable::is_standby(int pid) const {
+    return std::any_of(standby_.begin(), standby_.end(), [pid](const StandbyHost& s) { return s.pid == pid; });
+}
+
+std::uint64_t AppTable::busy_until(std::uint64_t settle_ms, std::uint64_t patience_ms) const {
+    std::uint64_t until = 0;
+    for (const AppProcess& p : processes_) {
+        until = std::max(until, p.state == AppState::launching ? p.started_ms + patience_ms : p.mapped_ms + settle_ms);
+    }
+    return until;
+}
+
+void StandbyPlanner::failed(std::uint64_t now_ms) {
+    ++failures_;
+    last_failure_ms_ = now_ms;
+}
+
+std::optional<std::uint64_t> StandbyPlanner::delay_before_next(std::uint64_t now_ms, int standby_count,
+                                                               std::uint64_t busy_until_ms) const {
+    if (standby_count >= target_) return std::nullopt;
+    std::uint64_t earliest = busy_until_ms;
+    if (failures_ > 0) {
+        // 1 s, 2 s, 4 s, ... up to 5 min after the last failure.
+        std::uint64_t backoff = first_backoff_ms;
+        for (int i = 1; i < failures_ && backoff < max_backoff_ms; ++i) backoff *= 2;
+        earliest = std::max(earliest, last_failure_ms_ + std::min(backoff, max_backoff_ms));
+    }
+    return earliest > now_ms ? earliest - now_ms : 0;
+}
+
+std::string standby_open_line(std::string_view app) { return "open " + std::string(app) + "\n"; }
 
 bool valid_app_id(std::string_view id) {
     if (id.empty() || id.size() > 128) return false;

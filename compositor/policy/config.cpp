@@ -174,6 +174,15 @@ const std::vector<Section>& known_sections() {
                   c.install_bundled_apps = v == "yes";
               }},
          }},
+        {"shell",
+         {
+             {"command", "CMD|none", "the shell, started as a trusted client and restarted if it dies "
+                                     "(default: cirrus-shell; none: no shell)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v.empty()) refuse(w, v, "a command, or none");
+                  c.shell_command = v == "none" ? "" : v;
+              }},
+         }},
     };
     return sections;
 }
@@ -300,6 +309,8 @@ const std::vector<Flag>& known_flags() {
         {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
         {"app-host", "PROGRAM", "start apps as PROGRAM --app ID (default: cirrus-webapp-host)"},
         {"no-bundled-apps", "", "do not install the bundled apps at start"},
+        {"shell", "CMD", "start CMD as the shell, restarted if it dies (default: cirrus-shell)"},
+        {"no-shell", "", "start no shell (tests that drive the compositor alone)"},
         {"help", "", "show this help and exit"},
         {"version", "", "show the version and exit"},
     };
@@ -379,6 +390,11 @@ void apply_flag(const FlagUse& use, Config& cfg) {
         cfg.app_host = use.value;
     } else if (name == "no-bundled-apps") {
         cfg.install_bundled_apps = false;
+    } else if (name == "shell") {
+        if (use.value.empty()) throw ConfigError("--shell needs a command (or use --no-shell)");
+        cfg.shell_command = use.value;
+    } else if (name == "no-shell") {
+        cfg.shell_command.clear();
     } else if (name == "help") {
         cfg.show_help = true;
     } else if (name == "version") {

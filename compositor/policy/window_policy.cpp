@@ -63,10 +63,18 @@ bool WindowPolicy::is_descendant_of(ViewId id, ViewId ancestor) const {
     return false;
 }
 
-std::optional<ViewId> WindowPolicy::front_app() const {
+std::optional<ViewId> WindowPolicy::top_app() const {
     if (stack_.empty())
         return std::nullopt;
     return app_of(stack_.back().id);
+}
+
+std::optional<ViewId> WindowPolicy::front_app() const {
+    return home_ ? std::nullopt : top_app();
+}
+
+void WindowPolicy::show_home() {
+    home_ = true;
 }
 
 std::optional<ViewId> WindowPolicy::topmost_of_app(ViewId app) const {
@@ -93,7 +101,7 @@ void WindowPolicy::raise_family(ViewId app) {
 }
 
 void WindowPolicy::focus_front_app() {
-    const std::optional<ViewId> front = front_app();
+    const std::optional<ViewId> front = top_app();
     focused_ = front ? topmost_of_app(*front) : std::nullopt;
 }
 
@@ -106,6 +114,7 @@ void WindowPolicy::map(ViewId id, std::optional<ViewId> parent, Size preferred) 
     if (!parent) {
         stack_.push_back({id, std::nullopt, preferred});
         focused_ = id;
+        home_ = false;  // a new app comes to the front, as it does from a launch
         return;
     }
 
@@ -116,7 +125,7 @@ void WindowPolicy::map(ViewId id, std::optional<ViewId> parent, Size preferred) 
         return app_of(e.id) == app;
     });
     stack_.insert(last_of_family.base(), {id, parent, preferred});
-    if (front_app() == app)
+    if (top_app() == app)
         focused_ = id;
 }
 
@@ -135,7 +144,7 @@ void WindowPolicy::unmap(ViewId id) {
 
     // Keep focus where it is unless it was on the unmapped view or the front
     // app changed (e.g. the unmapped app's dialogs became apps of their own).
-    const std::optional<ViewId> front = front_app();
+    const std::optional<ViewId> front = top_app();
     if (!focused_ || !contains(*focused_) || !front || app_of(*focused_) != *front)
         focus_front_app();
 }
@@ -144,6 +153,7 @@ void WindowPolicy::activate(ViewId id) {
     if (!contains(id))
         return;
     raise_family(app_of(id));
+    home_ = false;
     // Dialogs are modal: activating a window that has dialogs focuses its
     // topmost dialog instead.
     focused_ = topmost_descendant(id).value_or(id);
@@ -193,7 +203,7 @@ std::optional<ViewPlacement> WindowPolicy::placement(ViewId id) const {
     const Geometry geometry = geometry_of(*entry);
     result.box = geometry.box;
     result.resize = geometry.resize;
-    result.visible = front_app() == app_of(id);
+    result.visible = !home_ && !covered_ && top_app() == app_of(id);
     return result;
 }
 

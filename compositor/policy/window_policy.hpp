@@ -39,8 +39,19 @@ public:
     // The size a dialog's client chose (its xdg geometry).
     void set_preferred_size(ViewId id, Size preferred);
 
+    // The home screen comes to the front: every window is hidden and nothing
+    // has focus, until an app is activated or a new app maps.
+    void show_home();
+    bool home_in_front() const { return home_; }
+    // The shell covers the apps (lock screen, switcher): every window is
+    // hidden and unfocused, but the front app stays the front app, so that
+    // uncovering returns to it.
+    void set_covered(bool covered) { covered_ = covered; }
+    bool covered() const { return covered_; }
+
     bool contains(ViewId id) const;
-    std::optional<ViewId> focused() const { return focused_; }
+    std::optional<ViewId> focused() const { return home_ || covered_ ? std::nullopt : focused_; }
+    // The app in front of the home screen; none when home is in front.
     std::optional<ViewId> front_app() const;
     ViewId app_of(ViewId id) const;  // the root of its parent chain
     std::vector<ViewId> stacking() const;  // bottom to top
@@ -66,8 +77,12 @@ private:
     void focus_front_app();
     Geometry geometry_of(const Entry& entry) const;
 
+    std::optional<ViewId> top_app() const;  // of the stack, home or not
+
     std::vector<Entry> stack_;  // bottom to top
     std::optional<ViewId> focused_;
+    bool home_ = false;
+    bool covered_ = false;
     Rect work_area_;
 };
 

@@ -389,6 +389,12 @@ Compositor::Compositor(const Options &options) {
         po.argv.push_back(options.size);
     }
     if (!options.bundled_apps) po.argv.push_back("--no-bundled-apps");
+    if (options.shell.empty()) {
+        po.argv.push_back("--no-shell");
+    } else {
+        po.argv.push_back("--shell");
+        po.argv.push_back(options.shell);
+    }
     po.argv.insert(po.argv.end(), options.extra_args.begin(), options.extra_args.end());
     // Private XDG folders: no user config is read and no user data is touched.
     po.env = {{"XDG_RUNTIME_DIR", runtime_dir_},

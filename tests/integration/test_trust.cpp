@@ -2,6 +2,8 @@
 
 #include "helpers.hpp"
 
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,7 +15,11 @@ namespace {
 const std::vector<std::string> kPrivileged = {
     "zwlr_layer_shell_v1",           "zwlr_foreign_toplevel_manager_v1", "zwlr_screencopy_manager_v1",
     "zwp_virtual_keyboard_manager_v1", "zwlr_virtual_pointer_manager_v1", "zwlr_output_power_manager_v1",
+    "cirrus_shell_v1",
 };
+
+// Offered only to the processes the compositor started as web-app hosts.
+const std::string kHostOnly = "cirrus_app_v1";
 
 const std::vector<std::string> kOrdinary = {"wl_compositor", "wl_shm", "wl_seat", "wl_output", "xdg_wm_base"};
 
@@ -58,6 +64,7 @@ TEST_CASE("an untrusted client does not see privileged globals") {
     auto globals = registry_globals(c, false);
     for (auto &name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 0, name << " offered to an untrusted client");
     for (auto &name : kOrdinary) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
+    CHECK(globals.count(kHostOnly) == 0);
     // An untrusted client that asks for a layer surface anyway cannot have one.
     auto layer = c.client(test_layer_argv({"--anchor", "top,left,right", "--size", "0x40"}));
     auto status = layer->wait_exit(kTimeout);
@@ -72,6 +79,7 @@ TEST_CASE("a client on the trusted socket sees privileged globals") {
     auto globals = registry_globals(c, true);
     for (auto &name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
     for (auto &name : kOrdinary) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
+    CHECK_MESSAGE(globals.count(kHostOnly) == 0, "trust is not being a host");
     // Windows of trusted clients say so.
     auto app = c.client(test_client_argv(), true);
     app->expect("mapped");
@@ -89,4 +97,36 @@ TEST_CASE("spawn gives trust only when asked") {
     auto untrusted = spawned_globals(c, false);
     for (auto &name : kPrivileged) CHECK_MESSAGE(untrusted.count(name) == 0, name << " offered to an untrusted spawn");
     CHECK(untrusted.count("xdg_wm_base") == 1);
+}
+
+TEST_CASE("only a process started as an app's host sees cirrus_app_v1") {
+    // The "host" is the registry client itself (exec'd: the pid must be the
+    // one the supervisor started); it lists what a host is offered.
+    const std::string out_dir = "/tmp/cirrus-host-globals-" + std::to_string(getpid());
+    std::filesystem::create_directories(out_dir);
+    const std::string script = out_dir + "/host.sh";
+    {
+        std::ofstream f(script);
+        f << "#!/bin/sh\nexec '" << program("CIRRUS_TEST_REGISTRY") << "' > \"" << out_dir << "/$2.json\"\n";
+    }
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    Compositor::Options o;
+    o.extra_args = {"--app-host", script};
+    Compositor c(o);
+    json r = c.request({{"cmd", "launch"}, {"app", "some-app"}});
+    REQUIRE_MESSAGE(r["ok"] == true, r.dump());
+    const std::string out = out_dir + "/some-app.json";
+    std::string text;
+    const bool listed = wait_until([&] {
+        std::ifstream in(out);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+        return text.find('\n') != std::string::npos;  // the whole line is written
+    });
+    REQUIRE_MESSAGE(listed, text << c.log_tail());
+    const auto globals = globals_from(text);
+    CHECK_MESSAGE(globals.count(kHostOnly) == 1, list(globals));
+    for (auto &name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 0, name << " offered to a host");
+    std::filesystem::remove_all(out_dir);
 }

@@ -237,7 +237,7 @@ TEST_CASE("config file errors name the file, the line and the key") {
     }
     SUBCASE("unknown section") {
         const std::string message = load_error("[output]\nscale = 2\n[screen]\n", &path);
-        CHECK(message == path + ":3: unknown section [screen] (known: output, keyboard, apps)");
+        CHECK(message == path + ":3: unknown section [screen] (known: output, keyboard, apps, shell)");
     }
     SUBCASE("key before any section") {
         const std::string message = load_error("scale = 2\n", &path);
@@ -393,5 +393,34 @@ TEST_CASE("the app host comes from [apps] host and --app-host, flags last") {
         file << "[apps]\nhost =\n";
     }
     CHECK_THROWS_WITH_AS(parse_command_line(3, from_file, ""), doctest::Contains("apps.host"), ConfigError);
+    std::remove(path.c_str());
+}
+
+TEST_CASE("the shell comes from [shell] command, --shell and --no-shell, flags last") {
+    const std::string path = "/tmp/cirrus-config-test-shell-" + std::to_string(getpid()) + ".ini";
+    {
+        std::ofstream file(path);
+        file << "[shell]\ncommand = /opt/cirrus/my-shell --big\n";
+    }
+    const char* neither[] = {"cirrus-compositor"};
+    CHECK(parse_command_line(1, neither, "").shell_command == "cirrus-shell");
+    const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
+    CHECK(parse_command_line(3, from_file, "").shell_command == "/opt/cirrus/my-shell --big");
+    const char* overridden[] = {"cirrus-compositor", "--config", path.c_str(), "--shell", "other-shell"};
+    CHECK(parse_command_line(5, overridden, "").shell_command == "other-shell");
+    const char* none[] = {"cirrus-compositor", "--config", path.c_str(), "--no-shell"};
+    CHECK(parse_command_line(4, none, "").shell_command.empty());
+    {
+        std::ofstream file(path);
+        file << "[shell]\ncommand = none\n";
+    }
+    CHECK(parse_command_line(3, from_file, "").shell_command.empty());
+    {
+        std::ofstream file(path);
+        file << "[shell]\ncommand =\n";
+    }
+    CHECK_THROWS_WITH_AS(parse_command_line(3, from_file, ""), doctest::Contains("shell.command"), ConfigError);
+    const char* empty_flag[] = {"cirrus-compositor", "--shell="};
+    CHECK_THROWS_WITH_AS(parse_command_line(2, empty_flag, ""), doctest::Contains("--shell"), ConfigError);
     std::remove(path.c_str());
 }

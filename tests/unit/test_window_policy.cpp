@@ -359,3 +359,58 @@ TEST_CASE("popup constraint box is the output in the toplevel's coordinates") {
     CHECK(popup_constraint_box({1920, 0, 480, 800}, {2000, 100, 10, 10}) ==
           Rect{-80, -100, 480, 800});
 }
+
+TEST_CASE("home in front hides every window and takes focus away until an app comes back") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_app(policy, 2);
+    map_dialog(policy, 3, 2);
+    policy.show_home();
+    CHECK(policy.home_in_front());
+    CHECK(visible_views(policy).empty());
+    CHECK_FALSE(policy.focused());
+    CHECK_FALSE(policy.front_app());
+
+    SUBCASE("activating an app returns it with its dialog, focused on the dialog") {
+        policy.activate(2);
+        CHECK_FALSE(policy.home_in_front());
+        CHECK(visible_views(policy) == Ids{2, 3});
+        CHECK(policy.focused() == 3u);
+    }
+    SUBCASE("activating a background app brings that one forward") {
+        policy.activate(1);
+        CHECK(visible_views(policy) == Ids{1});
+        CHECK(policy.front_app() == 1u);
+    }
+    SUBCASE("a new app mapping comes to the front over home") {
+        map_app(policy, 4);
+        CHECK(visible_views(policy) == Ids{4});
+        CHECK(policy.focused() == 4u);
+    }
+    SUBCASE("a dialog of a background app maps hidden and unfocused while home is in front") {
+        map_dialog(policy, 5, 1);
+        CHECK(visible_views(policy).empty());
+        CHECK_FALSE(policy.focused());
+        policy.activate(1);
+        CHECK(policy.focused() == 5u);
+    }
+    SUBCASE("the front app closing while home is in front leaves home in front") {
+        policy.unmap(3);
+        policy.unmap(2);
+        CHECK(visible_views(policy).empty());
+        CHECK_FALSE(policy.focused());
+    }
+}
+
+TEST_CASE("covering the apps (lock screen, switcher) hides them and uncovering returns the same app") {
+    WindowPolicy policy = phone();
+    map_app(policy, 1);
+    map_app(policy, 2);
+    policy.set_covered(true);
+    CHECK(visible_views(policy).empty());
+    CHECK_FALSE(policy.focused());
+    CHECK(policy.front_app() == 2u);
+    policy.set_covered(false);
+    CHECK(visible_views(policy) == Ids{2});
+    CHECK(policy.focused() == 2u);
+}

@@ -1,12 +1,12 @@
 // The permission names Cirrus keeps per app in the registry's permissions
-// table. Header-only so that the `cirrus` CLI (launcher/cli.cpp) validates
-// the same names the host asks about.
+// table: the `cirrus` CLI, the host and the compositor all check against
+// this one list.
 #pragma once
 
 #include <array>
 #include <string_view>
 
-namespace cirrus::webapp {
+namespace cirrus::launcher {
 
 inline constexpr std::array<std::string_view, 5> kPermissionNames = {
     "geolocation", "notifications", "camera", "microphone", "persistent-storage"};
@@ -18,4 +18,4 @@ constexpr bool is_permission_name(std::string_view name) {
     return false;
 }
 
-}  // namespace cirrus::webapp
+}  // namespace cirrus::launcher

@@ -1,0 +1,251 @@
+#include "app_link.hpp"
+
+#include <exception>
+
+#include "cirrus-app-unstable-v1-protocol.h"
+#include "permission_names.hpp"
+#include "registry.hpp"
+#include "server.hpp"
+#include "shell_link.hpp"
+#include "splash.hpp"
+#include "supervisor.hpp"
+
+namespace cirrus {
+namespace {
+
+constexpr std::uint32_t app_version = 1;
+
+AppLink* link_of(wl_resource* resource) { return static_cast<AppLink*>(wl_resource_get_user_data(resource)); }
+
+// Runs a request with the app its client's pid names; a client that is no
+// longer (or never was) a supervised host gets nothing done. No C++ exception
+// may unwind into libwayland.
+template <typename Fn>
+void as_app(wl_resource* resource, const char* request, Fn&& fn) {
+    AppLink* link = link_of(resource);
+    if (!link) return;
+    pid_t pid = 0;
+    wl_client_get_credentials(wl_resource_get_client(resource), &pid, nullptr, nullptr);
+    const auto app = link->server().supervisor->app_for_pid(pid);
+    if (!app) return;
+    try {
+        fn(*link, *app);
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "cirrus_app_v1.%s from %s failed: %s", request, app->c_str(), e.what());
+    }
+}
+
+void handle_destroy(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
+
+void handle_first_frame(wl_client*, wl_resource* resource, wl_resource*) {
+    as_app(resource, "first_frame", [](AppLink& link, const std::string& app) { link.first_frame(app); });
+}
+
+void handle_set_theme_color(wl_client*, wl_resource* resource, uint32_t argb) {
+    as_app(resource, "set_theme_color",
+           [argb](AppLink& link, const std::string& app) { link.set_theme_color(app, argb); });
+}
+
+void handle_notify(wl_client*, wl_resource* resource, uint32_t tag, const char* title, const char* body) {
+    as_app(resource, "notify", [&](AppLink& link, const std::string& app) {
+        link.notify(resource, app, tag, title, body);
+    });
+}
+
+void handle_withdraw_notification(wl_client*, wl_resource* resource, uint32_t tag) {
+    as_app(resource, "withdraw_notification",
+           [&](AppLink& link, const std::string&) { link.withdraw_notification(resource, tag); });
+}
+
+void handle_request_permission(wl_client*, wl_resource* resource, uint32_t serial, const char* permission) {
+    as_app(resource, "request_permission", [&](AppLink& link, const std::string& app) {
+        link.request_permission(resource, app, serial, permission);
+    });
+}
+
+const struct cirrus_app_v1_interface app_implementation = {
+    .destroy = handle_destroy,
+    .first_frame = handle_first_frame,
+    .set_theme_color = handle_set_theme_color,
+    .notify = handle_notify,
+    .withdraw_notification = handle_withdraw_notification,
+    .request_permission = handle_request_permission,
+};
+
+void unbind(wl_resource* resource) {
+    if (AppLink* link = link_of(resource)) link->forget(resource);
+}
+
+}  // namespace
+
+AppLink::AppLink(Server& server) : server_(server) {
+    global_ = wl_global_create(server.display, &cirrus_app_v1_interface, app_version, this, &AppLink::bind);
+}
+
+AppLink::~AppLink() {
+    for (wl_resource* resource : resources_) wl_resource_set_user_data(resource, nullptr);
+    if (global_) wl_global_destroy(global_);
+}
+
+void AppLink::bind(wl_client* client, void* data, std::uint32_t version, std::uint32_t id) {
+    auto* self = static_cast<AppLink*>(data);
+    wl_resource* resource = wl_resource_create(client, &cirrus_app_v1_interface, static_cast<int>(version), id);
+    if (!resource) {
+        wl_client_post_no_memory(client);
+        return;
+    }
+    wl_resource_set_implementation(resource, &app_implementation, self, &unbind);
+    self->resources_.push_back(resource);
+}
+
+void AppLink::forget(wl_resource* host) {
+    resources_.remove(host);
+    for (auto it = notifications_.begin(); it != notifications_.end();) {
+        if (it->second.host == host) {
+            // The banner may stay (the app's process is gone, not the news),
+            // but tapping it can only focus the app now.
+            it->second.host = nullptr;
+        }
+        ++it;
+    }
+    for (auto it = questions_.begin(); it != questions_.end();) {
+        it = it->second.host == host ? questions_.erase(it) : std::next(it);
+    }
+}
+
+std::optional<std::uint32_t> AppLink::theme_color(const std::string& app) const {
+    auto it = apps_.find(app);
+    if (it == apps_.end()) return std::nullopt;
+    return it->second.page_theme_argb ? it->second.page_theme_argb : it->second.manifest_theme_argb;
+}
+
+std::optional<std::uint64_t> AppLink::first_frame_ms(const std::string& app) const {
+    auto it = apps_.find(app);
+    return it == apps_.end() ? std::nullopt : it->second.first_frame_ms;
+}
+
+void AppLink::app_launched(const std::string& app, std::optional<std::uint32_t> manifest_theme_argb) {
+    apps_[app] = AppInfo{server_.uptime_ms(), std::nullopt, manifest_theme_argb, std::nullopt};
+}
+
+bool AppLink::bound_by(pid_t pid) const {
+    for (wl_resource* resource : resources_) {
+        pid_t client_pid = 0;
+        wl_client_get_credentials(wl_resource_get_client(resource), &client_pid, nullptr, nullptr);
+        if (client_pid == pid) return true;
+    }
+    return false;
+}
+
+void AppLink::app_closed(const std::string& app) {
+    apps_.erase(app);
+    for (auto it = notifications_.begin(); it != notifications_.end();) {
+        if (it->second.app == app) {
+            if (server_.shell) server_.shell->notification_closed(it->first);
+            it = notifications_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (server_.shell) server_.shell->done();
+}
+
+void AppLink::first_frame(const std::string& app) {
+    AppInfo& info = apps_[app];
+    if (!info.first_frame_ms) info.first_frame_ms = server_.uptime_ms() - info.launched_ms;
+    server_.splash->remove(app);
+}
+
+void AppLink::set_theme_color(const std::string& app, std::uint32_t argb) {
+    // Alpha 0: the page has no colour of its own (any more); the manifest's
+    // stands.
+    apps_[app].page_theme_argb = (argb >> 24) != 0 ? std::optional(argb) : std::nullopt;
+    server_.update_front_app();
+}
+
+void AppLink::notify(wl_resource* host, const std::string& app, std::uint32_t tag, const std::string& title,
+                     const std::string& body) {
+    // A host re-posting a tag replaces its banner, as the Notifications API's
+    // `tag` does.
+    withdraw_notification(host, tag);
+    const std::uint32_t id = next_id_++;
+    notifications_[id] = {host, app, tag};
+    if (!server_.shell || !server_.shell->bound()) {
+        wlr_log(WLR_INFO, "notification from %s not shown: no shell is running", app.c_str());
+        return;
+    }
+    server_.shell->notification(id, app, title, body);
+    server_.shell->done();
+}
+
+void AppLink::withdraw_notification(wl_resource* host, std::uint32_t tag) {
+    for (auto it = notifications_.begin(); it != notifications_.end(); ++it) {
+        if (it->second.host == host && it->second.tag == tag) {
+            if (server_.shell) {
+                server_.shell->notification_closed(it->first);
+                server_.shell->done();
+            }
+            notifications_.erase(it);
+            return;
+        }
+    }
+}
+
+void AppLink::activate_notification(std::uint32_t id) {
+    auto it = notifications_.find(id);
+    if (it == notifications_.end()) return;
+    const Notification n = it->second;
+    notifications_.erase(it);
+    server_.activate_app(n.app);
+    if (n.host) cirrus_app_v1_send_notification_activated(n.host, n.tag);
+}
+
+void AppLink::dismiss_notification(std::uint32_t id) {
+    notifications_.erase(id);
+}
+
+void AppLink::request_permission(wl_resource* host, const std::string& app, std::uint32_t serial,
+                                 const std::string& permission) {
+    if (!launcher::is_permission_name(permission)) {
+        cirrus_app_v1_send_permission_answered(host, serial, CIRRUS_APP_V1_ANSWER_DENIED);
+        return;
+    }
+    // The registry may already hold an answer (given through another launch,
+    // or with `cirrus permission`): the user is asked once.
+    const auto registry = launcher::Registry::open(launcher::default_registry_path());
+    if (const auto state = registry.permission(app, permission); state && *state != launcher::PermissionState::ask) {
+        cirrus_app_v1_send_permission_answered(host, serial,
+                                               *state == launcher::PermissionState::granted
+                                                   ? CIRRUS_APP_V1_ANSWER_GRANTED
+                                                   : CIRRUS_APP_V1_ANSWER_DENIED);
+        return;
+    }
+    if (!server_.shell || !server_.shell->bound()) {
+        // Nobody to ask: denied by default, and not remembered, so that the
+        // user is asked once a shell is there.
+        cirrus_app_v1_send_permission_answered(host, serial, CIRRUS_APP_V1_ANSWER_UNASKED);
+        return;
+    }
+    const std::uint32_t id = next_id_++;
+    questions_[id] = {host, app, serial, permission};
+    server_.shell->permission_request(id, app, permission);
+    server_.shell->done();
+}
+
+void AppLink::answer_permission(std::uint32_t request_id, bool granted) {
+    auto it = questions_.find(request_id);
+    if (it == questions_.end()) return;
+    const PermissionQuestion q = it->second;
+    questions_.erase(it);
+    try {
+        auto registry = launcher::Registry::open(launcher::default_registry_path());
+        registry.set_permission(q.app, q.permission,
+                                granted ? launcher::PermissionState::granted : launcher::PermissionState::denied);
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "cannot remember %s's %s answer: %s", q.app.c_str(), q.permission.c_str(), e.what());
+    }
+    cirrus_app_v1_send_permission_answered(q.host, q.serial,
+                                           granted ? CIRRUS_APP_V1_ANSWER_GRANTED : CIRRUS_APP_V1_ANSWER_DENIED);
+}
+
+}  // namespace cirrus

@@ -1,0 +1,89 @@
+// The web-app hosts' narrow channel to the compositor (cirrus_app_v1). Only
+// processes the supervisor started as hosts see the global, and every request
+// is attributed to an app by the client's pid, never by anything it says. A
+// host reports its first frame (which ends the splash), its theme colour, and
+// Web Notifications; it asks for permissions, which the shell puts to the user
+// and the registry remembers.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+#include "wlr.hpp"
+
+namespace cirrus {
+
+class Server;
+
+class AppLink {
+public:
+    explicit AppLink(Server& server);
+    ~AppLink();
+    AppLink(const AppLink&) = delete;
+    AppLink& operator=(const AppLink&) = delete;
+
+    wl_global* global() const { return global_; }
+    Server& server() const { return server_; }
+
+    // The theme colour (0xAARRGGBB) the app's host last reported, else none.
+    std::optional<std::uint32_t> theme_color(const std::string& app) const;
+    // Milliseconds from the launch to the host's first_frame, for `apps`.
+    std::optional<std::uint64_t> first_frame_ms(const std::string& app) const;
+    // A launch starts the app's record; its manifest's theme_color stands
+    // until the host reports the page's own (<meta name="theme-color">).
+    void app_launched(const std::string& app, std::optional<std::uint32_t> manifest_theme_argb);
+    void app_closed(const std::string& app);
+    // Whether the process speaks cirrus_app_v1 (then its first_frame, not
+    // its window's map, ends the splash).
+    bool bound_by(pid_t pid) const;
+
+    // From the shell.
+    void activate_notification(std::uint32_t id);
+    void dismiss_notification(std::uint32_t id);
+    void answer_permission(std::uint32_t request_id, bool granted);
+
+    // From the hosts (the request handlers), with the app the pid names.
+    void first_frame(const std::string& app);
+    void set_theme_color(const std::string& app, std::uint32_t argb);
+    void notify(wl_resource* host, const std::string& app, std::uint32_t tag, const std::string& title,
+                const std::string& body);
+    void withdraw_notification(wl_resource* host, std::uint32_t tag);
+    void request_permission(wl_resource* host, const std::string& app, std::uint32_t serial,
+                            const std::string& permission);
+    void forget(wl_resource* host);
+
+private:
+    static void bind(wl_client* client, void* data, std::uint32_t version, std::uint32_t id);
+
+    struct Notification {
+        wl_resource* host;
+        std::string app;
+        std::uint32_t tag;
+    };
+    struct PermissionQuestion {
+        wl_resource* host;
+        std::string app;
+        std::uint32_t serial;
+        std::string permission;
+    };
+    struct AppInfo {
+        std::uint64_t launched_ms = 0;
+        std::optional<std::uint64_t> first_frame_ms;
+        std::optional<std::uint32_t> manifest_theme_argb;
+        std::optional<std::uint32_t> page_theme_argb;  // the page's <meta name="theme-color">
+    };
+
+    Server& server_;
+    wl_global* global_ = nullptr;
+    std::list<wl_resource*> resources_;
+    std::map<std::string, AppInfo> apps_;
+    std::map<std::uint32_t, Notification> notifications_;
+    std::map<std::uint32_t, PermissionQuestion> questions_;
+    std::uint32_t next_id_ = 1;
+};
+
+}  // namespace cirrus

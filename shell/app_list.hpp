@@ -1,0 +1,68 @@
+// The installed apps as the home screen needs them, read from the app
+// registry (launcher/registry.hpp), and a watch that says when the registry
+// changed (an install, a removal, a move by another program).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "registry.hpp"
+
+namespace cirrus::shell {
+
+struct HomeApp {
+    std::string id;
+    std::string label;  // short_name, else name
+    std::optional<std::int64_t> position;
+    std::int64_t updated_at = 0;  // changes when an update may have changed the icon
+    bool operator==(const HomeApp&) const = default;
+};
+
+class AppList {
+public:
+    // Opens (creating if missing) the registry; throws what Registry::open
+    // throws. The connection stays open for the shell's life: reading is
+    // then cheap, and closing it would checkpoint the file and wake the
+    // watch for nothing.
+    explicit AppList(const std::filesystem::path& registry_path);
+
+    const std::filesystem::path& path() const { return path_; }
+    // Every installed app, in registry order (home screen first).
+    std::vector<HomeApp> load() const;
+    // Stores positions the shell chose for apps that had none; an app that
+    // is gone or whose slot was taken meanwhile is skipped (the next load
+    // places it again).
+    void store_positions(std::span<const std::pair<std::string, std::int64_t>> positions);
+    // The PNG to draw an app's icon `pixels` wide: a maskable icon (already
+    // cut to the shell's mask) else an `any` one, at the smallest stored size
+    // at least that large, else the largest.
+    std::optional<std::vector<std::uint8_t>> icon_png(const std::string& id, int pixels) const;
+
+private:
+    std::filesystem::path path_;
+    launcher::Registry registry_;
+};
+
+// inotify on the registry's folder, for the registry file and its WAL.
+class RegistryWatch {
+public:
+    explicit RegistryWatch(const std::filesystem::path& registry_path);  // throws std::system_error
+    ~RegistryWatch();
+    RegistryWatch(const RegistryWatch&) = delete;
+    RegistryWatch& operator=(const RegistryWatch&) = delete;
+
+    int fd() const { return fd_; }
+    // Drains the pending events; true if one was about the registry.
+    bool changed();
+
+private:
+    int fd_ = -1;
+    std::string file_name_;
+};
+
+}  // namespace cirrus::shell

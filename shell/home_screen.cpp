@@ -1,0 +1,281 @@
+#include "home_screen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "protocols.hpp"
+
+namespace cirrus::shell {
+
+namespace {
+
+// A pressed icon whose launch got no answer is released after this long.
+constexpr int press_timeout_ms = 1500;
+// In the dock (which does not page), a touch that moves this far is no tap.
+constexpr double dock_tap_slop = 8;
+
+}  // namespace
+
+std::uint32_t monotonic_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(now.tv_sec) * 1000u +
+                                      static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000u);
+}
+
+HomeScreen::HomeScreen(WaylandClient& client, AppList& apps, ShellProtocol& protocol)
+    : client_(client), apps_(apps), protocol_(protocol), pager_(1, 0) {
+    LayerSurface::Config config;
+    config.layer = ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND;
+    config.anchor = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM |
+                    ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT | ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+    // -1: under the status bar too, so the wallpaper fills the screen; the
+    // grid starts below the bar by itself (home_layout).
+    config.exclusive_zone = -1;
+    config.name_space = "cirrus-home";
+    surface_ = std::make_unique<LayerSurface>(client_, config, *this);
+    reload();
+}
+
+HomeScreen::~HomeScreen() = default;
+
+void HomeScreen::reload() {
+    std::vector<HomeApp> loaded;
+    try {
+        loaded = apps_.load();
+    } catch (const std::exception& e) {
+        // A busy or damaged registry: keep showing what we had.
+        std::fprintf(stderr, "cirrus-shell: cannot read the app registry %s: %s\n", apps_.path().c_str(), e.what());
+        return;
+    }
+    const bool same = loaded.size() == items_.size() &&
+                      std::equal(loaded.begin(), loaded.end(), items_.begin(),
+                                 [](const HomeApp& a, const Item& b) { return a == b.app; });
+    if (same) return;
+
+    // Keep what is already rendered for apps whose label and icon did not change.
+    std::map<std::string, Item> old;
+    for (Item& item : items_) old.emplace(item.app.id, std::move(item));
+    items_.clear();
+    for (HomeApp& app : loaded) {
+        Item item;
+        const auto it = old.find(app.id);
+        if (it != old.end() && it->second.app.updated_at == app.updated_at) {
+            item.icon = std::move(it->second.icon);
+            if (it->second.app.label == app.label) item.label = std::move(it->second.label);
+        }
+        item.app = std::move(app);
+        items_.push_back(std::move(item));
+    }
+    pressed_.reset();  // indexes changed
+    launching_.clear();
+    arrange(false);
+}
+
+void HomeScreen::layout(int width, int height, int scale) {
+    const bool rerender = !laid_out_ || scale != scale_ || compute_geometry(width, height).icon_size !=
+                                                                  geometry_.icon_size ||
+                          compute_geometry(width, height).label_width != geometry_.label_width;
+    geometry_ = compute_geometry(width, height);
+    scale_ = scale;
+    laid_out_ = true;
+    arrange(rerender);
+}
+
+void HomeScreen::arrange(bool rerender) {
+    if (!laid_out_) return;
+    std::vector<std::optional<std::int64_t>> positions;
+    for (const Item& item : items_) positions.push_back(item.app.position);
+    placement_ = place_apps(positions, geometry_.per_page());
+
+    if (!placement_.assigned.empty()) {
+        std::vector<std::pair<std::string, std::int64_t>> chosen;
+        for (const auto& [index, position] : placement_.assigned) {
+            items_[index].app.position = position;
+            chosen.emplace_back(items_[index].app.id, position);
+        }
+        try {
+            apps_.store_positions(chosen);
+        } catch (const std::exception& e) {
+            // Shown anyway; the next start places them again.
+            std::fprintf(stderr, "cirrus-shell: cannot store home positions in %s: %s\n", apps_.path().c_str(),
+                         e.what());
+        }
+    }
+
+    if (pager_.page_count() != placement_.pages || pager_.page_width() != geometry_.width) {
+        pager_.set_layout(placement_.pages, geometry_.width);
+    }
+    const int icon_pixels = geometry_.icon_size * scale_;
+    for (Item& item : items_) {
+        if (rerender || !item.icon) {
+            item.icon.reset();
+            if (auto png = apps_.icon_png(item.app.id, icon_pixels)) item.icon = make_icon(*png, icon_pixels);
+            if (!item.icon) item.icon = make_placeholder_icon(item.app.label, icon_pixels);
+        }
+        if (rerender || !item.label) item.label = make_label(item.app.label, geometry_, scale_);
+    }
+    now_ = monotonic_ms();
+    surface_->damage_all();
+}
+
+Box HomeScreen::moving_band() const {
+    return {0, geometry_.grid.y, geometry_.width, geometry_.dots.y + geometry_.dots.height - geometry_.grid.y};
+}
+
+Box HomeScreen::item_box(std::size_t index) const {
+    const Slot& s = placement_.slots[index];
+    if (s.area == Slot::Area::dock) return geometry_.dock_icon(s.index, placement_.dock_count);
+    // Pressable only at rest, so the page is at its place.
+    const int dx = static_cast<int>(std::lround(s.page * geometry_.width - pager_.offset(now_)));
+    return geometry_.target(s.index).translated(dx, 0);
+}
+
+void HomeScreen::draw(cairo_t* cr) {
+    const double offset = pager_.offset(now_);
+    drawn_offset_ = offset;
+    drawn_page_ = pager_.target_page();
+    paint_wallpaper(cr, geometry_.width, geometry_.height);
+
+    double x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+    cairo_clip_extents(cr, &x1, &y1, &x2, &y2);
+    const Box clip{static_cast<int>(std::floor(x1)), static_cast<int>(std::floor(y1)),
+                   static_cast<int>(std::ceil(x2 - x1)) + 1, static_cast<int>(std::ceil(y2 - y1)) + 1};
+    // Pages move by whole device pixels: icons stay sharp and are copied.
+    const double shown = std::round(offset * scale_) / scale_;
+
+    if (geometry_.dock_panel.intersects(clip) && placement_.dock_count > 0) {
+        paint_dock_panel(cr, geometry_.dock_panel);
+    }
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+        const Slot& s = placement_.slots[i];
+        const Item& item = items_[i];
+        Box icon;
+        Box label;
+        bool has_label = true;
+        if (s.area == Slot::Area::dock) {
+            icon = geometry_.dock_icon(s.index, placement_.dock_count);
+            has_label = false;
+        } else {
+            const double page_x = s.page * geometry_.width - shown;
+            if (page_x <= -geometry_.width || page_x >= geometry_.width) continue;  // off screen
+            const int dx = static_cast<int>(std::lround(page_x));
+            icon = geometry_.icon(s.index).translated(dx, 0);
+            label = geometry_.label(s.index).translated(dx, 0);
+        }
+        if (icon.intersects(clip)) {
+            paint_at(cr, item.icon.get(), icon.x, icon.y, scale_);
+            if (pressed_ == i) paint_pressed(cr, item.icon.get(), icon.x, icon.y, scale_);
+        }
+        if (has_label && label.intersects(clip)) paint_at(cr, item.label.get(), label.x, label.y, scale_);
+    }
+    if (geometry_.dots.intersects(clip)) paint_page_dots(cr, geometry_, placement_.pages, drawn_page_);
+}
+
+void HomeScreen::frame(std::uint32_t time) {
+    now_ = time;
+    if (pager_.is_animating(time) || pager_.offset(time) != drawn_offset_ || pager_.target_page() != drawn_page_) {
+        surface_->damage(moving_band());
+    }
+}
+
+void HomeScreen::set_pressed(std::optional<std::size_t> index) {
+    if (index == pressed_) return;
+    if (pressed_ && *pressed_ < items_.size()) surface_->damage(item_box(*pressed_));
+    pressed_ = index;
+    if (pressed_) surface_->damage(item_box(*pressed_));
+}
+
+void HomeScreen::press(int id, double x, double y, std::uint32_t time) {
+    if (touch_id_ || !laid_out_) return;  // one finger moves the pages; others are ignored
+    touch_id_ = id;
+    touch_x_ = x;
+    touch_y_ = y;
+    now_ = time;
+    const bool in_dock = y >= geometry_.dock.y;
+    if (!in_dock) pager_.drag_begin(x, time);
+    // A touch that stops moving pages is not a tap (the pager says so).
+    if (!in_dock && pager_.is_drag()) return;
+    if (launching_.empty()) {
+        if (auto hit = hit_test(geometry_, placement_, pager_.target_page(), x, y)) {
+            set_pressed(hit);
+            surface_->draw_now();  // the finger sees it in this dispatch
+        }
+    }
+}
+
+void HomeScreen::move(int id, double x, double y, std::uint32_t time) {
+    if (touch_id_ != id) return;
+    now_ = time;
+    if (pager_.is_touching()) {
+        pager_.drag_move(x, time);
+        if (pager_.is_drag() && pressed_ && launching_.empty()) set_pressed(std::nullopt);
+        if (pager_.offset(time) != drawn_offset_ || pager_.target_page() != drawn_page_) {
+            surface_->damage(moving_band());
+        }
+    } else if (std::hypot(x - touch_x_, y - touch_y_) > dock_tap_slop && launching_.empty()) {
+        set_pressed(std::nullopt);
+    }
+}
+
+void HomeScreen::release(int id, std::uint32_t time) {
+    if (touch_id_ != id) return;
+    touch_id_.reset();
+    now_ = time;
+    const bool paging = pager_.is_touching();
+    if (paging) pager_.drag_end(time);
+    const bool tap = pressed_ && launching_.empty() && !(paging && pager_.is_drag());
+    if (paging) surface_->damage(moving_band());  // the settle starts from here
+    if (tap) launch(*pressed_);
+}
+
+void HomeScreen::cancel() {
+    if (!touch_id_) return;
+    touch_id_.reset();
+    now_ = monotonic_ms();
+    if (pager_.is_touching()) pager_.drag_cancel(now_);
+    if (launching_.empty()) set_pressed(std::nullopt);
+    surface_->damage(moving_band());
+}
+
+void HomeScreen::launch(std::size_t index) {
+    // The pressed icon reaches the screen first; then the compositor shows
+    // the app's splash over it.
+    surface_->damage(item_box(index));
+    surface_->draw_now();
+    const std::string& id = items_[index].app.id;
+    if (!protocol_.launch(id)) {
+        set_pressed(std::nullopt);
+        return;
+    }
+    launching_ = id;
+    press_timer_.arm(press_timeout_ms);
+}
+
+void HomeScreen::release_pressed() {
+    press_timer_.disarm();
+    launching_.clear();
+    set_pressed(std::nullopt);
+}
+
+void HomeScreen::compositor_state(const CompositorState& state) {
+    if (launching_.empty()) return;
+    // The launch answered: the app is starting or in front (its splash or
+    // window covers us), so the icon can go back to normal.
+    if (state.apps.count(launching_) || state.front_app == launching_) release_pressed();
+}
+
+void HomeScreen::go_home(const CompositorState& state) {
+    if (!state.front_app.empty()) {
+        protocol_.show_home();
+        return;
+    }
+    now_ = monotonic_ms();
+    pager_.go_to_page(0, now_);
+    surface_->damage(moving_band());
+}
+
+}  // namespace cirrus::shell

@@ -1,0 +1,92 @@
+// The home screen: a background-layer surface over the whole output with
+// the wallpaper, pages of app icons with labels, page dots and the dock.
+// Pages follow the finger (Pager); a tap on an icon draws it pressed,
+// commits, and then asks the compositor to launch the app.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app_list.hpp"
+#include "home_drawing.hpp"
+#include "home_layout.hpp"
+#include "layer_surface.hpp"
+#include "pager.hpp"
+#include "shell_protocol.hpp"
+#include "timer.hpp"
+
+namespace cirrus::shell {
+
+class HomeScreen : public SurfaceContent {
+public:
+    HomeScreen(WaylandClient& client, AppList& apps, ShellProtocol& protocol);
+    ~HomeScreen() override;
+
+    // Re-reads the registry; redraws if the apps or their places changed.
+    void reload();
+    // The compositor's state changed (after a cirrus_shell_v1 done).
+    void compositor_state(const CompositorState& state);
+    // The home gesture or key: to the front, or to the first page if it is.
+    void go_home(const CompositorState& state);
+    // A press that has waited long enough for its launch to show.
+    void release_pressed();
+
+    LayerSurface& surface() { return *surface_; }
+    Timer& press_timer() { return press_timer_; }
+    int page() const { return pager_.target_page(); }
+    int pages() const { return placement_.pages; }
+
+    void layout(int width, int height, int scale) override;
+    void draw(cairo_t* cr) override;
+    void frame(std::uint32_t time) override;
+    void press(int id, double x, double y, std::uint32_t time) override;
+    void move(int id, double x, double y, std::uint32_t time) override;
+    void release(int id, std::uint32_t time) override;
+    void cancel() override;
+
+private:
+    struct Item {
+        HomeApp app;
+        SurfacePtr icon;
+        SurfacePtr label;
+    };
+
+    // Places the apps for the current geometry (writing back positions the
+    // registry lacked) and renders icons and labels that are missing.
+    void arrange(bool rerender);
+    Box moving_band() const;  // what a page swipe repaints: the pages and the dots
+    Box item_box(std::size_t index) const;  // icon and label, at rest
+    void set_pressed(std::optional<std::size_t> index);
+    void launch(std::size_t index);
+
+    WaylandClient& client_;
+    AppList& apps_;
+    ShellProtocol& protocol_;
+    std::unique_ptr<LayerSurface> surface_;
+    Timer press_timer_;
+
+    std::vector<Item> items_;
+    Placement placement_;
+    HomeGeometry geometry_;
+    Pager pager_;
+    int scale_ = 1;
+    bool laid_out_ = false;
+
+    std::uint32_t now_ = 0;          // the time frames are drawn at (ms)
+    double drawn_offset_ = 0;        // the pager offset of the last frame drawn
+    int drawn_page_ = 0;             // the page the dots showed
+    std::optional<int> touch_id_;    // the one touch (or the mouse) the pages follow
+    double touch_x_ = 0;
+    double touch_y_ = 0;
+    std::optional<std::size_t> pressed_;
+    std::string launching_;          // the app a tap launched, until it shows
+};
+
+// CLOCK_MONOTONIC in ms, wrapping: the clock of input events and frame
+// callbacks, for work that no event times (a registry reload).
+std::uint32_t monotonic_ms();
+
+}  // namespace cirrus::shell

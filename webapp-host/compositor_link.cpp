@@ -1,0 +1,117 @@
+#include "compositor_link.hpp"
+
+#include <cstring>
+#include <gdk/gdkwayland.h>
+
+#include "cirrus-app-unstable-v1-client-protocol.h"
+
+namespace cirrus::webapp {
+CompositorLink::CompositorLink() {
+    GdkDisplay* gdk = gdk_display_get_default();
+    if (!gdk || !GDK_IS_WAYLAND_DISPLAY(gdk)) return;
+    display_ = gdk_wayland_display_get_wl_display(gdk);
+    // Discovery runs on a queue of our own, so that the round trip dispatches
+    // none of GDK's events behind its back; the bound object then moves to
+    // the default queue, which GDK's event source dispatches.
+    wl_event_queue* queue = wl_display_create_queue(display_);
+    auto* wrapped = static_cast<wl_display*>(wl_proxy_create_wrapper(display_));
+    wl_proxy_set_queue(reinterpret_cast<wl_proxy*>(wrapped), queue);
+    wl_registry* registry = wl_display_get_registry(wrapped);
+    static const wl_registry_listener listener = {&CompositorLink::handle_global,
+                                                  &CompositorLink::handle_global_remove};
+    wl_registry_add_listener(registry, &listener, this);
+    wl_display_roundtrip_queue(display_, queue);
+    wl_registry_destroy(registry);
+    wl_proxy_wrapper_destroy(wrapped);
+    if (app_) {
+        static const cirrus_app_v1_listener app_listener = {&CompositorLink::handle_notification_activated,
+                                                            &CompositorLink::handle_permission_answered};
+        wl_proxy_set_queue(reinterpret_cast<wl_proxy*>(app_), nullptr);
+        cirrus_app_v1_add_listener(app_, &app_listener, this);
+    }
+    wl_event_queue_destroy(queue);
+}
+
+CompositorLink::~CompositorLink() {
+    if (app_) {
+        cirrus_app_v1_destroy(app_);
+        flush();
+    }
+}
+
+void CompositorLink::handle_global(void* data, wl_registry* registry, std::uint32_t name, const char* interface,
+                                   std::uint32_t) {
+    auto* self = static_cast<CompositorLink*>(data);
+    if (std::strcmp(interface, cirrus_app_v1_interface.name) == 0 && !self->app_) {
+        self->app_ = static_cast<cirrus_app_v1*>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, 1));
+    }
+}
+
+void CompositorLink::handle_global_remove(void*, wl_registry*, std::uint32_t) {}
+
+void CompositorLink::handle_notification_activated(void* data, cirrus_app_v1*, std::uint32_t tag) {
+    auto* self = static_cast<CompositorLink*>(data);
+    auto it = self->notifications_.find(tag);
+    if (it == self->notifications_.end()) return;
+    Activated activated = std::move(it->second);
+    self->notifications_.erase(it);
+    if (activated) activated();
+}
+
+void CompositorLink::handle_permission_answered(void* data, cirrus_app_v1*, std::uint32_t serial,
+                                                std::uint32_t answer) {
+    auto* self = static_cast<CompositorLink*>(data);
+    auto it = self->questions_.find(serial);
+    if (it == self->questions_.end()) return;
+    Answered answered = std::move(it->second);
+    self->questions_.erase(it);
+    if (!answered) return;
+    switch (answer) {
+    case CIRRUS_APP_V1_ANSWER_GRANTED: answered(Answer::granted); break;
+    case CIRRUS_APP_V1_ANSWER_UNASKED: answered(Answer::unasked); break;
+    default: answered(Answer::denied); break;
+    }
+}
+
+void CompositorLink::flush() {
+    // GDK flushes before it sleeps; a request sent from a timer or a WebKit
+    // signal must not wait for the next GDK event to leave.
+    if (display_) wl_display_flush(display_);
+}
+
+void CompositorLink::first_frame(wl_surface* surface) {
+    if (!app_ || !surface) return;
+    cirrus_app_v1_first_frame(app_, surface);
+    flush();
+}
+
+void CompositorLink::set_theme_color(std::uint32_t argb) {
+    if (!app_) return;
+    cirrus_app_v1_set_theme_color(app_, argb);
+    flush();
+}
+
+void CompositorLink::notify(std::uint32_t tag, const std::string& title, const std::string& body,
+                            Activated activated) {
+    if (!app_) return;
+    notifications_[tag] = std::move(activated);
+    cirrus_app_v1_notify(app_, tag, title.c_str(), body.c_str());
+    flush();
+}
+
+void CompositorLink::withdraw_notification(std::uint32_t tag) {
+    if (!app_) return;
+    notifications_.erase(tag);
+    cirrus_app_v1_withdraw_notification(app_, tag);
+    flush();
+}
+
+void CompositorLink::request_permission(const std::string& permission, Answered answered) {
+    if (!app_) return;
+    const std::uint32_t serial = next_serial_++;
+    questions_[serial] = std::move(answered);
+    cirrus_app_v1_request_permission(app_, serial, permission.c_str());
+    flush();
+}
+
+}  // namespace cirrus::webapp

@@ -1,0 +1,61 @@
+// The host's side of cirrus_app_v1: how it tells the compositor that the
+// app's first frame is on screen (ending the splash), what its theme colour
+// is, and shows Web Notifications and permission questions through the shell.
+// Bound on GDK's own Wayland connection; under another compositor (or X11)
+// the link is simply absent and every call is a no-op that says so.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+struct wl_display;
+struct wl_registry;
+struct wl_surface;
+struct cirrus_app_v1;
+
+namespace cirrus::webapp {
+
+class CompositorLink {
+public:
+    // Looks for the global on GDK's connection; no display: absent.
+    CompositorLink();
+    ~CompositorLink();
+    CompositorLink(const CompositorLink&) = delete;
+    CompositorLink& operator=(const CompositorLink&) = delete;
+
+    bool present() const { return app_ != nullptr; }
+
+    void first_frame(wl_surface* surface);
+    void set_theme_color(std::uint32_t argb);
+
+    // Activated is called when the user taps the banner.
+    using Activated = std::function<void()>;
+    void notify(std::uint32_t tag, const std::string& title, const std::string& body, Activated activated);
+    void withdraw_notification(std::uint32_t tag);
+
+    // The answer arrives later, through `answered` (never called when the
+    // link is absent: check present() first). Unasked: no shell could ask
+    // the user, so the app's default (denied) stands and nothing is stored.
+    enum class Answer { denied, granted, unasked };
+    using Answered = std::function<void(Answer answer)>;
+    void request_permission(const std::string& permission, Answered answered);
+
+private:
+    static void handle_global(void* data, wl_registry* registry, std::uint32_t name, const char* interface,
+                              std::uint32_t version);
+    static void handle_global_remove(void* data, wl_registry* registry, std::uint32_t name);
+    static void handle_notification_activated(void* data, cirrus_app_v1* app, std::uint32_t tag);
+    static void handle_permission_answered(void* data, cirrus_app_v1* app, std::uint32_t serial,
+                                           std::uint32_t answer);
+    void flush();
+
+    wl_display* display_ = nullptr;
+    cirrus_app_v1* app_ = nullptr;
+    std::map<std::uint32_t, Activated> notifications_;
+    std::map<std::uint32_t, Answered> questions_;
+    std::uint32_t next_serial_ = 1;
+};
+
+}  // namespace cirrus::webapp
