@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cirrus-app-unstable-v1-protocol.h"
+#include "cirrus-shell-unstable-v1-protocol.h"
 #include "permission_names.hpp"
 #include "registry.hpp"
 #include "server.hpp"
@@ -232,11 +233,16 @@ void AppLink::request_permission(wl_resource* host, const std::string& app, std:
     server_.shell->done();
 }
 
-void AppLink::answer_permission(std::uint32_t request_id, bool granted) {
+void AppLink::answer_permission(std::uint32_t request_id, std::uint32_t answer) {
     auto it = questions_.find(request_id);
     if (it == questions_.end()) return;
     const PermissionQuestion q = it->second;
     questions_.erase(it);
+    if (answer == CIRRUS_SHELL_V1_PERMISSION_ANSWER_NOT_ASKED) {
+        cirrus_app_v1_send_permission_answered(q.host, q.serial, CIRRUS_APP_V1_ANSWER_UNASKED);
+        return;
+    }
+    const bool granted = answer == CIRRUS_SHELL_V1_PERMISSION_ANSWER_GRANTED;
     try {
         auto registry = launcher::Registry::open(launcher::default_registry_path());
         registry.set_permission(q.app, q.permission,

@@ -44,7 +44,8 @@ public:
     // From the shell.
     void activate_notification(std::uint32_t id);
     void dismiss_notification(std::uint32_t id);
-    void answer_permission(std::uint32_t request_id, bool granted);
+    // 0 denied, 1 granted (both stored), 2 the shell could not ask.
+    void answer_permission(std::uint32_t request_id, std::uint32_t answer);
 
     // From the hosts (the request handlers), with the app the pid names.
     void first_frame(const std::string& app);

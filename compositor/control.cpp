@@ -13,6 +13,7 @@
 #include "seat.hpp"
 #include "server.hpp"
 #include "app_link.hpp"
+#include "shell_link.hpp"
 #include "splash.hpp"
 #include "supervisor.hpp"
 #include "trust.hpp"
@@ -412,7 +413,10 @@ std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
         if (cmd == "stats") {
             return ok({{"frames", server_.frames_committed},
                        {"clients", server_.client_count()},
-                       {"uptime_ms", server_.uptime_ms()}});
+                       {"uptime_ms", server_.uptime_ms()},
+                       {"shell", {{"pid", server_.shell->shell_pid()},
+                                  {"restarts", server_.shell->restarts()},
+                                  {"bound", server_.shell->bound()}}}});
         }
         if (cmd == "focus" || cmd == "close") {
             const auto id = static_cast<ViewId>(number(request, "id"));
@@ -482,11 +486,17 @@ std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
             for (const AppProcess& p : server_.supervisor->table().processes()) {
                 json entry = {{"app", p.app}, {"pid", p.pid},
                               {"state", p.state == AppState::running ? "running" : "launching"},
-                              {"started_ms", p.started_ms}, {"splash", server_.splash->showing(p.app)}};
+                              {"started_ms", p.started_ms}, {"splash", server_.splash->showing(p.app)},
+                              {"prestarted", p.from_standby}};
                 if (const auto ms = server_.app_link->first_frame_ms(p.app)) entry["first_frame_ms"] = *ms;
                 list.push_back(std::move(entry));
             }
-            return ok({{"apps", list}});
+            // Standby hosts run no app: listed apart, never as apps.
+            json standby = json::array();
+            for (const StandbyHost& h : server_.supervisor->table().standby()) {
+                standby.push_back({{"pid", h.pid}, {"ready", h.ready}, {"started_ms", h.started_ms}});
+            }
+            return ok({{"apps", list}, {"standby", standby}});
         }
         if (cmd == "quit") {
             server_.terminate();

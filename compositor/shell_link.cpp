@@ -79,9 +79,9 @@ void handle_dismiss_notification(wl_client*, wl_resource* resource, uint32_t id)
     guarded(resource, "dismiss_notification", [&](Server& server) { server.app_link->dismiss_notification(id); });
 }
 
-void handle_answer_permission(wl_client*, wl_resource* resource, uint32_t request_id, uint32_t granted) {
+void handle_answer_permission(wl_client*, wl_resource* resource, uint32_t request_id, uint32_t answer) {
     guarded(resource, "answer_permission", [&](Server& server) {
-        server.app_link->answer_permission(request_id, granted != 0); });
+        server.app_link->answer_permission(request_id, answer); });
 }
 
 const struct cirrus_shell_v1_interface shell_implementation = {

@@ -1,13 +1,20 @@
 // Starts each app's web-app host, knows which process runs which app, and
-// turns a launch of a running app into bringing its window forward. The
-// decisions are AppTable's; this is the fork/exec/reap glue.
+// turns a launch of a running app into bringing its window forward. Keeps a
+// pool of standby hosts (config.prestart) started ahead of launches, and
+// hands a launched app to one of them over a private channel, so that the
+// launch does not wait for a process start. The decisions are AppTable's and
+// StandbyPlanner's; this is the fork/exec/reap glue.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
+
+#include <wayland-server-core.h>
 
 #include "app_table.hpp"
 
@@ -18,13 +25,18 @@ class XdgView;
 
 class Supervisor {
 public:
-    explicit Supervisor(Server& server) : server_(server) {}
+    explicit Supervisor(Server& server);
+    ~Supervisor();
+    Supervisor(const Supervisor&) = delete;
+    Supervisor& operator=(const Supervisor&) = delete;
 
     struct LaunchResult {
         LaunchAction action = LaunchAction::spawn;
         pid_t pid = -1;
         std::string error;  // empty on success
     };
+    // A new app goes to a standby host when there is one (the result's pid is
+    // then that host's), else to a host started now.
     LaunchResult launch(const std::string& app);
     // Runs `cirrus install-bundled` in the background, so that a first start
     // finds the bundled apps installed (later starts pick up updated ones).
@@ -35,7 +47,9 @@ public:
     // The app a window belongs to comes from its client's pid, never from the
     // app_id the client chose.
     std::optional<std::string> app_for_pid(pid_t pid) const { return table_.app_for_pid(pid); }
-    // A process the supervisor started as a web-app host.
+    // A process the supervisor started as a web-app host and gave an app. A
+    // standby host counts only once it has its app: before, it must not reach
+    // what is attributed to an app by pid (cirrus_app_v1).
     bool is_host(pid_t pid) const { return table_.app_for_pid(pid).has_value(); }
     // A program of ours: as given when it has a '/', else the copy in the
     // build tree beside the compositor's folder, else found on PATH.
@@ -43,20 +57,65 @@ public:
     const AppTable& table() const { return table_; }
 
     // Every change of an app's state (launching, running, closed), for the
-    // shell protocol and the splash; set once by the server.
+    // shell protocol and the splash; set once by the server. An app served by
+    // a standby host reports the same: launching when handed over, running
+    // when its window maps, closed when the host exits.
     enum class Change { launching, running, closed };
     std::function<void(const std::string& app, Change change)> on_change;
 
+    // Milliseconds after the compositor starts before the first standby
+    // host: the shell's first frame comes first.
+    static constexpr std::uint64_t standby_start_delay_ms = 1500;
+    // After an app's window maps its page is still loading (WebKit starts
+    // the web process about then): a replacement standby waits this long.
+    static constexpr std::uint64_t standby_settle_ms = 2000;
+    // A launch still without a window after this long no longer holds the
+    // pool back.
+    static constexpr std::uint64_t standby_patience_ms = 10000;
+
 private:
+    // The compositor's end of a standby host's channel (app_table.hpp has
+    // the protocol).
+    struct Channel {
+        Supervisor* supervisor = nullptr;
+        pid_t pid = -1;
+        int fd = -1;
+        wl_event_source* source = nullptr;
+        std::string received;
+    };
+
     void report(const std::string& app, Change change) {
         if (on_change) on_change(app, change);
     }
-    // Starts argv[0] (resolved by find_program) with a host's clean environment.
-    pid_t spawn(std::vector<std::string> argv);
+    // Starts argv[0] (resolved by find_program) with a host's clean
+    // environment; `channel_fd`, when given, becomes the child's fd 3.
+    pid_t spawn(std::vector<std::string> argv, int channel_fd = -1);
+
+    std::optional<pid_t> hand_to_standby(const std::string& app);
+    void start_standby();
+    // (Re)arms the timer for the next standby host, as the planner says.
+    void schedule_standby();
+    void read_channel(Channel& channel, std::uint32_t mask);
+    void close_channel(pid_t pid);
+    // Before the event loop goes (its destroy signal) or with the supervisor.
+    void remove_event_sources();
+    static int handle_channel(int fd, std::uint32_t mask, void* data);
+    static int handle_standby_timer(void* data);
+    static void handle_loop_destroy(wl_listener* listener, void* data);
 
     Server& server_;
     AppTable table_;
+    StandbyPlanner planner_;
     pid_t bundled_installer_ = -1;
+    std::vector<std::unique_ptr<Channel>> channels_;
+    wl_event_source* standby_timer_ = nullptr;
+    // The event loop's destroy signal (wl_listener first, so the pointer
+    // libwayland hands back converts to this).
+    struct LoopDestroy {
+        wl_listener listener{};
+        Supervisor* supervisor = nullptr;
+    } loop_destroy_;
+    bool sources_removed_ = false;
 };
 
 }  // namespace cirrus

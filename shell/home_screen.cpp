@@ -27,7 +27,7 @@ std::uint32_t monotonic_ms() {
 }
 
 HomeScreen::HomeScreen(WaylandClient& client, AppList& apps, ShellProtocol& protocol)
-    : client_(client), apps_(apps), protocol_(protocol), pager_(1, 0) {
+    : client_(client), apps_(apps), protocol_(protocol), pager_(1, 0), home_in_front_since_(monotonic_ms()) {
     LayerSurface::Config config;
     config.layer = ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND;
     config.anchor = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM |
@@ -76,10 +76,12 @@ void HomeScreen::reload() {
 }
 
 void HomeScreen::layout(int width, int height, int scale) {
-    const bool rerender = !laid_out_ || scale != scale_ || compute_geometry(width, height).icon_size !=
-                                                                  geometry_.icon_size ||
-                          compute_geometry(width, height).label_width != geometry_.label_width;
-    geometry_ = compute_geometry(width, height);
+    const HomeGeometry geometry = compute_geometry(width, height);
+    // Icons and labels are rendered at their pixel size: again only if that changed.
+    const bool rerender = !laid_out_ || scale != scale_ || geometry.icon_size != geometry_.icon_size ||
+                          geometry.label_width != geometry_.label_width ||
+                          geometry.label_font_px != geometry_.label_font_px;
+    geometry_ = geometry;
     scale_ = scale;
     laid_out_ = true;
     arrange(rerender);
@@ -242,9 +244,8 @@ void HomeScreen::cancel() {
 }
 
 void HomeScreen::launch(std::size_t index) {
-    // The pressed icon reaches the screen first; then the compositor shows
-    // the app's splash over it.
-    surface_->damage(item_box(index));
+    // The pressed icon (drawn at touch down) reaches the screen first if it
+    // has not yet; then the compositor shows the app's splash over it.
     surface_->draw_now();
     const std::string& id = items_[index].app.id;
     if (!protocol_.launch(id)) {
@@ -262,6 +263,9 @@ void HomeScreen::release_pressed() {
 }
 
 void HomeScreen::compositor_state(const CompositorState& state) {
+    const bool home_in_front = state.front_app.empty();
+    if (home_in_front && !home_in_front_) home_in_front_since_ = monotonic_ms();
+    home_in_front_ = home_in_front;
     if (launching_.empty()) return;
     // The launch answered: the app is starting or in front (its splash or
     // window covers us), so the icon can go back to normal.
@@ -273,7 +277,12 @@ void HomeScreen::go_home(const CompositorState& state) {
         protocol_.show_home();
         return;
     }
+    // The compositor reports home in front just before the gesture that
+    // brought it there: only a gesture on a home screen that was already in
+    // front (for longer than that takes) turns back to the first page.
+    constexpr std::uint32_t same_gesture_ms = 250;
     now_ = monotonic_ms();
+    if (now_ - home_in_front_since_ < same_gesture_ms) return;
     pager_.go_to_page(0, now_);
     surface_->damage(moving_band());
 }

@@ -29,7 +29,8 @@ public:
     void reload();
     // The compositor's state changed (after a cirrus_shell_v1 done).
     void compositor_state(const CompositorState& state);
-    // The home gesture or key: to the front, or to the first page if it is.
+    // The home gesture or key: to the front (the compositor has already
+    // done that by itself), or to the first page if home already was.
     void go_home(const CompositorState& state);
     // A press that has waited long enough for its launch to show.
     void release_pressed();
@@ -83,6 +84,8 @@ private:
     double touch_y_ = 0;
     std::optional<std::size_t> pressed_;
     std::string launching_;          // the app a tap launched, until it shows
+    bool home_in_front_ = true;
+    std::uint32_t home_in_front_since_ = 0;  // ms
 };
 
 // CLOCK_MONOTONIC in ms, wrapping: the clock of input events and frame

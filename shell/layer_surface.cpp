@@ -11,13 +11,16 @@ LayerSurface::LayerSurface(WaylandClient& client, const Config& config, SurfaceC
     : client_(client), config_(config), content_(content), pool_(client.shm(), config.opaque) {
     damage_ = cairo_region_create();
     surface_ = wl_compositor_create_surface(client_.compositor());
-    if (!surface_) throw ShellError("cannot create a wl_surface for " + config_.name_space);
+    if (surface_) {
+        layer_surface_ = zwlr_layer_shell_v1_get_layer_surface(client_.layer_shell(), surface_, nullptr,
+                                                               config_.layer, config_.name_space.c_str());
+    }
+    if (!surface_ || !layer_surface_) {
+        destroy();  // no destructor runs for an object whose constructor throws
+        throw ShellError("cannot create the layer surface " + config_.name_space + " (out of memory?)");
+    }
     static const wl_surface_listener surface_listener = {handle_enter, handle_leave};
     wl_surface_add_listener(surface_, &surface_listener, this);
-
-    layer_surface_ = zwlr_layer_shell_v1_get_layer_surface(client_.layer_shell(), surface_, nullptr, config_.layer,
-                                                           config_.name_space.c_str());
-    if (!layer_surface_) throw ShellError("cannot create the layer surface " + config_.name_space);
     static const zwlr_layer_surface_v1_listener layer_listener = {handle_configure, handle_closed};
     zwlr_layer_surface_v1_add_listener(layer_surface_, &layer_listener, this);
     zwlr_layer_surface_v1_set_size(layer_surface_, static_cast<uint32_t>(config_.width),
@@ -32,12 +35,19 @@ LayerSurface::LayerSurface(WaylandClient& client, const Config& config, SurfaceC
     wl_surface_commit(surface_);
 }
 
-LayerSurface::~LayerSurface() {
-    client_.set_input_target(surface_, nullptr);
+LayerSurface::~LayerSurface() { destroy(); }
+
+void LayerSurface::destroy() {
+    // Children before parents: the callback and role object, then the surface.
+    if (surface_) client_.set_input_target(surface_, nullptr);
     if (frame_callback_) wl_callback_destroy(frame_callback_);
     if (layer_surface_) zwlr_layer_surface_v1_destroy(layer_surface_);
     if (surface_) wl_surface_destroy(surface_);
     if (damage_) cairo_region_destroy(damage_);
+    frame_callback_ = nullptr;
+    layer_surface_ = nullptr;
+    surface_ = nullptr;
+    damage_ = nullptr;
 }
 
 int LayerSurface::wanted_scale() const {
@@ -99,8 +109,10 @@ void LayerSurface::handle_closed(void* data, zwlr_layer_surface_v1*) {
 
 void LayerSurface::handle_enter(void* data, wl_surface*, wl_output* output) {
     auto& self = *static_cast<LayerSurface*>(data);
-    self.entered_.insert(output);
-    self.client_.guard("wl_surface.enter", [&] { self.update_scale(); });
+    self.client_.guard("wl_surface.enter", [&] {
+        self.entered_.insert(output);
+        self.update_scale();
+    });
 }
 
 void LayerSurface::handle_leave(void* data, wl_surface*, wl_output* output) {
@@ -113,8 +125,9 @@ void LayerSurface::update_scale() {
     // Outputs that went away are no longer entered.
     std::erase_if(entered_, [this](wl_output* o) { return client_.output_for(o) == nullptr; });
     const int scale = wanted_scale();
-    if (scale != scale_ && configured_) apply_size(width_, height_, scale);
-    else scale_ = configured_ ? scale_ : scale;
+    if (scale == scale_) return;
+    if (configured_) apply_size(width_, height_, scale);  // redrawn whole at the new scale
+    else scale_ = scale;                                 // the first configure lays out at it
 }
 
 void LayerSurface::damage(const Box& logical) {
@@ -135,7 +148,14 @@ void LayerSurface::handle_frame_done(void* data, wl_callback* callback, uint32_t
     self.frame_callback_ = nullptr;
     self.client_.guard("frame", [&] {
         self.content_.frame(time);
-        if (!cairo_region_is_empty(self.damage_)) self.draw_now();
+        if (!cairo_region_is_empty(self.damage_)) {
+            self.draw_now();
+        } else {
+            // Idle from here: keep only the buffer on screen. The next change
+            // allocates a fresh one, cheaper than keeping a spare whole-screen
+            // buffer for every minute the phone sits still.
+            self.pool_.trim(nullptr);
+        }
     });
 }
 

@@ -91,6 +91,7 @@ private:
     static void handle_frame_done(void* data, wl_callback* callback, std::uint32_t time);
     int wanted_scale() const;
     void request_frame();
+    void destroy();
     void apply_size(int width, int height, int scale);
 
     WaylandClient& client_;

@@ -118,16 +118,28 @@ int run(const Options& options) {
     bar.set_battery(read_battery(supplies));
     bar.set_theme(protocol.state().front_app.empty() ? 0 : protocol.state().front_theme);
 
+    // This shell has no lock screen and no switcher yet (their own parts of
+    // the shell's issue). The compositor hides the apps for both and waits
+    // for the shell to end them; so that a phone is never left with its
+    // apps hidden behind a screen nobody draws, the shell ends them at once:
+    // the power key then only blanks, and the switcher gesture goes home.
+    const auto decline_lock = [&](const CompositorState& state) {
+        if (state.locked) protocol.set_locked(false);
+    };
+    decline_lock(protocol.state());
     protocol.on_state = [&](const CompositorState& state) {
         bar.set_theme(state.front_app.empty() ? 0 : state.front_theme);
         home.compositor_state(state);
+        decline_lock(state);
     };
     protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };
     protocol.on_gesture = [&](std::uint32_t gesture) {
         if (gesture == CIRRUS_SHELL_V1_GESTURE_HOME || gesture == CIRRUS_SHELL_V1_GESTURE_HOME_KEY) {
             home.go_home(protocol.state());
+        } else if (gesture == CIRRUS_SHELL_V1_GESTURE_SWITCHER) {
+            protocol.set_switcher(false);
+            protocol.show_home();
         }
-        // The switcher and the power key come with their own issues.
     };
     client.outputs_changed = [&] {
         bar.surface().update_scale();

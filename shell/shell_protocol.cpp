@@ -43,12 +43,14 @@ struct ShellProtocolListener {
         // Banners come with their own issue.
     }
     static void notification_closed(void*, cirrus_shell_v1*, uint32_t) {}
-    static void permission_request(void*, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
+    static void permission_request(void*, cirrus_shell_v1* shell, uint32_t request_id, const char* app_id,
                                    const char* permission) {
-        // No prompt yet: the request stays unanswered rather than storing a
-        // decision the user never made (the compositor keeps answers).
-        std::fprintf(stderr, "cirrus-shell: %s asks for %s (request %u): no prompt yet, left unanswered\n", app_id,
-                     permission, request_id);
+        // No prompt yet: "not asked" lets the app's default (denied) stand
+        // without storing a decision the user never made, and the page is
+        // not left waiting.
+        std::fprintf(stderr, "cirrus-shell: %s asks for %s: no prompt yet, not asked (denied by default)\n", app_id,
+                     permission);
+        cirrus_shell_v1_answer_permission(shell, request_id, CIRRUS_SHELL_V1_PERMISSION_ANSWER_NOT_ASKED);
     }
     static void done(void* data, cirrus_shell_v1*) {
         auto& s = self(data);
@@ -77,7 +79,9 @@ const cirrus_shell_v1_listener shell_listener = {
 }  // namespace
 
 ShellProtocol::ShellProtocol(WaylandClient& client) : client_(client) {
-    client_.shell_bound = [this](cirrus_shell_v1* proxy) { cirrus_shell_v1_add_listener(proxy, &shell_listener, this); };
+    client_.shell_bound = [this](cirrus_shell_v1* proxy) {
+        cirrus_shell_v1_add_listener(proxy, &shell_listener, this);
+    };
     if (cirrus_shell_v1* proxy = client_.shell_protocol()) cirrus_shell_v1_add_listener(proxy, &shell_listener, this);
 }
 
@@ -97,6 +101,18 @@ bool ShellProtocol::launch(const std::string& app_id) {
 bool ShellProtocol::show_home() {
     if (!available()) return false;
     cirrus_shell_v1_show_home(client_.shell_protocol());
+    return true;
+}
+
+bool ShellProtocol::set_switcher(bool open) {
+    if (!available()) return false;
+    cirrus_shell_v1_set_switcher(client_.shell_protocol(), open ? 1 : 0);
+    return true;
+}
+
+bool ShellProtocol::set_locked(bool locked) {
+    if (!available()) return false;
+    cirrus_shell_v1_set_locked(client_.shell_protocol(), locked ? 1 : 0);
     return true;
 }
 

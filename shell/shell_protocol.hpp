@@ -35,6 +35,8 @@ public:
     // Each false (with a message on stderr) when the protocol is missing.
     bool launch(const std::string& app_id);
     bool show_home();
+    bool set_switcher(bool open);
+    bool set_locked(bool locked);
 
     const CompositorState& state() const { return state_; }
 

@@ -75,7 +75,7 @@ public:
     // After drawing `damage` into `drawn`: it is up to date, the others are
     // stale there too.
     void drawn(ShmBuffer* drawn, const cairo_region_t* damage);
-    // Frees the buffers the compositor does not hold (e.g. when idle).
+    // Frees the buffers the compositor does not hold, except `keep` (when idle).
     void trim(const ShmBuffer* keep);
     std::size_t size() const { return buffers_.size(); }
 

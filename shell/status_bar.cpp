@@ -96,7 +96,10 @@ void StatusBar::draw(cairo_t* cr) {
 void StatusBar::draw_link(cairo_t* cr, const Colour& ink) const {
     if (link_ == LinkState::unknown) return;
     // Four signal bars, rising; the lit ones show the link's quality.
-    const int lit = link_ == LinkState::good ? 4 : link_ == LinkState::cellular_3g ? 3 : link_ == LinkState::slow_2g ? 1 : 0;
+    const int lit = link_ == LinkState::good          ? 4
+                    : link_ == LinkState::cellular_3g ? 3
+                    : link_ == LinkState::slow_2g     ? 1
+                                                      : 0;
     const double bar_w = 3, gap = 1.5, base = link_box_.y + link_box_.height * 0.75;
     const double full = link_box_.height * 0.5;
     for (int i = 0; i < 4; ++i) {

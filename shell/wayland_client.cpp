@@ -31,7 +31,9 @@ const wl_output_listener output_listener = {
     .done =
         [](void* data, wl_output*) {
             auto* output = static_cast<Output*>(data);
+            if (output->scale == output->pending_scale) return;
             output->scale = output->pending_scale;
+            output->client->notify_outputs_changed();
         },
     .scale = [](void* data, wl_output*, int32_t factor) { static_cast<Output*>(data)->pending_scale = factor; },
     .name = [](void*, wl_output*, const char*) {},
@@ -54,10 +56,10 @@ struct SeatListeners {
                            wl_fixed_t x, wl_fixed_t y) {
         auto& c = self(data);
         if (!surface) return;  // a surface we already destroyed
-        c.touch_surfaces_[id] = surface;
-        if (InputTarget* t = c.target_of(surface)) {
-            c.guard("touch down", [&] { t->press(id, wl_fixed_to_double(x), wl_fixed_to_double(y), time); });
-        }
+        c.guard("touch down", [&] {
+            c.touch_surfaces_[id] = surface;
+            if (InputTarget* t = c.target_of(surface)) t->press(id, wl_fixed_to_double(x), wl_fixed_to_double(y), time);
+        });
     }
     static void touch_up(void* data, wl_touch*, uint32_t, uint32_t time, int32_t id) {
         auto& c = self(data);
@@ -78,14 +80,16 @@ struct SeatListeners {
     static void touch_frame(void*, wl_touch*) {}
     static void touch_cancel(void* data, wl_touch*) {
         auto& c = self(data);
-        std::vector<InputTarget*> targets;
-        for (const auto& [id, surface] : c.touch_surfaces_) {
-            if (InputTarget* t = c.target_of(surface)) targets.push_back(t);
-        }
-        c.touch_surfaces_.clear();
-        std::sort(targets.begin(), targets.end());
-        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-        for (InputTarget* t : targets) c.guard("touch cancel", [&] { t->cancel(); });
+        c.guard("touch cancel", [&] {
+            std::vector<InputTarget*> targets;
+            for (const auto& [id, surface] : c.touch_surfaces_) {
+                if (InputTarget* t = c.target_of(surface)) targets.push_back(t);
+            }
+            c.touch_surfaces_.clear();
+            std::sort(targets.begin(), targets.end());
+            targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+            for (InputTarget* t : targets) t->cancel();
+        });
     }
 
     static void pointer_enter(void* data, wl_pointer*, uint32_t, wl_surface* surface, wl_fixed_t x, wl_fixed_t y) {
@@ -117,7 +121,9 @@ struct SeatListeners {
         InputTarget* t = c.target_of(c.pointer_surface_);
         if (state == WL_POINTER_BUTTON_STATE_PRESSED && !c.pointer_pressed_) {
             c.pointer_pressed_ = true;
-            if (t) c.guard("pointer press", [&] { t->press(InputTarget::pointer_id, c.pointer_x_, c.pointer_y_, time); });
+            if (t) {
+                c.guard("pointer press", [&] { t->press(InputTarget::pointer_id, c.pointer_x_, c.pointer_y_, time); });
+            }
         } else if (state == WL_POINTER_BUTTON_STATE_RELEASED && c.pointer_pressed_) {
             c.pointer_pressed_ = false;
             if (t) c.guard("pointer release", [&] { t->release(InputTarget::pointer_id, time); });
@@ -224,20 +230,14 @@ void WaylandClient::handle_global(void* data, wl_registry* registry, uint32_t na
             c.bind_seat(name, version);
         } else if (i == wl_output_interface.name && version >= 2) {
             auto output = std::make_unique<Output>();
+            output->client = &c;
             output->global_name = name;
             output->proxy = static_cast<wl_output*>(
                 wl_registry_bind(registry, name, &wl_output_interface, std::min(version, output_version)));
             if (!output->proxy) return;
             wl_output_add_listener(output->proxy, &output_listener, output.get());
             c.outputs_.push_back(std::move(output));
-            // Its scale arrives with its done event; surfaces re-check then.
-            wl_callback* sync = wl_display_sync(c.display_);
-            static const wl_callback_listener synced = {[](void* d, wl_callback* cb, uint32_t) {
-                wl_callback_destroy(cb);
-                auto& client = *static_cast<WaylandClient*>(d);
-                if (client.outputs_changed) client.guard("outputs changed", [&] { client.outputs_changed(); });
-            }};
-            if (sync) wl_callback_add_listener(sync, &synced, &c);
+            // Its scale arrives with its done event, which tells the surfaces.
         } else if (i == zwlr_layer_shell_v1_interface.name && !c.layer_shell_) {
             c.layer_shell_ = static_cast<zwlr_layer_shell_v1*>(wl_registry_bind(
                 registry, name, &zwlr_layer_shell_v1_interface, std::min(version, layer_shell_version)));
@@ -257,7 +257,11 @@ void WaylandClient::handle_global_remove(void* data, wl_registry*, uint32_t name
     if (wl_output_get_version((*it)->proxy) >= WL_OUTPUT_RELEASE_SINCE_VERSION) wl_output_release((*it)->proxy);
     else wl_output_destroy((*it)->proxy);
     c.outputs_.erase(it);
-    if (c.outputs_changed) c.guard("outputs changed", [&] { c.outputs_changed(); });
+    c.notify_outputs_changed();
+}
+
+void WaylandClient::notify_outputs_changed() {
+    if (outputs_changed) guard("outputs changed", [&] { outputs_changed(); });
 }
 
 const Output* WaylandClient::output_for(const wl_output* proxy) const {

@@ -44,7 +44,10 @@ public:
     virtual void cancel() = 0;
 };
 
+class WaylandClient;
+
 struct Output {
+    WaylandClient* client = nullptr;
     wl_output* proxy = nullptr;
     std::uint32_t global_name = 0;
     int scale = 1;
@@ -77,6 +80,7 @@ public:
     int max_output_scale() const;
     // Called when an output appears, goes or changes scale.
     std::function<void()> outputs_changed;
+    void notify_outputs_changed();
 
     // Seat input on `surface` goes to `target` (null to stop).
     void set_input_target(wl_surface* surface, InputTarget* target);

@@ -3,6 +3,9 @@
 // session bus); it shows the app's start page in an undecorated GTK3 window
 // whose Wayland app_id is the app's id, with the app's own WebKit storage,
 // and serves packaged apps' files at app://ID/ from their package folder.
+// It may also be started ahead of any launch as a standby host (--standby,
+// standby.hpp): it then does all that needs no app and waits for the
+// compositor to name the app, which it then opens exactly as --app would.
 
 #include <algorithm>
 #include <chrono>
@@ -11,11 +14,13 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <filesystem>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <gtk/gtk.h>
 #include <gdk/gdkwayland.h>
@@ -27,6 +32,8 @@
 #include "package_files.hpp"
 #include "permission_policy.hpp"
 #include "shell_presence.hpp"
+#include "standby.hpp"
+#include "startup_trace.hpp"
 
 namespace {
 
@@ -619,6 +626,27 @@ gboolean on_terminate_signal(gpointer) {
     return G_SOURCE_REMOVE;
 }
 
+// A remembered notifications answer is the page's Notification.permission
+// from its first line of script (WebKit only asks about origins it was not
+// told of, and a page may not ask without a user gesture).
+void initialize_notification_permission(const Host& host, WebKitWebContext* context) {
+    std::optional<launcher::PermissionState> state;
+    try {
+        state = launcher::Registry::open(launcher::default_registry_path())
+                    .permission(host.options.app_id, "notifications");
+    } catch (const std::exception&) {
+        return;  // no answer known: WebKit asks through permission-request
+    }
+    if (!state || *state == launcher::PermissionState::ask) return;
+    WebKitSecurityOrigin* origin = webkit_security_origin_new_for_uri(host.app.record.start_url.c_str());
+    GList* origins = g_list_append(nullptr, origin);
+    const bool granted = *state == launcher::PermissionState::granted;
+    webkit_web_context_initialize_notification_permissions(context, granted ? origins : nullptr,
+                                                           granted ? nullptr : origins);
+    g_list_free(origins);
+    webkit_security_origin_unref(origin);
+}
+
 WebKitWebContext* make_context(Host& host) {
     const AppDataDirs dirs = app_data_dirs(host.options.app_id);
     for (const auto& dir : {dirs.data, dirs.cache}) {
@@ -656,6 +684,7 @@ WebKitWebContext* make_context(Host& host) {
     WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
     webkit_security_manager_register_uri_scheme_as_secure(security, std::string(kPackageScheme).c_str());
     webkit_security_manager_register_uri_scheme_as_cors_enabled(security, std::string(kPackageScheme).c_str());
+    initialize_notification_permission(host, context);
     return context;
 }
 
@@ -750,9 +779,79 @@ void quiet_session_services() {
     g_setenv("GTK_OVERLAY_SCROLLING", "1", FALSE);
 }
 
+// What every app needs and none decides: the display connection and GTK.
+bool start_toolkit(int& argc, char**& argv) {
+    quiet_session_services();
+    if (!gtk_init_check(&argc, &argv)) {
+        std::fprintf(stderr, "cirrus-webapp-host: cannot open a display (is WAYLAND_DISPLAY set?)\n");
+        return false;
+    }
+    trace_startup("display");
+    return true;
+}
+
+// Opens host.app: the one path for "open app X", taken by `--app X` and by
+// a standby host once the compositor has named X. Everything the app decides
+// (its data folders, app:// files, settings, name) is applied here, after the
+// id is known, never before.
+int run_app(Host& host) {
+    // The web process inherits it. In a standby host WebKit's threads run
+    // already: the variable exists since before they started (see main), so
+    // this replaces its value in place rather than growing the environment.
+    if (host.options.no_jit) g_setenv("JSC_useJIT", "0", TRUE);
+    // The Wayland app_id: GTK3 names the xdg_toplevel after the program.
+    g_set_prgname(host.options.app_id.c_str());
+    g_set_application_name(host.app.record.name.c_str());
+    g_unix_signal_add(SIGTERM, on_terminate_signal, nullptr);
+    g_unix_signal_add(SIGINT, on_terminate_signal, nullptr);
+
+    WebKitWebContext* context = make_context(host);
+    trace_startup("context");
+    trace_web_process_start(context);
+    build_window(host, context);
+    trace_first_load(host.view);
+    webkit_web_view_load_uri(host.view, host.app.record.start_url.c_str());
+    gtk_widget_show_all(host.window);
+    trace_startup("shown");
+    gtk_main();
+
+    host.presence.reset();
+    if (host.window) gtk_widget_destroy(host.window);
+    host.link.reset();
+    g_object_unref(context);
+    return 0;
+}
+
+// --standby: all that needs no app, then wait for the compositor to name
+// it. Fills host.options.app_id, or returns the exit code.
+std::optional<int> wait_as_standby(Host& host, int& argc, char**& argv) {
+    const int fd = host.options.standby_fd;
+    // Not for WebKit's children (GLib closes stray descriptors in them too).
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+        std::fprintf(stderr, "cirrus-webapp-host: --standby-fd %d is not open (the compositor passes it)\n", fd);
+        return kExitUsage;
+    }
+    // An app may need JSC_useJIT=0, known only later. Setting a variable
+    // that does not exist yet would grow the environment while WebKit's
+    // threads may read it; so it exists from now on (1 is JSC's default).
+    g_setenv("JSC_useJIT", host.options.no_jit ? "0" : "1", FALSE);
+    if (!start_toolkit(argc, argv)) return kExitNoDisplay;
+    warm_up_webkit();
+    trace_startup("warm");
+    StandbyWait named = wait_for_app(fd);
+    if (!named.app_id) {
+        if (!named.message.empty()) std::fprintf(stderr, "cirrus-webapp-host (standby): %s\n", named.message.c_str());
+        return named.exit_code;
+    }
+    trace_startup("named");
+    host.options.app_id = *named.app_id;
+    return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    trace_startup("main");
     const ParsedOptions parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
     if (parsed.error) {
         std::fprintf(stderr, "cirrus-webapp-host: %s\n%s", parsed.error->c_str(), usage_text().c_str());
@@ -765,34 +864,16 @@ int main(int argc, char** argv) {
 
     static Host host;  // outlives every callback
     host.options = parsed.options;
+    if (host.options.standby) {
+        if (const auto exit_code = wait_as_standby(host, argc, argv)) return *exit_code;
+    }
+    // An unknown app fails here, before a display is needed (--app).
     const LoadResult loaded = load_app(launcher::default_registry_path(), host.options.app_id);
     if (!loaded.app) {
         std::fprintf(stderr, "cirrus-webapp-host: %s\n", loaded.message.c_str());
         return loaded.exit_code;
     }
     host.app = *loaded.app;
-
-    quiet_session_services();
-    if (host.options.no_jit) g_setenv("JSC_useJIT", "0", TRUE);  // the web process inherits it
-    // The Wayland app_id: GTK3 names the xdg_toplevel after the program.
-    g_set_prgname(host.options.app_id.c_str());
-    g_set_application_name(host.app.record.name.c_str());
-    if (!gtk_init_check(&argc, &argv)) {
-        std::fprintf(stderr, "%scannot open a display (is WAYLAND_DISPLAY set?)\n", prefix(host).c_str());
-        return kExitNoDisplay;
-    }
-    g_unix_signal_add(SIGTERM, on_terminate_signal, nullptr);
-    g_unix_signal_add(SIGINT, on_terminate_signal, nullptr);
-
-    WebKitWebContext* context = make_context(host);
-    build_window(host, context);
-    webkit_web_view_load_uri(host.view, host.app.record.start_url.c_str());
-    gtk_widget_show_all(host.window);
-    gtk_main();
-
-    host.presence.reset();
-    if (host.window) gtk_widget_destroy(host.window);
-    host.link.reset();
-    g_object_unref(context);
-    return 0;
+    if (!host.options.standby && !start_toolkit(argc, argv)) return kExitNoDisplay;
+    return run_app(host);
 }

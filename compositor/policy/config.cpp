@@ -21,6 +21,8 @@ namespace {
 constexpr int max_dimension = 16384;
 constexpr double min_scale = 0.25;
 constexpr double max_scale = 8.0;
+// Each standby host holds some 40 MiB (PSS) on a phone with 512 MiB.
+constexpr int max_prestart = 4;
 
 [[noreturn]] void refuse(const std::string& what, const std::string& text,
                          const std::string& expected) {
@@ -173,6 +175,10 @@ const std::vector<Section>& known_sections() {
                   if (v != "yes" && v != "no") refuse(w, v, "yes or no");
                   c.install_bundled_apps = v == "yes";
               }},
+             {"prestart", "N", "standby hosts started ahead of launches, 0 to 4 (default 1; 0: off)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.prestart = parse_int_in_range(v, w, 0, max_prestart);
+              }},
          }},
         {"shell",
          {
@@ -309,6 +315,7 @@ const std::vector<Flag>& known_flags() {
         {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
         {"app-host", "PROGRAM", "start apps as PROGRAM --app ID (default: cirrus-webapp-host)"},
         {"no-bundled-apps", "", "do not install the bundled apps at start"},
+        {"prestart", "N", "keep N standby hosts started ahead of launches (default 1; 0: off)"},
         {"shell", "CMD", "start CMD as the shell, restarted if it dies (default: cirrus-shell)"},
         {"no-shell", "", "start no shell (tests that drive the compositor alone)"},
         {"help", "", "show this help and exit"},
@@ -390,6 +397,8 @@ void apply_flag(const FlagUse& use, Config& cfg) {
         cfg.app_host = use.value;
     } else if (name == "no-bundled-apps") {
         cfg.install_bundled_apps = false;
+    } else if (name == "prestart") {
+        cfg.prestart = parse_int_in_range(use.value, use.option, 0, max_prestart);
     } else if (name == "shell") {
         if (use.value.empty()) throw ConfigError("--shell needs a command (or use --no-shell)");
         cfg.shell_command = use.value;

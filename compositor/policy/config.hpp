@@ -40,6 +40,9 @@ struct Config {
     std::string socket_name;                    // empty: libwayland picks wayland-N
     std::string app_host = "cirrus-webapp-host"; // run as `app_host --app ID`
     bool install_bundled_apps = true;            // run `cirrus install-bundled` at start
+    // Standby hosts kept started ahead of launches (app_host --standby), so
+    // that a launch skips the process start; 0: none. Each costs memory.
+    int prestart = 1;
     std::string shell_command = "cirrus-shell";  // empty: no shell
     std::string config_path;                    // the file that was read, if any
     bool show_help = false;

@@ -389,6 +389,8 @@ Compositor::Compositor(const Options &options) {
         po.argv.push_back(options.size);
     }
     if (!options.bundled_apps) po.argv.push_back("--no-bundled-apps");
+    po.argv.push_back("--prestart");
+    po.argv.push_back(std::to_string(options.prestart));
     if (options.shell.empty()) {
         po.argv.push_back("--no-shell");
     } else {

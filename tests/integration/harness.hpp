@@ -128,6 +128,9 @@ public:
         std::string size = "480x800";         // "" passes no --size (e.g. to take it from --config)
         std::vector<std::string> extra_args;  // appended to the command line (--scale 2, --config F, ...)
         bool bundled_apps = false;            // let it install the bundled apps (into the private data dir)
+        // Standby web-app hosts kept ready (--prestart N). None by default, so
+        // that tests see only the processes they start; the prestart tests set it.
+        int prestart = 0;
         // The shell it starts (and restarts); empty: none, so that tests of the
         // compositor alone see only their own clients.
         std::string shell{};

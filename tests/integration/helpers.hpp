@@ -45,6 +45,28 @@ inline std::unique_ptr<Process> start_bar(Compositor &c, int exclusive = kBarHei
     return p;
 }
 
+// Polls "windows" until some window satisfies `pred`; throws with the last
+// answer on timeout.
+inline json wait_window_where(Compositor &c, const Predicate &pred, const std::string &what,
+                              double timeout_s = kTimeout) {
+    json last;
+    std::optional<json> found;
+    const bool ok = wait_until(
+        [&] {
+            last = c.windows();
+            for (auto &w : last) {
+                if (pred(w)) {
+                    found = w;
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeout_s);
+    if (!ok) throw std::runtime_error("no window is " + what + "; last windows: " + last.dump());
+    return *found;
+}
+
 // Polls "windows" until the window of `pid` satisfies `pred`; throws with
 // the last answer on timeout.
 inline json wait_window(Compositor &c, pid_t pid, const Predicate &pred, const std::string &what,

@@ -2,6 +2,7 @@
 // status bar put on screen, checked by pixels of control-socket screenshots.
 
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -95,7 +96,8 @@ TEST_CASE("a screenshot shows the status bar band and each app's icon in its slo
     const std::vector<std::pair<Box, std::uint32_t>> expected = {
         {g.icon(0), kRed}, {g.icon(1), kGreen}, {g.icon(6), kBlue}, {g.dock_icon(0, 1), kOrange}};
     for (const auto& [box, rgb] : expected) {
-        for (auto [x, y] : {std::pair{centre_x(box), centre_y(box)}, std::pair{box.x + box.width / 4, box.y + box.height / 4},
+        for (auto [x, y] : {std::pair{centre_x(box), centre_y(box)},
+                            std::pair{box.x + box.width / 4, box.y + box.height / 4},
                             std::pair{box.x + 3 * box.width / 4, box.y + 3 * box.height / 4}}) {
             INFO("icon pixel " << x << "," << y << " is " << describe(shot.at(x, y)) << ", expected #" << hex(rgb));
             CHECK(cirrus_it::same_rgb(shot.at(x, y), rgb, 4));
@@ -122,10 +124,10 @@ TEST_CASE("a swipe changes the page, and the page dots follow") {
     const int x = centre_x(g.icon(0)), y = centre_y(g.icon(0));
     Image before = f.wait_pixel(x, y, kRed);
     // Two pages: two dots, the first one brighter.
-    const double r = g.dot_radius();
-    const auto dot = [&](const Image& im, int page) { return im.at(static_cast<int>(g.dot_x(page, 2)), static_cast<int>(g.dot_y())); };
+    const auto dot = [&](const Image& im, int page) {
+        return im.at(static_cast<int>(g.dot_x(page, 2)), static_cast<int>(g.dot_y()));
+    };
     CHECK(dot(before, 0).r > dot(before, 1).r + 40);
-    CHECK(r > 1);
 
     REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", 400}, {"y1", 400}, {"x2", 80}, {"y2", 400}, {"ms", 200},
                                   {"steps", 12}})["ok"] == true);
@@ -356,7 +358,9 @@ TEST_CASE("in landscape the grid lays out again for the wider screen") {
     Compositor::Options o;
     o.size = "800x480";
     ShellFixture f(o);
-    for (int i = 0; i < 8; ++i) f.install("app" + std::to_string(i), "App " + std::to_string(i), 0x202020 + 0x101010 * i);
+    for (int i = 0; i < 8; ++i) {
+        f.install("app" + std::to_string(i), "App " + std::to_string(i), 0x202020 + 0x101010 * i);
+    }
     f.start_shell();
     const HomeGeometry g = compute_geometry(800, 480);
     REQUIRE(g.columns > 4);
@@ -374,7 +378,9 @@ TEST_CASE("an idle shell draws no frames and uses no CPU") {
     f.wait_pixel(centre_x(g.icon(0)), centre_y(g.icon(0)), kRed);
     // A swipe with nothing to swipe to: a rubber band and back, then rest.
     f.compositor.request({{"cmd", "swipe"}, {"x1", 400}, {"y1", 400}, {"x2", 100}, {"y2", 400}, {"ms", 150}});
-    cirrus_it::sleep_ms(800);
+    cirrus_it::sleep_ms(1000);
+    // The clock redraws at the minute: measure away from it.
+    if (const std::time_t now = std::time(nullptr); now % 60 > 55) cirrus_it::sleep_ms((61 - now % 60) * 1000);
     const auto cpu_ticks = [&] {
         std::ifstream stat("/proc/" + std::to_string(f.shell->pid()) + "/stat");
         std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
@@ -437,4 +443,48 @@ TEST_CASE("the compositor's own shell (--shell, through WAYLAND_SOCKET) draws th
         // Its yellow, just inside the left edge (the middle is its white page).
         f.wait_pixel(g.icon(slot).x + 5, centre_y(g.icon(slot)), 0xf4b400, 40);
     }
+}
+
+TEST_CASE("the home key on the home screen turns back to the first page") {
+    ShellFixture f;
+    f.install("red", "Red", kRed);
+    f.install("green", "Green", kGreen);
+    const HomeGeometry g = compute_geometry(480, 800);
+    move_app(f.registry, "green", g.per_page());
+    f.start_shell();
+    const int x = centre_x(g.icon(0)), y = centre_y(g.icon(0));
+    f.wait_pixel(x, y, kRed);
+    f.compositor.request({{"cmd", "swipe"}, {"x1", 400}, {"y1", 400}, {"x2", 80}, {"y2", 400}, {"ms", 200}});
+    f.wait_pixel(x, y, kGreen);
+    cirrus_it::sleep_ms(300);  // home has been in front for a while: the key is not what brought it
+    constexpr int key_homepage = 172;
+    REQUIRE(f.compositor.request({{"cmd", "key"}, {"keycode", key_homepage}, {"state", "pressed"}})["ok"] == true);
+    REQUIRE(f.compositor.request({{"cmd", "key"}, {"keycode", key_homepage}, {"state", "released"}})["ok"] == true);
+    f.wait_pixel(x, y, kRed);
+}
+
+TEST_CASE("without a lock screen yet, the shell declines the lock: the power key only blanks") {
+    Compositor::Options o;
+    o.extra_args = {"--app-host", cirrus_it::program("CIRRUS_TEST_STAND_IN_HOST")};
+    char env_dir[] = "/tmp/cirrus-shell-host-env-XXXXXX";
+    REQUIRE(mkdtemp(env_dir) != nullptr);
+    setenv("CIRRUS_TEST_HOST_ENV_DIR", env_dir, 1);
+    ShellFixture f(o);
+    f.install("red", "Red", kRed);
+    f.start_shell();
+    REQUIRE(f.compositor.request({{"cmd", "launch"}, {"app", "red"}})["ok"] == true);
+    const auto app_visible = [&] {
+        for (const json& w : f.compositor.windows())
+            if (w["app"] == "red") return w["visible"] == true;
+        return false;
+    };
+    REQUIRE(cirrus_it::wait_until(app_visible));
+    constexpr int key_power = 116;
+    for (int press = 0; press < 2; ++press) {
+        f.compositor.request({{"cmd", "key"}, {"keycode", key_power}, {"state", "pressed"}});
+        f.compositor.request({{"cmd", "key"}, {"keycode", key_power}, {"state", "released"}});
+        cirrus_it::sleep_ms(100);
+    }
+    CHECK(cirrus_it::wait_until(app_visible));
+    std::filesystem::remove_all(env_dir);
 }

@@ -15,17 +15,22 @@ TEST_CASE("a launch spawns, waits while launching, and focuses once a window map
     table.started("notes", 100, 5);
     CHECK(table.on_launch_request("notes") == LaunchAction::wait);
     CHECK(table.on_launch_request("calculator") == LaunchAction::spawn);
-    CHECK(table.window_mapped(100));
+    CHECK(table.window_mapped(100, 7));
     CHECK(table.on_launch_request("notes") == LaunchAction::focus);
     REQUIRE(table.processes().size() == 1);
     CHECK(table.processes()[0].state == AppState::running);
     CHECK(table.processes()[0].started_ms == 5);
+    CHECK(table.processes()[0].mapped_ms == 7);
+    CHECK_FALSE(table.processes()[0].from_standby);
+    // A second window (a dialog) does not move the time its app became running.
+    CHECK(table.window_mapped(100, 90));
+    CHECK(table.processes()[0].mapped_ms == 7);
 }
 
 TEST_CASE("windows of processes the compositor did not start belong to no app") {
     AppTable table;
     table.started("notes", 100, 0);
-    CHECK_FALSE(table.window_mapped(200));
+    CHECK_FALSE(table.window_mapped(200, 1));
     CHECK_FALSE(table.app_for_pid(200).has_value());
     CHECK(table.app_for_pid(100) == "notes");
     CHECK(table.pid_for_app("notes") == 100);
@@ -35,7 +40,7 @@ TEST_CASE("windows of processes the compositor did not start belong to no app") 
 TEST_CASE("a host that exits frees its app for the next launch") {
     AppTable table;
     table.started("notes", 100, 0);
-    table.window_mapped(100);
+    table.window_mapped(100, 1);
     CHECK_FALSE(table.exited(555).has_value());
     CHECK(table.exited(100) == "notes");
     CHECK(table.processes().empty());
@@ -73,4 +78,115 @@ TEST_CASE("a host's environment keeps locale, XDG dirs and CIRRUS_*, and nothing
     CHECK_FALSE(has("WLR_BACKENDS=headless"));
     CHECK_FALSE(has("PATHOLOGICAL=1"));
     CHECK(env.size() == 9);
+}
+
+TEST_CASE("standby hosts are no app's until one is given an app, and then they are exactly that app's") {
+    AppTable table;
+    table.standby_started(300, 10);
+    CHECK(table.is_standby(300));
+    CHECK_FALSE(table.app_for_pid(300).has_value());  // its windows belong to no app
+    CHECK_FALSE(table.window_mapped(300, 20));         // and do not make it an app
+    CHECK(table.processes().empty());                  // not listed as an app
+    CHECK(table.on_launch_request("notes") == LaunchAction::spawn);
+
+    CHECK(table.assign_standby(300, "notes", 50));
+    CHECK_FALSE(table.is_standby(300));
+    CHECK(table.standby().empty());
+    CHECK(table.app_for_pid(300) == "notes");
+    CHECK(table.pid_for_app("notes") == 300);
+    REQUIRE(table.processes().size() == 1);
+    CHECK(table.processes()[0].state == AppState::launching);
+    CHECK(table.processes()[0].started_ms == 50);
+    CHECK(table.processes()[0].from_standby);
+    CHECK(table.on_launch_request("notes") == LaunchAction::wait);
+    CHECK(table.window_mapped(300, 60));
+    CHECK(table.on_launch_request("notes") == LaunchAction::focus);
+    // Its exit is the app's, like a host started for it.
+    CHECK_FALSE(table.standby_gone(300));
+    CHECK(table.exited(300) == "notes");
+}
+
+TEST_CASE("a standby host is given one app only, and never one that already runs") {
+    AppTable table;
+    table.started("notes", 100, 0);
+    table.standby_started(300, 0);
+    table.standby_started(301, 0);
+    CHECK_FALSE(table.assign_standby(300, "notes", 5));  // notes has its host
+    CHECK(table.is_standby(300));
+    CHECK(table.assign_standby(300, "weather", 5));
+    CHECK_FALSE(table.assign_standby(300, "calculator", 6));  // no longer a standby host
+    CHECK_FALSE(table.assign_standby(999, "calculator", 6));  // never one
+    CHECK(table.app_for_pid(300) == "weather");
+    CHECK_FALSE(table.pid_for_app("calculator").has_value());
+}
+
+TEST_CASE("the next app goes to the oldest ready standby host, else to the oldest starting one") {
+    AppTable table;
+    CHECK_FALSE(table.pick_standby().has_value());
+    table.standby_started(300, 0);
+    table.standby_started(301, 1);
+    table.standby_started(302, 2);
+    CHECK(table.pick_standby() == 300);  // none ready: the furthest along
+    CHECK(table.standby_ready(302));
+    CHECK(table.standby_ready(301));
+    CHECK_FALSE(table.standby_ready(999));
+    CHECK(table.pick_standby() == 301);
+    CHECK(table.standby()[1].ready);
+    CHECK_FALSE(table.standby()[0].ready);
+}
+
+TEST_CASE("a standby host that ends leaves the pool, and its exit is no app's") {
+    AppTable table;
+    table.standby_started(300, 0);
+    CHECK(table.standby_gone(300));
+    CHECK_FALSE(table.standby_gone(300));
+    CHECK(table.standby().empty());
+    CHECK_FALSE(table.exited(300).has_value());
+}
+
+TEST_CASE("a launch is busy until its window has mapped and settled, or patience runs out") {
+    AppTable table;
+    CHECK(table.busy_until(2000, 10000) == 0);
+    table.started("notes", 100, 1000);
+    CHECK(table.busy_until(2000, 10000) == 11000);  // no window yet
+    table.window_mapped(100, 1500);
+    CHECK(table.busy_until(2000, 10000) == 3500);  // the page loads after the map
+    table.started("weather", 101, 4000);
+    CHECK(table.busy_until(2000, 10000) == 14000);
+}
+
+TEST_CASE("the standby planner keeps the pool full, waits while a launch is busy, and backs off on failures") {
+    StandbyPlanner off(0);
+    CHECK_FALSE(off.delay_before_next(0, 0, 0).has_value());  // prestart 0: never
+
+    StandbyPlanner planner(1);
+    CHECK(planner.target() == 1);
+    CHECK(planner.delay_before_next(5000, 0, 0) == 0);
+    CHECK_FALSE(planner.delay_before_next(5000, 1, 0).has_value());  // full
+    CHECK(planner.delay_before_next(5000, 0, 6500) == 1500);           // a launch is busy
+
+    // A host binary that keeps failing is restarted ever more slowly.
+    planner.failed(10000);
+    CHECK(planner.delay_before_next(10000, 0, 0) == 1000);
+    planner.failed(11000);
+    CHECK(planner.delay_before_next(11000, 0, 0) == 2000);
+    planner.failed(13000);
+    CHECK(planner.delay_before_next(13000, 0, 0) == 4000);
+    CHECK(planner.delay_before_next(13000, 0, 20000) == 7000);  // the later of the two
+    for (int i = 0; i < 30; ++i) planner.failed(20000);
+    CHECK(planner.delay_before_next(20000, 0, 0) == StandbyPlanner::max_backoff_ms);
+    // One that served a launch proves the binary works.
+    planner.served();
+    CHECK(planner.failures() == 0);
+    CHECK(planner.delay_before_next(20000, 0, 0) == 0);
+
+    StandbyPlanner two(2);
+    CHECK(two.delay_before_next(0, 1, 0) == 0);
+    CHECK_FALSE(two.delay_before_next(0, 2, 0).has_value());
+    CHECK(StandbyPlanner(-3).target() == 0);
+}
+
+TEST_CASE("the standby channel's lines") {
+    CHECK(standby_open_line("notes") == "open notes\n");
+    CHECK(standby_ready_line == "ready\n");
 }

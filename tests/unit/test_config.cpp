@@ -424,3 +424,27 @@ TEST_CASE("the shell comes from [shell] command, --shell and --no-shell, flags l
     CHECK_THROWS_WITH_AS(parse_command_line(2, empty_flag, ""), doctest::Contains("--shell"), ConfigError);
     std::remove(path.c_str());
 }
+
+TEST_CASE("the standby pool comes from [apps] prestart and --prestart, flags last; 0 is off") {
+    CHECK(parse({}).prestart == 1);  // a user's phone keeps one host ready
+    CHECK(load("[apps]\nprestart = 0\n").prestart == 0);
+    CHECK(load("[apps]\nprestart = 3\n").prestart == 3);
+    CHECK(parse({"--prestart", "0"}).prestart == 0);
+    CHECK(parse({"--prestart=2"}).prestart == 2);
+
+    TempFile file("[apps]\nprestart = 2\n");
+    CHECK(parse({"--config", file.path()}).prestart == 2);
+    CHECK(parse({"--config", file.path(), "--prestart", "0"}).prestart == 0);
+    CHECK(parse({"--prestart", "0", "--config", file.path()}).prestart == 0);
+
+    // Each standby host costs memory: a small bound, and the message says so.
+    CHECK(parse_error({"--prestart", "5"}) ==
+          "bad value for --prestart: '5' (expected a whole number between 0 and 4)");
+    CHECK(parse_error({"--prestart", "-1"}).find("between 0 and 4") != std::string::npos);
+    CHECK(parse_error({"--prestart", "one"}).find("--prestart") != std::string::npos);
+    CHECK(parse_error({"--prestart"}) == "missing value for --prestart (expected --prestart N)");
+    const std::string error = load_error("[apps]\nprestart = lots\n");
+    CHECK(error.find(":2: bad value for apps.prestart: 'lots'") != std::string::npos);
+    CHECK(usage_text().find("prestart = N") != std::string::npos);
+    CHECK(usage_text().find("--prestart N") != std::string::npos);
+}

@@ -1,0 +1,162 @@
+// cirrus-test-shell-protocol — a cirrus_shell_v1 client without any drawing:
+// the compositor's side of the shell protocol, seen from a test. Connect it
+// through the trusted socket (or spawn it trusted).
+//
+// Events (JSON lines on stdout), one per protocol event, each batch followed
+// by {"event":"done"}:
+//   {"event":"app_state","app","state":"launching"|"running"|"closed"}
+//   {"event":"app_title","app","title"}   {"event":"launch_failed","app","reason"}
+//   {"event":"front_app","app","theme_color":"#aarrggbb"}
+//   {"event":"gesture","gesture":"home"|"switcher"|"home_key"|"power_key"}
+//   {"event":"locked","locked":bool}
+//   {"event":"notification","id","app","title","body"}  {"event":"notification_closed","id"}
+//   {"event":"permission_request","id","app","permission"}
+//   {"event":"sent","cmd"} after each command, once the compositor processed it
+//
+// stdin commands: "launch APP", "home", "activate APP", "close APP",
+// "locked 0|1", "switcher 0|1", "tap-notification ID", "dismiss ID",
+// "answer ID 0|1", "quit". Exits 3 when cirrus_shell_v1 is not offered.
+
+#include "common.hpp"
+
+#include "cirrus-shell-unstable-v1-client-protocol.h"
+
+#include <cinttypes>
+
+using namespace cirrus_test;
+
+namespace {
+
+struct App {
+    wl_display *display = nullptr;
+    cirrus_shell_v1 *shell = nullptr;
+    bool quit = false;
+};
+
+const char *state_name(uint32_t state) {
+    switch (state) {
+    case CIRRUS_SHELL_V1_APP_STATE_LAUNCHING: return "launching";
+    case CIRRUS_SHELL_V1_APP_STATE_RUNNING: return "running";
+    case CIRRUS_SHELL_V1_APP_STATE_CLOSED: return "closed";
+    }
+    return "unknown";
+}
+
+const char *gesture_name(uint32_t gesture) {
+    switch (gesture) {
+    case CIRRUS_SHELL_V1_GESTURE_HOME: return "home";
+    case CIRRUS_SHELL_V1_GESTURE_SWITCHER: return "switcher";
+    case CIRRUS_SHELL_V1_GESTURE_HOME_KEY: return "home_key";
+    case CIRRUS_SHELL_V1_GESTURE_POWER_KEY: return "power_key";
+    }
+    return "unknown";
+}
+
+void on_app_state(void *, cirrus_shell_v1 *, const char *app, uint32_t state) {
+    emit({{"event", "app_state"}, {"app", app}, {"state", state_name(state)}});
+}
+void on_app_title(void *, cirrus_shell_v1 *, const char *app, const char *title) {
+    emit({{"event", "app_title"}, {"app", app}, {"title", title}});
+}
+void on_launch_failed(void *, cirrus_shell_v1 *, const char *app, const char *reason) {
+    emit({{"event", "launch_failed"}, {"app", app}, {"reason", reason}});
+}
+void on_front_app(void *, cirrus_shell_v1 *, const char *app, uint32_t argb) {
+    char colour[16];
+    std::snprintf(colour, sizeof colour, "#%08" PRIx32, argb);
+    emit({{"event", "front_app"}, {"app", app}, {"theme_color", colour}});
+}
+void on_gesture(void *, cirrus_shell_v1 *, uint32_t gesture) {
+    emit({{"event", "gesture"}, {"gesture", gesture_name(gesture)}});
+}
+void on_locked(void *, cirrus_shell_v1 *, uint32_t locked) { emit({{"event", "locked"}, {"locked", locked != 0}}); }
+void on_notification(void *, cirrus_shell_v1 *, uint32_t id, const char *app, const char *title, const char *body) {
+    emit({{"event", "notification"}, {"id", id}, {"app", app}, {"title", title}, {"body", body}});
+}
+void on_notification_closed(void *, cirrus_shell_v1 *, uint32_t id) {
+    emit({{"event", "notification_closed"}, {"id", id}});
+}
+void on_permission_request(void *, cirrus_shell_v1 *, uint32_t id, const char *app, const char *permission) {
+    emit({{"event", "permission_request"}, {"id", id}, {"app", app}, {"permission", permission}});
+}
+void on_done(void *, cirrus_shell_v1 *) { emit({{"event", "done"}}); }
+
+const cirrus_shell_v1_listener shell_listener = {
+    on_app_state, on_app_title, on_launch_failed, on_front_app, on_gesture, on_locked,
+    on_notification, on_notification_closed, on_permission_request, on_done,
+};
+
+void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t) {
+    auto *app = static_cast<App *>(data);
+    if (std::string_view(iface) == cirrus_shell_v1_interface.name && !app->shell) {
+        app->shell = static_cast<cirrus_shell_v1 *>(wl_registry_bind(registry, name, &cirrus_shell_v1_interface, 1));
+        cirrus_shell_v1_add_listener(app->shell, &shell_listener, app);
+    }
+}
+
+void registry_global_remove(void *, wl_registry *, uint32_t) {}
+
+const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+
+uint32_t number(const std::string &text) { return static_cast<uint32_t>(std::strtoul(text.c_str(), nullptr, 10)); }
+
+void handle_command(App &app, const std::string &line) {
+    const auto w = split(line, ' ');
+    if (w.empty() || w[0].empty()) return;
+    const std::string &cmd = w[0];
+    if (cmd == "quit") {
+        app.quit = true;
+        return;
+    }
+    if (cmd == "home" && w.size() == 1) {
+        cirrus_shell_v1_show_home(app.shell);
+    } else if (cmd == "launch" && w.size() == 2) {
+        cirrus_shell_v1_launch(app.shell, w[1].c_str());
+    } else if (cmd == "activate" && w.size() == 2) {
+        cirrus_shell_v1_activate(app.shell, w[1].c_str());
+    } else if (cmd == "close" && w.size() == 2) {
+        cirrus_shell_v1_close(app.shell, w[1].c_str());
+    } else if (cmd == "locked" && w.size() == 2) {
+        cirrus_shell_v1_set_locked(app.shell, number(w[1]));
+    } else if (cmd == "switcher" && w.size() == 2) {
+        cirrus_shell_v1_set_switcher(app.shell, number(w[1]));
+    } else if (cmd == "tap-notification" && w.size() == 2) {
+        cirrus_shell_v1_activate_notification(app.shell, number(w[1]));
+    } else if (cmd == "dismiss" && w.size() == 2) {
+        cirrus_shell_v1_dismiss_notification(app.shell, number(w[1]));
+    } else if (cmd == "answer" && w.size() == 3) {
+        cirrus_shell_v1_answer_permission(app.shell, number(w[1]), number(w[2]));
+    } else {
+        emit({{"event", "error"}, {"message", "unknown command: " + line}});
+        return;
+    }
+    wl_display_roundtrip(app.display);
+    emit({{"event", "sent"}, {"cmd", cmd}});
+}
+
+}  // namespace
+
+int main() {
+    App app;
+    const int signal_fd = make_signal_fd();
+    app.display = wl_display_connect(nullptr);
+    if (!app.display) die("cannot connect to the Wayland display");
+    wl_registry *registry = wl_display_get_registry(app.display);
+    wl_registry_add_listener(registry, &registry_listener, &app);
+    wl_display_roundtrip(app.display);
+    if (!app.shell) {
+        emit({{"event", "error"}, {"message", "cirrus_shell_v1 not offered"}});
+        destroy_proxies({registry});
+        wl_display_disconnect(app.display);
+        return 3;
+    }
+    wl_display_roundtrip(app.display);  // the initial state
+    emit({{"event", "ready"}});
+    const bool ok = run_client_loop(app.display, signal_fd, [&] { return app.quit; },
+                                    [&](const std::string &line) { handle_command(app, line); });
+    cirrus_shell_v1_destroy(app.shell);
+    destroy_proxies({registry});
+    wl_display_roundtrip(app.display);
+    wl_display_disconnect(app.display);
+    return ok ? 0 : 1;
+}
