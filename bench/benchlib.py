@@ -456,9 +456,11 @@ class Cirrus(Compositor):
         env = _base_env(self.runtime_dir)
         env.update(extra_env or {})
         # The bundled apps are installed only where a benchmark asks for them
-        # (M2/M3 install them itself): the compositor alone is what M1 and M4 measure.
+        # (M2/M3 install them itself), and no standby web-app host is kept
+        # (M3 asks for one with --prestart 1): the compositor alone is what M1
+        # and M4 measure. Later flags win, so extra_args can override these.
         self._spawn([self.path, "--size", f"{WIDTH}x{HEIGHT}", "--socket", self.socket_name,
-                     "--no-bundled-apps", "--no-shell", *extra_args], env)
+                     "--no-bundled-apps", "--no-shell", "--prestart", "0", *extra_args], env)
 
     @property
     def control_path(self):

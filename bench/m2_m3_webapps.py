@@ -189,12 +189,17 @@ class Setup:
             if app not in PROBES:
                 raise BenchError(f"no content probe for app {app!r} (known: {', '.join(PROBES)})")
 
-    def start_cirrus(self):
+    def start_cirrus(self, prestart=0):
+        """prestart: standby hosts the compositor keeps (0 for everything but
+        M3's pre-started case, so that the other figures stay comparable).
+        Hosts print their start-up phases (CIRRUS_WEBAPP_TRACE=1) into the
+        compositor's log, for M3's split."""
         comp = bl.Cirrus(None, self.cirrus_path, socket_name=SOCKET)
         rd = comp.runtime_dir
-        extra = {"XDG_DATA_HOME": os.path.join(rd, "data"), "CIRRUS_REGISTRY": self.registry}
+        extra = {"XDG_DATA_HOME": os.path.join(rd, "data"), "CIRRUS_REGISTRY": self.registry,
+                 "CIRRUS_WEBAPP_TRACE": "1"}
         os.makedirs(extra["XDG_DATA_HOME"], 0o700)
-        comp.start(["--no-bundled-apps", "--no-shell"], extra)
+        comp.start(["--no-bundled-apps", "--no-shell", "--prestart", str(prestart)], extra)
         comp.wait_ready(timeout=15)
         out = comp.control({"cmd": "outputs"})
         try:
@@ -241,6 +246,77 @@ def host_pid(comp, app):
         if a.get("app") == app:
             return a.get("pid")
     return None
+
+
+def ready_standby(comp, timeout, not_pid=None):
+    """The pid of a standby host (other than not_pid) that said it is ready;
+    raises on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for s in comp.control({"cmd": "apps"}).get("standby", []):
+            if s.get("ready") and s["pid"] != not_pid:
+                return s["pid"]
+        comp.check_alive()
+        time.sleep(0.05)
+    raise BenchError(f"no standby host was ready within {timeout:.0f} s (is this compositor built with "
+                     f"--prestart?); its log:\n{comp.log_tail()}")
+
+
+def private_kib(pid):
+    """Private_Clean + Private_Dirty (KiB) of one process, and the dirty part
+    alone: without swap, dirty pages stay in RAM; clean ones (library code
+    only this process maps) can be dropped and read again."""
+    clean = dirty = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Private_Clean:"):
+                    clean = int(line.split()[1])
+                elif line.startswith("Private_Dirty:"):
+                    dirty = int(line.split()[1])
+    except OSError:
+        pass
+    return clean + dirty, dirty
+
+
+# Start-up phases the host prints with CIRRUS_WEBAPP_TRACE=1
+# ("cirrus-webapp-host[PID]: startup PHASE MS", MS on CLOCK_MONOTONIC like
+# time.monotonic()), in the order they happen.
+COLD_PHASES = [("main", "request → host's main()"), ("display", "gtk_init (display)"),
+               ("context", "app's WebKit context"), ("web-process", "window, web process start asked"),
+               ("committed", "web + network process up, page committed"), ("content", "first content frame")]
+PRESTARTED_PHASES = [("named", "request → host has the app id"), ("context", "app's WebKit context"),
+                     ("web-process", "window, web process start asked"),
+                     ("committed", "web + network process up, page committed"), ("content", "first content frame")]
+
+
+def startup_marks(comp, pid):
+    """{phase: seconds on the monotonic clock} from the host's trace lines."""
+    marks = {}
+    prefix = f"cirrus-webapp-host[{pid}]: startup "
+    try:
+        with open(comp.log_path, errors="replace") as f:
+            for line in f:
+                if line.startswith(prefix):
+                    parts = line[len(prefix):].split()
+                    if len(parts) == 2 and parts[0] not in marks:
+                        marks[parts[0]] = float(parts[1]) / 1000.0
+    except OSError:
+        pass
+    return marks
+
+
+def split(phases, marks, t0, t_content):
+    """Durations (s) of each phase since the previous one; None when the host
+    did not report a mark (an older host without CIRRUS_WEBAPP_TRACE)."""
+    marks = dict(marks, content=t0 + t_content)
+    out, prev = {}, t0
+    for name, _label in phases:
+        if name not in marks:
+            return None
+        out[name] = marks[name] - prev
+        prev = marks[name]
+    return out
 
 
 def stop_host(comp, app, timeout=10):
@@ -378,7 +454,10 @@ def wait_window(comp, child, timeout):
 def run_m3(setup):
     a = setup.args
     app, other = a.apps[0], a.apps[1]
-    times = {k: [] for k in ("cold", "warm", "resume")}
+    times = {k: [] for k in ("cold", "prestarted", "warm", "resume")}
+    splits = {"cold": [], "prestarted": []}
+    standby_mem = []   # (pss, private, private dirty) KiB of an idle standby host, no app running
+    standby_beside_app = []   # the same for the replacement, beside the launched app
     for name, _argv in setup.peers:
         times[f"{name} cold"], times[f"{name} warm"] = [], []
     intervals = []
@@ -392,6 +471,7 @@ def run_m3(setup):
             if r.get("action") != "spawned":
                 raise BenchError(f"launch {app}: expected a new host, got {r}")
             times["cold"].append(p.wait(t0, p.content(app), a.timeout, f"{app} (cold)"))
+            splits["cold"].append(split(COLD_PHASES, startup_marks(comp, r["pid"]), t0, times["cold"][-1]))
             time.sleep(a.pause)
             # warm: host killed, launched again
             stop_host(comp, app)
@@ -409,6 +489,27 @@ def run_m3(setup):
                 raise BenchError(f"launch of running {app}: expected focused, got {r}")
             times["resume"].append(p.wait(t0, p.content(app), a.timeout, f"{app} (resume)"))
             intervals += p.intervals
+        finally:
+            comp.stop()
+        # Pre-started: a fresh compositor keeping one standby host; once it is
+        # ready (and has been idle a moment), the launch is handed to it.
+        comp = setup.start_cirrus(prestart=1)
+        try:
+            p = comp.poller
+            standby = ready_standby(comp, a.timeout)
+            time.sleep(a.pause)
+            standby_mem.append((bl.tree_pss_kib(standby), *private_kib(standby)))
+            t0, r = launch(comp, app)
+            if r.get("action") != "spawned" or r.get("pid") != standby:
+                raise BenchError(f"launch {app}: expected the standby host {standby} to take it, got {r}")
+            times["prestarted"].append(p.wait(t0, p.content(app), a.timeout, f"{app} (pre-started)"))
+            splits["prestarted"].append(split(PRESTARTED_PHASES, startup_marks(comp, standby), t0,
+                                              times["prestarted"][-1]))
+            intervals += p.intervals
+            # Its replacement, beside the running app (which shares its libraries).
+            replacement = ready_standby(comp, a.timeout, not_pid=standby)
+            time.sleep(a.pause)
+            standby_beside_app.append((bl.tree_pss_kib(replacement), *private_kib(replacement)))
         finally:
             comp.stop()
         # Peers: each in a fresh compositor, exec to page on screen, twice.
@@ -432,7 +533,7 @@ def run_m3(setup):
                 comp.stop()
         log(f"M3 round {rep + 1}/{a.repeat}: " +
             ", ".join(f"{k} {v[-1]:.3f} s" for k, v in times.items()))
-    return times, intervals
+    return times, intervals, splits, (standby_mem, standby_beside_app)
 
 
 # ------------------------------------------------------------------ output
@@ -464,7 +565,7 @@ def print_m2(res, a):
     print()
 
 
-def print_m3(times, intervals, a, peers):
+def print_m3(times, intervals, splits, standby_mem, a, peers):
     def cell(v):
         return (f"{statistics.median(v):.3f} | {min(v):.3f}") if v else "— | —"
     names = [n for n, _argv in peers]
@@ -473,11 +574,34 @@ def print_m3(times, intervals, a, peers):
           " | ".join(f"{n} median s | min s" for n in names) + " |")
     print("| --- | ---: | ---: |" + " ---: | ---: |" * len(names))
     for case, label in (("cold", "cold (first launch after compositor start)"),
+                        ("prestarted", "pre-started (a ready standby host takes the launch)"),
                         ("warm", "warm (host killed, launched again)"),
                         ("resume", "resume (launch of a running app = focus)")):
         peer_cells = [cell(times.get(f"{n} {case}", [])) for n in names]
         print(f"| {label} | {cell(times[case])} | " + " | ".join(peer_cells) + " |")
     print()
+    for case, phases, title in (("cold", COLD_PHASES, "cold"), ("prestarted", PRESTARTED_PHASES, "pre-started")):
+        rows = [x for x in splits.get(case, []) if x]
+        if not rows:
+            continue
+        print(f"Where a {title} launch's time goes (median ms over {len(rows)} launches; each phase "
+              "from the end of the previous one; from the host's CIRRUS_WEBAPP_TRACE=1 lines):\n")
+        print("| " + " | ".join(label for _n, label in phases) + " |")
+        print("|" + " ---: |" * len(phases))
+        print("| " + " | ".join(f"{statistics.median(r[n] for r in rows) * 1000:.0f}" for n, _l in phases) + " |")
+        print()
+    alone, beside = standby_mem
+    if alone:
+        print(f"Memory of one idle standby host (median of {len(alone)}; private = Private_Clean + "
+              "Private_Dirty; dirty pages stay in RAM without swap, clean ones are library code only "
+              "it maps, which the kernel can drop and an app's host maps anyway once it runs):\n")
+        print("| standby host | PSS MiB | private MiB | private dirty MiB |")
+        print("| --- | ---: | ---: | ---: |")
+        for label, rows in (("no app running", alone), ("beside the app it replaced (running)", beside)):
+            if rows:
+                print(f"| {label} | " + " | ".join(f"{mib(statistics.median(m[i] for m in rows)):.1f}"
+                                                 for i in range(3)) + " |")
+        print()
     if intervals:
         print(f"Polling: a screenshot was requested every {a.poll_ms:g} ms at best; achieved "
               f"spacing median {statistics.median(intervals) * 1000:.0f} ms, p90 "
@@ -490,7 +614,8 @@ def print_m3(times, intervals, a, peers):
 def print_notes(a, setup, res):
     print("Notes:\n")
     print(f"- Headless wlroots (pixman), {bl.WIDTH}x{bl.HEIGHT}, Cirrus's own compositor "
-          f"(`cirrus-compositor --size 480x800 --socket {SOCKET} --no-bundled-apps`), each run "
+          f"(`cirrus-compositor --size 480x800 --socket {SOCKET} --no-bundled-apps --no-shell "
+          "--prestart 0`, or 1 for M3's pre-started case), each run "
           "in a private temporary XDG_RUNTIME_DIR/DATA/CACHE/CONFIG, apps from a temporary "
           "registry (CIRRUS_REGISTRY) filled with `cirrus install-bundled`. Run as "
           f"{'root' if os.geteuid() == 0 else 'uid ' + str(os.geteuid())}.")
@@ -510,7 +635,10 @@ def print_notes(a, setup, res):
           f"({'; '.join(f'{k}: ' + ', '.join(f'#{c:06x}' for _x, _y, c in v) for k, v in PROBES.items())}), "
           "not the host's pre-paint background_color, GTK's window background or the compositor's "
           "#101418. Cold = the first launch in a freshly started compositor (host process start; "
-          "the page cache is warm after the first round, nothing is dropped); warm = the host "
+          "the page cache is warm after the first round, nothing is dropped); pre-started = the "
+          "first launch in a fresh compositor run with --prestart 1, once its standby host "
+          "(`cirrus-webapp-host --standby`) said it is ready (every other case runs with "
+          "--prestart 0); warm = the host "
           "killed and launched again; resume = launch of the app while another app is in front "
           "(the compositor focuses it). The peer's cold/warm: first/second exec in a fresh "
           "compositor. Each screenshot renders the scene the output would show next.")

@@ -6,6 +6,7 @@
 #include "cirrus-shell-unstable-v1-protocol.h"
 #include "permission_names.hpp"
 #include "registry.hpp"
+#include "url_routing.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"
@@ -58,6 +59,12 @@ void handle_withdraw_notification(wl_client*, wl_resource* resource, uint32_t ta
            [&](AppLink& link, const std::string&) { link.withdraw_notification(resource, tag); });
 }
 
+void handle_open_url(wl_client*, wl_resource* resource, uint32_t serial, const char* url) {
+    as_app(resource, "open_url", [&](AppLink& link, const std::string& app) {
+        link.open_url(resource, app, serial, url);
+    });
+}
+
 void handle_request_permission(wl_client*, wl_resource* resource, uint32_t serial, const char* permission) {
     as_app(resource, "request_permission", [&](AppLink& link, const std::string& app) {
         link.request_permission(resource, app, serial, permission);
@@ -71,6 +78,7 @@ const struct cirrus_app_v1_interface app_implementation = {
     .notify = handle_notify,
     .withdraw_notification = handle_withdraw_notification,
     .request_permission = handle_request_permission,
+    .open_url = handle_open_url,
 };
 
 void unbind(wl_resource* resource) {
@@ -97,6 +105,60 @@ void AppLink::bind(wl_client* client, void* data, std::uint32_t version, std::ui
     }
     wl_resource_set_implementation(resource, &app_implementation, self, &unbind);
     self->resources_.push_back(resource);
+    self->greet(resource);
+}
+
+void AppLink::greet(wl_resource* resource) {
+    pid_t pid = 0;
+    wl_client_get_credentials(wl_resource_get_client(resource), &pid, nullptr, nullptr);
+    const auto app = server_.supervisor->app_for_pid(pid);
+    if (!app) return;
+    if (!server_.config.browser_app.empty() && *app == server_.config.browser_app) {
+        cirrus_app_v1_send_browser_role(resource);
+    }
+    if (auto url = pending_urls_.find(*app); url != pending_urls_.end()) {
+        cirrus_app_v1_send_open_url(resource, url->second.c_str());
+        pending_urls_.erase(url);
+    }
+}
+
+wl_resource* AppLink::resource_of(const std::string& app) const {
+    const auto app_pid = server_.supervisor->table().pid_for_app(app);
+    if (!app_pid) return nullptr;
+    for (wl_resource* resource : resources_) {
+        pid_t pid = 0;
+        wl_client_get_credentials(wl_resource_get_client(resource), &pid, nullptr, nullptr);
+        if (pid == *app_pid) return resource;
+    }
+    return nullptr;
+}
+
+void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t serial, const std::string& url) {
+    launcher::UrlRoute route;
+    try {
+        const auto apps = launcher::Registry::open(launcher::default_registry_path()).list();
+        route = launcher::route_url(apps, url, app, server_.config.browser_app);
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "a link from %s: cannot read the registry: %s", app.c_str(), e.what());
+    }
+    if (route.target == launcher::UrlRoute::Target::nowhere) {
+        cirrus_app_v1_send_url_opened(host, serial, 0);
+        return;
+    }
+    wlr_log(WLR_INFO, "a link from %s opens in %s", app.c_str(), route.app.c_str());
+    if (wl_resource* target = resource_of(route.app)) {
+        cirrus_app_v1_send_open_url(target, url.c_str());
+        server_.activate_app(route.app);
+    } else {
+        pending_urls_[route.app] = url;
+        const Server::LaunchOutcome launched = server_.launch_app(route.app);
+        if (!launched.error.empty()) {
+            pending_urls_.erase(route.app);
+            cirrus_app_v1_send_url_opened(host, serial, 0);
+            return;
+        }
+    }
+    cirrus_app_v1_send_url_opened(host, serial, 1);
 }
 
 void AppLink::forget(wl_resource* host) {
@@ -140,6 +202,7 @@ bool AppLink::bound_by(pid_t pid) const {
 
 void AppLink::app_closed(const std::string& app) {
     apps_.erase(app);
+    pending_urls_.erase(app);
     for (auto it = notifications_.begin(); it != notifications_.end();) {
         if (it->second.app == app) {
             if (server_.shell) server_.shell->notification_closed(it->first);

@@ -55,10 +55,14 @@ public:
     void withdraw_notification(wl_resource* host, std::uint32_t tag);
     void request_permission(wl_resource* host, const std::string& app, std::uint32_t serial,
                             const std::string& permission);
+    void open_url(wl_resource* host, const std::string& app, std::uint32_t serial, const std::string& url);
     void forget(wl_resource* host);
 
 private:
     static void bind(wl_client* client, void* data, std::uint32_t version, std::uint32_t id);
+    // What a host learns as it binds: its role, and the URL it was launched for.
+    void greet(wl_resource* resource);
+    wl_resource* resource_of(const std::string& app) const;
 
     struct Notification {
         wl_resource* host;
@@ -84,6 +88,9 @@ private:
     std::map<std::string, AppInfo> apps_;
     std::map<std::uint32_t, Notification> notifications_;
     std::map<std::uint32_t, PermissionQuestion> questions_;
+    // Links handed to an app that was not running (or not yet bound): given
+    // to its host as it binds.
+    std::map<std::string, std::string> pending_urls_;
     std::uint32_t next_id_ = 1;
 };
 

@@ -32,15 +32,6 @@ std::unique_ptr<wlr_drm_format, FormatDeleter> make_format(uint32_t fourcc, uint
     return std::unique_ptr<wlr_drm_format, FormatDeleter>(format);
 }
 
-wlr_buffer* create_buffer(wlr_allocator* allocator, int width, int height) {
-    for (uint64_t modifier : {DRM_FORMAT_MOD_LINEAR, DRM_FORMAT_MOD_INVALID}) {
-        auto format = make_format(DRM_FORMAT_ARGB8888, modifier);
-        if (!format) return nullptr;
-        if (wlr_buffer* buffer = wlr_allocator_create_buffer(allocator, width, height, format.get())) return buffer;
-    }
-    return nullptr;
-}
-
 // Pixels are ARGB8888 words (little-endian B, G, R, A bytes); PNG wants RGB.
 std::string write_png(const std::string& path, int width, int height, const std::vector<uint32_t>& pixels) {
     FILE* file = std::fopen(path.c_str(), "wb");
@@ -77,6 +68,15 @@ std::string write_png(const std::string& path, int width, int height, const std:
 
 }  // namespace
 
+wlr_buffer* create_render_buffer(wlr_allocator* allocator, int width, int height) {
+    for (uint64_t modifier : {DRM_FORMAT_MOD_LINEAR, DRM_FORMAT_MOD_INVALID}) {
+        auto format = make_format(DRM_FORMAT_ARGB8888, modifier);
+        if (!format) return nullptr;
+        if (wlr_buffer* buffer = wlr_allocator_create_buffer(allocator, width, height, format.get())) return buffer;
+    }
+    return nullptr;
+}
+
 ScreenshotResult write_screenshot(Server& server, Output& output, const std::string& path) {
     ScreenshotResult result;
     wlr_output* wlr = output.wlr;
@@ -85,7 +85,7 @@ ScreenshotResult write_screenshot(Server& server, Output& output, const std::str
         result.error = std::string("output ") + wlr->name + " is off";
         return result;
     }
-    wlr_buffer* buffer = create_buffer(server.allocator, width, height);
+    wlr_buffer* buffer = create_render_buffer(server.allocator, width, height);
     if (!buffer) {
         result.error = "cannot allocate a screenshot buffer";
         return result;

@@ -4,6 +4,9 @@
 
 #include <string>
 
+struct wlr_allocator;
+struct wlr_buffer;
+
 namespace cirrus {
 
 class Server;
@@ -16,5 +19,10 @@ struct ScreenshotResult {
 };
 
 ScreenshotResult write_screenshot(Server& server, Output& output, const std::string& path);
+
+// An ARGB8888 buffer the renderer can draw into and read back (linear where
+// the allocator can, for a cheap read-back); null on failure. Drop it with
+// wlr_buffer_drop. Shared with the switcher's thumbnails (thumbnail.cpp).
+wlr_buffer* create_render_buffer(wlr_allocator* allocator, int width, int height);
 
 }  // namespace cirrus

@@ -8,6 +8,7 @@
 #include "policy/app_table.hpp"
 #include "server.hpp"
 #include "supervisor.hpp"
+#include "thumbnail.hpp"
 #include "trust.hpp"
 
 namespace cirrus {
@@ -84,6 +85,11 @@ void handle_answer_permission(wl_client*, wl_resource* resource, uint32_t reques
         server.app_link->answer_permission(request_id, answer); });
 }
 
+void handle_capture_app(wl_client*, wl_resource* resource, uint32_t id, const char* app, wl_resource* buffer) {
+    if (!check_app_id(resource, app)) return;
+    guarded(resource, "capture_app", [&](Server& server) { capture_app(server, resource, id, app, buffer); });
+}
+
 const struct cirrus_shell_v1_interface shell_implementation = {
     .destroy = handle_destroy,
     .launch = handle_launch,
@@ -95,6 +101,7 @@ const struct cirrus_shell_v1_interface shell_implementation = {
     .activate_notification = handle_activate_notification,
     .dismiss_notification = handle_dismiss_notification,
     .answer_permission = handle_answer_permission,
+    .capture_app = handle_capture_app,
 };
 
 }  // namespace

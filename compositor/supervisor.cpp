@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <exception>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/socket.h>
@@ -274,19 +275,29 @@ void Supervisor::schedule_standby() {
     wl_event_source_timer_update(standby_timer_, static_cast<int>(ms));
 }
 
+// The two event-loop callbacks: no C++ exception may unwind through
+// libwayland's C frames.
 int Supervisor::handle_standby_timer(void* data) {
     auto* self = static_cast<Supervisor*>(data);
-    const auto delay = self->planner_.delay_before_next(
-        self->server_.uptime_ms(), static_cast<int>(self->table_.standby().size()),
-        std::max(self->table_.busy_until(standby_settle_ms, standby_patience_ms), standby_start_delay_ms));
-    if (delay && *delay == 0) self->start_standby();
-    self->schedule_standby();  // the next one, or a later time if it came early
+    try {
+        const auto delay = self->planner_.delay_before_next(
+            self->server_.uptime_ms(), static_cast<int>(self->table_.standby().size()),
+            std::max(self->table_.busy_until(standby_settle_ms, standby_patience_ms), standby_start_delay_ms));
+        if (delay && *delay == 0) self->start_standby();
+        self->schedule_standby();  // the next one, or a later time if it came early
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "starting a standby host: %s", e.what());
+    }
     return 0;
 }
 
 int Supervisor::handle_channel(int, std::uint32_t mask, void* data) {
     auto* channel = static_cast<Channel*>(data);
-    channel->supervisor->read_channel(*channel, mask);
+    try {
+        channel->supervisor->read_channel(*channel, mask);
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "reading a standby host's channel: %s", e.what());
+    }
     return 0;
 }
 

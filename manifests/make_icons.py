@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draws the bundled apps' maskable PNG icons (192 and 512 px).
 
-Run once by hand (python3 manifests/make_icons.py) when a design changes; the
+Run by hand (python3 manifests/make_icons.py [DESIGN...]) when a design changes; the
 PNGs are committed. Plain Python (zlib + struct) so that it needs nothing
 installed. Shapes are drawn in a 0..1 square with 4x4 supersampling; every
 glyph stays inside the maskable safe zone (the centre circle of radius 0.4).
@@ -56,6 +56,12 @@ DESIGNS = {
         (union(circle(0.44, 0.60, 0.10), circle(0.57, 0.53, 0.13), circle(0.68, 0.61, 0.09),
                rounded_rect(0.36, 0.58, 0.74, 0.70, 0.06)), '#ffffff'),
     ]),
+    'browser': ('#3949ab', [
+        (lambda x, y: 0.20 ** 2 <= (x - 0.5) ** 2 + (y - 0.5) ** 2 <= 0.24 ** 2, '#ffffff'),
+        (lambda x, y: abs(((x - 0.5) / 0.10) ** 2 + ((y - 0.5) / 0.24) ** 2 - 1) <= 0.18 and
+         (x - 0.5) ** 2 + (y - 0.5) ** 2 <= 0.24 ** 2, '#ffffff'),
+        (rounded_rect(0.27, 0.48, 0.73, 0.52, 0.01), '#ffffff'),
+    ]),
 }
 
 
@@ -95,7 +101,8 @@ def png(size, pixels):
 
 
 def main():
-    for design in DESIGNS:
+    import sys
+    for design in sys.argv[1:] or DESIGNS:
         os.makedirs(os.path.join(HERE, design, 'icons'), exist_ok=True)
         for size in (192, 512):
             path = os.path.join(HERE, design, 'icons', 'maskable-%d.png' % size)

@@ -67,6 +67,12 @@ std::optional<std::vector<std::uint8_t>> AppList::icon_png(const std::string& id
     return std::nullopt;
 }
 
+std::optional<std::string> AppList::label(const std::string& id) const {
+    const auto record = registry_.get(id);
+    if (!record) return std::nullopt;
+    return record->short_name && !record->short_name->empty() ? *record->short_name : record->name;
+}
+
 RegistryWatch::RegistryWatch(const std::filesystem::path& registry_path)
     : file_name_(registry_path.filename().string()) {
     fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

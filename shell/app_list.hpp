@@ -42,6 +42,10 @@ public:
     // cut to the shell's mask) else an `any` one, at the smallest stored size
     // at least that large, else the largest.
     std::optional<std::vector<std::uint8_t>> icon_png(const std::string& id, int pixels) const;
+    // The app's name as the home screen shows it (short_name, else name),
+    // for banners and prompts; nullopt when it is not installed. Throws what
+    // the registry throws.
+    std::optional<std::string> label(const std::string& id) const;
 
 private:
     std::filesystem::path path_;

@@ -6,11 +6,20 @@
 
 #include <ctime>
 #include <string>
+#include <string_view>
 
 namespace cirrus::shell {
 
 // "HH:MM" in local time.
 std::string clock_text(std::time_t when);
+
+// The strftime pattern of a long date without the year (the lock screen's
+// "Tuesday 14 July") for an LC_TIME locale name such as "zh_CN.UTF-8" or
+// "C": in the order its language writes dates. The names of days and months
+// come from the locale itself when formatting.
+std::string long_date_pattern(std::string_view locale_name);
+// `when` in local time, formatted with that pattern (in the current LC_TIME).
+std::string long_date_text(std::time_t when, std::string_view locale_name);
 
 // The first second of the minute after `when` (Unix time).
 std::time_t next_minute(std::time_t when);

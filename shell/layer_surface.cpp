@@ -2,10 +2,34 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include "protocols.hpp"
 
 namespace cirrus::shell {
+
+namespace {
+
+// Benchmark hook (bench/m5_shell_frames.py): with CIRRUS_SHELL_FRAME_LOG=FILE
+// every frame drawn appends "namespace start_us wall_us cpu_us" (start in
+// CLOCK_MONOTONIC; buffer, draw, attach, damage and commit). Off: one getenv.
+std::FILE* frame_log() {
+    static std::FILE* const log = [] {
+        const char* path = std::getenv("CIRRUS_SHELL_FRAME_LOG");
+        return path && *path ? std::fopen(path, "ae") : nullptr;
+    }();
+    return log;
+}
+
+long long clock_us(clockid_t clock) {
+    timespec t{};
+    clock_gettime(clock, &t);
+    return static_cast<long long>(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+}
+
+}  // namespace
 
 LayerSurface::LayerSurface(WaylandClient& client, const Config& config, SurfaceContent& content)
     : client_(client), config_(config), content_(content), pool_(client.shm(), config.opaque) {
@@ -27,8 +51,7 @@ LayerSurface::LayerSurface(WaylandClient& client, const Config& config, SurfaceC
                                    static_cast<uint32_t>(config_.height));
     zwlr_layer_surface_v1_set_anchor(layer_surface_, config_.anchor);
     zwlr_layer_surface_v1_set_exclusive_zone(layer_surface_, config_.exclusive_zone);
-    zwlr_layer_surface_v1_set_keyboard_interactivity(layer_surface_,
-                                                     ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_NONE);
+    zwlr_layer_surface_v1_set_keyboard_interactivity(layer_surface_, config_.keyboard_interactivity);
     client_.set_input_target(surface_, &content_);
     scale_ = wanted_scale();
     // The initial commit, without a buffer, asks for the first configure.
@@ -130,6 +153,14 @@ void LayerSurface::update_scale() {
     else scale_ = scale;                                 // the first configure lays out at it
 }
 
+void LayerSurface::set_input_region(const Box& logical) {
+    wl_region* region = wl_compositor_create_region(client_.compositor());
+    if (!region) return;
+    wl_region_add(region, logical.x, logical.y, logical.width, logical.height);
+    wl_surface_set_input_region(surface_, region);
+    wl_region_destroy(region);
+}
+
 void LayerSurface::damage(const Box& logical) {
     if (logical.empty()) return;
     // Buffer pixels, rounded outwards.
@@ -173,6 +204,8 @@ void LayerSurface::flush() {
 bool LayerSurface::draw_now() {
     if (!configured_) return false;
     if (cairo_region_is_empty(damage_) && !ack_pending_) return false;
+    std::FILE* const log = frame_log();
+    const long long wall0 = log ? clock_us(CLOCK_MONOTONIC) : 0, cpu0 = log ? clock_us(CLOCK_THREAD_CPUTIME_ID) : 0;
     ShmBuffer* buffer = pool_.acquire();
     if (!buffer) return false;  // all held: the next release or frame retries
 
@@ -209,6 +242,11 @@ bool LayerSurface::draw_now() {
     pool_.drawn(buffer, damage_);
     cairo_region_subtract(damage_, damage_);
     ack_pending_ = false;
+    if (log) {
+        const long long wall = clock_us(CLOCK_MONOTONIC) - wall0, cpu = clock_us(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+        std::fprintf(log, "%s %lld %lld %lld\n", config_.name_space.c_str(), wall0, wall, cpu);
+        std::fflush(log);
+    }
     return true;
 }
 

@@ -55,6 +55,9 @@ public:
         int exclusive_zone = 0;
         std::string name_space;
         bool opaque = true;        // XRGB buffers and an opaque region
+        // zwlr_layer_surface_v1.keyboard_interactivity: none, or exclusive
+        // for the lock screen (no app gets a key while it is up).
+        std::uint32_t keyboard_interactivity = 0;
     };
 
     // Creates and commits the surface (its first configure follows); throws
@@ -75,6 +78,9 @@ public:
     void flush();
     // Call after outputs change scale: redraws at the new scale.
     void update_scale();
+    // Input goes to this surface only inside `logical` (a banner's card,
+    // not the clear margin around it); effective with the next commit.
+    void set_input_region(const Box& logical);
 
     int width() const { return width_; }
     int height() const { return height_; }

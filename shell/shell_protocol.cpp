@@ -39,16 +39,31 @@ struct ShellProtocolListener {
         if (s.on_gesture) s.client_.guard("cirrus_shell_v1.gesture", [&] { s.on_gesture(gesture); });
     }
     static void locked(void* data, cirrus_shell_v1*, uint32_t locked) { self(data).pending_.locked = locked != 0; }
-    static void notification(void*, cirrus_shell_v1*, uint32_t, const char*, const char*, const char*) {
-        // Banners come with their own issue.
+    static void notification(void* data, cirrus_shell_v1*, uint32_t id, const char* app_id, const char* title,
+                             const char* body) {
+        auto& s = self(data);
+        if (s.on_notification) {
+            s.client_.guard("cirrus_shell_v1.notification", [&] { s.on_notification(id, app_id, title, body); });
+        }
     }
-    static void notification_closed(void*, cirrus_shell_v1*, uint32_t) {}
-    static void permission_request(void*, cirrus_shell_v1* shell, uint32_t request_id, const char* app_id,
+    static void notification_closed(void* data, cirrus_shell_v1*, uint32_t id) {
+        auto& s = self(data);
+        if (s.on_notification_closed) {
+            s.client_.guard("cirrus_shell_v1.notification_closed", [&] { s.on_notification_closed(id); });
+        }
+    }
+    static void permission_request(void* data, cirrus_shell_v1* shell, uint32_t request_id, const char* app_id,
                                    const char* permission) {
-        // No prompt yet: "not asked" lets the app's default (denied) stand
+        auto& s = self(data);
+        if (s.on_permission_request) {
+            s.client_.guard("cirrus_shell_v1.permission_request",
+                            [&] { s.on_permission_request(request_id, app_id, permission); });
+            return;
+        }
+        // No prompt: "not asked" lets the app's default (denied) stand
         // without storing a decision the user never made, and the page is
         // not left waiting.
-        std::fprintf(stderr, "cirrus-shell: %s asks for %s: no prompt yet, not asked (denied by default)\n", app_id,
+        std::fprintf(stderr, "cirrus-shell: %s asks for %s: no prompt, not asked (denied by default)\n", app_id,
                      permission);
         cirrus_shell_v1_answer_permission(shell, request_id, CIRRUS_SHELL_V1_PERMISSION_ANSWER_NOT_ASKED);
     }
@@ -113,6 +128,24 @@ bool ShellProtocol::set_switcher(bool open) {
 bool ShellProtocol::set_locked(bool locked) {
     if (!available()) return false;
     cirrus_shell_v1_set_locked(client_.shell_protocol(), locked ? 1 : 0);
+    return true;
+}
+
+bool ShellProtocol::activate_notification(std::uint32_t id) {
+    if (!available()) return false;
+    cirrus_shell_v1_activate_notification(client_.shell_protocol(), id);
+    return true;
+}
+
+bool ShellProtocol::dismiss_notification(std::uint32_t id) {
+    if (!available()) return false;
+    cirrus_shell_v1_dismiss_notification(client_.shell_protocol(), id);
+    return true;
+}
+
+bool ShellProtocol::answer_permission(std::uint32_t request_id, std::uint32_t answer) {
+    if (!available()) return false;
+    cirrus_shell_v1_answer_permission(client_.shell_protocol(), request_id, answer);
     return true;
 }
 

@@ -37,6 +37,10 @@ public:
     bool show_home();
     bool set_switcher(bool open);
     bool set_locked(bool locked);
+    bool activate_notification(std::uint32_t id);
+    bool dismiss_notification(std::uint32_t id);
+    // answer: cirrus_shell_v1.permission_answer (denied, granted, not_asked).
+    bool answer_permission(std::uint32_t request_id, std::uint32_t answer);
 
     const CompositorState& state() const { return state_; }
 
@@ -46,6 +50,14 @@ public:
     std::function<void(const std::string& app_id, const std::string& reason)> on_launch_failed;
     // home, switcher, home_key, power_key (cirrus_shell_v1.gesture values).
     std::function<void(std::uint32_t gesture)> on_gesture;
+    // Notifications and permission questions, as they arrive (not batched:
+    // each stands alone). A question with no handler is answered not_asked.
+    std::function<void(std::uint32_t id, const std::string& app_id, const std::string& title,
+                       const std::string& body)>
+        on_notification;
+    std::function<void(std::uint32_t id)> on_notification_closed;
+    std::function<void(std::uint32_t request_id, const std::string& app_id, const std::string& permission)>
+        on_permission_request;
 
 private:
     friend struct ShellProtocolListener;

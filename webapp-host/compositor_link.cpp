@@ -24,10 +24,18 @@ CompositorLink::CompositorLink() {
     wl_registry_destroy(registry);
     wl_proxy_wrapper_destroy(wrapped);
     if (app_) {
-        static const cirrus_app_v1_listener app_listener = {&CompositorLink::handle_notification_activated,
-                                                            &CompositorLink::handle_permission_answered};
-        wl_proxy_set_queue(reinterpret_cast<wl_proxy*>(app_), nullptr);
+        static const cirrus_app_v1_listener app_listener = {
+            .url_opened = &CompositorLink::handle_url_opened,
+            .open_url = &CompositorLink::handle_open_url,
+            .browser_role = &CompositorLink::handle_browser_role,
+            .notification_activated = &CompositorLink::handle_notification_activated,
+            .permission_answered = &CompositorLink::handle_permission_answered,
+        };
         cirrus_app_v1_add_listener(app_, &app_listener, this);
+        // What the compositor says on bind (the role, a launch's URL) is
+        // read here, on our queue, before the host builds on it.
+        wl_display_roundtrip_queue(display_, queue);
+        wl_proxy_set_queue(reinterpret_cast<wl_proxy*>(app_), nullptr);
     }
     wl_event_queue_destroy(queue);
 }
@@ -71,6 +79,36 @@ void CompositorLink::handle_permission_answered(void* data, cirrus_app_v1*, std:
     case CIRRUS_APP_V1_ANSWER_UNASKED: answered(Answer::unasked); break;
     default: answered(Answer::denied); break;
     }
+}
+
+void CompositorLink::handle_url_opened(void* data, cirrus_app_v1*, std::uint32_t serial, std::uint32_t opened) {
+    auto* self = static_cast<CompositorLink*>(data);
+    auto it = self->links_.find(serial);
+    if (it == self->links_.end()) return;
+    Opened callback = std::move(it->second);
+    self->links_.erase(it);
+    if (callback) callback(opened != 0);
+}
+
+void CompositorLink::handle_open_url(void* data, cirrus_app_v1*, const char* url) {
+    auto* self = static_cast<CompositorLink*>(data);
+    if (self->on_open_url) {
+        self->on_open_url(url);
+    } else {
+        self->pending_url_ = url;
+    }
+}
+
+void CompositorLink::handle_browser_role(void* data, cirrus_app_v1*) {
+    static_cast<CompositorLink*>(data)->browser_role_ = true;
+}
+
+void CompositorLink::open_url(const std::string& url, Opened opened) {
+    if (!app_) return;
+    const std::uint32_t serial = next_serial_++;
+    links_[serial] = std::move(opened);
+    cirrus_app_v1_open_url(app_, serial, url.c_str());
+    flush();
 }
 
 void CompositorLink::flush() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 
 struct wl_display;
 struct wl_registry;
@@ -42,6 +43,19 @@ public:
     using Answered = std::function<void(Answer answer)>;
     void request_permission(const std::string& permission, Answered answered);
 
+    // Hands a link this app may not show to the compositor; `opened` says
+    // whether another app (or the system browser) took it.
+    using Opened = std::function<void(bool opened)>;
+    void open_url(const std::string& url, Opened opened);
+
+    // Set by the host: a URL the compositor asks it to show (a launch for a
+    // link, or a link handed over while running), and the browser role.
+    std::function<void(const std::string& url)> on_open_url;
+    bool browser_role() const { return browser_role_; }
+    // The URL the compositor gave as this host bound (a launch for a link),
+    // once; empty when the app opens at its start_url.
+    std::string take_launch_url() { return std::exchange(pending_url_, {}); }
+
 private:
     static void handle_global(void* data, wl_registry* registry, std::uint32_t name, const char* interface,
                               std::uint32_t version);
@@ -49,12 +63,18 @@ private:
     static void handle_notification_activated(void* data, cirrus_app_v1* app, std::uint32_t tag);
     static void handle_permission_answered(void* data, cirrus_app_v1* app, std::uint32_t serial,
                                            std::uint32_t answer);
+    static void handle_url_opened(void* data, cirrus_app_v1* app, std::uint32_t serial, std::uint32_t opened);
+    static void handle_open_url(void* data, cirrus_app_v1* app, const char* url);
+    static void handle_browser_role(void* data, cirrus_app_v1* app);
     void flush();
 
     wl_display* display_ = nullptr;
     cirrus_app_v1* app_ = nullptr;
     std::map<std::uint32_t, Activated> notifications_;
     std::map<std::uint32_t, Answered> questions_;
+    std::map<std::uint32_t, Opened> links_;
+    bool browser_role_ = false;
+    std::string pending_url_;  // arrived before the host set on_open_url
     std::uint32_t next_serial_ = 1;
 };
 

@@ -258,26 +258,49 @@ void show_notice(Host& host, const std::string& text) {
 }
 
 void refuse_navigation(Host& host, const std::string& uri, const NavigationDecision& decision) {
-    std::string other;
-    try {
-        const auto apps = launcher::Registry::open(launcher::default_registry_path()).list();
-        if (const auto id = app_for_url(apps, uri, host.options.app_id)) {
-            // No trusted channel to ask the compositor to launch it yet.
-            other = "; the app '" + *id + "' could open it, but the host cannot ask for it yet";
-        }
-    } catch (const std::exception&) {
+    auto refuse = [&host, uri, decision]() {
+        std::fprintf(stderr, "%srefused %s: %s\n", prefix(host).c_str(), uri.c_str(), decision.why.c_str());
+        std::fflush(stderr);
+        show_notice(host, decision.message);
+    };
+    if (!host.link || !host.link->present()) {
+        refuse();
+        return;
     }
-    std::fprintf(stderr, "%srefused %s: %s%s\n", prefix(host).c_str(), uri.c_str(), decision.why.c_str(),
-                 other.c_str());
-    std::fflush(stderr);
-    show_notice(host, decision.message);
+    // The compositor opens it in the app whose scope holds it, or in the
+    // system browser; only when nothing can does the user hear "not opened".
+    host.link->open_url(uri, [&host, uri, refuse](bool opened) {
+        if (!opened) {
+            refuse();
+            return;
+        }
+        std::fprintf(stderr, "%shanded %s over (outside the scope)\n", prefix(host).c_str(), uri.c_str());
+        std::fflush(stderr);
+    });
+}
+
+// The system browser shows any web page at the top level; other apps their scope.
+bool may_show(const Host& host, const std::string& uri) {
+    if (host.link && host.link->browser_role() && is_web_url(uri)) return true;
+    return decide_navigation(uri, NavigationKind::top_level, host.app.record.scope, host.app.record.name).action ==
+           NavigationAction::allow;
+}
+
+// A URL the compositor hands over (a link from another app, or the one a
+// launch was for).
+void show_url(Host& host, const std::string& uri) {
+    if (!may_show(host, uri)) {
+        std::fprintf(stderr, "%snot showing %s: outside the scope\n", prefix(host).c_str(), uri.c_str());
+        return;
+    }
+    webkit_web_view_load_uri(host.view, uri.c_str());
 }
 
 // window.open and target=_blank: within the scope, in this window.
 void open_new_window(Host& host, const std::string& uri) {
     const NavigationDecision d =
         decide_navigation(uri, NavigationKind::new_window, host.app.record.scope, host.app.record.name);
-    if (d.action == NavigationAction::load_in_window) {
+    if (d.action == NavigationAction::load_in_window || may_show(host, uri)) {
         webkit_web_view_load_uri(host.view, uri.c_str());
     } else {
         refuse_navigation(host, uri, d);
@@ -307,6 +330,7 @@ gboolean on_decide_policy(WebKitWebView*, WebKitPolicyDecision* decision, WebKit
         if (!webkit_response_policy_decision_is_main_frame_main_resource(response)) return FALSE;
         const char* uri = webkit_uri_request_get_uri(webkit_response_policy_decision_get_request(response));
         const std::string url = uri ? uri : "";
+        if (host.link && host.link->browser_role() && is_web_url(url)) return FALSE;
         const NavigationDecision d =
             decide_navigation(url, NavigationKind::top_level, host.app.record.scope, host.app.record.name);
         if (d.action == NavigationAction::allow) return FALSE;
@@ -322,9 +346,9 @@ gboolean on_decide_policy(WebKitWebView*, WebKitPolicyDecision* decision, WebKit
 gboolean on_load_failed(WebKitWebView*, WebKitLoadEvent, gchar* failing_uri, GError* error, gpointer data) {
     Host& host = *static_cast<Host*>(data);
     const std::string url = failing_uri ? failing_uri : "";
+    if (may_show(host, url)) return FALSE;  // the page's own failure: WebKit's error page
     const NavigationDecision d =
         decide_navigation(url, NavigationKind::top_level, host.app.record.scope, host.app.record.name);
-    if (d.action == NavigationAction::allow) return FALSE;
     // Our own ignore() at the response ends here too: already reported.
     if (g_error_matches(error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE)) {
         return TRUE;
@@ -743,6 +767,7 @@ void build_window(Host& host, WebKitWebContext* context) {
 
     host.view = make_view(host, context);
     host.link = std::make_unique<CompositorLink>();
+    host.link->on_open_url = [&host](const std::string& url) { show_url(host, url); };
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
     g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
@@ -810,7 +835,10 @@ int run_app(Host& host) {
     trace_web_process_start(context);
     build_window(host, context);
     trace_first_load(host.view);
-    webkit_web_view_load_uri(host.view, host.app.record.start_url.c_str());
+    // A launch for a link opens at that link, if the app may show it.
+    const std::string link = host.link->take_launch_url();
+    const bool at_link = !link.empty() && may_show(host, link);
+    webkit_web_view_load_uri(host.view, at_link ? link.c_str() : host.app.record.start_url.c_str());
     gtk_widget_show_all(host.window);
     trace_startup("shown");
     gtk_main();

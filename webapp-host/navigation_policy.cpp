@@ -10,6 +10,11 @@ bool harmless_blank(std::string_view url) { return url == "about:blank"; }
 
 }  // namespace
 
+bool is_web_url(std::string_view url) {
+    const auto parts = launcher::parse_url(url);
+    return parts && (parts->scheme == "http" || parts->scheme == "https");
+}
+
 std::string display_host(std::string_view url) {
     if (const auto parts = launcher::parse_url(url); parts && !parts->host.empty()) return parts->host;
     constexpr std::size_t kMax = 48;
@@ -43,17 +48,6 @@ NavigationDecision decide_navigation(std::string_view url, NavigationKind kind, 
     d.why = std::string(kind == NavigationKind::new_window ? "a new window" : "a navigation") + " outside the scope " +
             std::string(scope);
     return d;
-}
-
-std::optional<std::string> app_for_url(std::span<const launcher::AppRecord> apps, std::string_view url,
-                                       std::string_view own_id) {
-    const launcher::AppRecord* best = nullptr;
-    for (const auto& app : apps) {
-        if (app.id == own_id || !launcher::is_within_scope(url, app.scope)) continue;
-        if (!best || app.scope.size() > best->scope.size()) best = &app;
-    }
-    if (!best) return std::nullopt;
-    return best->id;
 }
 
 }  // namespace cirrus::webapp

@@ -4,9 +4,9 @@
 //
 // - A top-level navigation (link, location change, form, redirect) to a URL
 //   within the scope stays in the app; anything else is refused and the
-//   window says so. (Another installed app whose scope holds the URL is
-//   named in the log, but not opened: the host has no trusted channel to ask
-//   the compositor to launch it yet.)
+//   host hands it to the compositor, which opens it in the app whose scope
+//   holds it or in the system browser (launcher/url_routing.hpp); only when
+//   nothing can open it does the window say it was not opened.
 // - A subframe navigation is allowed: it does not replace the app's page,
 //   and what an iframe shows is the page's own business (the web's same-
 //   origin rules and the app:// handler still apply inside it).
@@ -14,12 +14,9 @@
 //   (an app has one window); otherwise it is refused like a link.
 #pragma once
 
-#include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
-#include "registry.hpp"
 
 namespace cirrus::webapp {
 
@@ -40,13 +37,12 @@ struct NavigationDecision {
 NavigationDecision decide_navigation(std::string_view url, NavigationKind kind, std::string_view scope,
                                      std::string_view app_name);
 
+// An http or https URL: what the system browser may show at the top level
+// whatever its scope.
+bool is_web_url(std::string_view url);
+
 // The part of `url` the message names: its host, or for host-less URLs
 // (file:, data:, ...) the URL itself, shortened.
 std::string display_host(std::string_view url);
-
-// Another installed app (not `own_id`) whose scope holds `url`; the one
-// with the longest scope when several do.
-std::optional<std::string> app_for_url(std::span<const launcher::AppRecord> apps, std::string_view url,
-                                       std::string_view own_id);
 
 }  // namespace cirrus::webapp

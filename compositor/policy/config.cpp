@@ -3,6 +3,8 @@
 // that a user can fix it without reading the source.
 #include "config.hpp"
 
+#include "app_table.hpp"
+
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -21,7 +23,9 @@ namespace {
 constexpr int max_dimension = 16384;
 constexpr double min_scale = 0.25;
 constexpr double max_scale = 8.0;
-// Each standby host holds some 40 MiB (PSS) on a phone with 512 MiB.
+// An idle standby host holds about 29 MiB that cannot be paged out (and
+// ~120 MiB PSS while no app shares its libraries): a phone with 512 MiB
+// cannot afford many.
 constexpr int max_prestart = 4;
 
 [[noreturn]] void refuse(const std::string& what, const std::string& text,
@@ -165,10 +169,17 @@ const std::vector<Section>& known_sections() {
          }},
         {"apps",
          {
-             {"host", "PROGRAM", "the web-app host started as PROGRAM --app ID (default: cirrus-webapp-host)",
+             {"host", "PROGRAM", "the web-app host started as PROGRAM --app ID, and as PROGRAM --standby "
+                                 "--standby-fd N for prestart (default: cirrus-webapp-host)",
               [](Config& c, const std::string& v, const std::string& w) {
                   if (v.empty()) refuse(w, v, "a program name or path");
                   c.app_host = v;
+              }},
+             {"browser", "ID|none", "the system browser app: web links no app's scope holds open there "
+                                   "(default: browser, the bundled one; none: such links are refused)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
+                  c.browser_app = v == "none" ? "" : v;
               }},
              {"install_bundled", "yes|no", "install the bundled apps at start (default yes)",
               [](Config& c, const std::string& v, const std::string& w) {
@@ -313,7 +324,8 @@ const std::vector<Flag>& known_flags() {
         {"transform", "T", "output rotation: normal, 90, 180, 270, flipped, flipped-90, ..."},
         {"socket", "NAME", "Wayland socket name (default: first free wayland-N)"},
         {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
-        {"app-host", "PROGRAM", "start apps as PROGRAM --app ID (default: cirrus-webapp-host)"},
+        {"app-host", "PROGRAM", "start apps as PROGRAM --app ID, standby hosts as PROGRAM --standby ... "
+                                "(default: cirrus-webapp-host)"},
         {"no-bundled-apps", "", "do not install the bundled apps at start"},
         {"prestart", "N", "keep N standby hosts started ahead of launches (default 1; 0: off)"},
         {"shell", "CMD", "start CMD as the shell, restarted if it dies (default: cirrus-shell)"},

@@ -39,6 +39,7 @@ struct Config {
     std::vector<std::string> trusted_commands;  // started as trusted clients (shell, tests)
     std::string socket_name;                    // empty: libwayland picks wayland-N
     std::string app_host = "cirrus-webapp-host"; // run as `app_host --app ID`
+    std::string browser_app = "browser";         // the system browser app's id ("" none); used when installed
     bool install_bundled_apps = true;            // run `cirrus install-bundled` at start
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.

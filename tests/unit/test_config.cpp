@@ -448,3 +448,26 @@ TEST_CASE("the standby pool comes from [apps] prestart and --prestart, flags las
     CHECK(usage_text().find("prestart = N") != std::string::npos);
     CHECK(usage_text().find("--prestart N") != std::string::npos);
 }
+
+TEST_CASE("the system browser app comes from [apps] browser") {
+    const std::string path = "/tmp/cirrus-config-test-browser-" + std::to_string(getpid()) + ".ini";
+    const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
+    const char* neither[] = {"cirrus-compositor"};
+    CHECK(parse_command_line(1, neither, "").browser_app == "browser");
+    for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"my.browser", "my.browser"}, {"none", ""}}) {
+        {
+            std::ofstream file(path);
+            file << "[apps]\nbrowser = " << text << "\n";
+        }
+        CHECK(parse_command_line(3, from_file, "").browser_app == expected);
+    }
+    for (const char* bad : {"", "Not An Id", "../x"}) {
+        {
+            std::ofstream file(path);
+            file << "[apps]\nbrowser = " << bad << "\n";
+        }
+        CHECK_THROWS_WITH_AS(parse_command_line(3, from_file, ""), doctest::Contains("apps.browser"), ConfigError);
+    }
+    std::remove(path.c_str());
+}

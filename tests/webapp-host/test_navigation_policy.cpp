@@ -13,13 +13,6 @@ NavigationDecision top(std::string_view url, std::string_view scope = "app://not
     return decide_navigation(url, NavigationKind::top_level, scope, "Notes");
 }
 
-cirrus::launcher::AppRecord app(const std::string& id, const std::string& scope) {
-    cirrus::launcher::AppRecord r;
-    r.id = id;
-    r.scope = scope;
-    return r;
-}
-
 }  // namespace
 
 TEST_CASE("navigations within the scope stay in the app") {
@@ -77,12 +70,11 @@ TEST_CASE("display_host shortens long host-less URLs") {
     CHECK(display_host("https://Example.COM:8080/x") == "example.com");
 }
 
-TEST_CASE("app_for_url finds another installed app whose scope holds the URL") {
-    const std::vector<cirrus::launcher::AppRecord> apps = {
-        app("notes", "app://notes/"), app("web", "https://example.com/"),
-        app("deep", "https://example.com/deep/"), app("self", "https://self.example/")};
-    CHECK(app_for_url(apps, "https://example.com/x", "notes") == "web");
-    CHECK(app_for_url(apps, "https://example.com/deep/x", "notes") == "deep");
-    CHECK(app_for_url(apps, "https://self.example/x", "self") == std::nullopt);
-    CHECK(app_for_url(apps, "https://nowhere.example/", "notes") == std::nullopt);
+TEST_CASE("is_web_url: http and https only") {
+    CHECK(is_web_url("https://example.com/"));
+    CHECK(is_web_url("http://127.0.0.1:8080/x"));
+    CHECK_FALSE(is_web_url("app://notes/"));
+    CHECK_FALSE(is_web_url("file:///etc/passwd"));
+    CHECK_FALSE(is_web_url("javascript:alert(1)"));
+    CHECK_FALSE(is_web_url("not a url"));
 }

@@ -174,6 +174,10 @@ TEST_CASE("a launch is served by the standby host, which becomes the app's, and 
     CHECK(before["apps"].empty());  // a standby host is no app
     CHECK(before["standby"].size() == 1);
     for (const json& w : c.windows()) CHECK(w["pid"] != standby);  // and has no window
+    // Nothing of any app's is made before the app is known.
+    const std::filesystem::path xdg = c.runtime_dir();
+    CHECK_FALSE(std::filesystem::exists(xdg / "data" / "cirrus" / "app-data"));
+    CHECK_FALSE(std::filesystem::exists(xdg / "cache" / "cirrus" / "app-data"));
 
     HostGuard host{c, launch(c, "green")};
     CHECK(host.pid == standby);
@@ -193,6 +197,10 @@ TEST_CASE("a launch is served by the standby host, which becomes the app's, and 
     CHECK(w["focused"] == true);
     const bool painted = wait_until([&] { return page_on_screen(c); }, kPageTimeout);
     CHECK_MESSAGE(painted, "the page colour never filled the work area\n" << c.log_tail(4000));
+    // It reached cirrus_app_v1 as the app's host (only hosts with an app
+    // see it): its first frame was reported.
+    const bool reported = wait_until([&] { return apps_reply(c)["apps"][0].contains("first_frame_ms"); }, kPageTimeout);
+    CHECK_MESSAGE(reported, apps_reply(c).dump());
 
     // A second launch of the running app focuses it: no standby host is used.
     const json again = c.request({{"cmd", "launch"}, {"app", "green"}});
@@ -209,7 +217,6 @@ TEST_CASE("a launch is served by the standby host, which becomes the app's, and 
     CHECK(later["standby"].size() == 1);
 
     // The app's data went to its own folders, as with --app.
-    const std::filesystem::path xdg = c.runtime_dir();
     CHECK(std::filesystem::is_directory(xdg / "data" / "cirrus" / "app-data" / "green"));
     CHECK(std::filesystem::is_directory(xdg / "cache" / "cirrus" / "app-data" / "green"));
 

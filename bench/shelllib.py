@@ -1,0 +1,299 @@
+"""Helpers shared by the shell benchmarks (M5, M6, M1 for the pair).
+
+- a private app registry with the bundled apps plus generated ones, made once
+  with the real `cirrus` CLI and copied into each compositor's runtime dir;
+- Cirrus with its real shell (cirrus-compositor starts cirrus-shell);
+- phoc + phosh, the peer: installed from Debian on demand (with visible
+  progress), run headless under dbus-run-session.
+
+Standard library only; everything started is stopped by benchlib's cleanup.
+"""
+
+import colorsys
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import benchlib as bl
+
+PHOSH_PACKAGES = ["phosh", "phoc", "gnome-settings-daemon-common"]
+PHOSH_PATHS = ["/usr/libexec/phosh", "/usr/bin/phosh"]
+
+
+# ------------------------------------------------------------- registry
+
+def _write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+# Labels of the generated apps: short and long (ellipsised) names, Latin and
+# CJK, as a real home screen has.
+_NAMES = ["Mail", "Maps", "Music", "Photos", "Camera", "Clock", "Calendar", "Contacts",
+          "Messages", "Settings", "Files", "Radio", "Books", "News", "Podcasts", "Wallet",
+          "Translate", "Health", "Recipes", "Transit timetable", "Weather radar",
+          "微信", "地图", "天气预报", "计算器", "日历", "相机", "音乐播放器",
+          "Currency converter", "Flashlight"]
+
+
+def generated_app(dir_path, index):
+    """A small packaged app (index.html, an SVG icon, a manifest), like the
+    shell's integration tests install: the folder name is the app's id."""
+    hue = (index * 0.137) % 1.0
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.65, 0.85)
+    colour = f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+    name = f"{_NAMES[index % len(_NAMES)]} {index}"
+    _write(os.path.join(dir_path, "index.html"),
+           f"<!doctype html><title>{name}</title><p>{name}</p>")
+    # A rounded square with a circle: antialiased edges like a real icon.
+    _write(os.path.join(dir_path, "icon.svg"),
+           '<svg xmlns="http://www.w3.org/2000/svg" width="192" height="192">'
+           f'<rect width="192" height="192" rx="40" fill="#{colour}"/>'
+           '<circle cx="96" cy="96" r="52" fill="#ffffff" fill-opacity="0.55"/></svg>')
+    _write(os.path.join(dir_path, "manifest.webmanifest"), json.dumps({
+        "name": name, "short_name": name, "start_url": "./index.html",
+        "display": "standalone", "theme_color": f"#{colour}", "background_color": "#ffffff",
+        "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}]}))
+
+
+class AppData:
+    """An XDG_DATA_HOME with cirrus/registry.db: the bundled apps (manifests/)
+    and `generated` more, installed once with the real CLI. copy_into() gives
+    each compositor its own copy (the shell writes home positions into it)."""
+
+    def __init__(self, cli, generated):
+        bl.require_executable(cli, "cirrus (the CLI)",
+                              "build it (ninja -C BUILD launcher/cirrus) or pass --cli PATH")
+        self.root = bl.make_tempdir("bench-appdata-")
+        self.data = os.path.join(self.root, "data")
+        self.registry = os.path.join(self.data, "cirrus", "registry.db")
+        os.makedirs(os.path.dirname(self.registry))
+        env = dict(os.environ, HOME=self.root, XDG_DATA_HOME=self.data,
+                   XDG_CACHE_HOME=os.path.join(self.root, "cache"),
+                   XDG_CONFIG_HOME=os.path.join(self.root, "config"),
+                   CIRRUS_REGISTRY=self.registry)
+        t0 = time.monotonic()
+        self._cli(cli, env, ["install-bundled", os.path.join(bl.REPO, "manifests")])
+        packages = os.path.join(self.root, "packages")
+        for i in range(generated):
+            d = os.path.join(packages, f"bench-app-{i:03d}")
+            generated_app(d, i)
+            self._cli(cli, env, ["install", d])
+        shutil.rmtree(packages, ignore_errors=True)
+        out = subprocess.run([cli, "--registry", self.registry, "list", "--json"], env=env,
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        try:
+            self.count = len(json.loads(out.stdout))
+        except ValueError:
+            self.count = None
+        bl.log(f"registry: {self.count} apps installed with {os.path.basename(cli)} "
+               f"in {time.monotonic() - t0:.1f} s")
+
+    @staticmethod
+    def _cli(cli, env, args):
+        r = subprocess.run([cli, "--registry", env["CIRRUS_REGISTRY"], *args], env=env,
+                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+        if r.returncode != 0:
+            raise bl.BenchError(f"`cirrus {' '.join(args)}` failed ({r.returncode}): "
+                                f"{(r.stderr or r.stdout).strip()[:500]}")
+
+    def copy_into(self, runtime_dir):
+        """Copies the data dir into runtime_dir/data; returns the env for the
+        compositor (inherited by the shell it starts)."""
+        dst = os.path.join(runtime_dir, "data")
+        shutil.copytree(self.data, dst)
+        power = os.path.join(runtime_dir, "power_supply")  # no battery: the host's /sys stays out
+        os.makedirs(power, exist_ok=True)
+        return {"XDG_DATA_HOME": dst, "CIRRUS_REGISTRY": os.path.join(dst, "cirrus", "registry.db"),
+                "CIRRUS_POWER_SUPPLY_DIR": power}
+
+
+# --------------------------------------------------------- Cirrus + shell
+
+def default_shell(build_dir):
+    return os.path.join(build_dir, "shell", "cirrus-shell")
+
+
+def default_cli(build_dir):
+    return os.path.join(build_dir, "launcher", "cirrus")
+
+
+class CirrusShell(bl.Cirrus):
+    """cirrus-compositor starting the real cirrus-shell (by absolute path, so
+    the build's copy runs; `shell_prefix` e.g. 'taskset -c 1' goes before it)."""
+
+    name = "cirrus"
+
+    def __init__(self, user, path, shell_path, appdata, size=None, scale=None,
+                 shell_prefix="", frame_log=False, socket_name=None):
+        super().__init__(user, path, socket_name)
+        self.shell_path = shell_path
+        self.size = size or f"{bl.WIDTH}x{bl.HEIGHT}"
+        self.scale = scale
+        self.env = appdata.copy_into(self.runtime_dir)
+        self.frame_log_path = None
+        if frame_log:
+            self.frame_log_path = os.path.join(self.runtime_dir, "shell-frames.log")
+            self.env["CIRRUS_SHELL_FRAME_LOG"] = self.frame_log_path
+        self.shell_command = f"{shell_prefix} {shell_path}".strip()
+
+    def start(self, extra_args=(), extra_env=None):
+        env = dict(self.env)
+        env.update(extra_env or {})
+        args = ["--size", self.size, "--shell", self.shell_command]
+        if self.scale:
+            args += ["--scale", str(self.scale)]
+        super().start([*args, *extra_args], env)
+
+    def shell_pid(self):
+        try:
+            r = self.control({"cmd": "stats"}, timeout=2)
+        except (OSError, bl.BenchError):
+            return None
+        pid = (r.get("shell") or {}).get("pid", -1)
+        return pid if pid and pid > 0 else None
+
+    def layers(self):
+        r = self.control({"cmd": "layers"})
+        if not r.get("ok"):
+            raise bl.BenchError(f"cirrus layers request failed: {r}")
+        return r["layers"]
+
+    def wait_shell_mapped(self, timeout=15):
+        def mapped():
+            names = {l["namespace"] for l in self.layers() if l.get("mapped")}
+            return {"cirrus-home", "cirrus-status-bar"} <= names
+        self.wait_for(mapped, timeout, "the shell's home screen and status bar")
+
+    def frame_log(self):
+        """[(namespace, start_us, wall_us, cpu_us)] from CIRRUS_SHELL_FRAME_LOG."""
+        out = []
+        try:
+            with open(self.frame_log_path) as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 4:
+                        out.append((parts[0], int(parts[1]), int(parts[2]), int(parts[3])))
+        except (OSError, TypeError):
+            pass
+        return out
+
+
+def check_shell(path):
+    bl.require_executable(path, "cirrus-shell",
+                          "build it (ninja -C BUILD shell/cirrus-shell) or pass --shell PATH")
+    with open(path, "rb") as f:
+        if b"CIRRUS_SHELL_FRAME_LOG" not in f.read():
+            return False
+    return True
+
+
+# ------------------------------------------------------------ phoc + phosh
+
+def find_phosh():
+    for p in PHOSH_PATHS:
+        if os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def ensure_phosh(install=True):
+    """(phoc, phosh) paths, installing the Debian packages when missing and
+    allowed; None with a message when the peer cannot run."""
+    phoc, phosh = shutil.which("phoc"), find_phosh()
+    schemas = os.path.exists("/usr/share/glib-2.0/schemas/org.gnome.settings-daemon.peripherals"
+                             ".gschema.xml") or os.path.exists(
+        "/usr/share/glib-2.0/schemas/org.gnome.settings-daemon.plugins.gschema.xml")
+    if phoc and phosh and schemas and shutil.which("dbus-run-session"):
+        return phoc, phosh
+    if not install:
+        bl.log("phoc/phosh not installed and --no-install given: skipping the peer")
+        return None
+    if os.geteuid() != 0:
+        bl.log("phoc/phosh are not installed and we are not root: skipping the peer "
+               f"(sudo apt-get install -y {' '.join(PHOSH_PACKAGES)})")
+        return None
+    cmd = ["apt-get", "install", "-y", *PHOSH_PACKAGES]
+    bl.log(f"installing the peer: {' '.join(cmd)} (progress below; about 120 packages)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        # Progress goes straight to our stderr.
+        r = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr,
+                           stderr=sys.stderr, timeout=1200)
+        ok = r.returncode == 0
+    except (OSError, subprocess.TimeoutExpired) as e:
+        bl.log(f"apt-get failed: {e}")
+        ok = False
+    phoc, phosh = shutil.which("phoc"), find_phosh()
+    if not (ok and phoc and phosh):
+        bl.log("phoc + phosh could not be installed: skipping the peer")
+        return None
+    return phoc, phosh
+
+
+class Phosh(bl.Compositor):
+    """phoc (wlroots compositor) running phosh (-E), headless, under
+    dbus-run-session (phosh needs a session bus; dbus-daemon is counted with
+    them since it is part of what runs)."""
+
+    name = "phoc+phosh"
+
+    def __init__(self, user, phoc, phosh, size=None):
+        super().__init__(user)
+        self.phoc, self.phosh = phoc, phosh
+        self.size = size or f"{bl.WIDTH}x{bl.HEIGHT}"
+        w, h = self.size.split("x")
+        self.config = os.path.join(self.runtime_dir, "phoc.ini")
+        with open(self.config, "w") as f:
+            f.write("[core]\nxwayland=false\n\n"
+                    f"[output:HEADLESS-1]\nmode = {w}x{h}\nscale = 1\n")
+
+    def start(self):
+        env = bl._base_env(self.runtime_dir)
+        env.update({"XDG_DATA_DIRS": "/usr/local/share:/usr/share",
+                    "XDG_CURRENT_DESKTOP": "Phosh:GNOME", "GSETTINGS_BACKEND": "memory",
+                    "NO_AT_BRIDGE": "1"})
+        self._spawn(["dbus-run-session", "--", self.phoc, "-C", self.config, "-E", self.phosh],
+                    env)
+
+    def compositor_pid(self):
+        for p in self.tree():
+            if bl.proc_name(p) == "phoc":
+                return p
+        return None
+
+    def wait_ready(self, timeout=10):
+        self.wait_for(self._socket, timeout, "its Wayland socket")
+
+    def _socket(self):
+        for n in sorted(os.listdir(self.runtime_dir)):
+            if n.startswith("wayland-") and not n.endswith(".lock"):
+                return n
+        return None
+
+    def client_display(self):
+        return self._socket()
+
+    def frames(self):
+        return None
+
+
+def medians(values):
+    v = sorted(x for x in values if x is not None)
+    if not v:
+        return None
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def percentile(values, q):
+    """Nearest-rank percentile (q in 0..100) of a list; None when empty."""
+    v = sorted(values)
+    if not v:
+        return None
+    k = max(0, min(len(v) - 1, int(-(-q * len(v) // 100)) - 1))
+    return v[k]

@@ -1,0 +1,113 @@
+// A link an app may not show goes somewhere instead of nowhere: to the app
+// whose scope holds it, or, for a web link no app holds, to the system
+// browser app (the bundled one here) — the real compositor, real hosts,
+// a loopback origin. The app that followed the link keeps its own page.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <map>
+
+#include "../integration/harness.hpp"
+#include "../launcher/install/http_test_server.hpp"
+#include "install.hpp"
+#include "registry.hpp"
+#include "test_support.hpp"
+
+using namespace cirrus_it;
+using cirrus::test::HttpTestServer;
+using webapp_test::TempDir;
+using webapp_test::write_file;
+
+namespace {
+
+constexpr double kTimeout = 30;
+
+HttpTestServer::Handler page(const std::string& title) {
+    const std::string body = "<!doctype html><html><head><meta charset=utf-8><title>" + title +
+                             "</title></head><body style='background:#00ff00'></body></html>";
+    return [body](SoupServerMessage* message) {
+        soup_server_message_set_status(message, 200, nullptr);
+        soup_server_message_set_response(message, "text/html", SOUP_MEMORY_COPY, body.data(), body.size());
+    };
+}
+
+std::string title_of_app(Compositor& c, const std::string& app) {
+    for (const json& w : c.windows()) {
+        if (w["app"] == app) return w["title"].get<std::string>();
+    }
+    return "";
+}
+
+struct Handoff {
+    HttpTestServer server{{{"/outside/page", page("outside page")}, {"/target/", page("target home")},
+                           {"/target/deep", page("target deep")}}};
+    TempDir tmp;
+    std::filesystem::path db = tmp.path() / "registry.db";
+    std::unique_ptr<Compositor> c;
+
+    // `linker` follows the origin's `path` as soon as it has loaded.
+    Handoff(const std::string& path, bool with_browser) {
+        REQUIRE(server.url("/").starts_with("http://127.0.0.1:"));
+        const std::string url = server.url(path);
+        cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
+        const auto dir = tmp.path() / "packages" / "linker";
+        write_file(dir / "index.html", "<!doctype html><html><head><meta charset=utf-8><title>linker</title></head>"
+                                       "<body><script>addEventListener('load', () => { location.href = '" +
+                                           url + "'; });</script></body></html>");
+        registry.install(webapp_test::packaged_app("linker", dir), {});
+        // An app whose scope is the origin's /target/ (hosted, as installed
+        // from a manifest there).
+        auto target = webapp_test::packaged_app("target", tmp.path() / "packages" / "target");
+        target.start_url = server.url("/target/");
+        target.scope = server.url("/target/");
+        target.source_kind = cirrus::launcher::SourceKind::manifest_url;
+        target.package_dir.clear();
+        registry.install(target, {});
+        if (with_browser) {
+            cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+            installer.install_bundled(CIRRUS_SOURCE_MANIFESTS);
+            REQUIRE(registry.get("browser").has_value());
+        }
+        setenv("CIRRUS_REGISTRY", db.c_str(), 1);
+        Compositor::Options o;
+        o.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+        c = std::make_unique<Compositor>(o);
+        unsetenv("CIRRUS_REGISTRY");
+        REQUIRE(c->request({{"cmd", "launch"}, {"app", "linker"}})["ok"] == true);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a web link no app holds opens in the system browser, and the app keeps its page") {
+    Handoff h("/outside/page", true);
+    const bool shown = wait_until([&] { return title_of_app(*h.c, "browser") == "outside page"; }, kTimeout);
+    CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
+    CHECK(title_of_app(*h.c, "linker") == "linker");
+    // The browser is in front now.
+    CHECK(wait_until([&] {
+        for (const json& w : h.c->windows()) {
+            if (w["app"] == "browser") return w["focused"] == true && w["visible"] == true;
+        }
+        return false;
+    }));
+    CHECK(h.c->log_tail(20000).find("handed " + h.server.url("/outside/page") + " over") != std::string::npos);
+}
+
+TEST_CASE("a link inside another app's scope opens in that app, at that link") {
+    Handoff h("/target/deep", false);
+    const bool shown = wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kTimeout);
+    CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
+    CHECK(title_of_app(*h.c, "linker") == "linker");
+}
+
+TEST_CASE("without a browser a web link no app holds is refused, and the app says so") {
+    Handoff h("/outside/page", false);
+    const bool refused = wait_until(
+        [&] { return h.c->log_tail(20000).find("refused " + h.server.url("/outside/page")) != std::string::npos; },
+        kTimeout);
+    CHECK_MESSAGE(refused, h.c->log_tail(4000));
+    CHECK(title_of_app(*h.c, "linker") == "linker");
+    for (const json& w : h.c->windows()) CHECK(w["app"] == "linker");
+}
