@@ -12,6 +12,7 @@ Standard library only; everything started is stopped by benchlib's cleanup.
 import colorsys
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -194,6 +195,24 @@ def check_shell(path):
 
 # ------------------------------------------------------------ phoc + phosh
 
+def session_pids(sid):
+    """Living (not zombie) processes whose session id is sid."""
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                data = f.read()
+        except OSError:
+            continue
+        rest = data[data.rfind(")") + 2:].split()
+        # rest[0] = state (field 3), rest[3] = session (field 6)
+        if rest[0] != "Z" and int(rest[3]) == sid:
+            out.append(int(name))
+    return out
+
+
 def find_phosh():
     for p in PHOSH_PATHS:
         if os.access(p, os.X_OK):
@@ -237,14 +256,20 @@ def ensure_phosh(install=True):
 
 class Phosh(bl.Compositor):
     """phoc (wlroots compositor) running phosh (-E), headless, under
-    dbus-run-session (phosh needs a session bus; dbus-daemon is counted with
-    them since it is part of what runs)."""
+    dbus-run-session (phosh needs a session bus; dbus-daemon and the services
+    it activates for phosh are counted with them, since they are part of what
+    runs). phoc makes its wl_seat only when an input device appears, and
+    phosh crashes without a seat; the headless backend has none, so the -E
+    command first runs `screen_probe --pointer --background` (a virtual
+    pointer with no seat; it leaves the process tree, so it is not counted),
+    then execs phosh."""
 
     name = "phoc+phosh"
 
-    def __init__(self, user, phoc, phosh, size=None):
+    def __init__(self, user, phoc, phosh, probe, size=None, frames_path=None):
         super().__init__(user)
-        self.phoc, self.phosh = phoc, phosh
+        self.phoc, self.phosh, self.probe = phoc, phosh, probe
+        self.frames_path = frames_path
         self.size = size or f"{bl.WIDTH}x{bl.HEIGHT}"
         w, h = self.size.split("x")
         self.config = os.path.join(self.runtime_dir, "phoc.ini")
@@ -254,11 +279,26 @@ class Phosh(bl.Compositor):
 
     def start(self):
         env = bl._base_env(self.runtime_dir)
+        # As a phosh session has it (phosh.service sets XDG_CURRENT_DESKTOP);
+        # GSettings and the accessibility bus are left at their defaults.
         env.update({"XDG_DATA_DIRS": "/usr/local/share:/usr/share",
-                    "XDG_CURRENT_DESKTOP": "Phosh:GNOME", "GSETTINGS_BACKEND": "memory",
-                    "NO_AT_BRIDGE": "1"})
-        self._spawn(["dbus-run-session", "--", self.phoc, "-C", self.config, "-E", self.phosh],
-                    env)
+                    "XDG_CURRENT_DESKTOP": "Phosh:GNOME"})
+        probe = [self.probe, "--pointer", "--background"]
+        if self.frames_path:
+            probe += ["--frames", self.frames_path]
+        session = f"{' '.join(shlex.quote(a) for a in probe)} && exec {shlex.quote(self.phosh)}"
+        self._spawn(["dbus-run-session", "--", self.phoc, "-C", self.config,
+                     "-E", f"sh -c {shlex.quote(session)}"], env)
+
+    def tree(self):
+        """Every living process of the stack's session (the compositor was
+        started with start_new_session), less screen_probe: D-Bus activates
+        phosh's services (callaudiod, feedbackd, dconf-service, the
+        accessibility bus) double-forked, so they leave the process tree but
+        stay in the session."""
+        if self.proc is None:
+            return []
+        return [p for p in session_pids(self.proc.pid) if bl.proc_name(p) != "screen_probe"]
 
     def compositor_pid(self):
         for p in self.tree():
@@ -297,3 +337,77 @@ def percentile(values, q):
         return None
     k = max(0, min(len(v) - 1, int(-(-q * len(v) // 100)) - 1))
     return v[k]
+
+
+def smaps_by_mapping(pid, top=12):
+    """[(Pss KiB, mapping name)] from /proc/PID/smaps, summed by mapped file
+    (anonymous memory as [heap], [anon], [stack], memfd:..., etc.), largest first."""
+    sums = {}
+    name = None
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                first = line.split(None, 1)[0]
+                if "-" in first and not first.endswith(":"):
+                    parts = line.split(None, 5)
+                    name = parts[5].strip() if len(parts) > 5 else "[anon]"
+                    name = name.replace(" (deleted)", "")
+                elif first == "Pss:":
+                    sums[name] = sums.get(name, 0) + int(line.split()[1])
+    except OSError:
+        return []
+    return sorted(((v, k) for k, v in sums.items() if v), reverse=True)[:top]
+
+
+def probe_frames(path):
+    """(connected_ns or None, [(ready_ns, cells)]) from a screen_probe --frames file;
+    cells is the signature as a bytes object (3 bytes a cell)."""
+    connected, frames = None, []
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if parts[:1] == ["C"] and len(parts) == 2:
+                    connected = int(parts[1])
+                elif parts[:1] == ["F"] and len(parts) == 6:
+                    frames.append((int(parts[1]), bytes.fromhex(parts[5])))
+    except (OSError, ValueError):
+        pass
+    return connected, frames
+
+
+def cells_differing(a, b, tolerance=12):
+    """Fraction of signature cells whose colour differs by more than tolerance
+    (in any channel)."""
+    n = min(len(a), len(b)) // 3
+    if n == 0:
+        return 1.0
+    diff = 0
+    for i in range(0, n * 3, 3):
+        if (abs(a[i] - b[i]) > tolerance or abs(a[i + 1] - b[i + 1]) > tolerance or
+                abs(a[i + 2] - b[i + 2]) > tolerance):
+            diff += 1
+    return diff / n
+
+
+def write_signature_png(path, cells, grid_w=24, grid_h=40, zoom=8):
+    """A screen_probe signature as a PNG (each cell a zoom x zoom block), to
+    look at what a benchmark decided on."""
+    import struct
+    import zlib
+    w, h = grid_w * zoom, grid_h * zoom
+    rows = []
+    for y in range(h):
+        cy = y // zoom
+        row = bytearray(b"\x00")
+        for cx in range(grid_w):
+            i = (cy * grid_w + cx) * 3
+            row += bytes(cells[i:i + 3]) * zoom
+        rows.append(bytes(row))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body) & 0xffffffff)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))

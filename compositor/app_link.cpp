@@ -233,7 +233,7 @@ void AppLink::notify(wl_resource* host, const std::string& app, std::uint32_t ta
     // `tag` does.
     withdraw_notification(host, tag);
     const std::uint32_t id = next_id_++;
-    notifications_[id] = {host, app, tag};
+    notifications_[id] = {host, app, tag, title, body};
     if (!server_.shell || !server_.shell->bound()) {
         wlr_log(WLR_INFO, "notification from %s not shown: no shell is running", app.c_str());
         return;
@@ -252,6 +252,15 @@ void AppLink::withdraw_notification(wl_resource* host, std::uint32_t tag) {
             notifications_.erase(it);
             return;
         }
+    }
+}
+
+void AppLink::replay_to_shell(wl_resource* shell) {
+    for (const auto& [id, n] : notifications_) {
+        cirrus_shell_v1_send_notification(shell, id, n.app.c_str(), n.title.c_str(), n.body.c_str());
+    }
+    for (const auto& [id, q] : questions_) {
+        cirrus_shell_v1_send_permission_request(shell, id, q.app.c_str(), q.permission.c_str());
     }
 }
 

@@ -41,6 +41,10 @@ public:
     // its window's map, ends the splash).
     bool bound_by(pid_t pid) const;
 
+    // A shell that binds (a restarted one) gets the notifications still up
+    // and the questions still unanswered: a page may be waiting on one.
+    void replay_to_shell(wl_resource* shell);
+
     // From the shell.
     void activate_notification(std::uint32_t id);
     void dismiss_notification(std::uint32_t id);
@@ -68,6 +72,8 @@ private:
         wl_resource* host;
         std::string app;
         std::uint32_t tag;
+        std::string title;
+        std::string body;
     };
     struct PermissionQuestion {
         wl_resource* host;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include <cstddef>
 #include <drm_fourcc.h>
 #include <png.h>
 
@@ -77,6 +78,19 @@ wlr_buffer* create_render_buffer(wlr_allocator* allocator, int width, int height
     return nullptr;
 }
 
+void upload_pending_scene_textures(Server& server) {
+    wl_list* pending = &server.scene->pending_buffers;
+    for (wl_list* link = pending->next; link != pending;) {
+        wl_list* next = link->next;
+        auto* buffer = reinterpret_cast<wlr_scene_buffer*>(reinterpret_cast<char*>(link) -
+                                                           offsetof(wlr_scene_buffer, pending_link));
+        if (!buffer->texture && buffer->buffer) buffer->texture = wlr_texture_from_buffer(server.renderer, buffer->buffer);
+        wl_list_remove(link);
+        wl_list_init(link);
+        link = next;
+    }
+}
+
 ScreenshotResult write_screenshot(Server& server, Output& output, const std::string& path) {
     ScreenshotResult result;
     wlr_output* wlr = output.wlr;
@@ -93,6 +107,7 @@ ScreenshotResult write_screenshot(Server& server, Output& output, const std::str
     std::vector<uint32_t> pixels(static_cast<std::size_t>(width) * height);
     const Rect box = output.box();
     bool read = false;
+    upload_pending_scene_textures(server);
     if (wlr_renderer_begin_with_buffer(server.renderer, buffer)) {
         const float black[4] = {0, 0, 0, 1};
         wlr_renderer_clear(server.renderer, black);

@@ -25,4 +25,10 @@ ScreenshotResult write_screenshot(Server& server, Output& output, const std::str
 // wlr_buffer_drop. Shared with the switcher's thumbnails (thumbnail.cpp).
 wlr_buffer* create_render_buffer(wlr_allocator* allocator, int width, int height);
 
+// Makes the textures of scene buffers not yet shown on an output (a splash
+// put up a moment ago). Call before rendering the scene outside the frame
+// loop: wlroots 0.15 makes them lazily, and making a texture while the
+// renderer is rendering is an assertion failure.
+void upload_pending_scene_textures(Server& server);
+
 }  // namespace cirrus

@@ -144,6 +144,7 @@ void ShellLink::send_initial_state(wl_resource* resource) {
     const Server::FrontApp front = server_.front_app();
     cirrus_shell_v1_send_front_app(resource, front.app.c_str(), front.theme_argb);
     cirrus_shell_v1_send_locked(resource, server_.locked() ? 1 : 0);
+    if (server_.app_link) server_.app_link->replay_to_shell(resource);
     cirrus_shell_v1_send_done(resource);
 }
 

@@ -48,6 +48,10 @@ void AppList::store_positions(std::span<const std::pair<std::string, std::int64_
     }
 }
 
+void AppList::move_app(const std::string& id, std::int64_t position) {
+    registry_.set_position(id, position);
+}
+
 std::optional<std::vector<std::uint8_t>> AppList::icon_png(const std::string& id, int pixels) const {
     std::vector<int> sizes(launcher::shell_icon_sizes.begin(), launcher::shell_icon_sizes.end());
     std::sort(sizes.begin(), sizes.end());

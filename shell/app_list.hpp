@@ -38,6 +38,8 @@ public:
     // is gone or whose slot was taken meanwhile is skipped (the next load
     // places it again).
     void store_positions(std::span<const std::pair<std::string, std::int64_t>> positions);
+    // Moves an app (edit mode's drop): the registry makes room there.
+    void move_app(const std::string& id, std::int64_t position);
     // The PNG to draw an app's icon `pixels` wide: a maskable icon (already
     // cut to the shell's mask) else an `any` one, at the smallest stored size
     // at least that large, else the largest.

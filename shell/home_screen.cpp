@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <utility>
 
+#include "edit_drawing.hpp"
+#include "home_edit.hpp"
 #include "protocols.hpp"
 
 namespace cirrus::shell {
@@ -72,6 +75,8 @@ void HomeScreen::reload() {
     }
     pressed_.reset();  // indexes changed
     launching_.clear();
+    dragging_.reset();
+    confirming_.reset();
     arrange(false);
 }
 
@@ -168,13 +173,23 @@ void HomeScreen::draw(cairo_t* cr) {
             icon = geometry_.icon(s.index).translated(dx, 0);
             label = geometry_.label(s.index).translated(dx, 0);
         }
+        if (dragging_ == i) continue;  // drawn last, under the finger
         if (icon.intersects(clip)) {
             paint_at(cr, item.icon.get(), icon.x, icon.y, scale_);
             if (pressed_ == i) paint_pressed(cr, item.icon.get(), icon.x, icon.y, scale_);
         }
         if (has_label && label.intersects(clip)) paint_at(cr, item.label.get(), label.x, label.y, scale_);
+        if (editing_) paint_remove_badge(cr, remove_badge(icon));
     }
     if (geometry_.dots.intersects(clip)) paint_page_dots(cr, geometry_, placement_.pages, drawn_page_);
+    if (dragging_ && *dragging_ < items_.size()) {
+        const int size = geometry_.icon_size;
+        paint_at(cr, items_[*dragging_].icon.get(), std::round(drag_x_ - size / 2.0), std::round(drag_y_ - size / 2.0),
+                 scale_);
+    }
+    if (confirming_ && *confirming_ < items_.size()) {
+        paint_confirm_remove(cr, geometry_, confirm_layout(geometry_), items_[*confirming_].app.label);
+    }
 }
 
 void HomeScreen::frame(std::uint32_t time) {
@@ -197,6 +212,11 @@ void HomeScreen::press(int id, double x, double y, std::uint32_t time) {
     touch_x_ = x;
     touch_y_ = y;
     now_ = time;
+    if (confirming_) {
+        press_confirm(x, y);
+        return;
+    }
+    if (editing_ && press_in_edit_mode(x, y, time)) return;
     const bool in_dock = y >= geometry_.dock.y;
     if (!in_dock) pager_.drag_begin(x, time);
     // A touch that stops moving pages is not a tap (the pager says so).
@@ -205,6 +225,10 @@ void HomeScreen::press(int id, double x, double y, std::uint32_t time) {
         if (auto hit = hit_test(geometry_, placement_, pager_.target_page(), x, y)) {
             set_pressed(hit);
             surface_->draw_now();  // the finger sees it in this dispatch
+            if (!editing_) {
+                edit_wait_ = EditWait::long_press;
+                edit_timer_.arm(long_press_ms);
+            }
         }
     }
 }
@@ -212,6 +236,28 @@ void HomeScreen::press(int id, double x, double y, std::uint32_t time) {
 void HomeScreen::move(int id, double x, double y, std::uint32_t time) {
     if (touch_id_ != id) return;
     now_ = time;
+    if (dragging_) {
+        drag_x_ = x;
+        drag_y_ = y;
+        const int edge = drag_edge(geometry_, x);
+        if (edge != drag_edge_) {
+            drag_edge_ = edge;
+            if (edge != 0) {
+                edit_wait_ = EditWait::edge;
+                edit_timer_.arm(edge_turn_ms);
+            } else if (edit_wait_ == EditWait::edge) {
+                edit_wait_ = EditWait::none;
+                edit_timer_.disarm();
+            }
+        }
+        surface_->damage_all();  // the icon may cross the whole screen
+        return;
+    }
+    // A long press is a finger held still.
+    if (edit_wait_ == EditWait::long_press && std::hypot(x - touch_x_, y - touch_y_) > dock_tap_slop) {
+        edit_wait_ = EditWait::none;
+        edit_timer_.disarm();
+    }
     if (pager_.is_touching()) {
         pager_.drag_move(x, time);
         if (pager_.is_drag() && pressed_ && launching_.empty()) set_pressed(std::nullopt);
@@ -227,10 +273,25 @@ void HomeScreen::release(int id, std::uint32_t time) {
     if (touch_id_ != id) return;
     touch_id_.reset();
     now_ = time;
+    if (edit_wait_ == EditWait::long_press) {
+        edit_wait_ = EditWait::none;
+        edit_timer_.disarm();
+    }
+    if (dragging_) {
+        drop(time);
+        return;
+    }
     const bool paging = pager_.is_touching();
     if (paging) pager_.drag_end(time);
-    const bool tap = pressed_ && launching_.empty() && !(paging && pager_.is_drag());
+    const bool swiped = paging && pager_.is_drag();
+    const bool tap = pressed_ && launching_.empty() && !swiped;
     if (paging) surface_->damage(moving_band());  // the settle starts from here
+    if (editing_) {
+        // In edit mode a tap launches nothing; a tap on no icon ends it.
+        set_pressed(std::nullopt);
+        if (!tap && !swiped) leave_edit_mode();
+        return;
+    }
     if (tap) launch(*pressed_);
 }
 
@@ -238,6 +299,12 @@ void HomeScreen::cancel() {
     if (!touch_id_) return;
     touch_id_.reset();
     now_ = monotonic_ms();
+    edit_wait_ = EditWait::none;
+    edit_timer_.disarm();
+    if (dragging_) {
+        dragging_.reset();  // back where it was
+        surface_->damage_all();
+    }
     if (pager_.is_touching()) pager_.drag_cancel(now_);
     if (launching_.empty()) set_pressed(std::nullopt);
     surface_->damage(moving_band());
@@ -273,6 +340,10 @@ void HomeScreen::compositor_state(const CompositorState& state) {
 }
 
 void HomeScreen::go_home(const CompositorState& state) {
+    if (editing_) {
+        leave_edit_mode();  // the home gesture ends edit mode, as on iOS
+        return;
+    }
     if (!state.front_app.empty()) {
         protocol_.show_home();
         return;
@@ -285,6 +356,117 @@ void HomeScreen::go_home(const CompositorState& state) {
     if (now_ - home_in_front_since_ < same_gesture_ms) return;
     pager_.go_to_page(0, now_);
     surface_->damage(moving_band());
+}
+
+// --- edit mode ----------------------------------------------------------
+
+void HomeScreen::enter_edit_mode(std::size_t picked) {
+    editing_ = true;
+    pressed_.reset();
+    dragging_ = picked;
+    drag_x_ = touch_x_;
+    drag_y_ = touch_y_;
+    drag_edge_ = 0;
+    // The pager stops following this finger: the icon does now.
+    if (pager_.is_touching()) pager_.drag_cancel(now_);
+    surface_->damage_all();
+    surface_->draw_now();
+}
+
+void HomeScreen::leave_edit_mode() {
+    if (!editing_) return;
+    editing_ = false;
+    dragging_.reset();
+    confirming_.reset();
+    edit_wait_ = EditWait::none;
+    edit_timer_.disarm();
+    surface_->damage_all();
+}
+
+void HomeScreen::edit_timer_fired() {
+    const EditWait wait = std::exchange(edit_wait_, EditWait::none);
+    now_ = monotonic_ms();
+    if (wait == EditWait::long_press && pressed_ && touch_id_ && launching_.empty()) {
+        enter_edit_mode(*pressed_);
+    } else if (wait == EditWait::edge && dragging_ && drag_edge_ != 0) {
+        const int page = std::clamp(pager_.target_page() + drag_edge_, 0, placement_.pages);
+        // One page past the last is where a new page starts.
+        if (page >= pager_.page_count()) pager_.set_layout(page + 1, geometry_.width);
+        pager_.go_to_page(page, now_);
+        surface_->damage_all();
+        edit_wait_ = EditWait::edge;  // held there: keep turning
+        edit_timer_.arm(edge_turn_ms);
+    }
+}
+
+std::optional<std::size_t> HomeScreen::badge_hit(double x, double y) const {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+        const Slot& s = placement_.slots[i];
+        Box icon;
+        if (s.area == Slot::Area::dock) {
+            icon = geometry_.dock_icon(s.index, placement_.dock_count);
+        } else {
+            if (s.page != pager_.target_page()) continue;
+            icon = geometry_.icon(s.index);
+        }
+        if (remove_badge(icon).contains(x, y)) return i;
+    }
+    return std::nullopt;
+}
+
+bool HomeScreen::press_in_edit_mode(double x, double y, std::uint32_t time) {
+    if (auto badge = badge_hit(x, y)) {
+        confirming_ = badge;
+        surface_->damage_all();
+        touch_id_.reset();  // the question takes the next touch
+        return true;
+    }
+    if (auto hit = hit_test(geometry_, placement_, pager_.target_page(), x, y)) {
+        // In edit mode an icon moves at once, without a long press.
+        now_ = time;
+        enter_edit_mode(*hit);
+        return true;
+    }
+    return false;
+}
+
+void HomeScreen::press_confirm(double x, double y) {
+    touch_id_.reset();
+    const ConfirmLayout layout = confirm_layout(geometry_);
+    const std::size_t index = *confirming_;
+    if (layout.remove.contains(x, y) && index < items_.size()) {
+        const std::string id = items_[index].app.id;
+        confirming_.reset();
+        // The app goes first (its window closes), then its files and data;
+        // the registry change brings the home screen up to date.
+        protocol_.close_app(id);
+        if (on_remove) on_remove(id);
+    } else if (layout.cancel.contains(x, y) || !layout.panel.contains(x, y)) {
+        confirming_.reset();
+    }
+    surface_->damage_all();
+}
+
+void HomeScreen::drop(std::uint32_t time) {
+    const std::size_t index = *dragging_;
+    dragging_.reset();
+    edit_wait_ = EditWait::none;
+    edit_timer_.disarm();
+    drag_edge_ = 0;
+    std::vector<std::optional<std::int64_t>> positions;
+    for (const Item& item : items_) positions.push_back(item.app.position);
+    const auto position = drop_position(geometry_, positions, index, pager_.target_page(), drag_x_, drag_y_);
+    now_ = time;
+    if (position && position != items_[index].app.position) {
+        try {
+            apps_.move_app(items_[index].app.id, *position);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "cirrus-shell: cannot move %s in %s: %s\n", items_[index].app.id.c_str(),
+                         apps_.path().c_str(), e.what());
+        }
+        reload();  // the registry made room: every position may have moved
+    }
+    surface_->damage_all();
 }
 
 }  // namespace cirrus::shell

@@ -1,10 +1,14 @@
 // The home screen: a background-layer surface over the whole output with
 // the wallpaper, pages of app icons with labels, page dots and the dock.
 // Pages follow the finger (Pager); a tap on an icon draws it pressed,
-// commits, and then asks the compositor to launch the app.
+// commits, and then asks the compositor to launch the app. A long press
+// enters edit mode: icons get remove badges and can be dragged to another
+// cell, page or the dock (home_edit.hpp has the rules); a badge asks before
+// the app is uninstalled.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +39,15 @@ public:
     // A press that has waited long enough for its launch to show.
     void release_pressed();
 
+    // Edit mode: its timer (long press, and a dragged icon held at an edge)
+    // and what happens when it fires.
+    Timer& edit_timer() { return edit_timer_; }
+    void edit_timer_fired();
+    bool editing() const { return editing_; }
+    void leave_edit_mode();
+    // Uninstalls an app (the shell runs `cirrus remove`); set by main.
+    std::function<void(const std::string& app_id)> on_remove;
+
     LayerSurface& surface() { return *surface_; }
     Timer& press_timer() { return press_timer_; }
     int page() const { return pager_.target_page(); }
@@ -62,6 +75,12 @@ private:
     Box item_box(std::size_t index) const;  // icon and label, at rest
     void set_pressed(std::optional<std::size_t> index);
     void launch(std::size_t index);
+    // Edit mode.
+    void enter_edit_mode(std::size_t picked);
+    void drop(std::uint32_t time);
+    std::optional<std::size_t> badge_hit(double x, double y) const;
+    void press_confirm(double x, double y);
+    bool press_in_edit_mode(double x, double y, std::uint32_t time);
 
     WaylandClient& client_;
     AppList& apps_;
@@ -85,6 +104,14 @@ private:
     std::optional<std::size_t> pressed_;
     std::string launching_;          // the app a tap launched, until it shows
     bool home_in_front_ = true;
+    Timer edit_timer_;
+    enum class EditWait { none, long_press, edge } edit_wait_ = EditWait::none;
+    bool editing_ = false;
+    std::optional<std::size_t> dragging_;  // the icon under the finger
+    double drag_x_ = 0;
+    double drag_y_ = 0;
+    int drag_edge_ = 0;                    // -1 / 1 while held at an edge
+    std::optional<std::size_t> confirming_;  // "Remove <app>?" is up
     std::uint32_t home_in_front_since_ = 0;  // ms
 };
 

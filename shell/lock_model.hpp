@@ -34,6 +34,9 @@ struct LockGeometry {
 
 LockGeometry compute_lock_geometry(int width, int height);
 
+// Black at this alpha over the wallpaper: the lock screen's background.
+inline constexpr double lock_dim_alpha = 0.45;
+
 struct LockSwipeConfig {
     double tap_slop_px = 10;           // a touch that moves less is a tap
     double unlock_fraction = 0.25;     // of the height: a slow drag this far unlocks

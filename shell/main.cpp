@@ -5,6 +5,7 @@
 // SIGTERM/SIGINT (signalfd), the minute timer of the clock, inotify on the
 // app registry, and two short one-shot timers. Nothing polls: with nothing
 // changing on screen the process sleeps until the next minute.
+#include <clocale>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -18,13 +19,18 @@
 #include <unistd.h>
 
 #include "app_list.hpp"
+#include "banners.hpp"
 #include "battery.hpp"
 #include "clock.hpp"
 #include "home_screen.hpp"
+#include "lock_screen.hpp"
+#include "permission_prompt.hpp"
 #include "protocols.hpp"
 #include "shell_protocol.hpp"
 #include "status_bar.hpp"
+#include "switcher.hpp"
 #include "timer.hpp"
+#include "uninstall.hpp"
 #include "wayland_client.hpp"
 
 #ifndef CIRRUS_VERSION
@@ -43,6 +49,7 @@ compositor's layer-shell, which only trusted clients see.
 
   --registry FILE   the app registry (default: $CIRRUS_REGISTRY, else
                     $XDG_DATA_HOME/cirrus/registry.db)
+  --locked          start with the lock screen up (a device's boot; tests)
   --version         print the version
 
 Environment: CIRRUS_POWER_SUPPLY_DIR replaces /sys/class/power_supply (a
@@ -54,6 +61,7 @@ constexpr int reload_delay_ms = 50;
 
 struct Options {
     std::filesystem::path registry;
+    bool locked = false;
 };
 
 // Exits with status 2 on a usage error.
@@ -70,6 +78,8 @@ Options parse(int argc, char** argv) {
             std::exit(0);
         } else if (a == "--registry" && i + 1 < argc) {
             o.registry = argv[++i];
+        } else if (a == "--locked") {
+            o.locked = true;
         } else {
             std::fprintf(stderr, "cirrus-shell: unknown option %s\n%s", a.c_str(), usage);
             std::exit(2);
@@ -118,32 +128,76 @@ int run(const Options& options) {
     bar.set_battery(read_battery(supplies));
     bar.set_theme(protocol.state().front_app.empty() ? 0 : protocol.state().front_theme);
 
-    // This shell has no lock screen and no switcher yet (their own parts of
-    // the shell's issue). The compositor hides the apps for both and waits
-    // for the shell to end them; so that a phone is never left with its
-    // apps hidden behind a screen nobody draws, the shell ends them at once:
-    // the power key then only blanks, and the switcher gesture goes home.
-    const auto decline_lock = [&](const CompositorState& state) {
-        if (state.locked) protocol.set_locked(false);
+    // The app switcher, and the order of the running apps it shows: the
+    // compositor says which app is in front, the shell keeps the order.
+    Switcher switcher(client, protocol, apps);
+    RecentApps recent;
+    const auto track_recent = [&](const CompositorState& state) {
+        std::vector<std::string> running;
+        for (const auto& [app, app_state] : state.apps) running.push_back(app);
+        recent.update(state.front_app, running);
     };
-    decline_lock(protocol.state());
+    track_recent(protocol.state());
+
+    // The overlays: the lock screen, notification banners and permission
+    // questions. Notifications that come while locked go to the lock
+    // screen's list; questions wait, hidden, until the unlock.
+    LockScreen lock(client, protocol, apps);
+    Banners banners(client, protocol, apps);
+    PermissionPrompt prompt(client, protocol, apps);
+    lock.on_locked = [&] {
+        for (Notice& n : banners.take_all()) lock.add_notification(std::move(n));
+        prompt.set_suspended(true);
+    };
+    lock.on_unlocked = [&] { prompt.set_suspended(false); };
+    protocol.on_notification = [&](std::uint32_t id, const std::string& app, const std::string& title,
+                                   const std::string& body) {
+        Notice n{id, app, title, body};
+        if (lock.locked()) lock.add_notification(std::move(n));
+        else banners.push(std::move(n));
+    };
+    protocol.on_notification_closed = [&](std::uint32_t id) {
+        lock.remove_notification(id);
+        banners.remove(id);
+    };
+    protocol.on_permission_request = [&](std::uint32_t request_id, const std::string& app,
+                                         const std::string& permission) {
+        prompt.ask({request_id, app, permission});
+    };
+    protocol.deliver_held();  // what a restarted shell was sent as it bound
+    lock.compositor_locked(protocol.state().locked);
+    if (options.locked) lock.lock();
     protocol.on_state = [&](const CompositorState& state) {
+        track_recent(state);
+        switcher.compositor_state(state);
         bar.set_theme(state.front_app.empty() ? 0 : state.front_theme);
         home.compositor_state(state);
-        decline_lock(state);
+        lock.compositor_locked(state.locked);
     };
     protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };
     protocol.on_gesture = [&](std::uint32_t gesture) {
         if (gesture == CIRRUS_SHELL_V1_GESTURE_HOME || gesture == CIRRUS_SHELL_V1_GESTURE_HOME_KEY) {
-            home.go_home(protocol.state());
-        } else if (gesture == CIRRUS_SHELL_V1_GESTURE_SWITCHER) {
-            protocol.set_switcher(false);
-            protocol.show_home();
+            // From the switcher the compositor has already gone home: the
+            // home screen stays on its page.
+            if (switcher.is_open()) switcher.close();
+            else home.go_home(protocol.state());
+        } else if (gesture == CIRRUS_SHELL_V1_GESTURE_SWITCHER && !switcher.is_open()) {
+            const LayerSurface& screen = home.surface();  // the whole output
+            if (!switcher.open(recent.order(), screen.width(), screen.height(), screen.scale())) {
+                // No app to switch to: the compositor must not keep the
+                // apps hidden for a switcher nobody draws.
+                protocol.set_switcher(false);
+                protocol.show_home();
+            }
         }
     };
     client.outputs_changed = [&] {
         bar.surface().update_scale();
         home.surface().update_scale();
+        lock.update_scale();
+        banners.update_scale();
+        prompt.update_scale();
+        switcher.update_scale();
     };
 
     client.watch_fd(signals, [&] {
@@ -154,6 +208,7 @@ int run(const Options& options) {
         minute.rearm();
         bar.set_time(std::time(nullptr));
         bar.set_battery(read_battery(supplies));  // a minute is fresh enough for a battery
+        lock.set_time(std::time(nullptr));
     });
     client.watch_fd(watch.fd(), [&] {
         if (watch.changed() && !reload_timer.armed()) reload_timer.arm(reload_delay_ms);
@@ -164,9 +219,19 @@ int run(const Options& options) {
     client.watch_fd(home.press_timer().fd(), [&] {
         if (home.press_timer().consume()) home.release_pressed();
     });
+    client.watch_fd(home.edit_timer().fd(), [&] {
+        if (home.edit_timer().consume()) home.edit_timer_fired();
+    });
+    home.on_remove = [&](const std::string& id) { start_uninstall(options.registry, id); };
+    client.watch_fd(banners.timer().fd(), [&] { banners.timer_expired(); });
+    client.watch_fd(switcher.restore_timer().fd(), [&] { switcher.restore_timer_fired(); });
     client.before_wait([&] {
         bar.surface().flush();
         home.surface().flush();
+        lock.flush();
+        banners.flush();
+        prompt.flush();
+        switcher.flush();
     });
 
     std::fprintf(stderr, "cirrus-shell: running (registry %s, cirrus_shell_v1 %s)\n", options.registry.c_str(),
@@ -180,6 +245,9 @@ int run(const Options& options) {
 
 int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
+    // Dates in the user's language (the lock screen); numbers stay plain.
+    std::setlocale(LC_ALL, "");
+    std::setlocale(LC_NUMERIC, "C");
     std::signal(SIGPIPE, SIG_IGN);
     try {
         return run(options);

@@ -40,7 +40,7 @@ PromptGeometry compute_prompt_geometry(int width, int height) {
     PromptGeometry g;
     g.message_font_px = 17;
     g.button_font_px = 17;
-    g.message_lines = 4;
+    g.message_lines = 3;
     constexpr int padding = 20;
     constexpr int button_height = 48;
     const int line_height = g.message_font_px * 3 / 2;

@@ -1,6 +1,7 @@
 #include "shell_protocol.hpp"
 
 #include <cstdio>
+#include <utility>
 
 #include "protocols.hpp"
 
@@ -15,12 +16,16 @@ struct ShellProtocolListener {
             switch (state) {
             case CIRRUS_SHELL_V1_APP_STATE_LAUNCHING: s.pending_.apps[app_id] = AppState::launching; break;
             case CIRRUS_SHELL_V1_APP_STATE_RUNNING: s.pending_.apps[app_id] = AppState::running; break;
-            default: s.pending_.apps.erase(app_id); break;
+            default:
+                s.pending_.apps.erase(app_id);
+                s.pending_.titles.erase(app_id);
+                break;
             }
         });
     }
-    static void app_title(void*, cirrus_shell_v1*, const char*, const char*) {
-        // For the switcher's cards, which come with their own issue.
+    static void app_title(void* data, cirrus_shell_v1*, const char* app_id, const char* title) {
+        auto& s = self(data);
+        s.client_.guard("cirrus_shell_v1.app_title", [&] { s.pending_.titles[app_id] = title; });
     }
     static void launch_failed(void* data, cirrus_shell_v1*, const char* app_id, const char* reason) {
         auto& s = self(data);
@@ -42,7 +47,9 @@ struct ShellProtocolListener {
     static void notification(void* data, cirrus_shell_v1*, uint32_t id, const char* app_id, const char* title,
                              const char* body) {
         auto& s = self(data);
-        if (s.on_notification) {
+        if (s.holding_) {
+            s.held_notices_.push_back({id, app_id, title, body});
+        } else if (s.on_notification) {
             s.client_.guard("cirrus_shell_v1.notification", [&] { s.on_notification(id, app_id, title, body); });
         }
     }
@@ -52,20 +59,17 @@ struct ShellProtocolListener {
             s.client_.guard("cirrus_shell_v1.notification_closed", [&] { s.on_notification_closed(id); });
         }
     }
-    static void permission_request(void* data, cirrus_shell_v1* shell, uint32_t request_id, const char* app_id,
+    static void permission_request(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
                                    const char* permission) {
         auto& s = self(data);
-        if (s.on_permission_request) {
+        if (s.holding_) {
+            s.held_questions_.push_back({request_id, app_id, permission});
+        } else if (s.on_permission_request) {
             s.client_.guard("cirrus_shell_v1.permission_request",
                             [&] { s.on_permission_request(request_id, app_id, permission); });
-            return;
+        } else {
+            s.answer_not_asked(request_id, app_id, permission);
         }
-        // No prompt: "not asked" lets the app's default (denied) stand
-        // without storing a decision the user never made, and the page is
-        // not left waiting.
-        std::fprintf(stderr, "cirrus-shell: %s asks for %s: no prompt, not asked (denied by default)\n", app_id,
-                     permission);
-        cirrus_shell_v1_answer_permission(shell, request_id, CIRRUS_SHELL_V1_PERMISSION_ANSWER_NOT_ASKED);
     }
     static void done(void* data, cirrus_shell_v1*) {
         auto& s = self(data);
@@ -119,6 +123,18 @@ bool ShellProtocol::show_home() {
     return true;
 }
 
+bool ShellProtocol::activate(const std::string& app_id) {
+    if (!available()) return false;
+    cirrus_shell_v1_activate(client_.shell_protocol(), app_id.c_str());
+    return true;
+}
+
+bool ShellProtocol::close_app(const std::string& app_id) {
+    if (!available()) return false;
+    cirrus_shell_v1_close(client_.shell_protocol(), app_id.c_str());
+    return true;
+}
+
 bool ShellProtocol::set_switcher(bool open) {
     if (!available()) return false;
     cirrus_shell_v1_set_switcher(client_.shell_protocol(), open ? 1 : 0);
@@ -129,6 +145,33 @@ bool ShellProtocol::set_locked(bool locked) {
     if (!available()) return false;
     cirrus_shell_v1_set_locked(client_.shell_protocol(), locked ? 1 : 0);
     return true;
+}
+
+void ShellProtocol::answer_not_asked(std::uint32_t request_id, const std::string& app_id,
+                                     const std::string& permission) {
+    // No prompt: "not asked" lets the app's default (denied) stand without
+    // storing a decision the user never made, and the page is not left
+    // waiting.
+    std::fprintf(stderr, "cirrus-shell: %s asks for %s: no prompt, not asked (denied by default)\n", app_id.c_str(),
+                 permission.c_str());
+    answer_permission(request_id, CIRRUS_SHELL_V1_PERMISSION_ANSWER_NOT_ASKED);
+}
+
+void ShellProtocol::deliver_held() {
+    holding_ = false;
+    for (const HeldNotice& n : std::exchange(held_notices_, {})) {
+        if (on_notification) {
+            client_.guard("cirrus_shell_v1.notification", [&] { on_notification(n.id, n.app_id, n.title, n.body); });
+        }
+    }
+    for (const HeldQuestion& q : std::exchange(held_questions_, {})) {
+        if (on_permission_request) {
+            client_.guard("cirrus_shell_v1.permission_request",
+                          [&] { on_permission_request(q.request_id, q.app_id, q.permission); });
+        } else {
+            answer_not_asked(q.request_id, q.app_id, q.permission);
+        }
+    }
 }
 
 bool ShellProtocol::activate_notification(std::uint32_t id) {
@@ -147,6 +190,50 @@ bool ShellProtocol::answer_permission(std::uint32_t request_id, std::uint32_t an
     if (!available()) return false;
     cirrus_shell_v1_answer_permission(client_.shell_protocol(), request_id, answer);
     return true;
+}
+
+}  // namespace cirrus::shell
+
+namespace cirrus::shell {
+
+struct AppCaptureListener {
+    static void ready(void* data, cirrus_app_capture_v1*, uint32_t width, uint32_t height) {
+        static_cast<AppCapture*>(data)->finish(true, static_cast<int>(width), static_cast<int>(height));
+    }
+    static void failed(void* data, cirrus_app_capture_v1*, uint32_t, const char* message) {
+        std::fprintf(stderr, "cirrus-shell: no switcher card picture: %s\n", message);
+        static_cast<AppCapture*>(data)->finish(false, 0, 0);
+    }
+};
+
+namespace {
+const cirrus_app_capture_v1_listener capture_listener = {
+    .ready = AppCaptureListener::ready,
+    .failed = AppCaptureListener::failed,
+};
+}  // namespace
+
+AppCapture::AppCapture(WaylandClient& client, cirrus_app_capture_v1* proxy, Done done)
+    : client_(client), proxy_(proxy), done_(std::move(done)) {
+    cirrus_app_capture_v1_add_listener(proxy_, &capture_listener, this);
+}
+
+AppCapture::~AppCapture() { cirrus_app_capture_v1_destroy(proxy_); }
+
+void AppCapture::finish(bool ok, int width, int height) {
+    // The callback may destroy this capture: it runs from a local copy, and
+    // nothing here touches `this` after it.
+    Done done = std::move(done_);
+    done_ = nullptr;
+    if (done) client_.guard("cirrus_app_capture_v1", [&] { done(ok, width, height); });
+}
+
+std::unique_ptr<AppCapture> ShellProtocol::capture_app(const std::string& app_id, wl_buffer* buffer,
+                                                       AppCapture::Done done) {
+    if (!available() || !buffer) return nullptr;
+    cirrus_app_capture_v1* proxy = cirrus_shell_v1_capture_app(client_.shell_protocol(), app_id.c_str(), buffer);
+    if (!proxy) return nullptr;
+    return std::make_unique<AppCapture>(client_, proxy, std::move(done));
 }
 
 }  // namespace cirrus::shell

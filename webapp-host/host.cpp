@@ -821,8 +821,9 @@ bool start_toolkit(int& argc, char**& argv) {
 // id is known, never before.
 int run_app(Host& host) {
     // The web process inherits it. In a standby host WebKit's threads run
-    // already: the variable exists since before they started (see main), so
-    // this replaces its value in place rather than growing the environment.
+    // already: the variable exists since before they started (see
+    // wait_as_standby), so this replaces its value in place rather than
+    // growing the environment.
     if (host.options.no_jit) g_setenv("JSC_useJIT", "0", TRUE);
     // The Wayland app_id: GTK3 names the xdg_toplevel after the program.
     g_set_prgname(host.options.app_id.c_str());

@@ -2,9 +2,10 @@
 // permissions table in the registry. Plain C++ (no WebKit): host.cpp maps
 // the WebKit request type to the kinds here and applies the decision.
 //
-// Denied by default: only an explicit "granted" allows. "ask" is denied for
-// now too (the shell's prompt arrives with the shell issue); the host notes
-// that the app asked.
+// Denied by default: only an explicit "granted" allows. A state that is
+// "ask" (or absent) is put to the user through the compositor and the
+// shell's prompt (host.cpp, cirrus_app_v1); with nobody to ask it is denied
+// and the host notes that the app asked.
 #pragma once
 
 #include <optional>

@@ -86,7 +86,12 @@ inline int create_shm_fd(size_t size) {
 // release once the owner has dropped it (stale).
 class SolidBuffer {
 public:
+    // `bottom_rgb` (when not `rgb`) fills the lower half: a picture whose
+    // orientation shows (the switcher's scaled captures).
     static SolidBuffer *create(wl_shm *shm, int width, int height, uint32_t rgb) {
+        return create(shm, width, height, rgb, rgb);
+    }
+    static SolidBuffer *create(wl_shm *shm, int width, int height, uint32_t rgb, uint32_t bottom_rgb) {
         auto *b = new SolidBuffer();
         b->width = width;
         b->height = height;
@@ -96,7 +101,8 @@ public:
         void *data = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (data == MAP_FAILED) die(std::string("mmap: ") + std::strerror(errno));
         auto *px = static_cast<uint32_t *>(data);
-        for (size_t i = 0; i < size / 4; ++i) px[i] = 0xff000000u | rgb;
+        const size_t half = size / 4 / 2 / static_cast<size_t>(width) * static_cast<size_t>(width);
+        for (size_t i = 0; i < size / 4; ++i) px[i] = 0xff000000u | (i < half ? rgb : bottom_rgb);
         munmap(data, size);
         wl_shm_pool *pool = wl_shm_create_pool(shm, fd, static_cast<int32_t>(size));
         b->buffer = wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_XRGB8888);

@@ -3,6 +3,7 @@
 //
 // Options:
 //   --color RRGGBB      fill colour (default 3366cc)
+//   --bottom-color RRGGBB  the lower half in this colour instead
 //   --app-id ID         xdg_toplevel app id (default cirrus-test-client)
 //   --title TITLE       xdg_toplevel title (default "Cirrus test client")
 //   --size WxH          size used when the compositor configures 0x0 (320x240)
@@ -35,6 +36,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 using namespace cirrus_test;
 
@@ -42,6 +44,7 @@ namespace {
 
 struct Options {
     uint32_t color = 0x3366cc;
+    std::optional<uint32_t> bottom_color;
     std::string app_id = "cirrus-test-client";
     std::string title = "Cirrus test client";
     int default_width = 320;
@@ -131,7 +134,8 @@ const char *state_name(uint32_t state) {
 }
 
 void Window::draw_and_commit() {
-    SolidBuffer *next = SolidBuffer::create(app->shm, width, height, app->opt.color);
+    SolidBuffer *next =
+        SolidBuffer::create(app->shm, width, height, app->opt.color, app->opt.bottom_color.value_or(app->opt.color));
     wl_surface_attach(surface, next->buffer, 0, 0);
     next->busy = true;
     wl_surface_damage_buffer(surface, 0, 0, width, height);
@@ -362,7 +366,7 @@ const wl_registry_listener registry_listener = {registry_global, registry_global
 
 [[noreturn]] void usage(const std::string &msg) {
     std::fprintf(stderr,
-                 "%s\nusage: cirrus-test-client [--color RRGGBB] [--app-id ID] [--title T] [--size WxH]\n"
+                 "%s\nusage: cirrus-test-client [--color RRGGBB] [--bottom-color RRGGBB] [--app-id ID] [--title T] [--size WxH]\n"
                  "       [--dialog WxH] [--crash-after-ms N] [--xdg-decoration]\n"
                  "       [--popup-at X,Y,W,H] [--popup-size WxH] [--popup-adjust LIST]\n",
                  msg.c_str());
@@ -379,6 +383,10 @@ Options parse_options(int argc, char **argv) {
         };
         if (a == "--color") {
             if (!parse_color(value(), o.color)) usage("bad --color");
+        } else if (a == "--bottom-color") {
+            uint32_t bottom = 0;
+            if (!parse_color(value(), bottom)) usage("bad --bottom-color");
+            o.bottom_color = bottom;
         } else if (a == "--app-id") {
             o.app_id = value();
         } else if (a == "--title") {

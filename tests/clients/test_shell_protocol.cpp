@@ -12,16 +12,26 @@
 //   {"event":"notification","id","app","title","body"}  {"event":"notification_closed","id"}
 //   {"event":"permission_request","id","app","permission"}
 //   {"event":"sent","cmd"} after each command, once the compositor processed it
+//   {"event":"capture","app","width","height","buffer_width","buffer_height",
+//    "centre","top_left","bottom_right","outside"} for a capture that is ready:
+//    width x height is what the window covers; the pixels (#aarrggbb) are the
+//    covered part's centre, its corners (one pixel in), and the buffer's last
+//    pixel (transparent when the window does not reach it)
+//   {"event":"capture_failed","app","reason","message"} (reason: unknown_app,
+//    no_content, bad_buffer, render_failed)
 //
 // stdin commands: "launch APP", "home", "activate APP", "close APP",
 // "locked 0|1", "switcher 0|1", "tap-notification ID", "dismiss ID",
-// "answer ID 0|1", "quit". Exits 3 when cirrus_shell_v1 is not offered.
+// "answer ID 0|1", "capture APP WxH" (an argb8888 wl_shm buffer of that
+// size), "quit". Exits 3 when cirrus_shell_v1 is not offered.
 
 #include "common.hpp"
 
 #include "cirrus-shell-unstable-v1-client-protocol.h"
 
+#include <algorithm>
 #include <cinttypes>
+#include <memory>
 
 using namespace cirrus_test;
 
@@ -30,8 +40,87 @@ namespace {
 struct App {
     wl_display *display = nullptr;
     cirrus_shell_v1 *shell = nullptr;
+    wl_shm *shm = nullptr;
     bool quit = false;
 };
+
+// One capture in flight: its buffer, mapped, and what to report.
+struct Capture {
+    std::string app;
+    cirrus_app_capture_v1 *proxy = nullptr;
+    wl_buffer *buffer = nullptr;
+    uint32_t *pixels = nullptr;
+    size_t size = 0;
+    int width = 0;
+    int height = 0;
+
+    ~Capture() {
+        if (proxy) cirrus_app_capture_v1_destroy(proxy);
+        if (buffer) wl_buffer_destroy(buffer);
+        if (pixels) munmap(pixels, size);
+    }
+    std::string pixel(int x, int y) const {
+        x = std::clamp(x, 0, width - 1);
+        y = std::clamp(y, 0, height - 1);
+        char text[16];
+        std::snprintf(text, sizeof text, "#%08" PRIx32, pixels[static_cast<size_t>(y) * width + x]);
+        return text;
+    }
+};
+
+const char *failure_name(uint32_t reason) {
+    switch (reason) {
+    case CIRRUS_APP_CAPTURE_V1_FAILURE_UNKNOWN_APP: return "unknown_app";
+    case CIRRUS_APP_CAPTURE_V1_FAILURE_NO_CONTENT: return "no_content";
+    case CIRRUS_APP_CAPTURE_V1_FAILURE_BAD_BUFFER: return "bad_buffer";
+    case CIRRUS_APP_CAPTURE_V1_FAILURE_RENDER_FAILED: return "render_failed";
+    }
+    return "unknown";
+}
+
+void on_capture_ready(void *data, cirrus_app_capture_v1 *, uint32_t width, uint32_t height) {
+    auto *c = static_cast<Capture *>(data);
+    const int w = static_cast<int>(width), h = static_cast<int>(height);
+    emit({{"event", "capture"}, {"app", c->app}, {"width", width}, {"height", height},
+          {"buffer_width", c->width}, {"buffer_height", c->height}, {"centre", c->pixel(w / 2, h / 2)},
+          {"top_left", c->pixel(1, 1)}, {"bottom_right", c->pixel(w - 2, h - 2)},
+          {"outside", c->pixel(c->width - 1, c->height - 1)}});
+    delete c;
+}
+
+void on_capture_failed(void *data, cirrus_app_capture_v1 *, uint32_t reason, const char *message) {
+    auto *c = static_cast<Capture *>(data);
+    emit({{"event", "capture_failed"}, {"app", c->app}, {"reason", failure_name(reason)}, {"message", message}});
+    delete c;
+}
+
+const cirrus_app_capture_v1_listener capture_listener = {on_capture_ready, on_capture_failed};
+
+// Starts a capture; its event reports and frees it.
+bool start_capture(App &app, const std::string &id, int width, int height) {
+    auto c = std::make_unique<Capture>();
+    c->app = id;
+    c->width = width;
+    c->height = height;
+    c->size = static_cast<size_t>(width) * static_cast<size_t>(height) * 4;
+    const int fd = create_shm_fd(c->size);
+    void *data = mmap(nullptr, c->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (data == MAP_FAILED) {
+        close(fd);
+        return false;
+    }
+    c->pixels = static_cast<uint32_t *>(data);
+    // Opaque magenta: what the compositor does not write stays visible.
+    for (size_t i = 0; i < c->size / 4; ++i) c->pixels[i] = 0xffff00ffu;
+    wl_shm_pool *pool = wl_shm_create_pool(app.shm, fd, static_cast<int32_t>(c->size));
+    close(fd);
+    c->buffer = wl_shm_pool_create_buffer(pool, 0, width, height, width * 4, WL_SHM_FORMAT_ARGB8888);
+    wl_shm_pool_destroy(pool);
+    c->proxy = cirrus_shell_v1_capture_app(app.shell, id.c_str(), c->buffer);
+    cirrus_app_capture_v1_add_listener(c->proxy, &capture_listener, c.get());
+    c.release();  // its ready or failed event frees it
+    return true;
+}
 
 const char *state_name(uint32_t state) {
     switch (state) {
@@ -88,7 +177,9 @@ const cirrus_shell_v1_listener shell_listener = {
 
 void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t) {
     auto *app = static_cast<App *>(data);
-    if (std::string_view(iface) == cirrus_shell_v1_interface.name && !app->shell) {
+    if (std::string_view(iface) == wl_shm_interface.name && !app->shm) {
+        app->shm = static_cast<wl_shm *>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+    } else if (std::string_view(iface) == cirrus_shell_v1_interface.name && !app->shell) {
         app->shell = static_cast<cirrus_shell_v1 *>(wl_registry_bind(registry, name, &cirrus_shell_v1_interface, 1));
         cirrus_shell_v1_add_listener(app->shell, &shell_listener, app);
     }
@@ -126,6 +217,13 @@ void handle_command(App &app, const std::string &line) {
         cirrus_shell_v1_dismiss_notification(app.shell, number(w[1]));
     } else if (cmd == "answer" && w.size() == 3) {
         cirrus_shell_v1_answer_permission(app.shell, number(w[1]), number(w[2]));
+    } else if (cmd == "capture" && w.size() == 3) {
+        int width = 0, height = 0;
+        if (!parse_size(w[2], width, height) || width <= 0 || height <= 0 || !app.shm ||
+            !start_capture(app, w[1], width, height)) {
+            emit({{"event", "error"}, {"message", "cannot start: " + line}});
+            return;
+        }
     } else {
         emit({{"event", "error"}, {"message", "unknown command: " + line}});
         return;
@@ -155,6 +253,7 @@ int main() {
     const bool ok = run_client_loop(app.display, signal_fd, [&] { return app.quit; },
                                     [&](const std::string &line) { handle_command(app, line); });
     cirrus_shell_v1_destroy(app.shell);
+    if (app.shm) wl_shm_destroy(app.shm);
     destroy_proxies({registry});
     wl_display_roundtrip(app.display);
     wl_display_disconnect(app.display);

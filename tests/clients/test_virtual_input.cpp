@@ -10,6 +10,8 @@
 //                                  (in layout pixels with W,H the layout size), frame
 //   "button BUTTON"                press and release (evdev code, e.g. 272 = BTN_LEFT),
 //                                  each followed by a frame
+//   "button-down BUTTON" / "button-up BUTTON"
+//                                  only the press or the release (a drag between)
 //   "quit"
 //
 // Events: ready {keyboard,pointer}, sent, terminated, disconnected, error.
@@ -117,13 +119,17 @@ void handle_command(App &app, const std::string &line) {
             if (!parse_uint(words[static_cast<size_t>(k) + 1], v[k])) return bad();
         zwlr_virtual_pointer_v1_motion_absolute(app.pointer, now_ms(), v[0], v[1], v[2], v[3]);
         zwlr_virtual_pointer_v1_frame(app.pointer);
-    } else if (cmd == "button" && words.size() == 2) {
+    } else if ((cmd == "button" || cmd == "button-down" || cmd == "button-up") && words.size() == 2) {
         uint32_t button;
         if (!parse_uint(words[1], button)) return bad();
-        zwlr_virtual_pointer_v1_button(app.pointer, now_ms(), button, WL_POINTER_BUTTON_STATE_PRESSED);
-        zwlr_virtual_pointer_v1_frame(app.pointer);
-        zwlr_virtual_pointer_v1_button(app.pointer, now_ms(), button, WL_POINTER_BUTTON_STATE_RELEASED);
-        zwlr_virtual_pointer_v1_frame(app.pointer);
+        if (cmd != "button-up") {
+            zwlr_virtual_pointer_v1_button(app.pointer, now_ms(), button, WL_POINTER_BUTTON_STATE_PRESSED);
+            zwlr_virtual_pointer_v1_frame(app.pointer);
+        }
+        if (cmd != "button-down") {
+            zwlr_virtual_pointer_v1_button(app.pointer, now_ms(), button, WL_POINTER_BUTTON_STATE_RELEASED);
+            zwlr_virtual_pointer_v1_frame(app.pointer);
+        }
     } else {
         return bad();
     }

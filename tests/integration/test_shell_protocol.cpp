@@ -29,7 +29,9 @@ struct ShellFixture {
 
     void send(const std::string& command) {
         shell->send_line(command);
-        shell->expect("sent");
+        // This command's own "sent": an earlier command's may still be unread.
+        const std::string cmd = command.substr(0, command.find(' '));
+        shell->expect("sent", kTimeout, [&](const json& e) { return e["cmd"] == cmd; });
     }
     json expect_state(const std::string& app, const std::string& state) {
         return shell->expect("app_state", kTimeout,
@@ -137,4 +139,88 @@ TEST_CASE("the compositor restarts a killed shell within a second and the apps k
     CHECK(stats["shell"]["restarts"] == 1);
     // The app survived the shell.
     CHECK(wait_window_where(c, [](const json& w) { return w["app"] == "notes"; }, "notes")["pid"] == window["pid"]);
+}
+
+// cirrus_shell_v1.capture_app: the switcher's card of an app is its last
+// frame, scaled by the compositor into the shell's wl_shm buffer. The stand-in
+// host fills its window with the colour its app id ends in.
+TEST_CASE("capture_app renders an app's window scaled into the shell's buffer, shown or hidden") {
+    ShellFixture f;
+    f.send("launch paint-d03030");
+    f.expect_state("paint-d03030", "running");
+    f.window_of("paint-d03030");
+    // Without a status bar the window is the whole 480x800 output: half size
+    // fits 240x400 exactly.
+    f.shell->send_line("capture paint-d03030 240x400");
+    json c = f.shell->expect("capture", kTimeout, [](const json& e) { return e["app"] == "paint-d03030"; });
+    CHECK(c["width"] == 240);
+    CHECK(c["height"] == 400);
+    CHECK(c["centre"] == "#ffd03030");
+    CHECK(c["top_left"] == "#ffd03030");
+    CHECK(c["bottom_right"] == "#ffd03030");
+
+    SUBCASE("a buffer of another shape gets the window fitted, the rest transparent") {
+        f.shell->send_line("capture paint-d03030 300x300");
+        c = f.shell->expect("capture", kTimeout, [](const json& e) { return e["app"] == "paint-d03030"; });
+        CHECK(c["width"] == 180);  // 480x800 scaled by 300/800
+        CHECK(c["height"] == 300);
+        CHECK(c["centre"] == "#ffd03030");
+        CHECK(c["outside"] == "#00000000");
+    }
+    SUBCASE("a hidden app (home in front) keeps its last frame") {
+        f.send("home");
+        CHECK(f.window_of("paint-d03030")["visible"] == false);
+        f.shell->send_line("capture paint-d03030 120x200");
+        c = f.shell->expect("capture", kTimeout, [](const json& e) { return e["app"] == "paint-d03030"; });
+        CHECK(c["width"] == 120);
+        CHECK(c["centre"] == "#ffd03030");
+    }
+    SUBCASE("two apps, two cards of their own colours") {
+        f.send("launch leaf-30a050");
+        f.expect_state("leaf-30a050", "running");
+        f.window_of("leaf-30a050");
+        f.shell->send_line("capture paint-d03030 48x80");
+        f.shell->send_line("capture leaf-30a050 48x80");
+        CHECK(f.shell->expect("capture", kTimeout, [](const json& e) {
+            return e["app"] == "paint-d03030";
+        })["centre"] == "#ffd03030");
+        CHECK(f.shell->expect("capture", kTimeout, [](const json& e) {
+            return e["app"] == "leaf-30a050";
+        })["centre"] == "#ff30a050");
+    }
+}
+
+TEST_CASE("capture_app keeps the window's orientation (top stays top)") {
+    ShellFixture f;
+    // The stand-in host paints the top half red and the bottom half green.
+    f.send("launch split-d03030-30a050");
+    f.expect_state("split-d03030-30a050", "running");
+    f.window_of("split-d03030-30a050");
+    f.shell->send_line("capture split-d03030-30a050 96x160");
+    const json c = f.shell->expect("capture", kTimeout);
+    CHECK(c["width"] == 96);
+    CHECK(c["height"] == 160);
+    CHECK(c["top_left"] == "#ffd03030");
+    CHECK(c["bottom_right"] == "#ff30a050");
+}
+
+TEST_CASE("capture_app of an app that is not running fails cleanly, and the shell goes on") {
+    ShellFixture f;
+    f.shell->send_line("capture nosuch 64x64");
+    const json failed = f.shell->expect("capture_failed", kTimeout);
+    CHECK(failed["app"] == "nosuch");
+    CHECK(failed["reason"] == "unknown_app");
+    // The connection is fine: the next request works.
+    f.send("launch paint-d03030");
+    f.expect_state("paint-d03030", "running");
+    CHECK(f.c.request({{"cmd", "stats"}})["shell"]["bound"] == true);
+}
+
+TEST_CASE("capture_app with an app id that is no app id is a protocol error") {
+    ShellFixture f;
+    f.shell->send_line("capture ../x 64x64");
+    const auto status = f.shell->wait_exit(kTimeout);
+    REQUIRE(status);
+    CHECK(WEXITSTATUS(*status) != 0);
+    CHECK(f.c.request({{"cmd", "stats"}})["ok"] == true);
 }

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -98,10 +99,14 @@ public:
 
     // Starts cirrus-shell on the trusted socket and waits until both its
     // surfaces are mapped.
-    Process& start_shell(const std::map<std::string, std::string>& extra_env = {}) {
+    // `args` go to cirrus-shell (e.g. --locked).
+    Process& start_shell(const std::map<std::string, std::string>& extra_env = {},
+                         const std::vector<std::string>& args = {}) {
         std::map<std::string, std::string> e = env();
         for (const auto& [k, v] : extra_env) e[k] = v;
-        shell = compositor.client({cirrus_it::program("CIRRUS_SHELL")}, true, e);
+        std::vector<std::string> argv = {cirrus_it::program("CIRRUS_SHELL")};
+        argv.insert(argv.end(), args.begin(), args.end());
+        shell = compositor.client(argv, true, e);
         wait_shell_mapped();
         return *shell;
     }

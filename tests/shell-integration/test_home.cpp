@@ -435,7 +435,10 @@ TEST_CASE("the compositor's own shell (--shell, through WAYLAND_SOCKET) draws th
     json apps;
     REQUIRE(cirrus_it::wait_until([&] {
         apps = json::parse(f.cli({"list", "--json"}));
-        return apps.size() == 3;
+        for (const json& app : apps) {
+            if (app["id"] == "notes") return true;
+        }
+        return false;
     }));
     for (const json& app : apps) {
         if (app["id"] != "notes") continue;
@@ -461,30 +464,4 @@ TEST_CASE("the home key on the home screen turns back to the first page") {
     REQUIRE(f.compositor.request({{"cmd", "key"}, {"keycode", key_homepage}, {"state", "pressed"}})["ok"] == true);
     REQUIRE(f.compositor.request({{"cmd", "key"}, {"keycode", key_homepage}, {"state", "released"}})["ok"] == true);
     f.wait_pixel(x, y, kRed);
-}
-
-TEST_CASE("without a lock screen yet, the shell declines the lock: the power key only blanks") {
-    Compositor::Options o;
-    o.extra_args = {"--app-host", cirrus_it::program("CIRRUS_TEST_STAND_IN_HOST")};
-    char env_dir[] = "/tmp/cirrus-shell-host-env-XXXXXX";
-    REQUIRE(mkdtemp(env_dir) != nullptr);
-    setenv("CIRRUS_TEST_HOST_ENV_DIR", env_dir, 1);
-    ShellFixture f(o);
-    f.install("red", "Red", kRed);
-    f.start_shell();
-    REQUIRE(f.compositor.request({{"cmd", "launch"}, {"app", "red"}})["ok"] == true);
-    const auto app_visible = [&] {
-        for (const json& w : f.compositor.windows())
-            if (w["app"] == "red") return w["visible"] == true;
-        return false;
-    };
-    REQUIRE(cirrus_it::wait_until(app_visible));
-    constexpr int key_power = 116;
-    for (int press = 0; press < 2; ++press) {
-        f.compositor.request({{"cmd", "key"}, {"keycode", key_power}, {"state", "pressed"}});
-        f.compositor.request({{"cmd", "key"}, {"keycode", key_power}, {"state", "released"}});
-        cirrus_it::sleep_ms(100);
-    }
-    CHECK(cirrus_it::wait_until(app_visible));
-    std::filesystem::remove_all(env_dir);
 }
