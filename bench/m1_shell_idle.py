@@ -32,18 +32,6 @@ def snapshot(comp):
     return {p: (bl.proc_name(p), bl.cpu_ns(p), bl.ctx_switches(p)) for p in comp.tree()}
 
 
-def wait_for_minute_room(need_s, enabled):
-    """Sleeps until need_s seconds fit before the next wall-clock minute."""
-    if not enabled or need_s >= 59:
-        return
-    now = datetime.datetime.now()
-    sec = now.second + now.microsecond / 1e6
-    if sec + need_s > 59.5:
-        wait = 60 - sec + 0.5
-        bl.log(f"waiting {wait:.0f} s for a new minute, so that no clock changes during the run")
-        time.sleep(wait)
-
-
 def main():
     ap = argparse.ArgumentParser(
         description="M1 for the pair: idle PSS and CPU of cirrus-compositor + cirrus-shell beside "
@@ -54,8 +42,9 @@ def main():
     ap.add_argument("--shell", help="cirrus-shell (default: BUILD/shell/cirrus-shell)")
     ap.add_argument("--cli", help="the cirrus CLI (default: BUILD/launcher/cirrus)")
     ap.add_argument("--probe", help="screen_probe, phoc's seat (default: BUILD/bench/screen_probe)")
-    ap.add_argument("--apps", type=int, default=17,
-                    help="generated apps besides the 3 bundled ones (default 17: one full page)")
+    ap.add_argument("--apps", type=int, default=20,
+                    help="apps installed in all: the bundled ones, then generated ones "
+                         "(default 20: one full page at 480x800)")
     ap.add_argument("--warmup", type=float, default=10.0,
                     help="start to the PSS sample and the window, s (default 10)")
     ap.add_argument("--seconds", type=float, default=30.0, help="idle window, s (default 30)")
@@ -92,7 +81,7 @@ def main():
     comps = [sl.CirrusShell(user, cirrus_path, shell_path, appdata)]
     if peer:
         comps.append(sl.Phosh(user, *peer, probe_path))
-    wait_for_minute_room(args.warmup + args.seconds + 2, not args.no_minute_align)
+    sl.wait_for_minute_room(args.warmup + args.seconds + 2, not args.no_minute_align)
     for c in comps:
         c.start()
     for c in comps:
@@ -108,7 +97,8 @@ def main():
         c.check_alive()
         pids = c.tree()
         per = {p: bl.pss_kib(p) for p in pids}
-        res[c.name] = {"pss": per, "names": {p: bl.proc_name(p) for p in pids}}
+        res[c.name] = {"pss": per, "uss": {p: sl.uss_kib(p) for p in pids},
+                       "names": {p: bl.proc_name(p) for p in pids}}
     if args.smaps:
         shell_pid = comps[0].shell_pid()
         for label, pid in (("cirrus-compositor", comps[0].pid), ("cirrus-shell", shell_pid)):
@@ -149,32 +139,35 @@ def main():
     w = f"{args.seconds:g} s idle"
     print(f"## M1 for the pair — idle cost of compositor + shell ({bl.WIDTH}x{bl.HEIGHT}, headless, "
           f"pixman; PSS at {args.warmup:g} s)\n")
-    print(f"| stack | PSS MiB | CPU % ({w}) | frames while idle | wakeups/s | processes |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| stack | PSS MiB | USS MiB | CPU % ({w}) | frames while idle | wakeups/s | processes |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     labels = {"cirrus": "cirrus-compositor + cirrus-shell", "phoc+phosh": "phoc + phosh (+ session bus)"}
     for c in comps:
         r = res[c.name]
         frames = "n/a" if r["frames"] is None else str(r["frames"])
-        print(f"| {labels[c.name]} | {sum(r['pss'].values()) / 1024:.1f} | {r['cpu_pct']:.2f} | "
+        print(f"| {labels[c.name]} | {sum(r['pss'].values()) / 1024:.1f} | "
+              f"{sum(r['uss'].values()) / 1024:.1f} | {r['cpu_pct']:.2f} | "
               f"{frames} | {r['wakeups']:.0f} | {len(r['pss'])} |")
     print()
     print("Per process (PSS at the sample; CPU and wake-ups over the window):\n")
-    print("| stack | process | PSS MiB | CPU % | wakeups/s |")
-    print("| --- | --- | ---: | ---: | ---: |")
+    print("| stack | process | PSS MiB | USS MiB | CPU % | wakeups/s |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
     for c in comps:
         r = res[c.name]
         by_name = {}
         for pid, (name, cpu, wake) in r["procs"].items():
-            e = by_name.setdefault(name, [0, 0.0, 0.0, 0])
+            e = by_name.setdefault(name, [0, 0.0, 0.0, 0, 0])
             e[1] += cpu
             e[2] += wake
             e[3] += 1
         for pid, kib in r["pss"].items():
-            e = by_name.setdefault(r["names"][pid], [0, 0.0, 0.0, 0])
+            e = by_name.setdefault(r["names"][pid], [0, 0.0, 0.0, 0, 0])
             e[0] += kib
-        for name, (kib, cpu, wake, n) in sorted(by_name.items(), key=lambda kv: -kv[1][0]):
+            e[4] += r["uss"][pid]
+        for name, (kib, cpu, wake, n, uss) in sorted(by_name.items(), key=lambda kv: -kv[1][0]):
             label = f"{name} ×{n}" if n > 1 else name
-            print(f"| {c.name} | {label} | {kib / 1024:.1f} | {cpu:.2f} | {wake:.0f} |")
+            print(f"| {c.name} | {label} | {kib / 1024:.1f} | {uss / 1024:.1f} | {cpu:.2f} | "
+                  f"{wake:.0f} |")
     print()
     ci = res["cirrus"]
     shell_cpu = sum(v[1] for v in ci["procs"].values() if v[0] == "cirrus-shell")
@@ -197,6 +190,9 @@ def main():
     print(f"Window {clock0:%H:%M:%S}–{clock1:%H:%M:%S} wall clock: "
           + ("inside one minute, so no clock redrew." if same_minute
              else "it crossed a minute, so the clocks redrew once."))
+    print("USS = Private_Clean + Private_Dirty (memory only that process maps). PSS adds a "
+          "share of each shared library, so it moves with whatever else on the machine maps "
+          "the same libraries at that moment (compare runs by USS; both stacks share a run).")
     print("CPU is on-CPU time from /proc/PID/task/*/schedstat summed over each process tree; "
           "wakeups/s are context switches. wlroots 0.15's headless backend fires its output frame "
           "timer at 60 Hz even when nothing changes (see M1), which sets the compositors' floor. "

@@ -122,8 +122,9 @@ def main():
     ap.add_argument("--shell", help="cirrus-shell (default: BUILD/shell/cirrus-shell)")
     ap.add_argument("--cli", help="the cirrus CLI (default: BUILD/launcher/cirrus)")
     ap.add_argument("--probe", help="screen_probe (default: BUILD/bench/screen_probe)")
-    ap.add_argument("--apps", type=int, default=17,
-                    help="generated apps besides the 3 bundled ones (default 17: one full page)")
+    ap.add_argument("--apps", type=int, default=20,
+                    help="apps installed in all: the bundled ones, then generated ones "
+                         "(default 20: one full page at 480x800)")
     ap.add_argument("-n", "--rounds", type=int, default=5,
                     help="rounds; each starts both stacks once, one after the other (default 5)")
     ap.add_argument("--watch", type=float, default=3.0,
@@ -135,6 +136,9 @@ def main():
     ap.add_argument("--threshold", type=float, default=0.01,
                     help="a frame is complete when at most this fraction of cells differ from "
                          "the settled screen (default 0.01)")
+    ap.add_argument("--no-minute-align", action="store_true",
+                    help="do not wait, when needed, so that each watch stays inside one "
+                         "wall-clock minute (a clock changing minute changes the settled screen)")
     ap.add_argument("--user", default="nobody",
                     help="when run as root, run the compositors as this user; 'self' to stay root")
     ap.add_argument("--no-phosh", action="store_true", help="measure Cirrus alone")
@@ -167,6 +171,9 @@ def main():
             if which == "phosh" and not peer:
                 continue
             time.sleep(0.5)  # let the previous stack's exit settle
+            # A clock changing minute during the watch would change the settled screen.
+            sl.wait_for_minute_room((args.watch if which == "cirrus" else args.watch_phosh) + 1,
+                                    not args.no_minute_align)
             r = run_cirrus(args, user, appdata) if which == "cirrus" else \
                 run_phosh(args, user, *peer)
             res[which].append(r)

@@ -10,6 +10,7 @@ Standard library only; everything started is stopped by benchlib's cleanup.
 """
 
 import colorsys
+import datetime
 import json
 import os
 import shlex
@@ -63,10 +64,11 @@ def generated_app(dir_path, index):
 
 class AppData:
     """An XDG_DATA_HOME with cirrus/registry.db: the bundled apps (manifests/)
-    and `generated` more, installed once with the real CLI. copy_into() gives
-    each compositor its own copy (the shell writes home positions into it)."""
+    and generated ones up to `total` apps in all, installed once with the real
+    CLI. copy_into() gives each compositor its own copy (the shell writes home
+    positions into it)."""
 
-    def __init__(self, cli, generated):
+    def __init__(self, cli, total):
         bl.require_executable(cli, "cirrus (the CLI)",
                               "build it (ninja -C BUILD launcher/cirrus) or pass --cli PATH")
         self.root = bl.make_tempdir("bench-appdata-")
@@ -79,20 +81,24 @@ class AppData:
                    CIRRUS_REGISTRY=self.registry)
         t0 = time.monotonic()
         self._cli(cli, env, ["install-bundled", os.path.join(bl.REPO, "manifests")])
+        self.bundled = self._count(cli, env) or 0
         packages = os.path.join(self.root, "packages")
-        for i in range(generated):
+        for i in range(max(0, total - self.bundled)):
             d = os.path.join(packages, f"bench-app-{i:03d}")
             generated_app(d, i)
             self._cli(cli, env, ["install", d])
         shutil.rmtree(packages, ignore_errors=True)
+        self.count = self._count(cli, env)
+        bl.log(f"registry: {self.count} apps ({self.bundled} bundled) installed with "
+               f"{os.path.basename(cli)} in {time.monotonic() - t0:.1f} s")
+
+    def _count(self, cli, env):
         out = subprocess.run([cli, "--registry", self.registry, "list", "--json"], env=env,
                              capture_output=True, text=True, stdin=subprocess.DEVNULL)
         try:
-            self.count = len(json.loads(out.stdout))
+            return len(json.loads(out.stdout))
         except ValueError:
-            self.count = None
-        bl.log(f"registry: {self.count} apps installed with {os.path.basename(cli)} "
-               f"in {time.monotonic() - t0:.1f} s")
+            return None
 
     @staticmethod
     def _cli(cli, env, args):
@@ -322,6 +328,18 @@ class Phosh(bl.Compositor):
         return None
 
 
+def wait_for_minute_room(need_s, enabled):
+    """Sleeps until need_s seconds fit before the next wall-clock minute."""
+    if not enabled or need_s >= 59:
+        return
+    now = datetime.datetime.now()
+    sec = now.second + now.microsecond / 1e6
+    if sec + need_s > 59.5:
+        wait = 60 - sec + 0.5
+        bl.log(f"waiting {wait:.0f} s for a new minute, so that no clock changes during the run")
+        time.sleep(wait)
+
+
 def medians(values):
     v = sorted(x for x in values if x is not None)
     if not v:
@@ -337,6 +355,21 @@ def percentile(values, q):
         return None
     k = max(0, min(len(v) - 1, int(-(-q * len(v) // 100)) - 1))
     return v[k]
+
+
+def uss_kib(pid):
+    """Private_Clean + Private_Dirty (KiB) of /proc/PID/smaps_rollup: the
+    memory only this process maps (PSS also counts a share of libraries,
+    which moves with whatever else on the machine maps them)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+    except OSError:
+        pass
+    return total
 
 
 def smaps_by_mapping(pid, top=12):

@@ -82,14 +82,15 @@ void Switcher::update_scale() {
 }
 
 std::string Switcher::name_of(const std::string& app) const {
-    // The app's name as on the home screen (what the user knows it by), like
-    // iOS; its document title for an app the registry does not know.
+    // The document title names the card (a web app's title says which note
+    // or page it shows; the icon says which app); the home-screen name when
+    // the page has none yet.
+    if (const auto t = state_.titles.find(app); t != state_.titles.end() && !t->second.empty()) return t->second;
     try {
         if (auto label = apps_.label(app)) return *label;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cirrus-shell: cannot read %s's name from the registry: %s\n", app.c_str(), e.what());
     }
-    if (const auto t = state_.titles.find(app); t != state_.titles.end() && !t->second.empty()) return t->second;
     return app;
 }
 
