@@ -9,16 +9,6 @@
 namespace cirrus::shell {
 namespace {
 
-// A finger that sent no motion for this long has stopped, even if its last
-// moves were fast: touch panels go quiet when the finger rests (Android's
-// VelocityTracker uses the same 40 ms).
-constexpr std::int32_t kAssumeStoppedMs = 40;
-
-// Signed difference of two wrapping uint32 ms timestamps.
-std::int32_t ms_between(std::uint32_t then, std::uint32_t now) {
-    return static_cast<std::int32_t>(now - then);
-}
-
 }  // namespace
 
 Pager::Pager(int page_count, double page_width, PagerConfig config) : config_(config) {
@@ -42,13 +32,13 @@ void Pager::drag_begin(double x, std::uint32_t time) {
     touch_x_ = origin_x_ = x;
     raw_origin_ = raw_offset_ = unrubber_banded(shown);
     origin_page_ = nearest_page_of(shown);
-    samples_.assign(1, Sample{time, x});
+    samples_.start(time, x);
 }
 
 void Pager::drag_move(double x, std::uint32_t time) {
     if (!is_touching())
         return;
-    record_sample(x, time);
+    samples_.add(time, x);
     if (phase_ == Phase::pressed) {
         const double moved = x - touch_x_;
         if (std::abs(moved) < config_.tap_slop_px)
@@ -66,7 +56,7 @@ void Pager::drag_end(std::uint32_t time) {
     if (phase_ == Phase::pressed) {
         phase_ = Phase::resting;
     } else if (phase_ == Phase::dragging) {
-        const double offset_velocity = -finger_velocity(time);
+        const double offset_velocity = -samples_.velocity(time);
         settle_to(release_page(offset_velocity), offset_velocity, time);
     }
 }
@@ -139,51 +129,6 @@ double Pager::unrubber_banded(double shown) const {
     if (shown > max_offset())
         return max_offset() + unband(shown - max_offset());
     return shown;
-}
-
-void Pager::record_sample(double x, std::uint32_t time) {
-    samples_.push_back({time, x});
-    // Keep the window, plus the newest sample before it: with sparse events
-    // that one is needed to have two points to measure between.
-    const auto in_window = std::find_if(samples_.begin(), samples_.end(), [&](const Sample& s) {
-        return ms_between(s.time, time) <= static_cast<std::int32_t>(config_.velocity_window_ms);
-    });
-    if (in_window - samples_.begin() > 1)
-        samples_.erase(samples_.begin(), in_window - 1);
-}
-
-// Least-squares slope over the recent samples rather than the last two
-// events: touch events arrive at irregular intervals, and two events 1 ms
-// apart would turn a pixel of jitter into a flick.
-double Pager::finger_velocity(std::uint32_t now) const {
-    if (samples_.empty() || ms_between(samples_.back().time, now) > kAssumeStoppedMs)
-        return 0;
-    const auto window = static_cast<std::int32_t>(config_.velocity_window_ms);
-    auto first = std::find_if(samples_.begin(), samples_.end(), [&](const Sample& s) {
-        return ms_between(s.time, now) <= window;
-    });
-    if (samples_.end() - first < 2 && first != samples_.begin())
-        --first;
-    const auto count = samples_.end() - first;
-    if (count < 2)
-        return 0;
-
-    double mean_t = 0;
-    double mean_x = 0;
-    for (auto s = first; s != samples_.end(); ++s) {
-        mean_t += -ms_between(s->time, now);
-        mean_x += s->x;
-    }
-    mean_t /= static_cast<double>(count);
-    mean_x /= static_cast<double>(count);
-    double covariance = 0;
-    double variance = 0;
-    for (auto s = first; s != samples_.end(); ++s) {
-        const double dt = -ms_between(s->time, now) - mean_t;
-        covariance += dt * (s->x - mean_x);
-        variance += dt * dt;
-    }
-    return variance > 0 ? covariance / variance * 1000.0 : 0.0;
 }
 
 // A flick turns to the next page boundary in its direction; a slow release

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "velocity_tracker.hpp"
+
 namespace cirrus::shell {
 
 struct PagerConfig {
@@ -66,19 +68,12 @@ public:
 
 private:
     enum class Phase { resting, pressed, dragging, settling };
-    struct Sample {
-        std::uint32_t time;
-        double x;
-    };
-
     double max_offset() const { return (page_count_ - 1) * page_width_; }
     int nearest_page_of(double offset) const;
     int clamp_page(int page) const;
     double rubber_banded(double raw) const;
     double unrubber_banded(double shown) const;
-    double finger_velocity(std::uint32_t now) const;
     int release_page(double offset_velocity) const;
-    void record_sample(double x, std::uint32_t time);
     void settle_to(int page, double offset_velocity, std::uint32_t now);
     double settle_offset(std::uint32_t now) const;
 
@@ -96,7 +91,7 @@ private:
     double raw_origin_ = 0;
     double raw_offset_ = 0;
     int origin_page_ = 0;      // a drag turns at most one page from here
-    std::vector<Sample> samples_;
+    VelocityTracker samples_{config_.velocity_window_ms};  // the finger's x
 
     double settle_from_ = 0;
     std::uint32_t settle_start_ = 0;

@@ -9,11 +9,6 @@
 namespace cirrus::shell {
 namespace {
 
-// A finger that sent no motion for this long has stopped (as in Pager).
-constexpr std::int32_t kAssumeStoppedMs = 40;
-
-std::int32_t ms_between(std::uint32_t then, std::uint32_t now) { return static_cast<std::int32_t>(now - then); }
-
 int round_to_int(double v) { return static_cast<int>(std::lround(v)); }
 
 }  // namespace
@@ -259,41 +254,6 @@ bool SwitcherModel::is_animating(std::uint32_t now) const {
 
 // --- touch -----------------------------------------------------------------------
 
-void SwitcherModel::record(double x, double y, std::uint32_t time) {
-    samples_.push_back({time, x, y});
-    // The window, plus the newest sample before it (two points to measure).
-    const auto in_window = std::find_if(samples_.begin(), samples_.end(), [&](const Sample& s) {
-        return ms_between(s.time, time) <= static_cast<std::int32_t>(config_.velocity_window_ms);
-    });
-    if (in_window - samples_.begin() > 1) samples_.erase(samples_.begin(), in_window - 1);
-}
-
-// Least-squares slope over the recent samples (as Pager): two events 1 ms
-// apart must not turn a pixel of jitter into a flick.
-double SwitcherModel::velocity(std::uint32_t now, bool vertical) const {
-    if (samples_.empty() || ms_between(samples_.back().time, now) > kAssumeStoppedMs) return 0;
-    const auto window = static_cast<std::int32_t>(config_.velocity_window_ms);
-    auto first = std::find_if(samples_.begin(), samples_.end(),
-                              [&](const Sample& s) { return ms_between(s.time, now) <= window; });
-    if (samples_.end() - first < 2 && first != samples_.begin()) --first;
-    const auto count = samples_.end() - first;
-    if (count < 2) return 0;
-    double mean_t = 0, mean_v = 0;
-    for (auto s = first; s != samples_.end(); ++s) {
-        mean_t += -ms_between(s->time, now);
-        mean_v += vertical ? s->y : s->x;
-    }
-    mean_t /= static_cast<double>(count);
-    mean_v /= static_cast<double>(count);
-    double covariance = 0, variance = 0;
-    for (auto s = first; s != samples_.end(); ++s) {
-        const double dt = -ms_between(s->time, now) - mean_t;
-        covariance += dt * ((vertical ? s->y : s->x) - mean_v);
-        variance += dt * dt;
-    }
-    return variance > 0 ? covariance / variance * 1000.0 : 0.0;
-}
-
 void SwitcherModel::press(double x, double y, std::uint32_t time) {
     // A touch on gliding cards stops them where they are; it is never a tap
     // (the user caught the cards, not chose one). Cards in the last few px
@@ -308,12 +268,14 @@ void SwitcherModel::press(double x, double y, std::uint32_t time) {
     down_x_ = x;
     down_y_ = y;
     touched_ = hit(x, y, time);
-    samples_.assign(1, Sample{time, x, y});
+    finger_x_.start(time, x);
+    finger_y_.start(time, y);
 }
 
 void SwitcherModel::move(double x, double y, std::uint32_t time) {
     if (touch_ == Touch::none) return;
-    record(x, y, time);
+    finger_x_.add(time, x);
+    finger_y_.add(time, y);
     const double dx = x - down_x_;
     const double dy = y - down_y_;
     if (touch_ == Touch::pressed) {
@@ -358,7 +320,7 @@ SwitcherAction SwitcherModel::release(std::uint32_t time) {
     } else if (touch == Touch::lifting && touched_) {
         touch_ = Touch::none;
         Card& c = cards_[*touched_];
-        const double v = velocity(time, true);
+        const double v = finger_y_.velocity(time);
         const bool far = c.lift <= -config_.close_travel_ratio * geometry_.card_height;
         const bool flick = v <= -config_.close_velocity_px_s && c.lift <= -config_.close_flick_min_px;
         if (far || flick) {
@@ -377,7 +339,7 @@ SwitcherAction SwitcherModel::release(std::uint32_t time) {
         }
     } else if (touch == Touch::scrolling) {
         const double from = scroll(time);
-        const double v = velocity(time, false);
+        const double v = finger_x_.velocity(time);
         touch_ = Touch::none;
         // Momentum: as far as the flick's speed for a moment, then the
         // nearest card rests centred.

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "velocity_tracker.hpp"
+
 #include "home_layout.hpp"
 
 namespace cirrus::shell {
@@ -151,17 +153,9 @@ private:
         std::uint32_t closed_at = 0;
     };
     enum class Touch { none, pressed, scrolling, lifting };
-    struct Sample {
-        std::uint32_t time;
-        double x;
-        double y;
-    };
-
     double max_scroll() const;
     double rubber_banded(double raw) const;
     double unrubber_banded(double shown) const;
-    void record(double x, double y, std::uint32_t time);
-    double velocity(std::uint32_t now, bool vertical) const;
     void settle_to(double target, double velocity, std::uint32_t now, double from);
     double lift_of(const Card& card, std::uint32_t now) const;
     double fly_out_lift() const;
@@ -182,7 +176,9 @@ private:
     double down_y_ = 0;
     bool stopped_motion_ = false;       // the touch caught moving cards: never a tap
     std::optional<std::size_t> touched_;  // the card it went down on
-    std::vector<Sample> samples_;
+    // The finger's x and y, for the scroll and the flick up.
+    VelocityTracker finger_x_{config_.velocity_window_ms};
+    VelocityTracker finger_y_{config_.velocity_window_ms};
 };
 
 }  // namespace cirrus::shell

@@ -9,17 +9,6 @@
 namespace cirrus {
 namespace {
 
-// A finger that sent no motion for this long has stopped, even if its last
-// moves were fast: touch panels go quiet when the finger rests (Android's
-// VelocityTracker uses the same 40 ms).
-constexpr std::int32_t kAssumeStoppedMs = 40;
-
-// Signed difference of two wrapping uint32 ms timestamps: how long after
-// `then` `now` is (negative if it is before).
-std::int32_t ms_between(std::uint32_t then, std::uint32_t now) {
-    return static_cast<std::int32_t>(now - then);
-}
-
 double distance(TouchPoint a, TouchPoint b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
 }  // namespace
@@ -55,7 +44,7 @@ TouchResult GestureRecognizer::touch_down(std::int32_t id, TouchPoint point, Rec
     start_ = last_ = point;
     reached_travel_ = false;
     hold_anchor_.reset();
-    samples_.assign(1, Sample{time, point.y});
+    samples_.start(time, point.y);
     return {TouchRoute::system, {}};
 }
 
@@ -67,7 +56,7 @@ TouchResult GestureRecognizer::touch_motion(std::int32_t id, TouchPoint point,
         return {TouchRoute::system, {}};
 
     last_ = point;
-    record_sample(time);
+    samples_.add(time, point.y);
 
     // The direction is judged until the swipe has come far enough: after
     // that the intent is clear and a drift sideways is forgiven.
@@ -165,52 +154,8 @@ Gesture GestureRecognizer::release_gesture(std::uint32_t now) const {
     return Gesture::none;
 }
 
-void GestureRecognizer::record_sample(std::uint32_t time) {
-    samples_.push_back({time, last_.y});
-    // Keep the window, plus the newest sample before it: with sparse events
-    // that one is needed to have two points to measure between.
-    const auto in_window = std::find_if(samples_.begin(), samples_.end(), [&](const Sample& s) {
-        return ms_between(s.time, time) <= static_cast<std::int32_t>(config_.velocity_window_ms);
-    });
-    if (in_window - samples_.begin() > 1)
-        samples_.erase(samples_.begin(), in_window - 1);
-}
-
-// Least-squares slope over the recent samples rather than the last two
-// events: touch events arrive at irregular intervals, and two events 1 ms
-// apart would turn a pixel of jitter into a huge speed.
 double GestureRecognizer::upward_velocity(std::uint32_t now) const {
-    if (samples_.empty() || ms_between(samples_.back().time, now) > kAssumeStoppedMs)
-        return 0;
-    const auto window = static_cast<std::int32_t>(config_.velocity_window_ms);
-    auto first = std::find_if(samples_.begin(), samples_.end(), [&](const Sample& s) {
-        return ms_between(s.time, now) <= window;
-    });
-    if (samples_.end() - first < 2 && first != samples_.begin())
-        --first;
-    const auto count = samples_.end() - first;
-    if (count < 2)
-        return 0;
-
-    double mean_t = 0;
-    double mean_y = 0;
-    for (auto s = first; s != samples_.end(); ++s) {
-        mean_t += -ms_between(s->time, now);
-        mean_y += s->y;
-    }
-    mean_t /= static_cast<double>(count);
-    mean_y /= static_cast<double>(count);
-    double covariance = 0;
-    double variance = 0;
-    for (auto s = first; s != samples_.end(); ++s) {
-        const double dt = -ms_between(s->time, now) - mean_t;
-        covariance += dt * (s->y - mean_y);
-        variance += dt * dt;
-    }
-    if (variance <= 0)
-        return 0;
-    const double y_per_ms = covariance / variance;
-    return -y_per_ms * 1000.0;  // layout y grows downwards; up is positive here
+    return -samples_.velocity(now);  // layout y grows downwards; up is positive here
 }
 
 std::optional<Gesture> GestureRecognizer::decide(Gesture gesture) {

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "geometry.hpp"
+#include "velocity_tracker.hpp"
 
 namespace cirrus {
 
@@ -98,16 +99,10 @@ private:
         candidate,  // a system touch, gesture undecided
         decided,    // a system touch, gesture decided; consumed until it lifts
     };
-    struct Sample {
-        std::uint32_t time;
-        double y;
-    };
-
     bool in_edge_zone(TouchPoint point, Rect output) const;
     double upward_travel() const { return start_.y - last_.y; }
     bool armed() const { return upward_travel() >= config_.min_travel_px; }
     bool hold_complete(std::uint32_t now) const;
-    void record_sample(std::uint32_t time);
     double upward_velocity(std::uint32_t now) const;
     Gesture release_gesture(std::uint32_t now) const;
     std::optional<Gesture> decide(Gesture gesture);
@@ -124,7 +119,7 @@ private:
     // Where and when the finger last came to rest (armed candidates only).
     std::optional<TouchPoint> hold_anchor_;
     std::uint32_t hold_since_ = 0;
-    std::vector<Sample> samples_;
+    VelocityTracker samples_{config_.velocity_window_ms};  // the finger's y
 };
 
 }  // namespace cirrus
