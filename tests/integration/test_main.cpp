@@ -1,4 +1,0 @@
-// doctest main of the integration tests. Children started by the harness
-// die with this process (PR_SET_PDEATHSIG), so an aborted run leaks nothing.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>
