@@ -17,6 +17,16 @@ namespace {
 
 constexpr std::uint32_t app_version = 1;
 
+std::uint32_t app_link_enum(LinkClass link) {
+    switch (link) {
+    case LinkClass::offline: return CIRRUS_APP_V1_LINK_OFFLINE;
+    case LinkClass::two_g: return CIRRUS_APP_V1_LINK_SLOW_2G;
+    case LinkClass::three_g: return CIRRUS_APP_V1_LINK_CELLULAR_3G;
+    case LinkClass::good: return CIRRUS_APP_V1_LINK_GOOD;
+    }
+    return CIRRUS_APP_V1_LINK_CELLULAR_3G;
+}
+
 AppLink* link_of(wl_resource* resource) { return static_cast<AppLink*>(wl_resource_get_user_data(resource)); }
 
 // Runs a request with the app its client's pid names; a client that is no
@@ -71,6 +81,22 @@ void handle_request_permission(wl_client*, wl_resource* resource, uint32_t seria
     });
 }
 
+void handle_link_sample(wl_client*, wl_resource* resource, uint32_t bytes, uint32_t time_to_headers_ms,
+                        uint32_t total_ms, uint32_t failed) {
+    as_app(resource, "link_sample", [&](AppLink& link, const std::string&) {
+        if (link.server().link_monitor) {
+            link.server().link_monitor->add_transfer(bytes, std::chrono::milliseconds(time_to_headers_ms),
+                                                     std::chrono::milliseconds(total_ms), failed != 0);
+        }
+    });
+}
+
+void send_link_state(wl_resource* resource, const LinkEstimate& estimate) {
+    const auto rtt = estimate.rtt ? static_cast<std::uint32_t>(estimate.rtt->count()) : 0u;
+    const auto kbps = estimate.bits_per_second ? static_cast<std::uint32_t>(*estimate.bits_per_second / 1000) : 0u;
+    cirrus_app_v1_send_link_state(resource, app_link_enum(estimate.link_class), rtt, kbps);
+}
+
 const struct cirrus_app_v1_interface app_implementation = {
     .destroy = handle_destroy,
     .first_frame = handle_first_frame,
@@ -79,6 +105,7 @@ const struct cirrus_app_v1_interface app_implementation = {
     .withdraw_notification = handle_withdraw_notification,
     .request_permission = handle_request_permission,
     .open_url = handle_open_url,
+    .link_sample = handle_link_sample,
 };
 
 void unbind(wl_resource* resource) {
@@ -113,6 +140,7 @@ void AppLink::greet(wl_resource* resource) {
     wl_client_get_credentials(wl_resource_get_client(resource), &pid, nullptr, nullptr);
     const auto app = server_.supervisor->app_for_pid(pid);
     if (!app) return;
+    if (server_.link_monitor) send_link_state(resource, server_.link_monitor->estimate());
     if (!server_.config.browser_app.empty() && *app == server_.config.browser_app) {
         cirrus_app_v1_send_browser_role(resource);
     }
@@ -324,6 +352,14 @@ void AppLink::answer_permission(std::uint32_t request_id, std::uint32_t answer) 
     }
     cirrus_app_v1_send_permission_answered(q.host, q.serial,
                                            granted ? CIRRUS_APP_V1_ANSWER_GRANTED : CIRRUS_APP_V1_ANSWER_DENIED);
+}
+
+void AppLink::link_state(const LinkEstimate& estimate) {
+    for (wl_resource* resource : resources_) {
+        pid_t pid = 0;
+        wl_client_get_credentials(wl_resource_get_client(resource), &pid, nullptr, nullptr);
+        if (server_.supervisor->app_for_pid(pid)) send_link_state(resource, estimate);
+    }
 }
 
 }  // namespace cirrus

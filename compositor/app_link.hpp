@@ -13,6 +13,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "link_estimator.hpp"
 #include "wlr.hpp"
 
 namespace cirrus {
@@ -61,6 +62,8 @@ public:
                             const std::string& permission);
     void open_url(wl_resource* host, const std::string& app, std::uint32_t serial, const std::string& url);
     void forget(wl_resource* host);
+    // The phone's link estimate changed: every host hears it.
+    void link_state(const LinkEstimate& estimate);
 
 private:
     static void bind(wl_client* client, void* data, std::uint32_t version, std::uint32_t id);

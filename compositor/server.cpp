@@ -176,6 +176,11 @@ bool Server::create_globals() {
     splash = std::make_unique<Splash>(*this);
     shell = std::make_unique<ShellLink>(*this);
     app_link = std::make_unique<AppLink>(*this);
+    link_monitor = std::make_unique<LinkMonitor>(loop);
+    link_monitor->on_change = [this](const LinkEstimate& estimate) {
+        if (shell) shell->link_state(estimate.link_class);
+        if (app_link) app_link->link_state(estimate);
+    };
     if (!shell->global() || !app_link->global()) {
         wlr_log(WLR_ERROR, "cannot create the cirrus_shell_v1 and cirrus_app_v1 globals");
         return false;

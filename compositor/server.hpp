@@ -11,6 +11,7 @@
 
 #include "config.hpp"
 #include "listener.hpp"
+#include "link_monitor.hpp"
 #include "shell_link.hpp"
 #include "window_policy.hpp"
 #include "wlr.hpp"
@@ -126,6 +127,7 @@ public:
     std::unique_ptr<Splash> splash;
     std::unique_ptr<ShellLink> shell;
     std::unique_ptr<AppLink> app_link;
+    std::unique_ptr<LinkMonitor> link_monitor;
     std::list<std::unique_ptr<Output>> outputs;
     std::list<std::unique_ptr<XdgView>> views;
     std::list<std::unique_ptr<LayerSurface>> layer_surfaces;

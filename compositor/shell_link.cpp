@@ -14,6 +14,17 @@
 namespace cirrus {
 namespace {
 
+std::uint32_t shell_link_enum(LinkClass link) {
+    switch (link) {
+    case LinkClass::offline: return CIRRUS_SHELL_V1_LINK_OFFLINE;
+    case LinkClass::two_g: return CIRRUS_SHELL_V1_LINK_SLOW_2G;
+    case LinkClass::three_g: return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
+    case LinkClass::good: return CIRRUS_SHELL_V1_LINK_GOOD;
+    }
+    return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
+}
+
+
 constexpr std::uint32_t shell_version = 1;
 // A shell that keeps dying must not take a core with it: restarts back off
 // from 100 ms (the user sees a new shell at once) to 5 s, and the back-off
@@ -144,6 +155,9 @@ void ShellLink::send_initial_state(wl_resource* resource) {
     const Server::FrontApp front = server_.front_app();
     cirrus_shell_v1_send_front_app(resource, front.app.c_str(), front.theme_argb);
     cirrus_shell_v1_send_locked(resource, server_.locked() ? 1 : 0);
+    if (server_.link_monitor) {
+        cirrus_shell_v1_send_link_state(resource, shell_link_enum(server_.link_monitor->estimate().link_class));
+    }
     if (server_.app_link) server_.app_link->replay_to_shell(resource);
     cirrus_shell_v1_send_done(resource);
 }
@@ -199,6 +213,10 @@ void ShellLink::app_title(const std::string& app, const std::string& title) {
 
 void ShellLink::launch_failed(const std::string& app, const std::string& reason) {
     for (wl_resource* r : resources_) cirrus_shell_v1_send_launch_failed(r, app.c_str(), reason.c_str());
+}
+
+void ShellLink::link_state(LinkClass link) {
+    for (wl_resource* r : resources_) cirrus_shell_v1_send_link_state(r, shell_link_enum(link));
 }
 
 void ShellLink::front_app(const std::string& app, std::uint32_t theme_argb) {

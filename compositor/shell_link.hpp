@@ -11,6 +11,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "link_estimator.hpp"
 #include "wlr.hpp"
 
 namespace cirrus {
@@ -43,6 +44,7 @@ public:
     void app_title(const std::string& app, const std::string& title);
     void launch_failed(const std::string& app, const std::string& reason);
     void front_app(const std::string& app, std::uint32_t theme_argb);
+    void link_state(LinkClass link);
     void gesture(ShellGesture gesture);
     void locked(bool locked);
     void notification(std::uint32_t id, const std::string& app, const std::string& title, const std::string& body);

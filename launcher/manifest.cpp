@@ -439,7 +439,7 @@ private:
 
     std::optional<CirrusOffline> process_cirrus_offline(const std::string& start_url);
     std::vector<std::string> same_origin_urls(const json& offline, std::string_view key,
-                                              const std::string& start_url, bool strip_query);
+                                              const std::string& start_url, bool endpoints);
 
     json unknown_members() const;
 
@@ -941,14 +941,21 @@ std::optional<CirrusOffline> ManifestProcessor::process_cirrus_offline(const std
     if (!offline) return std::nullopt;
     CirrusOffline result;
     result.assets = same_origin_urls(*offline, "assets", start_url, false);
-    // An endpoint is a prefix of request URLs: a query or fragment on it
-    // would never be part of one.
+    // An endpoint is a pattern of request paths: the query of a request is
+    // not compared, so one on the pattern would mean nothing.
     result.write_endpoints = same_origin_urls(*offline, "write_endpoints", start_url, true);
     return result;
 }
 
+// A '*' in an endpoint only as its last character: "/api/forms/*". One
+// anywhere else ("/api/*/edit") would look like a wildcard and match nothing.
+bool is_endpoint_pattern(std::string_view url) {
+    auto star = url.find('*');
+    return star == std::string_view::npos || star == url.size() - 1;
+}
+
 std::vector<std::string> ManifestProcessor::same_origin_urls(const json& offline, std::string_view key,
-                                                             const std::string& start_url, bool strip_query) {
+                                                             const std::string& start_url, bool endpoints) {
     std::vector<std::string> urls;
     std::string path = member_path("cirrus_offline", key);
     const json* list = member(offline, "cirrus_offline", key, json::value_t::array);
@@ -966,7 +973,14 @@ std::vector<std::string> ManifestProcessor::same_origin_urls(const json& offline
             continue;
         }
         std::string kept = strip_fragment(*url);
-        if (strip_query) kept.erase(std::min(kept.find('?'), kept.size()));
+        if (endpoints) {
+            kept.erase(std::min(kept.find('?'), kept.size()));
+            if (!is_endpoint_pattern(kept)) {
+                warn(entry_path, in_quotes(entry.get<std::string>()) + " has a '*' before its end; a '*' may only "
+                                 "end an endpoint (\"/api/forms/*\"); ignored");
+                continue;
+            }
+        }
         if (std::find(urls.begin(), urls.end(), kept) == urls.end()) urls.push_back(std::move(kept));
     }
     return urls;

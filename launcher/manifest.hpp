@@ -108,10 +108,18 @@ struct ProtocolHandler {
 
 // Cirrus extension member "cirrus_offline": what the offline cache engine
 // stores up front, and which request URLs may change data (queued when
-// offline rather than served from the cache).
+// offline rather than failed; webapp-host/offline/replay_policy.hpp):
+//   "cirrus_offline": {"assets": ["extra.css", "img/logo.png"],
+//                      "write_endpoints": ["/api/notes", "/api/forms/*"]}
+// Both resolve against the manifest URL and must be same origin as
+// start_url, not necessarily within scope: an app's API and assets often
+// live outside its pages' scope (/api/ beside /app/).
 struct CirrusOffline {
-    std::vector<std::string> assets;           // absolute URLs, same origin as start_url
-    std::vector<std::string> write_endpoints;  // absolute URL prefixes, same origin
+    std::vector<std::string> assets;  // absolute URLs, same origin as start_url, no fragment
+    // Absolute URLs without query or fragment, same origin: a request path
+    // must equal the pattern's, or start with it when the pattern ends in
+    // '*' (the only place a '*' may be).
+    std::vector<std::string> write_endpoints;
     friend bool operator==(const CirrusOffline&, const CirrusOffline&) = default;
 };
 

@@ -44,6 +44,9 @@ struct ShellProtocolListener {
         if (s.on_gesture) s.client_.guard("cirrus_shell_v1.gesture", [&] { s.on_gesture(gesture); });
     }
     static void locked(void* data, cirrus_shell_v1*, uint32_t locked) { self(data).pending_.locked = locked != 0; }
+    static void link_state(void* data, cirrus_shell_v1*, uint32_t link) {
+        if (self(data).on_link_state) self(data).on_link_state(link);
+    }
     static void notification(void* data, cirrus_shell_v1*, uint32_t id, const char* app_id, const char* title,
                              const char* body) {
         auto& s = self(data);
@@ -88,6 +91,7 @@ const cirrus_shell_v1_listener shell_listener = {
     .launch_failed = ShellProtocolListener::launch_failed,
     .front_app = ShellProtocolListener::front_app,
     .gesture = ShellProtocolListener::gesture,
+    .link_state = ShellProtocolListener::link_state,
     .locked = ShellProtocolListener::locked,
     .notification = ShellProtocolListener::notification,
     .notification_closed = ShellProtocolListener::notification_closed,

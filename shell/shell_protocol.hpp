@@ -84,6 +84,9 @@ public:
     std::function<void(const std::string& app_id, const std::string& reason)> on_launch_failed;
     // home, switcher, home_key, power_key (cirrus_shell_v1.gesture values).
     std::function<void(std::uint32_t gesture)> on_gesture;
+    // The compositor's link estimate: CIRRUS_SHELL_V1_LINK_* (offline, 2g,
+    // 3g, good), the same class every app's navigator.onLine follows.
+    std::function<void(std::uint32_t link)> on_link_state;
     // Notifications and permission questions, as they arrive (not batched:
     // each stands alone). Those that come before the handlers are set (a
     // restarted shell is sent the open ones as it binds) are held until

@@ -27,6 +27,7 @@ CompositorLink::CompositorLink() {
         static const cirrus_app_v1_listener app_listener = {
             .url_opened = &CompositorLink::handle_url_opened,
             .open_url = &CompositorLink::handle_open_url,
+            .link_state = &CompositorLink::handle_link_state,
             .browser_role = &CompositorLink::handle_browser_role,
             .notification_activated = &CompositorLink::handle_notification_activated,
             .permission_answered = &CompositorLink::handle_permission_answered,
@@ -101,6 +102,29 @@ void CompositorLink::handle_open_url(void* data, cirrus_app_v1*, const char* url
 
 void CompositorLink::handle_browser_role(void* data, cirrus_app_v1*) {
     static_cast<CompositorLink*>(data)->browser_role_ = true;
+}
+
+void CompositorLink::handle_link_state(void* data, cirrus_app_v1*, std::uint32_t link, std::uint32_t rtt_ms,
+                                       std::uint32_t kbit_per_s) {
+    auto* self = static_cast<CompositorLink*>(data);
+    LinkState state;
+    switch (link) {
+    case CIRRUS_APP_V1_LINK_OFFLINE: state.link = LinkState::Class::offline; break;
+    case CIRRUS_APP_V1_LINK_SLOW_2G: state.link = LinkState::Class::slow_2g; break;
+    case CIRRUS_APP_V1_LINK_GOOD: state.link = LinkState::Class::good; break;
+    default: state.link = LinkState::Class::cellular_3g; break;
+    }
+    state.rtt_ms = rtt_ms;
+    state.kbit_per_s = kbit_per_s;
+    self->link_state_ = state;
+    if (self->on_link_state) self->on_link_state(state);
+}
+
+void CompositorLink::link_sample(std::uint32_t bytes, std::uint32_t time_to_headers_ms, std::uint32_t total_ms,
+                                 bool failed) {
+    if (!app_) return;
+    cirrus_app_v1_link_sample(app_, bytes, time_to_headers_ms, total_ms, failed ? 1 : 0);
+    flush();
 }
 
 void CompositorLink::open_url(const std::string& url, Opened opened) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -48,6 +49,19 @@ public:
     using Opened = std::function<void(bool opened)>;
     void open_url(const std::string& url, Opened opened);
 
+    // The phone's link as the compositor estimates it (sent on bind and on
+    // every change); none under another compositor.
+    struct LinkState {
+        enum class Class { offline, slow_2g, cellular_3g, good };
+        Class link = Class::cellular_3g;
+        std::uint32_t rtt_ms = 0;      // 0: not measured
+        std::uint32_t kbit_per_s = 0;  // 0: not measured
+    };
+    const std::optional<LinkState>& link_state() const { return link_state_; }
+    std::function<void(const LinkState&)> on_link_state;
+    // One real transfer of the offline cache, for that estimate.
+    void link_sample(std::uint32_t bytes, std::uint32_t time_to_headers_ms, std::uint32_t total_ms, bool failed);
+
     // Set by the host: a URL the compositor asks it to show (a launch for a
     // link, or a link handed over while running), and the browser role.
     std::function<void(const std::string& url)> on_open_url;
@@ -66,6 +80,8 @@ private:
     static void handle_url_opened(void* data, cirrus_app_v1* app, std::uint32_t serial, std::uint32_t opened);
     static void handle_open_url(void* data, cirrus_app_v1* app, const char* url);
     static void handle_browser_role(void* data, cirrus_app_v1* app);
+    static void handle_link_state(void* data, cirrus_app_v1* app, std::uint32_t link, std::uint32_t rtt_ms,
+                                  std::uint32_t kbit_per_s);
     void flush();
 
     wl_display* display_ = nullptr;
@@ -74,6 +90,7 @@ private:
     std::map<std::uint32_t, Answered> questions_;
     std::map<std::uint32_t, Opened> links_;
     bool browser_role_ = false;
+    std::optional<LinkState> link_state_;
     std::string pending_url_;  // arrived before the host set on_open_url
     std::uint32_t next_serial_ = 1;
 };

@@ -29,6 +29,8 @@
 #include "app_config.hpp"
 #include "compositor_link.hpp"
 #include "navigation_policy.hpp"
+#include "offline_cache.hpp"
+#include "online_state.hpp"
 #include "package_files.hpp"
 #include "permission_policy.hpp"
 #include "shell_presence.hpp"
@@ -69,7 +71,20 @@ struct Host {
     // what the app shows through it: first frame, theme colour, banners.
     std::unique_ptr<CompositorLink> link;
     std::unique_ptr<ShellPresence> presence;
+    // Hosted apps only: their pages and own-origin requests go through the
+    // offline store (offline_cache.hpp).
+    std::unique_ptr<OfflineCache> offline;
+    std::unique_ptr<OnlineState> online;
 };
+
+// Every load of one of the app's own pages that the host starts itself.
+void load_page(Host& host, const std::string& url) {
+    if (host.offline) {
+        host.offline->open_document(host.view, url);
+    } else {
+        webkit_web_view_load_uri(host.view, url.c_str());
+    }
+}
 
 std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.options.app_id + "]: "; }
 
@@ -192,7 +207,7 @@ void on_load_changed(WebKitWebView*, WebKitLoadEvent event, gpointer data) {
 
 gboolean reload_after_crash(gpointer data) {
     Host& host = *static_cast<Host*>(data);
-    webkit_web_view_load_uri(host.view, host.pending_reload.c_str());
+    load_page(host, host.pending_reload);
     return G_SOURCE_REMOVE;
 }
 
@@ -293,7 +308,7 @@ void show_url(Host& host, const std::string& uri) {
         std::fprintf(stderr, "%snot showing %s: outside the scope\n", prefix(host).c_str(), uri.c_str());
         return;
     }
-    webkit_web_view_load_uri(host.view, uri.c_str());
+    load_page(host, uri);
 }
 
 // window.open and target=_blank: within the scope, in this window.
@@ -709,6 +724,8 @@ WebKitWebContext* make_context(Host& host) {
     webkit_security_manager_register_uri_scheme_as_secure(security, std::string(kPackageScheme).c_str());
     webkit_security_manager_register_uri_scheme_as_cors_enabled(security, std::string(kPackageScheme).c_str());
     initialize_notification_permission(host, context);
+    host.offline = OfflineCache::for_app(host.options.app_id, host.app.record.start_url);
+    if (host.offline) host.offline->attach(context);
     return context;
 }
 
@@ -729,6 +746,9 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
 
     WebKitUserContentManager* content = webkit_user_content_manager_new();
     ShellPresence::add_first_frame_script(content);
+    const auto& link = host.link->link_state();
+    host.online = std::make_unique<OnlineState>(
+        content, !link || link->link != CompositorLink::LinkState::Class::offline);
     if (host.options.inspector) {
         g_signal_connect(content, "script-message-received::cirrusConsole", G_CALLBACK(on_console_message), &host);
         webkit_user_content_manager_register_script_message_handler(content, "cirrusConsole");
@@ -765,8 +785,12 @@ void build_window(Host& host, WebKitWebContext* context) {
     g_signal_connect(host.window, "map", G_CALLBACK(on_window_map), &host);
     g_signal_connect(host.window, "destroy", G_CALLBACK(on_window_destroy), &host);
 
-    host.view = make_view(host, context);
     host.link = std::make_unique<CompositorLink>();
+    host.view = make_view(host, context);
+    host.link->on_link_state = [&host](const CompositorLink::LinkState& state) {
+        if (host.online) host.online->set_online(host.view, state.link != CompositorLink::LinkState::Class::offline);
+    };
+    if (host.offline) host.offline->set_link(host.link.get());
     host.link->on_open_url = [&host](const std::string& url) { show_url(host, url); };
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
@@ -839,13 +863,15 @@ int run_app(Host& host) {
     // A launch for a link opens at that link, if the app may show it.
     const std::string link = host.link->take_launch_url();
     const bool at_link = !link.empty() && may_show(host, link);
-    webkit_web_view_load_uri(host.view, at_link ? link.c_str() : host.app.record.start_url.c_str());
+    load_page(host, at_link ? link : host.app.record.start_url);
     gtk_widget_show_all(host.window);
     trace_startup("shown");
     gtk_main();
 
     host.presence.reset();
     if (host.window) gtk_widget_destroy(host.window);
+    host.offline.reset();
+    host.online.reset();
     host.link.reset();
     g_object_unref(context);
     return 0;

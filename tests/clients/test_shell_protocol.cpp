@@ -168,10 +168,11 @@ void on_notification_closed(void *, cirrus_shell_v1 *, uint32_t id) {
 void on_permission_request(void *, cirrus_shell_v1 *, uint32_t id, const char *app, const char *permission) {
     emit({{"event", "permission_request"}, {"id", id}, {"app", app}, {"permission", permission}});
 }
+void on_link_state(void *, cirrus_shell_v1 *, uint32_t link) { emit({{"event", "link_state"}, {"link", link}}); }
 void on_done(void *, cirrus_shell_v1 *) { emit({{"event", "done"}}); }
 
 const cirrus_shell_v1_listener shell_listener = {
-    on_app_state, on_app_title, on_launch_failed, on_front_app, on_gesture, on_locked,
+    on_app_state, on_app_title, on_launch_failed, on_front_app, on_gesture, on_link_state, on_locked,
     on_notification, on_notification_closed, on_permission_request, on_done,
 };
 

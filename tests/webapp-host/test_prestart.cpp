@@ -15,6 +15,7 @@
 
 #include "../integration/harness.hpp"
 #include "../launcher/install/http_test_server.hpp"
+#include "host_session.hpp"
 #include "install.hpp"
 #include "registry.hpp"
 #include "test_support.hpp"
@@ -23,6 +24,9 @@ using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
 using webapp_test::TempDir;
 using webapp_test::write_file;
+using webapp_test::launch;
+using webapp_test::replace_all;
+using webapp_test::respond;
 
 namespace {
 
@@ -77,14 +81,6 @@ bool in_pool(const json& apps, pid_t pid) {
         if (s["pid"] == pid) return true;
     }
     return false;
-}
-
-pid_t launch(Compositor& c, const std::string& id) {
-    const json launched = c.request({{"cmd", "launch"}, {"app", id}});
-    if (launched["ok"] != true || launched["action"] != "spawned") {
-        throw std::runtime_error("launch " + id + ": " + launched.dump());
-    }
-    return launched["pid"].get<pid_t>();
 }
 
 json window_of(Compositor& c, const std::string& app, pid_t pid, const std::string& title_part, double timeout_s) {
@@ -276,21 +272,6 @@ if (WRITE) {
 document.title = 'storage NAME: before=' + before + ' cookie=' + (cookieBefore || 'none');
 </script></body></html>
 )";
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
-}
-
-HttpTestServer::Handler respond(const std::string& type, const std::string& body) {
-    return [type, body](SoupServerMessage* message) {
-        soup_message_headers_append(soup_server_message_get_response_headers(message), "Cache-Control", "no-store");
-        soup_server_message_set_status(message, 200, nullptr);
-        soup_server_message_set_response(message, type.c_str(), SOUP_MEMORY_COPY, body.data(), body.size());
-    };
-}
 
 void add_app(std::map<std::string, HttpTestServer::Handler>& routes, const std::string& name, bool writes) {
     const std::string page = replace_all(replace_all(kStoragePage, "NAME", name), "WRITE", writes ? "true" : "false");

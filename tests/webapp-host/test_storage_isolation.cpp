@@ -15,15 +15,18 @@
 
 #include "../integration/harness.hpp"
 #include "../launcher/install/http_test_server.hpp"
+#include "host_session.hpp"
 #include "install.hpp"
 #include "registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
-using webapp_test::TempDir;
+using namespace webapp_test;
 
 namespace {
+
+std::string title_of(const json& w) { return w["title"].get<std::string>(); }
 
 constexpr double kReportTimeout = 20;  // launch request to the page's title report
 
@@ -45,21 +48,6 @@ document.title = 'storage NAME: before=' + before + ' after=' + after +
 </script></body></html>
 )";
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
-}
-
-HttpTestServer::Handler respond(const std::string& type, const std::string& body) {
-    return [type, body](SoupServerMessage* message) {
-        soup_message_headers_append(soup_server_message_get_response_headers(message), "Cache-Control", "no-store");
-        soup_server_message_set_status(message, 200, nullptr);
-        soup_server_message_set_response(message, type.c_str(), SOUP_MEMORY_COPY, body.data(), body.size());
-    };
-}
-
 // The routes of app `name` under /name/.
 void add_app(std::map<std::string, HttpTestServer::Handler>& routes, const std::string& name, bool writes) {
     const std::string page = replace_all(replace_all(kStoragePage, "NAME", name), "WRITE", writes ? "true" : "false");
@@ -67,67 +55,6 @@ void add_app(std::map<std::string, HttpTestServer::Handler>& routes, const std::
                                  name + R"(/","display":"standalone","background_color":"#00ff00"})";
     routes["/" + name + "/"] = respond("text/html", page);
     routes["/" + name + "/manifest.webmanifest"] = respond("application/manifest+json", manifest);
-}
-
-std::string title_of(const json& w) { return w["title"].get<std::string>(); }
-
-// The window of `app` (host `pid`) whose title contains `part`; throws with what there
-// was on timeout.
-json window_with_title(Compositor& c, const std::string& app, const std::string& part, double timeout_s,
-                       pid_t pid) {
-    json found;
-    json last;
-    const bool ok = wait_until(
-        [&] {
-            last = c.windows();
-            for (const json& w : last) {
-                if (w["app"] == app && w["pid"] == pid && title_of(w).find(part) != std::string::npos) {
-                    found = w;
-                    return true;
-                }
-            }
-            return false;
-        },
-        timeout_s);
-    if (!ok) {
-        throw std::runtime_error("no window of " + app + " with title containing '" + part + "': " + last.dump() +
-                                 "\n" + c.log_tail(4000));
-    }
-    return found;
-}
-
-// Stops the host (the compositor does not take its apps down with it) and
-// waits until its window has gone.
-void stop_host(Compositor& c, pid_t pid) {
-    if (pid <= 0) return;
-    kill(pid, SIGTERM);
-    wait_until([&] { return kill(pid, 0) != 0; }, 5);
-    if (kill(pid, 0) == 0) {
-        kill(pid, SIGKILL);
-        wait_until([&] { return kill(pid, 0) != 0; }, 5);
-    }
-    wait_until(
-        [&] {
-            for (const json& w : c.windows()) {
-                if (w["pid"] == pid) return false;
-            }
-            return true;
-        },
-        5);
-}
-
-struct HostGuard {
-    Compositor& c;
-    pid_t pid = -1;
-    ~HostGuard() { stop_host(c, pid); }
-};
-
-pid_t launch(Compositor& c, const std::string& id) {
-    const json launched = c.request({{"cmd", "launch"}, {"app", id}});
-    if (launched["ok"] != true || launched["action"] != "spawned") {
-        throw std::runtime_error("launch " + id + ": " + launched.dump());
-    }
-    return launched["pid"].get<pid_t>();
 }
 
 // A localStorage database for the test origin under the app's data folder.

@@ -433,6 +433,67 @@ TEST_CASE("cirrus_offline: same-origin assets and write endpoints") {
     CHECK_FALSE(processed("{}").cirrus_offline);
 }
 
+TEST_CASE("cirrus_offline: write endpoints are exact paths, or prefixes ending in *") {
+    auto result = process(R"j({"cirrus_offline": {"write_endpoints": [
+        "/api/notes", "/api/forms/*", "queue/*", "/api/*/edit", "/api/x*?draft=1#top",
+        "https://APP.example:443/api/y", "/api/notes", "*"
+    ]}})j");
+    REQUIRE(result.manifest->cirrus_offline);
+    CHECK(result.manifest->cirrus_offline->write_endpoints ==
+          std::vector<std::string>{"https://app.example/api/notes", "https://app.example/api/forms/*",
+                                   "https://app.example/app/queue/*", "https://app.example/api/x*",
+                                   "https://app.example/api/y", "https://app.example/app/*"});
+    // A '*' inside the path is refused, with a warning naming the entry.
+    CHECK(has_warning(result, "cirrus_offline.write_endpoints[3]", "'*' may only end an endpoint"));
+    CHECK(result.warnings.size() == 1);
+    // An asset is a URL to fetch: a '*' in it is only a character.
+    CHECK(processed(R"j({"cirrus_offline": {"assets": ["img/*.png"]}})j").cirrus_offline->assets ==
+          std::vector<std::string>{"https://app.example/app/img/*.png"});
+}
+
+TEST_CASE("cirrus_offline: same origin is enough, the scope is not required") {
+    // The app's pages are under /app/ (its scope); its API is not.
+    auto manifest = processed(R"j({"scope": "/app/", "cirrus_offline": {
+        "assets": ["/static/app.css"], "write_endpoints": ["/api/*"]}})j");
+    CHECK(manifest.scope == "https://app.example/app/");
+    CHECK(manifest.cirrus_offline->assets == std::vector<std::string>{"https://app.example/static/app.css"});
+    CHECK(manifest.cirrus_offline->write_endpoints == std::vector<std::string>{"https://app.example/api/*"});
+    // Packaged apps declare theirs on their app: origin.
+    auto packaged = process_manifest(R"j({"cirrus_offline": {"write_endpoints": ["/api/*", "https://sync.example/*"]}})j",
+                                     "app://notes/manifest.json", "app://notes/index.html");
+    REQUIRE(packaged.manifest);
+    CHECK(packaged.manifest->cirrus_offline->write_endpoints == std::vector<std::string>{"app://notes/api/*"});
+    CHECK(has_warning(packaged, "cirrus_offline.write_endpoints[1]", "not a URL same origin"));
+}
+
+TEST_CASE("cirrus_offline: a value of the wrong type is dropped with a warning naming it") {
+    auto not_object = process(R"j({"cirrus_offline": ["/api/notes"]})j");
+    CHECK_FALSE(not_object.manifest->cirrus_offline);
+    CHECK(has_warning(not_object, "cirrus_offline", "expected object, got array"));
+    auto wrong_list = process(R"j({"cirrus_offline": {"write_endpoints": {"a": 1}, "assets": ["a.css"]}})j");
+    REQUIRE(wrong_list.manifest->cirrus_offline);
+    CHECK(wrong_list.manifest->cirrus_offline->write_endpoints.empty());
+    CHECK(wrong_list.manifest->cirrus_offline->assets == std::vector<std::string>{"https://app.example/app/a.css"});
+    CHECK(has_warning(wrong_list, "cirrus_offline.write_endpoints", "expected array, got object"));
+    // An empty object is kept: the app declared that it has nothing to add.
+    CHECK(processed(R"j({"cirrus_offline": {}})j").cirrus_offline == CirrusOffline{});
+}
+
+TEST_CASE("cirrus_offline: the JSON round trip keeps assets and endpoint patterns") {
+    auto original = processed(R"j({"cirrus_offline": {
+        "assets": ["index.html", "img/logo.png?v=2"], "write_endpoints": ["/api/notes", "/api/forms/*"]}})j");
+    auto stored = to_json(original);
+    CHECK(stored["cirrus_offline"]["assets"] ==
+          nlohmann::json::array({"https://app.example/app/index.html", "https://app.example/app/img/logo.png?v=2"}));
+    CHECK(stored["cirrus_offline"]["write_endpoints"] ==
+          nlohmann::json::array({"https://app.example/api/notes", "https://app.example/api/forms/*"}));
+    auto read_back = manifest_from_json(nlohmann::json::parse(stored.dump()));
+    REQUIRE(read_back);
+    CHECK(read_back->cirrus_offline == original.cirrus_offline);
+    // Without the member there is none in the stored form either.
+    CHECK_FALSE(to_json(processed("{}")).contains("cirrus_offline"));
+}
+
 TEST_CASE("unknown members are kept as written and do not warn") {
     auto result = process(R"j({"name": "x", "screenshots": [{"src": "s.png"}], "x_custom": {"a": [1, 2]}})j");
     CHECK(result.warnings.empty());

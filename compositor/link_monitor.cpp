@@ -1,0 +1,134 @@
+#include "link_monitor.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace cirrus {
+
+namespace {
+
+std::string read_text(const char* path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+bool has_default_route_v4(std::string_view table) {
+    // Iface Destination Gateway Flags ...; the header line names the columns.
+    std::istringstream lines{std::string(table)};
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string iface, destination, gateway, flags;
+        if (!(fields >> iface >> destination >> gateway >> flags)) continue;
+        const unsigned long up = std::strtoul(flags.c_str(), nullptr, 16) & 0x1;  // RTF_UP
+        if (up && destination == "00000000" && iface != "lo") return true;
+    }
+    return false;
+}
+
+bool has_default_route_v6(std::string_view table) {
+    // dest dest_len src src_len next_hop metric refcnt use flags iface
+    std::istringstream lines{std::string(table)};
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string destination, length, source, source_length, next_hop, metric, refs, use, flags, iface;
+        if (!(fields >> destination >> length >> source >> source_length >> next_hop >> metric >> refs >> use >>
+              flags >> iface)) {
+            continue;
+        }
+        const unsigned long up = std::strtoul(flags.c_str(), nullptr, 16) & 0x1;
+        // The kernel's unreachable default (through lo, with RTF_REJECT) is
+        // not a route out.
+        const bool reject = std::strtoul(flags.c_str(), nullptr, 16) & 0x0200;
+        if (up && !reject && length == "00" && destination == std::string(32, '0') && iface != "lo") return true;
+    }
+    return false;
+}
+
+LinkMonitor::LinkMonitor(wl_event_loop* loop) {
+    read_system_state();
+    // Route and link changes wake the compositor; nothing polls.
+    netlink_fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (netlink_fd_ < 0) {
+        wlr_log(WLR_INFO, "no rtnetlink (%s): the link estimate follows the apps' transfers only",
+                std::strerror(errno));
+        return;
+    }
+    sockaddr_nl address{};
+    address.nl_family = AF_NETLINK;
+    address.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+    if (bind(netlink_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        wlr_log(WLR_INFO, "cannot watch routes (%s): the link estimate follows the apps' transfers only",
+                std::strerror(errno));
+        close(netlink_fd_);
+        netlink_fd_ = -1;
+        return;
+    }
+    netlink_source_ = wl_event_loop_add_fd(loop, netlink_fd_, WL_EVENT_READABLE, &LinkMonitor::handle_netlink, this);
+}
+
+LinkMonitor::~LinkMonitor() {
+    if (netlink_source_) wl_event_source_remove(netlink_source_);
+    if (netlink_fd_ >= 0) close(netlink_fd_);
+}
+
+LinkTime LinkMonitor::now() {
+    return std::chrono::duration_cast<LinkTime>(std::chrono::steady_clock::now().time_since_epoch());
+}
+
+int LinkMonitor::handle_netlink(int fd, std::uint32_t, void* data) {
+    auto* self = static_cast<LinkMonitor*>(data);
+    char buffer[8192];
+    while (recv(fd, buffer, sizeof buffer, 0) > 0) {
+    }
+    // Which message it was matters less than what the tables say now.
+    self->read_system_state();
+    return 0;
+}
+
+void LinkMonitor::read_system_state() {
+    SystemNetworkState state;
+    state.has_route = has_default_route_v4(read_text("/proc/net/route")) ||
+                      has_default_route_v6(read_text("/proc/net/ipv6_route"));
+    changed(estimator_.set_system_state(state, now()));
+}
+
+void LinkMonitor::add_transfer(std::uint64_t bytes, std::chrono::milliseconds time_to_headers,
+                               std::chrono::milliseconds total, bool network_failure) {
+    TransferSample sample;
+    sample.finished_at = now();
+    sample.network_failure = network_failure;
+    sample.bytes = bytes;
+    sample.time_to_first_byte = time_to_headers;
+    sample.total_time = total;
+    bool did_change = estimator_.add_transfer(sample);
+    // Samples age with time; a class that only time would change follows
+    // at the next transfer rather than on a timer that wakes an idle phone.
+    did_change = estimator_.tick(now()) || did_change;
+    changed(did_change);
+}
+
+LinkEstimate LinkMonitor::estimate() const { return estimator_.estimate(now()); }
+
+void LinkMonitor::changed(bool did_change) {
+    if (!did_change || !on_change) return;
+    const LinkEstimate current = estimate();
+    wlr_log(WLR_INFO, "link: %s", std::string(to_string(current.link_class)).c_str());
+    on_change(current);
+}
+
+}  // namespace cirrus

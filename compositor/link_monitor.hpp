@@ -1,0 +1,45 @@
+// The phone's one link estimate (policy/link_estimator.hpp) fed with what the
+// web-app hosts measure of their real transfers and with the system's routes,
+// watched through rtnetlink. Whenever the class changes it calls
+// on_change, which publishes it to the shell and to every app host.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string_view>
+
+#include "link_estimator.hpp"
+#include "wlr.hpp"
+
+namespace cirrus {
+
+// Whether /proc/net/route (IPv4) or /proc/net/ipv6_route text names a
+// default route through an interface other than loopback.
+bool has_default_route_v4(std::string_view proc_net_route);
+bool has_default_route_v6(std::string_view proc_net_ipv6_route);
+
+class LinkMonitor {
+public:
+    explicit LinkMonitor(wl_event_loop* loop);
+    ~LinkMonitor();
+    LinkMonitor(const LinkMonitor&) = delete;
+    LinkMonitor& operator=(const LinkMonitor&) = delete;
+
+    void add_transfer(std::uint64_t bytes, std::chrono::milliseconds time_to_headers,
+                      std::chrono::milliseconds total, bool network_failure);
+    LinkEstimate estimate() const;
+
+    std::function<void(const LinkEstimate&)> on_change;
+
+private:
+    static int handle_netlink(int fd, std::uint32_t mask, void* data);
+    void read_system_state();
+    void changed(bool did_change);
+    static LinkTime now();
+
+    LinkEstimator estimator_;
+    int netlink_fd_ = -1;
+    wl_event_source* netlink_source_ = nullptr;
+};
+
+}  // namespace cirrus

@@ -1,0 +1,66 @@
+// The weak-link profiles and the shaping of one link direction; see
+// link_model.hpp.
+#include "link_model.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace cirrus::weak_link {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// DESIGN.md, "Weak-link profiles". kbit/s are 1000 bits per second.
+constexpr std::array<Profile, 6> all_profiles{{
+    {"none", LinkKind::pass_through, 0, 0, milliseconds(0), 0.0, "no shaping: loopback speed (the online baseline)"},
+    {"3g", LinkKind::shaped, 1600e3, 750e3, milliseconds(300), 0.0, "1600/750 kbit/s, +300 ms round trip"},
+    {"3g-slow", LinkKind::shaped, 400e3, 400e3, milliseconds(2000), 0.0,
+     "400/400 kbit/s, +2000 ms round trip (developer tools' \"Slow 3G\")"},
+    {"2g", LinkKind::shaped, 50e3, 20e3, milliseconds(650), 0.01, "50/20 kbit/s, +650 ms round trip, 1% loss"},
+    {"offline", LinkKind::offline, 0, 0, milliseconds(0), 1.0,
+     "no link: new connections are reset at once, open ones are cut"},
+    {"blackhole", LinkKind::blackhole, 0, 0, milliseconds(0), 1.0,
+     "dead zone: connections open but nothing crosses until the profile changes"},
+}};
+
+}  // namespace
+
+std::span<const Profile> profiles() { return all_profiles; }
+
+const Profile* find_profile(std::string_view name) {
+    for (const Profile& profile : all_profiles)
+        if (profile.name == name) return &profile;
+    return nullptr;
+}
+
+Duration retransmission_delay(const Profile& profile) {
+    return std::max<Duration>(profile.added_round_trip, milliseconds(200));
+}
+
+LinkDirection::LinkDirection(std::uint64_t loss_seed) : random_(loss_seed) {}
+
+void LinkDirection::configure(double bits_per_second, Duration one_way_delay, double loss,
+                              Duration retransmission_delay) {
+    bytes_per_second_ = bits_per_second / 8.0;
+    one_way_delay_ = one_way_delay;
+    retransmission_delay_ = retransmission_delay;
+    lose_ = std::bernoulli_distribution(std::clamp(loss, 0.0, 1.0));
+}
+
+LinkDirection::Transmission LinkDirection::transmit(std::size_t bytes, TimePoint ready_since) {
+    const TimePoint start = std::max(free_at_, ready_since);
+    Duration on_the_line{};
+    if (!unlimited()) {
+        // Rounded up: a shaped link is never faster than its nominal rate.
+        const double seconds = static_cast<double>(bytes) / bytes_per_second_;
+        on_the_line = std::chrono::ceil<Duration>(std::chrono::duration<double>(seconds));
+    }
+    free_at_ = start + on_the_line;
+    Transmission sent{free_at_ + one_way_delay_, lose_(random_)};
+    if (sent.lost) sent.arrival += retransmission_delay_;
+    return sent;
+}
+
+}  // namespace cirrus::weak_link

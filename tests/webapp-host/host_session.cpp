@@ -1,0 +1,80 @@
+#include "host_session.hpp"
+
+#include <csignal>
+#include <stdexcept>
+
+namespace webapp_test {
+
+using cirrus_it::json;
+using cirrus_it::wait_until;
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
+cirrus::test::HttpTestServer::Handler respond(const std::string& type, const std::string& body,
+                                              const std::string& cache_control) {
+    return [type, body, cache_control](SoupServerMessage* message) {
+        if (!cache_control.empty()) {
+            soup_message_headers_append(soup_server_message_get_response_headers(message), "Cache-Control",
+                                        cache_control.c_str());
+        }
+        soup_server_message_set_status(message, 200, nullptr);
+        soup_server_message_set_response(message, type.c_str(), SOUP_MEMORY_COPY, body.data(), body.size());
+    };
+}
+
+pid_t launch(cirrus_it::Compositor& c, const std::string& id) {
+    const json launched = c.request({{"cmd", "launch"}, {"app", id}});
+    if (launched["ok"] != true || launched["action"] != "spawned") {
+        throw std::runtime_error("launch " + id + ": " + launched.dump());
+    }
+    return launched["pid"].get<pid_t>();
+}
+
+json window_with_title(cirrus_it::Compositor& c, const std::string& app, const std::string& part, double timeout_s,
+                       pid_t pid) {
+    json found;
+    json last;
+    const bool ok = wait_until(
+        [&] {
+            last = c.windows();
+            for (const json& w : last) {
+                if (w["app"] == app && (pid < 0 || w["pid"] == pid) &&
+                    w["title"].get<std::string>().find(part) != std::string::npos) {
+                    found = w;
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeout_s);
+    if (!ok) {
+        throw std::runtime_error("no window of " + app + " with title containing '" + part + "': " + last.dump() +
+                                 "\n" + c.log_tail(4000));
+    }
+    return found;
+}
+
+void stop_host(cirrus_it::Compositor& c, pid_t pid) {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    wait_until([&] { return kill(pid, 0) != 0; }, 5);
+    if (kill(pid, 0) == 0) {
+        kill(pid, SIGKILL);
+        wait_until([&] { return kill(pid, 0) != 0; }, 5);
+    }
+    wait_until(
+        [&] {
+            for (const json& w : c.windows()) {
+                if (w["pid"] == pid) return false;
+            }
+            return true;
+        },
+        5);
+}
+
+}  // namespace webapp_test

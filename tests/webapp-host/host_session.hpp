@@ -1,0 +1,40 @@
+// What the tests that run real hosts under the real compositor share: the
+// loopback origin's answers, launching an app, waiting for its page (through
+// its window title, which the test pages set), and stopping its host.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "../integration/harness.hpp"
+#include "../launcher/install/http_test_server.hpp"
+
+namespace webapp_test {
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to);
+
+// A 200 answer with this body; Cache-Control no-store unless told otherwise
+// (an empty cache_control sends none).
+cirrus::test::HttpTestServer::Handler respond(const std::string& type, const std::string& body,
+                                              const std::string& cache_control = "no-store");
+
+// Asks the compositor to launch `id`; the new host's pid (throws unless one
+// was spawned).
+pid_t launch(cirrus_it::Compositor& c, const std::string& id);
+
+// The window of `app` whose title contains `part` (and whose pid is `pid`,
+// when given); throws with what there was on timeout.
+cirrus_it::json window_with_title(cirrus_it::Compositor& c, const std::string& app, const std::string& part,
+                                  double timeout_s, pid_t pid = -1);
+
+// Stops a host (SIGTERM, then SIGKILL) and waits until its window has gone.
+void stop_host(cirrus_it::Compositor& c, pid_t pid);
+
+struct HostGuard {
+    cirrus_it::Compositor& c;
+    pid_t pid = -1;
+    ~HostGuard() { stop_host(c, pid); }
+};
+
+}  // namespace webapp_test

@@ -1,0 +1,188 @@
+// The offline cache for real: a hosted app installed from a loopback origin,
+// run by the real host (real WebKit, sandbox on) under the real headless
+// compositor, its pages and own-origin requests going through the offline
+// store. What must survive: with its origin gone, the app still opens with
+// its page, its stylesheet, its script and its last API answer.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "host_session.hpp"
+#include "install.hpp"
+#include "offline_store.hpp"
+#include "weak_link_process.hpp"
+#include "registry.hpp"
+#include "test_support.hpp"
+
+using namespace cirrus_it;
+using namespace webapp_test;
+using cirrus::test::HttpTestServer;
+using cirrus::test::WeakLinkProcess;
+
+namespace {
+
+constexpr double kPageTimeout = 25;  // launch to the page's title report
+constexpr uint32_t kStyleColour = 0x1e90ff;  // only the stylesheet paints it
+
+// VERSION is replaced per origin; the title says what reached the page.
+const char* kNewsPage = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>loading</title>
+<link rel="manifest" href="manifest.webmanifest">
+<link rel="stylesheet" href="style.css">
+<script src="app.js"></script></head>
+<body><script>
+fetch('api/headlines').then(r => r.json())
+  .then(j => { document.title = 'news VERSION headlines=' + j.count + ' script=' + (window.appScript || 'none'); })
+  .catch(e => { document.title = 'news VERSION failed ' + e; });
+</script></body></html>
+)";
+
+std::map<std::string, HttpTestServer::Handler> news_routes(const std::string& version) {
+    const std::string manifest =
+        R"({"name":"News","start_url":"/news/","scope":"/news/","display":"standalone","background_color":"#ffffff"})";
+    return {
+        {"/news/", respond("text/html", replace_all(kNewsPage, "VERSION", version), "")},
+        {"/news/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
+        {"/news/style.css", respond("text/css", "html,body{margin:0;min-height:100vh;background:#1e90ff}", "max-age=60")},
+        {"/news/app.js", respond("text/javascript", "window.appScript = 'ran';", "max-age=60")},
+        {"/news/api/headlines", respond("application/json", R"({"count":3})", "no-cache")},
+    };
+}
+
+// The middle of the work area shows the stylesheet's colour.
+bool styled_page_on_screen(Compositor& c) {
+    const json wa = c.outputs()[0]["work_area"];
+    const std::string path = c.new_path("offline-page");
+    if (c.request({{"cmd", "screenshot"}, {"path", path}})["ok"] != true) return false;
+    const Image image = read_png(path);
+    const int x = wa["x"], y = wa["y"], w = wa["width"], h = wa["height"];
+    return same_rgb(image.at(x + w / 2, y + h / 2), kStyleColour, 8) &&
+           same_rgb(image.at(x + w / 4, y + h * 3 / 4), kStyleColour, 8);
+}
+
+}  // namespace
+
+TEST_CASE("a hosted app opens from the offline store when its origin is gone") {
+    auto origin = std::make_unique<HttpTestServer>(news_routes("v1"));
+    TempDir tmp;
+    const std::filesystem::path db = tmp.path() / "registry.db";
+    std::string id;
+    {
+        auto registry = cirrus::launcher::Registry::open(db);
+        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+        id = installer.install(origin->url("/news/")).app.id;
+    }
+    setenv("CIRRUS_REGISTRY", db.c_str(), 1);  // the compositor passes CIRRUS_* on to hosts
+    Compositor::Options options;
+    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+    Compositor c(options);
+    unsetenv("CIRRUS_REGISTRY");
+
+    {  // Online: the page, its stylesheet, script and API answer arrive, and are kept.
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "news v1 headlines=3 script=ran", kPageTimeout, host.pid);
+        CHECK_MESSAGE(wait_until([&] { return styled_page_on_screen(c); }, 10), c.log_tail(3000));
+    }
+    CHECK(std::filesystem::exists(std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "offline.sqlite"));
+
+    const std::string start_url = origin->url("/news/");
+    origin.reset();  // the origin is gone: connections to it are refused
+    {
+        HostGuard host{c, launch(c, id)};
+        const json w = window_with_title(c, id, "news v1 headlines=3 script=ran", kPageTimeout, host.pid);
+        MESSAGE("offline: " << w["title"].get<std::string>());
+        CHECK_MESSAGE(wait_until([&] { return styled_page_on_screen(c); }, 10), c.log_tail(3000));
+    }
+}
+
+namespace {
+
+// The page says which version it is as soon as it runs, before any request.
+const char* kVersionedPage = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>loading</title>
+<link rel="stylesheet" href="style.css"></head>
+<body><script>document.title = 'paper VERSION';</script></body></html>
+)";
+
+// The paper app's routes; the page's version is whatever `version` holds
+// when it is asked for.
+std::map<std::string, HttpTestServer::Handler> paper_routes(std::shared_ptr<std::atomic<int>> version) {
+    const std::string manifest =
+        R"({"name":"Paper","start_url":"/paper/","scope":"/paper/","display":"standalone","background_color":"#ffffff"})";
+    return {
+        {"/paper/",
+         [version](SoupServerMessage* message) {
+             const std::string page = replace_all(kVersionedPage, "VERSION", "v" + std::to_string(version->load()));
+             soup_server_message_set_status(message, 200, nullptr);
+             soup_server_message_set_response(message, "text/html", SOUP_MEMORY_COPY, page.data(), page.size());
+         }},
+        {"/paper/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
+        {"/paper/style.css", respond("text/css", "html,body{margin:0;min-height:100vh;background:#1e90ff}", "max-age=600")},
+    };
+}
+
+int first_frame_ms(Compositor& c, const std::string& id) {
+    const json reply = c.request({{"cmd", "apps"}});
+    for (const json& app : reply["apps"]) {
+        if (app["app"] == id && app.contains("first_frame_ms")) return app["first_frame_ms"].get<int>();
+    }
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer page shows at the next launch") {
+    auto version = std::make_shared<std::atomic<int>>(1);
+    HttpTestServer origin(paper_routes(version));
+    WeakLinkProcess link(origin.port(), "none");
+    TempDir tmp;
+    const std::filesystem::path db = tmp.path() / "registry.db";
+    std::string id;
+    {
+        auto registry = cirrus::launcher::Registry::open(db);
+        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+        id = installer.install(link.url("/paper/")).app.id;
+    }
+    setenv("CIRRUS_REGISTRY", db.c_str(), 1);
+    Compositor::Options options;
+    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+    Compositor c(options);
+    unsetenv("CIRRUS_REGISTRY");
+    const auto store_path = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "offline.sqlite";
+
+    {  // A good link: the page is fetched and kept.
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "paper v1", kPageTimeout, host.pid);
+    }
+    version->store(2);
+    link.set_profile("3g-slow");  // 2 s round trips: any wait on the network shows
+    {
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "paper v1", kPageTimeout, host.pid);
+        REQUIRE_MESSAGE(wait_until([&] { return first_frame_ms(c, id) >= 0; }, 10),
+                        c.request({{"cmd", "apps"}}).dump() << c.log_tail(3000));
+        const int first_frame = first_frame_ms(c, id);
+        MESSAGE("first frame on 3g-slow from the copy: " << first_frame << " ms");
+        CHECK(first_frame < 2000);  // less than one round trip: it did not wait for the network
+        // Meanwhile the page is fetched in the background and kept for next time.
+        const bool refreshed = wait_until(
+            [&] {
+                auto store = cirrus::offline::OfflineStore::open(store_path);
+                const auto stored = store.get(id, {"GET", link.url("/paper/"), {}});
+                return stored && std::string(stored->body.begin(), stored->body.end()).find("paper v2") !=
+                                     std::string::npos;
+            },
+            20);
+        CHECK_MESSAGE(refreshed, c.log_tail(3000));
+    }
+    {  // The next launch, still on 3g-slow, opens at once with the newer page.
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "paper v2", kPageTimeout, host.pid);
+        CHECK(first_frame_ms(c, id) < 2000);
+    }
+}

@@ -1,0 +1,88 @@
+// The offline cache in a hosted app's host: the glue between WebKit, the
+// offline store (offline/offline_store.hpp) and the network (upstream_fetch).
+//
+//  - Documents: the host fetches the app's pages itself and shows them with
+//    webkit_web_view_load_alternate_html() under their real URL (so cookies
+//    and storage are the origin's). With a stored copy it waits for the
+//    network only as long as the link deserves, then shows the copy and lets
+//    the fetch finish in the background for the next launch.
+//  - Subresources and fetch(): the web process extension rewrites the app's
+//    own-origin requests to cirrus-offline://APP-ID/path, served here: static
+//    assets from the store at once (revalidated in the background when
+//    stale), API GETs from the network first and the store when it fails.
+//  - Anything else (other origins, packaged apps' app://) is not touched.
+//
+// Every entry point is a GLib callback: no exception leaves this module.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <webkit2/webkit2.h>
+
+#include "offline/offline_store.hpp"
+#include "offline/request_policy.hpp"
+
+namespace cirrus::webapp {
+
+class CompositorLink;
+class UpstreamFetch;
+struct UpstreamResponse;
+
+// $CIRRUS_OFFLINE_STORE, else $XDG_DATA_HOME/cirrus/offline.sqlite.
+std::filesystem::path default_offline_store_path();
+
+// "http://host:port" of an http(s) URL; none for anything else.
+std::optional<std::string> http_origin(const std::string& url);
+
+class OfflineCache {
+public:
+    // For a hosted app (an http(s) start_url); null for any other.
+    static std::unique_ptr<OfflineCache> for_app(const std::string& app_id, const std::string& start_url);
+    ~OfflineCache();
+
+    // Before the first web view: the cache scheme, the web process
+    // extension (and its folder inside the WebKit sandbox), the cookie jar.
+    void attach(WebKitWebContext* context);
+
+    // Where transfers are reported (the compositor's link estimate) and the
+    // estimate read; may be absent (another compositor).
+    void set_link(CompositorLink* link) { link_ = link; }
+
+    // Shows `url` (a page of the app) in `view`, as described above.
+    void open_document(WebKitWebView* view, const std::string& url);
+
+    // True once for the navigation open_document() itself started, so
+    // that decide-policy lets it through rather than taking it again.
+    bool take_own_navigation(const std::string& url);
+
+private:
+    struct Request;
+    struct DocumentLoad;
+    OfflineCache(std::string app_id, std::string origin);
+    static void on_scheme_request(WebKitURISchemeRequest* request, gpointer self);
+    void serve(WebKitURISchemeRequest* request);
+    void serve_get(Request* request);
+    void serve_write(Request* request);
+    void show_document(DocumentLoad& load, const std::string& html);
+    std::int64_t now_ms() const;
+    void report_transfer(const UpstreamResponse& response);
+    offline::LinkReport link_report() const;
+    std::optional<offline::CachedResponse> stored_for(const offline::CacheRequest& key);
+    offline::RequestPlan plan(const offline::CacheRequest& key, bool navigation,
+                              const std::optional<offline::CachedResponse>& stored) const;
+    // Stores what the network answered, when HTTP's rules allow it.
+    void keep(const offline::CacheRequest& key, const UpstreamResponse& response, std::int64_t sent_ms);
+
+    std::string app_id_;
+    std::string origin_;
+    std::unique_ptr<offline::OfflineStore> store_;  // null when the store cannot be opened
+    std::unique_ptr<UpstreamFetch> fetch_;
+    std::string own_navigation_;
+    CompositorLink* link_ = nullptr;
+};
+
+}  // namespace cirrus::webapp
