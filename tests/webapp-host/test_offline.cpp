@@ -186,3 +186,66 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
         CHECK(first_frame_ms(c, id) < 2000);
     }
 }
+
+namespace {
+
+// Reports navigator.onLine and the online/offline events in its title, and
+// keeps asking its origin (through the offline cache) for a tiny answer.
+const char* kLinkPage = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>loading</title></head><body><script>
+const events = [];
+function report() {
+  document.title = 'link ' + (navigator.onLine ? 'online' : 'offline') + ' events=' + events.join(',');
+}
+window.addEventListener('offline', () => { events.push('offline'); report(); });
+window.addEventListener('online', () => { events.push('online'); report(); });
+report();
+setInterval(() => { fetch('api/ping?' + Date.now()).catch(() => {}); }, 250);
+</script></body></html>
+)";
+
+}  // namespace
+
+TEST_CASE("a dead link is published to the shell and to the page's navigator.onLine, and so is its return") {
+    const std::string manifest =
+        R"({"name":"Pinger","start_url":"/ping/","scope":"/ping/","display":"standalone"})";
+    HttpTestServer origin({
+        {"/ping/", respond("text/html", kLinkPage, "no-store")},
+        {"/ping/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
+        {"/ping/api/ping", respond("application/json", "{}", "no-store")},
+    });
+    WeakLinkProcess link(origin.port(), "none");
+    TempDir tmp;
+    const std::filesystem::path db = tmp.path() / "registry.db";
+    std::string id;
+    {
+        auto registry = cirrus::launcher::Registry::open(db);
+        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+        id = installer.install(link.url("/ping/")).app.id;
+    }
+    setenv("CIRRUS_REGISTRY", db.c_str(), 1);
+    Compositor::Options options;
+    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+    Compositor c(options);
+    unsetenv("CIRRUS_REGISTRY");
+    auto shell = c.client({program("CIRRUS_TEST_SHELL_PROTOCOL")}, true);
+    shell->expect("ready");
+
+    HostGuard host{c, launch(c, id)};
+    // The page's answers arrive: whatever the machine's routes said, the
+    // link is proven and the page online.
+    window_with_title(c, id, "link online", kPageTimeout, host.pid);
+
+    // Every connection is now reset: after a few failed requests the
+    // compositor calls the link offline, and says so to shell and page alike.
+    link.set_profile("offline");
+    window_with_title(c, id, "link offline events=offline", 20, host.pid);
+    const json dead = shell->expect("link_state", 10, [](const json& e) { return e["link"] == 0; });
+    CHECK(dead["link"] == 0);  // CIRRUS_SHELL_V1_LINK_OFFLINE
+
+    // The next answer brings it back at once.
+    link.set_profile("none");
+    window_with_title(c, id, "link online events=offline,online", 20, host.pid);
+    const json back = shell->expect("link_state", 10, [](const json& e) { return e["link"] != 0; });
+    CHECK(back["link"] != 0);
+}
