@@ -10,6 +10,7 @@ import atexit
 import json
 import os
 import pwd
+import select
 import shutil
 import signal
 import socket
@@ -599,6 +600,108 @@ def kill_pids(pids, grace=3.0):
                 return True
             time.sleep(0.02)
     return all(not _alive(p) for p in pids)
+
+
+# -------------------------------------------------------------- weak link
+
+class WeakLink:
+    """cirrus-weak-link (tests/tools/weak_link.cpp) in front of an origin on
+    127.0.0.1, playing DESIGN.md's weak-link profiles (none, 3g, 3g-slow, 2g,
+    offline, blackhole). Clients use url(PATH); set_profile() switches live
+    and returns once the tool said so. Registered for cleanup like the
+    compositors: stop() closes its stdin (it then exits 0), else kills it."""
+
+    def __init__(self, path, upstream_port, profile="none", handshake=False, log_path=None,
+                 timeout=10):
+        argv = [path, "--upstream", f"127.0.0.1:{upstream_port}", "--profile", profile]
+        if handshake:
+            argv.append("--handshake")
+        self._buf = b""
+        errf = open(log_path, "ab") if log_path else subprocess.DEVNULL
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=errf, start_new_session=True)
+        except OSError as e:
+            raise BenchError(f"cannot start {path}: {e}")
+        finally:
+            if log_path:
+                errf.close()
+        _started.append(self)
+        line = self._line(timeout)
+        if not line.startswith("listening "):
+            raise BenchError(f"{path} said {line!r} instead of `listening 127.0.0.1:PORT`")
+        self.address = line.split()[1]
+        self.port = int(self.address.rsplit(":", 1)[1])
+        self.profile = profile
+
+    def _line(self, timeout):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                raise BenchError(f"cirrus-weak-link did not answer within {timeout:.0f} s "
+                                 f"(status {self.proc.poll()})")
+            ready, _w, _x = select.select([self.proc.stdout], [], [], left)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    raise BenchError(f"cirrus-weak-link exited (status {self.proc.wait()})")
+                self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return line.decode(errors="replace").strip()
+
+    def command(self, line, timeout=5):
+        """Sends one command line; returns the one-line answer."""
+        try:
+            self.proc.stdin.write((line + "\n").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError) as e:
+            raise BenchError(f"cirrus-weak-link: cannot send {line!r}: {e}")
+        return self._line(timeout)
+
+    def set_profile(self, name):
+        answer = self.command(f"profile {name}")
+        if answer != f"ok profile {name}":
+            raise BenchError(f"cirrus-weak-link: `profile {name}` answered {answer!r}")
+        self.profile = name
+
+    def stats(self):
+        """{'profile': NAME, 'up': BYTES, 'down': ..., 'open': N, ...}."""
+        answer = self.command("stats")
+        if not answer.startswith("stats "):
+            raise BenchError(f"cirrus-weak-link: `stats` answered {answer!r}")
+        out = {}
+        for field in answer.split()[1:]:
+            k, _, v = field.partition("=")
+            out[k] = int(v) if v.isdigit() else v
+        return out
+
+    def wait_idle(self, timeout=10):
+        """Waits until no connection is open through the link (what a client
+        that went away left on the line has drained); True when it is."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.stats().get("open") == 0:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def url(self, path):
+        return f"http://{self.address}{path}"
+
+    def stop(self):
+        if self in _started:
+            _started.remove(self)
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()          # EOF: it exits cleanly
+            self.proc.wait(timeout=3)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            kill_tree(self.proc)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self.proc = None
 
 
 # ------------------------------------------------------------------- PNG

@@ -221,6 +221,7 @@ Server::~Server() {
     shutting_down = true;
     control.reset();
     if (display) wl_display_destroy_clients(display);
+    link_monitor.reset();  // its netlink source is on the display's loop
     app_link.reset();
     shell.reset();
     splash.reset();

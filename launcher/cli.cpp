@@ -16,8 +16,10 @@
 
 #include "fetch.hpp"
 #include "install.hpp"
-#include "registry.hpp"
+#include "offline_store.hpp"
 #include "permission_names.hpp"
+#include "registry.hpp"
+#include "store_path.hpp"
 
 using namespace cirrus::launcher;
 using nlohmann::json;
@@ -28,11 +30,14 @@ constexpr const char* usage = R"(usage: cirrus [--registry FILE] [--apps-dir DIR
 
 commands:
   install SOURCE         install or update an app from a folder, a .zip, a
-                         manifest URL or a site URL (http/https)
+                         manifest URL or a site URL (http/https); a hosted
+                         app's pages, what they load, its icons and its
+                         cirrus_offline assets are stored for offline use
   install-bundled [DIR]  install the apps Cirrus ships (default: its manifests/)
   list [--json]          the installed apps, in home-screen order
-  info ID [--json]       everything about one app
-  remove ID              uninstall an app and delete its files
+  info ID [--json]       everything about one app, and whether all of it is
+                         stored for offline use
+  remove ID              uninstall an app and delete its files and offline copy
   launch ID              ask the running compositor to open the app
   permission ID [NAME grant|deny|ask|reset]
                          list an app's permissions, or set one (NAME:
@@ -42,7 +47,9 @@ commands:
 
 The registry is --registry, else $CIRRUS_REGISTRY, else
 $XDG_DATA_HOME/cirrus/registry.db; packages go to --apps-dir, else
-$CIRRUS_APPS_DIR, else an apps/ folder beside the registry.
+$CIRRUS_APPS_DIR, else an apps/ folder beside the registry. Hosted apps'
+offline copies go to the offline store the web-app hosts read:
+$CIRRUS_OFFLINE_STORE, else $XDG_DATA_HOME/cirrus/offline.sqlite.
 )";
 
 struct UsageError : std::runtime_error {
@@ -85,13 +92,28 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-// Steps as lines; downloads as one progress line each.
+// Steps as lines; downloads as one progress line each; precaching as one
+// line rewritten in place on a terminal, else a line per file.
 class TerminalProgress {
 public:
+    explicit TerminalProgress(std::FILE* out = stderr) : out_(out), is_terminal_(::isatty(::fileno(out))) {}
+
     void operator()(const InstallProgress& p) {
+        if (p.counts_files) {
+            printer_.reset();
+            if (is_terminal_) {
+                std::fprintf(out_, "\r\033[Kcirrus: %s", p.step.c_str());
+                line_open_ = true;
+            } else {
+                std::fprintf(out_, "cirrus: %s\n", p.step.c_str());
+            }
+            std::fflush(out_);
+            return;
+        }
+        end_line();
         if (p.done == 0 && p.total < 0 && !p.step.starts_with("downloading")) {
             printer_.reset();
-            std::fprintf(stderr, "cirrus: %s\n", p.step.c_str());
+            std::fprintf(out_, "cirrus: %s\n", p.step.c_str());
             return;
         }
         if (!printer_ || label_ != p.step) {
@@ -102,10 +124,71 @@ public:
                          p.total >= 0 ? std::optional<std::uint64_t>(p.total) : std::nullopt);
     }
 
+    // Ends the line being rewritten, before anything else is printed.
+    void end_line() {
+        if (!line_open_) return;
+        std::fputc('\n', out_);
+        line_open_ = false;
+    }
+
 private:
+    std::FILE* out_;
+    bool is_terminal_;
+    bool line_open_ = false;
     std::unique_ptr<ProgressPrinter> printer_;
     std::string label_;
 };
+
+// A hosted app's offline copy, as the offline store has it now.
+struct OfflineState {
+    bool packaged = false;
+    bool store_exists = false;
+    std::size_t stored = 0;
+    std::size_t total = 0;
+    std::vector<std::string> missing;
+    bool ready() const { return packaged || (total > 0 && stored == total); }
+};
+
+OfflineState offline_state(const AppRecord& app) {
+    OfflineState state;
+    if (!app.package_dir.empty()) {
+        state.packaged = true;
+        return state;
+    }
+    const std::filesystem::path path = cirrus::offline::default_store_path();
+    std::error_code ec;
+    state.store_exists = std::filesystem::exists(path, ec);
+    if (!state.store_exists) return state;  // not made just to be read
+    auto store = cirrus::offline::OfflineStore::open(path);
+    const auto progress = store.precache_progress(app.id);
+    state.stored = static_cast<std::size_t>(progress.stored);
+    state.total = static_cast<std::size_t>(progress.total);
+    state.missing = store.missing_precache(app.id);
+    return state;
+}
+
+std::string describe(const OfflineState& state, const AppRecord& app) {
+    if (state.packaged) return "packaged (always available)";
+    if (state.total == 0) {
+        return "not ready (nothing of it is stored in " + cirrus::offline::default_store_path().string() +
+               "; `cirrus install " + app.source + "` stores it)";
+    }
+    const std::string counts = std::to_string(state.stored) + "/" + std::to_string(state.total) + " stored";
+    if (state.ready()) return "ready (" + counts + ")";
+    std::string missing;
+    for (const auto& url : state.missing) missing += (missing.empty() ? "" : ", ") + url;
+    return "not ready (" + counts + "; missing: " + missing + ")";
+}
+
+json offline_json(const OfflineState& state) {
+    json j = {{"state", state.packaged ? "packaged" : state.ready() ? "ready" : "not-ready"}};
+    if (!state.packaged) {
+        j["stored"] = state.stored;
+        j["total"] = state.total;
+        j["missing"] = state.missing;
+    }
+    return j;
+}
 
 json app_json(const AppRecord& app) {
     json j = {{"id", app.id},
@@ -172,6 +255,15 @@ void print_install(const InstallResult& result) {
     for (const auto& warning : result.warnings) std::fprintf(stderr, "cirrus: warning: %s\n", warning.c_str());
     std::printf("%s %s (%s)\n", result.updated ? "updated" : "installed", result.app.id.c_str(),
                 result.app.name.c_str());
+    if (!result.precache) return;
+    const PrecacheReport& report = *result.precache;
+    const std::string counts = std::to_string(report.stored) + "/" + std::to_string(report.urls.size()) + " stored";
+    if (report.ready()) {
+        std::printf("offline-ready (%s)\n", counts.c_str());
+        return;
+    }
+    std::printf("not offline-ready (%s); missing:\n", counts.c_str());
+    for (const auto& miss : report.missing) std::printf("  %s: %s\n", miss.url.c_str(), miss.reason.c_str());
 }
 
 std::string arg(const Options& o, std::size_t index, const char* what) {
@@ -198,10 +290,13 @@ int run(const Options& o) {
                      recovery->problem.c_str(), recovery->moved_to.c_str());
     }
     TerminalProgress progress;
-    Installer installer(registry, o.apps_dir, [&progress](const InstallProgress& p) { progress(p); });
+    Installer installer(registry, o.apps_dir, [&progress](const InstallProgress& p) { progress(p); },
+                        cirrus::offline::default_store_path());
 
     if (command == "install") {
-        print_install(installer.install(arg(o, 1, "SOURCE (a folder, .zip or URL)")));
+        const InstallResult result = installer.install(arg(o, 1, "SOURCE (a folder, .zip or URL)"));
+        progress.end_line();
+        print_install(result);
     } else if (command == "install-bundled") {
         const std::filesystem::path dir = o.args.size() > 1 ? std::filesystem::path(o.args[1]) : bundled_dir();
         installer.collect_orphans();
@@ -223,16 +318,20 @@ int run(const Options& o) {
         if (!app) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
         json info = app_json(*app);
         info["manifest"] = json::parse(app->manifest_json);
+        // What the offline store holds now (entries may have been evicted
+        // since the install, or stored since by the host).
+        const OfflineState offline = offline_state(*app);
+        info["offline_ready"] = offline.ready();
+        info["offline"] = offline_json(offline);
         if (has_flag(o, "--json")) {
             std::cout << info.dump(2) << "\n";
         } else {
             for (const char* key : {"id", "name", "short_name", "start_url", "scope", "display", "theme_color",
                                     "background_color", "source", "package_dir", "launch_count", "home_position"}) {
-                std::printf("%-17s %s\n", key, info[key].is_string() ? info[key].get<std::string>().c_str()
-                                                                      : info[key].dump().c_str());
+                std::printf("%-17s %s\n", (std::string(key) + ":").c_str(),
+                            info[key].is_string() ? info[key].get<std::string>().c_str() : info[key].dump().c_str());
             }
-            std::printf("%-17s %s\n", "offline-ready",
-                        app->offline_ready ? "yes" : "no (not all of it is stored on the phone yet)");
+            std::printf("%-17s %s\n", "offline:", describe(offline, *app).c_str());
         }
     } else if (command == "remove") {
         const std::string id = arg(o, 1, "ID");

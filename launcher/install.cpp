@@ -7,6 +7,7 @@
 
 #include "fetch.hpp"
 #include "icons.hpp"
+#include "offline_store.hpp"
 #include "package.hpp"
 #include "site.hpp"
 #include "url.hpp"
@@ -110,8 +111,10 @@ std::string app_id_from_name(std::string_view name) {
     return id.empty() ? "app" : id;
 }
 
-Installer::Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress)
-    : registry_(registry), apps_dir_(std::move(apps_dir)), progress_(std::move(progress)) {}
+Installer::Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress,
+                     std::optional<std::filesystem::path> offline_store)
+    : registry_(registry), apps_dir_(std::move(apps_dir)), progress_(std::move(progress)),
+      offline_store_(std::move(offline_store)) {}
 
 void Installer::say(const std::string& step, long long done, long long total) const {
     if (progress_) progress_({step, done, total});
@@ -261,11 +264,13 @@ InstallResult Installer::install_from_url(const std::string& url) {
     std::vector<IconSource> sources;
     std::vector<std::vector<std::uint8_t>> icon_bytes;
     icon_bytes.reserve(manifest->icons.size());
+    std::map<std::string, FetchResult> prefetched;  // the icons, which the offline copy keeps too
     for (const ImageResource& icon : manifest->icons) {
         try {
             FetchResult fetched = fetch(icon.src, fetch_options(progress_, "downloading icon"));
             icon_bytes.push_back(bytes_of(fetched.body));
             add_icon_sources(icon, icon_bytes.back(), sources);
+            if (auto key = request_url(icon.src)) prefetched.emplace(*key, std::move(fetched));
         } catch (const FetchError& e) {
             warnings.push_back(std::string("icon: ") + e.what());
         }
@@ -275,9 +280,42 @@ InstallResult Installer::install_from_url(const std::string& url) {
 
     const auto parts = parse_url(manifest->id);
     const std::string id = app_id_from_name(parts ? parts->host + parts->path : manifest->id);
-    // Hosted apps keep no files here; what they need offline is the offline
-    // cache's to store (see the offline-cache issue).
-    return record(id, *manifest, kind, url, {}, icons, std::move(warnings));
+    // Hosted apps keep no files here; what they need offline goes into the
+    // offline store, which the host reads.
+    InstallResult result = record(id, *manifest, kind, url, {}, icons, std::move(warnings));
+    precache(result, *manifest, std::move(prefetched));
+    return result;
+}
+
+void Installer::precache(InstallResult& result, const Manifest& manifest,
+                         std::map<std::string, FetchResult> prefetched) {
+    if (!offline_store_ || !is_http_url(manifest.start_url)) return;
+    PrecacheOptions options;
+    options.store_path = *offline_store_;
+    options.prefetched = std::move(prefetched);
+    const std::string origin = url_origin(manifest.start_url).value_or("");
+    options.progress = [this, &origin](const PrecacheStep& step) {
+        // The app's own files: the path says enough.
+        const std::string shown = step.url.starts_with(origin) ? step.url.substr(origin.size()) : step.url;
+        if (progress_)
+            progress_({"precaching " + std::to_string(step.done) + "/" + std::to_string(step.total) + " " + shown +
+                           (step.stored ? "" : " (not stored)"),
+                       static_cast<long long>(step.done), static_cast<long long>(step.total), true});
+    };
+    say("precaching " + manifest.start_url + " for offline use");
+    try {
+        result.precache = precache_app(result.app.id, manifest, options);
+    } catch (const std::exception& e) {
+        // The app is installed all the same: it works online, and the host
+        // keeps what it loads.
+        result.warnings.push_back("offline store " + offline_store_->string() + ": " + e.what() +
+                                  "; the app is installed but not offline-ready (fix the store, then install again)");
+        return;
+    }
+    for (const std::string& note : result.precache->notes) result.warnings.push_back("offline copy: " + note);
+    const bool ready = result.precache->ready();
+    registry_.set_offline_ready(result.app.id, ready);
+    result.app.offline_ready = ready;
 }
 
 InstallResult Installer::record(const std::string& id, const Manifest& manifest, SourceKind kind,
@@ -350,6 +388,14 @@ std::optional<AppRecord> Installer::remove(const std::string& id) {
     std::error_code ec;
     for (const std::filesystem::path& dir : {std::filesystem::path(removed->package_dir), data.data, data.cache}) {
         if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    }
+    // And its offline copy (not creating a store just to empty it). Should
+    // the store fail, its entries stay until evicted; the app is gone anyway.
+    if (offline_store_ && std::filesystem::exists(*offline_store_, ec)) {
+        try {
+            offline::OfflineStore::open(*offline_store_).remove_app(id);
+        } catch (const std::exception&) {
+        }
     }
     return removed;
 }

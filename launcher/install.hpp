@@ -12,10 +12,13 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "manifest.hpp"
+#include "precache.hpp"
 #include "registry.hpp"
 
 namespace cirrus::launcher {
@@ -26,11 +29,13 @@ public:
 };
 
 // What the terminal shows while an install runs: a step and, for downloads,
-// bytes so far and the total when known (-1 otherwise).
+// bytes so far and the total when known (-1 otherwise); while precaching,
+// files done and files found so far ("precaching 3/12 /news/style.css").
 struct InstallProgress {
     std::string step;
     long long done = 0;
     long long total = -1;
+    bool counts_files = false;  // done/total are files (precaching), not bytes
 };
 using ProgressFn = std::function<void(const InstallProgress&)>;
 
@@ -38,6 +43,9 @@ struct InstallResult {
     AppRecord app;
     bool updated = false;               // it was installed before
     std::vector<std::string> warnings;  // manifest members dropped, icons refused, ...
+    // A hosted app's offline copy, when the installer has an offline store:
+    // app.offline_ready says whether it is whole, this what is missing.
+    std::optional<PrecacheReport> precache;
 };
 
 // Where installed packages live: $XDG_DATA_HOME/cirrus/apps (beside the registry).
@@ -49,7 +57,13 @@ std::string app_id_from_name(std::string_view name);
 
 class Installer {
 public:
-    Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress = {});
+    // With `offline_store` (the CLI passes offline::default_store_path(),
+    // the file the web-app hosts open), hosted installs precache the app
+    // into it (precache.hpp) and removals drop what it holds for the app.
+    // Without one, a hosted app is installed without an offline copy (the
+    // host keeps what it loads as it runs) and is not offline-ready.
+    Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress = {},
+              std::optional<std::filesystem::path> offline_store = std::nullopt);
 
     // A folder, a .zip, a manifest URL or a site URL (http/https).
     InstallResult install(const std::string& source);
@@ -60,8 +74,8 @@ public:
     // installed, or whose manifest changed; returns what it installed.
     std::vector<InstallResult> install_bundled(const std::filesystem::path& dir);
 
-    // Removes the app's row, then its files and its website data. Nothing
-    // when it was not installed.
+    // Removes the app's row, then its files, its website data and its
+    // offline copy. Nothing when it was not installed.
     std::optional<AppRecord> remove(const std::string& id);
 
     // Removes folders under apps_dir that no registry row points at (what a
@@ -73,10 +87,13 @@ private:
                          const std::string& source, const std::filesystem::path& package_dir,
                          const std::vector<IconImage>& icons, std::vector<std::string> warnings);
     void say(const std::string& step, long long done = 0, long long total = -1) const;
+    // Precaches a hosted app just recorded, and records whether it is offline-ready.
+    void precache(InstallResult& result, const Manifest& manifest, std::map<std::string, FetchResult> prefetched);
 
     Registry& registry_;
     std::filesystem::path apps_dir_;
     ProgressFn progress_;
+    std::optional<std::filesystem::path> offline_store_;
 };
 
 }  // namespace cirrus::launcher

@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <climits>
 #include <memory>
+#include <set>
 
 #include <glib.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+
+#include "url.hpp"
 
 namespace cirrus::launcher {
 
@@ -217,6 +220,223 @@ std::optional<std::string> resolve_web_url(const std::string& base, std::string_
     return std::nullopt;
 }
 
+// --- what a page loads ---------------------------------------------------------
+
+// A reference as written, before <base> is known: a URL, a srcset, or CSS
+// text (a <style> element or a style attribute).
+struct RawLoad {
+    enum class Kind { url, srcset, css } kind;
+    std::string text;
+};
+
+struct RawLoads {
+    std::optional<std::string> base_href;
+    std::vector<RawLoad> loads;
+};
+
+void add_attribute(const xmlNode* node, const char* name, RawLoad::Kind kind, RawLoads& out) {
+    if (auto value = attribute(node, name); value && !trim(*value).empty()) out.loads.push_back({kind, *value});
+}
+
+// Links whose target the browser fetches as the page loads.
+bool link_is_loaded(const std::vector<std::string>& rel_tokens) {
+    for (const char* rel : {"stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon",
+                            "preload", "modulepreload", "manifest"})
+        if (has_token(rel_tokens, rel)) return true;
+    return false;
+}
+
+void read_loads(const xmlNode* node, RawLoads& out) {
+    using Kind = RawLoad::Kind;
+    if (is_element(node, "base")) {
+        if (!out.base_href) out.base_href = attribute(node, "href");
+    } else if (is_element(node, "link")) {
+        const auto rel = split_tokens(attribute(node, "rel").value_or(""));
+        if (link_is_loaded(rel)) {
+            add_attribute(node, "href", Kind::url, out);
+            if (has_token(rel, "preload")) add_attribute(node, "imagesrcset", Kind::srcset, out);
+        }
+    } else if (is_element(node, "script") || is_element(node, "audio") || is_element(node, "track")) {
+        add_attribute(node, "src", Kind::url, out);
+    } else if (is_element(node, "img") || is_element(node, "source")) {
+        add_attribute(node, "src", Kind::url, out);
+        add_attribute(node, "srcset", Kind::srcset, out);
+    } else if (is_element(node, "video")) {
+        add_attribute(node, "poster", Kind::url, out);
+        add_attribute(node, "src", Kind::url, out);
+    } else if (is_element(node, "input")) {
+        if (g_ascii_strcasecmp(trim(attribute(node, "type").value_or("")).c_str(), "image") == 0)
+            add_attribute(node, "src", Kind::url, out);
+    } else if (is_element(node, "style")) {
+        out.loads.push_back({Kind::css, text_content(node)});
+    }
+    add_attribute(node, "style", Kind::css, out);
+}
+
+// The URLs of a srcset attribute (HTML's "parse a srcset attribute", without
+// the descriptors, which do not matter here: every candidate is kept).
+std::vector<std::string> srcset_urls(std::string_view srcset) {
+    std::vector<std::string> urls;
+    std::size_t i = 0;
+    while (i < srcset.size()) {
+        while (i < srcset.size() && (is_ascii_space(srcset[i]) || srcset[i] == ',')) ++i;
+        const std::size_t start = i;
+        while (i < srcset.size() && !is_ascii_space(srcset[i])) ++i;
+        std::string url(srcset.substr(start, i - start));
+        if (url.ends_with(',')) {
+            while (url.ends_with(',')) url.pop_back();
+        } else {
+            // Descriptors ("2x", "480w") up to the next comma outside parentheses.
+            int depth = 0;
+            while (i < srcset.size() && !(srcset[i] == ',' && depth == 0)) {
+                if (srcset[i] == '(') ++depth;
+                if (srcset[i] == ')' && depth > 0) --depth;
+                ++i;
+            }
+        }
+        if (!url.empty()) urls.push_back(std::move(url));
+    }
+    return urls;
+}
+
+// --- CSS ------------------------------------------------------------------------
+
+bool is_css_name_char(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return g_ascii_isalnum(c) || c == '-' || c == '_' || u >= 0x80;
+}
+
+bool word_at(std::string_view text, std::size_t at, std::string_view word) {
+    return text.size() - at >= word.size() &&
+           g_ascii_strncasecmp(text.data() + at, word.data(), word.size()) == 0;
+}
+
+// A CSS escape at css[i] == '\\': appends what it stands for and moves past it.
+void read_css_escape(std::string_view css, std::size_t& i, std::string& out) {
+    ++i;  // the backslash
+    if (i >= css.size()) return;
+    if (!g_ascii_isxdigit(css[i])) {
+        if (css[i] != '\n') out += css[i];  // backslash-newline continues a string
+        ++i;
+        return;
+    }
+    gunichar code = 0;
+    for (int digits = 0; digits < 6 && i < css.size() && g_ascii_isxdigit(css[i]); ++digits, ++i)
+        code = code * 16 + static_cast<gunichar>(g_ascii_xdigit_value(css[i]));
+    if (i < css.size() && is_ascii_space(css[i])) ++i;  // one whitespace ends a hex escape
+    if (code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) code = 0xFFFD;
+    char utf8[6];
+    out.append(utf8, static_cast<std::size_t>(g_unichar_to_utf8(code, utf8)));
+}
+
+// A quoted string at css[i] (the quote); moves past its end. An unescaped
+// newline ends a bad string, as CSS says.
+std::string read_css_string(std::string_view css, std::size_t& i) {
+    const char quote = css[i++];
+    std::string out;
+    while (i < css.size()) {
+        const char c = css[i];
+        if (c == quote) {
+            ++i;
+            break;
+        }
+        if (c == '\n') break;
+        if (c == '\\') {
+            read_css_escape(css, i, out);
+            continue;
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
+// The inside of url( ... ) from css[i] (just past the parenthesis) to the
+// closing one, which it moves past.
+std::string read_css_url(std::string_view css, std::size_t& i) {
+    while (i < css.size() && is_ascii_space(css[i])) ++i;
+    std::string out;
+    if (i < css.size() && (css[i] == '"' || css[i] == '\'')) {
+        out = read_css_string(css, i);
+        while (i < css.size() && css[i] != ')') ++i;
+    } else {
+        while (i < css.size() && css[i] != ')') {
+            if (css[i] == '\\') {
+                read_css_escape(css, i, out);
+                continue;
+            }
+            out += css[i++];
+        }
+        out = trim(out);
+    }
+    if (i < css.size()) ++i;  // ')'
+    return out;
+}
+
+// The references of a stylesheet as written: url()s, and the strings of
+// @import and of image-set(), which are URLs too.
+std::vector<std::string> css_reference_texts(std::string_view css) {
+    std::vector<std::string> refs;
+    bool after_import = false;
+    int depth = 0;           // parentheses open outside strings and url()
+    int image_set_at = -1;   // the depth inside an image-set(), or -1
+    std::size_t i = 0;
+    while (i < css.size()) {
+        const char c = css[i];
+        if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+            const std::size_t end = css.find("*/", i + 2);
+            i = end == std::string_view::npos ? css.size() : end + 2;
+        } else if (c == '"' || c == '\'') {
+            std::string text = read_css_string(css, i);
+            if (after_import || (image_set_at >= 0 && depth == image_set_at)) refs.push_back(std::move(text));
+            after_import = false;
+        } else if (c == '\\') {
+            std::string ignored;
+            read_css_escape(css, i, ignored);  // an escaped character starts nothing
+        } else if (c == '@' && word_at(css, i + 1, "import") &&
+                   (i + 7 >= css.size() || !is_css_name_char(css[i + 7]))) {
+            after_import = true;
+            i += 7;
+        } else if ((i == 0 || !is_css_name_char(css[i - 1])) && word_at(css, i, "url(")) {
+            i += 4;
+            refs.push_back(read_css_url(css, i));
+            after_import = false;
+        } else if ((i == 0 || !is_css_name_char(css[i - 1]) || (i >= 8 && word_at(css, i - 8, "-webkit-"))) &&
+                   word_at(css, i, "image-set(")) {
+            i += 10;
+            image_set_at = ++depth;
+        } else {
+            if (c == '(') ++depth;
+            if (c == ')') {
+                if (depth == image_set_at) image_set_at = -1;
+                if (depth > 0) --depth;
+            }
+            if (c == ';' || c == '{' || c == '}') after_import = false;
+            ++i;
+        }
+    }
+    return refs;
+}
+
+bool percent_encoded_in_path(unsigned char c) {
+    return c <= 0x20 || c > 0x7E || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}';
+}
+
+bool percent_encoded_in_query(unsigned char c) {
+    return c <= 0x20 || c > 0x7E || c == '"' || c == '<' || c == '>' || c == '\'';
+}
+
+// Adds `url` (a reference resolved against `base`) to `out` once.
+void add_load(const std::string& base, std::string_view reference, std::set<std::string>& seen,
+              std::vector<std::string>& out) {
+    const std::string ref = trim(reference);
+    if (ref.empty() || ref.starts_with('#')) return;
+    const auto resolved = resolve_url(ref, base);
+    if (!resolved) return;
+    const auto url = request_url(*resolved);
+    if (url && seen.insert(*url).second) out.push_back(*url);
+}
+
 }  // namespace
 
 int SiteIcon::largest_declared_size() const {
@@ -276,6 +496,78 @@ SiteInfo parse_site(std::string_view html, const std::string& page_url,
     info.application_name = head.application_name;
     info.lang = head.lang;
     return info;
+}
+
+}  // namespace cirrus::launcher
+
+namespace cirrus::launcher {
+
+std::optional<std::string> request_url(std::string_view url) {
+    const auto parts = parse_url(url);
+    if (!parts || (parts->scheme != "http" && parts->scheme != "https") || parts->host.empty()) return std::nullopt;
+    const std::string plain = strip_fragment(url);
+    // Everything from the path on; the scheme and authority are as parsed.
+    const std::size_t authority = plain.find("//");
+    const std::size_t path_at = plain.find('/', authority == std::string::npos ? 0 : authority + 2);
+    if (path_at == std::string::npos) return plain;
+    std::string out = plain.substr(0, path_at);
+    bool in_query = false;
+    for (std::size_t i = path_at; i < plain.size(); ++i) {
+        const auto c = static_cast<unsigned char>(plain[i]);
+        if (c == '?' && !in_query) {
+            in_query = true;
+            out += '?';
+            continue;
+        }
+        if (in_query ? percent_encoded_in_query(c) : percent_encoded_in_path(c)) {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> page_subresources(std::string_view html, const std::string& page_url,
+                                           const SiteParseOptions& options) {
+    std::vector<std::string> urls;
+    html = html.substr(0, std::min<std::size_t>(options.max_bytes, INT_MAX));
+    if (html.empty()) return urls;
+    XmlDocPtr doc = parse_html(html, page_url, options.encoding);
+    if (!doc) return urls;
+
+    RawLoads raw;
+    for (const xmlNode* node = doc->children; node; node = next_in_document(node))
+        if (node->type == XML_ELEMENT_NODE) read_loads(node, raw);
+    std::string base = page_url;
+    if (raw.base_href)
+        if (auto resolved = resolve_web_url(page_url, *raw.base_href, false)) base = *resolved;
+
+    std::set<std::string> seen;
+    for (const RawLoad& load : raw.loads) {
+        switch (load.kind) {
+            case RawLoad::Kind::url:
+                add_load(base, load.text, seen, urls);
+                break;
+            case RawLoad::Kind::srcset:
+                for (const auto& url : srcset_urls(load.text)) add_load(base, url, seen, urls);
+                break;
+            case RawLoad::Kind::css:
+                for (const auto& ref : css_reference_texts(load.text)) add_load(base, ref, seen, urls);
+                break;
+        }
+    }
+    return urls;
+}
+
+std::vector<std::string> stylesheet_references(std::string_view css, const std::string& stylesheet_url) {
+    std::vector<std::string> urls;
+    std::set<std::string> seen;
+    for (const auto& ref : css_reference_texts(css)) add_load(stylesheet_url, ref, seen, urls);
+    return urls;
 }
 
 }  // namespace cirrus::launcher

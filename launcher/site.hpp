@@ -49,6 +49,36 @@ struct SiteParseOptions {
 SiteInfo parse_site(std::string_view html, const std::string& page_url,
                     const SiteParseOptions& options = {});
 
+// What a page loads, found by reading it (its scripts are not run): the
+// href of <link rel=stylesheet, icon, apple-touch-icon, mask-icon, preload,
+// modulepreload or manifest> (and a preload's imagesrcset), <script src>,
+// <img src/srcset>, <source src/srcset>, <video src/poster>, <audio src>,
+// <track src>, <input type=image src>, and the url()s and @imports of
+// <style> elements and style attributes. Frames are documents, not
+// subresources, and are left out. URLs come back absolute (against <base
+// href> when there is one), http(s) only, without fragment, percent-encoded
+// as a browser requests them (see request_url), each once, in document
+// order; of every origin (the caller picks).
+std::vector<std::string> page_subresources(std::string_view html, const std::string& page_url,
+                                           const SiteParseOptions& options = {});
+
+// What a stylesheet loads: its url(...)s (images, fonts, imports) and
+// @import "..." strings, skipping comments, resolved against the
+// stylesheet's own URL (or, for a <style> element, the page's base), in the
+// same form as page_subresources. `#fragment` references (SVG filters) and
+// data: URLs are not loads and are left out.
+std::vector<std::string> stylesheet_references(std::string_view css, const std::string& stylesheet_url);
+
+// `url` as WebKit asks for it (and as the offline store keys it): normalised
+// (url.hpp), without fragment, and with the bytes the URL standard
+// percent-encodes percent-encoded: in the path controls, space, '"', '<',
+// '>', '`', '{', '}' and anything past '~'; in the query the same less '`',
+// '{' and '}', plus '\''. nullopt unless it is an http(s) URL. One
+// difference remains: GUri decodes escapes of unreserved characters ("%41"
+// becomes "A", "%7E" "~"), which WebKit keeps, so a file whose URL is
+// written that way is stored under a key the host does not ask for.
+std::optional<std::string> request_url(std::string_view url);
+
 // Resolves `href` against the absolute URL `base` (after trimming ASCII
 // whitespace, as browsers do); nullopt when that is not possible.
 std::optional<std::string> resolve_href(const std::string& base, std::string_view href);

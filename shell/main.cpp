@@ -3,8 +3,11 @@
 //
 // Everything runs in one thread around one poll(): the Wayland connection,
 // SIGTERM/SIGINT (signalfd), the minute timer of the clock, inotify on the
-// app registry, and two short one-shot timers. Nothing polls: with nothing
-// changing on screen the process sleeps until the next minute.
+// app registry, short one-shot timers, and GLib's main context for the
+// system bus (UPower's battery, ModemManager's modems; GDBus reads the
+// socket in its own thread and wakes the loop with an event fd). Nothing
+// polls: with nothing changing on screen the process sleeps until the next
+// minute.
 #include <clocale>
 #include <csignal>
 #include <cstdio>
@@ -13,6 +16,8 @@
 #include <ctime>
 #include <exception>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include <sys/signalfd.h>
@@ -22,15 +27,19 @@
 #include "banners.hpp"
 #include "battery.hpp"
 #include "clock.hpp"
+#include "glib_loop.hpp"
 #include "home_screen.hpp"
 #include "lock_screen.hpp"
+#include "modem_watch.hpp"
 #include "permission_prompt.hpp"
 #include "protocols.hpp"
 #include "shell_protocol.hpp"
 #include "status_bar.hpp"
 #include "switcher.hpp"
+#include "system_bus.hpp"
 #include "timer.hpp"
 #include "uninstall.hpp"
+#include "upower_watch.hpp"
 #include "wayland_client.hpp"
 
 #ifndef CIRRUS_VERSION
@@ -53,7 +62,9 @@ compositor's layer-shell, which only trusted clients see.
   --version         print the version
 
 Environment: CIRRUS_POWER_SUPPLY_DIR replaces /sys/class/power_supply (a
-simulated battery for tests).
+simulated battery for tests); DBUS_SYSTEM_BUS_ADDRESS names the system bus
+where UPower (the battery, preferred to sysfs) and ModemManager (network
+type and signal) are looked for.
 )";
 
 // Coalesces a burst of registry writes (an install writes several times).
@@ -110,6 +121,16 @@ int run(const Options& options) {
 
     WaylandClient client;
     ShellProtocol protocol(client);  // listens from the moment it is bound
+    // The compositor's link estimate comes right after binding, before the
+    // status bar exists: kept here, and handed on once the bar is made.
+    static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
+                  CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);
+    LinkState link = LinkState::unknown;
+    StatusBar* link_shown_on = nullptr;
+    protocol.on_link_state = [&](std::uint32_t value) {
+        link = link_state_from_protocol(value);
+        if (link_shown_on) client.guard("link_state", [&] { link_shown_on->set_link_state(link); });
+    };
     client.bind_globals();
     if (!protocol.available()) {
         std::fprintf(stderr, "cirrus-shell: the compositor does not offer cirrus_shell_v1: "
@@ -125,7 +146,34 @@ int run(const Options& options) {
     StatusBar bar(client);
     HomeScreen home(client, apps, protocol);
     bar.set_time(std::time(nullptr));
-    bar.set_battery(read_battery(supplies));
+    bar.set_link_state(link);
+    link_shown_on = &bar;
+
+    // The battery: UPower's while it has one, else sysfs (re-read each
+    // minute, and whenever UPower's changes: three small files).
+    std::optional<BatteryStatus> upower_battery;
+    const auto refresh_battery = [&] { bar.set_battery(choose_battery(upower_battery, read_battery(supplies))); };
+    refresh_battery();
+
+    // The system bus, in the background, once the first frame is out (see
+    // below): without one the bar keeps sysfs and shows no modem. Torn down
+    // in reverse: the watchers, then the bus, then the GLib loop (whose
+    // tear-down runs the callbacks of what was cancelled).
+    GlibLoop glib(client);
+    SystemBus system_bus;
+    std::unique_ptr<UPowerWatch> upower;
+    std::unique_ptr<ModemWatch> modems;
+    const auto watch_system_services = [&](GDBusConnection* bus) {
+        upower = std::make_unique<UPowerWatch>(bus, [&](std::optional<BatteryStatus> battery) {
+            client.guard("UPower", [&] {
+                upower_battery = battery;
+                refresh_battery();
+            });
+        });
+        modems = std::make_unique<ModemWatch>(bus, [&](std::optional<ModemReading> modem) {
+            client.guard("ModemManager", [&] { bar.set_modem(modem); });
+        });
+    };
     bar.set_theme(protocol.state().front_app.empty() ? 0 : protocol.state().front_theme);
 
     // The app switcher, and the order of the running apps it shows: the
@@ -207,7 +255,7 @@ int run(const Options& options) {
     client.watch_fd(minute.fd(), [&] {
         minute.rearm();
         bar.set_time(std::time(nullptr));
-        bar.set_battery(read_battery(supplies));  // a minute is fresh enough for a battery
+        refresh_battery();  // a minute is fresh enough for sysfs; UPower says when it changes
         lock.set_time(std::time(nullptr));
     });
     client.watch_fd(watch.fd(), [&] {
@@ -233,11 +281,21 @@ int run(const Options& options) {
         prompt.flush();
         switcher.flush();
     });
+    // The first frame of the bar and the home screen has just been drawn:
+    // connect to the system bus from the loop's next turn, after the loop
+    // has sent that frame, so that start-up never waits on D-Bus.
+    bool bus_requested = false;
+    client.before_wait([&] {
+        if (bus_requested || !bar.surface().configured() || !home.surface().configured()) return;
+        bus_requested = true;
+        system_bus.connect_soon(watch_system_services);
+    });
 
     std::fprintf(stderr, "cirrus-shell: running (registry %s, cirrus_shell_v1 %s)\n", options.registry.c_str(),
                  protocol.available() ? "bound" : "missing");
     const int status = client.run();
     client.outputs_changed = nullptr;
+    link_shown_on = nullptr;
     return status;
 }
 

@@ -51,29 +51,39 @@ StatusBar::~StatusBar() = default;
 void StatusBar::layout(int width, int height, int) {
     width_ = width;
     height_ = height;
-    const int side = std::min(96, width / 3);
-    link_box_ = {6, 0, side - 6, height};
-    clock_box_ = {side, 0, width - 2 * side, height};
-    battery_box_ = {width - side, 0, side - 6, height};
+    boxes_ = status_bar_layout(width, height);
 }
 
 void StatusBar::set_time(std::time_t now) {
     std::string text = clock_text(now);
     if (text == clock_) return;
     clock_ = std::move(text);
-    surface_->damage(clock_box_);
+    surface_->damage(boxes_.clock);
 }
 
 void StatusBar::set_battery(std::optional<BatteryStatus> battery) {
     if (battery == battery_) return;
     battery_ = battery;
-    surface_->damage(battery_box_);
+    surface_->damage(boxes_.battery);
 }
 
 void StatusBar::set_link_state(LinkState state) {
     if (state == link_) return;
     link_ = state;
-    surface_->damage(link_box_);
+    update_link();
+}
+
+void StatusBar::set_modem(std::optional<ModemReading> modem) {
+    if (modem == modem_) return;
+    modem_ = modem;
+    update_link();
+}
+
+void StatusBar::update_link() {
+    LinkIndicator indicator = link_indicator(link_, modem_);
+    if (indicator == indicator_) return;  // e.g. the signal moved within a bar
+    indicator_ = std::move(indicator);
+    surface_->damage(boxes_.link);
 }
 
 void StatusBar::set_theme(std::uint32_t theme_argb) {
@@ -88,34 +98,23 @@ void StatusBar::draw(cairo_t* cr) {
     cairo_paint(cr);
     const Colour ink = text_colour_on(background_);
     const int font_px = std::max(10, height_ * 14 / 24);
-    draw_text(cr, clock_, clock_box_, font_px, true, 0, ink);
+    draw_text(cr, clock_, boxes_.clock, font_px, true, 0, ink);
     draw_link(cr, ink);
     draw_battery(cr, ink);
 }
 
 void StatusBar::draw_link(cairo_t* cr, const Colour& ink) const {
-    if (link_ == LinkState::unknown) return;
-    // Four signal bars, rising; the lit ones show the link's quality.
-    const int lit = link_ == LinkState::good          ? 4
-                    : link_ == LinkState::cellular_3g ? 3
-                    : link_ == LinkState::slow_2g     ? 1
-                                                      : 0;
-    const double bar_w = 3, gap = 1.5, base = link_box_.y + link_box_.height * 0.75;
-    const double full = link_box_.height * 0.5;
-    for (int i = 0; i < 4; ++i) {
-        const double h = full * (i + 1) / 4.0;
-        cairo_rectangle(cr, link_box_.x + i * (bar_w + gap), base - h, bar_w, h);
-        set_colour(cr, i < lit ? ink : Colour{ink.r, ink.g, ink.b, 0.3});
+    if (!indicator_.shown) return;
+    // Four signal bars, rising; the lit ones show the signal (or the cache's
+    // estimate of the link), the others are faint.
+    for (int i = 0; i < signal_bar_count; ++i) {
+        const Box bar = signal_bar(boxes_.link, i);
+        cairo_rectangle(cr, bar.x, bar.y, bar.width, bar.height);
+        set_colour(cr, i < indicator_.bars ? ink : Colour{ink.r, ink.g, ink.b, 0.3});
         cairo_fill(cr);
     }
-    const char* label = link_ == LinkState::offline       ? "Offline"
-                        : link_ == LinkState::slow_2g     ? "2G"
-                        : link_ == LinkState::cellular_3g ? "3G"
-                                                          : "";
-    if (*label) {
-        const int x = link_box_.x + static_cast<int>(4 * (bar_w + gap) + 4);
-        draw_text(cr, label, {x, link_box_.y, link_box_.width - (x - link_box_.x), link_box_.height},
-                  std::max(9, height_ * 12 / 24), true, -1, ink);
+    if (!indicator_.label.empty()) {
+        draw_text(cr, indicator_.label, link_label(boxes_.link), std::max(9, height_ * 12 / 24), true, -1, ink);
     }
 }
 
@@ -123,12 +122,10 @@ void StatusBar::draw_battery(cairo_t* cr, const Colour& ink) const {
     if (!battery_) return;
     // A battery outline with a nub, filled to the charge, right-aligned;
     // the percentage to its left.
-    const double body_h = std::round(height_ * 0.45);
-    const double body_w = std::round(body_h * 2.1);
-    const double nub_w = 2;
-    const double right = battery_box_.x + battery_box_.width;
-    const double body_x = right - nub_w - body_w;
-    const double body_y = battery_box_.y + std::round((battery_box_.height - body_h) / 2);
+    const Box& box = boxes_.battery;
+    const Box body = battery_body(box);
+    const double body_h = body.height, body_w = body.width, nub_w = battery_nub_width;
+    const double body_x = body.x, body_y = body.y;
     cairo_set_line_width(cr, 1);
     set_colour(cr, ink);
     cairo_rectangle(cr, body_x + 0.5, body_y + 0.5, body_w - 1, body_h - 1);
@@ -161,7 +158,7 @@ void StatusBar::draw_battery(cairo_t* cr, const Colour& ink) const {
         text_right = x - 3;
     }
     draw_text(cr, std::to_string(battery_->percent) + "%",
-              {battery_box_.x, battery_box_.y, static_cast<int>(text_right) - battery_box_.x, battery_box_.height},
+              {box.x, box.y, static_cast<int>(text_right) - box.x, box.height},
               std::max(9, height_ * 12 / 24), false, 1, ink);
 }
 

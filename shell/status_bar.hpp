@@ -1,7 +1,9 @@
 // The status bar: a top-layer band across the screen that reserves its
-// height (exclusive zone), with the link state on the left, the clock in the
-// middle and the battery on the right, tinted by the front app's theme
-// colour. Each part damages only its own rectangle when it changes.
+// height (exclusive zone), with the network on the left (the offline
+// cache's link state and the cellular modem, see link_indicator.hpp), the
+// clock in the middle and the battery on the right, tinted by the front
+// app's theme colour. Each part damages only its own rectangle when it
+// changes.
 #pragma once
 
 #include <cstdint>
@@ -11,15 +13,13 @@
 #include <string>
 
 #include "battery.hpp"
+#include "cellular.hpp"
 #include "layer_surface.hpp"
+#include "link_indicator.hpp"
+#include "status_bar_layout.hpp"
 #include "theme.hpp"
 
 namespace cirrus::shell {
-
-// The network as the offline cache sees it. `unknown` (nothing published
-// yet, or no cache) draws nothing: the bar never claims a link it has not
-// been told about.
-enum class LinkState { unknown, offline, slow_2g, cellular_3g, good };
 
 class StatusBar : public SurfaceContent {
 public:
@@ -28,7 +28,11 @@ public:
 
     void set_time(std::time_t now);
     void set_battery(std::optional<BatteryStatus> battery);
+    // The compositor's link estimate (cirrus_shell_v1.link_state, from the
+    // offline cache's real transfers).
     void set_link_state(LinkState state);
+    // ModemManager's primary modem; none without a modem.
+    void set_modem(std::optional<ModemReading> modem);
     // cirrus_shell_v1.front_app's theme_color (0xAARRGGBB, alpha 0: none).
     void set_theme(std::uint32_t theme_argb);
 
@@ -39,6 +43,7 @@ public:
     void draw(cairo_t* cr) override;
 
 private:
+    void update_link();
     void draw_link(cairo_t* cr, const Colour& ink) const;
     void draw_battery(cairo_t* cr, const Colour& ink) const;
 
@@ -46,12 +51,12 @@ private:
     std::string clock_;
     std::optional<BatteryStatus> battery_;
     LinkState link_ = LinkState::unknown;
+    std::optional<ModemReading> modem_;
+    LinkIndicator indicator_;
     Colour background_;
     int width_ = 0;
     int height_ = 0;
-    Box link_box_;
-    Box clock_box_;
-    Box battery_box_;
+    StatusBarLayout boxes_;
 };
 
 }  // namespace cirrus::shell

@@ -354,6 +354,10 @@ void WaylandClient::watch_fd(int fd, Handler on_readable) { watches_.push_back({
 
 void WaylandClient::before_wait(Handler handler) { before_wait_.push_back(std::move(handler)); }
 
+void WaylandClient::add_poll_source(PollSource& source) { sources_.push_back(&source); }
+
+void WaylandClient::remove_poll_source(PollSource& source) { std::erase(sources_, &source); }
+
 void WaylandClient::quit(int status) {
     if (!quit_) status_ = status;
     quit_ = true;
@@ -383,6 +387,13 @@ std::string describe_display_error(wl_display* display) {
 
 int WaylandClient::run() {
     std::vector<pollfd> fds;
+    // Where each source's descriptors start in `fds`, and how many.
+    struct Slice {
+        PollSource* source;
+        std::size_t first;
+        std::size_t count;
+    };
+    std::vector<Slice> slices;
     while (!quit_) {
         if (wl_display_dispatch_pending(display_) < 0) {
             fail(describe_display_error(display_));
@@ -408,24 +419,49 @@ int WaylandClient::run() {
         fds.clear();
         fds.push_back({wl_display_get_fd(display_), static_cast<short>(POLLIN | (want_write ? POLLOUT : 0)), 0});
         for (const auto& w : watches_) fds.push_back({w.fd, POLLIN, 0});
+        const std::size_t watched = fds.size();
+        // Sleep until something happens, or until the earliest deadline of
+        // a source (GLib's timeouts); no deadline at all when idle.
+        int timeout = -1;
+        slices.clear();
+        for (PollSource* source : sources_) {
+            const std::size_t first = fds.size();
+            const int limit = source->prepare(fds);
+            slices.push_back({source, first, fds.size() - first});
+            if (limit >= 0 && (timeout < 0 || limit < timeout)) timeout = limit;
+        }
 
-        if (poll(fds.data(), fds.size(), -1) < 0) {
+        const int ready = poll(fds.data(), fds.size(), timeout);
+        const int poll_errno = errno;
+        // Every prepare() gets its dispatch(), whatever happens below; it
+        // comes after Wayland's events are read, so that what a source's
+        // callbacks do never runs inside a prepared Wayland read.
+        const auto dispatch_sources = [&] {
+            for (const Slice& slice : slices) {
+                slice.source->dispatch(std::span<const pollfd>(fds.data() + slice.first, slice.count));
+            }
+        };
+        if (ready < 0) {
             wl_display_cancel_read(display_);
-            if (errno == EINTR) continue;
-            fail(std::string("poll: ") + std::strerror(errno));
+            for (pollfd& p : fds) p.revents = 0;
+            dispatch_sources();
+            if (poll_errno == EINTR) continue;
+            fail(std::string("poll: ") + std::strerror(poll_errno));
             break;
         }
         if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
             if (wl_display_read_events(display_) < 0) {
+                dispatch_sources();
                 fail(describe_display_error(display_));
                 break;
             }
         } else {
             wl_display_cancel_read(display_);
         }
-        for (std::size_t i = 1; i < fds.size() && !quit_; ++i) {
+        for (std::size_t i = 1; i < watched && !quit_; ++i) {
             if (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) guard("event", watches_[i - 1].handler);
         }
+        dispatch_sources();
     }
     return status_;
 }

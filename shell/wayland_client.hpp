@@ -1,18 +1,21 @@
 // The shell's Wayland connection: the globals it binds, output scales, seat
 // input routed to the surface under the finger, and the event loop that
 // waits on the display and the shell's other file descriptors (signals,
-// timers, inotify) in one poll().
+// timers, inotify) and those of other event sources (GLib's main context,
+// for D-Bus) in one poll().
 //
 // libwayland calls C functions; every listener here catches what the C++
 // code it calls throws and turns it into fail(), so no exception crosses
 // libwayland and the loop ends through its one cleanup path.
 #pragma once
 
+#include <poll.h>
 #include <wayland-client.h>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -42,6 +45,21 @@ public:
     virtual void release(int id, std::uint32_t time) = 0;
     // The compositor took the touch sequence away (e.g. for a gesture).
     virtual void cancel() = 0;
+};
+
+// An event source with its own descriptors and deadlines that shares the
+// loop's poll() (GLib's main context: glib_loop.hpp). Before each wait the
+// loop asks it what to watch and how long it may sleep; after the wait it
+// hands back what happened. Neither call may throw.
+class PollSource {
+public:
+    virtual ~PollSource() = default;
+    // Appends its descriptors to `fds`; returns the longest wait it allows
+    // in ms, -1 for no limit.
+    virtual int prepare(std::vector<pollfd>& fds) = 0;
+    // After every prepare(), exactly once: the descriptors it appended, with
+    // their revents (all zero when poll() failed or was interrupted).
+    virtual void dispatch(std::span<const pollfd> fds) = 0;
 };
 
 class WaylandClient;
@@ -93,6 +111,9 @@ public:
     // Runs before every wait, after events are dispatched: where surfaces
     // draw what changed, once per batch of events.
     void before_wait(Handler handler);
+    // Shares the loop with `source` until remove_poll_source().
+    void add_poll_source(PollSource& source);
+    void remove_poll_source(PollSource& source);
     // Runs until quit() or fail(); returns the exit status.
     int run();
     void quit(int status = 0);
@@ -147,6 +168,7 @@ private:
     };
     std::vector<Watch> watches_;
     std::vector<Handler> before_wait_;
+    std::vector<PollSource*> sources_;
     bool quit_ = false;
     int status_ = 0;
 };

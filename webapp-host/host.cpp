@@ -36,6 +36,7 @@
 #include "shell_presence.hpp"
 #include "standby.hpp"
 #include "startup_trace.hpp"
+#include "write_replay.hpp"
 
 namespace {
 
@@ -724,7 +725,8 @@ WebKitWebContext* make_context(Host& host) {
     webkit_security_manager_register_uri_scheme_as_secure(security, std::string(kPackageScheme).c_str());
     webkit_security_manager_register_uri_scheme_as_cors_enabled(security, std::string(kPackageScheme).c_str());
     initialize_notification_permission(host, context);
-    host.offline = OfflineCache::for_app(host.options.app_id, host.app.record.start_url);
+    host.offline = OfflineCache::for_app(host.options.app_id, host.app.record.start_url,
+                                         stored_write_endpoints(host.app.record.manifest_json));
     if (host.offline) host.offline->attach(context);
     return context;
 }
@@ -788,9 +790,17 @@ void build_window(Host& host, WebKitWebContext* context) {
     host.link = std::make_unique<CompositorLink>();
     host.view = make_view(host, context);
     host.link->on_link_state = [&host](const CompositorLink::LinkState& state) {
-        if (host.online) host.online->set_online(host.view, state.link != CompositorLink::LinkState::Class::offline);
+        const bool offline = state.link == CompositorLink::LinkState::Class::offline;
+        if (host.online) host.online->set_online(host.view, !offline);
+        // The link's return replays the app's queued writes.
+        if (host.offline && host.offline->writes()) host.offline->writes()->link_changed(offline);
     };
     if (host.offline) host.offline->set_link(host.link.get());
+    if (WriteReplay* writes = host.offline ? host.offline->writes() : nullptr) {
+        writes->attach_view(host.view);  // its pages hear what became of queued writes
+        const auto& state = host.link->link_state();
+        writes->link_changed(state && state->link == CompositorLink::LinkState::Class::offline);
+    }
     host.link->on_open_url = [&host](const std::string& url) { show_url(host, url); };
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
@@ -866,6 +876,9 @@ int run_app(Host& host) {
     load_page(host, at_link ? link : host.app.record.start_url);
     gtk_widget_show_all(host.window);
     trace_startup("shown");
+    // Writes an earlier run (or a killed host) left are replayed from the
+    // main loop on.
+    if (host.offline && host.offline->writes()) host.offline->writes()->start();
     gtk_main();
 
     host.presence.reset();

@@ -9,21 +9,18 @@
 
 #include "offline/http_cache.hpp"
 #include "offline/offline_store.hpp"
+#include "offline/store_path.hpp"
 #include "offline/request_policy.hpp"
+#include "app_config.hpp"
 #include "compositor_link.hpp"
 #include "upstream_fetch.hpp"
+#include "write_replay.hpp"
 
 namespace cirrus::webapp {
 
 namespace {
 
 constexpr const char* kScheme = "cirrus-offline";
-
-std::filesystem::path xdg_data_home() {
-    if (const char* dir = std::getenv("XDG_DATA_HOME"); dir && *dir) return dir;
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home && *home ? home : "/") / ".local" / "share";
-}
 
 // The folder WebKit loads web process extensions from: beside the host in
 // the build tree, else where it is installed.
@@ -103,10 +100,8 @@ std::string body_string(const std::vector<std::uint8_t>& bytes) { return {bytes.
 
 }  // namespace
 
-std::filesystem::path default_offline_store_path() {
-    if (const char* path = std::getenv("CIRRUS_OFFLINE_STORE"); path && *path) return path;
-    return xdg_data_home() / "cirrus" / "offline.sqlite";
-}
+// Shared with the installer, which precaches into the same file.
+std::filesystem::path default_offline_store_path() { return offline::default_store_path(); }
 
 std::optional<std::string> http_origin(const std::string& url) {
     GUri* uri = g_uri_parse(url.c_str(), G_URI_FLAGS_NONE, nullptr);
@@ -130,10 +125,12 @@ struct OfflineCache::Request {
     offline::CacheRequest key;
     std::string body;
     std::string page_origin;  // for CORS: the page's, which is the app's origin
+    bool finished = false;    // answered or failed: WebKit takes one of them, once
 
     ~Request() { g_object_unref(webkit); }
 
     void answer(int status, const offline::Headers& headers, std::string payload) {
+        finished = true;
         GBytes* bytes = g_bytes_new(payload.data(), payload.size());
         GInputStream* stream = g_memory_input_stream_new_from_bytes(bytes);
         WebKitURISchemeResponse* response = webkit_uri_scheme_response_new(stream, static_cast<gint64>(payload.size()));
@@ -160,6 +157,7 @@ struct OfflineCache::Request {
     }
 
     void fail(const std::string& why) {
+        finished = true;
         // As the network would: fetch() rejects, an <img> shows nothing.
         GError* error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, why.c_str());
         webkit_uri_scheme_request_finish_error(webkit, error);
@@ -169,8 +167,8 @@ struct OfflineCache::Request {
 
 // --- the cache ---------------------------------------------------------------
 
-OfflineCache::OfflineCache(std::string app_id, std::string origin)
-    : app_id_(std::move(app_id)), origin_(std::move(origin)) {
+OfflineCache::OfflineCache(std::string app_id, std::string origin, std::vector<std::string> write_endpoints)
+    : app_id_(std::move(app_id)), origin_(std::move(origin)), write_endpoints_(std::move(write_endpoints)) {
     try {
         store_ = std::make_unique<offline::OfflineStore>(offline::OfflineStore::open(default_offline_store_path()));
         for (const auto& recovery : store_->recoveries()) {
@@ -185,10 +183,11 @@ OfflineCache::OfflineCache(std::string app_id, std::string origin)
 
 OfflineCache::~OfflineCache() = default;
 
-std::unique_ptr<OfflineCache> OfflineCache::for_app(const std::string& app_id, const std::string& start_url) {
+std::unique_ptr<OfflineCache> OfflineCache::for_app(const std::string& app_id, const std::string& start_url,
+                                                    std::vector<std::string> write_endpoints) {
     const auto origin = http_origin(start_url);
     if (!origin) return nullptr;
-    return std::unique_ptr<OfflineCache>(new OfflineCache(app_id, *origin));
+    return std::unique_ptr<OfflineCache>(new OfflineCache(app_id, *origin, std::move(write_endpoints)));
 }
 
 std::int64_t OfflineCache::now_ms() const {
@@ -206,6 +205,18 @@ void OfflineCache::report_transfer(const UpstreamResponse& response) {
 void OfflineCache::attach(WebKitWebContext* context) {
     WebKitWebsiteDataManager* data = webkit_web_context_get_website_data_manager(context);
     fetch_ = std::make_unique<UpstreamFetch>(webkit_website_data_manager_get_cookie_manager(data));
+    WriteReplay::Options writes;
+    writes.app_id = app_id_;
+    writes.origin = origin_;
+    writes.write_endpoints = write_endpoints_;
+    writes.queue_path = default_write_queue_path();
+    // In the app's own data folder: removed with the app, and never shared
+    // between two apps.
+    writes.lock_path = app_data_dirs(app_id_).data / "write-queue.lock";
+    writes.fetch = fetch_.get();
+    writes.report_transfer = [this](const UpstreamResponse& response) { report_transfer(response); };
+    writes.link_offline = [this] { return link_report().offline; };
+    writes_ = std::make_unique<WriteReplay>(std::move(writes));
     webkit_web_context_register_uri_scheme(context, kScheme, &OfflineCache::on_scheme_request, this, nullptr);
     WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
     webkit_security_manager_register_uri_scheme_as_secure(security, kScheme);
@@ -277,12 +288,9 @@ void OfflineCache::serve(WebKitURISchemeRequest* webkit_request) {
                 auto* memory = G_MEMORY_OUTPUT_STREAM(source);
                 const auto* data_bytes = static_cast<const char*>(g_memory_output_stream_get_data(memory));
                 request->body.assign(data_bytes ? data_bytes : "", g_memory_output_stream_get_data_size(memory));
-                try {
-                    request->cache->serve_write(request);
-                } catch (const std::exception& e) {
-                    request->fail(e.what());
-                    delete request;
-                }
+                // serve_write() owns the request from its first line and
+                // answers it whatever happens: not touched here again.
+                request->cache->serve_write(request);
             }
             g_object_unref(source);
         },
@@ -371,8 +379,19 @@ void OfflineCache::serve_get(Request* raw) {
     });
 }
 
-void OfflineCache::serve_write(Request* raw) {
+void OfflineCache::serve_write(Request* raw) noexcept {
     std::shared_ptr<Request> request(raw);
+    try {
+        send_write(request);
+    } catch (const std::exception& e) {
+        // Called from a GLib callback: nothing may leave, and the page must
+        // not wait for an answer that will never come.
+        std::fprintf(stderr, "cirrus-webapp-host[%s]: write: %s\n", app_id_.c_str(), e.what());
+        if (!request->finished) request->fail(e.what());
+    }
+}
+
+void OfflineCache::send_write(const std::shared_ptr<Request>& request) {
     UpstreamRequest upstream{request->key.method, request->key.url, {}, request->body};
     for (const auto& h : request->key.headers) {
         // The origin sees the page's own origin, as it would have.
@@ -380,6 +399,17 @@ void OfflineCache::serve_write(Request* raw) {
         upstream.headers.push_back(h);
     }
     upstream.headers.push_back({"Origin", origin_});
+    if (writes_ && writes_->handles(upstream.method, upstream.url)) {
+        // A declared endpoint: the write queue sends it, or keeps it (202).
+        writes_->submit(std::move(upstream), [request](WriteReplay::PageAnswer answer) {
+            if (answer.network_error) {
+                request->fail(answer.error);
+                return;
+            }
+            request->answer(answer.status, body_headers(answer.headers), std::move(answer.body));
+        });
+        return;
+    }
     fetch_->send(std::move(upstream), [this, request](UpstreamResponse response) {
         report_transfer(response);
         if (response.network_failed) {
@@ -454,12 +484,17 @@ void OfflineCache::open_document(WebKitWebView* view, const std::string& url) {
     if (!plan.send_to_network && load->shown) return;
     UpstreamRequest upstream{"GET", load->url, {}, {}};
     for (const auto& h : key.headers) upstream.headers.push_back(h);
+    // With a copy, ask only whether it changed: a weak link then carries a
+    // 304, not the page again.
+    for (const auto& [name, value] : plan.conditional_headers.fields()) upstream.headers.push_back({name, value});
     const std::int64_t sent_ms = now_ms();
     fetch_->send(std::move(upstream), [this, load, key, sent_ms](UpstreamResponse response) {
         report_transfer(response);
         keep(key, response, sent_ms);
         if (load->shown) return;  // the copy is on screen; this one is for next time
-        if (!response.network_failed) {
+        if (!response.network_failed && response.status == 304 && load->stored_html) {
+            show_document(*load, *load->stored_html);
+        } else if (!response.network_failed) {
             show_document(*load, as_utf8(response.body, charset_of(body_headers(response.headers))));
         } else if (load->stored_html) {
             show_document(*load, *load->stored_html);

@@ -10,6 +10,9 @@
 //    own-origin requests to cirrus-offline://APP-ID/path, served here: static
 //    assets from the store at once (revalidated in the background when
 //    stale), API GETs from the network first and the store when it fails.
+//  - Writes (POST, PUT, ...) to the endpoints the app declares go through
+//    the write queue (write_replay.hpp): kept and replayed when the network
+//    fails; other writes go to the network as they are.
 //  - Anything else (other origins, packaged apps' app://) is not touched.
 //
 // Every entry point is a GLib callback: no exception leaves this module.
@@ -20,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <webkit2/webkit2.h>
 
@@ -30,6 +34,7 @@ namespace cirrus::webapp {
 
 class CompositorLink;
 class UpstreamFetch;
+class WriteReplay;
 struct UpstreamResponse;
 
 // $CIRRUS_OFFLINE_STORE, else $XDG_DATA_HOME/cirrus/offline.sqlite.
@@ -41,7 +46,9 @@ std::optional<std::string> http_origin(const std::string& url);
 class OfflineCache {
 public:
     // For a hosted app (an http(s) start_url); null for any other.
-    static std::unique_ptr<OfflineCache> for_app(const std::string& app_id, const std::string& start_url);
+    // write_endpoints: the manifest's cirrus_offline.write_endpoints.
+    static std::unique_ptr<OfflineCache> for_app(const std::string& app_id, const std::string& start_url,
+                                                 std::vector<std::string> write_endpoints = {});
     ~OfflineCache();
 
     // Before the first web view: the cache scheme, the web process
@@ -59,14 +66,19 @@ public:
     // that decide-policy lets it through rather than taking it again.
     bool take_own_navigation(const std::string& url);
 
+    // The app's write queue (after attach()): the host hands it the view,
+    // starts it and tells it of the link.
+    WriteReplay* writes() { return writes_.get(); }
+
 private:
     struct Request;
     struct DocumentLoad;
-    OfflineCache(std::string app_id, std::string origin);
+    OfflineCache(std::string app_id, std::string origin, std::vector<std::string> write_endpoints);
     static void on_scheme_request(WebKitURISchemeRequest* request, gpointer self);
     void serve(WebKitURISchemeRequest* request);
     void serve_get(Request* request);
-    void serve_write(Request* request);
+    void serve_write(Request* request) noexcept;  // takes the request
+    void send_write(const std::shared_ptr<Request>& request);
     void show_document(DocumentLoad& load, const std::string& html);
     std::int64_t now_ms() const;
     void report_transfer(const UpstreamResponse& response);
@@ -81,6 +93,8 @@ private:
     std::string origin_;
     std::unique_ptr<offline::OfflineStore> store_;  // null when the store cannot be opened
     std::unique_ptr<UpstreamFetch> fetch_;
+    std::vector<std::string> write_endpoints_;
+    std::unique_ptr<WriteReplay> writes_;  // after fetch_: goes first, while fetch_ still exists
     std::string own_navigation_;
     CompositorLink* link_ = nullptr;
 };

@@ -77,4 +77,30 @@ inline std::map<std::string, HttpTestServer::Handler> hosted_routes() {
     };
 }
 
+// A hosted app whose page loads a stylesheet (which loads an image), a
+// script and an image; the stylesheet answers `css_status`.
+inline std::map<std::string, HttpTestServer::Handler> offline_app_routes(unsigned css_status = 200) {
+    return {
+        {"/news/", [](SoupServerMessage* m) {
+             respond(m, "text/html", R"(<!doctype html><title>News</title><link rel="manifest" href="app.webmanifest">)"
+                                     R"(<link rel="stylesheet" href="style.css"><script src="app.js"></script>)"
+                                     R"(<img src="logo.svg">)");
+         }},
+        {"/news/app.webmanifest", [](SoupServerMessage* m) {
+             respond(m, "application/manifest+json",
+                     R"J({"name": "Offline News", "start_url": "/news/", "display": "standalone",)J"
+                     R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}],)J"
+                     R"J( "cirrus_offline": {"assets": ["offline.html"]}})J");
+         }},
+        {"/news/style.css", [css_status](SoupServerMessage* m) {
+             respond(m, "text/css", "body{background:url(bg.svg)}", css_status);
+         }},
+        {"/news/bg.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#1e90ff")); }},
+        {"/news/app.js", [](SoupServerMessage* m) { respond(m, "text/javascript", "document.title = 'ran';"); }},
+        {"/news/logo.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#000000")); }},
+        {"/news/icon.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#008000")); }},
+        {"/news/offline.html", [](SoupServerMessage* m) { respond(m, "text/html", "<p>offline</p>"); }},
+    };
+}
+
 }  // namespace cirrus::test

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixtures.hpp"
+#include "offline_store.hpp"
 
 using namespace cirrus::test;
 
@@ -23,7 +24,9 @@ struct Run {
 // Runs `cirrus` with the test's registry; stdout and stderr kept apart.
 Run run_cli(const TempDir& dir, const std::vector<std::string>& args, const std::string& extra_env = "") {
     const auto err_path = dir.path / "stderr.txt";
-    std::string command = extra_env + " '" + std::string(CIRRUS_CLI) + "' --registry '" +
+    // The offline store too is the test's own (else $XDG_DATA_HOME's).
+    std::string command = "CIRRUS_OFFLINE_STORE='" + (dir.path / "offline.sqlite").string() + "' " + extra_env +
+                          " '" + std::string(CIRRUS_CLI) + "' --registry '" +
                           (dir.path / "registry.db").string() + "'";
     for (const auto& a : args) command += " '" + a + "'";
     command += " 2>'" + err_path.string() + "'";
@@ -61,7 +64,8 @@ TEST_CASE("install, list, info and remove on a real registry file") {
 
     run = run_cli(dir, {"info", "notes"});
     CHECK(run.status == 0);
-    CHECK(run.out.find("offline-ready     yes") != std::string::npos);
+    CHECK(run.out.find("offline:          packaged (always available)\n") != std::string::npos);
+    CHECK(run.out.find("id:               notes\n") != std::string::npos);
     run = run_cli(dir, {"info", "notes", "--json"});
     CHECK(nlohmann::json::parse(run.out)["manifest"]["name"] == "Notes");
 
@@ -118,4 +122,59 @@ TEST_CASE("a hosted app installs from a loopback origin by URL") {
     REQUIRE_MESSAGE(run.status == 0, run.err);
     CHECK(run.out.find("installed 127.0.0.1") == 0);
     CHECK(run.err.find("warning: icon") != std::string::npos);
+}
+
+TEST_CASE("install precaches a hosted app, shows its progress, and info and remove follow the offline store") {
+    TempDir dir;
+    HttpTestServer origin(offline_app_routes());
+    Run run = run_cli(dir, {"install", origin.url("/news/")});
+    REQUIRE_MESSAGE(run.status == 0, run.err);
+    CHECK(run.out.find("installed 127.0.0.1") == 0);
+    CHECK(run.out.ends_with("offline-ready (8/8 stored)\n"));
+    // In a pipe: a line per file.
+    for (int i = 1; i <= 8; ++i)
+        CHECK_MESSAGE(run.err.find("cirrus: precaching " + std::to_string(i) + "/") != std::string::npos, run.err);
+    CHECK(run.err.find("precaching 8/8 /news/") != std::string::npos);
+    const std::string id = run.out.substr(10, run.out.find(' ', 10) - 10);
+
+    run = run_cli(dir, {"info", id});
+    CHECK(run.status == 0);
+    CHECK_MESSAGE(run.out.find("offline:          ready (8/8 stored)\n") != std::string::npos, run.out);
+    run = run_cli(dir, {"info", id, "--json"});
+    const auto info = nlohmann::json::parse(run.out);
+    CHECK(info["offline_ready"] == true);
+    CHECK(info["offline"]["state"] == "ready");
+    CHECK(info["offline"]["total"] == 8);
+
+    // With its store gone, info says nothing is stored, and how to fix it.
+    run = run_cli(dir, {"info", id}, "CIRRUS_OFFLINE_STORE='" + (dir.path / "elsewhere.sqlite").string() + "'");
+    CHECK(run.out.find("offline:          not ready (nothing of it is stored in ") != std::string::npos);
+    CHECK(run.out.find("cirrus install " + origin.url("/news/")) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path / "elsewhere.sqlite"));  // not made just to be read
+
+    run = run_cli(dir, {"remove", id});
+    CHECK(run.status == 0);
+    auto store = cirrus::offline::OfflineStore::open(dir.path / "offline.sqlite");
+    CHECK(store.precache_progress(id).total == 0);
+    CHECK_FALSE(store.get(id, {"GET", origin.url("/news/"), {}}).has_value());
+}
+
+TEST_CASE("a stylesheet that fails at install leaves the app not offline-ready, and install and info name it") {
+    TempDir dir;
+    HttpTestServer origin(offline_app_routes(500));
+    Run run = run_cli(dir, {"install", origin.url("/news/")});
+    REQUIRE_MESSAGE(run.status == 0, run.err);
+    const std::string css = origin.url("/news/style.css");
+    CHECK_MESSAGE(run.out.find("not offline-ready (6/7 stored); missing:\n  " + css + ": HTTP 500") !=
+                      std::string::npos,
+                  run.out);
+    const std::string id = run.out.substr(10, run.out.find(' ', 10) - 10);
+    run = run_cli(dir, {"info", id});
+    CHECK_MESSAGE(run.out.find("offline:          not ready (6/7 stored; missing: " + css + ")\n") !=
+                      std::string::npos,
+                  run.out);
+    run = run_cli(dir, {"info", id, "--json"});
+    const auto info = nlohmann::json::parse(run.out);
+    CHECK(info["offline_ready"] == false);
+    CHECK(info["offline"]["missing"] == nlohmann::json::array({css}));
 }

@@ -10,6 +10,7 @@
 
 #include "fixtures.hpp"
 #include "install.hpp"
+#include "offline_store.hpp"
 
 using namespace cirrus::launcher;
 using namespace cirrus::test;
@@ -137,6 +138,69 @@ TEST_CASE("a hosted app installs from its manifest link, with fetched icons") {
     for (const auto& w : result.warnings) warned = warned || w.find("missing.png") != std::string::npos;
     CHECK(warned);
     CHECK(std::find(steps.begin(), steps.end(), "rasterising icons") != steps.end());
+}
+
+TEST_CASE("with an offline store, a hosted install precaches the app and records it offline-ready") {
+    Setup s;
+    HttpTestServer origin(offline_app_routes());
+    const auto store_path = s.dir.path / "offline.sqlite";
+    std::vector<InstallProgress> steps;
+    Installer installer(s.registry, s.dir.path / "apps", [&](const InstallProgress& p) { steps.push_back(p); },
+                        store_path);
+    const InstallResult result = installer.install(origin.url("/news/"));
+    REQUIRE(result.precache.has_value());
+    // The page, its stylesheet, the stylesheet's image, script, image,
+    // manifest link, the manifest's icon and its cirrus_offline asset.
+    CHECK(result.precache->urls.size() == 8);
+    CHECK(result.precache->ready());
+    CHECK(result.app.offline_ready);
+    CHECK(s.registry.get(result.app.id)->offline_ready);
+    std::vector<std::string> precaching;
+    for (const auto& p : steps)
+        if (p.counts_files) precaching.push_back(p.step);
+    REQUIRE(precaching.size() == 8);
+    CHECK(precaching.front().starts_with("precaching 1/"));
+    CHECK(precaching.back().starts_with("precaching 8/8 /news/"));
+
+    auto store = cirrus::offline::OfflineStore::open(store_path);
+    CHECK(store.offline_ready(result.app.id));
+    CHECK(store.get(result.app.id, {"GET", origin.url("/news/bg.svg"), {}}).has_value());
+
+    // Removing the app drops its offline copy.
+    CHECK(installer.remove(result.app.id).has_value());
+    CHECK(store.precache_progress(result.app.id).total == 0);
+    CHECK_FALSE(store.get(result.app.id, {"GET", origin.url("/news/bg.svg"), {}}).has_value());
+}
+
+TEST_CASE("a hosted app whose stylesheet fails is installed, but not offline-ready, and the stylesheet is named") {
+    Setup s;
+    HttpTestServer origin(offline_app_routes(500));
+    Installer installer(s.registry, s.dir.path / "apps", {}, s.dir.path / "offline.sqlite");
+    const InstallResult result = installer.install(origin.url("/news/"));
+    CHECK(s.registry.get(result.app.id).has_value());
+    CHECK_FALSE(result.app.offline_ready);
+    CHECK_FALSE(s.registry.get(result.app.id)->offline_ready);
+    REQUIRE(result.precache.has_value());
+    REQUIRE(result.precache->missing.size() == 1);
+    CHECK(result.precache->missing[0].url == origin.url("/news/style.css"));
+    CHECK(result.precache->missing[0].reason.find("HTTP 500") != std::string::npos);
+    // Its image was never seen: the stylesheet that names it never came.
+    CHECK(result.precache->urls.size() == 7);
+}
+
+TEST_CASE("an offline store that cannot be opened leaves a hosted app installed, not offline-ready, with a warning") {
+    Setup s;
+    HttpTestServer origin(offline_app_routes());
+    write_file(s.dir.path / "not-a-dir", "x");
+    Installer installer(s.registry, s.dir.path / "apps", {}, s.dir.path / "not-a-dir" / "offline.sqlite");
+    const InstallResult result = installer.install(origin.url("/news/"));
+    CHECK(s.registry.get(result.app.id).has_value());
+    CHECK_FALSE(result.app.offline_ready);
+    CHECK_FALSE(result.precache.has_value());
+    bool warned = false;
+    for (const auto& w : result.warnings) warned = warned || (w.find("not-a-dir") != std::string::npos &&
+                                                              w.find("not offline-ready") != std::string::npos);
+    CHECK(warned);
 }
 
 TEST_CASE("a site without a manifest installs as a browser's add-to-home-screen does") {

@@ -1,0 +1,36 @@
+// What the left of the status bar shows about the network: signal bars and
+// a short label, from two sources that can disagree — the offline cache's
+// LinkState (can apps actually reach the network?) and the cellular modem
+// (which radio technology, how strong a signal?). Plain C++.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cellular.hpp"
+
+namespace cirrus::shell {
+
+// The network as the offline cache sees it. `unknown` (nothing published
+// yet, or no cache) draws nothing by itself: the bar never claims a link it
+// has not been told about.
+enum class LinkState { unknown, offline, slow_2g, cellular_3g, good };
+
+// cirrus_shell_v1.link_state's `link` (the compositor's estimate from the
+// apps' real transfers: 0 offline, 1 slow_2g, 2 cellular_3g, 3 good); a
+// value this shell does not know is `unknown`, drawn as nothing.
+LinkState link_state_from_protocol(std::uint32_t link);
+
+struct LinkIndicator {
+    bool shown = false;
+    int bars = 0;       // lit, of signal_bar_count
+    std::string label;  // "Offline", a generation ("3G", "H+"...), or ""
+    bool operator==(const LinkIndicator&) const = default;
+};
+
+// The indicator for the cache's state and the primary modem (none: no
+// modem, or no ModemManager). The rules, and why, are in the definition.
+LinkIndicator link_indicator(LinkState cache, const std::optional<ModemReading>& modem);
+
+}  // namespace cirrus::shell

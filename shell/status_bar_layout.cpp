@@ -1,0 +1,42 @@
+#include "status_bar_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "cellular.hpp"
+
+namespace cirrus::shell {
+
+namespace {
+
+constexpr int bar_width = 3;
+constexpr int bar_gap = 2;
+constexpr int label_gap = 3;
+
+}  // namespace
+
+StatusBarLayout status_bar_layout(int width, int height) {
+    const int side = std::min(96, width / 3);
+    return {{6, 0, side - 6, height}, {side, 0, width - 2 * side, height}, {width - side, 0, side - 6, height}};
+}
+
+Box signal_bar(const Box& link, int index) {
+    const int base = link.y + static_cast<int>(std::lround(link.height * 0.75));
+    const int full = static_cast<int>(std::lround(link.height * 0.5));
+    const int h = std::max(1, full * (index + 1) / signal_bar_count);
+    return {link.x + index * (bar_width + bar_gap), base - h, bar_width, h};
+}
+
+Box link_label(const Box& link) {
+    const int x = link.x + signal_bar_count * (bar_width + bar_gap) + label_gap;
+    return {x, link.y, std::max(0, link.x + link.width - x), link.height};
+}
+
+Box battery_body(const Box& battery) {
+    const int h = static_cast<int>(std::lround(battery.height * 0.45));
+    const int w = static_cast<int>(std::lround(h * 2.1));
+    const int right = battery.x + battery.width;
+    return {right - battery_nub_width - w, battery.y + static_cast<int>(std::lround((battery.height - h) / 2.0)), w, h};
+}
+
+}  // namespace cirrus::shell
