@@ -8,6 +8,8 @@
 #include "fetch.hpp"
 #include "icons.hpp"
 #include "offline_store.hpp"
+#include "store_path.hpp"
+#include "write_queue.hpp"
 #include "package.hpp"
 #include "site.hpp"
 #include "url.hpp"
@@ -394,6 +396,15 @@ std::optional<AppRecord> Installer::remove(const std::string& id) {
     if (offline_store_ && std::filesystem::exists(*offline_store_, ec)) {
         try {
             offline::OfflineStore::open(*offline_store_).remove_app(id);
+        } catch (const std::exception&) {
+        }
+    }
+    // Its writes still waiting for a link go too: nothing is left to hear
+    // their outcome.
+    const std::filesystem::path queue = offline::write_queue_path(offline_store_.value_or(offline::default_store_path()));
+    if (offline_store_ && std::filesystem::exists(queue, ec)) {
+        try {
+            offline::WriteQueue::open(queue).remove_app(id);
         } catch (const std::exception&) {
         }
     }

@@ -13,6 +13,7 @@
 
 #include "manifest.hpp"
 #include "offline/http_cache.hpp"
+#include "offline/store_path.hpp"
 #include "offline_cache.hpp"
 
 namespace cirrus::webapp {
@@ -123,7 +124,7 @@ std::vector<std::string> stored_write_endpoints(const std::string& manifest_json
 }
 
 std::filesystem::path default_write_queue_path() {
-    return default_offline_store_path().parent_path() / "write-queue.sqlite";
+    return offline::write_queue_path(default_offline_store_path());
 }
 
 // A declared write the page made, not yet sent or queued.

@@ -12,4 +12,8 @@ std::filesystem::path default_store_path() {
     return std::filesystem::path(home && *home ? home : "/") / ".local" / "share" / "cirrus" / "offline.sqlite";
 }
 
+std::filesystem::path write_queue_path(const std::filesystem::path& store_path) {
+    return store_path.parent_path() / "write-queue.sqlite";
+}
+
 }  // namespace cirrus::offline

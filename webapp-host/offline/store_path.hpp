@@ -11,4 +11,8 @@ namespace cirrus::offline {
 // $XDG_DATA_HOME/cirrus/offline.sqlite, else ~/.local/share/cirrus/offline.sqlite.
 std::filesystem::path default_store_path();
 
+// The write queue's file, beside the store (write-queue.sqlite): kept apart
+// so that a damaged cache, set aside, never takes unsent writes with it.
+std::filesystem::path write_queue_path(const std::filesystem::path& store_path);
+
 }  // namespace cirrus::offline

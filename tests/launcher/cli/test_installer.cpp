@@ -11,6 +11,8 @@
 #include "fixtures.hpp"
 #include "install.hpp"
 #include "offline_store.hpp"
+#include "store_path.hpp"
+#include "write_queue.hpp"
 
 using namespace cirrus::launcher;
 using namespace cirrus::test;
@@ -166,10 +168,18 @@ TEST_CASE("with an offline store, a hosted install precaches the app and records
     CHECK(store.offline_ready(result.app.id));
     CHECK(store.get(result.app.id, {"GET", origin.url("/news/bg.svg"), {}}).has_value());
 
-    // Removing the app drops its offline copy.
+    // A write the app queued while offline, beside the store.
+    {
+        auto queue = cirrus::offline::WriteQueue::open(cirrus::offline::write_queue_path(store_path));
+        queue.enqueue(result.app.id, {"POST", origin.url("/news/api/notes"), {}, {}, ""}, 1);
+        REQUIRE(queue.pending_count(result.app.id) == 1);
+    }
+
+    // Removing the app drops its offline copy and its unsent writes.
     CHECK(installer.remove(result.app.id).has_value());
     CHECK(store.precache_progress(result.app.id).total == 0);
     CHECK_FALSE(store.get(result.app.id, {"GET", origin.url("/news/bg.svg"), {}}).has_value());
+    CHECK(cirrus::offline::WriteQueue::open(cirrus::offline::write_queue_path(store_path)).pending_count(result.app.id) == 0);
 }
 
 TEST_CASE("a hosted app whose stylesheet fails is installed, but not offline-ready, and the stylesheet is named") {
