@@ -36,13 +36,13 @@
 
 #include "fetch.hpp"
 #include "manifest.hpp"
+#include "request_policy.hpp"
 
 namespace cirrus::launcher {
 
-// The Accept header of the host's document loads (OfflineCache::open_document):
-// the start document is stored under it, so that a response that varies on
-// Accept is found by the host's lookup.
-inline constexpr const char* kDocumentAccept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
+// The start document is stored under offline::kDocumentAccept, the Accept
+// of the host's own document loads (request_policy.hpp).
+using offline::kDocumentAccept;
 
 struct PrecacheMiss {
     std::string url;

@@ -458,7 +458,7 @@ void OfflineCache::open_document(WebKitWebView* view, const std::string& url) {
     load->cache = this;
     load->view = WEBKIT_WEB_VIEW(g_object_ref(view));
     load->url = url.substr(0, url.find('#'));
-    const offline::CacheRequest key{"GET", load->url, {{"Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}}};
+    const offline::CacheRequest key{"GET", load->url, {{"Accept", offline::kDocumentAccept}}};
     const std::optional<offline::CachedResponse> stored = stored_for(key);
     if (stored && stored->status == 200) {
         load->stored_html = as_utf8(body_string(stored->body), charset_of(stored->headers));

@@ -35,6 +35,11 @@ using Milliseconds = std::chrono::milliseconds;
 
 enum class RequestKind { document, static_asset, api_get, write };
 
+// The Accept header the host sends for the app's pages, and under which the
+// installer stores the start page: one value, so that a page that varies on
+// Accept is found by the host's lookup.
+inline constexpr const char* kDocumentAccept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
+
 // The fetch destination (as in Fetch's Request.destination) when the glue
 // knows it. WebKit's send-request hook does not tell it, so it is often
 // unknown and the Accept header and the URL's extension are the evidence.
