@@ -124,7 +124,6 @@ struct OfflineCache::Request {
     WebKitURISchemeRequest* webkit = nullptr;  // referenced until answered
     offline::CacheRequest key;
     std::string body;
-    std::string page_origin;  // for CORS: the page's, which is the app's origin
     bool finished = false;    // answered or failed: WebKit takes one of them, once
 
     ~Request() { g_object_unref(webkit); }
@@ -352,7 +351,11 @@ void OfflineCache::serve_get(Request* raw) {
     const std::optional<offline::CachedResponse> stored = stored_for(request->key);
     const offline::RequestPlan plan = this->plan(request->key, false, stored);
     if (plan.serve_cached_now && stored) request->answer_stored(*stored);
-    if (!plan.send_to_network) return;
+    if (!plan.send_to_network) {
+        // A plan that neither answers nor asks would leave the page waiting.
+        if (!request->finished) request->fail("no copy of " + request->key.url + " may be shown");
+        return;
+    }
 
     UpstreamRequest upstream{request->key.method, request->key.url, {}, {}};
     for (const auto& h : request->key.headers) upstream.headers.push_back(h);

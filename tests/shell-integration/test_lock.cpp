@@ -151,6 +151,10 @@ TEST_CASE("a mouse drag up unlocks too") {
     HostedShell h;
     h.f.start_shell({}, {"--locked"});
     h.wait_layer("cirrus-lock");
+    // As the touch case above: the layer is listed as it maps; the press
+    // must come after the shell has its first frame and input region, as a
+    // hand's would, or the press can land before the pointer has entered.
+    cirrus_it::sleep_ms(300);
     constexpr int btn_left = 272;
     h.mouse("motion 240 720");
     h.mouse("button-down " + std::to_string(btn_left));
