@@ -151,11 +151,13 @@ TEST_CASE("a mouse drag up unlocks too") {
     HostedShell h;
     h.f.start_shell({}, {"--locked"});
     h.wait_layer("cirrus-lock");
-    // As the touch case above: the layer is listed as it maps; the press
-    // must come after the shell has its first frame and input region, as a
-    // hand's would, or the press can land before the pointer has entered.
-    cirrus_it::sleep_ms(300);
     constexpr int btn_left = 272;
+    // The first use makes the virtual pointer: the shell binds its
+    // wl_pointer only when the seat says it has one, so give it that moment
+    // (a hand's mouse is there before the lock screen), then move onto the
+    // lock screen again so that it has had the pointer's enter.
+    h.mouse("motion 240 700");
+    cirrus_it::sleep_ms(300);
     h.mouse("motion 240 720");
     h.mouse("button-down " + std::to_string(btn_left));
     for (int y : {650, 550, 450, 350}) h.mouse("motion 240 " + std::to_string(y));
