@@ -16,32 +16,14 @@
 
 #include "offline_store.hpp"
 #include "sqlite.hpp"
+#include "../temp_dir.hpp"
 
 namespace cirrus::offline::testing {
 
-// A fresh folder under $TMPDIR, removed with everything in it.
-class TempDir {
+// cirrus::test::TempDir, its folder named for these tests.
+class TempDir : public cirrus::test::TempDir {
 public:
-    TempDir()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "cirrus-offline-XXXXXX").string();
-        if (!mkdtemp(pattern.data()))
-            throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
+    TempDir() : cirrus::test::TempDir("cirrus-offline") {}
 };
 
 inline std::vector<std::uint8_t> bytes(const std::string& text)

@@ -14,32 +14,14 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include "../../temp_dir.hpp"
 
 namespace cirrus::launcher::testing {
 
-// A fresh folder under $TMPDIR, removed with everything in it.
-class TempDir {
+// cirrus::test::TempDir, its folder named for these tests.
+class TempDir : public cirrus::test::TempDir {
 public:
-    TempDir()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "cirrus-registry-XXXXXX").string();
-        if (!mkdtemp(pattern.data()))
-            throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
+    TempDir() : cirrus::test::TempDir("cirrus-registry") {}
 };
 
 inline std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path)
