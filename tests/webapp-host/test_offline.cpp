@@ -65,23 +65,35 @@ bool styled_page_on_screen(Compositor& c) {
            same_rgb(image.at(x + w / 4, y + h * 3 / 4), kStyleColour, 8);
 }
 
+// A hosted app installed from `start_url` into a fresh registry, and the
+// real compositor (headless) whose web-app hosts read that registry.
+struct InstalledApp {
+    TempDir tmp;
+    std::string id;
+    std::unique_ptr<Compositor> compositor;
+
+    explicit InstalledApp(const std::string& start_url) {
+        const std::filesystem::path db = tmp.path() / "registry.db";
+        {
+            auto registry = cirrus::launcher::Registry::open(db);
+            cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+            id = installer.install(start_url).app.id;
+        }
+        setenv("CIRRUS_REGISTRY", db.c_str(), 1);  // the compositor passes CIRRUS_* on to hosts
+        Compositor::Options options;
+        options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+        compositor = std::make_unique<Compositor>(options);
+        unsetenv("CIRRUS_REGISTRY");
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a hosted app opens from the offline store when its origin is gone") {
     auto origin = std::make_unique<HttpTestServer>(news_routes("v1"));
-    TempDir tmp;
-    const std::filesystem::path db = tmp.path() / "registry.db";
-    std::string id;
-    {
-        auto registry = cirrus::launcher::Registry::open(db);
-        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
-        id = installer.install(origin->url("/news/")).app.id;
-    }
-    setenv("CIRRUS_REGISTRY", db.c_str(), 1);  // the compositor passes CIRRUS_* on to hosts
-    Compositor::Options options;
-    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
-    Compositor c(options);
-    unsetenv("CIRRUS_REGISTRY");
+    InstalledApp app(origin->url("/news/"));
+    Compositor& c = *app.compositor;
+    const std::string& id = app.id;
 
     {  // Online: the page, its stylesheet, script and API answer arrive, and are kept.
         HostGuard host{c, launch(c, id)};
@@ -140,19 +152,9 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
     auto version = std::make_shared<std::atomic<int>>(1);
     HttpTestServer origin(paper_routes(version));
     WeakLinkProcess link(origin.port(), "none");
-    TempDir tmp;
-    const std::filesystem::path db = tmp.path() / "registry.db";
-    std::string id;
-    {
-        auto registry = cirrus::launcher::Registry::open(db);
-        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
-        id = installer.install(link.url("/paper/")).app.id;
-    }
-    setenv("CIRRUS_REGISTRY", db.c_str(), 1);
-    Compositor::Options options;
-    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
-    Compositor c(options);
-    unsetenv("CIRRUS_REGISTRY");
+    InstalledApp app(link.url("/paper/"));
+    Compositor& c = *app.compositor;
+    const std::string& id = app.id;
     const auto store_path = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "offline.sqlite";
 
     {  // A good link: the page is fetched and kept.
@@ -215,19 +217,9 @@ TEST_CASE("a dead link is published to the shell and to the page's navigator.onL
         {"/ping/api/ping", respond("application/json", "{}", "no-store")},
     });
     WeakLinkProcess link(origin.port(), "none");
-    TempDir tmp;
-    const std::filesystem::path db = tmp.path() / "registry.db";
-    std::string id;
-    {
-        auto registry = cirrus::launcher::Registry::open(db);
-        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
-        id = installer.install(link.url("/ping/")).app.id;
-    }
-    setenv("CIRRUS_REGISTRY", db.c_str(), 1);
-    Compositor::Options options;
-    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
-    Compositor c(options);
-    unsetenv("CIRRUS_REGISTRY");
+    InstalledApp app(link.url("/ping/"));
+    Compositor& c = *app.compositor;
+    const std::string& id = app.id;
     auto shell = c.client({program("CIRRUS_TEST_SHELL_PROTOCOL")}, true);
     shell->expect("ready");
 
