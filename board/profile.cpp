@@ -181,6 +181,11 @@ const std::map<std::string, std::map<std::string, Handler>>& board_keys() {
                   if (p.app_max_bytes != 0 && p.app_max_bytes < min_app_memory)
                       refuse(w, v, "none, or at least 64M (one WebKit app needs more than that)");
               }},
+             // Without it, a runaway app under app_max pushes its excess into
+             // zram, which fills the phone's one swap and slows everyone.
+             {"app_swap_max", [](Profile& p, const std::string& v, const Where& w) {
+                  p.app_swap_max_bytes = v == "none" ? -1 : v == "0" ? 0 : parse_memory_size(v, w.what());
+              }},
          }},
         {"bundled",
          {
@@ -370,6 +375,8 @@ std::string shell_variables(const Profile& p) {
         << "CIRRUS_ZRAM_ALGORITHM=" << quoted(p.zram_algorithm) << "\n"
         << "CIRRUS_APPS_MAX=" << quoted(bytes(p.apps_max_bytes)) << "\n"
         << "CIRRUS_APP_MAX=" << quoted(bytes(p.app_max_bytes)) << "\n"
+        << "CIRRUS_APP_SWAP_MAX=" << quoted(p.app_swap_max_bytes < 0 ? std::string() : std::to_string(p.app_swap_max_bytes))
+        << "\n"
         << "CIRRUS_BUNDLED_SET=" << quoted(p.bundled_set ? "yes" : "no") << "\n"
         << "CIRRUS_BUNDLED_APPS=" << quoted(bundled) << "\n";
     return out.str();

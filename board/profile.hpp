@@ -35,6 +35,7 @@ struct Profile {
     std::string zram_algorithm = "lz4";
     long long apps_max_bytes = 0;      // all app processes together; 0: no limit
     long long app_max_bytes = 0;       // each app (host + its WebKit processes); 0: no limit
+    long long app_swap_max_bytes = -1; // each app's share of swap (zram); -1: no limit
     // [bundled]
     std::vector<std::string> bundled_apps;  // app ids from manifests/
     bool bundled_set = false;

@@ -95,6 +95,17 @@ TEST_CASE("memory sizes: units, and refusals naming the file, line and key") {
     CHECK(parse_profile("n", minimal + "[memory]\napp_max = none\n").app_max_bytes == 0);
 }
 
+TEST_CASE("each app's share of swap: a size, 0 (none at all) or none (no limit, the default)") {
+    CHECK(parse_profile("s", minimal).app_swap_max_bytes == -1);
+    CHECK(parse_profile("s", minimal + "[memory]\napp_swap_max = 96M\n").app_swap_max_bytes == 96LL * 1024 * 1024);
+    CHECK(parse_profile("s", minimal + "[memory]\napp_swap_max = 0\n").app_swap_max_bytes == 0);
+    CHECK(parse_profile("s", minimal + "[memory]\napp_swap_max = none\n").app_swap_max_bytes == -1);
+    CHECK(contains(refusal(minimal + "[memory]\napp_swap_max = half\n"), "p.conf:4: [memory] app_swap_max: bad value 'half'"));
+    CHECK(contains(cirrus::board::shell_variables(parse_profile("s", minimal + "[memory]\napp_swap_max = 0\n")),
+                   "CIRRUS_APP_SWAP_MAX='0'\n"));
+    CHECK(contains(cirrus::board::shell_variables(parse_profile("s", minimal)), "CIRRUS_APP_SWAP_MAX=''\n"));
+}
+
 TEST_CASE("one app may not be allowed more than all apps together") {
     const std::string message = refusal(minimal + "[memory]\napps_max = 256M\napp_max = 512M\n");
     CHECK(contains(message, "p.conf: [memory] app_max (512M) is larger than apps_max (256M)"));
@@ -117,7 +128,8 @@ TEST_CASE("board keys: bad values are refused with what would be accepted") {
 
 TEST_CASE("unknown keys and sections, and a missing name") {
     CHECK(contains(refusal(minimal + "[memory]\nswap = 1G\n"),
-                   "p.conf:4: unknown key 'swap' in [memory] (known: app_max, apps_max, zram, zram_algorithm)"));
+                   "p.conf:4: unknown key 'swap' in [memory] (known: app_max, app_swap_max, apps_max, zram, "
+                   "zram_algorithm)"));
     const std::string section = refusal(minimal + "[display]\nsize = 1x1\n");
     CHECK(contains(section, "p.conf:3: unknown section [display]"));
     CHECK(contains(section, "board, session, touch, memory, bundled"));
