@@ -38,6 +38,9 @@ const char *const kUsage =
     "\n"
     "commands:\n"
     "  outputs | windows | layers | stats      query (pretty-printed JSON)\n"
+    "  apps                                    running apps and standby hosts (JSON)\n"
+    "  launch APP-ID                           start an installed app, or bring it to the front\n"
+    "  home                                    show the home screen\n"
     "  focus ID | close ID                     act on a window\n"
     "  tap X Y                                 touch down/up at a point\n"
     "  swipe X1 Y1 X2 Y2 [MS [STEPS]]          touch swipe\n"
@@ -118,7 +121,7 @@ struct Request {
 Request build_request(const std::string &cmd, const std::vector<std::string> &args) {
     Request req;
     json j;
-    if (cmd == "outputs" || cmd == "windows" || cmd == "layers" || cmd == "stats") {
+    if (cmd == "outputs" || cmd == "windows" || cmd == "layers" || cmd == "stats" || cmd == "apps") {
         expect_args(args, 0, 0, cmd.c_str());
         j = {{"cmd", cmd}};
         req.pretty = true;
@@ -167,9 +170,13 @@ Request build_request(const std::string &cmd, const std::vector<std::string> &ar
         std::vector<std::string> argv(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
         if (argv.empty()) usage_error("usage: cirrusctl spawn [--trusted] -- ARGV...");
         j = {{"cmd", "spawn"}, {"argv", argv}, {"trusted", trusted}};
-    } else if (cmd == "quit") {
-        expect_args(args, 0, 0, "quit");
-        j = {{"cmd", "quit"}};
+    } else if (cmd == "launch") {
+        expect_args(args, 1, 1, "launch APP-ID");
+        j = {{"cmd", "launch"}, {"app", args[0]}};
+        req.pretty = true;
+    } else if (cmd == "home" || cmd == "quit") {
+        expect_args(args, 0, 0, cmd.c_str());
+        j = {{"cmd", cmd}};
     } else if (cmd == "raw") {
         expect_args(args, 1, 1, "raw 'JSON'");
         if (args[0].find('\n') != std::string::npos) usage_error("raw: the request must be one line");

@@ -35,7 +35,20 @@ TEST_CASE("cirrusctl queries and exit codes") {
     r = ctl(c, {"raw", "not json"});
     CHECK(r.exit_code() == 1);
 
+    // Apps: none running, no standby host (the harness starts none); a
+    // launch of something that cannot be an app id is refused, naming it.
+    r = ctl(c, {"apps"});
+    REQUIRE_MESSAGE(r.exited_ok(), r.err);
+    CHECK(json::parse(r.out)["apps"].empty());
+    CHECK(json::parse(r.out)["standby"].empty());
+    r = ctl(c, {"launch", "Not/An Id"});
+    CHECK(r.exit_code() == 1);
+    CHECK(r.err.find("'Not/An Id' is not an app id") != std::string::npos);
+    CHECK(ctl(c, {"home"}).exited_ok());
+
     // Usage errors -> exit 2.
+    CHECK(ctl(c, {"launch"}).exit_code() == 2);
+    CHECK(ctl(c, {"home", "now"}).exit_code() == 2);
     CHECK(ctl(c, {"tap", "1"}).exit_code() == 2);
     CHECK(ctl(c, {"frobnicate"}).exit_code() == 2);
     CHECK(ctl(c, {"key", "30", "sideways"}).exit_code() == 2);
