@@ -838,9 +838,16 @@ void quiet_session_services() {
     g_setenv("GTK_OVERLAY_SCROLLING", "1", FALSE);
 }
 
+// Pages are never composited with GL (make_view): without this WebKit still
+// opens an EGL display in every host, and on a phone with no GPU driver Mesa
+// answers with llvmpipe, which maps libLLVM: 15 MiB of dirty memory and
+// 45 MiB of page cache per host, for nothing (measured on a standby host).
+void no_gl_display() { g_setenv("WEBKIT_DISABLE_COMPOSITING_MODE", "1", FALSE); }
+
 // What every app needs and none decides: the display connection and GTK.
 bool start_toolkit(int& argc, char**& argv) {
     quiet_session_services();
+    no_gl_display();
     if (!gtk_init_check(&argc, &argv)) {
         std::fprintf(stderr, "cirrus-webapp-host: cannot open a display (is WAYLAND_DISPLAY set?)\n");
         return false;

@@ -18,7 +18,7 @@ namespace cirrus::webapp {
 void warm_up_webkit() {
     // The first web context of a process pays for WebKit's one-time set-up
     // (70-130 ms here, measured with CIRRUS_WEBAPP_TRACE=1: first use of its
-    // libraries, the EGL display Mesa gives it, its threads); later ones take
+    // libraries, its threads); later ones take
     // 5-20 ms. An ephemeral context has no folders and no app's data;
     // creating and dropping it leaves that set-up done, and its network
     // process goes with it. The app's own context can only be made once the
@@ -26,8 +26,8 @@ void warm_up_webkit() {
     // folders) to a context when it is created, and the web and network
     // processes to the context (a second context starts its own network
     // process even while another's runs), so neither can be started ahead.
-    // The price: the idle host holds ~15 MiB more dirty memory, and maps
-    // Mesa's llvmpipe (clean pages an app's host maps anyway).
+    // The price: the idle host holds more dirty memory (14 MiB in all, with
+    // no EGL display: host.cpp, no_gl_display).
     WebKitWebContext* context = webkit_web_context_new_ephemeral();
     g_object_unref(context);
     g_type_ensure(WEBKIT_TYPE_WEB_VIEW);

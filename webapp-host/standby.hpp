@@ -8,9 +8,9 @@
 namespace cirrus::webapp {
 
 // Initialises what every app needs and no app decides: WebKit's UI-process
-// side (its libraries' first use, its threads, the EGL display Mesa gives it,
-// a network process it starts and stops). Nothing of an app's is created,
-// and no web or network process stays. After gtk_init.
+// side (its libraries' first use, its threads, a network process it starts
+// and stops). Nothing of an app's is created, and no web or network
+// process stays. After gtk_init.
 void warm_up_webkit();
 
 struct StandbyWait {
