@@ -1,5 +1,6 @@
-// Shared by the offline store's tests: a temporary folder, bytes, a fake
-// clock, and ways to damage a database file the way flash and crashes do.
+// Shared by the offline store's tests: a temporary folder, bytes, GET
+// requests, a fake clock, and ways to damage a database file the way flash
+// and crashes do.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -12,6 +13,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "offline_store.hpp"
@@ -29,6 +31,12 @@ public:
 inline std::vector<std::uint8_t> bytes(const std::string& text)
 {
     return {text.begin(), text.end()};
+}
+
+// A GET of `url` with these request headers.
+inline CacheRequest get_request(const std::string& url, Headers headers = {})
+{
+    return {"GET", url, std::move(headers)};
 }
 
 // `size` bytes that differ for every seed (so that bodies do not dedupe).

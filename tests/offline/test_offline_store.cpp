@@ -16,11 +16,6 @@ using cirrus::launcher::Statement;
 
 namespace {
 
-CacheRequest get_request(const std::string& url, Headers headers = {})
-{
-    return {"GET", url, std::move(headers)};
-}
-
 CacheResponse response_of(std::vector<std::uint8_t> body, Headers headers = {})
 {
     return {200, std::move(headers), std::move(body)};

@@ -17,11 +17,6 @@ using cirrus::launcher::Database;
 
 namespace {
 
-CacheRequest get_request(const std::string& url)
-{
-    return {"GET", url, {}};
-}
-
 std::string url_of(int i)
 {
     return "https://a.example/asset/" + std::to_string(i);

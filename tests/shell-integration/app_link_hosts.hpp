@@ -30,6 +30,9 @@
 
 namespace cirrus_shell_it {
 
+// The colour the overlay tests' app hosts fill their app's window with.
+constexpr std::uint32_t kAppWindow = 0xcc3366;
+
 class AppLinkHosts {
 public:
     AppLinkHosts() {

@@ -1,7 +1,8 @@
 // Shared by the shell's integration tests: the real compositor (headless,
 // private XDG folders, no shell of its own), apps installed into its private
-// registry with the real `cirrus` CLI, the real cirrus-shell on the trusted
-// socket, and screenshots read back as pixels.
+// registry with the real `cirrus` CLI (and their home positions read back
+// from it), the real cirrus-shell on the trusted socket, and screenshots read
+// back as pixels.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -18,6 +19,7 @@
 
 #include "harness.hpp"
 #include "home_layout.hpp"
+#include "registry.hpp"
 
 namespace cirrus_shell_it {
 
@@ -29,6 +31,11 @@ using cirrus::shell::Box;
 using cirrus::shell::HomeGeometry;
 
 constexpr double kTimeout = 10;
+
+// Icon colours for the home screen's apps, far enough apart to tell by pixel.
+constexpr std::uint32_t kRed = 0xd03030;
+constexpr std::uint32_t kGreen = 0x30a050;
+constexpr std::uint32_t kBlue = 0x3050d0;
 
 inline std::string hex(std::uint32_t rgb) {
     char text[8];
@@ -46,6 +53,14 @@ inline int centre_y(const Box& b) { return b.y + b.height / 2; }
 
 inline std::string describe(const Image::Pixel& p) {
     return "rgb(" + std::to_string(p.r) + "," + std::to_string(p.g) + "," + std::to_string(p.b) + ")";
+}
+
+// The app's home position as the registry keeps it (the test fails if the
+// app is not installed).
+inline std::optional<std::int64_t> position_of(const std::string& registry, const std::string& id) {
+    const auto app = cirrus::launcher::Registry::open(registry).get(id);
+    REQUIRE(app.has_value());
+    return app->home_position;
 }
 
 class ShellFixture {

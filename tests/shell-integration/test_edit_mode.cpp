@@ -15,16 +15,6 @@ using cirrus::shell::remove_badge;
 
 namespace {
 
-constexpr std::uint32_t kRed = 0xd03030;
-constexpr std::uint32_t kGreen = 0x30a050;
-constexpr std::uint32_t kBlue = 0x3050d0;
-
-std::optional<std::int64_t> position_of(const std::string& registry, const std::string& id) {
-    const auto app = cirrus::launcher::Registry::open(registry).get(id);
-    REQUIRE(app.has_value());
-    return app->home_position;
-}
-
 bool installed(const std::string& registry, const std::string& id) {
     return cirrus::launcher::Registry::open(registry).get(id).has_value();
 }

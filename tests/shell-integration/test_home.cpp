@@ -18,23 +18,13 @@ using cirrus::shell::status_bar_height;
 
 namespace {
 
-constexpr std::uint32_t kRed = 0xd03030;
-constexpr std::uint32_t kGreen = 0x30a050;
-constexpr std::uint32_t kBlue = 0x3050d0;
-constexpr std::uint32_t kOrange = 0xe08020;
+constexpr std::uint32_t kOrange = 0xe08020;  // a fourth icon colour, after shell_fixture.hpp's three
 
 // Sets an app's home position as the shell's edit mode will (the registry
 // API), from outside the shell.
 void move_app(const std::string& registry, const std::string& id, std::int64_t position) {
     auto r = cirrus::launcher::Registry::open(registry);
     r.set_position(id, position);
-}
-
-std::optional<std::int64_t> position_of(const std::string& registry, const std::string& id) {
-    auto r = cirrus::launcher::Registry::open(registry);
-    const auto app = r.get(id);
-    REQUIRE(app.has_value());
-    return app->home_position;
 }
 
 // The wallpaper's colour in row y, read where nothing is drawn on it.

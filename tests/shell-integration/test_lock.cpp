@@ -16,8 +16,6 @@ using cirrus::shell::LockGeometry;
 
 namespace {
 
-constexpr std::uint32_t kApp = 0xcc3366;  // the app's window
-
 // Waits until the clock is not about to turn, so that a check of "no
 // frames" is not a minute's redraw.
 void away_from_the_minute() {
@@ -29,8 +27,8 @@ void away_from_the_minute() {
 TEST_CASE("the power key locks: the time over everything, the app hidden; a swipe up unlocks and the app is back") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
-    h.f.wait_pixel(240, 400, kApp);
+    h.launch("red", kAppWindow);
+    h.f.wait_pixel(240, 400, kAppWindow);
 
     h.lock_with_power_key();
     const json lock = h.wait_layer("cirrus-lock");
@@ -49,7 +47,7 @@ TEST_CASE("the power key locks: the time over everything, the app hidden; a swip
         return light_pixels(shot, g.time) > 300;
     }));
     // The app's colour is nowhere in the middle; the status bar is covered.
-    CHECK_FALSE(cirrus_it::same_rgb(shot.at(240, 400), kApp, 30));
+    CHECK_FALSE(cirrus_it::same_rgb(shot.at(240, 400), kAppWindow, 30));
     CHECK_FALSE(cirrus_it::same_rgb(shot.at(2, 12), cirrus::shell::status_bar_home_rgb, 2));
     // The date under the time, and the hint at the bottom.
     CHECK(light_pixels(shot, g.date, 180) > 40);
@@ -62,7 +60,7 @@ TEST_CASE("the power key locks: the time over everything, the app hidden; a swip
     REQUIRE(h.swipe(240, 760, 240, 300, 250, 12)["ok"] == true);
     CHECK(h.wait_layer_gone("cirrus-lock"));
     CHECK(cirrus_it::wait_until([&] { return h.visible("red"); }));
-    const Image after = h.f.wait_pixel(240, 400, kApp);
+    const Image after = h.f.wait_pixel(240, 400, kAppWindow);
     CHECK(cirrus_it::same_rgb(after.at(2, 12), 0x336699, 2));  // the app's theme tints the bar again
     const auto w = h.window("red");
     REQUIRE(w.has_value());
@@ -74,7 +72,7 @@ TEST_CASE("--locked starts locked; a short slow swipe leaves it locked, a flick 
     h.f.start_shell({}, {"--locked"});
     h.wait_layer("cirrus-lock");
     // The compositor was told: an app launched now stays hidden.
-    h.launch("red", kApp, "", false);
+    h.launch("red", kAppWindow, "", false);
     REQUIRE(cirrus_it::wait_until([&] { return h.window("red").has_value(); }));
     cirrus_it::sleep_ms(200);
     CHECK_FALSE(h.visible("red"));
@@ -97,7 +95,7 @@ TEST_CASE("--locked starts locked; a short slow swipe leaves it locked, a flick 
 TEST_CASE("notifications that come while locked are listed on the lock screen; a tap on one opens its app") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp, "红色笔记");
+    h.launch("red", kAppWindow, "红色笔记");
     h.lock_with_power_key();
     const LockGeometry g = compute_lock_geometry(480, 800);
     const Box row = g.row(0);
@@ -134,7 +132,7 @@ TEST_CASE("a resting lock screen draws no frames") {
 TEST_CASE("a shell that dies while locked comes back locked") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     h.lock_with_power_key();
     h.f.kill_shell(SIGKILL);
     CHECK_FALSE(h.visible("red"));

@@ -21,8 +21,6 @@ using cirrus::shell::PromptGeometry;
 
 namespace {
 
-constexpr std::uint32_t kApp = 0xcc3366;
-
 // The banner's card on screen: its surface sits under the status bar.
 Box card_on_screen(const json& banner_layer) {
     const BannerGeometry g = compute_banner_geometry(banner_layer["width"].get<int>());
@@ -45,7 +43,7 @@ bool any_event(const AppLinkHosts& hosts, const std::string& app, const std::str
 TEST_CASE("a notification shows a banner under the status bar; a tap opens its app, whose host hears it") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp, "红色笔记");
+    h.launch("red", kAppWindow, "红色笔记");
     REQUIRE(h.f.compositor.request({{"cmd", "home"}})["ok"] == true);
     REQUIRE(cirrus_it::wait_until([&] { return !h.visible("red"); }));
 
@@ -75,13 +73,13 @@ TEST_CASE("a notification shows a banner under the status bar; a tap opens its a
     REQUIRE(w.has_value());
     CHECK((*w)["focused"] == true);
     CHECK(h.wait_layer_gone("cirrus-banner", 2));
-    h.f.wait_pixel(240, 400, kApp);
+    h.f.wait_pixel(240, 400, kAppWindow);
 }
 
 TEST_CASE("a banner goes away by itself after about five seconds; then the shell draws nothing") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     h.hosts.send("red", "notify 1 Reminder Something happened");
     h.wait_layer("cirrus-banner");
     const auto shown = std::chrono::steady_clock::now();
@@ -101,7 +99,7 @@ TEST_CASE("a banner goes away by itself after about five seconds; then the shell
 TEST_CASE("a swipe up on a banner dismisses it without opening the app; the app's withdrawal takes one away") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     REQUIRE(h.f.compositor.request({{"cmd", "home"}})["ok"] == true);
     REQUIRE(cirrus_it::wait_until([&] { return !h.visible("red"); }));
 
@@ -123,7 +121,7 @@ TEST_CASE("a swipe up on a banner dismisses it without opening the app; the app'
 TEST_CASE("a permission question shows a dialog; Allow grants, the host hears it and the registry keeps it") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp, "Red Maps");
+    h.launch("red", kAppWindow, "Red Maps");
     h.hosts.send("red", "permission geolocation 7");
     const json prompt = h.wait_layer("cirrus-permission");
     CHECK(prompt["layer"] == "overlay");
@@ -149,13 +147,13 @@ TEST_CASE("a permission question shows a dialog; Allow grants, the host hears it
     CHECK(answer["answer"] == "granted");
     CHECK(permission(h.f, "red", "geolocation") == cirrus::launcher::PermissionState::granted);
     CHECK(h.wait_layer_gone("cirrus-permission", 2));
-    h.f.wait_pixel(20, 100, kApp);
+    h.f.wait_pixel(20, 100, kAppWindow);
 }
 
 TEST_CASE("a question open when the shell dies is asked again by the next shell, and the page gets its answer") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp, "Red Maps");
+    h.launch("red", kAppWindow, "Red Maps");
     h.hosts.send("red", "permission camera 3");
     h.wait_layer("cirrus-permission");
     h.f.kill_shell();
@@ -175,7 +173,7 @@ TEST_CASE("a question open when the shell dies is asked again by the next shell,
 TEST_CASE("Don't Allow denies; two questions come one after the other") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     h.hosts.send("red", "permission camera 1");
     h.hosts.send("red", "permission microphone 2");
     h.wait_layer("cirrus-permission");
@@ -201,7 +199,7 @@ TEST_CASE("Don't Allow denies; two questions come one after the other") {
 TEST_CASE("a question asked while locked waits, hidden, for the unlock") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     h.lock_with_power_key();
     h.hosts.send("red", "permission camera 3");
     h.hosts.expect("red", "sent");
@@ -224,7 +222,7 @@ TEST_CASE("at scale 2 the banner and the dialog are drawn at twice the pixels, i
     o.extra_args = {"--scale", "2"};
     HostedShell h(o);
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     h.hosts.send("red", "notify 4 Sharp text");
     const json banner = h.wait_layer("cirrus-banner");
     CHECK(banner["width"] == 480);  // logical
@@ -243,7 +241,7 @@ TEST_CASE("at scale 2 the banner and the dialog are drawn at twice the pixels, i
 TEST_CASE("a mouse click answers the prompt and opens a banner's app") {
     HostedShell h;
     h.f.start_shell();
-    h.launch("red", kApp);
+    h.launch("red", kAppWindow);
     h.hosts.send("red", "permission persistent-storage 11");
     h.wait_layer("cirrus-permission");
     const PromptGeometry g = compute_prompt_geometry(480, 800);

@@ -22,9 +22,9 @@ namespace {
 constexpr std::uint32_t kRedWindow = 0xd03030;
 constexpr std::uint32_t kGreenWindow = 0x30a050;
 constexpr std::uint32_t kBlueWindow = 0x3050d0;
-const std::string kRed = "red-d03030";
-const std::string kGreen = "green-30a050";
-const std::string kBlue = "blue-3050d0";
+const std::string kRedApp = "red-d03030";
+const std::string kGreenApp = "green-30a050";
+const std::string kBlueApp = "blue-3050d0";
 
 class SwitcherFixture : public ShellFixture {
 public:
@@ -44,11 +44,11 @@ public:
     // Installs and launches the three apps, red first: blue ends in front,
     // so the cards go blue (centred), green, red (to the left).
     void launch_three() {
-        install(kRed, "Red", 0xe08020);
-        install(kGreen, "Green", 0x8040c0);
-        install(kBlue, "Blue", 0xc0c020);
+        install(kRedApp, "Red", 0xe08020);
+        install(kGreenApp, "Green", 0x8040c0);
+        install(kBlueApp, "Blue", 0xc0c020);
         start_shell();
-        for (const std::string& app : {kRed, kGreen, kBlue}) {
+        for (const std::string& app : {kRedApp, kGreenApp, kBlueApp}) {
             REQUIRE(compositor.request({{"cmd", "launch"}, {"app", app}})["ok"] == true);
             wait_window(app, [](const json& w) { return w["focused"] == true && w["visible"] == true; },
                         "focused and visible");
@@ -152,7 +152,7 @@ TEST_CASE("swipe up and hold opens the switcher: the apps' last frames, most rec
     CHECK(layer["width"] == 480);
     CHECK(layer["height"] == 800);
     // The apps are hidden beneath it, none focused.
-    for (const std::string& app : {kRed, kGreen, kBlue}) {
+    for (const std::string& app : {kRedApp, kGreenApp, kBlueApp}) {
         const json w = *f.window_of(app);
         CHECK(w["visible"] == false);
         CHECK(w["focused"] == false);
@@ -194,9 +194,9 @@ TEST_CASE("the switcher: a tap on a card switches to its app") {
     const Box green = f.card(1);
     REQUIRE(f.tap(green.x + green.width - 20, centre_y(green))["ok"] == true);
     f.wait_switcher_gone();
-    f.wait_window(kGreen, [](const json& w) { return w["visible"] == true && w["focused"] == true; },
+    f.wait_window(kGreenApp, [](const json& w) { return w["visible"] == true && w["focused"] == true; },
                   "visible and focused");
-    CHECK(f.window_of(kBlue)->at("visible") == false);
+    CHECK(f.window_of(kBlueApp)->at("visible") == false);
     f.wait_pixel(240, 400, kGreenWindow);
 }
 
@@ -221,7 +221,7 @@ TEST_CASE("the switcher: a swipe sideways brings the older apps' cards to the mi
     f.wait_centred(kRedWindow);
     // A tap now opens red (a tap on cards still gliding would only stop them).
     REQUIRE(f.tap(centre_x(c), centre_y(c))["ok"] == true);
-    f.wait_window(kRed, [](const json& w) { return w["visible"] == true && w["focused"] == true; },
+    f.wait_window(kRedApp, [](const json& w) { return w["visible"] == true && w["focused"] == true; },
                   "visible and focused");
     f.wait_switcher_gone();
 }
@@ -234,25 +234,25 @@ TEST_CASE("the switcher: a card flicked up closes its app, and the next card tak
     REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", centre_x(c)}, {"y1", centre_y(c)}, {"x2", centre_x(c)},
                                   {"y2", centre_y(c) - 250}, {"ms", 100}, {"steps", 5}})["ok"] == true);
     // The app closes (its window gets close; the stand-in exits) ...
-    REQUIRE(cirrus_it::wait_until([&] { return !f.window_of(kBlue).has_value(); }));
+    REQUIRE(cirrus_it::wait_until([&] { return !f.window_of(kBlueApp).has_value(); }));
     REQUIRE(cirrus_it::wait_until([&] {
         const json apps = f.compositor.request({{"cmd", "apps"}})["apps"];
         for (const json& a : apps) {
-            if (a["app"] == kBlue) return false;
+            if (a["app"] == kBlueApp) return false;
         }
         return true;
     }));
     // ... the switcher stays, and green's card moves to the middle.
     f.wait_pixel(centre_x(c), centre_y(c), kGreenWindow);
     CHECK(f.switcher_layer().has_value());
-    CHECK(f.window_of(kGreen)->at("visible") == false);
+    CHECK(f.window_of(kGreenApp)->at("visible") == false);
 
     SUBCASE("closing the last two apps leaves the switcher for home") {
         for (int i = 0; i < 2; ++i) {
             REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", centre_x(c)}, {"y1", centre_y(c)},
                                           {"x2", centre_x(c)}, {"y2", centre_y(c) - 250}, {"ms", 100},
                                           {"steps", 5}})["ok"] == true);
-            const std::string& app = i == 0 ? kGreen : kRed;
+            const std::string& app = i == 0 ? kGreenApp : kRedApp;
             REQUIRE(cirrus_it::wait_until([&] { return !f.window_of(app).has_value(); }));
             if (i == 0) f.wait_pixel(centre_x(c), centre_y(c), kRedWindow);
         }
@@ -278,7 +278,7 @@ TEST_CASE("the switcher: a tap beside the cards, or the home gesture, goes home"
     // Home: the apps stay hidden (and running), nothing is focused; the home
     // screen's wallpaper shows where the card was.
     cirrus_it::sleep_ms(100);
-    for (const std::string& app : {kRed, kGreen, kBlue}) {
+    for (const std::string& app : {kRedApp, kGreenApp, kBlueApp}) {
         const json w = *f.window_of(app);
         CHECK(w["visible"] == false);
         CHECK(w["focused"] == false);
@@ -296,7 +296,7 @@ TEST_CASE("the switcher gesture with no app running goes home and leaves nothing
     cirrus_it::sleep_ms(300);
     CHECK_FALSE(f.switcher_layer().has_value());
     // An app launched now is shown: the compositor is not left in the switcher.
-    f.install(kRed, "Red", 0xe08020);
-    REQUIRE(f.compositor.request({{"cmd", "launch"}, {"app", kRed}})["ok"] == true);
-    f.wait_window(kRed, [](const json& w) { return w["visible"] == true; }, "visible");
+    f.install(kRedApp, "Red", 0xe08020);
+    REQUIRE(f.compositor.request({{"cmd", "launch"}, {"app", kRedApp}})["ok"] == true);
+    f.wait_window(kRedApp, [](const json& w) { return w["visible"] == true; }, "visible");
 }

@@ -15,7 +15,7 @@ constexpr double kWidth = 480;  // a 480x800 phone's page
 constexpr std::uint32_t kMaxSettleMs = 350;
 
 // One finger on the pager, with its own clock.
-struct Finger {
+struct PagerFinger {
     Pager& pager;
     double x = 0;
     std::uint32_t time = 1000;
@@ -80,7 +80,7 @@ TEST_CASE("a new pager rests on the first page, drawing nothing") {
 
 TEST_CASE("a touch that moves less than the slop is a tap, and moves nothing") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(200);
     CHECK(pager.is_touching());
     finger.move_to(207, 50);
@@ -95,7 +95,7 @@ TEST_CASE("a touch that moves less than the slop is a tap, and moves nothing") {
 
 TEST_CASE("past the slop it is a drag, and the page follows from the slop's edge without a jump") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(300);
     finger.jump(290, 20);
     CHECK(pager.is_drag());
@@ -113,7 +113,7 @@ TEST_CASE("past the slop it is a drag, and the page follows from the slop's edge
 
 TEST_CASE("a slow drag past half a page settles on the next page") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(400);
     finger.move_to(140, 1000);  // 252 px after the slop, at 260 px/s: no flick
     CHECK(pager.target_page() == 1);
@@ -128,7 +128,7 @@ TEST_CASE("a slow drag past half a page settles on the next page") {
 
 TEST_CASE("a slow drag short of half a page goes back") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(400);
     finger.move_to(200, 1000);  // 192 px
     CHECK(pager.target_page() == 0);
@@ -141,7 +141,7 @@ TEST_CASE("a slow drag short of half a page goes back") {
 
 TEST_CASE("a flick turns one page its way, however short") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     SUBCASE("forward") {
         finger.down(400);
         finger.move_to(340, 60);  // 1000 px/s to the left
@@ -169,7 +169,7 @@ TEST_CASE("a flick turns one page its way, however short") {
 TEST_CASE("a flick never turns two pages") {
     Pager pager = four_pages();
     pager.go_to_page(1, 0);
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(460);
     finger.move_to(60, 100);  // 392 px at 4000 px/s: at 1.8 pages when released
     finger.up();
@@ -179,7 +179,7 @@ TEST_CASE("a flick never turns two pages") {
 
 TEST_CASE("a long drag never turns more than one page") {
     Pager pager(5, 200);  // narrow pages: a finger can cross two of them
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(470);
     finger.move_to(20, 2000);  // 442 px slowly: 2.2 pages
     CHECK(pager.target_page() == 1);
@@ -189,7 +189,7 @@ TEST_CASE("a long drag never turns more than one page") {
 
 TEST_CASE("past the first page the page resists, and springs back") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(100);
     finger.move_to(208, 400);
     const double at_100 = pager.offset(finger.time);  // 100 px of finger past the end
@@ -211,7 +211,7 @@ TEST_CASE("past the first page the page resists, and springs back") {
 TEST_CASE("past the last page the page resists, and a flick on does nothing") {
     Pager pager = four_pages();
     pager.go_to_page(3, 0);
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(400);
     finger.move_to(250, 100);  // a 1500 px/s flick onwards
     const double max_offset = 3 * kWidth;
@@ -225,7 +225,7 @@ TEST_CASE("past the last page the page resists, and a flick on does nothing") {
 
 TEST_CASE("a single page only rubber-bands") {
     Pager pager(1, kWidth);
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(100);
     finger.move_to(20, 50);
     CHECK(pager.offset(finger.time) > 0);
@@ -248,7 +248,7 @@ TEST_CASE("every settle ends within the bound, exactly on a page") {
         CAPTURE(drag.duration);
         Pager pager = four_pages();
         pager.go_to_page(1, 0);
-        Finger finger{pager};
+        PagerFinger finger{pager};
         finger.down(drag.from);
         finger.move_to(drag.to, drag.duration);
         finger.up();
@@ -261,7 +261,7 @@ TEST_CASE("every settle ends within the bound, exactly on a page") {
 
 TEST_CASE("the glide starts at the finger's speed") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(450);
     finger.move_to(350, 20);  // 5000 px/s: 92 px after the slop; 388 px to go
     finger.up();
@@ -272,7 +272,7 @@ TEST_CASE("the glide starts at the finger's speed") {
 
 TEST_CASE("release velocity is measured over the window, not from the last two events") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(400);
     // 100 px to the left at about 200 px/s with irregular event spacing...
     const std::uint32_t gaps[] = {30, 70, 45, 90, 60, 35, 80, 55, 40, 25};
@@ -287,7 +287,7 @@ TEST_CASE("release velocity is measured over the window, not from the last two e
 
 TEST_CASE("a finger that stopped before lifting does not flick") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(400);
     finger.move_to(300, 50);  // fast...
     finger.wait(80);          // ...then resting
@@ -301,7 +301,7 @@ TEST_CASE("a touch during a glide catches the page where it is, and is not a tap
     const double moving = pager.offset(100);
     CHECK(moving > 0);
     CHECK(moving < 2 * kWidth);
-    Finger finger{pager, 0, 100};
+    PagerFinger finger{pager, 0, 100};
     finger.down(240);
     CHECK(pager.is_drag());
     CHECK_FALSE(pager.is_animating(100));
@@ -319,13 +319,13 @@ TEST_CASE("a touch during a glide catches the page where it is, and is not a tap
 
 TEST_CASE("a touch caught in the rubber band does not jump") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(100);
     finger.move_to(350, 500);
     finger.up();
     const double springing_back = pager.offset(finger.time + 50);
     CHECK(springing_back < 0);
-    Finger again{pager, 0, finger.time + 50};
+    PagerFinger again{pager, 0, finger.time + 50};
     again.down(200);
     CHECK(pager.offset(again.time) == doctest::Approx(springing_back));
     again.jump(190, 10);
@@ -352,7 +352,7 @@ TEST_CASE("go_to_page glides to the page within the bound") {
         CHECK(pager.offset(1000 + kMaxSettleMs) == 0);
     }
     SUBCASE("ignored while a finger is down") {
-        Finger finger{pager, 0, 1000};
+        PagerFinger finger{pager, 0, 1000};
         finger.down(200);
         pager.go_to_page(0, 1010);
         CHECK(pager.target_page() == 3);
@@ -372,7 +372,7 @@ TEST_CASE("go_to_page glides to the page within the bound") {
 
 TEST_CASE("a cancelled drag glides to the nearest page, flick or not") {
     Pager pager = four_pages();
-    Finger finger{pager};
+    PagerFinger finger{pager};
     finger.down(400);
     finger.move_to(300, 40);  // a flick, were it released
     pager.drag_cancel(finger.time);

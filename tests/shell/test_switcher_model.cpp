@@ -18,7 +18,7 @@ using Kind = SwitcherAction::Kind;
 using Apps = std::vector<std::string>;
 
 // One finger on the model, with its own clock.
-struct Finger {
+struct SwitcherFinger {
     SwitcherModel& model;
     double x = 0;
     double y = 0;
@@ -117,7 +117,7 @@ TEST_CASE("open: card 0 centred, older cards to the left, one pitch apart") {
 
 TEST_CASE("a tap on a card switches to its app; on its header too; beside the cards goes home") {
     SwitcherModel m = open_model({"a", "b"});
-    Finger f{m};
+    SwitcherFinger f{m};
     const Box c0 = m.card(0, f.time).frame;
     CHECK(f.tap(centre_x(c0), centre_y(c0)) == SwitcherAction{Kind::activate, "a"});
     CHECK(f.tap(c0.x + 4, c0.y - m.geometry().header_height / 2) == SwitcherAction{Kind::activate, "a"});
@@ -133,7 +133,7 @@ TEST_CASE("a tap on a card switches to its app; on its header too; beside the ca
 TEST_CASE("a swipe to the right brings the older card to the centre; past the end it springs back") {
     SwitcherModel m = open_model({"a", "b", "c"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const Box c0 = m.card(0, f.time).frame;
     f.down(100, centre_y(c0));
     f.move_to(100 + g.pitch * 0.6, centre_y(c0), 300, 10);
@@ -159,7 +159,7 @@ TEST_CASE("a swipe to the right brings the older card to the centre; past the en
 TEST_CASE("a fast flick sideways carries on past the next card; a slow drag rests on the nearest") {
     SwitcherModel m = open_model({"a", "b", "c", "d", "e"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const int y = m.geometry().card_y + 100;
     f.down(60, y);
     f.move_to(260, y, 80, 10);  // 2500 px/s
@@ -167,7 +167,7 @@ TEST_CASE("a fast flick sideways carries on past the next card; a slow drag rest
     CHECK(m.scroll(f.time + kLater) >= 2 * g.pitch);
 
     SwitcherModel slow = open_model({"a", "b", "c"});
-    Finger s{slow};
+    SwitcherFinger s{slow};
     s.down(100, y);
     s.move_to(100 + g.pitch * 0.3, y, 600, 10);
     s.move_to(100 + g.pitch * 0.3, y, 100, 10);
@@ -178,7 +178,7 @@ TEST_CASE("a fast flick sideways carries on past the next card; a slow drag rest
 TEST_CASE("a card flicked up closes its app and flies out; its app's close removes it and the gap closes") {
     SwitcherModel m = open_model({"a", "b", "c"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const Box c0 = m.card(0, f.time).frame;
     f.down(centre_x(c0), centre_y(c0));
     f.move_to(centre_x(c0), centre_y(c0) - 80, 60, 10);  // short but fast
@@ -205,7 +205,7 @@ TEST_CASE("a card flicked up closes its app and flies out; its app's close remov
 TEST_CASE("a card lifted a little and let go comes back; lifted far, even slowly, it closes") {
     SwitcherModel m = open_model({"a", "b"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const Box c0 = m.card(0, f.time).frame;
     f.down(centre_x(c0), centre_y(c0));
     f.move_to(centre_x(c0), centre_y(c0) - 50, 500, 10);
@@ -233,7 +233,7 @@ TEST_CASE("a card lifted a little and let go comes back; lifted far, even slowly
 
 TEST_CASE("a card whose app did not close comes back after the timeout") {
     SwitcherModel m = open_model({"a", "b"});
-    Finger f{m};
+    SwitcherFinger f{m};
     const Box c0 = m.card(0, f.time).frame;
     f.down(centre_x(c0), centre_y(c0));
     f.move_to(centre_x(c0), centre_y(c0) - 200, 100, 10);
@@ -251,7 +251,7 @@ TEST_CASE("a card whose app did not close comes back after the timeout") {
 TEST_CASE("a touch that catches gliding cards stops them and is no tap") {
     SwitcherModel m = open_model({"a", "b", "c"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const int y = g.card_y + 100;
     f.down(100, y);
     f.move_to(100 + g.pitch * 0.7, y, 100, 10);
@@ -269,7 +269,7 @@ TEST_CASE("a touch that catches gliding cards stops them and is no tap") {
 TEST_CASE("closing the oldest card while it is centred glides back to the new oldest") {
     SwitcherModel m = open_model({"a", "b"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const int y = g.card_y + 100;
     f.down(100, y);
     f.move_to(100 + g.pitch * 0.8, y, 400, 10);
@@ -288,7 +288,7 @@ TEST_CASE("closing the oldest card while it is centred glides back to the new ol
 
 TEST_CASE("the finger's card closing under it: the release does nothing") {
     SwitcherModel m = open_model({"a", "b"});
-    Finger f{m};
+    SwitcherFinger f{m};
     const Box c0 = m.card(0, f.time).frame;
     f.down(centre_x(c0), centre_y(c0));
     m.remove("a", f.time + 10);
@@ -298,7 +298,7 @@ TEST_CASE("the finger's card closing under it: the release does nothing") {
 
 TEST_CASE("a rotation keeps the centred card centred in the new layout") {
     SwitcherModel m = open_model({"a", "b", "c"});
-    Finger f{m};
+    SwitcherFinger f{m};
     const int y = m.geometry().card_y + 100;
     f.down(100, y);
     f.move_to(100 + m.geometry().pitch * 0.8, y, 400, 10);
@@ -314,7 +314,7 @@ TEST_CASE("a rotation keeps the centred card centred in the new layout") {
 TEST_CASE("a tap on cards in the last pixels of their glide is a tap") {
     SwitcherModel m = open_model({"a", "b", "c"});
     const SwitcherGeometry& g = m.geometry();
-    Finger f{m};
+    SwitcherFinger f{m};
     const int y = g.card_y + 100;
     f.down(100, y);
     f.move_to(100 + g.pitch * 0.8, y, 400, 10);

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <vector>
 
+#include "geometry_support.hpp"
 #include "gesture_recognizer.hpp"
 
 namespace cirrus {
@@ -26,11 +27,10 @@ inline std::ostream& operator<<(std::ostream& out, TouchRoute r) {
 }  // namespace cirrus
 
 using namespace cirrus;
+// The phone's screen: its bottom edge strip is y in [784, 800].
+using cirrus::test::phone;
 
 namespace {
-
-// A 480x800 portrait phone; its bottom edge strip is y in [784, 800].
-const Rect phone{0, 0, 480, 800};
 
 // One finger on the recognizer, with its own clock.
 struct Finger {

@@ -1,23 +1,16 @@
 // arrange_layers(): where layer-shell surfaces go and what is left for apps.
 #include <doctest/doctest.h>
 
-#include <ostream>
 #include <vector>
 
+#include "geometry_support.hpp"
 #include "layer_layout.hpp"
 
-namespace cirrus {
-// So that failed checks print the rectangles instead of "{?}".
-inline std::ostream& operator<<(std::ostream& out, const Rect& r) {
-    return out << "Rect{" << r.x << ", " << r.y << ", " << r.width << "x" << r.height << "}";
-}
-}  // namespace cirrus
-
 using namespace cirrus;
+using cirrus::test::phone;
 
 namespace {
 
-const Rect phone{0, 0, 480, 800};
 constexpr std::uint32_t all_edges = anchor::top | anchor::bottom | anchor::left | anchor::right;
 constexpr std::uint32_t top_bar_anchor = anchor::top | anchor::left | anchor::right;
 constexpr std::uint32_t bottom_bar_anchor = anchor::bottom | anchor::left | anchor::right;

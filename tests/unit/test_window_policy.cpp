@@ -1,17 +1,10 @@
 // WindowPolicy: the phone's stacking, focus, visibility and placement rules.
 #include <doctest/doctest.h>
 
-#include <ostream>
 #include <vector>
 
+#include "geometry_support.hpp"
 #include "window_policy.hpp"
-
-namespace cirrus {
-// So that failed checks print the rectangles instead of "{?}".
-inline std::ostream& operator<<(std::ostream& out, const Rect& r) {
-    return out << "Rect{" << r.x << ", " << r.y << ", " << r.width << "x" << r.height << "}";
-}
-}  // namespace cirrus
 
 using namespace cirrus;
 using Ids = std::vector<ViewId>;
@@ -21,7 +14,7 @@ namespace {
 // A 480x800 phone with a 30px status bar.
 const Rect work{0, 30, 480, 770};
 
-WindowPolicy phone() {
+WindowPolicy phone_policy() {
     WindowPolicy policy;
     policy.set_work_area(work);
     return policy;
@@ -45,7 +38,7 @@ Ids visible_views(const WindowPolicy& policy) {
 }  // namespace
 
 TEST_CASE("an empty policy has no focus and no front app") {
-    const WindowPolicy policy = phone();
+    const WindowPolicy policy = phone_policy();
     CHECK_FALSE(policy.focused());
     CHECK_FALSE(policy.front_app());
     CHECK(policy.stacking().empty());
@@ -53,7 +46,7 @@ TEST_CASE("an empty policy has no focus and no front app") {
 }
 
 TEST_CASE("a mapped app goes to the front, takes focus and fills the work area") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_app(policy, 2);
     CHECK(policy.stacking() == Ids{1, 2});
@@ -69,7 +62,7 @@ TEST_CASE("a mapped app goes to the front, takes focus and fills the work area")
 }
 
 TEST_CASE("a dialog of the front app goes above its family and takes focus") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_app(policy, 2);
     map_dialog(policy, 20, 2);
@@ -84,7 +77,7 @@ TEST_CASE("a dialog of the front app goes above its family and takes focus") {
 }
 
 TEST_CASE("a dialog of a background app does not steal focus or show") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_app(policy, 2);
     map_dialog(policy, 10, 1);
@@ -103,7 +96,7 @@ TEST_CASE("a dialog of a background app does not steal focus or show") {
 }
 
 TEST_CASE("a nested dialog goes above all of its app's windows") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_dialog(policy, 11, 1);
@@ -114,7 +107,7 @@ TEST_CASE("a nested dialog goes above all of its app's windows") {
 }
 
 TEST_CASE("unmapping the front app focuses the topmost view of the next app") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_app(policy, 2);
@@ -126,7 +119,7 @@ TEST_CASE("unmapping the front app focuses the topmost view of the next app") {
 }
 
 TEST_CASE("closing a dialog returns focus to its app") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     policy.unmap(10);
@@ -135,7 +128,7 @@ TEST_CASE("closing a dialog returns focus to its app") {
 }
 
 TEST_CASE("unmapping a background view leaves focus alone") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_app(policy, 2);
@@ -151,7 +144,7 @@ TEST_CASE("unmapping a background view leaves focus alone") {
 }
 
 TEST_CASE("unmapping the last view clears focus") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     policy.unmap(1);
     CHECK_FALSE(policy.focused());
@@ -160,7 +153,7 @@ TEST_CASE("unmapping the last view clears focus") {
 }
 
 TEST_CASE("the dialogs of an unmapped dialog are re-parented to its parent") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_dialog(policy, 100, 10, {100, 50});
@@ -172,7 +165,7 @@ TEST_CASE("the dialogs of an unmapped dialog are re-parented to its parent") {
 }
 
 TEST_CASE("the dialogs of an unmapped app become apps") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_app(policy, 2);
@@ -188,7 +181,7 @@ TEST_CASE("the dialogs of an unmapped app become apps") {
 }
 
 TEST_CASE("activate raises the whole family in its own order") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_dialog(policy, 11, 1);
@@ -221,7 +214,7 @@ TEST_CASE("activate raises the whole family in its own order") {
 }
 
 TEST_CASE("unknown ids are ignored") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     policy.unmap(42);
     policy.activate(42);
@@ -247,7 +240,7 @@ TEST_CASE("unknown ids are ignored") {
 }
 
 TEST_CASE("a dialog is centred over its parent at its preferred size") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1, {200, 100});
     const auto placement = policy.placement(10);
@@ -268,7 +261,7 @@ TEST_CASE("a dialog is centred over its parent at its preferred size") {
 }
 
 TEST_CASE("a dialog larger than the work area is clamped and resized") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
 
     SUBCASE("too wide") {
@@ -290,7 +283,7 @@ TEST_CASE("a dialog larger than the work area is clamped and resized") {
 }
 
 TEST_CASE("a dialog centred over a small parent dialog stays inside the work area") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1, {100, 100});
     map_dialog(policy, 100, 10, {470, 760});
@@ -304,7 +297,7 @@ TEST_CASE("a dialog centred over a small parent dialog stays inside the work are
 }
 
 TEST_CASE("a dialog whose size is not known yet gets a 0x0 box at its parent's centre") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1, {});
     const auto placement = policy.placement(10);
@@ -322,7 +315,7 @@ TEST_CASE("without a work area dialogs keep their preferred size") {
 }
 
 TEST_CASE("a new work area resizes apps and re-centres dialogs") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1, {200, 100});
     map_app(policy, 2);
@@ -341,7 +334,7 @@ TEST_CASE("a new work area resizes apps and re-centres dialogs") {
 }
 
 TEST_CASE("placements come in stacking order") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_dialog(policy, 10, 1);
     map_app(policy, 2);
@@ -361,7 +354,7 @@ TEST_CASE("popup constraint box is the output in the toplevel's coordinates") {
 }
 
 TEST_CASE("home in front hides every window and takes focus away until an app comes back") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_app(policy, 2);
     map_dialog(policy, 3, 2);
@@ -403,7 +396,7 @@ TEST_CASE("home in front hides every window and takes focus away until an app co
 }
 
 TEST_CASE("covering the apps (lock screen, switcher) hides them and uncovering returns the same app") {
-    WindowPolicy policy = phone();
+    WindowPolicy policy = phone_policy();
     map_app(policy, 1);
     map_app(policy, 2);
     policy.set_covered(true);

@@ -59,6 +59,15 @@ json window_with_title(cirrus_it::Compositor& c, const std::string& app, const s
     return found;
 }
 
+std::string title_of(const json& window) { return window["title"].get<std::string>(); }
+
+std::string title_of_app(cirrus_it::Compositor& c, const std::string& app, pid_t pid) {
+    for (const json& w : c.windows()) {
+        if (w["app"] == app && (pid < 0 || w["pid"] == pid)) return title_of(w);
+    }
+    return "";
+}
+
 void stop_host(cirrus_it::Compositor& c, pid_t pid) {
     if (pid <= 0) return;
     kill(pid, SIGTERM);

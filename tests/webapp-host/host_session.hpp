@@ -1,16 +1,21 @@
 // What the tests that run real hosts under the real compositor share: the
 // loopback origin's answers, launching an app, waiting for its page (through
-// its window title, which the test pages set), and stopping its host.
+// its window title, which the test pages set, and its colour), and stopping
+// its host.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 #include "../integration/harness.hpp"
 #include "../launcher/install/http_test_server.hpp"
 
 namespace webapp_test {
+
+constexpr double kPageTimeout = 25;              // launch to the page's title report
+constexpr std::uint32_t kPageColour = 0x00ff00;  // what the test pages paint (#00ff00)
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to);
 
@@ -27,6 +32,13 @@ pid_t launch(cirrus_it::Compositor& c, const std::string& id);
 // when given); throws with what there was on timeout.
 cirrus_it::json window_with_title(cirrus_it::Compositor& c, const std::string& app, const std::string& part,
                                   double timeout_s, pid_t pid = -1);
+
+// The title of a window from the compositor's window list.
+std::string title_of(const cirrus_it::json& window);
+
+// The title of the window of `app` (whose pid is `pid`, when given); empty
+// when there is none.
+std::string title_of_app(cirrus_it::Compositor& c, const std::string& app, pid_t pid = -1);
 
 // Stops a host (SIGTERM, then SIGKILL) and waits until its window has gone.
 void stop_host(cirrus_it::Compositor& c, pid_t pid);

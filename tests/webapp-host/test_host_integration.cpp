@@ -12,18 +12,22 @@
 #include <thread>
 
 #include "../integration/harness.hpp"
+#include "host_session.hpp"
 #include "registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;
+using webapp_test::kPageColour;
+using webapp_test::replace_all;
 using webapp_test::TempDir;
+using webapp_test::title_of;
+using webapp_test::window_with_title;
 using webapp_test::write_file;
 
 namespace {
 
 constexpr double kWindowTimeout = 25;  // WebKit under pixman is slow to start
 constexpr double kPaintTimeout = 25;
-constexpr uint32_t kPageColour = 0x00ff00;
 constexpr uint32_t kThemeColour = 0x0000ff;
 
 // The page reports what its probes found in document.title, which the
@@ -61,13 +65,6 @@ async function probe(url) {
   console.log('probe done', {loads: loads});
 })();
 )JS";
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
-}
 
 // A temporary registry with packaged apps, exported (CIRRUS_REGISTRY)
 // before the compositor starts so that it hands it to the hosts. (The
@@ -226,17 +223,18 @@ long pss_kib(pid_t pid) {
     return total;
 }
 
-// Stops the host (the compositor does not take its apps down with it).
-void stop_host(pid_t pid) {
+// Stops the host (the compositor does not take its apps down with it),
+// without waiting for its window to go as webapp_test::stop_host does.
+void stop_host_process(pid_t pid) {
     if (pid <= 0) return;
     kill(pid, SIGTERM);
     wait_until([&] { return kill(pid, 0) != 0; }, 5);
     if (kill(pid, 0) == 0) kill(pid, SIGKILL);
 }
 
-struct HostGuard {
+struct HostProcessGuard {
     pid_t pid = -1;
-    ~HostGuard() { stop_host(pid); }
+    ~HostProcessGuard() { stop_host_process(pid); }
 };
 
 }  // namespace
@@ -249,7 +247,7 @@ TEST_CASE("a packaged app shows its page in a window named after the app, and ap
     const auto started = std::chrono::steady_clock::now();
     const json launched = c.request({{"cmd", "launch"}, {"app", "green"}});
     REQUIRE_MESSAGE(launched["ok"] == true, launched.dump());
-    HostGuard host{launched["pid"].get<pid_t>()};
+    HostProcessGuard host{launched["pid"].get<pid_t>()};
 
     const json w = window_of_app(
         c, "green", [](const json& w) { return w["app_id"] == "green"; }, "app_id green", kWindowTimeout);
@@ -313,7 +311,7 @@ TEST_CASE("with CIRRUS_WEBAPP_INSPECTOR=1 the page's console messages are printe
     setenv("CIRRUS_WEBAPP_INSPECTOR", "1", 1);  // the compositor passes CIRRUS_* on
     Compositor c(host_options());
     unsetenv("CIRRUS_WEBAPP_INSPECTOR");
-    HostGuard host{c.request({{"cmd", "launch"}, {"app", "green"}})["pid"].get<pid_t>()};
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "green"}})["pid"].get<pid_t>()};
     const bool printed = wait_until(
         [&] { return c.log_tail(20000).find("[green] console.log: probe done {\"loads\":1}") != std::string::npos; },
         kWindowTimeout + kPaintTimeout);
@@ -324,7 +322,7 @@ TEST_CASE("a crashed web process is reloaded in the same window") {
     Apps apps;
     apps.install("green", R"({"display":"standalone"})");
     Compositor c(host_options());
-    HostGuard host{c.request({{"cmd", "launch"}, {"app", "green"}})["pid"].get<pid_t>()};
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "green"}})["pid"].get<pid_t>()};
     window_of_app(
         c, "green", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
         "the first load's title", kWindowTimeout + kPaintTimeout);
@@ -349,7 +347,7 @@ TEST_CASE("minimal-ui draws a back/reload bar in the theme colour above the page
     Apps apps;
     apps.install("barred", R"({"display":"minimal-ui","theme_color":"#0000ff"})");
     Compositor c(host_options());
-    HostGuard host{c.request({{"cmd", "launch"}, {"app", "barred"}})["pid"].get<pid_t>()};
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "barred"}})["pid"].get<pid_t>()};
     window_of_app(
         c, "barred", [](const json& w) { return w["app_id"] == "barred"; }, "app_id barred", kWindowTimeout);
 
@@ -382,7 +380,7 @@ TEST_CASE("cirrus launch opens a bundled app in the real host, and a second laun
     const json w = window_of_app(
         c, "calculator", [](const json& w) { return w["app_id"] == "calculator"; }, "app_id calculator",
         kWindowTimeout);
-    HostGuard host{w["pid"].get<pid_t>()};
+    HostProcessGuard host{w["pid"].get<pid_t>()};
     CHECK(w["focused"] == true);
 
     const RunResult second = run_program({program("CIRRUS_CLI"), "--registry", registry, "launch", "calculator"}, env);
@@ -400,14 +398,6 @@ TEST_CASE("cirrus launch opens a bundled app in the real host, and a second laun
 // --- scope, file access, permissions, a hung page -------------------------
 
 namespace {
-
-std::string title_of(const json& w) { return w["title"].get<std::string>(); }
-
-json window_with_title(Compositor& c, const std::string& app, const std::string& part, double timeout_s) {
-    return window_of_app(
-        c, app, [&](const json& w) { return title_of(w).find(part) != std::string::npos; }, "title with " + part,
-        timeout_s);
-}
 
 // The refusal message: a dark band (#303030) across the bottom of the work area.
 bool notice_visible(Compositor& c, std::string& last) {
@@ -479,7 +469,7 @@ TEST_CASE("out-of-scope navigations are refused with a message; file:// reads fa
                         {"second.html", "<!doctype html><title>second page</title>"
                                         "<body style='background:#00ff00'>second</body>"}});
     Compositor c(host_options());
-    HostGuard host{c.request({{"cmd", "launch"}, {"app", "scoped"}})["pid"].get<pid_t>()};
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "scoped"}})["pid"].get<pid_t>()};
 
     // Probes done; then two refused navigations; the page is still there.
     const json here = window_with_title(c, "scoped", "still-here", kWindowTimeout + kPaintTimeout);
@@ -528,7 +518,7 @@ TEST_CASE("a permission is denied by default and granted after cirrus permission
     const std::string db = apps.db.string();
     Compositor c(host_options());
     {
-        HostGuard host{c.request({{"cmd", "launch"}, {"app", "asker"}})["pid"].get<pid_t>()};
+        HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "asker"}})["pid"].get<pid_t>()};
         window_with_title(c, "asker", "geo=denied", kWindowTimeout + kPaintTimeout);
         CHECK(c.log_tail(40000).find("cirrus-webapp-host[asker]: permission geolocation denied (no decision in "
                                      "the registry; denied by default)") != std::string::npos);
@@ -546,7 +536,7 @@ TEST_CASE("a permission is denied by default and granted after cirrus permission
 
     // Launched again (the first host is gone), the request is granted.
     wait_until([&] { return c.windows().empty(); }, 5);
-    HostGuard host{c.request({{"cmd", "launch"}, {"app", "asker"}})["pid"].get<pid_t>()};
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "asker"}})["pid"].get<pid_t>()};
     const json w = window_of_app(
         c, "asker",
         [](const json& w) {
@@ -583,7 +573,7 @@ if (loads === 1) {
 }
 </script></body>)"}});
     Compositor c(host_options());
-    HostGuard host{c.request({{"cmd", "launch"}, {"app", "hang"}})["pid"].get<pid_t>()};
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "hang"}})["pid"].get<pid_t>()};
     window_with_title(c, "hang", "armed loads=1", kWindowTimeout + kPaintTimeout);
     REQUIRE(wait_for_page(c, 0, ""));
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // localStorage reaches its process

@@ -10,6 +10,7 @@
 
 #include "../integration/harness.hpp"
 #include "../launcher/install/http_test_server.hpp"
+#include "host_session.hpp"
 #include "install.hpp"
 #include "registry.hpp"
 #include "test_support.hpp"
@@ -17,11 +18,12 @@
 using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
 using webapp_test::TempDir;
+using webapp_test::title_of_app;
 using webapp_test::write_file;
 
 namespace {
 
-constexpr double kTimeout = 30;
+constexpr double kHandoffTimeout = 30;
 
 HttpTestServer::Handler page(const std::string& title) {
     const std::string body = "<!doctype html><html><head><meta charset=utf-8><title>" + title +
@@ -30,13 +32,6 @@ HttpTestServer::Handler page(const std::string& title) {
         soup_server_message_set_status(message, 200, nullptr);
         soup_server_message_set_response(message, "text/html", SOUP_MEMORY_COPY, body.data(), body.size());
     };
-}
-
-std::string title_of_app(Compositor& c, const std::string& app) {
-    for (const json& w : c.windows()) {
-        if (w["app"] == app) return w["title"].get<std::string>();
-    }
-    return "";
 }
 
 struct Handoff {
@@ -82,7 +77,7 @@ struct Handoff {
 
 TEST_CASE("a web link no app holds opens in the system browser, and the app keeps its page") {
     Handoff h("/outside/page", true);
-    const bool shown = wait_until([&] { return title_of_app(*h.c, "browser") == "outside page"; }, kTimeout);
+    const bool shown = wait_until([&] { return title_of_app(*h.c, "browser") == "outside page"; }, kHandoffTimeout);
     CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
     // The browser is in front now.
@@ -97,7 +92,7 @@ TEST_CASE("a web link no app holds opens in the system browser, and the app keep
 
 TEST_CASE("a link inside another app's scope opens in that app, at that link") {
     Handoff h("/target/deep", false);
-    const bool shown = wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kTimeout);
+    const bool shown = wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kHandoffTimeout);
     CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
 }
@@ -106,7 +101,7 @@ TEST_CASE("without a browser a web link no app holds is refused, and the app say
     Handoff h("/outside/page", false);
     const bool refused = wait_until(
         [&] { return h.c->log_tail(20000).find("refused " + h.server.url("/outside/page")) != std::string::npos; },
-        kTimeout);
+        kHandoffTimeout);
     CHECK_MESSAGE(refused, h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
     for (const json& w : h.c->windows()) CHECK(w["app"] == "linker");

@@ -26,7 +26,6 @@ using cirrus::test::WeakLinkProcess;
 
 namespace {
 
-constexpr double kPageTimeout = 25;  // launch to the page's title report
 constexpr uint32_t kStyleColour = 0x1e90ff;  // only the stylesheet paints it
 
 // VERSION is replaced per origin; the title says what reached the page.

@@ -18,9 +18,8 @@ using cirrus::test::HttpTestServer;
 
 namespace {
 
-constexpr double kPageTimeout = 25;
-constexpr uint32_t kPageColour = 0x1e90ff;    // the stylesheet's background
-constexpr uint32_t kBannerColour = 0xcc2200;  // the stylesheet's background image
+constexpr uint32_t kShopPageColour = 0x1e90ff;  // the stylesheet's background
+constexpr uint32_t kBannerColour = 0xcc2200;    // the stylesheet's background image
 
 // The title is the DOM check: the script ran, the image decoded, the
 // stylesheet applied (its computed colour).
@@ -89,8 +88,8 @@ bool precached_page_on_screen(Compositor& c) {
     const Image image = read_png(path);
     const int x = wa["x"], y = wa["y"], w = wa["width"], h = wa["height"];
     return same_rgb(image.at(x + w / 2, y + h / 4), kBannerColour, 8) &&
-           same_rgb(image.at(x + w / 2, y + h * 3 / 4), kPageColour, 8) &&
-           same_rgb(image.at(x + w - 4, y + h - 4), kPageColour, 8);
+           same_rgb(image.at(x + w / 2, y + h * 3 / 4), kShopPageColour, 8) &&
+           same_rgb(image.at(x + w - 4, y + h - 4), kShopPageColour, 8);
 }
 
 // "installed ID (Name)\n..." -> ID

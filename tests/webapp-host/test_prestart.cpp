@@ -22,6 +22,7 @@
 
 using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
+using webapp_test::kPageColour;
 using webapp_test::TempDir;
 using webapp_test::write_file;
 using webapp_test::launch;
@@ -34,7 +35,6 @@ namespace {
 // to get ready; WebKit under pixman, beside other tests, can be much slower.
 constexpr double kStandbyTimeout = 30;
 constexpr double kPageTimeout = 30;
-constexpr uint32_t kPageColour = 0x00ff00;
 
 Compositor::Options pool_options(int prestart) {
     Compositor::Options o;

@@ -9,18 +9,20 @@
 #include <cstdlib>
 
 #include "../integration/harness.hpp"
+#include "host_session.hpp"
 #include "registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;
 using webapp_test::TempDir;
+using webapp_test::title_of_app;
 using webapp_test::write_file;
 
 namespace {
 
-constexpr double kTimeout = 25;
+constexpr double kBridgeTimeout = 25;
 
-const char* kPage = R"(<!doctype html>
+const char* kBridgePage = R"(<!doctype html>
 <html><head><meta charset="utf-8"><title>waiting</title></head>
 <body style="margin:0;min-height:100vh;background:#00ff00"><script>
 const show = (text) => { document.title = text; };
@@ -39,15 +41,8 @@ if (location.hash === '#geo') {
 </script></body></html>
 )";
 
-std::string title_of_app(Compositor& c, const std::string& app) {
-    for (const json& w : c.windows()) {
-        if (w["app"] == app) return w["title"].get<std::string>();
-    }
-    return "";
-}
-
 bool wait_title(Compositor& c, const std::string& app, const std::string& title) {
-    return wait_until([&] { return title_of_app(c, app) == title; }, kTimeout);
+    return wait_until([&] { return title_of_app(c, app) == title; }, kBridgeTimeout);
 }
 
 struct Bridge {
@@ -58,7 +53,7 @@ struct Bridge {
 
     Bridge(const std::string& id, const std::string& fragment) {
         const auto dir = tmp.path() / "packages" / id;
-        write_file(dir / "index.html", kPage);
+        write_file(dir / "index.html", kBridgePage);
         cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
         auto record = webapp_test::packaged_app(id, dir);
         record.start_url += fragment;
@@ -81,7 +76,7 @@ struct Bridge {
 TEST_CASE("a permission the registry leaves open is asked through the shell, and the answer is kept") {
     Bridge b("asker", "#geo");
     REQUIRE(b.c->request({{"cmd", "launch"}, {"app", "asker"}})["ok"] == true);
-    const json asked = b.shell->expect("permission_request", kTimeout);
+    const json asked = b.shell->expect("permission_request", kBridgeTimeout);
     CHECK(asked["app"] == "asker");  // named by the compositor from the host's pid
     CHECK(asked["permission"] == "geolocation");
     CHECK_FALSE(b.stored("asker", "geolocation").has_value());
@@ -89,7 +84,7 @@ TEST_CASE("a permission the registry leaves open is asked through the shell, and
     SUBCASE("granted: stored, and the page gets past the permission (no fix here: error 2 or 3, never 1)") {
         b.shell->send_line("answer " + std::to_string(asked["id"].get<int>()) + " 1");
         b.shell->expect("sent");
-        REQUIRE(wait_until([&] { return title_of_app(*b.c, "asker").rfind("geo ", 0) == 0; }, kTimeout));
+        REQUIRE(wait_until([&] { return title_of_app(*b.c, "asker").rfind("geo ", 0) == 0; }, kBridgeTimeout));
         const std::string title = title_of_app(*b.c, "asker");
         CHECK_MESSAGE((title == "geo error 2" || title == "geo error 3" || title == "geo position"), title);
         CHECK(b.stored("asker", "geolocation") == cirrus::launcher::PermissionState::granted);
@@ -114,7 +109,7 @@ TEST_CASE("a Web Notification becomes a shell banner, and tapping it reaches the
                                                            cirrus::launcher::PermissionState::granted);
     const json launched = b.c->request({{"cmd", "launch"}, {"app", "notifier"}});
     REQUIRE(launched["ok"] == true);
-    const auto shown = b.shell->next_event("notification", kTimeout);
+    const auto shown = b.shell->next_event("notification", kBridgeTimeout);
     REQUIRE_MESSAGE(shown, "page: " << title_of_app(*b.c, "notifier") << "\n" << b.c->log_tail(3000));
     const json banner = *shown;
     CHECK(banner["app"] == "notifier");
@@ -126,7 +121,7 @@ TEST_CASE("a Web Notification becomes a shell banner, and tapping it reaches the
     REQUIRE(b.c->request({{"cmd", "home"}})["ok"] == true);
     b.shell->send_line("tap-notification " + std::to_string(banner["id"].get<int>()));
     b.shell->expect("sent");
-    b.shell->expect("front_app", kTimeout, [](const json& e) { return e["app"] == "notifier"; });
+    b.shell->expect("front_app", kBridgeTimeout, [](const json& e) { return e["app"] == "notifier"; });
     CHECK(wait_title(*b.c, "notifier", "notification clicked"));
     kill(launched["pid"].get<pid_t>(), SIGTERM);
 }

@@ -14,21 +14,22 @@
 
 #include "../integration/harness.hpp"
 #include "../launcher/install/http_test_server.hpp"
+#include "host_session.hpp"
 #include "install.hpp"
 #include "registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
+using webapp_test::kPageColour;
 using webapp_test::TempDir;
 
 namespace {
 
 constexpr std::uint32_t kSplashColour = 0xff00ff;  // the manifest's background_color
-constexpr std::uint32_t kPageColour = 0x00ff00;    // what the page paints
 constexpr auto kHold = std::chrono::milliseconds(4000);
 
-const char* kPage = R"(<!doctype html>
+const char* kSplashPage = R"(<!doctype html>
 <html style="background:#00ff00"><head><meta charset="utf-8"><title>splash page</title>
 <link rel="manifest" href="manifest.webmanifest"></head>
 <body style="margin:0;min-height:100vh;background:#00ff00"></body></html>
@@ -37,7 +38,8 @@ const char* kPage = R"(<!doctype html>
 const char* kManifest = R"({"name":"Splash Test","short_name":"Splash","start_url":"/splash/",
  "scope":"/splash/","display":"standalone","background_color":"#ff00ff","theme_color":"#0000ff"})";
 
-HttpTestServer::Handler respond(const std::string& type, const std::string& body, std::atomic<bool>* hold) {
+// A 200 answer with this body (no-store), held back while *hold is set.
+HttpTestServer::Handler respond_held(const std::string& type, const std::string& body, std::atomic<bool>* hold) {
     return [type, body, hold](SoupServerMessage* message) {
         // A slow first paint: the page's bytes arrive only after kHold.
         if (hold && hold->load()) std::this_thread::sleep_for(kHold);
@@ -85,8 +87,8 @@ json app_entry(Compositor& c, const std::string& id) {
 TEST_CASE("the splash shows the app's colour, icon and name until its first frame, even over a mapped window") {
     std::atomic<bool> hold{false};
     std::map<std::string, HttpTestServer::Handler> routes;
-    routes["/splash/"] = respond("text/html", kPage, &hold);
-    routes["/splash/manifest.webmanifest"] = respond("application/manifest+json", kManifest, nullptr);
+    routes["/splash/"] = respond_held("text/html", kSplashPage, &hold);
+    routes["/splash/manifest.webmanifest"] = respond_held("application/manifest+json", kManifest, nullptr);
     HttpTestServer server(std::move(routes));
     REQUIRE(server.url("/").starts_with("http://127.0.0.1:"));
 

@@ -26,8 +26,6 @@ using namespace webapp_test;
 
 namespace {
 
-std::string title_of(const json& w) { return w["title"].get<std::string>(); }
-
 constexpr double kReportTimeout = 20;  // launch request to the page's title report
 
 // The page of app NAME: reads localStorage 'secret' and document.cookie,

@@ -37,8 +37,6 @@ using cirrus::test::WeakLinkProcess;
 
 namespace {
 
-constexpr double kPageTimeout = 25;  // launch to the page's title report
-
 // The page pings its origin (through the offline cache) every 250 ms.
 // When the link goes (TRIGGER "failure": its first failed ping; "offline":
 // navigator.onLine turning false, i.e. the compositor has called the link
@@ -186,13 +184,6 @@ std::string title_field(const std::string& title, const std::string& name) {
     return title.substr(start, title.find(' ', start) - start);
 }
 
-std::string title_of(Compositor& c, const std::string& id, pid_t pid) {
-    for (const json& w : c.windows()) {
-        if (w["app"] == id && w["pid"] == pid) return w["title"].get<std::string>();
-    }
-    return "";
-}
-
 // The app installed from `link`, and a compositor whose hosts find it.
 struct NotesSession {
     std::shared_ptr<NotesApi> api = std::make_shared<NotesApi>();
@@ -299,7 +290,7 @@ TEST_CASE("write queue: a host killed in the middle of the replay loses nothing 
     REQUIRE_MESSAGE(wait_until([&] { return s.api->seen().size() >= 2; }, 30), s.c->log_tail(4000));
     REQUIRE(kill(first, SIGKILL) == 0);
     const std::size_t before_kill = s.api->seen().size();
-    const std::string first_title = title_of(*s.c, s.id, first);
+    const std::string first_title = title_of_app(*s.c, s.id, first);
     stop_host(*s.c, first);  // waits until its window has gone
     MESSAGE("killed with " << before_kill << " arrivals; the page had heard: " << first_title);
 
@@ -320,7 +311,7 @@ TEST_CASE("write queue: a host killed in the middle of the replay loses nothing 
     std::vector<std::string> events;
     CHECK(wait_until(
         [&] {
-            second_title = title_of(*s.c, s.id, second.pid);
+            second_title = title_of_app(*s.c, s.id, second.pid);
             events = split(title_field(second_title, "events"), ',');
             return events.size() >= static_cast<std::size_t>(pending);
         },

@@ -82,7 +82,7 @@ HttpTestServer& server() {
     return instance;
 }
 
-std::string error_of(const std::string& url, const FetchOptions& options = {}) {
+std::string fetch_error(const std::string& url, const FetchOptions& options = {}) {
     try {
         fetch(url, options);
     } catch (const FetchError& error) {
@@ -135,7 +135,7 @@ TEST_CASE("fetch: custom headers and charset are read") {
 
 TEST_CASE("fetch: a 404 names the URL and the status") {
     const std::string url = server().url("/nothing-here.json");
-    CHECK(error_of(url) == url + ": HTTP 404 Not Found");
+    CHECK(fetch_error(url) == url + ": HTTP 404 Not Found");
     CHECK(reason_of(url) == FetchError::Reason::http_status);
 }
 
@@ -159,22 +159,22 @@ TEST_CASE("fetch: redirects are followed and bounded") {
     SUBCASE("a chain longer than the limit") {
         FetchOptions options;
         options.max_redirects = 1;
-        CHECK(error_of(server().url("/redirect-twice"), options).find("more than 1 redirects") != std::string::npos);
+        CHECK(fetch_error(server().url("/redirect-twice"), options).find("more than 1 redirects") != std::string::npos);
     }
     SUBCASE("a loop") {
         const std::string url = server().url("/loop");
-        CHECK(error_of(url) == url + ": more than 5 redirects (last to " + url + ")");
+        CHECK(fetch_error(url) == url + ": more than 5 redirects (last to " + url + ")");
         CHECK(reason_of(url) == FetchError::Reason::too_many_redirects);
     }
     SUBCASE("to a scheme other than http(s)") {
-        CHECK(error_of(server().url("/to-ftp")).find("which is not http(s)") != std::string::npos);
+        CHECK(fetch_error(server().url("/to-ftp")).find("which is not http(s)") != std::string::npos);
     }
 }
 
 TEST_CASE("fetch: the size limit") {
     SUBCASE("a Content-Length over the limit is refused before reading") {
         const std::string url = server().url("/big");
-        CHECK(error_of(url) == url + ": the response exceeds the 5 MiB limit");
+        CHECK(fetch_error(url) == url + ": the response exceeds the 5 MiB limit");
         CHECK(reason_of(url) == FetchError::Reason::too_large);
     }
     SUBCASE("a chunked body is cut off when it passes the limit") {
@@ -184,13 +184,13 @@ TEST_CASE("fetch: the size limit") {
             most = received;
             CHECK(!total);
         };
-        CHECK(error_of(server().url("/big-chunked"), options).find("exceeds the 5 MiB limit") != std::string::npos);
+        CHECK(fetch_error(server().url("/big-chunked"), options).find("exceeds the 5 MiB limit") != std::string::npos);
         CHECK(most <= (5u << 20));
     }
     SUBCASE("a gzip bomb is limited by its decoded size") {
         FetchOptions options;
         options.max_bytes = 1 << 20;
-        CHECK(error_of(server().url("/gzip-bomb"), options).find("exceeds the 1 MiB limit") != std::string::npos);
+        CHECK(fetch_error(server().url("/gzip-bomb"), options).find("exceeds the 1 MiB limit") != std::string::npos);
     }
     SUBCASE("a larger limit lets it through") {
         FetchOptions options;
@@ -201,7 +201,7 @@ TEST_CASE("fetch: the size limit") {
 
 TEST_CASE("fetch: connection refused") {
     const std::string url = "http://127.0.0.1:" + std::to_string(cirrus::test::closed_local_port()) + "/app.json";
-    CHECK(error_of(url) == url + ": connection refused");
+    CHECK(fetch_error(url) == url + ": connection refused");
     CHECK(reason_of(url) == FetchError::Reason::connection);
 }
 
@@ -210,15 +210,15 @@ TEST_CASE("fetch: a server that never answers times out") {
     options.io_timeout = std::chrono::seconds(1);
     const std::string url = server().url("/slow");
     const auto started = std::chrono::steady_clock::now();
-    CHECK(error_of(url, options) == url + ": timed out (no answer for 1 s)");
+    CHECK(fetch_error(url, options) == url + ": timed out (no answer for 1 s)");
     const auto took = std::chrono::steady_clock::now() - started;
     CHECK(took >= std::chrono::milliseconds(900));
     CHECK(took < std::chrono::seconds(10));
 }
 
 TEST_CASE("fetch: URLs that are not http(s) are refused without a connection") {
-    CHECK(error_of("file:///etc/passwd") == "file:///etc/passwd: not an http:// or https:// URL");
-    CHECK(error_of("not a url") == "not a url: not an http:// or https:// URL");
+    CHECK(fetch_error("file:///etc/passwd") == "file:///etc/passwd: not an http:// or https:// URL");
+    CHECK(fetch_error("not a url") == "not a url: not an http:// or https:// URL");
     CHECK(reason_of("ftp://127.0.0.1/") == FetchError::Reason::bad_url);
 }
 
