@@ -109,11 +109,16 @@ def main():
                   f"{'' if kvm else ', under software emulation'}), {mem - floor:.1f} MiB over the floor "
                   f"({'met' if mem - floor <= GOAL_MIB else 'NOT met'})")
     for name, kind, _ in configs[:2]:
-        processes = samples[name][-1].get("processes") or {}
+        last = samples[name][-1]
+        processes = last.get("processes") or {}
         if processes:
-            print(f"\n{name}, the cirrus user's programs (last round): " + ", ".join(
-                f"{p} {int(v['pss_kib']) / 1024:.1f} MiB PSS" for p, v in
+            print(f"\n{name}, the cirrus user's programs (last round; PSS, of which anonymous): " + ", ".join(
+                f"{p} {int(v['pss_kib']) / 1024:.1f} MiB ({int(v.get('pss_anon_kib', 0)) / 1024:.1f})" for p, v in
                 sorted(processes.items(), key=lambda kv: -int(kv[1]["pss_kib"]))))
+        if last.get("boot_chain"):
+            print(f"\n{name}, what the boot waited for (systemd-analyze critical-chain cirrus.service, blame):")
+            for line in last["boot_chain"]:
+                print(f"    {line}")
 
 
 if __name__ == "__main__":
