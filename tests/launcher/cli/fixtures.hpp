@@ -7,22 +7,10 @@
 #include <fstream>
 #include <string>
 
+#include "../../temp_dir.hpp"
 #include "../install/http_test_server.hpp"
 
 namespace cirrus::test {
-
-// A fresh folder, removed with everything in it when the test ends.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char templ[] = "/tmp/cirrus-install-test-XXXXXX";
-        path = mkdtemp(templ);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
 
 inline void write_file(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::create_directories(path.parent_path());

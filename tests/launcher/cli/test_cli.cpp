@@ -23,11 +23,11 @@ struct Run {
 
 // Runs `cirrus` with the test's registry; stdout and stderr kept apart.
 Run run_cli(const TempDir& dir, const std::vector<std::string>& args, const std::string& extra_env = "") {
-    const auto err_path = dir.path / "stderr.txt";
+    const auto err_path = dir.path() / "stderr.txt";
     // The offline store too is the test's own (else $XDG_DATA_HOME's).
-    std::string command = "CIRRUS_OFFLINE_STORE='" + (dir.path / "offline.sqlite").string() + "' " + extra_env +
+    std::string command = "CIRRUS_OFFLINE_STORE='" + (dir.path() / "offline.sqlite").string() + "' " + extra_env +
                           " '" + std::string(CIRRUS_CLI) + "' --registry '" +
-                          (dir.path / "registry.db").string() + "'";
+                          (dir.path() / "registry.db").string() + "'";
     for (const auto& a : args) command += " '" + a + "'";
     command += " 2>'" + err_path.string() + "'";
     Run run;
@@ -47,7 +47,7 @@ Run run_cli(const TempDir& dir, const std::vector<std::string>& args, const std:
 
 TEST_CASE("install, list, info and remove on a real registry file") {
     TempDir dir;
-    const auto package = make_package(dir.path / "src" / "notes", "Notes");
+    const auto package = make_package(dir.path() / "src" / "notes", "Notes");
 
     Run run = run_cli(dir, {"install", package.string()});
     REQUIRE_MESSAGE(run.status == 0, run.err);
@@ -76,7 +76,7 @@ TEST_CASE("install, list, info and remove on a real registry file") {
     CHECK(run.status == 0);
     CHECK(run.out == "removed notes\n");
     CHECK(nlohmann::json::parse(run_cli(dir, {"list", "--json"}).out).empty());
-    CHECK(std::filesystem::is_empty(dir.path / "apps"));
+    CHECK(std::filesystem::is_empty(dir.path() / "apps"));
 }
 
 TEST_CASE("errors name what is wrong and exit non-zero") {
@@ -91,25 +91,25 @@ TEST_CASE("errors name what is wrong and exit non-zero") {
     CHECK(run.err.find("unknown command 'frobnicate'") != std::string::npos);
     run = run_cli(dir, {"install"});
     CHECK(run.status == 2);
-    run = run_cli(dir, {"install", (dir.path / "missing").string()});
+    run = run_cli(dir, {"install", (dir.path() / "missing").string()});
     CHECK(run.status == 1);
     CHECK(run.err.find("missing") != std::string::npos);
 
-    make_package(dir.path / "src" / "notes", "Notes");
-    run_cli(dir, {"install", (dir.path / "src" / "notes").string()});
-    run = run_cli(dir, {"launch", "notes"}, "CIRRUS_CONTROL=" + (dir.path / "no-compositor.sock").string());
+    make_package(dir.path() / "src" / "notes", "Notes");
+    run_cli(dir, {"install", (dir.path() / "src" / "notes").string()});
+    run = run_cli(dir, {"launch", "notes"}, "CIRRUS_CONTROL=" + (dir.path() / "no-compositor.sock").string());
     CHECK(run.status == 1);
     CHECK(run.err.find("cannot reach the compositor") != std::string::npos);
 }
 
 TEST_CASE("a damaged registry is set aside, said, and a new one works") {
     TempDir dir;
-    write_file(dir.path / "registry.db", std::string(8192, 'x'));
+    write_file(dir.path() / "registry.db", std::string(8192, 'x'));
     Run run = run_cli(dir, {"list"});
     CHECK(run.status == 0);
     CHECK(run.err.find("damaged") != std::string::npos);
     bool kept = false;
-    for (const auto& entry : std::filesystem::directory_iterator(dir.path)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
         kept = kept || entry.path().filename().string().starts_with("registry.db.corrupt-");
     }
     CHECK(kept);
@@ -147,14 +147,14 @@ TEST_CASE("install precaches a hosted app, shows its progress, and info and remo
     CHECK(info["offline"]["total"] == 8);
 
     // With its store gone, info says nothing is stored, and how to fix it.
-    run = run_cli(dir, {"info", id}, "CIRRUS_OFFLINE_STORE='" + (dir.path / "elsewhere.sqlite").string() + "'");
+    run = run_cli(dir, {"info", id}, "CIRRUS_OFFLINE_STORE='" + (dir.path() / "elsewhere.sqlite").string() + "'");
     CHECK(run.out.find("offline:          not ready (nothing of it is stored in ") != std::string::npos);
     CHECK(run.out.find("cirrus install " + origin.url("/news/")) != std::string::npos);
-    CHECK_FALSE(std::filesystem::exists(dir.path / "elsewhere.sqlite"));  // not made just to be read
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "elsewhere.sqlite"));  // not made just to be read
 
     run = run_cli(dir, {"remove", id});
     CHECK(run.status == 0);
-    auto store = cirrus::offline::OfflineStore::open(dir.path / "offline.sqlite");
+    auto store = cirrus::offline::OfflineStore::open(dir.path() / "offline.sqlite");
     CHECK(store.precache_progress(id).total == 0);
     CHECK_FALSE(store.get(id, {"GET", origin.url("/news/"), {}}).has_value());
 }

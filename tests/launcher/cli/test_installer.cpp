@@ -21,8 +21,8 @@ namespace {
 
 struct Setup {
     TempDir dir;
-    Registry registry = Registry::open(dir.path / "registry.db");
-    Installer installer{registry, dir.path / "apps"};
+    Registry registry = Registry::open(dir.path() / "registry.db");
+    Installer installer{registry, dir.path() / "apps"};
 };
 
 void zip_folder(const std::filesystem::path& folder, const std::filesystem::path& zip_path) {
@@ -42,7 +42,7 @@ void zip_folder(const std::filesystem::path& folder, const std::filesystem::path
 
 TEST_CASE("a packaged folder installs with its manifest, icons and files") {
     Setup s;
-    const auto package = make_package(s.dir.path / "src" / "My Notes", "My Notes");
+    const auto package = make_package(s.dir.path() / "src" / "My Notes", "My Notes");
     const InstallResult result = s.installer.install(package.string());
     CHECK_FALSE(result.updated);
     CHECK(result.app.id == "my-notes");
@@ -64,10 +64,10 @@ TEST_CASE("a packaged folder installs with its manifest, icons and files") {
 
 TEST_CASE("an update keeps the home position and swaps the files only after the registry points at them") {
     Setup s;
-    const auto package = make_package(s.dir.path / "src" / "notes", "Notes");
-    make_package(s.dir.path / "src" / "other", "Other");
+    const auto package = make_package(s.dir.path() / "src" / "notes", "Notes");
+    make_package(s.dir.path() / "src" / "other", "Other");
     const InstallResult first = s.installer.install(package.string());
-    s.installer.install((s.dir.path / "src" / "other").string());
+    s.installer.install((s.dir.path() / "src" / "other").string());
     s.registry.record_launch("notes");
 
     write_file(package / "index.html", "<!doctype html><title>v2</title>");
@@ -84,26 +84,26 @@ TEST_CASE("an update keeps the home position and swaps the files only after the 
 
 TEST_CASE("a zip installs like a folder, and a zip-slip entry is refused with nothing installed") {
     Setup s;
-    const auto package = make_package(s.dir.path / "src" / "calc", "Calc");
-    zip_folder(package, s.dir.path / "calc.zip");
-    CHECK(s.installer.install((s.dir.path / "calc.zip").string()).app.id == "calc");
+    const auto package = make_package(s.dir.path() / "src" / "calc", "Calc");
+    zip_folder(package, s.dir.path() / "calc.zip");
+    CHECK(s.installer.install((s.dir.path() / "calc.zip").string()).app.id == "calc");
 
-    write_file(s.dir.path / "evil" / "x", "x");
+    write_file(s.dir.path() / "evil" / "x", "x");
     int error = 0;
-    zip_t* archive = zip_open((s.dir.path / "evil.zip").c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    zip_t* archive = zip_open((s.dir.path() / "evil.zip").c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
     const std::string manifest = R"({"name":"Evil","start_url":"index.html"})";
     zip_file_add(archive, "manifest.webmanifest", zip_source_buffer(archive, manifest.data(), manifest.size(), 0), 0);
     zip_file_add(archive, "../../escape.txt", zip_source_buffer(archive, "x", 1, 0), 0);
     REQUIRE(zip_close(archive) == 0);
-    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path / "evil.zip").string()),
+    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path() / "evil.zip").string()),
                          doctest::Contains("zip-slip"), InstallError);
     CHECK_FALSE(s.registry.get("evil").has_value());
-    CHECK_FALSE(std::filesystem::exists(s.dir.path / "escape.txt"));
+    CHECK_FALSE(std::filesystem::exists(s.dir.path() / "escape.txt"));
 }
 
 TEST_CASE("a broken manifest is refused with the file, the line and the member") {
     Setup s;
-    const auto dir = s.dir.path / "src" / "broken";
+    const auto dir = s.dir.path() / "src" / "broken";
     write_file(dir / "index.html", "<title>x</title>");
     write_file(dir / "manifest.webmanifest", "{\n  \"name\": \"Broken\",\n  \"start_url\": \"index.html\",\n  \"icons\": [\n");
     try {
@@ -117,7 +117,7 @@ TEST_CASE("a broken manifest is refused with the file, the line and the member")
     write_file(dir / "manifest.webmanifest", R"({"name": "Broken", "start_url": "missing.html"})");
     CHECK_THROWS_WITH_AS(s.installer.install(dir.string()), doctest::Contains("start_url"), InstallError);
     CHECK(s.registry.list().empty());
-    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path / "nothing-here").string()),
+    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path() / "nothing-here").string()),
                          doctest::Contains("not a folder"), InstallError);
 }
 
@@ -125,7 +125,7 @@ TEST_CASE("a hosted app installs from its manifest link, with fetched icons") {
     Setup s;
     HttpTestServer origin(hosted_routes());
     std::vector<std::string> steps;
-    Installer installer(s.registry, s.dir.path / "apps", [&](const InstallProgress& p) { steps.push_back(p.step); });
+    Installer installer(s.registry, s.dir.path() / "apps", [&](const InstallProgress& p) { steps.push_back(p.step); });
     const InstallResult result = installer.install(origin.url("/app/"));
     CHECK(result.app.name == "Hosted News");
     CHECK(result.app.short_name == "News");
@@ -145,9 +145,9 @@ TEST_CASE("a hosted app installs from its manifest link, with fetched icons") {
 TEST_CASE("with an offline store, a hosted install precaches the app and records it offline-ready") {
     Setup s;
     HttpTestServer origin(offline_app_routes());
-    const auto store_path = s.dir.path / "offline.sqlite";
+    const auto store_path = s.dir.path() / "offline.sqlite";
     std::vector<InstallProgress> steps;
-    Installer installer(s.registry, s.dir.path / "apps", [&](const InstallProgress& p) { steps.push_back(p); },
+    Installer installer(s.registry, s.dir.path() / "apps", [&](const InstallProgress& p) { steps.push_back(p); },
                         store_path);
     const InstallResult result = installer.install(origin.url("/news/"));
     REQUIRE(result.precache.has_value());
@@ -185,7 +185,7 @@ TEST_CASE("with an offline store, a hosted install precaches the app and records
 TEST_CASE("a hosted app whose stylesheet fails is installed, but not offline-ready, and the stylesheet is named") {
     Setup s;
     HttpTestServer origin(offline_app_routes(500));
-    Installer installer(s.registry, s.dir.path / "apps", {}, s.dir.path / "offline.sqlite");
+    Installer installer(s.registry, s.dir.path() / "apps", {}, s.dir.path() / "offline.sqlite");
     const InstallResult result = installer.install(origin.url("/news/"));
     CHECK(s.registry.get(result.app.id).has_value());
     CHECK_FALSE(result.app.offline_ready);
@@ -201,8 +201,8 @@ TEST_CASE("a hosted app whose stylesheet fails is installed, but not offline-rea
 TEST_CASE("an offline store that cannot be opened leaves a hosted app installed, not offline-ready, with a warning") {
     Setup s;
     HttpTestServer origin(offline_app_routes());
-    write_file(s.dir.path / "not-a-dir", "x");
-    Installer installer(s.registry, s.dir.path / "apps", {}, s.dir.path / "not-a-dir" / "offline.sqlite");
+    write_file(s.dir.path() / "not-a-dir", "x");
+    Installer installer(s.registry, s.dir.path() / "apps", {}, s.dir.path() / "not-a-dir" / "offline.sqlite");
     const InstallResult result = installer.install(origin.url("/news/"));
     CHECK(s.registry.get(result.app.id).has_value());
     CHECK_FALSE(result.app.offline_ready);
@@ -234,17 +234,17 @@ TEST_CASE("an unreachable origin is a clear error and installs nothing") {
 
 TEST_CASE("remove deletes the row, the files and the website data; orphans of a crash are collected") {
     Setup s;
-    const auto package = make_package(s.dir.path / "src" / "notes", "Notes");
+    const auto package = make_package(s.dir.path() / "src" / "notes", "Notes");
     const InstallResult result = s.installer.install(package.string());
-    std::filesystem::create_directories(s.dir.path / "apps" / "notes-123");  // what a crash leaves
+    std::filesystem::create_directories(s.dir.path() / "apps" / "notes-123");  // what a crash leaves
     const auto orphans = s.installer.collect_orphans();
     REQUIRE(orphans.size() == 1);
     CHECK(orphans[0].filename() == "notes-123");
     CHECK(std::filesystem::exists(result.app.package_dir));
 
     // What the host stored for the app (cookies, localStorage, cache).
-    setenv("XDG_DATA_HOME", (s.dir.path / "data").c_str(), 1);
-    setenv("XDG_CACHE_HOME", (s.dir.path / "cache").c_str(), 1);
+    setenv("XDG_DATA_HOME", (s.dir.path() / "data").c_str(), 1);
+    setenv("XDG_CACHE_HOME", (s.dir.path() / "cache").c_str(), 1);
     const AppDataDirs data = app_data_dirs("notes");
     write_file(data.data / "localstorage" / "app_notes_0.localstorage", "x");
     write_file(data.cache / "http" / "entry", "x");
@@ -264,11 +264,11 @@ TEST_CASE("remove deletes the row, the files and the website data; orphans of a 
 
 TEST_CASE("an install killed at any moment leaves the previous app whole") {
     TempDir dir;
-    const auto package = make_package(dir.path / "src" / "notes", "Notes");
+    const auto package = make_package(dir.path() / "src" / "notes", "Notes");
     std::string first_dir;
     {
-        Registry registry = Registry::open(dir.path / "registry.db");
-        Installer installer(registry, dir.path / "apps");
+        Registry registry = Registry::open(dir.path() / "registry.db");
+        Installer installer(registry, dir.path() / "apps");
         first_dir = installer.install(package.string()).app.package_dir;
     }
     write_file(package / "index.html", "<title>v2</title>");
@@ -277,8 +277,8 @@ TEST_CASE("an install killed at any moment leaves the previous app whole") {
     for (int delay_us : {0, 2000, 5000, 10000, 20000, 40000, 80000}) {
         const pid_t child = fork();
         if (child == 0) {
-            Registry registry = Registry::open(dir.path / "registry.db");
-            Installer installer(registry, dir.path / "apps");
+            Registry registry = Registry::open(dir.path() / "registry.db");
+            Installer installer(registry, dir.path() / "apps");
             installer.install(package.string());
             _exit(0);
         }
@@ -287,16 +287,16 @@ TEST_CASE("an install killed at any moment leaves the previous app whole") {
         int status = 0;
         waitpid(child, &status, 0);
 
-        Registry registry = Registry::open(dir.path / "registry.db");
+        Registry registry = Registry::open(dir.path() / "registry.db");
         const auto app = registry.get("notes");
         REQUIRE(app.has_value());
         CHECK(registry.database().integrity_check() == "ok");
         // Whichever version the registry names, its files are all there.
         CHECK(std::filesystem::exists(std::filesystem::path(app->package_dir) / "index.html"));
         CHECK(std::filesystem::exists(std::filesystem::path(app->package_dir) / "manifest.webmanifest"));
-        Installer installer(registry, dir.path / "apps");
+        Installer installer(registry, dir.path() / "apps");
         installer.collect_orphans();
-        CHECK(std::distance(std::filesystem::directory_iterator(dir.path / "apps"),
+        CHECK(std::distance(std::filesystem::directory_iterator(dir.path() / "apps"),
                             std::filesystem::directory_iterator()) == 1);
     }
 }

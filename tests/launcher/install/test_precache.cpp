@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "../../temp_dir.hpp"
 #include "http_test_server.hpp"
 #include "manifest.hpp"
 #include "offline_store.hpp"
@@ -212,19 +213,6 @@ const char* kPage = R"(<!doctype html><html><head><title>News</title>
 <script src="app.js"></script></head>
 <body><img src="img/logo.png"><img src="https://cdn.example/ad.png"></body></html>)";
 
-struct TempStore {
-    std::filesystem::path dir;
-    TempStore() {
-        char templ[] = "/tmp/cirrus-precache-test-XXXXXX";
-        dir = mkdtemp(templ);
-    }
-    ~TempStore() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
-    }
-    std::filesystem::path file() const { return dir / "offline.sqlite"; }
-};
-
 Manifest manifest_for(const HttpTestServer& origin, const std::string& extra = "") {
     const std::string text = R"({"name":"News","start_url":"/news/?from=home#top","scope":"/news/",)"
                              R"("icons":[{"src":"icon.svg","sizes":"any","type":"image/svg+xml"}])" +
@@ -259,12 +247,12 @@ TEST_CASE("precache: a hosted app's page, what it loads, its icons and assets ar
         {"/news/icon.svg", answer("image/svg+xml", "<svg/>")},
         {"/news/offline.html", answer("text/html", "<p>offline</p>")},
     });
-    TempStore tmp;
+    cirrus::test::TempDir tmp("cirrus-precache-test");
     const Manifest manifest = manifest_for(origin, R"(,"cirrus_offline":{"assets":["offline.html"]})");
 
     std::vector<PrecacheStep> steps;
     PrecacheOptions options;
-    options.store_path = tmp.file();
+    options.store_path = tmp / "offline.sqlite";
     options.progress = [&](const PrecacheStep& step) { steps.push_back(step); };
     const PrecacheReport report = precache_app("news", manifest, options);
 
@@ -295,7 +283,7 @@ TEST_CASE("precache: a hosted app's page, what it loads, its icons and assets ar
     // The host's lookups find them: the document with its Accept, the rest
     // as the web process asks (its own headers; Vary: Accept-Encoding
     // matches when neither side has one).
-    OfflineStore store = OfflineStore::open(tmp.file());
+    OfflineStore store = OfflineStore::open(tmp / "offline.sqlite");
     CHECK(store.offline_ready("news"));
     const auto page = store.get("news", {"GET", start, {{"Accept", kDocumentAccept}}});
     REQUIRE(page.has_value());
@@ -326,9 +314,9 @@ TEST_CASE("precache: a failed, a no-store and an evicted file leave the app not 
         {"/news/img/logo.png", answer("image/png", "logo")},
         {"/news/icon.svg", answer("image/svg+xml", "<svg/>")},
     });
-    TempStore tmp;
+    cirrus::test::TempDir tmp("cirrus-precache-test");
     PrecacheOptions options;
-    options.store_path = tmp.file();
+    options.store_path = tmp / "offline.sqlite";
     const PrecacheReport report =
         precache_app("news", manifest_for(origin, R"(,"cirrus_offline":{"assets":["missing.js"]})"), options);
     CHECK_FALSE(report.ready());
@@ -344,7 +332,7 @@ TEST_CASE("precache: a failed, a no-store and an evicted file leave the app not 
     CHECK(reason("/news/app.js").find("no-store") != std::string::npos);
     CHECK(reason("/news/missing.js").find("HTTP 404") != std::string::npos);
 
-    OfflineStore store = OfflineStore::open(tmp.file());
+    OfflineStore store = OfflineStore::open(tmp / "offline.sqlite");
     CHECK_FALSE(store.offline_ready("news"));
     CHECK_FALSE(store.get("news", {"GET", origin.url("/news/app.js"), {}}).has_value());  // no-store honoured
     const auto missing = store.missing_precache("news");
@@ -362,9 +350,9 @@ TEST_CASE("precache: a copy stored before counts when the origin fails now, and 
          }},
         {"/news/icon.svg", answer("image/svg+xml", "<svg/>")},
     });
-    TempStore tmp;
+    cirrus::test::TempDir tmp("cirrus-precache-test");
     PrecacheOptions options;
-    options.store_path = tmp.file();
+    options.store_path = tmp / "offline.sqlite";
     CHECK(precache_app("news", manifest_for(origin), options).ready());
     broken = true;
     const PrecacheReport again = precache_app("news", manifest_for(origin), options);
@@ -388,12 +376,12 @@ TEST_CASE("precache: stylesheets importing stylesheets stop at the depth bound, 
         routes["/c/" + std::to_string(i) + ".png"] = answer("image/png", "png");
     }
     HttpTestServer origin(routes);
-    TempStore tmp;
+    cirrus::test::TempDir tmp("cirrus-precache-test");
     ProcessedManifest processed = process_manifest(R"({"name":"C","start_url":"/c/"})", origin.url("/c/m.json"),
                                                    origin.url("/c/"));
     REQUIRE(processed);
     PrecacheOptions options;
-    options.store_path = tmp.file();
+    options.store_path = tmp / "offline.sqlite";
     options.max_css_depth = 2;
     const PrecacheReport report = precache_app("c", *processed.manifest, options);
     // The page, 0.css (depth 1), 1.css (2) and 2.css (3, not read) and the
@@ -421,9 +409,9 @@ TEST_CASE("precache: the origin gone leaves nothing ready, with the reason, and 
     ProcessedManifest processed =
         process_manifest(R"({"name":"Gone","start_url":"/"})", base + "/m.json", base + "/");
     REQUIRE(processed);
-    TempStore tmp;
+    cirrus::test::TempDir tmp("cirrus-precache-test");
     PrecacheOptions options;
-    options.store_path = tmp.file();
+    options.store_path = tmp / "offline.sqlite";
     const PrecacheReport report = precache_app("gone", *processed.manifest, options);
     CHECK_FALSE(report.ready());
     REQUIRE(report.missing.size() == 1);
