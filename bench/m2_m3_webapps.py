@@ -60,6 +60,21 @@ def frame_matches(path, probes, origin):
     return True
 
 
+def attach_poller(comp, poll_s, check_s):
+    """Gives a started compositor its work area (comp.work_area, from
+    {"cmd":"outputs"}), a folder for screenshots (comp.shots) and a Poller
+    over them (comp.poller); M2/M3 and M7 watch launches this way."""
+    out = comp.control({"cmd": "outputs"})
+    try:
+        wa = out["outputs"][0]["work_area"]
+        comp.work_area = (wa["x"], wa["y"], wa["width"], wa["height"])
+    except (KeyError, IndexError, TypeError):
+        raise BenchError(f"cannot read the work area from {{\"cmd\":\"outputs\"}}: {out}")
+    comp.shots = os.path.join(comp.runtime_dir, "shots")
+    os.mkdir(comp.shots, 0o700)
+    comp.poller = Poller(comp, comp.shots, poll_s, check_s, comp.work_area[:2])
+
+
 class Poller:
     """Polls the control socket's screenshot every `interval` s into files,
     checks only every `check_every` s whether the content is there (decoding
@@ -201,16 +216,7 @@ class Setup:
         os.makedirs(extra["XDG_DATA_HOME"], 0o700)
         comp.start(["--no-bundled-apps", "--no-shell", "--prestart", str(prestart)], extra)
         comp.wait_ready(timeout=15)
-        out = comp.control({"cmd": "outputs"})
-        try:
-            wa = out["outputs"][0]["work_area"]
-            comp.work_area = (wa["x"], wa["y"], wa["width"], wa["height"])
-        except (KeyError, IndexError, TypeError):
-            raise BenchError(f"cannot read the work area from {{\"cmd\":\"outputs\"}}: {out}")
-        comp.shots = os.path.join(rd, "shots")
-        os.mkdir(comp.shots, 0o700)
-        comp.poller = Poller(comp, comp.shots, self.args.poll_ms / 1000.0,
-                             self.args.check_ms / 1000.0, comp.work_area[:2])
+        attach_poller(comp, self.args.poll_ms / 1000.0, self.args.check_ms / 1000.0)
         return comp
 
     def peer_env(self, comp):

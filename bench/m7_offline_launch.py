@@ -450,16 +450,7 @@ class Bench:
                  "CIRRUS_OFFLINE_STORE": comp.store, "CIRRUS_WEBAPP_TRACE": "1", "CIRRUS_LOG": "info"}
         comp.start(["--no-bundled-apps", "--no-shell", "--prestart", str(a.prestart)], extra)
         comp.wait_ready(timeout=15)
-        out = comp.control({"cmd": "outputs"})
-        try:
-            wa = out["outputs"][0]["work_area"]
-            comp.work_area = (wa["x"], wa["y"], wa["width"], wa["height"])
-        except (KeyError, IndexError, TypeError):
-            raise BenchError(f"cannot read the work area from {{\"cmd\":\"outputs\"}}: {out}")
-        comp.shots = os.path.join(comp.runtime_dir, "shots")
-        os.mkdir(comp.shots, 0o700)
-        comp.poller = m23.Poller(comp, comp.shots, a.poll_ms / 1000.0, a.check_ms / 1000.0,
-                                 comp.work_area[:2])
+        m23.attach_poller(comp, a.poll_ms / 1000.0, a.check_ms / 1000.0)
         # The header bar's right end (no text there), near its top and bottom.
         w = comp.work_area[2]
         comp.probes = [(w - 8, 6, HEADER_COLOUR), (w - 8, 48, HEADER_COLOUR)]
