@@ -1,5 +1,5 @@
 // M7, cache hits: the latency of answering a request from the offline store
-// (webapp-host/offline/offline_store.hpp), p50 and p99, for 2, 10 and 100 KB
+// (common/offline_store.hpp), p50 and p99, for 2, 10 and 100 KB
 // bodies, beside a one-file-per-response store in the same run: each
 // response written as one file, named by a hash of its key, holding the
 // status and headers and then the body, read back with open/fstat/read/close.
@@ -41,8 +41,8 @@
 
 #include <sqlite3.h>
 
-#include "http_headers.hpp"
-#include "offline_store.hpp"
+#include "common/http_headers.hpp"
+#include "common/offline_store.hpp"
 
 using namespace cirrus::offline;
 

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "icons.hpp"
-#include "registry.hpp"
+#include "common/icons.hpp"
+#include "common/registry.hpp"
 
 using namespace cirrus::launcher;
 

@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "app_link.hpp"
-#include "css_colour.hpp"
+#include "common/css_colour.hpp"
 #include "output.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"

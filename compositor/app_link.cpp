@@ -4,9 +4,9 @@
 
 #include "cirrus-app-unstable-v1-protocol.h"
 #include "cirrus-shell-unstable-v1-protocol.h"
-#include "permission_names.hpp"
-#include "registry.hpp"
-#include "url_routing.hpp"
+#include "common/permission_names.hpp"
+#include "common/registry.hpp"
+#include "common/url_routing.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"

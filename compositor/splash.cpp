@@ -6,7 +6,7 @@
 #include <pango/pangocairo.h>
 
 #include "cairo_buffer.hpp"
-#include "css_colour.hpp"
+#include "common/css_colour.hpp"
 #include "output.hpp"
 #include "server.hpp"
 

@@ -16,10 +16,10 @@
 
 #include "fetch.hpp"
 #include "install.hpp"
-#include "offline_store.hpp"
-#include "permission_names.hpp"
-#include "registry.hpp"
-#include "store_path.hpp"
+#include "common/offline_store.hpp"
+#include "common/permission_names.hpp"
+#include "common/registry.hpp"
+#include "common/store_path.hpp"
 
 using namespace cirrus::launcher;
 using nlohmann::json;

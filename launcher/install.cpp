@@ -6,13 +6,13 @@
 #include <set>
 
 #include "fetch.hpp"
-#include "icons.hpp"
-#include "offline_store.hpp"
-#include "store_path.hpp"
-#include "write_queue.hpp"
+#include "common/icons.hpp"
+#include "common/offline_store.hpp"
+#include "common/store_path.hpp"
+#include "common/write_queue.hpp"
 #include "package.hpp"
 #include "site.hpp"
-#include "url.hpp"
+#include "common/url.hpp"
 
 namespace cirrus::launcher {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "manifest.hpp"
+#include "common/manifest.hpp"
 #include "precache.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 namespace cirrus::launcher {
 

@@ -10,10 +10,10 @@
 #include <thread>
 #include <unordered_map>
 
-#include "http_cache.hpp"
-#include "offline_store.hpp"
+#include "common/http_cache.hpp"
+#include "common/offline_store.hpp"
 #include "site.hpp"
-#include "url.hpp"
+#include "common/url.hpp"
 
 namespace cirrus::launcher {
 

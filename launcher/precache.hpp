@@ -35,8 +35,8 @@
 #include <vector>
 
 #include "fetch.hpp"
-#include "manifest.hpp"
-#include "request_policy.hpp"
+#include "common/manifest.hpp"
+#include "common/request_policy.hpp"
 
 namespace cirrus::launcher {
 

@@ -10,7 +10,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "url.hpp"
+#include "common/url.hpp"
 
 namespace cirrus::launcher {
 

@@ -9,7 +9,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "icons.hpp"
+#include "common/icons.hpp"
 
 namespace cirrus::shell {
 

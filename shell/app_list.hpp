@@ -1,5 +1,5 @@
 // The installed apps as the home screen needs them, read from the app
-// registry (launcher/registry.hpp), and a watch that says when the registry
+// registry (common/registry.hpp), and a watch that says when the registry
 // changed (an install, a removal, a move by another program).
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 namespace cirrus::shell {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "home_screen.hpp"  // monotonic_ms
-#include "icons.hpp"        // mask_corner_radius_ratio
+#include "common/icons.hpp"        // mask_corner_radius_ratio
 #include "overlay_drawing.hpp"
 #include "protocols.hpp"
 

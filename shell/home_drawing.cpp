@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "icons.hpp"
+#include "common/icons.hpp"
 #include "theme.hpp"
 
 namespace cirrus::shell {

@@ -4,7 +4,7 @@
 // coordinates); the drawing code multiplies by the buffer scale, so the
 // layout depends on the size alone and is the same at every scale.
 //
-// Positions are the registry's home_position (launcher/registry.hpp): a
+// Positions are the registry's home_position (common/registry.hpp): a
 // linear slot number. Grid position p is cell p % per_page of raw page
 // p / per_page, so the order survives a change of grid (rotation, another
 // screen) and reflows instead of losing apps. The dock is a separate range

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "velocity_tracker.hpp"
+#include "common/velocity_tracker.hpp"
 
 namespace cirrus::shell {
 

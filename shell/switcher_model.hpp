@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "velocity_tracker.hpp"
+#include "common/velocity_tracker.hpp"
 
 #include "home_layout.hpp"
 

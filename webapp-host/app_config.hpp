@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "display_mode.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 namespace cirrus::webapp {
 

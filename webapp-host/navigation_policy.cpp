@@ -1,6 +1,6 @@
 #include "navigation_policy.hpp"
 
-#include "url.hpp"
+#include "common/url.hpp"
 
 namespace cirrus::webapp {
 

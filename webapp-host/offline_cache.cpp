@@ -7,10 +7,10 @@
 #include <cstring>
 #include <utility>
 
-#include "offline/http_cache.hpp"
-#include "offline/offline_store.hpp"
-#include "offline/store_path.hpp"
-#include "offline/request_policy.hpp"
+#include "common/http_cache.hpp"
+#include "common/offline_store.hpp"
+#include "common/store_path.hpp"
+#include "common/request_policy.hpp"
 #include "app_config.hpp"
 #include "compositor_link.hpp"
 #include "upstream_fetch.hpp"

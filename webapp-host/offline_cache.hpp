@@ -27,8 +27,8 @@
 
 #include <webkit2/webkit2.h>
 
-#include "offline/offline_store.hpp"
-#include "offline/request_policy.hpp"
+#include "common/offline_store.hpp"
+#include "common/request_policy.hpp"
 
 namespace cirrus::webapp {
 

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "permission_names.hpp"
-#include "registry.hpp"
+#include "common/permission_names.hpp"
+#include "common/registry.hpp"
 
 namespace cirrus::webapp {
 

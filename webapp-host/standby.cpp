@@ -11,7 +11,7 @@
 #include <webkit2/webkit2.h>
 
 #include "app_config.hpp"
-#include "standby_protocol.hpp"
+#include "common/standby_protocol.hpp"
 
 namespace cirrus::webapp {
 

@@ -1,7 +1,7 @@
 // Reading the manifest the registry stores. Kept apart from app_config.cpp
 // so that this is the one file of the host that includes manifest.hpp.
 #include "display_mode.hpp"
-#include "manifest.hpp"
+#include "common/manifest.hpp"
 
 namespace cirrus::webapp {
 

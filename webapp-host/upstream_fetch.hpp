@@ -15,7 +15,7 @@
 
 #include <webkit2/webkit2.h>
 
-#include "offline/http_headers.hpp"
+#include "common/http_headers.hpp"
 
 namespace cirrus::webapp {
 

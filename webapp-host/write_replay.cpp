@@ -11,9 +11,9 @@
 #include <cstring>
 #include <utility>
 
-#include "manifest.hpp"
-#include "offline/http_cache.hpp"
-#include "offline/store_path.hpp"
+#include "common/manifest.hpp"
+#include "common/http_cache.hpp"
+#include "common/store_path.hpp"
 #include "offline_cache.hpp"
 
 namespace cirrus::webapp {

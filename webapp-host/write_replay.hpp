@@ -57,8 +57,8 @@
 
 #include <webkit2/webkit2.h>
 
-#include "offline/replay_policy.hpp"
-#include "offline/write_queue.hpp"
+#include "common/replay_policy.hpp"
+#include "common/write_queue.hpp"
 #include "upstream_fetch.hpp"
 
 namespace cirrus::webapp {

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "geometry.hpp"
-#include "velocity_tracker.hpp"
+#include "common/velocity_tracker.hpp"
 
 namespace cirrus {
 

@@ -19,7 +19,7 @@
 
 #include "harness.hpp"
 #include "home_layout.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 namespace cirrus_shell_it {
 

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "home_edit.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "shell_fixture.hpp"
 
 using namespace cirrus_shell_it;

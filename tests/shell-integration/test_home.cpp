@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "shell_fixture.hpp"
 #include "theme.hpp"
 

@@ -10,7 +10,7 @@
 #include "app_link_hosts.hpp"
 #include "banner_queue.hpp"
 #include "permission_model.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 using namespace cirrus_shell_it;
 using cirrus::shell::banner_card_rgb;

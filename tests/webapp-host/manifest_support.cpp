@@ -1,7 +1,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "manifest.hpp"
+#include "common/manifest.hpp"
 
 namespace webapp_test {
 

@@ -14,9 +14,9 @@
 
 #include "host_session.hpp"
 #include "install.hpp"
-#include "offline_store.hpp"
+#include "common/offline_store.hpp"
 #include "weak_link_process.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;

@@ -10,7 +10,7 @@
 
 #include "../integration/harness.hpp"
 #include "host_session.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "app_config.hpp"
-#include "standby_protocol.hpp"
+#include "common/standby_protocol.hpp"
 
 using namespace cirrus::webapp;
 

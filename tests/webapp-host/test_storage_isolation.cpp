@@ -17,7 +17,7 @@
 #include "../launcher/install/http_test_server.hpp"
 #include "host_session.hpp"
 #include "install.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "test_support.hpp"
 
 using namespace cirrus_it;

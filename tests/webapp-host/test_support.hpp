@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 namespace webapp_test {
 

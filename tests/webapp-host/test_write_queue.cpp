@@ -25,10 +25,10 @@
 
 #include "host_session.hpp"
 #include "install.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 #include "test_support.hpp"
 #include "weak_link_process.hpp"
-#include "write_queue.hpp"
+#include "common/write_queue.hpp"
 
 using namespace cirrus_it;
 using namespace webapp_test;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixtures.hpp"
-#include "offline_store.hpp"
+#include "common/offline_store.hpp"
 
 using namespace cirrus::test;
 

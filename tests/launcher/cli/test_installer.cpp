@@ -10,9 +10,9 @@
 
 #include "fixtures.hpp"
 #include "install.hpp"
-#include "offline_store.hpp"
-#include "store_path.hpp"
-#include "write_queue.hpp"
+#include "common/offline_store.hpp"
+#include "common/store_path.hpp"
+#include "common/write_queue.hpp"
 
 using namespace cirrus::launcher;
 using namespace cirrus::test;

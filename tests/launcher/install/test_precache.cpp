@@ -15,8 +15,8 @@
 
 #include "../../temp_dir.hpp"
 #include "http_test_server.hpp"
-#include "manifest.hpp"
-#include "offline_store.hpp"
+#include "common/manifest.hpp"
+#include "common/offline_store.hpp"
 #include "precache.hpp"
 #include "site.hpp"
 

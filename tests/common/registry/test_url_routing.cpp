@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "url_routing.hpp"
+#include "common/url_routing.hpp"
 
 using namespace cirrus::launcher;
 

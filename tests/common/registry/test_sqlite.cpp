@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 #include "helpers.hpp"
-#include "sqlite.hpp"
+#include "common/sqlite.hpp"
 
 using namespace cirrus::launcher;
 using cirrus::launcher::testing::TempDir;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "helpers.hpp"
-#include "icons.hpp"
+#include "common/icons.hpp"
 
 using namespace cirrus::launcher;
 using cirrus::launcher::testing::make_png;

@@ -51,7 +51,7 @@ void check_expectations(const ProcessedManifest& result, const std::string& expe
 
 TEST_CASE("every broken manifest gives its expected error or warnings") {
     auto dir = corpus_dir();
-    REQUIRE_MESSAGE(std::filesystem::is_directory(dir), "set CIRRUS_BROKEN_MANIFESTS to tests/launcher/manifest/broken");
+    REQUIRE_MESSAGE(std::filesystem::is_directory(dir), "set CIRRUS_BROKEN_MANIFESTS to tests/common/manifest/broken");
     int checked = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() != ".json") continue;

@@ -7,9 +7,9 @@
 
 #include <sys/stat.h>
 
-#include "offline_store.hpp"
+#include "common/offline_store.hpp"
 #include "store_helpers.hpp"
-#include "write_queue.hpp"
+#include "common/write_queue.hpp"
 
 using namespace cirrus::offline;
 using namespace cirrus::offline::testing;

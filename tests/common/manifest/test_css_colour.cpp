@@ -1,4 +1,4 @@
-#include "css_colour.hpp"
+#include "common/css_colour.hpp"
 
 #include <doctest/doctest.h>
 

@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-#include "replay_policy.hpp"
+#include "common/replay_policy.hpp"
 
 namespace cirrus::offline {
 inline std::ostream& operator<<(std::ostream& out, Verdict verdict) {

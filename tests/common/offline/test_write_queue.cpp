@@ -11,7 +11,7 @@
 #include <set>
 
 #include "store_helpers.hpp"
-#include "write_queue.hpp"
+#include "common/write_queue.hpp"
 
 using namespace cirrus::offline;
 using namespace cirrus::offline::testing;

@@ -5,8 +5,8 @@
 
 #include <chrono>
 
-#include "content_hash.hpp"
-#include "offline_store.hpp"
+#include "common/content_hash.hpp"
+#include "common/offline_store.hpp"
 #include "store_helpers.hpp"
 
 using namespace cirrus::offline;

@@ -2,10 +2,10 @@
 // SHA-256 through GLib.
 #include <doctest/doctest.h>
 
-#include "content_hash.hpp"
-#include "http_headers.hpp"
+#include "common/content_hash.hpp"
+#include "common/http_headers.hpp"
 #include "store_helpers.hpp"
-#include "vary.hpp"
+#include "common/vary.hpp"
 
 using namespace cirrus::offline;
 

@@ -1,7 +1,7 @@
 // libFuzzer target: process_manifest() on arbitrary bytes must never crash,
 // hang or trip a sanitizer, and any manifest it produces must survive the
 // registry's JSON round trip unchanged.
-#include "manifest.hpp"
+#include "common/manifest.hpp"
 
 #include <cstddef>
 #include <cstdint>

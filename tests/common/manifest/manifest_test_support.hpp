@@ -1,7 +1,7 @@
 // Shared helpers for the manifest tests: one app at a fixed origin.
 #pragma once
 
-#include "manifest.hpp"
+#include "common/manifest.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 // storing, freshness and age, revalidation, 304s and Vary.
 #include <doctest/doctest.h>
 
-#include "http_cache.hpp"
+#include "common/http_cache.hpp"
 
 using namespace cirrus::offline;
 using std::chrono::hours;

@@ -1,4 +1,4 @@
-#include "url.hpp"
+#include "common/url.hpp"
 
 #include <doctest/doctest.h>
 

@@ -108,7 +108,7 @@ struct ProtocolHandler {
 
 // Cirrus extension member "cirrus_offline": what the offline cache engine
 // stores up front, and which request URLs may change data (queued when
-// offline rather than failed; webapp-host/offline/replay_policy.hpp):
+// offline rather than failed; common/replay_policy.hpp):
 //   "cirrus_offline": {"assets": ["extra.css", "img/logo.png"],
 //                      "write_endpoints": ["/api/notes", "/api/forms/*"]}
 // Both resolve against the manifest URL and must be same origin as

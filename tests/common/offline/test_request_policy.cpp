@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "request_policy.hpp"
+#include "common/request_policy.hpp"
 
 namespace cirrus::offline {
 // So that failed checks print names instead of "{?}".

@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "offline_store.hpp"
-#include "sqlite.hpp"
-#include "../temp_dir.hpp"
+#include "common/offline_store.hpp"
+#include "common/sqlite.hpp"
+#include "../../temp_dir.hpp"
 
 namespace cirrus::offline::testing {
 

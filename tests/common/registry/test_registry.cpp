@@ -11,7 +11,7 @@
 #include <set>
 
 #include "helpers.hpp"
-#include "registry.hpp"
+#include "common/registry.hpp"
 
 using namespace cirrus::launcher;
 using cirrus::launcher::testing::TempDir;
