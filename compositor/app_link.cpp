@@ -4,6 +4,7 @@
 
 #include "cirrus-app-unstable-v1-protocol.h"
 #include "cirrus-shell-unstable-v1-protocol.h"
+#include "common/protocol_text.hpp"
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
 #include "common/url_routing.hpp"
@@ -60,7 +61,8 @@ void handle_set_theme_color(wl_client*, wl_resource* resource, uint32_t argb) {
 
 void handle_notify(wl_client*, wl_resource* resource, uint32_t tag, const char* title, const char* body) {
     as_app(resource, "notify", [&](AppLink& link, const std::string& app) {
-        link.notify(resource, app, tag, title, body);
+        link.notify(resource, app, tag, protocol_text::bounded(title, protocol_text::kMaxNotificationTitleBytes),
+                    protocol_text::bounded(body, protocol_text::kMaxNotificationBodyBytes));
     });
 }
 
@@ -71,6 +73,12 @@ void handle_withdraw_notification(wl_client*, wl_resource* resource, uint32_t ta
 
 void handle_open_url(wl_client*, wl_resource* resource, uint32_t serial, const char* url) {
     as_app(resource, "open_url", [&](AppLink& link, const std::string& app) {
+        if (std::string_view(url).size() > protocol_text::kMaxUrlBytes) {
+            wlr_log(WLR_ERROR, "a link from %s is longer than %zu bytes: refused", app.c_str(),
+                    protocol_text::kMaxUrlBytes);
+            cirrus_app_v1_send_url_opened(resource, serial, 0);
+            return;
+        }
         link.open_url(resource, app, serial, url);
     });
 }
@@ -283,12 +291,35 @@ void AppLink::withdraw_notification(wl_resource* host, std::uint32_t tag) {
     }
 }
 
-void AppLink::replay_to_shell(wl_resource* shell) {
+AppLink::Replayed AppLink::replay_to_shell(wl_resource* shell) {
+    Replayed replayed;
     for (const auto& [id, n] : notifications_) {
         cirrus_shell_v1_send_notification(shell, id, n.app.c_str(), n.title.c_str(), n.body.c_str());
+        replayed.notifications.push_back(id);
     }
     for (const auto& [id, q] : questions_) {
         cirrus_shell_v1_send_permission_request(shell, id, q.app.c_str(), q.permission.c_str());
+        replayed.questions.push_back(id);
+    }
+    return replayed;
+}
+
+void AppLink::drop_replayed(const Replayed& replayed) {
+    for (std::uint32_t id : replayed.notifications) {
+        auto it = notifications_.find(id);
+        if (it == notifications_.end()) continue;
+        wlr_log(WLR_ERROR, "dropping %s's notification %u: the shell it was replayed to died", it->second.app.c_str(),
+                id);
+        notifications_.erase(it);
+    }
+    for (std::uint32_t id : replayed.questions) {
+        auto it = questions_.find(id);
+        if (it == questions_.end()) continue;
+        wlr_log(WLR_ERROR, "dropping %s's %s question: the shell it was replayed to died", it->second.app.c_str(),
+                it->second.permission.c_str());
+        const PermissionQuestion q = it->second;
+        questions_.erase(it);
+        cirrus_app_v1_send_permission_answered(q.host, q.serial, CIRRUS_APP_V1_ANSWER_UNASKED);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include "link_estimator.hpp"
@@ -44,7 +45,18 @@ public:
 
     // A shell that binds (a restarted one) gets the notifications still up
     // and the questions still unanswered: a page may be waiting on one.
-    void replay_to_shell(wl_resource* shell);
+    // What a shell that binds late is sent again: every banner and question
+    // still open. Returns what was sent, for drop_replayed.
+    struct Replayed {
+        std::vector<std::uint32_t> notifications;
+        std::vector<std::uint32_t> questions;
+        bool empty() const { return notifications.empty() && questions.empty(); }
+    };
+    Replayed replay_to_shell(wl_resource* shell);
+    // A shell died soon after these were replayed to it: they may be what
+    // kills it, so they are dropped (a notification as if dismissed, a
+    // question answered `unasked`) rather than sent to the next shell.
+    void drop_replayed(const Replayed& replayed);
 
     // From the shell.
     void activate_notification(std::uint32_t id);

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "app_link.hpp"
+#include "common/protocol_text.hpp"
 #include "cirrus-shell-unstable-v1-protocol.h"
 #include "policy/app_table.hpp"
 #include "server.hpp"
@@ -158,7 +159,10 @@ void ShellLink::send_initial_state(wl_resource* resource) {
     if (server_.link_monitor) {
         cirrus_shell_v1_send_link_state(resource, shell_link_enum(server_.link_monitor->estimate().link_class));
     }
-    if (server_.app_link) server_.app_link->replay_to_shell(resource);
+    if (server_.app_link) {
+        AppLink::Replayed replayed = server_.app_link->replay_to_shell(resource);
+        if (wl_resource_get_client(resource) == client_) replayed_ = std::move(replayed);
+    }
     cirrus_shell_v1_send_done(resource);
 }
 
@@ -177,7 +181,7 @@ void ShellLink::spawn() {
     } else {
         argv = {"/bin/sh", "-c", "exec " + command};
     }
-    pid_ = server_.trust->spawn(argv, true);
+    pid_ = server_.trust->spawn(argv, true, &client_);
     started_ms_ = server_.uptime_ms();
     if (pid_ < 0) wlr_log(WLR_ERROR, "cannot start the shell (%s): see [shell] command in the config", command.c_str());
 }
@@ -187,6 +191,9 @@ bool ShellLink::child_exited(pid_t pid) {
     pid_ = -1;
     if (server_.shutting_down) return true;
     const bool lived_long = server_.uptime_ms() - started_ms_ >= healthy_after_ms;
+    if (!lived_long && !replayed_.empty() && server_.app_link) server_.app_link->drop_replayed(replayed_);
+    replayed_ = {};
+    client_ = nullptr;
     backoff_ms_ = lived_long || backoff_ms_ == 0 ? first_backoff_ms : std::min(backoff_ms_ * 2, max_backoff_ms);
     wlr_log(WLR_ERROR, "the shell (pid %d) ended; starting a new one in %d ms", static_cast<int>(pid), backoff_ms_);
     if (!restart_timer_) restart_timer_ = wl_event_loop_add_timer(server_.loop, &ShellLink::handle_restart_timer, this);
@@ -212,7 +219,9 @@ void ShellLink::app_title(const std::string& app, const std::string& title) {
 }
 
 void ShellLink::launch_failed(const std::string& app, const std::string& reason) {
-    for (wl_resource* r : resources_) cirrus_shell_v1_send_launch_failed(r, app.c_str(), reason.c_str());
+    // A reason may quote a manifest or a program's message.
+    const std::string shown = protocol_text::bounded(reason, protocol_text::kMaxReasonBytes);
+    for (wl_resource* r : resources_) cirrus_shell_v1_send_launch_failed(r, app.c_str(), shown.c_str());
 }
 
 void ShellLink::link_state(LinkClass link) {

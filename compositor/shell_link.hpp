@@ -11,6 +11,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "app_link.hpp"
 #include "link_estimator.hpp"
 #include "wlr.hpp"
 
@@ -65,6 +66,11 @@ private:
     pid_t pid_ = -1;
     std::uint32_t restarts_ = 0;
     std::uint64_t started_ms_ = 0;
+    // What was replayed to the running shell when it bound: dropped if it
+    // dies before it has lived healthy_after_ms (a shell that crash-loops on
+    // a replayed message must cost that message, not the phone).
+    AppLink::Replayed replayed_;
+    wl_client* client_ = nullptr;  // the running shell's connection (it binds through it)
     int backoff_ms_ = 0;
     wl_event_source* restart_timer_ = nullptr;
 };

@@ -82,7 +82,8 @@ int Trust::handle_connection(int fd, uint32_t, void* data) {
     return 0;
 }
 
-pid_t Trust::spawn(const std::vector<std::string>& argv, bool trusted) {
+pid_t Trust::spawn(const std::vector<std::string>& argv, bool trusted, wl_client** client_out) {
+    if (client_out) *client_out = nullptr;
     if (argv.empty()) return -1;
     int sockets[2] = {-1, -1};
     wl_client* client = nullptr;
@@ -123,6 +124,7 @@ pid_t Trust::spawn(const std::vector<std::string>& argv, bool trusted) {
         if (client) wl_client_destroy(client);
         return -1;
     }
+    if (client_out) *client_out = client;
     return pid;
 }
 

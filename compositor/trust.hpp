@@ -35,7 +35,9 @@ public:
 
     // Starts argv as a client. A trusted one gets a private, already-trusted
     // connection through WAYLAND_SOCKET. Returns the pid, or -1 (logged).
-    pid_t spawn(const std::vector<std::string>& argv, bool trusted);
+    // `client`, if given, is set to that connection (its credentials name
+    // the compositor, which made the socket pair, not the child).
+    pid_t spawn(const std::vector<std::string>& argv, bool trusted, wl_client** client = nullptr);
 
 private:
     void trust(wl_client* client);

@@ -1,5 +1,6 @@
 #include "xdg_view.hpp"
 
+#include "common/protocol_text.hpp"
 #include "output.hpp"
 #include "server.hpp"
 #include "supervisor.hpp"
@@ -76,7 +77,10 @@ std::string XdgView::app_id() const {
 }
 
 std::string XdgView::title() const {
-    return xdg->toplevel && xdg->toplevel->title ? xdg->toplevel->title : "";
+    // Forwarded to the shell and foreign-toplevel clients: bounded here, where
+    // a client's title enters.
+    if (!xdg->toplevel || !xdg->toplevel->title) return "";
+    return protocol_text::bounded(xdg->toplevel->title, protocol_text::kMaxTitleBytes);
 }
 
 XdgView* XdgView::parent() const {

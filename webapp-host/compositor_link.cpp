@@ -4,6 +4,7 @@
 #include <gdk/gdkwayland.h>
 
 #include "cirrus-app-unstable-v1-client-protocol.h"
+#include "common/protocol_text.hpp"
 
 namespace cirrus::webapp {
 CompositorLink::CompositorLink() {
@@ -129,6 +130,10 @@ void CompositorLink::link_sample(std::uint32_t bytes, std::uint32_t time_to_head
 
 void CompositorLink::open_url(const std::string& url, Opened opened) {
     if (!app_) return;
+    if (url.size() > protocol_text::kMaxUrlBytes) {  // a cut URL would name another page
+        opened(false);
+        return;
+    }
     const std::uint32_t serial = next_serial_++;
     links_[serial] = std::move(opened);
     cirrus_app_v1_open_url(app_, serial, url.c_str());
@@ -157,7 +162,11 @@ void CompositorLink::notify(std::uint32_t tag, const std::string& title, const s
                             Activated activated) {
     if (!app_) return;
     notifications_[tag] = std::move(activated);
-    cirrus_app_v1_notify(app_, tag, title.c_str(), body.c_str());
+    // The page chose these: a message over libwayland's limit would cut this
+    // host's connection.
+    cirrus_app_v1_notify(app_, tag,
+                         protocol_text::bounded(title, protocol_text::kMaxNotificationTitleBytes).c_str(),
+                         protocol_text::bounded(body, protocol_text::kMaxNotificationBodyBytes).c_str());
     flush();
 }
 

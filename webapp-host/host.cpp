@@ -37,11 +37,13 @@
 #include "standby.hpp"
 #include "startup_trace.hpp"
 #include "write_replay.hpp"
+#include "common/protocol_text.hpp"
 
 namespace {
 
 using namespace cirrus::webapp;
 namespace launcher = cirrus::launcher;
+namespace protocol_text = cirrus::protocol_text;
 using Clock = std::chrono::steady_clock;
 
 // More crashes than this within kCrashWindow stop the automatic reloads.
@@ -192,7 +194,10 @@ void on_console_message(WebKitUserContentManager*, WebKitJavascriptResult* resul
 void update_title(Host& host) {
     const char* title = webkit_web_view_get_title(host.view);
     const std::string text = (title && *title) ? title : host.app.record.name;
-    gtk_window_set_title(GTK_WINDOW(host.window), text.c_str());
+    // GTK sends it as the xdg title: a page's title over libwayland's message
+    // limit would cut this host's connection.
+    gtk_window_set_title(GTK_WINDOW(host.window),
+                         protocol_text::bounded(text, protocol_text::kMaxTitleBytes).c_str());
 }
 
 void on_title_changed(GObject*, GParamSpec*, gpointer data) { update_title(*static_cast<Host*>(data)); }
@@ -782,7 +787,7 @@ void build_window(Host& host, WebKitWebContext* context) {
     GtkWindow* window = GTK_WINDOW(host.window);
     gtk_window_set_decorated(window, FALSE);  // no client-side header bar: the shell frames apps
     gtk_window_set_default_size(window, 480, 800);
-    gtk_window_set_title(window, host.app.record.name.c_str());
+    gtk_window_set_title(window, protocol_text::bounded(host.app.record.name, protocol_text::kMaxTitleBytes).c_str());
     g_signal_connect(host.window, "realize", G_CALLBACK(on_window_realize), &host);
     g_signal_connect(host.window, "map", G_CALLBACK(on_window_map), &host);
     g_signal_connect(host.window, "destroy", G_CALLBACK(on_window_destroy), &host);

@@ -14,6 +14,7 @@
 //   withdraw TAG                 take it back
 //   permission NAME [SERIAL]     ask (SERIAL defaults to 1, 2, ...)
 //   theme AARRGGBB               set_theme_color
+//   title TEXT...                xdg_toplevel.set_title (the rest of the line)
 //   quit
 //
 // Events (JSON lines on stdout): {"event":"bound","cirrus_app_v1":bool},
@@ -188,6 +189,9 @@ void handle_command(App &app, const std::string &line) {
     } else if (cmd == "permission" && (words.size() == 2 || words.size() == 3)) {
         const uint32_t serial = words.size() == 3 ? static_cast<uint32_t>(std::stoul(words[2])) : app.next_serial++;
         cirrus_app_v1_request_permission(app.link, serial, words[1].c_str());
+    } else if (cmd == "title" && words.size() >= 2) {
+        xdg_toplevel_set_title(app.toplevel, line.substr(line.find(' ') + 1).c_str());
+        wl_surface_commit(app.surface);
     } else if (cmd == "theme" && words.size() == 2) {
         cirrus_app_v1_set_theme_color(app.link, static_cast<uint32_t>(std::stoul(words[1], nullptr, 16)));
     } else {

@@ -24,6 +24,9 @@
 // "locked 0|1", "switcher 0|1", "tap-notification ID", "dismiss ID",
 // "answer ID 0|1", "capture APP WxH" (an argb8888 wl_shm buffer of that
 // size), "quit". Exits 3 when cirrus_shell_v1 is not offered.
+//
+// --exit-on-notification: exits 70 at the first notification event, as a
+// shell that crashes on one would (the compositor's replay tests).
 
 #include "common.hpp"
 
@@ -159,8 +162,11 @@ void on_gesture(void *, cirrus_shell_v1 *, uint32_t gesture) {
     emit({{"event", "gesture"}, {"gesture", gesture_name(gesture)}});
 }
 void on_locked(void *, cirrus_shell_v1 *, uint32_t locked) { emit({{"event", "locked"}, {"locked", locked != 0}}); }
+bool exit_on_notification = false;
+
 void on_notification(void *, cirrus_shell_v1 *, uint32_t id, const char *app, const char *title, const char *body) {
     emit({{"event", "notification"}, {"id", id}, {"app", app}, {"title", title}, {"body", body}});
+    if (exit_on_notification) std::_Exit(70);
 }
 void on_notification_closed(void *, cirrus_shell_v1 *, uint32_t id) {
     emit({{"event", "notification_closed"}, {"id", id}});
@@ -235,7 +241,14 @@ void handle_command(App &app, const std::string &line) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--exit-on-notification") {
+            exit_on_notification = true;
+        } else {
+            die(std::string("unknown option ") + argv[i] + " (known: --exit-on-notification)");
+        }
+    }
     App app;
     const int signal_fd = make_signal_fd();
     app.display = wl_display_connect(nullptr);
