@@ -16,6 +16,7 @@
 
 #include "fetch.hpp"
 #include "install.hpp"
+#include "terminal_text.hpp"
 #include "common/offline_store.hpp"
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
@@ -102,10 +103,10 @@ public:
         if (p.counts_files) {
             printer_.reset();
             if (is_terminal_) {
-                std::fprintf(out_, "\r\033[Kcirrus: %s", p.step.c_str());
+                std::fprintf(out_, "\r\033[Kcirrus: %s", terminal_safe(p.step).c_str());
                 line_open_ = true;
             } else {
-                std::fprintf(out_, "cirrus: %s\n", p.step.c_str());
+                std::fprintf(out_, "cirrus: %s\n", terminal_safe(p.step).c_str());
             }
             std::fflush(out_);
             return;
@@ -113,11 +114,11 @@ public:
         end_line();
         if (p.done == 0 && p.total < 0 && !p.step.starts_with("downloading")) {
             printer_.reset();
-            std::fprintf(out_, "cirrus: %s\n", p.step.c_str());
+            std::fprintf(out_, "cirrus: %s\n", terminal_safe(p.step).c_str());
             return;
         }
         if (!printer_ || label_ != p.step) {
-            printer_ = std::make_unique<ProgressPrinter>(p.step);
+            printer_ = std::make_unique<ProgressPrinter>(terminal_safe(p.step));
             label_ = p.step;
         }
         printer_->update(static_cast<std::uint64_t>(p.done),
@@ -252,9 +253,11 @@ json control_request(const json& request) {
 }
 
 void print_install(const InstallResult& result) {
-    for (const auto& warning : result.warnings) std::fprintf(stderr, "cirrus: warning: %s\n", warning.c_str());
+    for (const auto& warning : result.warnings) {
+        std::fprintf(stderr, "cirrus: warning: %s\n", terminal_safe(warning).c_str());
+    }
     std::printf("%s %s (%s)\n", result.updated ? "updated" : "installed", result.app.id.c_str(),
-                result.app.name.c_str());
+                terminal_safe(result.app.name).c_str());
     if (!result.precache) return;
     const PrecacheReport& report = *result.precache;
     const std::string counts = std::to_string(report.stored) + "/" + std::to_string(report.urls.size()) + " stored";
@@ -263,7 +266,9 @@ void print_install(const InstallResult& result) {
         return;
     }
     std::printf("not offline-ready (%s); missing:\n", counts.c_str());
-    for (const auto& miss : report.missing) std::printf("  %s: %s\n", miss.url.c_str(), miss.reason.c_str());
+    for (const auto& miss : report.missing) {
+        std::printf("  %s: %s\n", terminal_safe(miss.url).c_str(), terminal_safe(miss.reason).c_str());
+    }
 }
 
 std::string arg(const Options& o, std::size_t index, const char* what) {
@@ -309,7 +314,8 @@ int run(const Options& o) {
             std::cout << list.dump(2) << "\n";
         } else {
             for (const auto& app : apps) {
-                std::printf("%-24s %-28s %s\n", app.id.c_str(), app.name.c_str(), app.start_url.c_str());
+                std::printf("%-24s %-28s %s\n", app.id.c_str(), terminal_safe(app.name).c_str(),
+                            terminal_safe(app.start_url).c_str());
             }
         }
     } else if (command == "info") {
@@ -329,9 +335,9 @@ int run(const Options& o) {
             for (const char* key : {"id", "name", "short_name", "start_url", "scope", "display", "theme_color",
                                     "background_color", "source", "package_dir", "launch_count", "home_position"}) {
                 std::printf("%-17s %s\n", (std::string(key) + ":").c_str(),
-                            info[key].is_string() ? info[key].get<std::string>().c_str() : info[key].dump().c_str());
+                            terminal_safe(info[key].is_string() ? info[key].get<std::string>() : info[key].dump()).c_str());
             }
-            std::printf("%-17s %s\n", "offline:", describe(offline, *app).c_str());
+            std::printf("%-17s %s\n", "offline:", terminal_safe(describe(offline, *app)).c_str());
         }
     } else if (command == "remove") {
         const std::string id = arg(o, 1, "ID");
@@ -394,10 +400,10 @@ int main(int argc, char** argv) {
     try {
         return run(parse(argc, argv));
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "cirrus: %s\n\n%s", e.what(), usage);
+        std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), usage);
         return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "cirrus: %s\n", e.what());
+        std::fprintf(stderr, "cirrus: %s\n", terminal_safe(e.what()).c_str());
         return 1;
     }
 }

@@ -178,3 +178,29 @@ TEST_CASE("a stylesheet that fails at install leaves the app not offline-ready, 
     CHECK(info["offline_ready"] == false);
     CHECK(info["offline"]["missing"] == nlohmann::json::array({css}));
 }
+
+TEST_CASE("a name with escape sequences and newlines is printed escaped: no colour, no forged line") {
+    // The attack: a manifest name that recolours the terminal, clears it,
+    // reverses the line's direction and forges a second app in `cirrus list`.
+    TempDir dir;
+    const std::string hostile = R"(Evil\u001b[31m\u001b[2J\u202e\nforged                   Forged App                   app://forged/)";
+    const auto package = make_package(dir.path() / "src" / "evil", hostile);
+    Run run = run_cli(dir, {"install", package.string()});
+    REQUIRE_MESSAGE(run.status == 0, run.err);
+    CHECK(run.out.find('\x1b') == std::string::npos);
+    CHECK(run.out.find("Evil\\x1b[31m\\x1b[2J\\u202e\\nforged") != std::string::npos);
+
+    run = run_cli(dir, {"list"});
+    REQUIRE(run.status == 0);
+    CHECK(run.out.find('\x1b') == std::string::npos);
+    CHECK(run.out.find("\xe2\x80\xae") == std::string::npos);
+    CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);  // one app, one line
+    CHECK(run.out.starts_with("evil "));
+
+    run = run_cli(dir, {"info", "evil"});
+    CHECK(run.out.find('\x1b') == std::string::npos);
+    CHECK(run.out.find("name:             Evil\\x1b[31m") != std::string::npos);
+    // What the JSON form gives is JSON's own escaping, exact.
+    CHECK(nlohmann::json::parse(run_cli(dir, {"info", "evil", "--json"}).out)["name"] ==
+          "Evil\x1b[31m\x1b[2J\xe2\x80\xae\nforged                   Forged App                   app://forged/");
+}
