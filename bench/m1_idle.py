@@ -20,8 +20,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as bl  # noqa: E402
 
 GOAL = "Goal: below sway on both PSS and CPU, zero frames while idle."
-PEER_NOTE = ("Peer figures measured earlier (DESIGN.md): sway 10.9 MiB, 0.3% CPU; "
-             "phoc 9.7 MiB; phoc+phosh 65.6 MiB, 13.9% CPU; weston 22.2 MiB, 0% CPU.")
+PEER_NOTE = ("Peer figures measured earlier (docs/ARCHITECTURE.md, Benchmarks): "
+             "sway 10.9 MiB, 0.3% CPU; phoc 9.7 MiB; phoc+phosh 65.6 MiB, 13.9% CPU; "
+             "weston 22.2 MiB, 0% CPU.")
 
 
 def tree_pss_kib(comp):

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """M2 (memory per running web app) and M3 (app launch time) for Cirrus,
 beside a bare WebKitGTK 4.1 window (bench/bare_webkit.c) run as a client of
-the same (Cirrus) compositor. See bench/README.md and DESIGN.md "Benchmarks".
+the same (Cirrus) compositor. See bench/README.md and docs/ARCHITECTURE.md
+("Benchmarks").
 
 Everything runs headless with the pixman renderer at 480x800, as the user
 running the script, each compositor in its own private temporary

@@ -8,7 +8,7 @@ pages), and swipes the pages back and forth through the control socket's
 `swipe` command. The shell writes one line per frame it draws
 (CIRRUS_SHELL_FRAME_LOG: buffer, draw, attach, damage, commit; wall and
 thread-CPU time). Prints a Markdown table per size. There is no peer
-(DESIGN.md, Benchmarks).
+(docs/ARCHITECTURE.md, Benchmarks).
 """
 
 import argparse

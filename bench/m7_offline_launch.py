@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """M7, offline launch: a cached hosted app launched on 3g-slow, offline and in
 a dead zone, beside the same app loaded straight from the network on 3g-slow,
-in the same run. See bench/README.md ("M7 — offline launch") and DESIGN.md
-"Benchmarks".
+in the same run. See bench/README.md ("M7 — offline launch") and
+docs/ARCHITECTURE.md ("Benchmarks").
 
 Goals (issue 5): cached first frame at most 1.0 s on 3g-slow; offline launch
 within 10% of an online one.
@@ -725,7 +725,7 @@ def print_results(res, bench):
     print(f"- Compositors: {mode}. The machine's 1-minute load average at the launches: median "
           f"{med(loads):.1f}, range {loads[0]:.1f}–{loads[-1]:.1f}, on {os.cpu_count()} CPUs shared "
           "with other work: every time here stretches with it.")
-    print(f"- Weak link: `cirrus-weak-link{' --handshake' if a.handshake else ''}` (DESIGN.md profiles; "
+    print(f"- Weak link: `cirrus-weak-link{' --handshake' if a.handshake else ''}` (docs/ARCHITECTURE.md profiles; "
           "3g-slow = 400/400 kbit/s, +2 s round trip; offline = connections reset; blackhole = "
           "nothing crosses), switched before each launch once no connection was open through it.")
     print("- Goals: cached 3g-slow first frame (median) ≤ 1.0 s; offline first frame (median) ≤ "

@@ -102,11 +102,11 @@ struct LinkReport {
 //   (Nielsen); a page later than that loses to the copy shown now.
 // - 0.3 s: the copy is the same page the user saw last; a moment's chance
 //   for the network costs little and often wins on a good link.
-// On DESIGN.md's profiles: 3g (300 ms, 1.6 Mbit/s) expects 0.97 s, so 1.46 s
-// with the margin: the copy at 0.3 s; 3g-slow and 2g likewise; a good link
-// (50 ms, 10 Mbit/s) expects 0.16 s: 0.3 s; LTE at 150 ms and 5 Mbit/s
-// expects 0.47 s: 0.7 s. With no measurement yet it waits 0.5 s; offline,
-// 0 (the copy at once).
+// On the weak-link profiles (docs/ARCHITECTURE.md, Weak-link profiles): 3g
+// (300 ms, 1.6 Mbit/s) expects 0.97 s, so 1.46 s with the margin: the copy
+// at 0.3 s; 3g-slow and 2g likewise; a good link (50 ms, 10 Mbit/s) expects
+// 0.16 s: 0.3 s; LTE at 150 ms and 5 Mbit/s expects 0.47 s: 0.7 s. With no
+// measurement yet it waits 0.5 s; offline, 0 (the copy at once).
 inline constexpr Milliseconds kMinDocumentWait{300};
 inline constexpr Milliseconds kMaxDocumentWait{1000};
 inline constexpr Milliseconds kUnmeasuredLinkDocumentWait{500};

@@ -111,7 +111,7 @@ void serve_app_scheme(WebKitURISchemeRequest* request, gpointer data) {
     const char* method = webkit_uri_scheme_request_get_http_method(request);
     // Only GET (and HEAD) for now; a request body is never read here. When
     // bodies are needed, read them asynchronously: reading a Blob body
-    // synchronously crashes (see DESIGN.md).
+    // synchronously crashes (docs/ARCHITECTURE.md, offline request, writes).
     if (method && g_strcmp0(method, "GET") != 0 && g_strcmp0(method, "HEAD") != 0) {
         finish_with_status(request, 405, "Method Not Allowed", "app:// serves GET only");
         return;

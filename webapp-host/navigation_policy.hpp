@@ -5,7 +5,7 @@
 // - A top-level navigation (link, location change, form, redirect) to a URL
 //   within the scope stays in the app; anything else is refused and the
 //   host hands it to the compositor, which opens it in the app whose scope
-//   holds it or in the system browser (launcher/url_routing.hpp); only when
+//   holds it or in the system browser (common/url_routing.hpp); only when
 //   nothing can open it does the window say it was not opened.
 // - A subframe navigation is allowed: it does not replace the app's page,
 //   and what an iframe shows is the page's own business (the web's same-

@@ -1,5 +1,5 @@
 // The offline cache in a hosted app's host: the glue between WebKit, the
-// offline store (offline/offline_store.hpp) and the network (upstream_fetch).
+// offline store (common/offline_store.hpp) and the network (upstream_fetch).
 //
 //  - Documents: the host fetches the app's pages itself and shows them with
 //    webkit_web_view_load_alternate_html() under their real URL (so cookies

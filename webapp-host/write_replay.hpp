@@ -1,7 +1,7 @@
 // The write queue in a hosted app's host: the glue between the page's
 // writes (reaching the host through the cache scheme, offline_cache.hpp),
-// the durable queue (offline/write_queue.hpp), its rules
-// (offline/replay_policy.hpp) and the network (upstream_fetch.hpp).
+// the durable queue (common/write_queue.hpp), its rules
+// (common/replay_policy.hpp) and the network (upstream_fetch.hpp).
 //
 // A write (POST, PUT, PATCH, DELETE...) to an endpoint the app declares in
 // its manifest (cirrus_offline.write_endpoints):

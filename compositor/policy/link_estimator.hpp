@@ -13,8 +13,9 @@
 // a sample's weight halving every minute of its age: one outlier never moves
 // a median, and the link of a minute ago counts half as much as now's.
 //
-// Classes against DESIGN.md's weak-link profiles (2g: 50 kbit/s, 650 ms;
-// 3g-slow: 400 kbit/s, 2 s; 3g: 1.6 Mbit/s, 300 ms):
+// Classes against the weak-link profiles (docs/ARCHITECTURE.md, Weak-link
+// profiles; 2g: 50 kbit/s, 650 ms; 3g-slow: 400 kbit/s, 2 s; 3g: 1.6 Mbit/s,
+// 300 ms):
 //  - 2g: throughput below 150 kbit/s. Bandwidth, not round trips, is what
 //    makes 2G unusable (3g-slow's round trips are longer than 2g's, yet it
 //    moves eight times the data); 150 sits between 2g's 50 and 3g-slow's 400

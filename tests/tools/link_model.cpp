@@ -12,7 +12,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// DESIGN.md, "Weak-link profiles". kbit/s are 1000 bits per second.
+// docs/ARCHITECTURE.md, "Weak-link profiles". kbit/s are 1000 bits per second.
 constexpr std::array<Profile, 6> all_profiles{{
     {"none", LinkKind::pass_through, 0, 0, milliseconds(0), 0.0, "no shaping: loopback speed (the online baseline)"},
     {"3g", LinkKind::shaped, 1600e3, 750e3, milliseconds(300), 0.0, "1600/750 kbit/s, +300 ms round trip"},

@@ -1,7 +1,7 @@
 // The shaping model of cirrus-weak-link (weak_link.cpp): the weak-link
-// profiles of DESIGN.md and one direction of a phone's radio link. Plain C++
-// with no I/O and no clock of its own, so that unit tests drive it with
-// made-up times.
+// profiles of docs/ARCHITECTURE.md and one direction of a phone's radio
+// link. Plain C++ with no I/O and no clock of its own, so that unit tests
+// drive it with made-up times.
 #pragma once
 
 #include <chrono>
@@ -34,7 +34,8 @@ struct Profile {
     std::string_view summary;
 };
 
-// The profiles of DESIGN.md ("Weak-link profiles") plus "none" and "blackhole".
+// The profiles of docs/ARCHITECTURE.md ("Weak-link profiles"), "none" and
+// "blackhole" among them.
 std::span<const Profile> profiles();
 // nullptr when no profile has that name.
 const Profile* find_profile(std::string_view name);

@@ -26,7 +26,7 @@ Duration line_time(std::size_t bytes, double bits_per_second) {
 
 }  // namespace
 
-TEST_CASE("the profiles are DESIGN.md's, plus none and blackhole") {
+TEST_CASE("the profiles are docs/ARCHITECTURE.md's, none and blackhole among them") {
     const Profile* g3 = find_profile("3g");
     REQUIRE(g3);
     CHECK(g3->kind == LinkKind::shaped);

@@ -1,7 +1,7 @@
-// cirrus-weak-link: plays a phone's weak link (DESIGN.md, "Weak-link
-// profiles") on loopback, as a TCP forwarder in front of an origin. Tests and
-// benchmarks run it between a client (the web-app host, a test) and an HTTP
-// origin they started on 127.0.0.1.
+// cirrus-weak-link: plays a phone's weak link (docs/ARCHITECTURE.md,
+// "Weak-link profiles") on loopback, as a TCP forwarder in front of an
+// origin. Tests and benchmarks run it between a client (the web-app host, a
+// test) and an HTTP origin they started on 127.0.0.1.
 //
 // Usage:
 //   cirrus-weak-link --upstream 127.0.0.1:PORT [--listen 127.0.0.1:0]

@@ -1,6 +1,6 @@
-// LinkEstimator: classes from real transfer streams shaped like DESIGN.md's
-// weak-link profiles, each class boundary from both sides, hysteresis,
-// failures and the system's state, and the ageing of samples.
+// LinkEstimator: classes from real transfer streams shaped like the weak-link
+// profiles (docs/ARCHITECTURE.md), each class boundary from both sides,
+// hysteresis, failures and the system's state, and the ageing of samples.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -24,7 +24,7 @@ struct Link {
     int rtt_ms;
 };
 
-// DESIGN.md's profiles, and a good link (LTE, Wi-Fi).
+// The weak-link profiles (docs/ARCHITECTURE.md), and a good link (LTE, Wi-Fi).
 constexpr Link k2g{50'000, 650};
 constexpr Link k3gSlow{400'000, 2000};
 constexpr Link k3g{1'600'000, 300};
@@ -87,7 +87,7 @@ TEST_CASE("before any transfer: 3g, with nothing measured") {
     CHECK(estimate.throughput_samples == 0);
 }
 
-TEST_CASE("DESIGN.md's profiles: 2g is 2g, 3g-slow and 3g are 3g, a fast link is good") {
+TEST_CASE("the weak-link profiles: 2g is 2g, 3g-slow and 3g are 3g, a fast link is good") {
     struct Expectation {
         const char* name;
         Link link;

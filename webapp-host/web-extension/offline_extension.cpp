@@ -1,7 +1,7 @@
 // The web process half of the offline cache, loaded into each app's web
 // process by WebKit. It rewrites the app's own-origin subresource and fetch()
 // requests to the cache scheme (cirrus-offline://APP-ID/path?query), which the
-// host serves from the offline store or the network (offline_scheme.*). The
+// host serves from the offline store or the network (offline_cache.*). The
 // page keeps its real origin (cookies, storage); only the bytes travel through
 // the host. Documents (navigations, iframes) are left alone: a rewritten
 // document would take the cache scheme's origin.

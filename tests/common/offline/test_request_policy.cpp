@@ -45,7 +45,8 @@ StoredResponse stored(seconds age, HeaderList headers) {
     return StoredResponse{200, std::move(headers), kNow - age, kNow - age};
 }
 
-// DESIGN.md's weak-link profiles as the link estimate would report them.
+// The weak-link profiles (docs/ARCHITECTURE.md) as the link estimate would
+// report them.
 const LinkReport k3g{false, std::chrono::milliseconds(300), 1'600'000};
 const LinkReport k3gSlow{false, std::chrono::milliseconds(2000), 400'000};
 const LinkReport k2g{false, std::chrono::milliseconds(650), 50'000};
