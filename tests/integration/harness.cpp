@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/registry.hpp"
+
 extern char **environ;
 
 namespace cirrus_it {
@@ -338,6 +340,25 @@ bool ControlConnection::wait_closed(double timeout_s) {
 
 // ------------------------------------------------------------- Compositor
 
+namespace {
+
+void install_bare_apps(const std::string &registry_path, const std::vector<std::string> &ids) {
+    auto registry = cirrus::launcher::Registry::open(registry_path);
+    for (const std::string &id : ids) {
+        cirrus::launcher::AppRecord app;
+        app.id = id;
+        app.name = id;
+        app.start_url = "app://" + id + "/index.html";
+        app.scope = "app://" + id + "/";
+        app.display = "standalone";
+        app.manifest_json = "{}";
+        app.source_kind = cirrus::launcher::SourceKind::folder;
+        registry.install(app, {});
+    }
+}
+
+}  // namespace
+
 Compositor::Compositor() : Compositor(Options{}) {}
 
 Compositor::Compositor(const Options &options) {
@@ -372,6 +393,13 @@ Compositor::Compositor(const Options &options) {
               {"WLR_RENDERER", "pixman"},
               {"WLR_LIBINPUT_NO_DEVICES", "1"}};
     po.unset_env = {"WAYLAND_DISPLAY", "WAYLAND_SOCKET", "DISPLAY", "CIRRUS_CONTROL"};
+    if (!options.installed_apps.empty()) {
+        // Where it would look anyway ($XDG_DATA_HOME/cirrus), and said, so
+        // that a CIRRUS_REGISTRY of the caller's does not take its place.
+        const std::string registry = runtime_dir_ + "/data/cirrus/registry.db";
+        install_bare_apps(registry, options.installed_apps);
+        po.env["CIRRUS_REGISTRY"] = registry;
+    }
     po.log_path = log_path_;
     po.capture_stdout = false;
     po.own_process_group = true;  // clients it spawns die with it at teardown
