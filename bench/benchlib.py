@@ -278,6 +278,16 @@ def _base_env(runtime_dir):
     return env
 
 
+def cirrus_socket_path(runtime_dir, display, trusted=False):
+    """Where cirrus-compositor on Wayland socket `display` (e.g. wayland-1),
+    with XDG_RUNTIME_DIR `runtime_dir`, has its control socket, or with
+    trusted=True its trusted Wayland socket. The rule is common/control_socket.hpp's
+    (control_socket_path, trusted_socket_path), which the compositor listens by:
+    keep the two alike."""
+    suffix = "-trusted.sock" if trusted else ".sock"
+    return os.path.join(runtime_dir, f"cirrus-{display}{suffix}")
+
+
 class Compositor:
     """One headless compositor in its own private XDG_RUNTIME_DIR."""
 
@@ -465,11 +475,11 @@ class Cirrus(Compositor):
 
     @property
     def control_path(self):
-        return os.path.join(self.runtime_dir, f"cirrus-{self.socket_name}.sock")
+        return cirrus_socket_path(self.runtime_dir, self.socket_name)
 
     @property
     def trusted_path(self):
-        return os.path.join(self.runtime_dir, f"cirrus-{self.socket_name}-trusted.sock")
+        return cirrus_socket_path(self.runtime_dir, self.socket_name, trusted=True)
 
     def wait_ready(self, timeout=10):
         def ready():

@@ -51,7 +51,19 @@ XdgView* app_window(Server& server, pid_t pid) {
 
 Server::LaunchOutcome Server::launch_app(const std::string& app) {
     LaunchOutcome outcome;
-    const LaunchAction expected = valid_app_id(app) ? supervisor->table().on_launch_request(app) : LaunchAction::spawn;
+    const auto refuse = [&](std::string error) {
+        outcome.error = std::move(error);
+        if (shell) {
+            shell->launch_failed(app, outcome.error);
+            shell->done();
+        }
+        return outcome;
+    };
+    // Every launch (control socket, shell, a link) comes through here: what
+    // is launched is checked here, once, before anything is spawned or a
+    // standby host is used up. (The host checks the id again: it names folders.)
+    if (!valid_app_id(app)) return refuse("'" + app + "' is not an app id (lowercase letters, digits, '.', '_', '-')");
+    const LaunchAction expected = supervisor->table().on_launch_request(app);
     std::optional<std::uint32_t> theme;
     if (expected == LaunchAction::spawn) {
         // The splash goes up before the host is even forked: what the user
@@ -67,9 +79,12 @@ Server::LaunchOutcome Server::launch_app(const std::string& app) {
                 content.fullscreen = record->display == "fullscreen";
                 theme = argb_of(record->theme_color);
                 splash->show(app, content);
+            } else {
+                return refuse("no app '" + app + "' is installed (see cirrus list)");
             }
         } catch (const std::exception& e) {
             wlr_log(WLR_ERROR, "launch of %s: cannot read the registry: %s", app.c_str(), e.what());
+            return refuse("cannot read the registry to launch '" + app + "': " + e.what());
         }
     }
     // A launch from the switcher (or anywhere) ends it: the app comes forward.
@@ -77,14 +92,9 @@ Server::LaunchOutcome Server::launch_app(const std::string& app) {
     const Supervisor::LaunchResult launched = supervisor->launch(app);
     outcome.action = launch_action_name(launched.action);
     outcome.pid = launched.pid;
-    outcome.error = launched.error;
     if (!launched.error.empty()) {
         splash->remove(app);
-        if (shell) {
-            shell->launch_failed(app, launched.error);
-            shell->done();
-        }
-        return outcome;
+        return refuse(launched.error);
     }
     if (launched.action == LaunchAction::spawn) app_link->app_launched(app, theme);
     return outcome;

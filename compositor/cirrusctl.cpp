@@ -7,23 +7,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
+#include "common/control_commands.hpp"
+#include "common/control_socket.hpp"
 
 using json = nlohmann::json;
 
@@ -33,46 +27,37 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-const char *const kUsage =
-    "usage: cirrusctl [--socket PATH] [--wait SECONDS] [--timeout SECONDS] COMMAND [ARGS]\n"
-    "\n"
-    "commands:\n"
-    "  outputs | windows | layers | stats      query (pretty-printed JSON)\n"
-    "  apps                                    running apps and standby hosts (JSON)\n"
-    "  launch APP-ID                           start an installed app, or bring it to the front\n"
-    "  home                                    show the home screen\n"
-    "  focus ID | close ID                     act on a window\n"
-    "  tap X Y                                 touch down/up at a point\n"
-    "  swipe X1 Y1 X2 Y2 [MS [STEPS]]          touch swipe\n"
-    "  touch 'JSON-ARRAY'                      raw touch events\n"
-    "  key CODE pressed|released               evdev key code through the seat\n"
-    "  screenshot PATH                         write the first output to a PNG\n"
-    "  spawn [--trusted] -- ARGV...            start a client\n"
-    "  quit                                    shut the compositor down\n"
-    "  raw 'JSON'                              send one request line as is\n"
-    "\n"
-    "socket: --socket PATH, else $CIRRUS_CONTROL, else\n"
-    "        $XDG_RUNTIME_DIR/cirrus-$WAYLAND_DISPLAY.sock\n"
-    "--wait SECONDS   retry connecting until the socket answers\n"
-    "--timeout SECONDS  give up waiting for a response (default 60)\n";
+// The commands are the control socket's (common/control_commands.hpp), each
+// a subcommand of the same name; raw is cirrusctl's own.
+std::string usage_text() {
+    std::string text =
+        "usage: cirrusctl [--socket PATH] [--wait SECONDS] [--timeout SECONDS] COMMAND [ARGS]\n"
+        "\n"
+        "commands (compositor/CONTROL.md):\n";
+    auto line = [&](std::string form, std::string_view help) {
+        form.resize(std::max<std::size_t>(form.size() + 1, 40), ' ');
+        text += "  " + form + std::string(help) + "\n";
+    };
+    for (const auto &command : cirrus::control::kControlCommands) {
+        std::string form(command.name);
+        if (!command.arguments.empty()) form += " " + std::string(command.arguments);
+        line(form, command.help);
+    }
+    line("raw 'JSON'", "send one request line as is");
+    text +=
+        "\n"
+        "socket: --socket PATH, else $CIRRUS_CONTROL, else\n"
+        "        $XDG_RUNTIME_DIR/cirrus-$WAYLAND_DISPLAY.sock\n"
+        "--wait SECONDS   retry connecting until the socket answers\n"
+        "--timeout SECONDS  give up waiting for a response (default 60)\n";
+    return text;
+}
 
 struct UsageError {
     std::string message;
 };
 
 [[noreturn]] void usage_error(const std::string &message) { throw UsageError{message}; }
-
-std::string default_socket_path() {
-    if (const char *env = std::getenv("CIRRUS_CONTROL"); env && *env) return env;
-    const char *runtime = std::getenv("XDG_RUNTIME_DIR");
-    if (!runtime || !*runtime)
-        usage_error("XDG_RUNTIME_DIR is not set (pass --socket PATH or set CIRRUS_CONTROL)");
-    std::string display = "wayland-0";
-    if (const char *env = std::getenv("WAYLAND_DISPLAY"); env && *env) display = env;
-    if (!display.empty() && display.front() == '/')
-        display = std::filesystem::path(display).filename().string();
-    return std::string(runtime) + "/cirrus-" + display + ".sock";
-}
 
 double parse_number(const std::string &text, const char *what) {
     try {
@@ -109,8 +94,16 @@ json parse_json_arg(const std::string &text, const char *what) {
     }
 }
 
-void expect_args(const std::vector<std::string> &args, size_t min, size_t max, const char *form) {
-    if (args.size() < min || args.size() > max) usage_error(std::string("usage: cirrusctl ") + form);
+// "usage: cirrusctl NAME ARGUMENTS", from the command's entry in the table.
+[[noreturn]] void command_usage_error(const cirrus::control::ControlCommand &command) {
+    std::string form = "usage: cirrusctl " + std::string(command.name);
+    if (!command.arguments.empty()) form += " " + std::string(command.arguments);
+    usage_error(form);
+}
+
+void expect_args(const std::vector<std::string> &args, size_t min, size_t max,
+                 const cirrus::control::ControlCommand &command) {
+    if (args.size() < min || args.size() > max) command_usage_error(command);
 }
 
 struct Request {
@@ -120,19 +113,28 @@ struct Request {
 
 Request build_request(const std::string &cmd, const std::vector<std::string> &args) {
     Request req;
+    if (cmd == "raw") {
+        if (args.size() != 1) usage_error("usage: cirrusctl raw 'JSON'");
+        if (args[0].find('\n') != std::string::npos) usage_error("raw: the request must be one line");
+        req.line = args[0];
+        req.pretty = true;
+        return req;
+    }
+    const cirrus::control::ControlCommand *command = cirrus::control::find_control_command(cmd);
+    if (!command) usage_error("unknown command '" + cmd + "'");
     json j;
     if (cmd == "outputs" || cmd == "windows" || cmd == "layers" || cmd == "stats" || cmd == "apps") {
-        expect_args(args, 0, 0, cmd.c_str());
+        expect_args(args, 0, 0, *command);
         j = {{"cmd", cmd}};
         req.pretty = true;
     } else if (cmd == "focus" || cmd == "close") {
-        expect_args(args, 1, 1, (cmd + " ID").c_str());
+        expect_args(args, 1, 1, *command);
         j = {{"cmd", cmd}, {"id", parse_integer(args[0], "window id")}};
     } else if (cmd == "tap") {
-        expect_args(args, 2, 2, "tap X Y");
+        expect_args(args, 2, 2, *command);
         j = {{"cmd", "tap"}, {"x", coordinate(args[0], "X")}, {"y", coordinate(args[1], "Y")}};
     } else if (cmd == "swipe") {
-        expect_args(args, 4, 6, "swipe X1 Y1 X2 Y2 [MS [STEPS]]");
+        expect_args(args, 4, 6, *command);
         j = {{"cmd", "swipe"},
              {"x1", coordinate(args[0], "X1")},
              {"y1", coordinate(args[1], "Y1")},
@@ -141,17 +143,17 @@ Request build_request(const std::string &cmd, const std::vector<std::string> &ar
         if (args.size() >= 5) j["ms"] = parse_integer(args[4], "MS");
         if (args.size() >= 6) j["steps"] = parse_integer(args[5], "STEPS");
     } else if (cmd == "touch") {
-        expect_args(args, 1, 1, "touch 'JSON-ARRAY'");
+        expect_args(args, 1, 1, *command);
         json events = parse_json_arg(args[0], "touch");
         if (!events.is_array()) usage_error("touch: the argument must be a JSON array of events");
         j = {{"cmd", "touch"}, {"events", events}};
     } else if (cmd == "key") {
-        expect_args(args, 2, 2, "key CODE pressed|released");
+        expect_args(args, 2, 2, *command);
         if (args[1] != "pressed" && args[1] != "released")
             usage_error("key: state must be 'pressed' or 'released'");
         j = {{"cmd", "key"}, {"keycode", parse_integer(args[0], "key code")}, {"state", args[1]}};
     } else if (cmd == "screenshot") {
-        expect_args(args, 1, 1, "screenshot PATH");
+        expect_args(args, 1, 1, *command);
         std::filesystem::path path = std::filesystem::absolute(args[0]).lexically_normal();
         j = {{"cmd", "screenshot"}, {"path", path.string()}};
     } else if (cmd == "spawn") {
@@ -168,111 +170,28 @@ Request build_request(const std::string &cmd, const std::vector<std::string> &ar
             }
         }
         std::vector<std::string> argv(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
-        if (argv.empty()) usage_error("usage: cirrusctl spawn [--trusted] -- ARGV...");
+        if (argv.empty()) command_usage_error(*command);
         j = {{"cmd", "spawn"}, {"argv", argv}, {"trusted", trusted}};
     } else if (cmd == "launch") {
-        expect_args(args, 1, 1, "launch APP-ID");
+        expect_args(args, 1, 1, *command);
         j = {{"cmd", "launch"}, {"app", args[0]}};
         req.pretty = true;
-    } else if (cmd == "home" || cmd == "quit") {
-        expect_args(args, 0, 0, cmd.c_str());
+    } else if (command->arguments.empty()) {
+        // home, quit, and any later command without arguments.
+        expect_args(args, 0, 0, *command);
         j = {{"cmd", cmd}};
-    } else if (cmd == "raw") {
-        expect_args(args, 1, 1, "raw 'JSON'");
-        if (args[0].find('\n') != std::string::npos) usage_error("raw: the request must be one line");
-        req.line = args[0];
-        req.pretty = true;
-        return req;
     } else {
-        usage_error("unknown command '" + cmd + "'");
+        usage_error("cirrusctl cannot build '" + cmd + "' from arguments yet: use cirrusctl raw '{\"cmd\":\"" + cmd +
+                    "\",...}' (see compositor/CONTROL.md)");
     }
     req.line = j.dump();
     return req;
 }
 
-// Connects to the control socket; retries until the deadline when waiting.
-int connect_socket(const std::string &path, double wait_seconds, std::string &error) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof(addr.sun_path)) {
-        error = "socket path too long: " + path;
-        return -1;
-    }
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
-    for (;;) {
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            error = std::string("socket: ") + std::strerror(errno);
-            return -1;
-        }
-        if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0) return fd;
-        int err = errno;
-        close(fd);
-        error = "cannot connect to " + path + ": " + std::strerror(err);
-        if (std::chrono::steady_clock::now() >= deadline) return -1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-}
-
-bool send_all(int fd, const std::string &data) {
-    size_t sent = 0;
-    while (sent < data.size()) {
-        ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        sent += static_cast<size_t>(n);
-    }
-    return true;
-}
-
-// Reads one line; nullopt on EOF, error or timeout (error says which).
-std::optional<std::string> read_line(int fd, double timeout_seconds, std::string &error) {
-    std::string line;
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
-    char buf[4096];
-    for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now())
-                        .count();
-        if (left <= 0) {
-            error = "timed out waiting for the response";
-            return std::nullopt;
-        }
-        pollfd pfd{fd, POLLIN, 0};
-        int r = poll(&pfd, 1, static_cast<int>(left));
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            error = std::string("poll: ") + std::strerror(errno);
-            return std::nullopt;
-        }
-        if (r == 0) continue;
-        ssize_t n = recv(fd, buf, sizeof(buf), 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            error = std::string("read: ") + std::strerror(errno);
-            return std::nullopt;
-        }
-        if (n == 0) {
-            error = "the compositor closed the connection without a response";
-            return std::nullopt;
-        }
-        line.append(buf, static_cast<size_t>(n));
-        if (auto nl = line.find('\n'); nl != std::string::npos) {
-            line.resize(nl);
-            return line;
-        }
-    }
-}
-
 int run(int argc, char **argv) {
     std::optional<std::string> socket_path;
     double wait_seconds = 0;
-    double timeout_seconds = 60;
+    double timeout_seconds = cirrus::control::kAnswerTimeoutSeconds;
     int i = 1;
     for (; i < argc; ++i) {
         std::string_view a = argv[i];
@@ -291,7 +210,7 @@ int run(int argc, char **argv) {
         } else if (a == "--timeout") {
             timeout_seconds = parse_number(value("--timeout"), "--timeout SECONDS");
         } else if (a == "-h" || a == "--help") {
-            std::fputs(kUsage, stdout);
+            std::fputs(usage_text().c_str(), stdout);
             return kExitOk;
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             usage_error("unknown option '" + std::string(a) + "'");
@@ -304,31 +223,27 @@ int run(int argc, char **argv) {
     std::vector<std::string> args(argv + i, argv + argc);
     Request req = build_request(cmd, args);
 
-    std::string path = socket_path ? *socket_path : default_socket_path();
-    std::string error;
-    int fd = connect_socket(path, wait_seconds, error);
-    if (fd < 0) {
-        std::fprintf(stderr, "cirrusctl: %s\n(is cirrus-compositor running? use --socket PATH or --wait SECONDS)\n",
-                     error.c_str());
-        return kExitUsage;
-    }
-    if (!send_all(fd, req.line + "\n")) {
-        std::fprintf(stderr, "cirrusctl: cannot send to %s: %s\n", path.c_str(), std::strerror(errno));
-        close(fd);
-        return kExitUsage;
-    }
-    auto line = read_line(fd, timeout_seconds, error);
-    close(fd);
-    if (!line) {
-        std::fprintf(stderr, "cirrusctl: %s: %s\n", path.c_str(), error.c_str());
+    std::string path;
+    std::string line;
+    try {
+        path = socket_path ? *socket_path : cirrus::control::find_control_socket();
+        auto client = cirrus::control::ControlClient::connect(path, wait_seconds);
+        line = client.exchange(req.line, timeout_seconds);
+    } catch (const cirrus::control::ControlError &e) {
+        std::fprintf(stderr, "cirrusctl: %s\n", e.what());
+        if (e.kind() == cirrus::control::ControlError::Kind::no_path) {
+            std::fputs("(or pass --socket PATH)\n", stderr);
+        } else if (e.kind() == cirrus::control::ControlError::Kind::unreachable) {
+            std::fputs("(or use --socket PATH, or --wait SECONDS while it starts)\n", stderr);
+        }
         return kExitUsage;
     }
     json response;
     try {
-        response = json::parse(*line);
+        response = json::parse(line);
     } catch (const json::exception &) {
         std::fprintf(stderr, "cirrusctl: the compositor answered something that is not JSON: %s\n",
-                     line->c_str());
+                     line.c_str());
         return kExitFailed;
     }
     bool ok = response.is_object() && response.value("ok", false) == true;

@@ -13,6 +13,7 @@
 #include "seat.hpp"
 #include "server.hpp"
 #include "app_link.hpp"
+#include "common/control_commands.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"
 #include "supervisor.hpp"
@@ -401,116 +402,143 @@ void ControlServer::finish_swipe(Swipe* swipe) {
     reply(ok());
 }
 
+// One handler per command of common/control_commands.hpp, in its order;
+// lambdas so that they reach this class's private members.
+struct ControlServer::Handler {
+    std::string_view name;
+    std::optional<json> (*run)(ControlServer& self, const json& request, Reply& later);
+};
+
+std::span<const ControlServer::Handler> ControlServer::handlers() {
+    using Self = ControlServer;
+    using Answer = std::optional<json>;
+    static constexpr Handler table[] = {
+        {"outputs", [](Self& self, const json&, Reply&) -> Answer { return ok({{"outputs", self.outputs()}}); }},
+        {"windows", [](Self& self, const json&, Reply&) -> Answer { return ok({{"windows", self.windows()}}); }},
+        {"layers", [](Self& self, const json&, Reply&) -> Answer { return ok({{"layers", self.layers()}}); }},
+        {"stats", [](Self& self, const json&, Reply&) -> Answer {
+             const Server& server = self.server_;
+             return ok({{"frames", server.frames_committed},
+                        {"clients", server.client_count()},
+                        {"uptime_ms", server.uptime_ms()},
+                        {"shell", {{"pid", server.shell->shell_pid()},
+                                   {"restarts", server.shell->restarts()},
+                                   {"bound", server.shell->bound()}}}});
+         }},
+        {"focus", [](Self& self, const json& request, Reply&) -> Answer {
+             self.server_.focus_view(&self.mapped_view(request));
+             return ok();
+         }},
+        {"close", [](Self& self, const json& request, Reply&) -> Answer {
+             self.mapped_view(request).close();
+             return ok();
+         }},
+        {"tap", [](Self& self, const json& request, Reply&) -> Answer {
+             const double x = number(request, "x"), y = number(request, "y");
+             return self.touch(json::array({{{"type", "down"}, {"id", 0}, {"x", x}, {"y", y}},
+                                            {{"type", "frame"}},
+                                            {{"type", "up"}, {"id", 0}},
+                                            {{"type", "frame"}}}));
+         }},
+        {"swipe", [](Self& self, const json& request, Reply& later) -> Answer {
+             self.start_swipe(request, std::move(later));
+             return std::nullopt;  // answered when the swipe has ended
+         }},
+        {"touch", [](Self& self, const json& request, Reply&) -> Answer {
+             return self.touch(request.value("events", json()));
+         }},
+        {"key", [](Self& self, const json& request, Reply&) -> Answer {
+             const auto keycode = static_cast<uint32_t>(number(request, "keycode"));
+             const std::string state = request.value("state", "pressed");
+             if (state != "pressed" && state != "released") throw RequestError("'state' is pressed or released");
+             if (!self.server_.seat->inject_key(keycode, state == "pressed")) throw RequestError("no keyboard");
+             return ok();
+         }},
+        {"screenshot", [](Self& self, const json& request, Reply&) -> Answer {
+             const std::string path = request.value("path", "");
+             if (path.empty() || path[0] != '/') throw RequestError("'path' must be an absolute file name");
+             Output* output = self.server_.primary_output();
+             if (!output) throw RequestError("no output to capture");
+             const ScreenshotResult shot = write_screenshot(self.server_, *output, path);
+             if (!shot.error.empty()) throw RequestError(shot.error);
+             return ok({{"path", path}, {"width", shot.width}, {"height", shot.height}});
+         }},
+        {"spawn", [](Self& self, const json& request, Reply&) -> Answer {
+             const json argv = request.value("argv", json::array());
+             if (!argv.is_array() || argv.empty()) throw RequestError("'argv' must be a non-empty array of strings");
+             std::vector<std::string> args;
+             for (const json& a : argv) {
+                 if (!a.is_string()) throw RequestError("'argv' must be a non-empty array of strings");
+                 args.push_back(a.get<std::string>());
+             }
+             const pid_t pid = self.server_.trust->spawn(args, request.value("trusted", false));
+             if (pid < 0) throw RequestError("cannot start " + args[0]);
+             return ok({{"pid", pid}});
+         }},
+        {"launch", [](Self& self, const json& request, Reply&) -> Answer {
+             const json app = request.value("app", json());
+             if (!app.is_string()) throw RequestError("'app' must be an app id");
+             const Server::LaunchOutcome launched = self.server_.launch_app(app.get<std::string>());
+             if (!launched.error.empty()) throw RequestError(launched.error);
+             return ok({{"app", app}, {"pid", launched.pid}, {"action", launched.action},
+                        {"splash", self.server_.splash->showing(app.get<std::string>())}});
+         }},
+        {"home", [](Self& self, const json&, Reply&) -> Answer {
+             self.server_.show_home();
+             return ok();
+         }},
+        {"apps", [](Self& self, const json&, Reply&) -> Answer { return ok(self.apps()); }},
+        {"quit", [](Self& self, const json&, Reply&) -> Answer {
+             self.server_.terminate();
+             return ok();
+         }},
+    };
+    static_assert(control::follows_control_commands(table),
+                  "one handler per command of common/control_commands.hpp, in its order");
+    return table;
+}
+
+XdgView& ControlServer::mapped_view(const json& request) const {
+    const auto id = static_cast<ViewId>(number(request, "id"));
+    XdgView* view = server_.view_by_id(id);
+    if (!view || !view->mapped()) throw RequestError("no window with id " + std::to_string(id));
+    return *view;
+}
+
+json ControlServer::apps() const {
+    json list = json::array();
+    for (const AppProcess& p : server_.supervisor->table().processes()) {
+        json entry = {{"app", p.app}, {"pid", p.pid},
+                      {"state", p.state == AppState::running ? "running" : "launching"},
+                      {"started_ms", p.started_ms}, {"splash", server_.splash->showing(p.app)},
+                      {"prestarted", p.from_standby}};
+        if (const auto ms = server_.app_link->first_frame_ms(p.app)) entry["first_frame_ms"] = *ms;
+        list.push_back(std::move(entry));
+    }
+    // Standby hosts run no app: listed apart, never as apps.
+    json standby = json::array();
+    for (const StandbyHost& h : server_.supervisor->table().standby()) {
+        standby.push_back({{"pid", h.pid}, {"ready", h.ready}, {"started_ms", h.started_ms}});
+    }
+    return {{"apps", list}, {"standby", standby}};
+}
+
 std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
     if (!request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
         return json{{"ok", false}, {"error", "a request is an object with a string 'cmd'"}};
     }
     const std::string cmd = request["cmd"];
-    try {
-        if (cmd == "outputs") return ok({{"outputs", outputs()}});
-        if (cmd == "windows") return ok({{"windows", windows()}});
-        if (cmd == "layers") return ok({{"layers", layers()}});
-        if (cmd == "stats") {
-            return ok({{"frames", server_.frames_committed},
-                       {"clients", server_.client_count()},
-                       {"uptime_ms", server_.uptime_ms()},
-                       {"shell", {{"pid", server_.shell->shell_pid()},
-                                  {"restarts", server_.shell->restarts()},
-                                  {"bound", server_.shell->bound()}}}});
+    for (const Handler& handler : handlers()) {
+        if (handler.name != cmd) continue;
+        try {
+            return handler.run(*this, request, later);
+        } catch (const RequestError& e) {
+            return json{{"ok", false}, {"error", e.what()}};
+        } catch (const json::exception& e) {
+            return json{{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
         }
-        if (cmd == "focus" || cmd == "close") {
-            const auto id = static_cast<ViewId>(number(request, "id"));
-            XdgView* view = server_.view_by_id(id);
-            if (!view || !view->mapped()) throw RequestError("no window with id " + std::to_string(id));
-            if (cmd == "focus") {
-                server_.focus_view(view);
-            } else {
-                view->close();
-            }
-            return ok();
-        }
-        if (cmd == "tap") {
-            const double x = number(request, "x"), y = number(request, "y");
-            return touch(json::array({{{"type", "down"}, {"id", 0}, {"x", x}, {"y", y}},
-                                      {{"type", "frame"}},
-                                      {{"type", "up"}, {"id", 0}},
-                                      {{"type", "frame"}}}));
-        }
-        if (cmd == "touch") return touch(request.value("events", json()));
-        if (cmd == "swipe") {
-            start_swipe(request, std::move(later));
-            return std::nullopt;
-        }
-        if (cmd == "key") {
-            const auto keycode = static_cast<uint32_t>(number(request, "keycode"));
-            const std::string state = request.value("state", "pressed");
-            if (state != "pressed" && state != "released") throw RequestError("'state' is pressed or released");
-            if (!server_.seat->inject_key(keycode, state == "pressed")) throw RequestError("no keyboard");
-            return ok();
-        }
-        if (cmd == "screenshot") {
-            const std::string path = request.value("path", "");
-            if (path.empty() || path[0] != '/') throw RequestError("'path' must be an absolute file name");
-            Output* output = server_.primary_output();
-            if (!output) throw RequestError("no output to capture");
-            const ScreenshotResult shot = write_screenshot(server_, *output, path);
-            if (!shot.error.empty()) throw RequestError(shot.error);
-            return ok({{"path", path}, {"width", shot.width}, {"height", shot.height}});
-        }
-        if (cmd == "spawn") {
-            const json argv = request.value("argv", json::array());
-            if (!argv.is_array() || argv.empty()) throw RequestError("'argv' must be a non-empty array of strings");
-            std::vector<std::string> args;
-            for (const json& a : argv) {
-                if (!a.is_string()) throw RequestError("'argv' must be a non-empty array of strings");
-                args.push_back(a.get<std::string>());
-            }
-            const pid_t pid = server_.trust->spawn(args, request.value("trusted", false));
-            if (pid < 0) throw RequestError("cannot start " + args[0]);
-            return ok({{"pid", pid}});
-        }
-        if (cmd == "launch") {
-            const json app = request.value("app", json());
-            if (!app.is_string()) throw RequestError("'app' must be an app id");
-            const Server::LaunchOutcome launched = server_.launch_app(app.get<std::string>());
-            if (!launched.error.empty()) throw RequestError(launched.error);
-            return ok({{"app", app}, {"pid", launched.pid}, {"action", launched.action},
-                       {"splash", server_.splash->showing(app.get<std::string>())}});
-        }
-        if (cmd == "home") {
-            server_.show_home();
-            return ok();
-        }
-        if (cmd == "apps") {
-            json list = json::array();
-            for (const AppProcess& p : server_.supervisor->table().processes()) {
-                json entry = {{"app", p.app}, {"pid", p.pid},
-                              {"state", p.state == AppState::running ? "running" : "launching"},
-                              {"started_ms", p.started_ms}, {"splash", server_.splash->showing(p.app)},
-                              {"prestarted", p.from_standby}};
-                if (const auto ms = server_.app_link->first_frame_ms(p.app)) entry["first_frame_ms"] = *ms;
-                list.push_back(std::move(entry));
-            }
-            // Standby hosts run no app: listed apart, never as apps.
-            json standby = json::array();
-            for (const StandbyHost& h : server_.supervisor->table().standby()) {
-                standby.push_back({{"pid", h.pid}, {"ready", h.ready}, {"started_ms", h.started_ms}});
-            }
-            return ok({{"apps", list}, {"standby", standby}});
-        }
-        if (cmd == "quit") {
-            server_.terminate();
-            return ok();
-        }
-    } catch (const RequestError& e) {
-        return json{{"ok", false}, {"error", e.what()}};
-    } catch (const json::exception& e) {
-        return json{{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
     }
-    return json{{"ok", false},
-                {"error", "unknown cmd '" + cmd +
-                              "' (outputs, windows, layers, stats, focus, close, tap, swipe, touch, key, "
-                              "screenshot, spawn, launch, home, apps, quit)"}};
+    return json{{"ok", false}, {"error", "unknown cmd '" + cmd + "' (" + control::control_command_names() + ")"}};
 }
 
 }  // namespace cirrus

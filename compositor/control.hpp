@@ -8,6 +8,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 namespace cirrus {
 
 class Server;
+class XdgView;
 
 class ControlServer {
 public:
@@ -31,6 +33,7 @@ public:
 private:
     struct Connection;
     struct Swipe;
+    struct Handler;
     using Reply = std::function<void(nlohmann::json)>;
 
     static int handle_accept(int fd, uint32_t mask, void* data);
@@ -46,9 +49,14 @@ private:
     // The response, or nothing when it comes later through `later` (a swipe
     // answers when it has ended).
     std::optional<nlohmann::json> dispatch(const nlohmann::json& request, Reply later);
+    // One per command of common/control_commands.hpp, in its order.
+    static std::span<const Handler> handlers();
     nlohmann::json outputs() const;
     nlohmann::json windows() const;
     nlohmann::json layers() const;
+    nlohmann::json apps() const;
+    // The mapped window the request's "id" names (focus, close).
+    XdgView& mapped_view(const nlohmann::json& request) const;
     nlohmann::json touch(const nlohmann::json& events);
     void start_swipe(const nlohmann::json& request, Reply reply);
     void finish_swipe(Swipe* swipe);

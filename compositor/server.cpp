@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app_link.hpp"
+#include "common/control_socket.hpp"
 #include "control.hpp"
 #include "layer_surface.hpp"
 #include "output.hpp"
@@ -34,15 +35,6 @@ struct Server::Decoration {
 struct Server::Inhibitor {
     Listener destroy;
 };
-
-namespace {
-
-std::string runtime_path(const std::string& name) {
-    const char* dir = std::getenv("XDG_RUNTIME_DIR");
-    return std::string(dir ? dir : "/tmp") + "/" + name;
-}
-
-}  // namespace
 
 Server::Server(Config cfg) : config(std::move(cfg)) {}
 
@@ -109,9 +101,16 @@ bool Server::start() {
     wlr_headless_add_input_device(synthetic_input_backend, WLR_INPUT_DEVICE_KEYBOARD);
     wlr_headless_add_input_device(synthetic_input_backend, WLR_INPUT_DEVICE_TOUCH);
 
-    if (!trust->listen(runtime_path("cirrus-" + socket_name + "-trusted.sock"))) return false;
+    // Beside the Wayland socket: libwayland has just made that in
+    // $XDG_RUNTIME_DIR (it refuses to without one).
+    const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+    if (!runtime_dir || !*runtime_dir) {
+        wlr_log(WLR_ERROR, "XDG_RUNTIME_DIR is not set: set it to a private folder (mode 0700)");
+        return false;
+    }
+    if (!trust->listen(cirrus::control::trusted_socket_path(runtime_dir, socket_name))) return false;
     control = std::make_unique<ControlServer>(*this);
-    if (!control->listen(runtime_path("cirrus-" + socket_name + ".sock"))) return false;
+    if (!control->listen(cirrus::control::control_socket_path(runtime_dir, socket_name))) return false;
 
     setenv("WAYLAND_DISPLAY", socket_name.c_str(), 1);
     unsetenv("DISPLAY");  // our clients belong here, not to a parent X server

@@ -7,9 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +14,7 @@
 #include "fetch.hpp"
 #include "install.hpp"
 #include "terminal_text.hpp"
+#include "common/control_socket.hpp"
 #include "common/offline_store.hpp"
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
@@ -218,40 +216,6 @@ std::filesystem::path bundled_dir() {
     throw std::runtime_error("no bundled apps folder found (set CIRRUS_BUNDLED_DIR or pass DIR)");
 }
 
-std::string control_socket_path() {
-    if (const char* explicit_path = std::getenv("CIRRUS_CONTROL"); explicit_path && *explicit_path) return explicit_path;
-    const std::string runtime = env_or("XDG_RUNTIME_DIR", "/tmp");
-    std::string display = env_or("WAYLAND_DISPLAY", "wayland-0");
-    display = std::filesystem::path(display).filename().string();
-    return runtime + "/cirrus-" + display + ".sock";
-}
-
-// One request to the compositor's control socket (compositor/CONTROL.md).
-json control_request(const json& request) {
-    const std::string path = control_socket_path();
-    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
-    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-        if (fd >= 0) close(fd);
-        throw std::runtime_error("cannot reach the compositor at " + path +
-                                 " (is cirrus-compositor running? set WAYLAND_DISPLAY or CIRRUS_CONTROL)");
-    }
-    const std::string line = request.dump() + "\n";
-    std::string response;
-    bool sent = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    char buffer[4096];
-    while (sent && response.find('\n') == std::string::npos) {
-        const ssize_t n = read(fd, buffer, sizeof(buffer));
-        if (n <= 0) break;
-        response.append(buffer, static_cast<std::size_t>(n));
-    }
-    close(fd);
-    if (response.find('\n') == std::string::npos) throw std::runtime_error("no answer from the compositor at " + path);
-    return json::parse(response.substr(0, response.find('\n')));
-}
-
 void print_install(const InstallResult& result) {
     for (const auto& warning : result.warnings) {
         std::fprintf(stderr, "cirrus: warning: %s\n", terminal_safe(warning).c_str());
@@ -346,7 +310,8 @@ int run(const Options& o) {
     } else if (command == "launch") {
         const std::string id = arg(o, 1, "ID");
         if (!registry.get(id)) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
-        const json response = control_request({{"cmd", "launch"}, {"app", id}});
+        const json response =
+            cirrus::control::control_request(cirrus::control::find_control_socket(), {{"cmd", "launch"}, {"app", id}});
         if (response.value("ok", false) != true) {
             throw std::runtime_error("the compositor refused: " + response.value("error", std::string("?")));
         }

@@ -20,9 +20,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "common/registry.hpp"
 
 extern char **environ;
 
@@ -299,57 +300,23 @@ std::string Process::describe() const {
 
 // ------------------------------------------------------- ControlConnection
 
-ControlConnection::ControlConnection(const std::string &path, double timeout_s) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof(addr.sun_path)) throw std::runtime_error("socket path too long: " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    auto deadline = deadline_after(timeout_s);
-    for (;;) {
-        fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (connect(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0) return;
-        int err = errno;
-        close(fd_);
-        fd_ = -1;
-        if (Clock::now() >= deadline)
-            throw std::runtime_error("cannot connect to " + path + ": " + std::strerror(err));
-        sleep_ms(20);
-    }
-}
-
-ControlConnection::~ControlConnection() {
-    if (fd_ >= 0) close(fd_);
-}
+ControlConnection::ControlConnection(const std::string &path, double timeout_s)
+    : client_(cirrus::control::ControlClient::connect(path, timeout_s)) {}
 
 bool ControlConnection::send_raw(const std::string &bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-        ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        sent += static_cast<size_t>(n);
+    try {
+        client_.send(bytes);
+        return true;
+    } catch (const cirrus::control::ControlError &) {
+        return false;
     }
-    return true;
 }
 
 std::optional<std::string> ControlConnection::read_line(double timeout_s) {
-    auto deadline = deadline_after(timeout_s);
-    for (;;) {
-        if (auto pos = buffer_.find('\n'); pos != std::string::npos) {
-            std::string line = buffer_.substr(0, pos);
-            buffer_.erase(0, pos + 1);
-            return line;
-        }
-        pollfd pfd{fd_, POLLIN, 0};
-        int r = poll(&pfd, 1, ms_left(deadline));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return std::nullopt;
-        char buf[8192];
-        ssize_t n = recv(fd_, buf, sizeof(buf), 0);
-        if (n <= 0) return std::nullopt;
-        buffer_.append(buf, static_cast<size_t>(n));
+    try {
+        return client_.read_line(timeout_s);
+    } catch (const cirrus::control::ControlError &) {
+        return std::nullopt;
     }
 }
 
@@ -361,17 +328,36 @@ std::optional<std::string> ControlConnection::exchange(const std::string &line, 
 bool ControlConnection::wait_closed(double timeout_s) {
     auto deadline = deadline_after(timeout_s);
     for (;;) {
-        pollfd pfd{fd_, POLLIN, 0};
+        pollfd pfd{client_.fd(), POLLIN, 0};
         int r = poll(&pfd, 1, ms_left(deadline));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return false;
         char buf[4096];
-        ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+        ssize_t n = recv(client_.fd(), buf, sizeof(buf), 0);
         if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return true;
     }
 }
 
 // ------------------------------------------------------------- Compositor
+
+namespace {
+
+void install_bare_apps(const std::string &registry_path, const std::vector<std::string> &ids) {
+    auto registry = cirrus::launcher::Registry::open(registry_path);
+    for (const std::string &id : ids) {
+        cirrus::launcher::AppRecord app;
+        app.id = id;
+        app.name = id;
+        app.start_url = "app://" + id + "/index.html";
+        app.scope = "app://" + id + "/";
+        app.display = "standalone";
+        app.manifest_json = "{}";
+        app.source_kind = cirrus::launcher::SourceKind::folder;
+        registry.install(app, {});
+    }
+}
+
+}  // namespace
 
 Compositor::Compositor() : Compositor(Options{}) {}
 
@@ -407,6 +393,13 @@ Compositor::Compositor(const Options &options) {
               {"WLR_RENDERER", "pixman"},
               {"WLR_LIBINPUT_NO_DEVICES", "1"}};
     po.unset_env = {"WAYLAND_DISPLAY", "WAYLAND_SOCKET", "DISPLAY", "CIRRUS_CONTROL"};
+    if (!options.installed_apps.empty()) {
+        // Where it would look anyway ($XDG_DATA_HOME/cirrus), and said, so
+        // that a CIRRUS_REGISTRY of the caller's does not take its place.
+        const std::string registry = runtime_dir_ + "/data/cirrus/registry.db";
+        install_bare_apps(registry, options.installed_apps);
+        po.env["CIRRUS_REGISTRY"] = registry;
+    }
     po.log_path = log_path_;
     po.capture_stdout = false;
     po.own_process_group = true;  // clients it spawns die with it at teardown
@@ -447,9 +440,9 @@ Compositor::~Compositor() {
     }
 }
 
-std::string Compositor::control_path() const { return runtime_dir_ + "/cirrus-" + display_ + ".sock"; }
+std::string Compositor::control_path() const { return cirrus::control::control_socket_path(runtime_dir_, display_); }
 std::string Compositor::trusted_socket_path() const {
-    return runtime_dir_ + "/cirrus-" + display_ + "-trusted.sock";
+    return cirrus::control::trusted_socket_path(runtime_dir_, display_);
 }
 std::string Compositor::wayland_socket_path() const { return runtime_dir_ + "/" + display_; }
 

@@ -19,6 +19,8 @@
 
 #include <sys/types.h>
 
+#include "common/control_socket.hpp"
+
 namespace cirrus_it {
 
 using json = nlohmann::json;
@@ -100,13 +102,11 @@ private:
     std::optional<int> status_;
 };
 
-// A line-oriented connection to the control socket.
+// A line-oriented connection to the control socket (common/control_socket's
+// client, with the failures a test asserts on as return values).
 class ControlConnection {
 public:
     explicit ControlConnection(const std::string &path, double timeout_s = 5);
-    ~ControlConnection();
-    ControlConnection(const ControlConnection &) = delete;
-    ControlConnection &operator=(const ControlConnection &) = delete;
 
     // Sends `line` (a newline is added) and returns the response line, or
     // nullopt when the connection closed or `timeout_s` passed.
@@ -117,8 +117,7 @@ public:
     bool wait_closed(double timeout_s = 5);
 
 private:
-    int fd_ = -1;
-    std::string buffer_;
+    cirrus::control::ControlClient client_;
 };
 
 // The real compositor on the headless backend.
@@ -134,6 +133,10 @@ public:
         // The shell it starts (and restarts); empty: none, so that tests of the
         // compositor alone see only their own clients.
         std::string shell{};
+        // Apps written into its private registry before it starts (a launch
+        // of an app that is not installed is refused): each a bare record
+        // of that id, enough for a stand-in host (--app-host).
+        std::vector<std::string> installed_apps{};
     };
 
     Compositor();

@@ -19,6 +19,7 @@ struct AppsFixture {
     static Compositor::Options options() {
         Compositor::Options o;
         o.extra_args = {"--app-host", program("CIRRUS_TEST_STAND_IN_HOST")};
+        o.installed_apps = {"notes", "calculator"};
         return o;
     }
 
@@ -123,11 +124,54 @@ TEST_CASE("a bad app id or a missing host program is refused with a clear error"
 
     Compositor::Options o;
     o.extra_args = {"--app-host", "/nonexistent/cirrus-webapp-host"};
+    o.installed_apps = {"notes"};
     Compositor missing(o);
     const json r = missing.request({{"cmd", "launch"}, {"app", "notes"}});
     CHECK(r["ok"] == true);  // the fork succeeded; the exec fails in the child
     CHECK(wait_until([&] { return missing.request({{"cmd", "apps"}})["apps"].empty(); }));
     CHECK(missing.request({{"cmd", "stats"}})["ok"] == true);
+}
+
+TEST_CASE("a launch of an app that is not installed is refused before anything starts or a standby host is used") {
+    // A standby host that says ready at once and notes any app it is given
+    // (its channel is non-blocking: it polls, while the compositor lives).
+    const std::string dir = "/tmp/cirrus-standby-" + std::to_string(getpid());
+    std::filesystem::create_directories(dir);
+    const std::string script = dir + "/host.sh";
+    {
+        std::ofstream out(script);
+        out << "#!/bin/sh\n"
+               "[ \"$1\" = --standby ] || exit 64\n"
+               "echo ready >&3\n"
+               "while kill -0 $PPID 2>/dev/null; do\n"
+               "    if read -r line <&3 2>/dev/null; then echo \"$line\" > '"
+            << dir << "/opened'; exit 0; fi\n"
+               "    sleep 0.1\n"
+               "done\n";
+    }
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    Compositor::Options o;
+    o.extra_args = {"--app-host", script};
+    o.prestart = 1;
+    Compositor c(o);
+    json standby;
+    REQUIRE_MESSAGE(wait_until([&] {
+                        standby = c.request({{"cmd", "apps"}})["standby"];
+                        return standby.size() == 1 && standby[0]["ready"] == true;
+                    }),
+                    standby.dump());
+
+    const json r = c.request({{"cmd", "launch"}, {"app", "nosuch"}});
+    CHECK(r["ok"] == false);
+    CHECK(r["error"].get<std::string>().find("no app 'nosuch' is installed") != std::string::npos);
+    sleep_ms(300);  // what a wrongly handed-over host would write has time to come
+    const json apps = c.request({{"cmd", "apps"}});
+    CHECK(apps["apps"].empty());
+    REQUIRE(apps["standby"].size() == 1);
+    CHECK(apps["standby"][0]["pid"] == standby[0]["pid"]);
+    CHECK(apps["standby"][0]["ready"] == true);
+    CHECK_FALSE(std::filesystem::exists(dir + "/opened"));
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a host starts with a clean environment") {

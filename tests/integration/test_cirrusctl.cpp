@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "common/control_commands.hpp"
+
 using namespace cirrus_it;
 
 namespace {
@@ -103,4 +105,36 @@ TEST_CASE("cirrusctl drives windows, input and screenshots") {
     r = run_program({program("CIRRUSCTL"), "--wait", "2", "--socket", c.control_path(), "quit"});
     CHECK(r.exited_ok());
     CHECK(c.process().wait_exit(5));
+}
+
+TEST_CASE("cirrusctl and the compositor know the same commands: the table in common/control_commands.hpp") {
+    using cirrus::control::kControlCommands;
+    // --help lists each with its arguments and help line.
+    const RunResult help = run_program({program("CIRRUSCTL"), "--help"});
+    REQUIRE(help.exited_ok());
+    for (const auto &command : kControlCommands) {
+        std::string form = "  " + std::string(command.name);
+        if (!command.arguments.empty()) form += " " + std::string(command.arguments);
+        CHECK_MESSAGE(help.out.find(form) != std::string::npos, form << " is not in:\n" << help.out);
+        CHECK(help.out.find(std::string(command.help)) != std::string::npos);
+    }
+    CHECK(help.out.find("  raw 'JSON'") != std::string::npos);
+
+    // Each is a subcommand: wrong arguments are a usage error naming its
+    // form, found before any socket is looked for.
+    for (const auto &command : kControlCommands) {
+        std::vector<std::string> argv = {program("CIRRUSCTL"), "--socket", "/nonexistent/ctl.sock",
+                                         std::string(command.name)};
+        if (command.arguments.empty()) argv.push_back("extra");
+        const RunResult r = run_program(argv);
+        CHECK(r.exit_code() == 2);
+        CHECK_MESSAGE(r.err.find("usage: cirrusctl " + std::string(command.name)) != std::string::npos,
+                      command.name << ": " << r.err);
+    }
+
+    // The compositor's unknown-command error lists the table's names.
+    Compositor c;
+    const json r = c.request({{"cmd", "frobnicate"}});
+    CHECK(r["ok"] == false);
+    CHECK(r["error"] == "unknown cmd 'frobnicate' (" + cirrus::control::control_command_names() + ")");
 }

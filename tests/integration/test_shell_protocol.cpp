@@ -18,6 +18,7 @@ struct ShellFixture {
     static Compositor::Options options() {
         Compositor::Options o;
         o.extra_args = {"--app-host", program("CIRRUS_TEST_STAND_IN_HOST")};
+        o.installed_apps = {"notes", "calculator", "paint-d03030", "leaf-30a050", "split-d03030-30a050"};
         return o;
     }
 
@@ -115,6 +116,7 @@ TEST_CASE("the compositor restarts a killed shell within a second and the apps k
     o.extra_args = {"--app-host", program("CIRRUS_TEST_STAND_IN_HOST")};
     // The protocol client as the configured shell: the compositor starts it.
     o.shell = program("CIRRUS_TEST_SHELL_PROTOCOL");
+    o.installed_apps = {"notes"};
     setenv("CIRRUS_TEST_HOST_ENV_DIR", "/tmp", 1);
     Compositor c(o);
     json stats;

@@ -112,6 +112,7 @@ TEST_CASE("only a process started as an app's host sees cirrus_app_v1") {
     std::filesystem::permissions(script, std::filesystem::perms::owner_all);
     Compositor::Options o;
     o.extra_args = {"--app-host", script};
+    o.installed_apps = {"some-app"};
     Compositor c(o);
     json r = c.request({{"cmd", "launch"}, {"app", "some-app"}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());

@@ -100,6 +100,12 @@ TEST_CASE("errors name what is wrong and exit non-zero") {
     run = run_cli(dir, {"launch", "notes"}, "CIRRUS_CONTROL=" + (dir.path() / "no-compositor.sock").string());
     CHECK(run.status == 1);
     CHECK(run.err.find("cannot reach the compositor") != std::string::npos);
+    // Without XDG_RUNTIME_DIR there is no socket to guess (not /tmp): the
+    // error names what to set.
+    run = run_cli(dir, {"launch", "notes"}, "CIRRUS_CONTROL= XDG_RUNTIME_DIR=");
+    CHECK(run.status == 1);
+    CHECK(run.err.find("XDG_RUNTIME_DIR is not set") != std::string::npos);
+    CHECK(run.err.find("CIRRUS_CONTROL") != std::string::npos);
 }
 
 TEST_CASE("a damaged registry is set aside, said, and a new one works") {
