@@ -29,6 +29,7 @@
 #include "app_config.hpp"
 #include "compositor_link.hpp"
 #include "navigation_policy.hpp"
+#include "network_process.hpp"
 #include "offline_cache.hpp"
 #include "online_state.hpp"
 #include "package_files.hpp"
@@ -51,6 +52,9 @@ constexpr auto kCrashWindow = std::chrono::seconds(60);
 constexpr guint kNoticeSeconds = 6;
 // An unresponsive web process is reloaded after this long.
 constexpr guint kHangReloadSeconds = 10;
+// A page is reloaded this long after its network process ended, so that
+// WebKit has seen the end of its connection and starts a new one.
+constexpr guint kNetworkRestartReloadMs = 300;
 
 struct Host {
     HostOptions options;
@@ -76,6 +80,8 @@ struct Host {
     // offline store (offline_cache.hpp).
     std::unique_ptr<OfflineCache> offline;
     std::unique_ptr<OnlineState> online;
+    // WebKit's network process, whose end reloads the page.
+    std::unique_ptr<NetworkProcessWatch> network;
 };
 
 // Every load of one of the app's own pages that the host starts itself.
@@ -204,6 +210,17 @@ void update_back_button(Host& host) {
 void on_load_changed(WebKitWebView*, WebKitLoadEvent event, gpointer data) {
     Host& host = *static_cast<Host*>(data);
     if (event == WEBKIT_LOAD_COMMITTED || event == WEBKIT_LOAD_FINISHED) update_back_button(host);
+    // A load has a network process (WebKit starts one for the first, and a
+    // new one after the last ended): watch it.
+    if (event == WEBKIT_LOAD_COMMITTED && host.network) host.network->look();
+}
+
+// Records a crash; true when there were too many lately to reload again.
+bool too_many_crashes(Host& host) {
+    const auto now = Clock::now();
+    host.crashes.push_back(now);
+    while (!host.crashes.empty() && now - host.crashes.front() > kCrashWindow) host.crashes.pop_front();
+    return static_cast<int>(host.crashes.size()) > kMaxCrashReloads;
 }
 
 gboolean reload_after_crash(gpointer data) {
@@ -228,10 +245,7 @@ void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationR
     const char* current = webkit_web_view_get_uri(view);
     host.pending_reload = (current && *current) ? current : host.app.record.start_url;
 
-    const auto now = Clock::now();
-    host.crashes.push_back(now);
-    while (!host.crashes.empty() && now - host.crashes.front() > kCrashWindow) host.crashes.pop_front();
-    if (static_cast<int>(host.crashes.size()) > kMaxCrashReloads) {
+    if (too_many_crashes(host)) {
         std::fprintf(stderr, "%sthe web process %s again (%zu times in %llds); not reloading %s\n",
                      prefix(host).c_str(), why, host.crashes.size(),
                      static_cast<long long>(kCrashWindow.count()), host.pending_reload.c_str());
@@ -247,6 +261,30 @@ void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationR
                  host.pending_reload.c_str());
     std::fflush(stderr);
     g_idle_add(reload_after_crash, &host);
+}
+
+void show_notice(Host& host, const std::string& text);
+
+// WebKit starts a new network process by itself, but the page keeps its
+// dead storage connections (IndexedDB, caches): it is reloaded, as after a
+// web process crash, and the user is told why.
+void on_network_process_ended(Host& host, pid_t pid) {
+    if (!host.window || gtk_main_level() == 0) return;  // the host is closing: it went with it
+    const char* current = webkit_web_view_get_uri(host.view);
+    host.pending_reload = (current && *current) ? current : host.app.record.start_url;
+    if (too_many_crashes(host)) {
+        std::fprintf(stderr, "%sthe network process (pid %d) stopped again (%zu times in %llds); not reloading %s\n",
+                     prefix(host).c_str(), static_cast<int>(pid), host.crashes.size(),
+                     static_cast<long long>(kCrashWindow.count()), host.pending_reload.c_str());
+        std::fflush(stderr);
+        show_notice(host, "The app's storage stopped working several times. Close and reopen the app.");
+        return;
+    }
+    std::fprintf(stderr, "%sthe network process (pid %d) stopped; reloading %s\n", prefix(host).c_str(),
+                 static_cast<int>(pid), host.pending_reload.c_str());
+    std::fflush(stderr);
+    show_notice(host, "The app's connection to its storage was restarted: the page was reloaded.");
+    g_timeout_add(kNetworkRestartReloadMs, reload_after_crash, &host);
 }
 
 // --- scope (navigation_policy.hpp) -------------------------------------------
@@ -802,6 +840,7 @@ void build_window(Host& host, WebKitWebContext* context) {
         writes->link_changed(state && state->link == CompositorLink::LinkState::Class::offline);
     }
     host.link->on_open_url = [&host](const std::string& url) { show_url(host, url); };
+    host.network = std::make_unique<NetworkProcessWatch>([&host](pid_t pid) { on_network_process_ended(host, pid); });
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
     g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
@@ -888,6 +927,7 @@ int run_app(Host& host) {
     if (host.offline && host.offline->writes()) host.offline->writes()->start();
     gtk_main();
 
+    host.network.reset();  // its end now is the host's own
     host.presence.reset();
     if (host.window) gtk_widget_destroy(host.window);
     host.offline.reset();

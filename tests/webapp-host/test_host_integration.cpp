@@ -343,6 +343,62 @@ TEST_CASE("a crashed web process is reloaded in the same window") {
     CHECK(c.log_tail(20000).find("reloading app://green/index.html") != std::string::npos);
 }
 
+// The attack: WebKit's network process (which holds the app's IndexedDB,
+// caches and cookies) is killed under a running page, as the kernel's OOM
+// killer or a crash does. WebKit starts a new one by itself, but the page
+// keeps its dead storage connections: every IndexedDB transaction throws
+// until the user restarts the app. What must survive: the host reloads the
+// page (and says so), and an IndexedDB read and write after that succeed.
+TEST_CASE("a killed network process: the page is reloaded and its IndexedDB works again") {
+    const char* page = R"(<!doctype html>
+<html style="background:#00ff00"><head><meta charset="utf-8"><title>loading</title></head>
+<body style="margin:0;min-height:100vh;background:#00ff00"><script>
+const open = indexedDB.open('cirrus-test', 1);
+open.onupgradeneeded = () => open.result.createObjectStore('runs');
+open.onerror = () => { document.title = 'idb open failed ' + open.error; };
+open.onsuccess = () => {
+  try {
+    const tx = open.result.transaction('runs', 'readwrite');
+    const store = tx.objectStore('runs');
+    const read = store.get('loads');
+    read.onsuccess = () => {
+      const loads = (read.result || 0) + 1;
+      store.put(loads, 'loads');
+      tx.oncomplete = () => { document.title = 'idb loads=' + loads; };
+    };
+    tx.onerror = () => { document.title = 'idb failed ' + tx.error; };
+  } catch (e) {
+    document.title = 'idb threw ' + e;
+  }
+};
+</script></body></html>
+)";
+    Apps apps;
+    apps.install_files("stored", R"({"display":"standalone"})", {{"index.html", page}});
+    Compositor c(host_options());
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "stored"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "stored", [](const json& w) { return w["title"] == "idb loads=1"; }, "the first load's IndexedDB write",
+        kWindowTimeout + kPaintTimeout);
+
+    pid_t network = -1;
+    for (pid_t pid : descendants(host.pid)) {
+        if (comm_of(pid).starts_with("WebKitNetworkPr")) network = pid;
+    }
+    REQUIRE_MESSAGE(network > 0, "no WebKitNetworkProcess under the host " << host.pid);
+    REQUIRE(kill(network, SIGKILL) == 0);
+
+    // The same host reloads the page, whose IndexedDB reads the first run's
+    // count and writes the next.
+    const json w = window_of_app(
+        c, "stored", [](const json& w) { return w["title"] == "idb loads=2"; },
+        "the reloaded page's IndexedDB write", kWindowTimeout + kPaintTimeout);
+    CHECK(w["pid"] == host.pid);
+    CHECK(c.log_tail(20000).find("the network process (pid " + std::to_string(network) + ") stopped; reloading") !=
+          std::string::npos);
+    CHECK(wait_for_page(c, 0, ""));
+}
+
 TEST_CASE("minimal-ui draws a back/reload bar in the theme colour above the page") {
     Apps apps;
     apps.install("barred", R"({"display":"minimal-ui","theme_color":"#0000ff"})");
