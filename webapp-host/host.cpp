@@ -725,6 +725,24 @@ void initialize_notification_permission(const Host& host, WebKitWebContext* cont
     webkit_security_origin_unref(origin);
 }
 
+// WebKit binds the folder of GStreamer's registry file into every web
+// process's sandbox, read-write. Unset, the registry is
+// $XDG_CACHE_HOME/gstreamer-1.0, and "its folder" is the whole cache home:
+// every app's HTTP cache, CacheStorage and HSTS store. The app's own
+// registry file, in a folder of its own in the app's cache folder, keeps
+// that bind to the one folder. Set before WebKit starts a web process (the
+// first load); a standby host has the variable already (wait_as_standby),
+// so that setting it here does not grow the environment under WebKit's
+// threads.
+void confine_gstreamer_registry(const Host& host, const AppDataDirs& dirs) {
+    const std::filesystem::path folder = dirs.cache / "gstreamer-1.0";
+    if (g_mkdir_with_parents(folder.c_str(), 0700) != 0) {
+        std::fprintf(stderr, "%scannot create %s; media plugins will be looked up on every start\n",
+                     prefix(host).c_str(), folder.c_str());
+    }
+    g_setenv("GST_REGISTRY", (folder / "registry.bin").c_str(), TRUE);
+}
+
 WebKitWebContext* make_context(Host& host) {
     const AppDataDirs dirs = app_data_dirs(host.options.app_id);
     for (const auto& dir : {dirs.data, dirs.cache}) {
@@ -733,6 +751,7 @@ WebKitWebContext* make_context(Host& host) {
                          dir.c_str());
         }
     }
+    confine_gstreamer_registry(host, dirs);
     // One data manager per app: two apps from the same origin share nothing
     // (localStorage, IndexedDB, cookies, caches).
     WebKitWebsiteDataManager* manager = webkit_website_data_manager_new(
@@ -950,6 +969,9 @@ std::optional<int> wait_as_standby(Host& host, int& argc, char**& argv) {
     // that does not exist yet would grow the environment while WebKit's
     // threads may read it; so it exists from now on (1 is JSC's default).
     g_setenv("JSC_useJIT", host.options.no_jit ? "0" : "1", FALSE);
+    // The same for GST_REGISTRY (confine_gstreamer_registry), whose value
+    // until then no web process uses: none starts before the app is named.
+    g_setenv("GST_REGISTRY", "/dev/null", TRUE);
     if (!start_toolkit(argc, argv)) return kExitNoDisplay;
     warm_up_webkit();
     trace_startup("warm");

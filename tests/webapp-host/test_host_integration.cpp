@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -397,6 +398,64 @@ open.onsuccess = () => {
     CHECK(c.log_tail(20000).find("the network process (pid " + std::to_string(network) + ") stopped; reloading") !=
           std::string::npos);
     CHECK(wait_for_page(c, 0, ""));
+}
+
+// The attack: a page's web process reads or writes what is under the cache
+// folder of the phone: every other app's HTTP cache, CacheStorage and HSTS
+// store (WebKit bound the folder of GStreamer's registry, by default the
+// whole $XDG_CACHE_HOME, read-write). What must hold: the web process of one
+// app (seen from outside, through /proc/PID/root) has no path to another
+// app's cache or data folders, nor to the cache home they sit in; and both
+// apps' own storage still works.
+TEST_CASE("an app's web process sees neither another app's cache and data folders nor the cache home") {
+    Apps apps;
+    apps.install("alpha", R"({"display":"standalone"})");
+    apps.install("beta", R"({"display":"standalone"})");
+    Compositor c(host_options());
+    const std::filesystem::path xdg = c.runtime_dir();
+    const std::filesystem::path beta_cache = xdg / "cache" / "cirrus" / "app-data" / "beta";
+    const std::filesystem::path beta_data = xdg / "data" / "cirrus" / "app-data" / "beta";
+
+    write_file(xdg / "cache" / "left-in-the-cache-home.txt", "not for any app\n");
+    HostProcessGuard beta{c.request({{"cmd", "launch"}, {"app", "beta"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "beta", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
+        "beta's probe title", kWindowTimeout + kPaintTimeout);
+    write_file(beta_cache / "secret.txt", "beta's cache\n");
+    HostProcessGuard alpha{c.request({{"cmd", "launch"}, {"app", "alpha"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "alpha", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
+        "alpha's probe title", kWindowTimeout + kPaintTimeout);
+
+    pid_t web = -1;
+    for (pid_t pid : descendants(alpha.pid)) {
+        if (comm_of(pid).starts_with("WebKitWebProces")) web = pid;
+    }
+    REQUIRE_MESSAGE(web > 0, "no WebKitWebProcess under alpha's host " << alpha.pid);
+    const std::filesystem::path root = "/proc/" + std::to_string(web) + "/root";
+    REQUIRE(std::filesystem::exists(root / "usr"));  // the sandbox's view can be read at all
+    std::ifstream mounts("/proc/" + std::to_string(web) + "/mountinfo");
+    const std::string mountinfo((std::istreambuf_iterator<char>(mounts)), std::istreambuf_iterator<char>());
+    CHECK_MESSAGE(!std::filesystem::exists(root / beta_cache.relative_path()), mountinfo);
+    CHECK_FALSE(std::filesystem::exists(root / beta_cache.relative_path() / "secret.txt"));
+    CHECK_FALSE(std::filesystem::exists(root / beta_data.relative_path()));
+    CHECK_FALSE(std::filesystem::exists(root / (xdg / "cache" / "left-in-the-cache-home.txt").relative_path()));
+    // Of the apps' cache folders, at most its own is there.
+    std::error_code ec;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(root / (xdg / "cache" / "cirrus" / "app-data").relative_path(), ec)) {
+        CHECK(entry.path().filename() == "alpha");
+    }
+    // Beta's file is untouched, and both apps kept their own storage.
+    std::ifstream secret(beta_cache / "secret.txt");
+    std::string line;
+    std::getline(secret, line);
+    CHECK(line == "beta's cache");
+    CHECK(wait_until([&] {
+        return std::filesystem::exists(xdg / "data" / "cirrus" / "app-data" / "alpha" / "localstorage" /
+                                       "app_alpha_0.localstorage");
+    }));
+    CHECK(std::filesystem::exists(beta_data / "localstorage" / "app_beta_0.localstorage"));
 }
 
 TEST_CASE("minimal-ui draws a back/reload bar in the theme colour above the page") {
