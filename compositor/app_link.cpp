@@ -18,6 +18,11 @@ namespace {
 
 constexpr std::uint32_t app_version = 1;
 
+// What a held link's banner shows of the source app's name and of the URL:
+// enough to recognise them, far below the Wayland message limit.
+constexpr std::size_t kBannerNameBytes = 120;
+constexpr std::size_t kBannerUrlBytes = 300;
+
 std::uint32_t app_link_enum(LinkClass link) {
     switch (link) {
     case LinkClass::offline: return CIRRUS_APP_V1_LINK_OFFLINE;
@@ -171,9 +176,13 @@ wl_resource* AppLink::resource_of(const std::string& app) const {
 
 void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t serial, const std::string& url) {
     launcher::UrlRoute route;
+    std::string from_name = app;
     try {
         const auto apps = launcher::Registry::open(launcher::default_registry_path()).list();
         route = launcher::route_url(apps, url, app, server_.config.browser_app);
+        for (const auto& record : apps) {
+            if (record.id == app) from_name = record.name;
+        }
     } catch (const std::exception& e) {
         wlr_log(WLR_ERROR, "a link from %s: cannot read the registry: %s", app.c_str(), e.what());
     }
@@ -181,20 +190,57 @@ void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t 
         cirrus_app_v1_send_url_opened(host, serial, 0);
         return;
     }
+    // Only a link the user followed in the app in front brings another app
+    // to the front; any other waits for a tap on its banner.
+    if (handoff_gate_.decide(app, server_.front_app().app, server_.uptime_ms()) == HandoffVerdict::banner) {
+        wlr_log(WLR_INFO, "a link from %s for %s waits as a banner: no user action on %s just before",
+                app.c_str(), route.app.c_str(), app.c_str());
+        hold_handoff(app, from_name, route.app, url);
+        cirrus_app_v1_send_url_opened(host, serial, 1);
+        return;
+    }
     wlr_log(WLR_INFO, "a link from %s opens in %s", app.c_str(), route.app.c_str());
-    if (wl_resource* target = resource_of(route.app)) {
-        cirrus_app_v1_send_open_url(target, url.c_str());
-        server_.activate_app(route.app);
-    } else {
-        pending_urls_[route.app] = url;
-        const Server::LaunchOutcome launched = server_.launch_app(route.app);
-        if (!launched.error.empty()) {
-            pending_urls_.erase(route.app);
-            cirrus_app_v1_send_url_opened(host, serial, 0);
-            return;
+    cirrus_app_v1_send_url_opened(host, serial, hand_over(route.app, url) ? 1 : 0);
+}
+
+bool AppLink::hand_over(const std::string& target, const std::string& url) {
+    if (wl_resource* resource = resource_of(target)) {
+        cirrus_app_v1_send_open_url(resource, url.c_str());
+        server_.activate_app(target);
+        return true;
+    }
+    pending_urls_[target] = url;
+    const Server::LaunchOutcome launched = server_.launch_app(target);
+    if (!launched.error.empty()) {
+        pending_urls_.erase(target);
+        return false;
+    }
+    return true;
+}
+
+void AppLink::hold_handoff(const std::string& from, const std::string& from_name, const std::string& target,
+                           const std::string& url) {
+    for (auto it = notifications_.begin(); it != notifications_.end(); ++it) {
+        if (!it->second.handoff_url.empty() && it->second.handoff_from == from) {
+            if (server_.shell) server_.shell->notification_closed(it->first);
+            notifications_.erase(it);
+            break;
         }
     }
-    cirrus_app_v1_send_url_opened(host, serial, 1);
+    const std::uint32_t id = next_id_++;
+    notifications_[id] = {nullptr, target, 0, "Link from " + protocol_text::bounded(from_name, kBannerNameBytes),
+                          protocol_text::bounded(url, kBannerUrlBytes), from, url};
+    if (!server_.shell || !server_.shell->bound()) {
+        wlr_log(WLR_INFO, "a link from %s not shown: no shell is running", from.c_str());
+        return;
+    }
+    const Notification& n = notifications_[id];
+    server_.shell->notification(id, n.app, n.title, n.body);
+    server_.shell->done();
+}
+
+void AppLink::user_action(pid_t pid) {
+    if (const auto app = server_.supervisor->app_for_pid(pid)) handoff_gate_.user_action(*app, server_.uptime_ms());
 }
 
 void AppLink::forget(wl_resource* host) {
@@ -239,8 +285,10 @@ bool AppLink::bound_by(pid_t pid) const {
 void AppLink::app_closed(const std::string& app) {
     apps_.erase(app);
     pending_urls_.erase(app);
+    handoff_gate_.forget(app);
     for (auto it = notifications_.begin(); it != notifications_.end();) {
-        if (it->second.app == app) {
+        // A held link stays: its tap launches the app again.
+        if (it->second.app == app && it->second.handoff_url.empty()) {
             if (server_.shell) server_.shell->notification_closed(it->first);
             it = notifications_.erase(it);
         } else {
@@ -269,7 +317,7 @@ void AppLink::notify(wl_resource* host, const std::string& app, std::uint32_t ta
     // `tag` does.
     withdraw_notification(host, tag);
     const std::uint32_t id = next_id_++;
-    notifications_[id] = {host, app, tag, title, body};
+    notifications_[id] = {host, app, tag, title, body, {}, {}};
     if (!server_.shell || !server_.shell->bound()) {
         wlr_log(WLR_INFO, "notification from %s not shown: no shell is running", app.c_str());
         return;
@@ -328,7 +376,17 @@ void AppLink::activate_notification(std::uint32_t id) {
     if (it == notifications_.end()) return;
     const Notification n = it->second;
     notifications_.erase(it);
+    if (!n.handoff_url.empty()) {
+        // The user tapped a held link: now it is theirs.
+        wlr_log(WLR_INFO, "a link from %s opens in %s (its banner was tapped)", n.handoff_from.c_str(),
+                n.app.c_str());
+        hand_over(n.app, n.handoff_url);
+        return;
+    }
     server_.activate_app(n.app);
+    // The tap is the user's action on the app: a link its page opens in
+    // answer may hand off (handoff_gate.hpp).
+    handoff_gate_.user_action(n.app, server_.uptime_ms());
     if (n.host) cirrus_app_v1_send_notification_activated(n.host, n.tag);
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 #include <sys/types.h>
 
+#include "handoff_gate.hpp"
 #include "link_estimator.hpp"
 #include "wlr.hpp"
 
@@ -42,6 +43,11 @@ public:
     // Whether the process speaks cirrus_app_v1 (then its first_frame, not
     // its window's map, ends the splash).
     bool bound_by(pid_t pid) const;
+
+    // The user touched, clicked or typed on a window of this process (the
+    // seat's own input): for a short while its app may hand the user over
+    // to another app (handoff_gate.hpp).
+    void user_action(pid_t pid);
 
     // A shell that binds (a restarted one) gets the notifications still up
     // and the questions still unanswered: a page may be waiting on one.
@@ -82,6 +88,14 @@ private:
     // What a host learns as it binds: its role, and the URL it was launched for.
     void greet(wl_resource* resource);
     wl_resource* resource_of(const std::string& app) const;
+    // Shows `url` in `target` and brings it to the front (launching it when
+    // it does not run); false when it cannot be launched.
+    bool hand_over(const std::string& target, const std::string& url);
+    // A hand-off nobody asked for: a banner of `target` ("Link from
+    // <from_name>", the URL) that performs it when tapped. One per source
+    // app `from`: a newer one replaces the older.
+    void hold_handoff(const std::string& from, const std::string& from_name, const std::string& target,
+                      const std::string& url);
 
     struct Notification {
         wl_resource* host;
@@ -89,6 +103,10 @@ private:
         std::uint32_t tag;
         std::string title;
         std::string body;
+        // A held hand-off (hold_handoff): the app it came from and the link
+        // the banner's tap opens in `app`. Empty for a host's notification.
+        std::string handoff_from;
+        std::string handoff_url;
     };
     struct PermissionQuestion {
         wl_resource* host;
@@ -112,6 +130,7 @@ private:
     // Links handed to an app that was not running (or not yet bound): given
     // to its host as it binds.
     std::map<std::string, std::string> pending_urls_;
+    HandoffGate handoff_gate_;
     std::uint32_t next_id_ = 1;
 };
 

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <linux/input-event-codes.h>
 
+#include "app_link.hpp"
 #include "layer_surface.hpp"
 #include "output.hpp"
 #include "server.hpp"
@@ -228,6 +229,7 @@ bool Seat::system_key(uint32_t keycode, bool pressed) {
 void Seat::handle_key(Device& keyboard, wlr_event_keyboard_key* event) {
     notify_activity();
     if (system_key(event->keycode, event->state == WL_KEYBOARD_KEY_STATE_PRESSED)) return;
+    if (event->state == WL_KEYBOARD_KEY_STATE_PRESSED) note_user_action(wlr->keyboard_state.focused_surface);
     wlr_seat_set_keyboard(wlr, keyboard.wlr);
     wlr_seat_keyboard_notify_key(wlr, event->time_msec, event->keycode, event->state);
 }
@@ -261,6 +263,18 @@ void Seat::focus_from_input(wlr_surface* surface) {
             server_.focus_view(view);
         }
     }
+}
+
+void Seat::note_user_action(wlr_surface* surface) {
+    if (!surface || !server_.app_link) return;
+    wlr_surface* root = wlr_surface_get_root_surface(surface);
+    if (!wlr_surface_is_xdg_surface(root)) return;
+    wlr_xdg_surface* xdg = wlr_xdg_surface_from_wlr_surface(root);
+    while (xdg && xdg->role == WLR_XDG_SURFACE_ROLE_POPUP && xdg->popup->parent &&
+           wlr_surface_is_xdg_surface(xdg->popup->parent)) {
+        xdg = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
+    }
+    if (XdgView* view = xdg ? server_.view_for_surface(xdg->surface) : nullptr) server_.app_link->user_action(view->pid);
 }
 
 void Seat::forget_layer(LayerSurface* layer) {
@@ -335,6 +349,7 @@ void Seat::handle_touch_down(wlr_event_touch_down* event) {
     wlr_surface* surface = surface_at(lx, ly, &sx, &sy);
     if (!surface) return;
     focus_from_input(surface);
+    note_user_action(surface);
     touch_origins_[event->touch_id] = {lx - sx, ly - sy};
     wlr_seat_touch_notify_down(wlr, surface, event->time_msec, event->touch_id, sx, sy);
 }
@@ -394,7 +409,9 @@ void Seat::handle_cursor_button(wlr_event_pointer_button* event) {
     notify_activity();
     if (event->state == WLR_BUTTON_PRESSED) {
         double sx = 0, sy = 0;
-        focus_from_input(surface_at(cursor->x, cursor->y, &sx, &sy));
+        wlr_surface* surface = surface_at(cursor->x, cursor->y, &sx, &sy);
+        focus_from_input(surface);
+        note_user_action(surface);
     }
     wlr_seat_pointer_notify_button(wlr, event->time_msec, event->button, event->state);
 }

@@ -62,6 +62,9 @@ private:
     wlr_surface* surface_at(double lx, double ly, double* sx, double* sy) const;
     // Raises the touched window, or gives an on-demand layer the keyboard.
     void focus_from_input(wlr_surface* surface);
+    // A touch, button or key press on an app's window: the compositor's own
+    // record of a user action, for the link hand-off rule (handoff_gate.hpp).
+    void note_user_action(wlr_surface* surface);
     Rect touch_area() const;
     uint32_t now_msec() const;
 

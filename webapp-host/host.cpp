@@ -29,6 +29,7 @@
 #include "app_config.hpp"
 #include "compositor_link.hpp"
 #include "navigation_policy.hpp"
+#include "network_process.hpp"
 #include "offline_cache.hpp"
 #include "online_state.hpp"
 #include "package_files.hpp"
@@ -53,6 +54,9 @@ constexpr auto kCrashWindow = std::chrono::seconds(60);
 constexpr guint kNoticeSeconds = 6;
 // An unresponsive web process is reloaded after this long.
 constexpr guint kHangReloadSeconds = 10;
+// A page is reloaded this long after its network process ended, so that
+// WebKit has seen the end of its connection and starts a new one.
+constexpr guint kNetworkRestartReloadMs = 300;
 
 struct Host {
     HostOptions options;
@@ -78,6 +82,8 @@ struct Host {
     // offline store (offline_cache.hpp).
     std::unique_ptr<OfflineCache> offline;
     std::unique_ptr<OnlineState> online;
+    // WebKit's network process, whose end reloads the page.
+    std::unique_ptr<NetworkProcessWatch> network;
 };
 
 // Every load of one of the app's own pages that the host starts itself.
@@ -209,6 +215,17 @@ void update_back_button(Host& host) {
 void on_load_changed(WebKitWebView*, WebKitLoadEvent event, gpointer data) {
     Host& host = *static_cast<Host*>(data);
     if (event == WEBKIT_LOAD_COMMITTED || event == WEBKIT_LOAD_FINISHED) update_back_button(host);
+    // A load has a network process (WebKit starts one for the first, and a
+    // new one after the last ended): watch it.
+    if (event == WEBKIT_LOAD_COMMITTED && host.network) host.network->look();
+}
+
+// Records a crash; true when there were too many lately to reload again.
+bool too_many_crashes(Host& host) {
+    const auto now = Clock::now();
+    host.crashes.push_back(now);
+    while (!host.crashes.empty() && now - host.crashes.front() > kCrashWindow) host.crashes.pop_front();
+    return static_cast<int>(host.crashes.size()) > kMaxCrashReloads;
 }
 
 gboolean reload_after_crash(gpointer data) {
@@ -233,10 +250,7 @@ void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationR
     const char* current = webkit_web_view_get_uri(view);
     host.pending_reload = (current && *current) ? current : host.app.record.start_url;
 
-    const auto now = Clock::now();
-    host.crashes.push_back(now);
-    while (!host.crashes.empty() && now - host.crashes.front() > kCrashWindow) host.crashes.pop_front();
-    if (static_cast<int>(host.crashes.size()) > kMaxCrashReloads) {
+    if (too_many_crashes(host)) {
         std::fprintf(stderr, "%sthe web process %s again (%zu times in %llds); not reloading %s\n",
                      prefix(host).c_str(), why, host.crashes.size(),
                      static_cast<long long>(kCrashWindow.count()), host.pending_reload.c_str());
@@ -252,6 +266,30 @@ void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationR
                  host.pending_reload.c_str());
     std::fflush(stderr);
     g_idle_add(reload_after_crash, &host);
+}
+
+void show_notice(Host& host, const std::string& text);
+
+// WebKit starts a new network process by itself, but the page keeps its
+// dead storage connections (IndexedDB, caches): it is reloaded, as after a
+// web process crash, and the user is told why.
+void on_network_process_ended(Host& host, pid_t pid) {
+    if (!host.window || gtk_main_level() == 0) return;  // the host is closing: it went with it
+    const char* current = webkit_web_view_get_uri(host.view);
+    host.pending_reload = (current && *current) ? current : host.app.record.start_url;
+    if (too_many_crashes(host)) {
+        std::fprintf(stderr, "%sthe network process (pid %d) stopped again (%zu times in %llds); not reloading %s\n",
+                     prefix(host).c_str(), static_cast<int>(pid), host.crashes.size(),
+                     static_cast<long long>(kCrashWindow.count()), host.pending_reload.c_str());
+        std::fflush(stderr);
+        show_notice(host, "The app's storage stopped working several times. Close and reopen the app.");
+        return;
+    }
+    std::fprintf(stderr, "%sthe network process (pid %d) stopped; reloading %s\n", prefix(host).c_str(),
+                 static_cast<int>(pid), host.pending_reload.c_str());
+    std::fflush(stderr);
+    show_notice(host, "The app's connection to its storage was restarted: the page was reloaded.");
+    g_timeout_add(kNetworkRestartReloadMs, reload_after_crash, &host);
 }
 
 // --- scope (navigation_policy.hpp) -------------------------------------------
@@ -692,6 +730,24 @@ void initialize_notification_permission(const Host& host, WebKitWebContext* cont
     webkit_security_origin_unref(origin);
 }
 
+// WebKit binds the folder of GStreamer's registry file into every web
+// process's sandbox, read-write. Unset, the registry is
+// $XDG_CACHE_HOME/gstreamer-1.0, and "its folder" is the whole cache home:
+// every app's HTTP cache, CacheStorage and HSTS store. The app's own
+// registry file, in a folder of its own in the app's cache folder, keeps
+// that bind to the one folder. Set before WebKit starts a web process (the
+// first load); a standby host has the variable already (wait_as_standby),
+// so that setting it here does not grow the environment under WebKit's
+// threads.
+void confine_gstreamer_registry(const Host& host, const AppDataDirs& dirs) {
+    const std::filesystem::path folder = dirs.cache / "gstreamer-1.0";
+    if (g_mkdir_with_parents(folder.c_str(), 0700) != 0) {
+        std::fprintf(stderr, "%scannot create %s; media plugins will be looked up on every start\n",
+                     prefix(host).c_str(), folder.c_str());
+    }
+    g_setenv("GST_REGISTRY", (folder / "registry.bin").c_str(), TRUE);
+}
+
 WebKitWebContext* make_context(Host& host) {
     const AppDataDirs dirs = app_data_dirs(host.options.app_id);
     for (const auto& dir : {dirs.data, dirs.cache}) {
@@ -700,6 +756,7 @@ WebKitWebContext* make_context(Host& host) {
                          dir.c_str());
         }
     }
+    confine_gstreamer_registry(host, dirs);
     // One data manager per app: two apps from the same origin share nothing
     // (localStorage, IndexedDB, cookies, caches).
     WebKitWebsiteDataManager* manager = webkit_website_data_manager_new(
@@ -807,6 +864,7 @@ void build_window(Host& host, WebKitWebContext* context) {
         writes->link_changed(state && state->link == CompositorLink::LinkState::Class::offline);
     }
     host.link->on_open_url = [&host](const std::string& url) { show_url(host, url); };
+    host.network = std::make_unique<NetworkProcessWatch>([&host](pid_t pid) { on_network_process_ended(host, pid); });
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
     g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
@@ -893,6 +951,7 @@ int run_app(Host& host) {
     if (host.offline && host.offline->writes()) host.offline->writes()->start();
     gtk_main();
 
+    host.network.reset();  // its end now is the host's own
     host.presence.reset();
     if (host.window) gtk_widget_destroy(host.window);
     host.offline.reset();
@@ -915,6 +974,9 @@ std::optional<int> wait_as_standby(Host& host, int& argc, char**& argv) {
     // that does not exist yet would grow the environment while WebKit's
     // threads may read it; so it exists from now on (1 is JSC's default).
     g_setenv("JSC_useJIT", host.options.no_jit ? "0" : "1", FALSE);
+    // The same for GST_REGISTRY (confine_gstreamer_registry), whose value
+    // until then no web process uses: none starts before the app is named.
+    g_setenv("GST_REGISTRY", "/dev/null", TRUE);
     if (!start_toolkit(argc, argv)) return kExitNoDisplay;
     warm_up_webkit();
     trace_startup("warm");

@@ -15,13 +15,18 @@
 //   permission NAME [SERIAL]     ask (SERIAL defaults to 1, 2, ...)
 //   theme AARRGGBB               set_theme_color
 //   title TEXT...                xdg_toplevel.set_title (the rest of the line)
+//   open URL [SERIAL]            hand a link over (open_url) now
+//   open-on-touch URL            hand it over at the next touch on the window,
+//                                as a page's link followed on a tap does
 //   quit
 //
 // Events (JSON lines on stdout): {"event":"bound","cirrus_app_v1":bool},
 // configure, mapped, close, {"event":"sent","cmd"} once the compositor has
 // processed a command, {"event":"notification_activated","tag"},
 // {"event":"permission_answered","serial","answer":"denied"|"granted"|"unasked"},
-// and {"event":"cirrus_app_v1","name"} for any other event of the protocol.
+// {"event":"url_opened","serial","opened"}, {"event":"touch_down"},
+// {"event":"cirrus_app_v1","name":"open_url","url"}, and
+// {"event":"cirrus_app_v1","name"} for any other event of the protocol.
 
 #include "common.hpp"
 
@@ -43,6 +48,9 @@ struct App {
     wl_shm *shm = nullptr;
     xdg_wm_base *wm_base = nullptr;
     cirrus_app_v1 *link = nullptr;
+    wl_seat *seat = nullptr;
+    wl_touch *touch = nullptr;
+    std::string open_on_touch;  // a link to hand over at the next touch down
     wl_surface *surface = nullptr;
     xdg_surface *xsurface = nullptr;
     xdg_toplevel *toplevel = nullptr;
@@ -68,11 +76,41 @@ int dispatch_link(const void *, void *, uint32_t, const wl_message *message, wl_
               {"answer", answer == CIRRUS_APP_V1_ANSWER_GRANTED  ? "granted"
                          : answer == CIRRUS_APP_V1_ANSWER_DENIED ? "denied"
                                                                  : "unasked"}});
+    } else if (name == "url_opened") {
+        emit({{"event", "url_opened"}, {"serial", args[0].u}, {"opened", args[1].u}});
+    } else if (name == "open_url") {
+        emit({{"event", "cirrus_app_v1"}, {"name", "open_url"}, {"url", args[0].s ? args[0].s : ""}});
     } else {
         emit({{"event", "cirrus_app_v1"}, {"name", message->name}});
     }
     return 0;
 }
+
+// Touch: only the down matters (it sends an armed link at once, as a page
+// reacting to a tap does).
+void touch_down(void *data, wl_touch *, uint32_t, uint32_t, wl_surface *, int32_t, wl_fixed_t, wl_fixed_t) {
+    auto &app = *static_cast<App *>(data);
+    if (!app.open_on_touch.empty() && app.link) {
+        cirrus_app_v1_open_url(app.link, app.next_serial++, app.open_on_touch.c_str());
+        app.open_on_touch.clear();
+    }
+    emit({{"event", "touch_down"}});
+}
+void touch_up(void *, wl_touch *, uint32_t, uint32_t, int32_t) {}
+void touch_motion(void *, wl_touch *, uint32_t, int32_t, wl_fixed_t, wl_fixed_t) {}
+void touch_frame(void *, wl_touch *) {}
+void touch_cancel(void *, wl_touch *) {}
+const wl_touch_listener touch_listener = {touch_down, touch_up, touch_motion, touch_frame, touch_cancel, nullptr, nullptr};
+
+void seat_capabilities(void *data, wl_seat *seat, uint32_t caps) {
+    auto &app = *static_cast<App *>(data);
+    if ((caps & WL_SEAT_CAPABILITY_TOUCH) && !app.touch) {
+        app.touch = wl_seat_get_touch(seat);
+        wl_touch_add_listener(app.touch, &touch_listener, &app);
+    }
+}
+void seat_name(void *, wl_seat *, const char *) {}
+const wl_seat_listener seat_listener = {seat_capabilities, seat_name};
 
 void draw_and_commit(App &app) {
     SolidBuffer *next = SolidBuffer::create(app.shm, app.width, app.height, app.color);
@@ -141,6 +179,11 @@ void registry_global(void *data, wl_registry *registry, uint32_t name, const cha
             [](void *, xdg_wm_base *base, uint32_t serial) { xdg_wm_base_pong(base, serial); },
         };
         xdg_wm_base_add_listener(app.wm_base, &listener, &app);
+    } else if (i == wl_seat_interface.name && !app.seat) {
+        // Version 5 at most: the touch listener has no shape or orientation
+        // handlers (events of version 6).
+        app.seat = static_cast<wl_seat *>(wl_registry_bind(registry, name, &wl_seat_interface, std::min<uint32_t>(version, 5)));
+        wl_seat_add_listener(app.seat, &seat_listener, &app);
     } else if (i == cirrus_app_v1_interface.name) {
         app.link = static_cast<cirrus_app_v1 *>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, 1));
         wl_proxy_add_dispatcher(reinterpret_cast<wl_proxy *>(app.link), dispatch_link, nullptr, &app);
@@ -194,6 +237,11 @@ void handle_command(App &app, const std::string &line) {
         wl_surface_commit(app.surface);
     } else if (cmd == "theme" && words.size() == 2) {
         cirrus_app_v1_set_theme_color(app.link, static_cast<uint32_t>(std::stoul(words[1], nullptr, 16)));
+    } else if (cmd == "open" && (words.size() == 2 || words.size() == 3)) {
+        const uint32_t serial = words.size() == 3 ? static_cast<uint32_t>(std::stoul(words[2])) : app.next_serial++;
+        cirrus_app_v1_open_url(app.link, serial, words[1].c_str());
+    } else if (cmd == "open-on-touch" && words.size() == 2) {
+        app.open_on_touch = words[1];
     } else {
         emit({{"event", "error"}, {"message", "unknown command: " + line}});
         return;
@@ -249,6 +297,8 @@ int main(int argc, char **argv) {
         });
     if (!ok) return 1;
     if (app.link) cirrus_app_v1_destroy(app.link);
+    if (app.touch) wl_touch_destroy(app.touch);
+    if (app.seat) wl_seat_destroy(app.seat);
     xdg_toplevel_destroy(app.toplevel);
     xdg_surface_destroy(app.xsurface);
     wl_surface_destroy(app.surface);

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -341,6 +342,120 @@ TEST_CASE("a crashed web process is reloaded in the same window") {
     CHECK(w["pid"] == host.pid);
     CHECK(wait_for_page(c, 0, ""));
     CHECK(c.log_tail(20000).find("reloading app://green/index.html") != std::string::npos);
+}
+
+// The attack: WebKit's network process (which holds the app's IndexedDB,
+// caches and cookies) is killed under a running page, as the kernel's OOM
+// killer or a crash does. WebKit starts a new one by itself, but the page
+// keeps its dead storage connections: every IndexedDB transaction throws
+// until the user restarts the app. What must survive: the host reloads the
+// page (and says so), and an IndexedDB read and write after that succeed.
+TEST_CASE("a killed network process: the page is reloaded and its IndexedDB works again") {
+    const char* page = R"(<!doctype html>
+<html style="background:#00ff00"><head><meta charset="utf-8"><title>loading</title></head>
+<body style="margin:0;min-height:100vh;background:#00ff00"><script>
+const open = indexedDB.open('cirrus-test', 1);
+open.onupgradeneeded = () => open.result.createObjectStore('runs');
+open.onerror = () => { document.title = 'idb open failed ' + open.error; };
+open.onsuccess = () => {
+  try {
+    const tx = open.result.transaction('runs', 'readwrite');
+    const store = tx.objectStore('runs');
+    const read = store.get('loads');
+    read.onsuccess = () => {
+      const loads = (read.result || 0) + 1;
+      store.put(loads, 'loads');
+      tx.oncomplete = () => { document.title = 'idb loads=' + loads; };
+    };
+    tx.onerror = () => { document.title = 'idb failed ' + tx.error; };
+  } catch (e) {
+    document.title = 'idb threw ' + e;
+  }
+};
+</script></body></html>
+)";
+    Apps apps;
+    apps.install_files("stored", R"({"display":"standalone"})", {{"index.html", page}});
+    Compositor c(host_options());
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "stored"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "stored", [](const json& w) { return w["title"] == "idb loads=1"; }, "the first load's IndexedDB write",
+        kWindowTimeout + kPaintTimeout);
+
+    pid_t network = -1;
+    for (pid_t pid : descendants(host.pid)) {
+        if (comm_of(pid).starts_with("WebKitNetworkPr")) network = pid;
+    }
+    REQUIRE_MESSAGE(network > 0, "no WebKitNetworkProcess under the host " << host.pid);
+    REQUIRE(kill(network, SIGKILL) == 0);
+
+    // The same host reloads the page, whose IndexedDB reads the first run's
+    // count and writes the next.
+    const json w = window_of_app(
+        c, "stored", [](const json& w) { return w["title"] == "idb loads=2"; },
+        "the reloaded page's IndexedDB write", kWindowTimeout + kPaintTimeout);
+    CHECK(w["pid"] == host.pid);
+    CHECK(c.log_tail(20000).find("the network process (pid " + std::to_string(network) + ") stopped; reloading") !=
+          std::string::npos);
+    CHECK(wait_for_page(c, 0, ""));
+}
+
+// The attack: a page's web process reads or writes what is under the cache
+// folder of the phone: every other app's HTTP cache, CacheStorage and HSTS
+// store (WebKit bound the folder of GStreamer's registry, by default the
+// whole $XDG_CACHE_HOME, read-write). What must hold: the web process of one
+// app (seen from outside, through /proc/PID/root) has no path to another
+// app's cache or data folders, nor to the cache home they sit in; and both
+// apps' own storage still works.
+TEST_CASE("an app's web process sees neither another app's cache and data folders nor the cache home") {
+    Apps apps;
+    apps.install("alpha", R"({"display":"standalone"})");
+    apps.install("beta", R"({"display":"standalone"})");
+    Compositor c(host_options());
+    const std::filesystem::path xdg = c.runtime_dir();
+    const std::filesystem::path beta_cache = xdg / "cache" / "cirrus" / "app-data" / "beta";
+    const std::filesystem::path beta_data = xdg / "data" / "cirrus" / "app-data" / "beta";
+
+    write_file(xdg / "cache" / "left-in-the-cache-home.txt", "not for any app\n");
+    HostProcessGuard beta{c.request({{"cmd", "launch"}, {"app", "beta"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "beta", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
+        "beta's probe title", kWindowTimeout + kPaintTimeout);
+    write_file(beta_cache / "secret.txt", "beta's cache\n");
+    HostProcessGuard alpha{c.request({{"cmd", "launch"}, {"app", "alpha"}})["pid"].get<pid_t>()};
+    window_of_app(
+        c, "alpha", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
+        "alpha's probe title", kWindowTimeout + kPaintTimeout);
+
+    pid_t web = -1;
+    for (pid_t pid : descendants(alpha.pid)) {
+        if (comm_of(pid).starts_with("WebKitWebProces")) web = pid;
+    }
+    REQUIRE_MESSAGE(web > 0, "no WebKitWebProcess under alpha's host " << alpha.pid);
+    const std::filesystem::path root = "/proc/" + std::to_string(web) + "/root";
+    REQUIRE(std::filesystem::exists(root / "usr"));  // the sandbox's view can be read at all
+    std::ifstream mounts("/proc/" + std::to_string(web) + "/mountinfo");
+    const std::string mountinfo((std::istreambuf_iterator<char>(mounts)), std::istreambuf_iterator<char>());
+    CHECK_MESSAGE(!std::filesystem::exists(root / beta_cache.relative_path()), mountinfo);
+    CHECK_FALSE(std::filesystem::exists(root / beta_cache.relative_path() / "secret.txt"));
+    CHECK_FALSE(std::filesystem::exists(root / beta_data.relative_path()));
+    CHECK_FALSE(std::filesystem::exists(root / (xdg / "cache" / "left-in-the-cache-home.txt").relative_path()));
+    // Of the apps' cache folders, at most its own is there.
+    std::error_code ec;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(root / (xdg / "cache" / "cirrus" / "app-data").relative_path(), ec)) {
+        CHECK(entry.path().filename() == "alpha");
+    }
+    // Beta's file is untouched, and both apps kept their own storage.
+    std::ifstream secret(beta_cache / "secret.txt");
+    std::string line;
+    std::getline(secret, line);
+    CHECK(line == "beta's cache");
+    CHECK(wait_until([&] {
+        return std::filesystem::exists(xdg / "data" / "cirrus" / "app-data" / "alpha" / "localstorage" /
+                                       "app_alpha_0.localstorage");
+    }));
+    CHECK(std::filesystem::exists(beta_data / "localstorage" / "app_beta_0.localstorage"));
 }
 
 TEST_CASE("minimal-ui draws a back/reload bar in the theme colour above the page") {

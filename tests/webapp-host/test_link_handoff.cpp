@@ -2,6 +2,9 @@
 // whose scope holds it, or, for a web link no app holds, to the system
 // browser app (the bundled one here) — the real compositor, real hosts,
 // a loopback origin. The app that followed the link keeps its own page.
+// The user follows the link with a tap on the app in front: only then may
+// the other app come to the front (a link nobody followed waits as a
+// banner: tests/shell-integration/test_handoff_focus.cpp).
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -41,14 +44,15 @@ struct Handoff {
     std::filesystem::path db = tmp.path() / "registry.db";
     std::unique_ptr<Compositor> c;
 
-    // `linker` follows the origin's `path` as soon as it has loaded.
+    // `linker` follows the origin's `path` when its page is touched.
     Handoff(const std::string& path, bool with_browser) {
         REQUIRE(server.url("/").starts_with("http://127.0.0.1:"));
         const std::string url = server.url(path);
         cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
         const auto dir = tmp.path() / "packages" / "linker";
         write_file(dir / "index.html", "<!doctype html><html><head><meta charset=utf-8><title>linker</title></head>"
-                                       "<body><script>addEventListener('load', () => { location.href = '" +
+                                       "<body style='margin:0;min-height:100vh'><script>"
+                                       "addEventListener('touchstart', () => { location.href = '" +
                                            url + "'; });</script></body></html>");
         registry.install(webapp_test::packaged_app("linker", dir), {});
         // An app whose scope is the origin's /target/ (hosted, as installed
@@ -71,12 +75,31 @@ struct Handoff {
         unsetenv("CIRRUS_REGISTRY");
         REQUIRE(c->request({{"cmd", "launch"}, {"app", "linker"}})["ok"] == true);
     }
+
+    // The user taps the linker's page once it shows, and again while the
+    // page has not followed the link yet (a tap that comes before the new
+    // web view handles touch is lost, as a user's would be).
+    void tap_link() {
+        REQUIRE_MESSAGE(wait_until([&] { return title_of_app(*c, "linker") == "linker"; }, kHandoffTimeout),
+                        c->windows().dump() << c->log_tail(4000));
+        const json out = c->outputs()[0];
+        const auto followed = [&] {
+            const std::string log = c->log_tail(20000);
+            return log.find("handed http") != std::string::npos || log.find("refused http") != std::string::npos;
+        };
+        for (int attempt = 0; attempt < 4 && !followed(); ++attempt) {
+            REQUIRE(c->request({{"cmd", "tap"}, {"x", out["width"].get<int>() / 2},
+                                {"y", out["height"].get<int>() / 2}})["ok"] == true);
+            wait_until(followed, 5);
+        }
+    }
 };
 
 }  // namespace
 
 TEST_CASE("a web link no app holds opens in the system browser, and the app keeps its page") {
     Handoff h("/outside/page", true);
+    h.tap_link();
     const bool shown = wait_until([&] { return title_of_app(*h.c, "browser") == "outside page"; }, kHandoffTimeout);
     CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
@@ -92,6 +115,7 @@ TEST_CASE("a web link no app holds opens in the system browser, and the app keep
 
 TEST_CASE("a link inside another app's scope opens in that app, at that link") {
     Handoff h("/target/deep", false);
+    h.tap_link();
     const bool shown = wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kHandoffTimeout);
     CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
@@ -99,6 +123,7 @@ TEST_CASE("a link inside another app's scope opens in that app, at that link") {
 
 TEST_CASE("without a browser a web link no app holds is refused, and the app says so") {
     Handoff h("/outside/page", false);
+    h.tap_link();
     const bool refused = wait_until(
         [&] { return h.c->log_tail(20000).find("refused " + h.server.url("/outside/page")) != std::string::npos; },
         kHandoffTimeout);
