@@ -314,8 +314,17 @@ Registry Registry::open(const std::filesystem::path& path, const Options& option
             return registry;
         } catch (const SqliteError& error) {
             if (!error.is_corruption()) {
-                if (!is_unwritable(error) || !tried)
+                if (!is_unwritable(error))
                     throw;
+                if (!tried) {
+                    // No registry, and none can be made: no app is installed,
+                    // and the shell still draws an (empty) home screen.
+                    Database database = Database::open(":memory:", open_options);
+                    apply_migrations(database, options.migrations);
+                    Registry registry(std::move(database), std::nullopt, options.clock);
+                    registry.read_only_ = error.what();
+                    return registry;
+                }
                 // The data folder is read-only or full: the apps stay
                 // readable (the home screen is drawn); writes will throw.
                 OpenOptions read_only = open_options;

@@ -200,7 +200,13 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     } catch (const PackageError& e) {
         throw InstallError(e.what());
     } catch (const std::filesystem::filesystem_error& e) {
-        throw InstallError(apps_dir_.string() + ": " + e.what());
+        std::string fix;
+        if (e.code() == std::errc::no_space_on_device || e.code() == std::errc::read_only_file_system)
+            fix = " (the disk is full or read-only: free space on it or make it writable, then install again; "
+                  "the installed apps are untouched)";
+        std::error_code ignored;
+        std::filesystem::remove_all(package_dir, ignored);  // what was copied before the disk filled up
+        throw InstallError(apps_dir_.string() + ": " + e.what() + fix);
     }
     return record(id, manifest, kind, std::filesystem::absolute(path).string(), package_dir, icons,
                   std::move(warnings));

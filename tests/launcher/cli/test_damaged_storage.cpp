@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <map>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -39,14 +40,19 @@ struct Phone {
 
     // `cirrus ARGS` as the compositor and the user run it (no --registry:
     // the default paths under $XDG_DATA_HOME).
-    Run cirrus(const std::vector<std::string>& args) const {
-        const auto err_path = dir.path() / "stderr.txt";
+    std::string command(const std::vector<std::string>& args) const {
         std::string command = "XDG_DATA_HOME='" + data.string() + "' XDG_CACHE_HOME='" +
                               (dir.path() / "cache").string() + "' CIRRUS_BUNDLED_DIR='" +
                               std::string(CIRRUS_SOURCE_MANIFESTS) +
                               "' CIRRUS_REGISTRY= CIRRUS_APPS_DIR= CIRRUS_OFFLINE_STORE= '" + std::string(CIRRUS_CLI) + "'";
         for (const auto& a : args) command += " '" + a + "'";
-        command += " 2>'" + err_path.string() + "'";
+        return command;
+    }
+    Run cirrus(const std::vector<std::string>& args) const { return shell(command(args)); }
+    // Runs a shell script; its stdout and stderr apart.
+    Run shell(const std::string& script) const {
+        const auto err_path = dir.path() / "stderr.txt";
+        const std::string command = "(" + script + ") 2>'" + err_path.string() + "'";
         Run run;
         FILE* pipe = popen(command.c_str(), "r");
         REQUIRE(pipe != nullptr);
@@ -215,6 +221,36 @@ TEST_CASE("a damaged offline store is reported, its apps are not offline-ready u
     CHECK(run.out.find("offline:          ready (8/8 stored)") != std::string::npos);
     CHECK(run.err.find("damaged") == std::string::npos);
     CHECK_FALSE(std::filesystem::exists(phone.offline_store.string() + ".damaged"));
+}
+
+TEST_CASE("a full data folder: install fails naming the folder and the fix, list still lists every app") {
+    if (geteuid() != 0) {
+        MESSAGE("skipped: a full filesystem is a tmpfs mounted in a private mount namespace, which needs root");
+        return;
+    }
+    Phone phone;
+    const std::string diary = make_package(phone.dir.path() / "src" / "diary", "Diary").string();
+    std::filesystem::create_directories(phone.data);
+    // The attack, in a private mount namespace: the data folder is a 4 MiB
+    // tmpfs, the bundled apps are installed, then the disk fills up.
+    const std::string script =
+        "unshare -m sh -c \"mount -t tmpfs -o size=4m tmpfs '" + phone.data.string() + "' && " +
+        phone.command({"install-bundled"}) + " >/dev/null 2>&1 && " +
+        "dd if=/dev/zero of='" + (phone.data / "filler").string() + "' bs=64k 2>/dev/null; " +
+        "echo BEFORE; " + phone.command({"list"}) + "; echo INSTALL; " + phone.command({"install", diary}) +
+        "; echo STATUS=\\$?; " + phone.command({"list"}) + "; echo LISTED=\\$?\"";
+    const Run run = phone.shell(script);
+    INFO("out: " << run.out << "\nerr: " << run.err);
+    const std::string before = run.out.substr(run.out.find("BEFORE\n") + 7, run.out.find("INSTALL") - run.out.find("BEFORE\n") - 7);
+    REQUIRE(before.find("notes") != std::string::npos);
+    CHECK(run.out.find("STATUS=1") != std::string::npos);
+    CHECK(run.err.find("cannot install: the data folder " + (phone.data / "cirrus").string() + " cannot be written") !=
+          std::string::npos);
+    CHECK(run.err.find("free space on it or make it writable") != std::string::npos);
+    CHECK(run.out.find("LISTED=0") != std::string::npos);
+    const std::string after = run.out.substr(run.out.find("STATUS="));
+    CHECK(after.find(before) != std::string::npos);  // every app still listed
+    CHECK(after.find("diary") == std::string::npos);
 }
 
 }  // namespace damaged_storage
