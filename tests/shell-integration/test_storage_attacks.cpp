@@ -11,6 +11,7 @@
 
 #include "shell_fixture.hpp"
 #include "home_layout.hpp"
+#include "common/offline_store.hpp"
 
 using namespace cirrus_shell_it;
 using cirrus::shell::compute_geometry;
@@ -89,5 +90,28 @@ TEST_CASE("a read-only data folder: the shell still draws every app, says so, in
         with_read_only(folder, {cirrus_it::program("CIRRUS_CLI"), "--registry", f.registry, "list"}), env, 30);
     CHECK_MESSAGE(r.exit_code() == 0, r.err);
     for (const char* id : {"red", "green", "blue"}) CHECK_MESSAGE(r.out.find(id) != std::string::npos, r.out);
+    CHECK(f.shell->alive());
+}
+
+// The attack: the offline store is damaged while the phone runs. Whoever
+// opens it next (a web-app host, through common/offline_store) sets it aside
+// and starts an empty one, and every hosted app has lost its offline copy.
+// What must survive: the user hears of it -- the shell, started afterwards,
+// puts up a banner (it reads the note the store leaves beside itself).
+TEST_CASE("a damaged offline store, set aside by whoever opened it, puts up a banner in the shell") {
+    ShellFixture f;
+    f.install("red", "Red", kRed);
+    const std::filesystem::path store = f.data_dir + "/cirrus/offline.sqlite";
+    write_file(store, std::string(16 * 1024, 'x'));
+    {
+        auto opened = cirrus::offline::OfflineStore::open(store);  // as a host opening it would
+        REQUIRE(opened.recoveries().size() == 1);
+    }
+    REQUIRE(std::filesystem::exists(store.string() + ".damaged"));
+
+    f.start_shell();
+    const HomeGeometry g = compute_geometry(480, 800);
+    f.wait_pixel(centre_x(g.icon(0)), centre_y(g.icon(0)), kRed);
+    CHECK(cirrus_it::wait_until([&] { return banner_mapped(f.compositor); }, kTimeout));
     CHECK(f.shell->alive());
 }
