@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "content_hash.hpp"
+#include "store_damage.hpp"
 #include "vary.hpp"
 
 namespace cirrus::offline {
@@ -197,7 +198,7 @@ struct HotStatements {
 
 struct OfflineStore::Impl {
     Impl(const std::filesystem::path& path, const Options& store_options)
-        : options(store_options), file(path, spec(options))
+        : options(store_options), file(path, spec(path, options))
     {
         file.on_replace([this] {
             hot.reset();
@@ -205,9 +206,18 @@ struct OfflineStore::Impl {
         });
     }
 
-    static DatabaseSpec spec(const Options& options)
+    static DatabaseSpec spec(const std::filesystem::path& path, const Options& options)
     {
         DatabaseSpec spec;
+        // The fresh store holds nothing: without a note the loss of every
+        // hosted app's offline copy would go unseen (store_damage.hpp).
+        spec.on_set_aside = [path](const Recovery& recovery) {
+            StoreDamage damage;
+            damage.moved_to = recovery.moved_to;
+            damage.problem = recovery.problem;
+            damage.at = system_clock_ms();
+            write_store_damage(path, damage);
+        };
         spec.migrations = migrations;
         // Checked at every open: everything but the bodies, which are most of
         // the file (about 0.35 ms per MiB to check here, far more on a phone).

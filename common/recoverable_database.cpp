@@ -132,6 +132,8 @@ void RecoverableDatabase::open_or_recover(std::optional<std::string> known_probl
         throw StoreError(std::string("cannot set a damaged database aside: ") + error.what());
     }
     recoveries_.push_back(recovery);
+    if (spec_.on_set_aside && !recovery.moved_to.empty())
+        spec_.on_set_aside(recovery);
     if (spec_.salvage && !recovery.moved_to.empty()) {
         try {
             spec_.salvage(recovery.moved_to, *database_);

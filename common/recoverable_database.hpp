@@ -54,6 +54,9 @@ struct DatabaseSpec {
     // Called with the set-aside file and the fresh one, to copy what can
     // still be read (best effort: it must catch its own errors).
     std::function<void(const std::filesystem::path& damaged, launcher::Database& fresh)> salvage;
+    // Called after a damaged file was set aside (by this process), to tell
+    // whoever must know; it must not throw.
+    std::function<void(const launcher::Recovery&)> on_set_aside;
 };
 
 class RecoverableDatabase {

@@ -1,7 +1,15 @@
 #include "registry.hpp"
 
+#include "registry_copies.hpp"
+
+#include <fcntl.h>
 #include <pwd.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <chrono>
@@ -213,6 +221,70 @@ Registry::Registry(Database database, std::optional<Recovery> recovery, Clock cl
 {
 }
 
+namespace {
+
+// flock() on the registry's folder while a damaged file is set aside and the
+// registry rebuilt, so that two programs starting together (the shell and
+// `cirrus install-bundled`) do it once: the second waits, then opens the
+// rebuilt file. Without the lock (a folder we cannot open) we go on.
+class FolderLock {
+public:
+    explicit FolderLock(const std::filesystem::path& folder)
+        : fd_(::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+    {
+        if (fd_ < 0)
+            return;
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~FolderLock()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    FolderLock(const FolderLock&) = delete;
+    FolderLock& operator=(const FolderLock&) = delete;
+
+private:
+    int fd_;
+};
+
+std::optional<std::pair<dev_t, ino_t>> file_identity(const std::filesystem::path& path)
+{
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0)
+        return std::nullopt;
+    return std::pair(status.st_dev, status.st_ino);
+}
+
+// A registry file emptied to 0 bytes (and no -wal holding its pages): SQLite
+// would take it for a new database, and every app would be gone.
+bool emptied(const std::filesystem::path& path)
+{
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error) || std::filesystem::file_size(path, error) != 0 || error)
+        return false;
+    const std::filesystem::path wal = path.string() + "-wal";
+    return !std::filesystem::exists(wal, error) || std::filesystem::file_size(wal, error) == 0;
+}
+
+// A file or folder that cannot be written: opened read-only instead.
+bool is_unwritable(const SqliteError& error)
+{
+    const int code = error.code();
+    return code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_FULL || code == SQLITE_IOERR ||
+           code == SQLITE_PERM;
+}
+
+void remove_database_files(const std::filesystem::path& path)
+{
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix, ignored);
+}
+
+}  // namespace
+
 Registry Registry::open(const std::filesystem::path& path)
 {
     return open(path, Options{});
@@ -220,14 +292,126 @@ Registry Registry::open(const std::filesystem::path& path)
 
 Registry Registry::open(const std::filesystem::path& path, const Options& options)
 {
+    std::error_code folder_error;  // a read-only folder that exists is fine
     if (path.has_parent_path())
-        std::filesystem::create_directories(path.parent_path());
+        std::filesystem::create_directories(path.parent_path(), folder_error);
     OpenOptions open_options;
     open_options.check = options.check;
     open_options.check_tables = options.check_tables;
-    auto [database, recovery] = Database::open_or_recover(path, open_options);
+    const RebuildSources sources = options.rebuild_sources.value_or(default_rebuild_sources(path));
+    const std::filesystem::path copies_dir = options.keep_copies ? sources.copies_dir : std::filesystem::path();
+
+    const auto tried = file_identity(path);
+    std::string problem;
+    if (emptied(path) && has_rebuild_material(sources)) {
+        problem = "the file is empty (0 bytes)";
+    } else {
+        try {
+            Database database = Database::open(path, open_options);
+            apply_migrations(database, options.migrations);
+            Registry registry(std::move(database), std::nullopt, options.clock);
+            registry.copies_dir_ = copies_dir;
+            return registry;
+        } catch (const SqliteError& error) {
+            if (!error.is_corruption()) {
+                if (!is_unwritable(error))
+                    throw;
+                if (!tried) {
+                    // No registry, and none can be made: no app is installed,
+                    // and the shell still draws an (empty) home screen.
+                    Database database = Database::open(":memory:", open_options);
+                    apply_migrations(database, options.migrations);
+                    Registry registry(std::move(database), std::nullopt, options.clock);
+                    registry.read_only_ = error.what();
+                    return registry;
+                }
+                // The data folder is read-only or full: the apps stay
+                // readable (the home screen is drawn); writes will throw.
+                OpenOptions read_only = open_options;
+                read_only.mode = OpenMode::read_only;
+                std::optional<Database> database;
+                try {
+                    database.emplace(Database::open(path, read_only));
+                } catch (const SqliteError&) {
+                    // A WAL file whose -shm cannot be made: no writer can
+                    // exist on a read-only disk, so nothing needs locking.
+                    read_only.immutable = true;
+                    database.emplace(Database::open(path, read_only));
+                }
+                Registry registry(std::move(*database), std::nullopt, options.clock);
+                registry.read_only_ = error.what();
+                return registry;
+            }
+            problem = error.what();
+        }
+    }
+
+    FolderLock lock(path.parent_path());
+    if (file_identity(path) != tried) {
+        // Another program set the file aside and rebuilt it while we waited.
+        Database database = Database::open(path, open_options);
+        apply_migrations(database, options.migrations);
+        Registry registry(std::move(database), std::nullopt, options.clock);
+        registry.copies_dir_ = copies_dir;
+        return registry;
+    }
+    Recovery recovery{move_database_aside(path), problem};
+    return rebuild(path, options, open_options, sources, std::move(recovery));
+}
+
+Registry Registry::rebuild(const std::filesystem::path& path, const Options& options,
+                           const OpenOptions& open_options, const RebuildSources& sources, Recovery recovery)
+{
+    // Built aside and renamed into place whole: nobody opens a half-rebuilt
+    // registry (which install-bundled would take for the truth).
+    const std::filesystem::path building = path.string() + ".rebuilding";
+    remove_database_files(building);
+    RebuildReport report;
+    {
+        Database database = Database::open(building, open_options);
+        apply_migrations(database, options.migrations);
+        Registry fresh(std::move(database), std::nullopt, options.clock);
+        fresh.copies_dir_ = options.keep_copies ? sources.copies_dir : std::filesystem::path();
+        report = rebuild_registry(fresh, sources);
+        fresh.database_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::error_code ignored;
+    std::filesystem::remove(building.string() + "-wal", ignored);
+    std::filesystem::remove(building.string() + "-shm", ignored);
+    std::filesystem::rename(building, path);
+    Database database = Database::open(path, open_options);
     apply_migrations(database, options.migrations);
-    return Registry(std::move(database), std::move(recovery), options.clock);
+    Registry registry(std::move(database), std::move(recovery), options.clock);
+    registry.copies_dir_ = options.keep_copies ? sources.copies_dir : std::filesystem::path();
+    registry.rebuilt_ = std::move(report);
+    return registry;
+}
+
+std::string Registry::recovery_message() const
+{
+    if (!recovery_)
+        return {};
+    const std::string name = database_.path().filename().string();
+    std::string text = database_.path().string() + " was damaged (" + recovery_->problem + "); set aside as " +
+                       recovery_->moved_to.string();
+    if (!rebuilt_)
+        return text + "; a new, empty registry was started";
+    const auto join = [](const std::vector<std::string>& items, const char* separator) {
+        std::string joined;
+        for (const std::string& item : items)
+            joined += (joined.empty() ? "" : separator) + item;
+        return joined;
+    };
+    text += "; rebuilt from the apps on disk: recovered " + std::to_string(rebuilt_->recovered.size()) +
+            (rebuilt_->recovered.size() == 1 ? " app" : " apps");
+    if (!rebuilt_->recovered.empty())
+        text += " (" + join(rebuilt_->recovered, ", ") + ")";
+    if (!rebuilt_->partly.empty())
+        text += "; partly: " + join(rebuilt_->partly, "; ");
+    text += "; could not recover: " + (rebuilt_->not_recovered.empty() ? std::string("nothing")
+                                                                        : join(rebuilt_->not_recovered, "; "));
+    text += "; launch counts and permission decisions were not recovered (" + name + " alone held them)";
+    return text;
 }
 
 std::int64_t Registry::now() const
@@ -289,8 +473,13 @@ AppRecord Registry::install(const AppRecord& app, std::span<const IconImage> ico
         write.bind(":position", first_free_position());
     write.run();
     replace_icons(app.id, icons);
+    AppRecord stored = *get(app.id);
+    // The copy goes with the row: an install that cannot write it fails
+    // whole (the transaction rolls back), so every row has one.
+    if (!copies_dir_.empty())
+        write_registry_copy(copies_dir_, stored, icons);
     transaction.commit();
-    return *get(app.id);
+    return stored;
 }
 
 void Registry::replace_icons(std::string_view id, std::span<const IconImage> icons)
@@ -315,6 +504,8 @@ std::optional<AppRecord> Registry::remove(std::string_view id)
     Statement erase = database_.prepare("DELETE FROM apps WHERE id = ?1");
     erase.bind(1, id).run();
     transaction.commit();
+    if (!copies_dir_.empty())
+        remove_registry_copy(copies_dir_, removed->id);
     return removed;
 }
 

@@ -5,9 +5,10 @@
 // into columns so that listing apps never parses JSON.
 //
 // Every write is one transaction: a crash at any moment leaves the previous
-// state whole. Should the file be damaged anyway, open() sets it aside and
-// starts an empty registry (recovery() says so); it can be rebuilt from the
-// installed packages.
+// state whole. Should the file be damaged (or emptied) anyway, open() sets it
+// aside and rebuilds the registry from what is on disk: its copies of every
+// row, the installed packages, the offline store (registry_rebuild.hpp);
+// recovery() and rebuilt() say so, recovery_message() in words.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "icons.hpp"
+#include "registry_rebuild.hpp"
 #include "sqlite.hpp"
 
 namespace cirrus::launcher {
@@ -108,15 +110,30 @@ public:
         std::vector<std::string> check_tables{"apps", "permissions"};
         Clock clock;  // default: the system clock
         std::span<const Migration> migrations = registry_migrations();
+        // What a damaged registry is rebuilt from; none: default_rebuild_sources().
+        std::optional<RebuildSources> rebuild_sources;
+        // Keep a copy of each app's row beside the file (registry_copies.hpp).
+        bool keep_copies = true;
     };
 
     // Creates the file (and its folder) if missing, migrates it, and sets a
-    // damaged file aside for a new one (see recovery()).
+    // damaged or emptied file aside for one rebuilt from what is on disk
+    // (see recovery()). A file that cannot be written (a read-only or full
+    // data folder) is opened read-only instead (see read_only()).
     static Registry open(const std::filesystem::path& path);
     static Registry open(const std::filesystem::path& path, const Options& options);
 
-    // Set if open() found the file damaged and started a new one.
+    // Set if open() found the file damaged and set it aside.
     const std::optional<Recovery>& recovery() const { return recovery_; }
+    // What the rebuild that followed recovered, and what not.
+    const std::optional<RebuildReport>& rebuilt() const { return rebuilt_; }
+    // "registry.db was damaged (...); set aside as ...; recovered 5 apps (a,
+    // b, ...); could not recover: ..."; empty when nothing happened.
+    std::string recovery_message() const;
+    // Opened read-only: the file or its folder cannot be written (why says
+    // what SQLite said). Every write throws; reads work.
+    bool read_only() const { return read_only_.has_value(); }
+    const std::optional<std::string>& read_only_reason() const { return read_only_; }
 
     // Inserts or updates the app and replaces all its icons, together. A new
     // app takes the first free home position; an update keeps its position,
@@ -152,6 +169,8 @@ public:
 
 private:
     Registry(Database database, std::optional<Recovery> recovery, Clock clock);
+    static Registry rebuild(const std::filesystem::path& path, const Options& options,
+                            const OpenOptions& open_options, const RebuildSources& sources, Recovery recovery);
     std::int64_t now() const;
     bool exists(std::string_view id) const;
     std::int64_t first_free_position() const;
@@ -160,6 +179,9 @@ private:
 
     Database database_;
     std::optional<Recovery> recovery_;
+    std::optional<RebuildReport> rebuilt_;
+    std::optional<std::string> read_only_;
+    std::filesystem::path copies_dir_;  // empty: no copies kept
     Clock clock_;
 };
 

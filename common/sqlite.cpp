@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <ctime>
 #include <system_error>
 #include <utility>
@@ -274,7 +275,24 @@ void Database::close() noexcept
 Database Database::open(const std::filesystem::path& path, const OpenOptions& options)
 {
     sqlite3* connection = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &connection, open_flags(options.mode), nullptr);
+    int rc = SQLITE_OK;
+    if (options.immutable && options.mode == OpenMode::read_only) {
+        // A URI with the path's reserved characters escaped.
+        std::string uri = "file:";
+        for (char c : path.string()) {
+            if (c == '%' || c == '?' || c == '#') {
+                char escaped[4];
+                std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+                uri += escaped;
+            } else {
+                uri += c;
+            }
+        }
+        uri += "?immutable=1";
+        rc = sqlite3_open_v2(uri.c_str(), &connection, open_flags(options.mode) | SQLITE_OPEN_URI, nullptr);
+    } else {
+        rc = sqlite3_open_v2(path.c_str(), &connection, open_flags(options.mode), nullptr);
+    }
     // The handle exists even when open failed (unless out of memory); owning
     // it at once closes it on every path.
     Database database(path, connection);

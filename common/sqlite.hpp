@@ -122,6 +122,9 @@ struct OpenOptions {
     // elsewhere as an is_corruption() error when it reads there.
     std::vector<std::string> check_tables;
     std::chrono::milliseconds busy_timeout{5000};
+    // With OpenMode::read_only: open as immutable (no locks, no -shm), for a
+    // file on a read-only filesystem that nobody can be writing.
+    bool immutable = false;
 };
 
 // What open_or_recover() did, so that the caller can tell the user.

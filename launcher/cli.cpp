@@ -1,4 +1,5 @@
 // cirrus: install, list, inspect, remove and launch web apps.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "common/offline_store.hpp"
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
+#include "common/store_damage.hpp"
 #include "common/store_path.hpp"
 
 using namespace cirrus::launcher;
@@ -145,8 +147,66 @@ struct OfflineState {
     std::size_t stored = 0;
     std::size_t total = 0;
     std::vector<std::string> missing;
+    // Its copy was in an offline store that was damaged and set aside.
+    std::optional<cirrus::offline::StoreDamage> lost_in;
     bool ready() const { return packaged || (total > 0 && stored == total); }
 };
+
+bool stored_whole(cirrus::offline::OfflineStore& store, const std::string& id) {
+    return store.precache_progress(id).complete();
+}
+
+// A damaged offline store, set aside now (opening it finds the damage) or
+// before, by this CLI or a web-app host (store_damage.hpp): says so on
+// stderr, names the hosted apps that lost their offline copy and marks them
+// not offline-ready, and drops the note once each is stored again.
+std::optional<cirrus::offline::StoreDamage> check_offline_damage(Registry& registry) {
+    using namespace cirrus::offline;
+    const std::filesystem::path path = default_store_path();
+    std::error_code ec;
+    if (!std::filesystem::exists(store_damage_note_path(path), ec) && !std::filesystem::exists(path, ec))
+        return std::nullopt;
+    std::optional<OfflineStore> store;
+    try {
+        // A read-only data folder: the note is read, the store left alone.
+        if (std::filesystem::exists(path, ec) && !registry.read_only()) store.emplace(OfflineStore::open(path));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cirrus: warning: offline store %s: %s\n", path.c_str(), e.what());
+        return std::nullopt;
+    }
+    std::optional<StoreDamage> damage = read_store_damage(path);
+    if (!damage || !store) return damage;
+    if (!damage->apps_named) {
+        // What the registry believed was stored: those copies were in the damaged file.
+        for (const AppRecord& app : registry.list()) {
+            if (app.package_dir.empty() && app.offline_ready) damage->apps.push_back(app.id);
+        }
+        damage->apps_named = true;
+        write_store_damage(path, *damage);
+    }
+    std::vector<std::string> still_lost;
+    for (const std::string& id : damage->apps) {
+        const auto app = registry.get(id);
+        if (!app || stored_whole(*store, id)) continue;  // removed, or stored again
+        still_lost.push_back(id);
+        if (app->offline_ready && !registry.read_only()) registry.set_offline_ready(id, false);
+    }
+    if (still_lost.empty()) {
+        clear_store_damage(path);
+        return std::nullopt;
+    }
+    damage->apps = still_lost;
+    std::string names;
+    for (const std::string& id : still_lost) {
+        const auto app = registry.get(id);
+        names += (names.empty() ? "" : ", ") + id + " (`cirrus install " + (app ? app->source : id) + "`)";
+    }
+    std::fprintf(stderr,
+                 "cirrus: the offline store %s was damaged (%s) and set aside as %s; these apps lost their offline "
+                 "copy and are not offline-ready until stored again: %s\n",
+                 path.c_str(), damage->problem.c_str(), damage->moved_to.c_str(), names.c_str());
+    return damage;
+}
 
 OfflineState offline_state(const AppRecord& app) {
     OfflineState state;
@@ -168,6 +228,11 @@ OfflineState offline_state(const AppRecord& app) {
 
 std::string describe(const OfflineState& state, const AppRecord& app) {
     if (state.packaged) return "packaged (always available)";
+    if (state.lost_in && !state.ready()) {
+        return "not ready (its offline copy was lost: the offline store was damaged (" + state.lost_in->problem +
+               ") and set aside as " + state.lost_in->moved_to.string() + "; `cirrus install " + app.source +
+               "` stores it again)";
+    }
     if (state.total == 0) {
         return "not ready (nothing of it is stored in " + cirrus::offline::default_store_path().string() +
                "; `cirrus install " + app.source + "` stores it)";
@@ -181,6 +246,11 @@ std::string describe(const OfflineState& state, const AppRecord& app) {
 
 json offline_json(const OfflineState& state) {
     json j = {{"state", state.packaged ? "packaged" : state.ready() ? "ready" : "not-ready"}};
+    if (state.lost_in && !state.ready()) {
+        j["lost"] = {{"reason", "the offline store was damaged"},
+                     {"problem", state.lost_in->problem},
+                     {"set_aside_as", state.lost_in->moved_to.string()}};
+    }
     if (!state.packaged) {
         j["stored"] = state.stored;
         j["total"] = state.total;
@@ -254,9 +324,15 @@ int run(const Options& o) {
         return 0;
     }
     Registry registry = Registry::open(o.registry);
-    if (const auto& recovery = registry.recovery()) {
-        std::fprintf(stderr, "cirrus: the registry was damaged (%s); it was moved to %s and a new one started\n",
-                     recovery->problem.c_str(), recovery->moved_to.c_str());
+    if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
+    const bool writes = command == "install" || command == "install-bundled" || command == "remove" ||
+                        (command == "permission" && o.args.size() > 2);
+    if (writes && registry.read_only()) {
+        const std::filesystem::path folder = o.registry.parent_path();
+        throw std::runtime_error("cannot " + command + ": the data folder " + folder.string() +
+                                 " cannot be written (" + *registry.read_only_reason() +
+                                 "); it is read-only or full: free space on it or make it writable, then try "
+                                 "again (the installed apps are untouched)");
     }
     TerminalProgress progress;
     Installer installer(registry, o.apps_dir, [&progress](const InstallProgress& p) { progress(p); },
@@ -266,11 +342,14 @@ int run(const Options& o) {
         const InstallResult result = installer.install(arg(o, 1, "SOURCE (a folder, .zip or URL)"));
         progress.end_line();
         print_install(result);
+        check_offline_damage(registry);  // drops the note once every lost copy is stored again
     } else if (command == "install-bundled") {
         const std::filesystem::path dir = o.args.size() > 1 ? std::filesystem::path(o.args[1]) : bundled_dir();
         installer.collect_orphans();
         for (const InstallResult& result : installer.install_bundled(dir)) print_install(result);
+        check_offline_damage(registry);
     } else if (command == "list") {
+        check_offline_damage(registry);
         const auto apps = registry.list();
         if (has_flag(o, "--json")) {
             json list = json::array();
@@ -286,11 +365,14 @@ int run(const Options& o) {
         const std::string id = arg(o, 1, "ID");
         const auto app = registry.get(id);
         if (!app) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
-        json info = app_json(*app);
+        const auto damage = check_offline_damage(registry);
+        json info = app_json(*registry.get(id));
         info["manifest"] = json::parse(app->manifest_json);
         // What the offline store holds now (entries may have been evicted
         // since the install, or stored since by the host).
-        const OfflineState offline = offline_state(*app);
+        OfflineState offline = offline_state(*app);
+        if (damage && std::find(damage->apps.begin(), damage->apps.end(), id) != damage->apps.end())
+            offline.lost_in = damage;
         info["offline_ready"] = offline.ready();
         info["offline"] = offline_json(offline);
         if (has_flag(o, "--json")) {

@@ -200,7 +200,13 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     } catch (const PackageError& e) {
         throw InstallError(e.what());
     } catch (const std::filesystem::filesystem_error& e) {
-        throw InstallError(apps_dir_.string() + ": " + e.what());
+        std::string fix;
+        if (e.code() == std::errc::no_space_on_device || e.code() == std::errc::read_only_file_system)
+            fix = " (the disk is full or read-only: free space on it or make it writable, then install again; "
+                  "the installed apps are untouched)";
+        std::error_code ignored;
+        std::filesystem::remove_all(package_dir, ignored);  // what was copied before the disk filled up
+        throw InstallError(apps_dir_.string() + ": " + e.what() + fix);
     }
     return record(id, manifest, kind, std::filesystem::absolute(path).string(), package_dir, icons,
                   std::move(warnings));
@@ -412,8 +418,13 @@ std::optional<AppRecord> Installer::remove(const std::string& id) {
 }
 
 std::vector<std::filesystem::path> Installer::collect_orphans() {
+    // A registry rebuilt just now may lack an app whose package is still
+    // here (it is named in the recovery message): nothing is swept then.
+    if (registry_.recovery()) return {};
     std::set<std::string> referenced;
+    std::set<std::string> installed_ids;
     for (const AppRecord& app : registry_.list()) {
+        installed_ids.insert(app.id);
         if (!app.package_dir.empty()) referenced.insert(std::filesystem::path(app.package_dir).filename().string());
     }
     std::vector<std::filesystem::path> removed;
@@ -421,6 +432,11 @@ std::vector<std::filesystem::path> Installer::collect_orphans() {
     for (const auto& entry : std::filesystem::directory_iterator(apps_dir_, ec)) {
         const std::string name = entry.path().filename().string();
         if (referenced.count(name)) continue;
+        // Only a folder an installed app has provably left behind (an older
+        // copy of it, from an update cut short) goes. A folder of an app the
+        // registry does not know is kept: the registry may have lost it, and
+        // the next rebuild recovers it from there.
+        if (!installed_ids.count(package_folder_app_id(name))) continue;
         std::filesystem::remove_all(entry.path(), ec);
         removed.push_back(entry.path());
     }

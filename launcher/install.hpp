@@ -78,8 +78,11 @@ public:
     // offline copy. Nothing when it was not installed.
     std::optional<AppRecord> remove(const std::string& id);
 
-    // Removes folders under apps_dir that no registry row points at (what a
-    // crash between the two steps of an install or removal leaves behind).
+    // Removes folders under apps_dir that no registry row points at and that
+    // belong to an installed app (an older copy left by a crash during an
+    // update). Never while the registry was just rebuilt, and never a folder
+    // of an app the registry does not know: that may be an app a damaged
+    // registry lost, which a rebuild recovers.
     std::vector<std::filesystem::path> collect_orphans();
 
 private:

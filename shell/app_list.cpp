@@ -15,9 +15,10 @@ namespace cirrus::shell {
 
 AppList::AppList(const std::filesystem::path& registry_path)
     : path_(registry_path), registry_(launcher::Registry::open(registry_path)) {
-    if (const auto& recovery = registry_.recovery()) {
-        std::fprintf(stderr, "cirrus-shell: the registry %s was damaged (%s); it was moved to %s\n",
-                     path_.c_str(), recovery->problem.c_str(), recovery->moved_to.c_str());
+    if (registry_.recovery()) std::fprintf(stderr, "cirrus-shell: %s\n", registry_.recovery_message().c_str());
+    if (registry_.read_only()) {
+        std::fprintf(stderr, "cirrus-shell: the registry %s is read-only (%s): the apps are shown, changes are not kept\n",
+                     path_.c_str(), registry_.read_only_reason()->c_str());
     }
 }
 

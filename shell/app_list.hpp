@@ -32,6 +32,11 @@ public:
     explicit AppList(const std::filesystem::path& registry_path);
 
     const std::filesystem::path& path() const { return path_; }
+    // The registry could not be opened for writing (a read-only or full data
+    // folder): the apps are shown, nothing the shell changes is kept.
+    bool read_only() const { return registry_.read_only(); }
+    // What opening it recovered, if it was damaged (Registry::recovery_message).
+    std::string recovery_message() const { return registry_.recovery_message(); }
     // Every installed app, in registry order (home screen first).
     std::vector<HomeApp> load() const;
     // Stores positions the shell chose for apps that had none; an app that

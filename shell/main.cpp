@@ -35,6 +35,7 @@
 #include "protocols.hpp"
 #include "shell_protocol.hpp"
 #include "status_bar.hpp"
+#include "storage_notice.hpp"
 #include "switcher.hpp"
 #include "system_bus.hpp"
 #include "timer.hpp"
@@ -212,6 +213,8 @@ int run(const Options& options) {
                                          const std::string& permission) {
         prompt.ask({request_id, app, permission});
     };
+    StorageNotices storage(apps);  // read-only, full or damaged storage
+    for (Notice& n : storage.take_new()) banners.push(std::move(n));
     protocol.deliver_held();  // what a restarted shell was sent as it bound
     lock.compositor_locked(protocol.state().locked);
     if (options.locked) lock.lock();
@@ -262,7 +265,9 @@ int run(const Options& options) {
         if (watch.changed() && !reload_timer.armed()) reload_timer.arm(reload_delay_ms);
     });
     client.watch_fd(reload_timer.fd(), [&] {
-        if (reload_timer.consume()) home.reload();
+        if (!reload_timer.consume()) return;
+        home.reload();
+        for (Notice& n : storage.take_new()) banners.push(std::move(n));
     });
     client.watch_fd(home.press_timer().fd(), [&] {
         if (home.press_timer().consume()) home.release_pressed();

@@ -478,22 +478,27 @@ TEST_CASE("a file from a newer Cirrus is refused and left alone")
 
 // --- Damage and crashes --------------------------------------------------------
 
-TEST_CASE("a damaged registry is set aside, kept, and a new one started")
+TEST_CASE("a damaged registry is set aside, kept, and rebuilt from the registry's copies")
 {
     TempDir dir;
     const auto path = dir / "registry.db";
+    std::size_t installed = 0;  // what the copies beside the file hold
 
-    SUBCASE("garbage")
+    SUBCASE("garbage, nothing ever installed: a new, empty one")
     {
         write_text(path, std::string(3000, '\x7f'));
     }
-    SUBCASE("a real registry, truncated")
+    SUBCASE("a real registry, truncated: every app comes back from its copy")
     {
         {
             Registry registry = Registry::open(path);
-            for (int i = 0; i < 40; ++i)
-                registry.install(make_app("app" + std::to_string(i)), make_icons(static_cast<std::uint8_t>(i)));
+            for (int i = 0; i < 40; ++i) {
+                AppRecord app = make_app("app" + std::to_string(i));
+                app.package_dir.clear();  // hosted: no package folder that would have to exist
+                registry.install(app, make_icons(static_cast<std::uint8_t>(i)));
+            }
         }
+        installed = 40;
         std::filesystem::resize_file(path, std::filesystem::file_size(path) / 3);
     }
     const std::vector<std::uint8_t> damaged = read_bytes(path);
@@ -502,8 +507,15 @@ TEST_CASE("a damaged registry is set aside, kept, and a new one started")
     REQUIRE(registry.recovery().has_value());
     CHECK(read_bytes(registry.recovery()->moved_to) == damaged);
     CHECK_FALSE(registry.recovery()->problem.empty());
-    CHECK(registry.list().empty());
-    CHECK(registry.install(make_app("fresh"), {}).home_position == 0);
+    REQUIRE(registry.rebuilt().has_value());
+    CHECK(registry.rebuilt()->recovered.size() == installed);
+    CHECK(registry.list().size() == installed);
+    if (installed > 0) {
+        CHECK(registry.get("app7")->name == make_app("app7").name);
+        CHECK(registry.icon("app7", 48, IconPurpose::any) == std::vector<std::uint8_t>(48, 7));
+        CHECK(registry.recovery_message().find("recovered 40 apps (app0, app1,") != std::string::npos);
+    }
+    CHECK(registry.install(make_app("fresh"), {}).home_position == static_cast<std::int64_t>(installed));
     CHECK(registry.database().integrity_check() == "ok");
 }
 
