@@ -176,7 +176,7 @@ void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t 
     wlr_log(WLR_INFO, "a link from %s opens in %s", app.c_str(), route.app.c_str());
     if (wl_resource* target = resource_of(route.app)) {
         cirrus_app_v1_send_open_url(target, url.c_str());
-        server_.activate_app(route.app);
+        server_.launch_app(route.app);  // running: it comes to the front, and the launch counts
     } else {
         pending_urls_[route.app] = url;
         const Server::LaunchOutcome launched = server_.launch_app(route.app);

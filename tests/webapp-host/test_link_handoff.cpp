@@ -73,6 +73,13 @@ struct Handoff {
     }
 };
 
+// launch_count as the real `cirrus info ID --json` shows it.
+std::int64_t launch_count(const Handoff& h, const std::string& id) {
+    const RunResult info = run_program({program("CIRRUS_CLI"), "--registry", h.db.string(), "info", id, "--json"}, {});
+    REQUIRE_MESSAGE(info.exited_ok(), info.err);
+    return json::parse(info.out)["launch_count"].get<std::int64_t>();
+}
+
 }  // namespace
 
 TEST_CASE("a web link no app holds opens in the system browser, and the app keeps its page") {
@@ -95,6 +102,10 @@ TEST_CASE("a link inside another app's scope opens in that app, at that link") {
     const bool shown = wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kHandoffTimeout);
     CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
+    // The hand-off launched the target, and the compositor counted it, as it
+    // counted the control socket's launch of the linker: once each.
+    CHECK(launch_count(h, "target") == 1);
+    CHECK(launch_count(h, "linker") == 1);
 }
 
 TEST_CASE("without a browser a web link no app holds is refused, and the app says so") {
