@@ -40,6 +40,18 @@ std::optional<std::vector<std::uint8_t>> splash_icon(const launcher::Registry& r
     return best;
 }
 
+// Counts a launch in the registry (`registry` if the launch opened it
+// already): launch_count and the last launch, as the home screen and
+// `cirrus info` show them.
+void record_launch(std::optional<launcher::Registry>& registry, const std::string& app) {
+    try {
+        if (!registry) registry.emplace(launcher::Registry::open(launcher::default_registry_path()));
+        registry->record_launch(app);
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "launch of %s: cannot count it in the registry: %s", app.c_str(), e.what());
+    }
+}
+
 XdgView* app_window(Server& server, pid_t pid) {
     for (const auto& view : server.views) {
         if (view->pid == pid && view->mapped() && !view->parent()) return view.get();
@@ -65,17 +77,18 @@ Server::LaunchOutcome Server::launch_app(const std::string& app) {
     if (!valid_app_id(app)) return refuse("'" + app + "' is not an app id (lowercase letters, digits, '.', '_', '-')");
     const LaunchAction expected = supervisor->table().on_launch_request(app);
     std::optional<std::uint32_t> theme;
+    std::optional<launcher::Registry> registry;  // opened once: the splash reads it, the count writes it
     if (expected == LaunchAction::spawn) {
         // The splash goes up before the host is even forked: what the user
         // sees must not wait for a process start.
         try {
-            const auto registry = launcher::Registry::open(launcher::default_registry_path());
-            if (const auto record = registry.get(app)) {
+            registry.emplace(launcher::Registry::open(launcher::default_registry_path()));
+            if (const auto record = registry->get(app)) {
                 const double scale = primary_output() ? primary_output()->wlr->scale : 1.0;
                 SplashContent content;
                 content.name = record->short_name.value_or(record->name);
                 content.background = record->background_color;
-                content.icon_png = splash_icon(registry, app, static_cast<int>(std::ceil(splash_icon_logical_px * scale)));
+                content.icon_png = splash_icon(*registry, app, static_cast<int>(std::ceil(splash_icon_logical_px * scale)));
                 content.fullscreen = record->display == "fullscreen";
                 theme = argb_of(record->theme_color);
                 splash->show(app, content);
@@ -97,6 +110,13 @@ Server::LaunchOutcome Server::launch_app(const std::string& app) {
         return refuse(launched.error);
     }
     if (launched.action == LaunchAction::spawn) app_link->app_launched(app, theme);
+    // Every launch passes here -- `cirrus launch` and cirrusctl (control.cpp),
+    // a tap on the home screen (shell_link.cpp), a link handed to the app
+    // that holds it (app_link.cpp) -- so here it is counted: one that starts
+    // the app or brings it to the front, i.e. the user opened it. A repeat
+    // while the app is still starting (wait) is the same opening, and a
+    // launch that failed opened nothing.
+    if (launched.action != LaunchAction::wait) record_launch(registry, app);
     return outcome;
 }
 

@@ -206,7 +206,7 @@ void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t 
 bool AppLink::hand_over(const std::string& target, const std::string& url) {
     if (wl_resource* resource = resource_of(target)) {
         cirrus_app_v1_send_open_url(resource, url.c_str());
-        server_.activate_app(target);
+        server_.launch_app(target);  // running: it comes to the front, and the launch counts
         return true;
     }
     pending_urls_[target] = url;

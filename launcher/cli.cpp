@@ -397,7 +397,6 @@ int run(const Options& o) {
         if (response.value("ok", false) != true) {
             throw std::runtime_error("the compositor refused: " + response.value("error", std::string("?")));
         }
-        registry.record_launch(id);
         std::printf("%s %s (pid %d)\n", response.value("action", std::string("launched")).c_str(), id.c_str(),
                     response.value("pid", -1));
     } else if (command == "permission") {

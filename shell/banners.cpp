@@ -100,7 +100,7 @@ void Banners::sync(std::uint32_t now) {
     if (laid_out_) surface_->damage_all();
 }
 
-void Banners::flush() {
+void Banners::before_wait() {
     if (remove_) {
         // Here, outside every callback of the surface, it can go.
         surface_.reset();
@@ -114,9 +114,11 @@ void Banners::flush() {
     if (surface_) surface_->flush();
 }
 
-void Banners::update_scale() {
+void Banners::outputs_changed() {
     if (surface_) surface_->update_scale();
 }
+
+std::vector<FdWatch> Banners::fds() { return {{timer_.fd(), [this] { timer_expired(); }}}; }
 
 // --- drawing ------------------------------------------------------------------
 

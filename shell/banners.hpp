@@ -18,12 +18,13 @@
 #include "banner_queue.hpp"
 #include "home_drawing.hpp"
 #include "layer_surface.hpp"
+#include "shell_part.hpp"
 #include "shell_protocol.hpp"
 #include "timer.hpp"
 
 namespace cirrus::shell {
 
-class Banners : public SurfaceContent {
+class Banners : public SurfaceContent, public ShellPart {
 public:
     Banners(WaylandClient& client, ShellProtocol& protocol, AppList& apps);
     ~Banners() override;
@@ -35,14 +36,12 @@ public:
     // screen's list (newest first); the band goes at once.
     std::vector<Notice> take_all();
 
-    // Wakes the loop when a resting card's time is up.
-    Timer& timer() { return timer_; }
-    void timer_expired();
-
+    // The timer that wakes the loop when a resting card's time is up.
+    std::vector<FdWatch> fds() override;
     // The loop's per-batch hook: takes the band down when no card is left,
     // and draws pending damage.
-    void flush();
-    void update_scale();
+    void before_wait() override;
+    void outputs_changed() override;
     LayerSurface* surface() { return surface_.get(); }
     const BannerQueue& queue() const { return queue_; }
 
@@ -65,6 +64,7 @@ private:
     // Notices that leave the screen untouched are dismissed (the compositor
     // can forget them: nothing can tap them any more).
     void track_current();
+    void timer_expired();
 
     WaylandClient& client_;
     ShellProtocol& protocol_;

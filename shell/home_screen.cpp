@@ -19,6 +19,8 @@ namespace {
 constexpr int press_timeout_ms = 1500;
 // In the dock (which does not page), a touch that moves this far is no tap.
 constexpr double dock_tap_slop = 8;
+// Coalesces a burst of registry writes (an install writes several times).
+constexpr int reload_delay_ms = 50;
 
 }  // namespace
 
@@ -30,7 +32,12 @@ std::uint32_t monotonic_ms() {
 }
 
 HomeScreen::HomeScreen(WaylandClient& client, AppList& apps, ShellProtocol& protocol)
-    : client_(client), apps_(apps), protocol_(protocol), pager_(1, 0), home_in_front_since_(monotonic_ms()) {
+    : client_(client),
+      apps_(apps),
+      protocol_(protocol),
+      registry_watch_(apps.path()),
+      pager_(1, 0),
+      home_in_front_since_(monotonic_ms()) {
     LayerSurface::Config config;
     config.layer = ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND;
     config.anchor = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM |
@@ -44,6 +51,33 @@ HomeScreen::HomeScreen(WaylandClient& client, AppList& apps, ShellProtocol& prot
 }
 
 HomeScreen::~HomeScreen() = default;
+
+std::vector<FdWatch> HomeScreen::fds() {
+    return {
+        {registry_watch_.fd(),
+         [this] {
+             if (registry_watch_.changed() && !reload_timer_.armed()) reload_timer_.arm(reload_delay_ms);
+         }},
+        {reload_timer_.fd(),
+         [this] {
+             if (!reload_timer_.consume()) return;
+             reload();
+             if (on_registry_reloaded) on_registry_reloaded();
+         }},
+        {press_timer_.fd(),
+         [this] {
+             if (press_timer_.consume()) release_pressed();
+         }},
+        {edit_timer_.fd(),
+         [this] {
+             if (edit_timer_.consume()) edit_timer_fired();
+         }},
+    };
+}
+
+void HomeScreen::before_wait() { surface_->flush(); }
+
+void HomeScreen::outputs_changed() { surface_->update_scale(); }
 
 void HomeScreen::reload() {
     std::vector<HomeApp> loaded;

@@ -4,7 +4,8 @@
 // commits, and then asks the compositor to launch the app. A long press
 // enters edit mode: icons get remove badges and can be dragged to another
 // cell, page or the dock (home_edit.hpp has the rules); a badge asks before
-// the app is uninstalled.
+// the app is uninstalled. It follows the registry: an install, a removal
+// or a move by another program shows without a restart.
 #pragma once
 
 #include <cstdint>
@@ -19,12 +20,13 @@
 #include "home_layout.hpp"
 #include "layer_surface.hpp"
 #include "pager.hpp"
+#include "shell_part.hpp"
 #include "shell_protocol.hpp"
 #include "timer.hpp"
 
 namespace cirrus::shell {
 
-class HomeScreen : public SurfaceContent {
+class HomeScreen : public SurfaceContent, public ShellPart {
 public:
     HomeScreen(WaylandClient& client, AppList& apps, ShellProtocol& protocol);
     ~HomeScreen() override;
@@ -32,26 +34,29 @@ public:
     // Re-reads the registry; redraws if the apps or their places changed.
     void reload();
     // The compositor's state changed (after a cirrus_shell_v1 done).
-    void compositor_state(const CompositorState& state);
+    void compositor_state(const CompositorState& state) override;
     // The home gesture or key: to the front (the compositor has already
     // done that by itself), or to the first page if home already was.
     void go_home(const CompositorState& state);
     // A press that has waited long enough for its launch to show.
     void release_pressed();
 
-    // Edit mode: its timer (long press, and a dragged icon held at an edge)
-    // and what happens when it fires.
-    Timer& edit_timer() { return edit_timer_; }
-    void edit_timer_fired();
     bool editing() const { return editing_; }
     void leave_edit_mode();
     // Uninstalls an app (the shell runs `cirrus remove`); set by main.
     std::function<void(const std::string& app_id)> on_remove;
+    // After the registry changed on disk and the icons were read again.
+    std::function<void()> on_registry_reloaded;
 
     LayerSurface& surface() { return *surface_; }
-    Timer& press_timer() { return press_timer_; }
     int page() const { return pager_.target_page(); }
     int pages() const { return placement_.pages; }
+
+    // The registry's watch and the timers (a press waiting for its launch,
+    // edit mode's long press and edge hold).
+    std::vector<FdWatch> fds() override;
+    void before_wait() override;
+    void outputs_changed() override;
 
     void layout(int width, int height, int scale) override;
     void draw(cairo_t* cr) override;
@@ -77,6 +82,8 @@ private:
     void launch(std::size_t index);
     // Edit mode.
     void enter_edit_mode(std::size_t picked);
+    // Its timer fired: a long press, or a dragged icon held at an edge.
+    void edit_timer_fired();
     void drop(std::uint32_t time);
     std::optional<std::size_t> badge_hit(double x, double y) const;
     void press_confirm(double x, double y);
@@ -85,6 +92,8 @@ private:
     WaylandClient& client_;
     AppList& apps_;
     ShellProtocol& protocol_;
+    RegistryWatch registry_watch_;
+    Timer reload_timer_;  // coalesces a burst of registry writes
     std::unique_ptr<LayerSurface> surface_;
     Timer press_timer_;
 

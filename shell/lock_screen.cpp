@@ -110,7 +110,7 @@ void LockScreen::hide_now() {
     content_stale_ = true;
 }
 
-void LockScreen::flush() {
+void LockScreen::before_wait() {
     if (remove_) {
         // Here, outside every callback of the surface, it can go.
         surface_.reset();
@@ -127,9 +127,13 @@ void LockScreen::flush() {
     if (surface_) surface_->flush();
 }
 
-void LockScreen::update_scale() {
+void LockScreen::outputs_changed() {
     if (surface_) surface_->update_scale();
 }
+
+void LockScreen::compositor_state(const CompositorState& state) { compositor_locked(state.locked); }
+
+void LockScreen::minute(std::time_t now) { set_time(now); }
 
 // --- content ------------------------------------------------------------------
 

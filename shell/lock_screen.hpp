@@ -26,11 +26,12 @@
 #include "home_drawing.hpp"
 #include "layer_surface.hpp"
 #include "lock_model.hpp"
+#include "shell_part.hpp"
 #include "shell_protocol.hpp"
 
 namespace cirrus::shell {
 
-class LockScreen : public SurfaceContent {
+class LockScreen : public SurfaceContent, public ShellPart {
 public:
     LockScreen(WaylandClient& client, ShellProtocol& protocol, AppList& apps);
     ~LockScreen() override;
@@ -59,8 +60,11 @@ public:
 
     // The loop's per-batch hook: takes a surface that slid away down, and
     // draws pending damage.
-    void flush();
-    void update_scale();
+    void before_wait() override;
+    void outputs_changed() override;
+    // compositor_locked() with the state's lock.
+    void compositor_state(const CompositorState& state) override;
+    void minute(std::time_t now) override;
     LayerSurface* surface() { return surface_.get(); }
 
     void layout(int width, int height, int scale) override;

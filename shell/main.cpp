@@ -8,39 +8,34 @@
 // socket in its own thread and wakes the loop with an event fd). Nothing
 // polls: with nothing changing on screen the process sleeps until the next
 // minute.
+//
+// Each part of the shell -- a surface, the system bus, the signals -- says
+// what it needs from that loop (shell_part.hpp); run() makes the parts,
+// lists them once, and sets the few rules between them.
 #include <clocale>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <ctime>
 #include <exception>
 #include <filesystem>
-#include <memory>
-#include <optional>
 #include <string>
-
-#include <sys/signalfd.h>
-#include <unistd.h>
+#include <utility>
 
 #include "app_list.hpp"
 #include "banners.hpp"
-#include "battery.hpp"
-#include "clock.hpp"
-#include "glib_loop.hpp"
 #include "home_screen.hpp"
 #include "lock_screen.hpp"
-#include "modem_watch.hpp"
 #include "permission_prompt.hpp"
 #include "protocols.hpp"
+#include "shell_part.hpp"
 #include "shell_protocol.hpp"
 #include "status_bar.hpp"
 #include "storage_notice.hpp"
+#include "stop_signals.hpp"
 #include "switcher.hpp"
-#include "system_bus.hpp"
-#include "timer.hpp"
+#include "system_status.hpp"
 #include "uninstall.hpp"
-#include "upower_watch.hpp"
 #include "wayland_client.hpp"
 
 #ifndef CIRRUS_VERSION
@@ -67,9 +62,6 @@ simulated battery for tests); DBUS_SYSTEM_BUS_ADDRESS names the system bus
 where UPower (the battery, preferred to sysfs) and ModemManager (network
 type and signal) are looked for.
 )";
-
-// Coalesces a burst of registry writes (an install writes several times).
-constexpr int reload_delay_ms = 50;
 
 struct Options {
     std::filesystem::path registry;
@@ -101,99 +93,11 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-// SIGTERM and SIGINT as a file descriptor: a clean stop from the loop,
-// never from inside a signal handler.
-int termination_signals() {
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    if (sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) return -1;
-    return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
-int run(const Options& options) {
-    const int signals = termination_signals();
-    if (signals < 0) throw ShellError(std::string("signalfd: ") + std::strerror(errno));
-    struct CloseFd {
-        int fd;
-        ~CloseFd() { close(fd); }
-    } close_signals{signals};
-
-    WaylandClient client;
-    ShellProtocol protocol(client);  // listens from the moment it is bound
-    // The compositor's link estimate comes right after binding, before the
-    // status bar exists: kept here, and handed on once the bar is made.
-    static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
-                  CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);
-    LinkState link = LinkState::unknown;
-    StatusBar* link_shown_on = nullptr;
-    protocol.on_link_state = [&](std::uint32_t value) {
-        link = link_state_from_protocol(value);
-        if (link_shown_on) client.guard("link_state", [&] { link_shown_on->set_link_state(link); });
-    };
-    client.bind_globals();
-    if (!protocol.available()) {
-        std::fprintf(stderr, "cirrus-shell: the compositor does not offer cirrus_shell_v1: "
-                             "tapping an icon cannot launch its app\n");
-    }
-
-    AppList apps(options.registry);
-    RegistryWatch watch(options.registry);
-    Timer reload_timer;
-    MinuteTimer minute;
-    const std::filesystem::path supplies = power_supply_dir();
-
-    StatusBar bar(client);
-    HomeScreen home(client, apps, protocol);
-    bar.set_time(std::time(nullptr));
-    bar.set_link_state(link);
-    link_shown_on = &bar;
-
-    // The battery: UPower's while it has one, else sysfs (re-read each
-    // minute, and whenever UPower's changes: three small files).
-    std::optional<BatteryStatus> upower_battery;
-    const auto refresh_battery = [&] { bar.set_battery(choose_battery(upower_battery, read_battery(supplies))); };
-    refresh_battery();
-
-    // The system bus, in the background, once the first frame is out (see
-    // below): without one the bar keeps sysfs and shows no modem. Torn down
-    // in reverse: the watchers, then the bus, then the GLib loop (whose
-    // tear-down runs the callbacks of what was cancelled).
-    GlibLoop glib(client);
-    SystemBus system_bus;
-    std::unique_ptr<UPowerWatch> upower;
-    std::unique_ptr<ModemWatch> modems;
-    const auto watch_system_services = [&](GDBusConnection* bus) {
-        upower = std::make_unique<UPowerWatch>(bus, [&](std::optional<BatteryStatus> battery) {
-            client.guard("UPower", [&] {
-                upower_battery = battery;
-                refresh_battery();
-            });
-        });
-        modems = std::make_unique<ModemWatch>(bus, [&](std::optional<ModemReading> modem) {
-            client.guard("ModemManager", [&] { bar.set_modem(modem); });
-        });
-    };
-    bar.set_theme(protocol.state().front_app.empty() ? 0 : protocol.state().front_theme);
-
-    // The app switcher, and the order of the running apps it shows: the
-    // compositor says which app is in front, the shell keeps the order.
-    Switcher switcher(client, protocol, apps);
-    RecentApps recent;
-    const auto track_recent = [&](const CompositorState& state) {
-        std::vector<std::string> running;
-        for (const auto& [app, app_state] : state.apps) running.push_back(app);
-        recent.update(state.front_app, running);
-    };
-    track_recent(protocol.state());
-
-    // The overlays: the lock screen, notification banners and permission
-    // questions. Notifications that come while locked go to the lock
-    // screen's list; questions wait, hidden, until the unlock.
-    LockScreen lock(client, protocol, apps);
-    Banners banners(client, protocol, apps);
-    PermissionPrompt prompt(client, protocol, apps);
+// The overlays share the screen by these rules: notifications that come
+// while locked go to the lock screen's list, the others to banners; the
+// lock takes the banners shown or waiting; permission questions wait,
+// hidden, until the unlock.
+void share_overlays(ShellProtocol& protocol, LockScreen& lock, Banners& banners, PermissionPrompt& prompt) {
     lock.on_locked = [&] {
         for (Notice& n : banners.take_all()) lock.add_notification(std::move(n));
         prompt.set_suspended(true);
@@ -213,19 +117,11 @@ int run(const Options& options) {
                                          const std::string& permission) {
         prompt.ask({request_id, app, permission});
     };
-    StorageNotices storage(apps);  // read-only, full or damaged storage
-    for (Notice& n : storage.take_new()) banners.push(std::move(n));
-    protocol.deliver_held();  // what a restarted shell was sent as it bound
-    lock.compositor_locked(protocol.state().locked);
-    if (options.locked) lock.lock();
-    protocol.on_state = [&](const CompositorState& state) {
-        track_recent(state);
-        switcher.compositor_state(state);
-        bar.set_theme(state.front_app.empty() ? 0 : state.front_theme);
-        home.compositor_state(state);
-        lock.compositor_locked(state.locked);
-    };
-    protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };
+}
+
+// The compositor's gestures: home (the gesture or the key) closes the
+// switcher or goes home; the switcher gesture opens it over the whole output.
+void follow_gestures(ShellProtocol& protocol, HomeScreen& home, Switcher& switcher) {
     protocol.on_gesture = [&](std::uint32_t gesture) {
         if (gesture == CIRRUS_SHELL_V1_GESTURE_HOME || gesture == CIRRUS_SHELL_V1_GESTURE_HOME_KEY) {
             // From the switcher the compositor has already gone home: the
@@ -234,7 +130,7 @@ int run(const Options& options) {
             else home.go_home(protocol.state());
         } else if (gesture == CIRRUS_SHELL_V1_GESTURE_SWITCHER && !switcher.is_open()) {
             const LayerSurface& screen = home.surface();  // the whole output
-            if (!switcher.open(recent.order(), screen.width(), screen.height(), screen.scale())) {
+            if (!switcher.open(screen.width(), screen.height(), screen.scale())) {
                 // No app to switch to: the compositor must not keep the
                 // apps hidden for a switcher nobody draws.
                 protocol.set_switcher(false);
@@ -242,66 +138,52 @@ int run(const Options& options) {
             }
         }
     };
-    client.outputs_changed = [&] {
-        bar.surface().update_scale();
-        home.surface().update_scale();
-        lock.update_scale();
-        banners.update_scale();
-        prompt.update_scale();
-        switcher.update_scale();
-    };
+}
 
-    client.watch_fd(signals, [&] {
-        signalfd_siginfo info{};
-        if (read(signals, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) client.quit(0);
-    });
-    client.watch_fd(minute.fd(), [&] {
-        minute.rearm();
-        bar.set_time(std::time(nullptr));
-        refresh_battery();  // a minute is fresh enough for sysfs; UPower says when it changes
-        lock.set_time(std::time(nullptr));
-    });
-    client.watch_fd(watch.fd(), [&] {
-        if (watch.changed() && !reload_timer.armed()) reload_timer.arm(reload_delay_ms);
-    });
-    client.watch_fd(reload_timer.fd(), [&] {
-        if (!reload_timer.consume()) return;
-        home.reload();
-        for (Notice& n : storage.take_new()) banners.push(std::move(n));
-    });
-    client.watch_fd(home.press_timer().fd(), [&] {
-        if (home.press_timer().consume()) home.release_pressed();
-    });
-    client.watch_fd(home.edit_timer().fd(), [&] {
-        if (home.edit_timer().consume()) home.edit_timer_fired();
-    });
+int run(const Options& options) {
+    StopSignals stop;  // first: a SIGTERM during start-up waits for the loop
+    WaylandClient client;
+    ShellProtocol protocol(client);  // listens from the moment it is bound
+    client.bind_globals();
+    if (!protocol.available()) {
+        std::fprintf(stderr, "cirrus-shell: the compositor does not offer cirrus_shell_v1: "
+                             "tapping an icon cannot launch its app\n");
+    }
+    stop.on_stop = [&] { client.quit(0); };
+
+    AppList apps(options.registry);
+    StatusBar bar(client);
+    HomeScreen home(client, apps, protocol);
+    LockScreen lock(client, protocol, apps);
+    Banners banners(client, protocol, apps);
+    PermissionPrompt prompt(client, protocol, apps);
+    Switcher switcher(client, protocol, apps);
+    SystemStatus system_status(client, bar, {&bar.surface(), &home.surface()});
+    // Every part of the shell, once; their hooks run in this order (the
+    // surfaces draw before the system bus may be connected).
+    ShellParts parts(client, protocol, {&stop, &bar, &home, &lock, &banners, &prompt, &switcher, &system_status});
+
+    static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
+                  CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);
+    bar.set_link_state(protocol.link_state() ? link_state_from_protocol(*protocol.link_state()) : LinkState::unknown);
+    protocol.on_link_state = [&](std::uint32_t link) { bar.set_link_state(link_state_from_protocol(link)); };
     home.on_remove = [&](const std::string& id) { start_uninstall(options.registry, id); };
-    client.watch_fd(banners.timer().fd(), [&] { banners.timer_expired(); });
-    client.watch_fd(switcher.restore_timer().fd(), [&] { switcher.restore_timer_fired(); });
-    client.before_wait([&] {
-        bar.surface().flush();
-        home.surface().flush();
-        lock.flush();
-        banners.flush();
-        prompt.flush();
-        switcher.flush();
-    });
-    // The first frame of the bar and the home screen has just been drawn:
-    // connect to the system bus from the loop's next turn, after the loop
-    // has sent that frame, so that start-up never waits on D-Bus.
-    bool bus_requested = false;
-    client.before_wait([&] {
-        if (bus_requested || !bar.surface().configured() || !home.surface().configured()) return;
-        bus_requested = true;
-        system_bus.connect_soon(watch_system_services);
-    });
+    protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };
+    share_overlays(protocol, lock, banners, prompt);
+    StorageNotices storage(apps);  // read-only, full or damaged storage: said as banners
+    const auto say_storage = [&] {
+        for (Notice& n : storage.take_new()) banners.push(std::move(n));
+    };
+    say_storage();
+    home.on_registry_reloaded = say_storage;
+    follow_gestures(protocol, home, switcher);
+    protocol.deliver_held();  // what a restarted shell was sent as it bound
+    parts.compositor_state();
+    if (options.locked) lock.lock();
 
     std::fprintf(stderr, "cirrus-shell: running (registry %s, cirrus_shell_v1 %s)\n", options.registry.c_str(),
                  protocol.available() ? "bound" : "missing");
-    const int status = client.run();
-    client.outputs_changed = nullptr;
-    link_shown_on = nullptr;
-    return status;
+    return client.run();
 }
 
 }  // namespace

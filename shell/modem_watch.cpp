@@ -1,7 +1,6 @@
 #include "modem_watch.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,68 +48,34 @@ bool path_order(const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() < b.size() : a < b;
 }
 
+void make_manager(GDBusConnection* bus, GCancellable* cancellable, gpointer watch) {
+    g_dbus_object_manager_client_new(bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, service, manager_path,
+                                     nullptr, nullptr, nullptr, cancellable,
+                                     ServiceWatch::finished<g_dbus_object_manager_client_new_finish>, watch);
+}
+
+// Modems coming and going, interfaces added to or removed from one, and
+// property changes: each is a reason to look again (a few modems at most,
+// so reading them all is simpler than patching).
+const ServiceWatch::Recipe recipe{service,
+                                  "ModemManager's object manager",
+                                  make_manager,
+                                  {"object-added", "object-removed", "interface-added", "interface-removed",
+                                   "interface-proxy-properties-changed"}};
+
 }  // namespace
 
-ModemWatch::ModemWatch(GDBusConnection* bus, Changed on_change) : bus_(bus), on_change_(std::move(on_change)) {
-    watch_ = g_bus_watch_name_on_connection(bus_, service, G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared,
-                                            name_vanished, this, nullptr);
-}
+ModemWatch::ModemWatch(GDBusConnection* bus, Changed on_change)
+    : on_change_(std::move(on_change)), watch_(bus, recipe, [this](GObject* manager) { update(manager); }) {}
 
-ModemWatch::~ModemWatch() {
-    g_bus_unwatch_name(watch_);  // no callback runs after this
-    forget_manager();
-}
-
-void ModemWatch::name_appeared(GDBusConnection*, const gchar*, const gchar*, gpointer data) {
-    auto* self = static_cast<ModemWatch*>(data);
-    self->forget_manager();
-    self->pending_.reset(g_cancellable_new());
-    g_dbus_object_manager_client_new(self->bus_, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, service,
-                                     manager_path, nullptr, nullptr, nullptr, self->pending_.get(), manager_ready,
-                                     self);
-}
-
-void ModemWatch::name_vanished(GDBusConnection*, const gchar*, gpointer data) {
-    auto* self = static_cast<ModemWatch*>(data);
-    self->forget_manager();
-    self->report(std::nullopt);
-}
-
-void ModemWatch::manager_ready(GObject*, GAsyncResult* result, gpointer data) {
-    ErrorHolder error;
-    GDBusObjectManager* manager = g_dbus_object_manager_client_new_finish(result, error.out());
-    if (error.cancelled()) return;  // forgotten: `self` may be gone
-    auto* self = static_cast<ModemWatch*>(data);
-    self->pending_.reset();
+void ModemWatch::update(GObject* manager) {
     if (!manager) {
-        std::fprintf(stderr, "cirrus-shell: ModemManager's object manager: %s\n", error.message());
+        report(std::nullopt);
         return;
     }
-    self->manager_.reset(manager);
-    // Modems coming and going, interfaces added to or removed from one, and
-    // property changes: each is a reason to look again (a few modems at
-    // most, so reading them all is simpler than patching).
-    for (const char* signal : {"object-added", "object-removed", "interface-added", "interface-removed",
-                               "interface-proxy-properties-changed"}) {
-        g_signal_connect_swapped(manager, signal, G_CALLBACK(objects_changed), self);
-    }
-    self->update();
-}
-
-void ModemWatch::objects_changed(gpointer data) { static_cast<ModemWatch*>(data)->update(); }
-
-void ModemWatch::forget_manager() {
-    if (pending_) g_cancellable_cancel(pending_.get());
-    pending_.reset();
-    if (manager_) g_signal_handlers_disconnect_by_data(manager_.get(), this);
-    manager_.reset();
-}
-
-void ModemWatch::update() {
-    if (!manager_) return;
     guard_callback("ModemManager modems", [&] {
         std::vector<std::pair<std::string, ModemReading>> found;
-        const ObjectList objects{g_dbus_object_manager_get_objects(manager_.get())};
+        const ObjectList objects{g_dbus_object_manager_get_objects(G_DBUS_OBJECT_MANAGER(manager))};
         for (GList* l = objects.list; l; l = l->next) {
             auto* object = G_DBUS_OBJECT(l->data);
             const GObjectRef<GDBusInterface> modem(g_dbus_object_get_interface(object, modem_interface));

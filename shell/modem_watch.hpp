@@ -2,7 +2,7 @@
 // its object manager's modems (InterfacesAdded/Removed) and their State,
 // AccessTechnologies and SignalQuality (PropertiesChanged), reduced to the
 // primary modem (cellular.hpp). ModemManager appearing later, restarting or
-// going away is followed too (a name watch). Nothing polls.
+// going away is followed too (service_watch.hpp). Nothing polls.
 #pragma once
 
 #include <gio/gio.h>
@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "cellular.hpp"
-#include "gobject_ptr.hpp"
+#include "service_watch.hpp"
 
 namespace cirrus::shell {
 
@@ -22,26 +22,18 @@ public:
     using Changed = std::function<void(std::optional<ModemReading>)>;
 
     ModemWatch(GDBusConnection* bus, Changed on_change);
-    ~ModemWatch();
     ModemWatch(const ModemWatch&) = delete;
     ModemWatch& operator=(const ModemWatch&) = delete;
 
 private:
-    static void name_appeared(GDBusConnection* bus, const gchar* name, const gchar* owner, gpointer self);
-    static void name_vanished(GDBusConnection* bus, const gchar* name, gpointer self);
-    static void manager_ready(GObject* source, GAsyncResult* result, gpointer self);
-    static void objects_changed(gpointer self);  // any of the manager's signals
-    void forget_manager();
-    void update();
+    // The object manager; null when ModemManager went away.
+    void update(GObject* manager);
     void report(std::optional<ModemReading> modem);
 
-    GDBusConnection* bus_;
     Changed on_change_;
-    guint watch_ = 0;
-    GObjectRef<GCancellable> pending_;  // the object manager being made
-    GObjectRef<GDBusObjectManager> manager_;
     std::optional<ModemReading> reported_;
     bool has_reported_ = false;
+    ServiceWatch watch_;  // last: it calls update() until it is destroyed
 };
 
 }  // namespace cirrus::shell

@@ -67,7 +67,7 @@ void PermissionPrompt::answer(std::uint32_t answer) {
     sync();
 }
 
-void PermissionPrompt::flush() {
+void PermissionPrompt::before_wait() {
     if (remove_) {
         // Here, outside every callback of the surface, it can go.
         surface_.reset();
@@ -80,7 +80,7 @@ void PermissionPrompt::flush() {
     if (surface_) surface_->flush();
 }
 
-void PermissionPrompt::update_scale() {
+void PermissionPrompt::outputs_changed() {
     if (surface_) surface_->update_scale();
 }
 

@@ -20,11 +20,12 @@
 #include "app_list.hpp"
 #include "layer_surface.hpp"
 #include "permission_model.hpp"
+#include "shell_part.hpp"
 #include "shell_protocol.hpp"
 
 namespace cirrus::shell {
 
-class PermissionPrompt : public SurfaceContent {
+class PermissionPrompt : public SurfaceContent, public ShellPart {
 public:
     PermissionPrompt(WaylandClient& client, ShellProtocol& protocol, AppList& apps);
     ~PermissionPrompt() override;
@@ -36,8 +37,8 @@ public:
 
     // The loop's per-batch hook: takes the dialog down when no question is
     // left, and draws pending damage.
-    void flush();
-    void update_scale();
+    void before_wait() override;
+    void outputs_changed() override;
     LayerSurface* surface() { return surface_.get(); }
 
     void layout(int width, int height, int scale) override;

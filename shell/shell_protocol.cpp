@@ -45,7 +45,9 @@ struct ShellProtocolListener {
     }
     static void locked(void* data, cirrus_shell_v1*, uint32_t locked) { self(data).pending_.locked = locked != 0; }
     static void link_state(void* data, cirrus_shell_v1*, uint32_t link) {
-        if (self(data).on_link_state) self(data).on_link_state(link);
+        auto& s = self(data);
+        s.link_ = link;
+        if (s.on_link_state) s.client_.guard("cirrus_shell_v1.link_state", [&] { s.on_link_state(link); });
     }
     static void notification(void* data, cirrus_shell_v1*, uint32_t id, const char* app_id, const char* title,
                              const char* body) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,9 @@ public:
     std::unique_ptr<AppCapture> capture_app(const std::string& app_id, wl_buffer* buffer, AppCapture::Done done);
 
     const CompositorState& state() const { return state_; }
+    // The last link estimate (CIRRUS_SHELL_V1_LINK_*), kept: it comes right
+    // after binding, before the status bar exists. None before the first.
+    std::optional<std::uint32_t> link_state() const { return link_; }
 
     // After each done, with the new state.
     std::function<void(const CompositorState&)> on_state;
@@ -116,6 +120,7 @@ private:
     WaylandClient& client_;
     CompositorState state_;
     CompositorState pending_;
+    std::optional<std::uint32_t> link_;
     bool holding_ = true;
     std::vector<HeldNotice> held_notices_;
     std::vector<HeldQuestion> held_questions_;

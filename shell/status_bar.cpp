@@ -44,9 +44,20 @@ StatusBar::StatusBar(WaylandClient& client) : background_(status_bar_background(
     config.exclusive_zone = status_bar_height;  // apps go below it
     config.name_space = "cirrus-status-bar";
     surface_ = std::make_unique<LayerSurface>(client, config, *this);
+    set_time(std::time(nullptr));
 }
 
 StatusBar::~StatusBar() = default;
+
+void StatusBar::before_wait() { surface_->flush(); }
+
+void StatusBar::outputs_changed() { surface_->update_scale(); }
+
+void StatusBar::compositor_state(const CompositorState& state) {
+    set_theme(state.front_app.empty() ? 0 : state.front_theme);
+}
+
+void StatusBar::minute(std::time_t now) { set_time(now); }
 
 void StatusBar::layout(int width, int height, int) {
     width_ = width;

@@ -3,7 +3,8 @@
 // cache's link state and the cellular modem, see link_indicator.hpp), the
 // clock in the middle and the battery on the right, tinted by the front
 // app's theme colour. Each part damages only its own rectangle when it
-// changes.
+// changes. The clock follows the minute, the tint the compositor's state
+// (ShellPart); the battery, link and modem are set from outside.
 #pragma once
 
 #include <cstdint>
@@ -16,12 +17,13 @@
 #include "cellular.hpp"
 #include "layer_surface.hpp"
 #include "link_indicator.hpp"
+#include "shell_part.hpp"
 #include "status_bar_layout.hpp"
 #include "theme.hpp"
 
 namespace cirrus::shell {
 
-class StatusBar : public SurfaceContent {
+class StatusBar : public SurfaceContent, public ShellPart {
 public:
     explicit StatusBar(WaylandClient& client);
     ~StatusBar() override;
@@ -38,6 +40,12 @@ public:
 
     LayerSurface& surface() { return *surface_; }
     const std::string& clock() const { return clock_; }
+
+    void before_wait() override;
+    void outputs_changed() override;
+    // The front app's theme colour; none on the home screen.
+    void compositor_state(const CompositorState& state) override;
+    void minute(std::time_t now) override;
 
     void layout(int width, int height, int scale) override;
     void draw(cairo_t* cr) override;

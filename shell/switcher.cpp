@@ -30,7 +30,8 @@ Switcher::Switcher(WaylandClient& client, ShellProtocol& protocol, AppList& apps
 
 Switcher::~Switcher() = default;
 
-bool Switcher::open(const std::vector<std::string>& apps, int width, int height, int scale) {
+bool Switcher::open(int width, int height, int scale) {
+    const std::vector<std::string>& apps = recent_.order();
     if (apps.empty() || !protocol_.available() || width <= 0 || height <= 0) return false;
     // One still going away: replaced now (this runs from a compositor event,
     // never from the old surface's own handlers).
@@ -66,7 +67,7 @@ void Switcher::close() {
     restore_timer_.disarm();
 }
 
-void Switcher::flush() {
+void Switcher::before_wait() {
     if (remove_) {
         surface_.reset();
         remove_ = false;
@@ -77,9 +78,11 @@ void Switcher::flush() {
     if (surface_) surface_->flush();
 }
 
-void Switcher::update_scale() {
+void Switcher::outputs_changed() {
     if (surface_ && !remove_) surface_->update_scale();
 }
+
+std::vector<FdWatch> Switcher::fds() { return {{restore_timer_.fd(), [this] { restore_timer_fired(); }}}; }
 
 std::string Switcher::name_of(const std::string& app) const {
     // The document title names the card (a web app's title says which note
@@ -285,6 +288,9 @@ void Switcher::restore_timer_fired() {
 }
 
 void Switcher::compositor_state(const CompositorState& state) {
+    std::vector<std::string> running;
+    for (const auto& [app, app_state] : state.apps) running.push_back(app);
+    recent_.update(state.front_app, running);
     state_ = state;
     if (!is_open()) return;
     if (state.locked) {

@@ -24,13 +24,14 @@
 #include "app_list.hpp"
 #include "home_drawing.hpp"
 #include "layer_surface.hpp"
+#include "shell_part.hpp"
 #include "shell_protocol.hpp"
 #include "switcher_model.hpp"
 #include "timer.hpp"
 
 namespace cirrus::shell {
 
-class Switcher : public SurfaceContent {
+class Switcher : public SurfaceContent, public ShellPart {
 public:
     // A card flicked away whose app is still running after this long (it
     // ignored the close) comes back.
@@ -39,23 +40,25 @@ public:
     Switcher(WaylandClient& client, ShellProtocol& protocol, AppList& apps);
     ~Switcher() override;
 
-    // Opens on `apps` (most recent first) over an output of width x height
-    // logical px at `scale` (the home screen's surface says). False, and
-    // nothing shown, when there is no app or no cirrus_shell_v1.
-    bool open(const std::vector<std::string>& apps, int width, int height, int scale);
+    // Opens on the running apps (most recent first) over an output of
+    // width x height logical px at `scale` (the home screen's surface says).
+    // False, and nothing shown, when there is no app or no cirrus_shell_v1.
+    bool open(int width, int height, int scale);
     // Takes it down (at the next flush: this may run inside its own input
     // handler). The compositor is not told: callers say what comes next.
     void close();
     bool is_open() const { return surface_ != nullptr && !remove_; }
 
-    // After each batch: closed apps' cards go; an app that came forward by
-    // other means, or the lock, ends the switcher.
-    void compositor_state(const CompositorState& state);
+    // After each batch: the order of the running apps follows the front
+    // app (the compositor says which, the shell keeps the order); closed
+    // apps' cards go; an app that came forward by other means, or the lock,
+    // ends the switcher.
+    void compositor_state(const CompositorState& state) override;
+    // The timer that brings back a card whose app ignored its close.
+    std::vector<FdWatch> fds() override;
     // The loop's per-batch hook: takes a closed surface down, draws damage.
-    void flush();
-    void update_scale();
-    Timer& restore_timer() { return restore_timer_; }
-    void restore_timer_fired();
+    void before_wait() override;
+    void outputs_changed() override;
 
     // What the cards show, for tests of the drawing: the apps in order.
     const SwitcherModel& model() const { return model_; }
@@ -87,6 +90,7 @@ private:
     void switch_to(const std::string& app);
     void leave_to_home();
     void damage_band();
+    void restore_timer_fired();
 
     WaylandClient& client_;
     ShellProtocol& protocol_;
@@ -94,6 +98,7 @@ private:
     std::unique_ptr<LayerSurface> surface_;
     bool remove_ = false;  // destroy at the next flush (never inside a callback)
     SwitcherModel model_;
+    RecentApps recent_;
     std::map<std::string, Card> cards_;
     CompositorState state_;
     int scale_ = 1;

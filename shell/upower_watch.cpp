@@ -1,6 +1,6 @@
 #include "upower_watch.hpp"
 
-#include <cstdio>
+#include <utility>
 
 namespace cirrus::shell {
 
@@ -18,62 +18,24 @@ std::optional<T> cached(GDBusProxy* proxy, const char* name, const char* type, T
     return get(value.get());
 }
 
+void make_device_proxy(GDBusConnection* bus, GCancellable* cancellable, gpointer watch) {
+    g_dbus_proxy_new(bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, nullptr, service, display_device, device_interface,
+                     cancellable, ServiceWatch::finished<g_dbus_proxy_new_finish>, watch);
+}
+
+const ServiceWatch::Recipe recipe{service, "UPower's display device", make_device_proxy, {"g-properties-changed"}};
+
 }  // namespace
 
-UPowerWatch::UPowerWatch(GDBusConnection* bus, Changed on_change) : bus_(bus), on_change_(std::move(on_change)) {
-    watch_ = g_bus_watch_name_on_connection(bus_, service, G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared,
-                                            name_vanished, this, nullptr);
-}
+UPowerWatch::UPowerWatch(GDBusConnection* bus, Changed on_change)
+    : on_change_(std::move(on_change)), watch_(bus, recipe, [this](GObject* device) { update(device); }) {}
 
-UPowerWatch::~UPowerWatch() {
-    g_bus_unwatch_name(watch_);  // no callback runs after this
-    forget_device();
-}
-
-void UPowerWatch::name_appeared(GDBusConnection*, const gchar*, const gchar*, gpointer data) {
-    auto* self = static_cast<UPowerWatch*>(data);
-    self->forget_device();
-    self->pending_.reset(g_cancellable_new());
-    g_dbus_proxy_new(self->bus_, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, nullptr, service, display_device,
-                     device_interface, self->pending_.get(), proxy_ready, self);
-}
-
-void UPowerWatch::name_vanished(GDBusConnection*, const gchar*, gpointer data) {
-    auto* self = static_cast<UPowerWatch*>(data);
-    self->forget_device();
-    self->report(std::nullopt);
-}
-
-void UPowerWatch::proxy_ready(GObject*, GAsyncResult* result, gpointer data) {
-    ErrorHolder error;
-    GDBusProxy* proxy = g_dbus_proxy_new_finish(result, error.out());
-    if (error.cancelled()) return;  // forgotten: `self` may be gone
-    auto* self = static_cast<UPowerWatch*>(data);
-    self->pending_.reset();
-    if (!proxy) {
-        std::fprintf(stderr, "cirrus-shell: UPower's display device: %s\n", error.message());
+void UPowerWatch::update(GObject* device_object) {
+    if (!device_object) {
+        report(std::nullopt);
         return;
     }
-    self->device_.reset(proxy);
-    self->changed_handler_ = g_signal_connect(proxy, "g-properties-changed", G_CALLBACK(properties_changed), self);
-    self->update();
-}
-
-void UPowerWatch::properties_changed(GDBusProxy*, GVariant*, const gchar* const*, gpointer data) {
-    static_cast<UPowerWatch*>(data)->update();
-}
-
-void UPowerWatch::forget_device() {
-    if (pending_) g_cancellable_cancel(pending_.get());
-    pending_.reset();
-    if (device_) g_signal_handler_disconnect(device_.get(), changed_handler_);
-    changed_handler_ = 0;
-    device_.reset();
-}
-
-void UPowerWatch::update() {
-    if (!device_) return;
-    GDBusProxy* proxy = device_.get();
+    GDBusProxy* proxy = G_DBUS_PROXY(device_object);
     UPowerDevice device;
     // A property missing or of another type reads as no battery.
     device.is_present = cached<bool>(proxy, "IsPresent", "b", [](GVariant* v) -> bool {

@@ -27,6 +27,11 @@ void move_app(const std::string& registry, const std::string& id, std::int64_t p
     r.set_position(id, position);
 }
 
+// launch_count as the real `cirrus info ID --json` shows it.
+std::int64_t launch_count(ShellFixture& f, const std::string& id) {
+    return json::parse(f.cli({"info", id, "--json"}))["launch_count"].get<std::int64_t>();
+}
+
 // The wallpaper's colour in row y, read where nothing is drawn on it.
 auto wallpaper_in(const Image& image) {
     return [&image](int y) { return image.at(1, y); };
@@ -245,7 +250,7 @@ TEST_CASE("a finger on an icon darkens it at once; moving away is a swipe, not a
     CHECK(f.compositor.request({{"cmd", "apps"}})["apps"].empty());
 }
 
-TEST_CASE("a tap on an icon launches its app and its window appears") {
+TEST_CASE("a tap on an icon launches its app and its window appears, and the launch counts") {
     Compositor::Options o;
     o.extra_args = {"--app-host", cirrus_it::program("CIRRUS_TEST_STAND_IN_HOST")};
     char env_dir[] = "/tmp/cirrus-shell-host-env-XXXXXX";
@@ -272,6 +277,20 @@ TEST_CASE("a tap on an icon launches its app and its window appears") {
     INFO("shell: " << f.shell->describe() << "\ncompositor log: " << f.compositor.log_tail());
     CHECK(launched);
     if (launched) CHECK(found["focused"] == true);
+    // The compositor counts the tap's launch (the home screen asked it, not
+    // `cirrus launch`), once.
+    CHECK(launch_count(f, "green") == 1);
+    // `cirrus launch` counts once too, the compositor's count and no second
+    // one of its own: a running app brought to the front, an app started.
+    std::map<std::string, std::string> env = f.env();
+    env["CIRRUS_CONTROL"] = f.compositor.control_path();
+    for (const char* app : {"green", "red"}) {
+        const cirrus_it::RunResult r =
+            cirrus_it::run_program({cirrus_it::program("CIRRUS_CLI"), "--registry", f.registry, "launch", app}, env);
+        CHECK_MESSAGE(r.exited_ok(), r.out << r.err);
+    }
+    CHECK(launch_count(f, "green") == 2);
+    CHECK(launch_count(f, "red") == 1);
     std::filesystem::remove_all(env_dir);
 }
 

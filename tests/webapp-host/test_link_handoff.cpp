@@ -20,8 +20,10 @@
 
 using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
+using webapp_test::stop_host;
 using webapp_test::TempDir;
 using webapp_test::title_of_app;
+using webapp_test::window_with_title;
 using webapp_test::write_file;
 
 namespace {
@@ -95,6 +97,13 @@ struct Handoff {
     }
 };
 
+// launch_count as the real `cirrus info ID --json` shows it.
+std::int64_t launch_count(const Handoff& h, const std::string& id) {
+    const RunResult info = run_program({program("CIRRUS_CLI"), "--registry", h.db.string(), "info", id, "--json"}, {});
+    REQUIRE_MESSAGE(info.exited_ok(), info.err);
+    return json::parse(info.out)["launch_count"].get<std::int64_t>();
+}
+
 }  // namespace
 
 TEST_CASE("a web link no app holds opens in the system browser, and the app keeps its page") {
@@ -119,6 +128,25 @@ TEST_CASE("a link inside another app's scope opens in that app, at that link") {
     const bool shown = wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kHandoffTimeout);
     CHECK_MESSAGE(shown, h.c->windows().dump() << h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
+    // The hand-off launched the target, and the compositor counted it, as it
+    // counted the control socket's launch of the linker: once each.
+    CHECK(launch_count(h, "target") == 1);
+    CHECK(launch_count(h, "linker") == 1);
+
+    // Followed again while the target runs, the link brings the target to
+    // the front: that is a launch too.
+    stop_host(*h.c, window_with_title(*h.c, "linker", "linker", kHandoffTimeout)["pid"].get<pid_t>());
+    REQUIRE(wait_until([&] { return h.c->request({{"cmd", "apps"}})["apps"].size() == 1; }));
+    REQUIRE(h.c->request({{"cmd", "launch"}, {"app", "linker"}})["ok"] == true);
+    const bool counted = wait_until([&] { return launch_count(h, "target") == 2; }, kHandoffTimeout);
+    CHECK_MESSAGE(counted, h.c->log_tail(4000));
+    CHECK(wait_until([&] {
+        for (const json& w : h.c->windows()) {
+            if (w["app"] == "target") return w["focused"] == true;
+        }
+        return false;
+    }));
+    CHECK(launch_count(h, "linker") == 2);
 }
 
 TEST_CASE("without a browser a web link no app holds is refused, and the app says so") {
