@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <exception>
 #include <string_view>
 #include <system_error>
 
@@ -76,6 +77,15 @@ std::optional<std::string> AppList::label(const std::string& id) const {
     const auto record = registry_.get(id);
     if (!record) return std::nullopt;
     return record->short_name && !record->short_name->empty() ? *record->short_name : record->name;
+}
+
+std::string app_display_name(const AppList& apps, const std::string& id) {
+    try {
+        if (auto label = apps.label(id)) return *label;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cirrus-shell: cannot read %s's name from the registry: %s\n", id.c_str(), e.what());
+    }
+    return id;
 }
 
 RegistryWatch::RegistryWatch(const std::filesystem::path& registry_path)

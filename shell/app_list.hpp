@@ -59,6 +59,10 @@ private:
     launcher::Registry registry_;
 };
 
+// The name to show for an app (its home-screen label), else its id: a
+// registry that cannot be read must not hide a question or a notification.
+std::string app_display_name(const AppList& apps, const std::string& id);
+
 // inotify on the registry's folder, for the registry file and its WAL.
 class RegistryWatch {
 public:

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "home_screen.hpp"  // monotonic_ms
-#include "common/icons.hpp"        // mask_corner_radius_ratio
+#include "overlay_cards.hpp"
 #include "overlay_drawing.hpp"
 #include "protocols.hpp"
 
@@ -16,7 +16,6 @@ namespace {
 constexpr double tap_slop_px = 10;
 constexpr double dismiss_drag_px = 24;        // a drag up this far dismisses...
 constexpr double dismiss_velocity_px_s = 500;  // ...and so does a flick up this fast
-constexpr double corner_radius = 14;
 
 }  // namespace
 
@@ -145,15 +144,6 @@ void Banners::render_card() {
     if (!card_) return;
     cairo_t* cr = cairo_create(card_.get());
     cairo_scale(cr, scale_, scale_);
-    const Box& c = geometry_.card;
-    // A soft edge below, then the card.
-    rounded_rect(cr, c.x, c.y + 2, c.width, c.height, corner_radius);
-    cairo_set_source_rgba(cr, 0, 0, 0, 0.22);
-    cairo_fill(cr);
-    rounded_rect(cr, c.x, c.y, c.width, c.height, corner_radius);
-    set_colour(cr, rgb(banner_card_rgb));
-    cairo_fill(cr);
-
     const std::string name = app_display_name(apps_, n->app);
     const int icon_pixels = geometry_.icon.width * scale_;
     SurfacePtr icon;
@@ -163,27 +153,7 @@ void Banners::render_card() {
         std::fprintf(stderr, "cirrus-shell: cannot read %s's icon: %s\n", n->app.c_str(), e.what());
     }
     if (!icon) icon = make_placeholder_icon(name, icon_pixels);
-    // The home screen's rounded square, whatever shape the icon has.
-    cairo_save(cr);
-    rounded_rect(cr, geometry_.icon.x, geometry_.icon.y, geometry_.icon.width, geometry_.icon.height,
-                 geometry_.icon.width * launcher::mask_corner_radius_ratio);
-    cairo_clip(cr);
-    paint_at(cr, icon.get(), geometry_.icon.x, geometry_.icon.y, scale_);
-    cairo_restore(cr);
-
-    TextStyle app_style;
-    app_style.px = 12;
-    app_style.colour = {0.35, 0.36, 0.4, 1};
-    draw_text(cr, name, geometry_.app, app_style);
-    TextStyle title_style;
-    title_style.px = 15;
-    title_style.bold = true;
-    title_style.colour = {0.08, 0.08, 0.1, 1};
-    draw_text(cr, n->title, geometry_.title, title_style);
-    TextStyle body_style;
-    body_style.px = 14;
-    body_style.colour = {0.2, 0.2, 0.24, 1};
-    draw_text(cr, n->body, geometry_.body, body_style);
+    draw_banner_card(cr, geometry_, scale_, *n, name, icon.get());
     cairo_destroy(cr);
 }
 

@@ -6,6 +6,7 @@
 
 #include "clock.hpp"
 #include "home_screen.hpp"  // monotonic_ms
+#include "overlay_cards.hpp"
 #include "overlay_drawing.hpp"
 #include "protocols.hpp"
 
@@ -203,18 +204,7 @@ void LockScreen::render() {
     for (int i = 0; i < rows; ++i) {
         const Box row = geometry_.row(i);
         const Notice& n = notices_[static_cast<std::size_t>(i)];
-        rounded_rect(cr, row.x, row.y, row.width, row.height, 12);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.16);
-        cairo_fill(cr);
-        TextStyle app_style;
-        app_style.px = 12;
-        app_style.colour = {1, 1, 1, 0.75};
-        draw_text(cr, app_display_name(apps_, n.app), {row.x + 14, row.y + 6, row.width - 28, 17}, app_style);
-        TextStyle title_style;
-        title_style.px = 15;
-        title_style.bold = true;
-        title_style.colour = white;
-        draw_text(cr, n.title.empty() ? n.body : n.title, {row.x + 14, row.y + 24, row.width - 28, 22}, title_style);
+        draw_lock_notification_row(cr, row, app_display_name(apps_, n.app), n);
     }
 
     TextStyle hint_style;

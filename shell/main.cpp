@@ -165,7 +165,8 @@ int run(const Options& options) {
 
     static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
                   CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);
-    bar.set_link_state(protocol.link_state() ? link_state_from_protocol(*protocol.link_state()) : LinkState::unknown);
+    bar.set_link_state(protocol.last_link_state() ? link_state_from_protocol(*protocol.last_link_state())
+                                                : LinkState::unknown);
     protocol.on_link_state = [&](std::uint32_t link) { bar.set_link_state(link_state_from_protocol(link)); };
     home.on_remove = [&](const std::string& id) { start_uninstall(options.registry, id); };
     protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };

@@ -61,13 +61,4 @@ SurfacePtr new_logical_surface(int width, int height, int scale) {
     return s;
 }
 
-std::string app_display_name(const AppList& apps, const std::string& id) {
-    try {
-        if (auto label = apps.label(id)) return *label;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "cirrus-shell: cannot read %s's name from the registry: %s\n", id.c_str(), e.what());
-    }
-    return id;
-}
-
 }  // namespace cirrus::shell

@@ -9,7 +9,6 @@
 
 #include <string>
 
-#include "app_list.hpp"
 #include "home_drawing.hpp"
 #include "home_layout.hpp"
 #include "theme.hpp"
@@ -38,9 +37,5 @@ void draw_text(cairo_t* cr, const std::string& text, const Box& box, const TextS
 // (width * scale device pixels wide), for a rendering kept between frames
 // and copied with paint_at(). Null on failure.
 SurfacePtr new_logical_surface(int width, int height, int scale);
-
-// The name to show for an app (its home-screen label), else its id: a
-// registry that cannot be read must not hide a question or a notification.
-std::string app_display_name(const AppList& apps, const std::string& id);
 
 }  // namespace cirrus::shell

@@ -2,17 +2,11 @@
 
 #include <cstdio>
 
+#include "overlay_cards.hpp"
 #include "overlay_drawing.hpp"
 #include "protocols.hpp"
 
 namespace cirrus::shell {
-
-namespace {
-
-constexpr double corner_radius = 14;
-const Colour button_ink = rgb(0x0a60d0);
-
-}  // namespace
 
 PermissionPrompt::PermissionPrompt(WaylandClient& client, ShellProtocol& protocol, AppList& apps)
     : client_(client), protocol_(protocol), apps_(apps) {}
@@ -92,50 +86,10 @@ void PermissionPrompt::layout(int width, int height, int) {
 }
 
 void PermissionPrompt::draw(cairo_t* cr) {
-    // The screen dimmed; the dialog on it.
-    cairo_save(cr);
-    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
-    cairo_set_source_rgba(cr, 0, 0, 0, prompt_dim_alpha);
-    cairo_paint(cr);
-    cairo_restore(cr);
-
-    const Box& d = geometry_.dialog;
-    rounded_rect(cr, d.x, d.y, d.width, d.height, corner_radius);
-    set_colour(cr, rgb(prompt_dialog_rgb));
-    cairo_fill(cr);
-
-    TextStyle message;
-    message.px = geometry_.message_font_px;
-    message.bold = true;
-    message.align = 0;
-    message.max_lines = geometry_.message_lines;
-    message.colour = {0.08, 0.08, 0.1, 1};
-    draw_text(cr, sentence_, geometry_.message, message);
-
-    // The pressed button darkens, inside the dialog's rounded corners.
-    if (pressed_ != Button::none) {
-        const Box& b = pressed_ == Button::allow ? geometry_.allow : geometry_.deny;
-        cairo_save(cr);
-        rounded_rect(cr, d.x, d.y, d.width, d.height, corner_radius);
-        cairo_clip(cr);
-        cairo_rectangle(cr, b.x, b.y, b.width, b.height);
-        cairo_set_source_rgba(cr, 0, 0, 0, 0.12);
-        cairo_fill(cr);
-        cairo_restore(cr);
-    }
-    // Hairlines above the buttons and between them.
-    cairo_set_source_rgba(cr, 0, 0, 0, 0.18);
-    cairo_rectangle(cr, d.x, geometry_.deny.y, d.width, 1);
-    cairo_rectangle(cr, geometry_.allow.x, geometry_.allow.y, 1, geometry_.allow.height);
-    cairo_fill(cr);
-
-    TextStyle button;
-    button.px = geometry_.button_font_px;
-    button.align = 0;
-    button.colour = button_ink;
-    draw_text(cr, "Don\u2019t Allow", geometry_.deny, button);
-    button.bold = true;
-    draw_text(cr, "Allow", geometry_.allow, button);
+    const Box* pressed = pressed_ == Button::allow  ? &geometry_.allow
+                         : pressed_ == Button::deny ? &geometry_.deny
+                                                    : nullptr;
+    draw_permission_dialog(cr, geometry_, sentence_, pressed);
 }
 
 // --- input --------------------------------------------------------------------

@@ -7,82 +7,48 @@
 
 namespace cirrus::shell {
 
+// The wire arguments as ShellEvents takes them; nothing else happens here.
 struct ShellProtocolListener {
     static ShellProtocol& self(void* data) { return *static_cast<ShellProtocol*>(data); }
 
     static void app_state(void* data, cirrus_shell_v1*, const char* app_id, uint32_t state) {
         auto& s = self(data);
         s.client_.guard("cirrus_shell_v1.app_state", [&] {
-            switch (state) {
-            case CIRRUS_SHELL_V1_APP_STATE_LAUNCHING: s.pending_.apps[app_id] = AppState::launching; break;
-            case CIRRUS_SHELL_V1_APP_STATE_RUNNING: s.pending_.apps[app_id] = AppState::running; break;
-            default:
-                s.pending_.apps.erase(app_id);
-                s.pending_.titles.erase(app_id);
-                break;
-            }
+            s.app_state(app_id, state == CIRRUS_SHELL_V1_APP_STATE_LAUNCHING ? AppState::launching
+                                : state == CIRRUS_SHELL_V1_APP_STATE_RUNNING ? AppState::running
+                                                                             : AppState::closed);
         });
     }
     static void app_title(void* data, cirrus_shell_v1*, const char* app_id, const char* title) {
         auto& s = self(data);
-        s.client_.guard("cirrus_shell_v1.app_title", [&] { s.pending_.titles[app_id] = title; });
+        s.client_.guard("cirrus_shell_v1.app_title", [&] { s.app_title(app_id, title); });
     }
     static void launch_failed(void* data, cirrus_shell_v1*, const char* app_id, const char* reason) {
         auto& s = self(data);
-        std::fprintf(stderr, "cirrus-shell: %s did not start: %s\n", app_id, reason);
-        if (s.on_launch_failed) s.client_.guard("launch_failed", [&] { s.on_launch_failed(app_id, reason); });
+        s.client_.guard("cirrus_shell_v1.launch_failed", [&] { s.launch_failed(app_id, reason); });
     }
     static void front_app(void* data, cirrus_shell_v1*, const char* app_id, uint32_t theme_color) {
         auto& s = self(data);
-        s.client_.guard("cirrus_shell_v1.front_app", [&] {
-            s.pending_.front_app = app_id;
-            s.pending_.front_theme = theme_color;
-        });
+        s.client_.guard("cirrus_shell_v1.front_app", [&] { s.front_app(app_id, theme_color); });
     }
-    static void gesture(void* data, cirrus_shell_v1*, uint32_t gesture) {
-        auto& s = self(data);
-        if (s.on_gesture) s.client_.guard("cirrus_shell_v1.gesture", [&] { s.on_gesture(gesture); });
-    }
-    static void locked(void* data, cirrus_shell_v1*, uint32_t locked) { self(data).pending_.locked = locked != 0; }
-    static void link_state(void* data, cirrus_shell_v1*, uint32_t link) {
-        auto& s = self(data);
-        s.link_ = link;
-        if (s.on_link_state) s.client_.guard("cirrus_shell_v1.link_state", [&] { s.on_link_state(link); });
-    }
+    static void gesture(void* data, cirrus_shell_v1*, uint32_t gesture) { self(data).gesture(gesture); }
+    static void locked(void* data, cirrus_shell_v1*, uint32_t locked) { self(data).locked(locked != 0); }
+    static void link_state(void* data, cirrus_shell_v1*, uint32_t link) { self(data).link_state(link); }
     static void notification(void* data, cirrus_shell_v1*, uint32_t id, const char* app_id, const char* title,
                              const char* body) {
         auto& s = self(data);
-        if (s.holding_) {
-            s.held_notices_.push_back({id, app_id, title, body});
-        } else if (s.on_notification) {
-            s.client_.guard("cirrus_shell_v1.notification", [&] { s.on_notification(id, app_id, title, body); });
-        }
+        s.client_.guard("cirrus_shell_v1.notification", [&] { s.notification(id, app_id, title, body); });
     }
     static void notification_closed(void* data, cirrus_shell_v1*, uint32_t id) {
-        auto& s = self(data);
-        if (s.on_notification_closed) {
-            s.client_.guard("cirrus_shell_v1.notification_closed", [&] { s.on_notification_closed(id); });
-        }
+        self(data).notification_closed(id);
     }
     static void permission_request(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
                                    const char* permission) {
         auto& s = self(data);
-        if (s.holding_) {
-            s.held_questions_.push_back({request_id, app_id, permission});
-        } else if (s.on_permission_request) {
-            s.client_.guard("cirrus_shell_v1.permission_request",
-                            [&] { s.on_permission_request(request_id, app_id, permission); });
-        } else {
-            s.answer_not_asked(request_id, app_id, permission);
-        }
+        s.client_.guard("cirrus_shell_v1.permission_request",
+                        [&] { s.permission_request(request_id, app_id, permission); });
     }
-    static void done(void* data, cirrus_shell_v1*) {
-        auto& s = self(data);
-        s.client_.guard("cirrus_shell_v1.done", [&] {
-            s.state_ = s.pending_;
-            if (s.on_state) s.on_state(s.state_);
-        });
-    }
+    static void done(void* data, cirrus_shell_v1*) { self(data).done(); }
 };
 
 namespace {
@@ -103,7 +69,9 @@ const cirrus_shell_v1_listener shell_listener = {
 
 }  // namespace
 
-ShellProtocol::ShellProtocol(WaylandClient& client) : client_(client) {
+ShellProtocol::ShellProtocol(WaylandClient& client)
+    : ShellEvents([&client](const char* where, const std::function<void()>& body) { client.guard(where, body); }),
+      client_(client) {
     client_.shell_bound = [this](cirrus_shell_v1* proxy) {
         cirrus_shell_v1_add_listener(proxy, &shell_listener, this);
     };
@@ -161,23 +129,6 @@ void ShellProtocol::answer_not_asked(std::uint32_t request_id, const std::string
     std::fprintf(stderr, "cirrus-shell: %s asks for %s: no prompt, not asked (denied by default)\n", app_id.c_str(),
                  permission.c_str());
     answer_permission(request_id, CIRRUS_SHELL_V1_PERMISSION_ANSWER_NOT_ASKED);
-}
-
-void ShellProtocol::deliver_held() {
-    holding_ = false;
-    for (const HeldNotice& n : std::exchange(held_notices_, {})) {
-        if (on_notification) {
-            client_.guard("cirrus_shell_v1.notification", [&] { on_notification(n.id, n.app_id, n.title, n.body); });
-        }
-    }
-    for (const HeldQuestion& q : std::exchange(held_questions_, {})) {
-        if (on_permission_request) {
-            client_.guard("cirrus_shell_v1.permission_request",
-                          [&] { on_permission_request(q.request_id, q.app_id, q.permission); });
-        } else {
-            answer_not_asked(q.request_id, q.app_id, q.permission);
-        }
-    }
 }
 
 bool ShellProtocol::activate_notification(std::uint32_t id) {

@@ -5,29 +5,15 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
+#include "shell_events.hpp"
 #include "wayland_client.hpp"
 
 struct cirrus_app_capture_v1;
 
 namespace cirrus::shell {
-
-enum class AppState { launching, running, closed };
-
-// What the compositor has told us, as of the last done.
-struct CompositorState {
-    std::map<std::string, AppState> apps;  // running or launching apps
-    std::string front_app;                 // empty: the home screen is in front
-    std::uint32_t front_theme = 0;         // 0xAARRGGBB; alpha 0: none
-    bool locked = false;
-    std::map<std::string, std::string> titles;  // running apps' document titles (switcher cards)
-    bool operator==(const CompositorState&) const = default;
-};
 
 // One cirrus_app_capture_v1: an app's last frame, being rendered by the
 // compositor into a wl_shm buffer of ours (the switcher's cards). Destroying
@@ -50,13 +36,13 @@ private:
     Done done_;
 };
 
-class ShellProtocol {
+// The events arrive through ShellEvents (their handlers, state() and
+// deliver_held() are its own); this adds the requests.
+class ShellProtocol : public ShellEvents {
 public:
     // Listens on the client's cirrus_shell_v1 once it is bound (create this
     // before WaylandClient::bind_globals()), if the compositor offers one.
     explicit ShellProtocol(WaylandClient& client);
-    ShellProtocol(const ShellProtocol&) = delete;
-    ShellProtocol& operator=(const ShellProtocol&) = delete;
 
     bool available() const;
     // Each false (with a message on stderr) when the protocol is missing.
@@ -77,53 +63,12 @@ public:
     // first. Null (and `done` never runs) when the protocol is missing.
     std::unique_ptr<AppCapture> capture_app(const std::string& app_id, wl_buffer* buffer, AppCapture::Done done);
 
-    const CompositorState& state() const { return state_; }
-    // The last link estimate (CIRRUS_SHELL_V1_LINK_*), kept: it comes right
-    // after binding, before the status bar exists. None before the first.
-    std::optional<std::uint32_t> link_state() const { return link_; }
-
-    // After each done, with the new state.
-    std::function<void(const CompositorState&)> on_state;
-    // A launch that failed (after its app_state closed).
-    std::function<void(const std::string& app_id, const std::string& reason)> on_launch_failed;
-    // home, switcher, home_key, power_key (cirrus_shell_v1.gesture values).
-    std::function<void(std::uint32_t gesture)> on_gesture;
-    // The compositor's link estimate: CIRRUS_SHELL_V1_LINK_* (offline, 2g,
-    // 3g, good), the same class every app's navigator.onLine follows.
-    std::function<void(std::uint32_t link)> on_link_state;
-    // Notifications and permission questions, as they arrive (not batched:
-    // each stands alone). Those that come before the handlers are set (a
-    // restarted shell is sent the open ones as it binds) are held until
-    // deliver_held(); a question with no handler then is answered not_asked.
-    std::function<void(std::uint32_t id, const std::string& app_id, const std::string& title,
-                       const std::string& body)>
-        on_notification;
-    std::function<void(std::uint32_t id)> on_notification_closed;
-    std::function<void(std::uint32_t request_id, const std::string& app_id, const std::string& permission)>
-        on_permission_request;
-
-    // Call once the handlers above are set.
-    void deliver_held();
-
 private:
     friend struct ShellProtocolListener;
-    void answer_not_asked(std::uint32_t request_id, const std::string& app_id, const std::string& permission);
+    void answer_not_asked(std::uint32_t request_id, const std::string& app_id,
+                          const std::string& permission) override;
 
-    struct HeldNotice {
-        std::uint32_t id;
-        std::string app_id, title, body;
-    };
-    struct HeldQuestion {
-        std::uint32_t request_id;
-        std::string app_id, permission;
-    };
     WaylandClient& client_;
-    CompositorState state_;
-    CompositorState pending_;
-    std::optional<std::uint32_t> link_;
-    bool holding_ = true;
-    std::vector<HeldNotice> held_notices_;
-    std::vector<HeldQuestion> held_questions_;
 };
 
 }  // namespace cirrus::shell

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "home_screen.hpp"
+#include "overlay_cards.hpp"
 #include "overlay_drawing.hpp"
 #include "protocols.hpp"
 #include "theme.hpp"
@@ -139,11 +140,7 @@ void Switcher::render_art(const std::string& app, Card& card) {
     if (card.label) {
         cairo_t* cr = cairo_create(card.label.get());
         cairo_scale(cr, scale_, scale_);
-        TextStyle style;
-        style.px = g.name_font_px;
-        style.bold = true;
-        style.colour = {1, 1, 1, 1};
-        draw_text(cr, card.name, {0, 0, label_width, g.header_height}, style);
+        draw_switcher_card_name(cr, card.name, label_width, g.header_height, g.name_font_px);
         cairo_destroy(cr);
     }
     card.art_scale = scale_;
