@@ -10,6 +10,7 @@
 #include "common/http_cache.hpp"
 #include "common/offline_store.hpp"
 #include "common/store_path.hpp"
+#include "common/strings.hpp"
 #include "common/request_policy.hpp"
 #include "app_config.hpp"
 #include "compositor_link.hpp"
@@ -75,7 +76,7 @@ offline::HttpTime http_time(std::int64_t unix_ms) {
 }
 
 std::string charset_of(const offline::Headers& headers) {
-    const std::string type = offline::ascii_lowercase(offline::header_value(headers, "Content-Type").value_or(""));
+    const std::string type = lowercase(offline::header_value(headers, "Content-Type").value_or(""));
     const auto at = type.find("charset=");
     if (at == std::string::npos) return "utf-8";
     std::string charset = type.substr(at + 8);
