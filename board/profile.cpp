@@ -4,7 +4,7 @@
 // are checked here.
 #include "profile.hpp"
 
-#include "app_table.hpp"
+#include "common/app_id.hpp"
 #include "common/strings.hpp"
 
 #include <sys/mman.h>

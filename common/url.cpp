@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 
+#include "app_id.hpp"
 #include "strings.hpp"
 
 namespace cirrus::launcher {
@@ -51,7 +52,7 @@ int default_port(std::string_view scheme) {
 }
 
 bool needs_host(std::string_view scheme) {
-    return scheme == "http" || scheme == "https" || scheme == "app";
+    return scheme == "http" || scheme == "https" || scheme == kPackageScheme;
 }
 
 std::string nullable(const char* text) { return text ? text : ""; }
@@ -99,7 +100,7 @@ std::string origin_of(const UrlParts& parts) {
 }  // namespace
 
 bool is_supported_scheme(std::string_view scheme) {
-    static constexpr std::array<std::string_view, 4> kSchemes = {"http", "https", "app", "file"};
+    static constexpr std::array<std::string_view, 4> kSchemes = {"http", "https", kPackageScheme, "file"};
     return std::find(kSchemes.begin(), kSchemes.end(), scheme) != kSchemes.end();
 }
 

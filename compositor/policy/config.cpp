@@ -3,7 +3,7 @@
 // that a user can fix it without reading the source.
 #include "config.hpp"
 
-#include "app_table.hpp"
+#include "common/app_id.hpp"
 #include "common/strings.hpp"
 
 #include <array>
