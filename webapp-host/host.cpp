@@ -673,7 +673,7 @@ void initialize_notification_permission(const Host& host, WebKitWebContext* cont
     std::optional<launcher::PermissionState> state;
     try {
         state = launcher::Registry::open(launcher::default_registry_path())
-                    .permission(host.options.app_id, "notifications");
+                    .permission(host.options.app_id, launcher::permission::kNotifications);
     } catch (const std::exception&) {
         return;  // no answer known: WebKit asks through permission-request
     }
