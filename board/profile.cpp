@@ -4,7 +4,8 @@
 // are checked here.
 #include "profile.hpp"
 
-#include "app_table.hpp"
+#include "common/app_id.hpp"
+#include "common/strings.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -29,23 +30,6 @@ bool is_board_section(std::string_view name) {
     for (const auto& s : board_sections)
         if (s == name) return true;
     return false;
-}
-
-std::string_view trim(std::string_view text) {
-    constexpr std::string_view blanks = " \t\r\n";
-    const auto first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(blanks);
-    return text.substr(first, last - first + 1);
-}
-
-// The compositor's comment rule: '#' or ';' at the start or after a blank.
-std::string_view strip_comment(std::string_view line) {
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        if ((line[i] == '#' || line[i] == ';') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
-            return line.substr(0, i);
-    }
-    return line;
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -198,7 +182,7 @@ const std::map<std::string, std::map<std::string, Handler>>& board_keys() {
                   std::string_view rest = v;
                   while (true) {
                       const auto comma = rest.find(',');
-                      const std::string id(trim(rest.substr(0, comma)));
+                      const std::string id(trim(rest.substr(0, comma), kConfigBlanks));
                       if (!valid_app_id(id)) refuse(w, v, expected + "; '" + id + "' is not an app id");
                       if (!seen.insert(id).second) refuse(w, v, expected + "; '" + id + "' is named twice");
                       p.bundled_apps.push_back(id);
@@ -273,9 +257,9 @@ Profile parse_profile(const std::string& path, const std::string& text) {
     int line_number = 0;
     while (std::getline(in, raw)) {
         ++line_number;
-        const std::string_view line = trim(strip_comment(raw));
+        const std::string_view line = trim(strip_config_comment(raw), kConfigBlanks);
         if (!line.empty() && line.front() == '[' && line.back() == ']') {
-            section = std::string(trim(line.substr(1, line.size() - 2)));
+            section = std::string(trim(line.substr(1, line.size() - 2), kConfigBlanks));
             in_board_section = is_board_section(section);
         }
         if (!in_board_section) {
@@ -288,8 +272,8 @@ Profile parse_profile(const std::string& path, const std::string& text) {
         if (equals == std::string_view::npos)
             throw ProfileError(path + ":" + std::to_string(line_number) + ": expected 'key = value' in [" +
                                section + "], got '" + std::string(line) + "'");
-        const std::string key(trim(line.substr(0, equals)));
-        const std::string value(trim(line.substr(equals + 1)));
+        const std::string key(trim(line.substr(0, equals), kConfigBlanks));
+        const std::string value(trim(line.substr(equals + 1), kConfigBlanks));
         const auto& keys = board_keys().at(section);
         const auto handler = keys.find(key);
         if (handler == keys.end()) {
@@ -330,7 +314,7 @@ std::string compositor_conf(const Profile& profile) {
     std::string line;
     bool last_blank = true;
     while (std::getline(in, line)) {
-        const bool blank = trim(line).empty();
+        const bool blank = trim(line, kConfigBlanks).empty();
         if (blank && last_blank) continue;
         out += line + "\n";
         last_blank = blank;

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "strings.hpp"
+
 namespace cirrus::launcher {
 namespace {
 
@@ -168,22 +170,6 @@ constexpr std::array<NamedColour, 148> kNamedColours = {{
     {"yellowgreen", 0x9acd32},
 }};
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return text;
-}
-
-std::string ascii_lower(std::string_view text) {
-    std::string lowered(text);
-    for (char& c : lowered) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return lowered;
-}
-
 Rgba from_rgb24(std::uint32_t rgb) {
     return Rgba{static_cast<std::uint8_t>(rgb >> 16), static_cast<std::uint8_t>(rgb >> 8),
                 static_cast<std::uint8_t>(rgb), 255};
@@ -267,18 +253,6 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
     return pieces;
 }
 
-std::vector<std::string_view> split_on_space(std::string_view text) {
-    std::vector<std::string_view> tokens;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && is_space(text[i])) ++i;
-        std::size_t start = i;
-        while (i < text.size() && !is_space(text[i])) ++i;
-        if (i > start) tokens.push_back(text.substr(start, i - start));
-    }
-    return tokens;
-}
-
 std::optional<Arguments> parse_legacy_arguments(std::string_view inside) {
     Arguments arguments;
     arguments.legacy = true;
@@ -298,14 +272,14 @@ std::optional<Arguments> parse_modern_arguments(std::string_view inside) {
     Arguments arguments;
     auto halves = split(inside, '/');
     if (halves.size() > 2) return std::nullopt;
-    for (auto token : split_on_space(halves[0])) {
+    for (auto token : split_on_ascii_whitespace(halves[0])) {
         auto component = parse_component(token);
         if (!component) return std::nullopt;
         arguments.channels.push_back(*component);
     }
     if (arguments.channels.size() != 3) return std::nullopt;
     if (halves.size() == 2) {
-        auto alpha_tokens = split_on_space(halves[1]);
+        auto alpha_tokens = split_on_ascii_whitespace(halves[1]);
         if (alpha_tokens.size() != 1) return std::nullopt;
         arguments.alpha = parse_component(alpha_tokens[0]);
         if (!arguments.alpha) return std::nullopt;
@@ -404,7 +378,7 @@ std::optional<Rgba> parse_function(const std::string& text) {
 }  // namespace
 
 std::optional<Rgba> parse_css_colour(std::string_view text) {
-    std::string lowered = ascii_lower(trim(text));
+    std::string lowered = lowercase(trim(text));
     if (lowered.empty()) return std::nullopt;
     if (lowered.front() == '#') return parse_hex(std::string_view(lowered).substr(1));
     if (lowered.find('(') != std::string::npos) return parse_function(lowered);

@@ -5,20 +5,14 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "strings.hpp"
+
 namespace cirrus::offline {
 namespace {
 
 using namespace std::chrono;
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view text) {
-    while (!text.empty() && is_ows(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ows(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 // The elements of a comma-separated list field, trimmed, empty ones left
 // out, commas inside quoted strings kept (RFC 9110 §5.6.1).
@@ -36,7 +30,7 @@ std::vector<std::string_view> list_elements(std::string_view value) {
             if (c == '"') quoted = !quoted;
             if (quoted || c != ',') continue;
         }
-        auto element = trim_ows(value.substr(start, i - start));
+        auto element = trim(value.substr(start, i - start), kHttpWhitespace);
         if (!element.empty()) elements.push_back(element);
         start = i + 1;
     }
@@ -176,11 +170,6 @@ std::string_view opaque_tag(std::string_view etag) { return is_weak(etag) ? etag
 // ---------------------------------------------------------------------------
 // HeaderList
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
-
 void HeaderList::add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
 
 void HeaderList::set(std::string_view name, std::string value) {
@@ -219,9 +208,9 @@ CacheControl parse_cache_control(std::string_view field_value) {
     bool seen_stale_while_revalidate = false;
     for (auto element : list_elements(field_value)) {
         auto equals = element.find('=');
-        auto name = trim_ows(element.substr(0, equals));
+        auto name = trim(element.substr(0, equals), kHttpWhitespace);
         std::optional<std::string> argument;
-        if (equals != std::string_view::npos) argument = unquote(trim_ows(element.substr(equals + 1)));
+        if (equals != std::string_view::npos) argument = unquote(trim(element.substr(equals + 1), kHttpWhitespace));
         auto is = [&](std::string_view directive) { return equals_ignoring_case(name, directive); };
 
         if (is("no-store")) result.no_store = true;
@@ -255,7 +244,7 @@ CacheControl request_cache_control(const HeaderList& request_headers) {
 // HTTP-date
 
 std::optional<HttpTime> parse_http_date(std::string_view text) {
-    auto tokens = date_tokens(trim_ows(text));
+    auto tokens = date_tokens(trim(text, kHttpWhitespace));
     if (tokens.size() == 6) {
         // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" or RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT".
         if (tokens[5] != "GMT") return std::nullopt;
@@ -343,7 +332,7 @@ Seconds freshness_lifetime(const StoredResponse& response) {
 
 Seconds current_age(const StoredResponse& response, HttpTime now) {
     auto age_text = response.headers.first("Age");
-    auto age_value = age_text ? parse_delta_seconds(trim_ows(*age_text)).value_or(Seconds(0)) : Seconds(0);
+    auto age_value = age_text ? parse_delta_seconds(trim(*age_text, kHttpWhitespace)).value_or(Seconds(0)) : Seconds(0);
     auto apparent_age = std::max(Seconds(0), response.response_time - date_value(response));
     auto response_delay = std::max(Seconds(0), response.response_time - response.request_time);
     auto corrected_age_value = age_value + response_delay;
@@ -382,8 +371,8 @@ bool not_modified_matches(const HeaderList& stored_headers, const HeaderList& no
     if (auto new_etag = not_modified_headers.first("ETag")) {
         auto stored_etag = stored_headers.first("ETag");
         if (!stored_etag) return false;
-        auto fresh_tag = trim_ows(*new_etag);
-        auto stored_tag = trim_ows(*stored_etag);
+        auto fresh_tag = trim(*new_etag, kHttpWhitespace);
+        auto stored_tag = trim(*stored_etag, kHttpWhitespace);
         if (!is_weak(fresh_tag)) return !is_weak(stored_tag) && fresh_tag == stored_tag;
         return opaque_tag(fresh_tag) == opaque_tag(stored_tag);
     }

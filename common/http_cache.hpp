@@ -59,8 +59,6 @@ private:
     std::vector<Field> fields_;
 };
 
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 // ---------------------------------------------------------------------------
 // Cache-Control (RFC 9111 §5.2), of a response or of a request.
 

@@ -2,13 +2,10 @@
 
 #include <stdexcept>
 
+#include "strings.hpp"
+
 namespace cirrus::offline {
 namespace {
-
-char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // RFC 9110 5.6.2: token characters.
 bool is_token_char(char c)
@@ -34,30 +31,7 @@ void check_field(const Header& header)
 
 bool same_header_name(std::string_view a, std::string_view b)
 {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
-std::string ascii_lowercase(std::string_view text)
-{
-    std::string lowered(text);
-    for (char& c : lowered)
-        c = lower(c);
-    return lowered;
-}
-
-std::string_view trim_whitespace(std::string_view text)
-{
-    const std::size_t first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    const std::size_t last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
+    return equals_ignoring_case(a, b);
 }
 
 std::optional<std::string> header_value(const Headers& headers, std::string_view name)
@@ -66,7 +40,7 @@ std::optional<std::string> header_value(const Headers& headers, std::string_view
     for (const Header& header : headers) {
         if (!same_header_name(header.name, name))
             continue;
-        std::string_view value = trim_whitespace(header.value);
+        std::string_view value = trim(header.value, kHttpWhitespace);
         if (joined)
             joined->append(", ").append(value);
         else

@@ -21,9 +21,6 @@ using Headers = std::vector<Header>;
 
 // ASCII case-insensitive equality, as header names compare.
 bool same_header_name(std::string_view a, std::string_view b);
-std::string ascii_lowercase(std::string_view text);
-// `text` without leading and trailing spaces and tabs (HTTP's OWS).
-std::string_view trim_whitespace(std::string_view text);
 
 // The value of `name`: every field of that name, trimmed and joined with
 // ", " in order (RFC 9110 5.3). Nothing if no field has that name.

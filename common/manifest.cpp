@@ -1,5 +1,6 @@
 #include "manifest.hpp"
 
+#include "strings.hpp"
 #include "url.hpp"
 
 #include <algorithm>
@@ -19,36 +20,8 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------
 // Small text helpers
 
-bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string trim_ascii_space(std::string_view text) {
-    while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-    return std::string(text);
-}
-
-std::string ascii_lower(std::string_view text) {
-    std::string lowered(text);
-    for (char& c : lowered) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return lowered;
-}
-
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::vector<std::string> split_on_ascii_space(std::string_view text) {
-    std::vector<std::string> tokens;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && is_ascii_space(text[i])) ++i;
-        std::size_t start = i;
-        while (i < text.size() && !is_ascii_space(text[i])) ++i;
-        if (i > start) tokens.emplace_back(text.substr(start, i - start));
-    }
-    return tokens;
-}
 
 std::string in_quotes(std::string_view text) {
     constexpr std::size_t kShown = 60;
@@ -186,7 +159,7 @@ std::optional<std::size_t> SourceMap::scan(std::string_view text) {
             ++i;
             continue;
         }
-        if (is_ascii_space(c) || c == ':') {
+        if (is_ascii_whitespace(c) || c == ':') {
             ++i;
             continue;
         }
@@ -219,7 +192,7 @@ std::optional<std::size_t> SourceMap::scan(std::string_view text) {
         } else {
             // A number or literal: remember it, then skip to its end.
             remember_value_start(text, i);
-            while (i < text.size() && !is_ascii_space(text[i]) && text[i] != ',' && text[i] != '}' &&
+            while (i < text.size() && !is_ascii_whitespace(text[i]) && text[i] != ',' && text[i] != '}' &&
                    text[i] != ']') {
                 ++i;
             }
@@ -491,7 +464,7 @@ std::optional<std::string> ManifestProcessor::text_member(const json& object, co
                                                           std::string_view key) {
     auto text = string_member(object, parent, key);
     if (!text) return std::nullopt;
-    std::string trimmed = trim_ascii_space(*text);
+    std::string trimmed(trim(*text));
     if (trimmed.empty()) {
         warn(member_path(parent, key), "is empty; ignored");
         return std::nullopt;
@@ -517,7 +490,7 @@ std::optional<Enum> ManifestProcessor::enum_member(const json& object, std::stri
                                                    const std::array<Spelling<Enum>, N>& table) {
     auto text = string_member(object, "", key);
     if (!text) return std::nullopt;
-    auto value = value_of(table, ascii_lower(trim_ascii_space(*text)));
+    auto value = value_of(table, lowercase(trim(*text)));
     if (!value) {
         warn(std::string(key), in_quotes(*text) + " is not one of " + spellings_list(table) + "; ignored");
     }
@@ -596,7 +569,7 @@ std::vector<DisplayMode> ManifestProcessor::process_display_override() {
             warn(path, std::string("expected string, got ") + entry.type_name() + "; ignored");
             continue;
         }
-        auto mode = value_of(kDisplayModes, ascii_lower(trim_ascii_space(entry.get<std::string>())));
+        auto mode = value_of(kDisplayModes, lowercase(trim(entry.get<std::string>())));
         if (!mode) {
             warn(path, in_quotes(entry.get<std::string>()) + " is not a display mode Cirrus knows; ignored");
             continue;
@@ -617,7 +590,7 @@ std::optional<Rgba> ManifestProcessor::process_colour(std::string_view key) {
 std::optional<std::string> ManifestProcessor::process_lang() {
     auto text = string_member(root_, "", "lang");
     if (!text) return std::nullopt;
-    std::string tag = trim_ascii_space(*text);
+    std::string tag(trim(*text));
     if (!looks_like_language_tag(tag)) {
         warn("lang", in_quotes(*text) + " is not a language tag; ignored");
         return std::nullopt;
@@ -636,7 +609,7 @@ std::vector<std::string> ManifestProcessor::process_categories() {
                                                     "; ignored");
             continue;
         }
-        std::string category = ascii_lower(trim_ascii_space(entry.get<std::string>()));
+        std::string category = lowercase(trim(entry.get<std::string>()));
         bool seen = std::find(categories.begin(), categories.end(), category) != categories.end();
         if (!category.empty() && !seen) categories.push_back(std::move(category));
     }
@@ -687,7 +660,7 @@ std::optional<ImageResource> ManifestProcessor::process_image_resource(const jso
     icon.src = *resolved;
     process_sizes(entry, path, icon);
     if (auto type = string_member(entry, path, "type")) {
-        std::string lowered = ascii_lower(trim_ascii_space(*type));
+        std::string lowered = lowercase(trim(*type));
         if (looks_like_mime_type(lowered)) icon.type = lowered;
         else warn(member_path(path, "type"), in_quotes(*type) + " is not a MIME type; ignored");
     }
@@ -700,8 +673,8 @@ std::optional<ImageResource> ManifestProcessor::process_image_resource(const jso
 void ManifestProcessor::process_sizes(const json& entry, const std::string& path, ImageResource& icon) {
     auto sizes = string_member(entry, path, "sizes");
     if (!sizes) return;
-    for (const auto& token : split_on_ascii_space(*sizes)) {
-        if (ascii_lower(token) == "any") {
+    for (const auto& token : split_on_ascii_whitespace(*sizes)) {
+        if (equals_ignoring_case(token, "any")) {
             icon.any_size = true;
         } else if (auto size = parse_size_token(token)) {
             if (std::find(icon.sizes.begin(), icon.sizes.end(), *size) == icon.sizes.end()) {
@@ -719,7 +692,8 @@ void ManifestProcessor::process_sizes(const json& entry, const std::string& path
 std::optional<PurposeSet> ManifestProcessor::process_purpose(const json& entry, const std::string& path) {
     std::string member = member_path(path, "purpose");
     auto text = string_member(entry, path, "purpose");
-    auto keywords = text ? split_on_ascii_space(ascii_lower(*text)) : std::vector<std::string>{};
+    const std::string lowered = text ? lowercase(*text) : std::string();
+    const auto keywords = split_on_ascii_whitespace(lowered);
     if (keywords.empty()) return PurposeSet{IconPurpose::any};
     PurposeSet purposes;
     for (const auto& keyword : keywords) {
@@ -797,7 +771,7 @@ std::optional<ShareTarget> ManifestProcessor::process_share_target(const std::st
     }
     target.action = *action;
     if (auto method = string_member(*share, "share_target", "method")) {
-        std::string lowered = ascii_lower(trim_ascii_space(*method));
+        std::string lowered = lowercase(trim(*method));
         if (lowered == "post") target.method = ShareTarget::Method::post;
         else if (lowered != "get") {
             warn("share_target.method", in_quotes(*method) + " is neither GET nor POST; share_target ignored");
@@ -805,7 +779,7 @@ std::optional<ShareTarget> ManifestProcessor::process_share_target(const std::st
         }
     }
     if (auto enctype = string_member(*share, "share_target", "enctype")) {
-        std::string lowered = ascii_lower(trim_ascii_space(*enctype));
+        std::string lowered = lowercase(trim(*enctype));
         if (lowered == "multipart/form-data") target.enctype = ShareTarget::Enctype::multipart;
         else if (lowered != "application/x-www-form-urlencoded") {
             warn("share_target.enctype", in_quotes(*enctype) + " is not a form encoding; share_target ignored");
@@ -862,7 +836,7 @@ std::optional<ShareTargetFile> ManifestProcessor::process_share_file(const json&
     }
     ShareTargetFile file;
     auto name = string_member(entry, path, "name");
-    if (!name || trim_ascii_space(*name).empty()) {
+    if (!name || trim(*name).empty()) {
         warn(member_path(path, "name"), "missing or empty; file entry ignored");
         return std::nullopt;
     }
@@ -870,11 +844,11 @@ std::optional<ShareTargetFile> ManifestProcessor::process_share_file(const json&
     auto accept = entry.find("accept");
     std::string accept_path = member_path(path, "accept");
     if (accept != entry.end() && accept->is_string()) {
-        file.accept.push_back(ascii_lower(trim_ascii_space(accept->get<std::string>())));
+        file.accept.push_back(lowercase(trim(accept->get<std::string>())));
     } else if (accept != entry.end() && accept->is_array()) {
         for (std::size_t i = 0; i < accept->size(); ++i) {
             const json& type = (*accept)[i];
-            if (type.is_string()) file.accept.push_back(ascii_lower(trim_ascii_space(type.get<std::string>())));
+            if (type.is_string()) file.accept.push_back(lowercase(trim(type.get<std::string>())));
             else warn(element_path(accept_path, i), std::string("expected string, got ") + type.type_name() + "; ignored");
         }
     } else if (accept != entry.end()) {
@@ -915,7 +889,7 @@ std::optional<ProtocolHandler> ManifestProcessor::process_protocol_handler(const
         warn(path, "needs string members protocol and url; ignored");
         return std::nullopt;
     }
-    std::string scheme = ascii_lower(trim_ascii_space(*protocol));
+    std::string scheme = lowercase(trim(*protocol));
     if (!is_safelisted_scheme(scheme) && !is_custom_web_scheme(scheme)) {
         warn(member_path(path, "protocol"), in_quotes(*protocol) +
                                                 " is neither a safelisted scheme nor web+<letters>; ignored");
@@ -1052,7 +1026,7 @@ ProcessedManifest fatal(const std::string& manifest_url, std::string_view text, 
 }
 
 bool is_blank(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), is_ascii_space);
+    return std::all_of(text.begin(), text.end(), is_ascii_whitespace);
 }
 
 // nlohmann's message starts "[json.exception.parse_error.101] parse error at

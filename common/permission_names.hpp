@@ -1,6 +1,7 @@
 // The permission names Cirrus keeps per app in the registry's permissions
-// table: the `cirrus` CLI, the host and the compositor all check against
-// this one list.
+// table: the `cirrus` CLI, the host (which asks for them), the compositor
+// (which passes the shell's answers on) and the shell (which words the
+// prompt) all use these, never their own spelling.
 #pragma once
 
 #include <array>
@@ -8,8 +9,17 @@
 
 namespace cirrus::launcher {
 
+namespace permission {
+inline constexpr std::string_view kGeolocation = "geolocation";
+inline constexpr std::string_view kNotifications = "notifications";
+inline constexpr std::string_view kCamera = "camera";
+inline constexpr std::string_view kMicrophone = "microphone";
+inline constexpr std::string_view kPersistentStorage = "persistent-storage";
+}  // namespace permission
+
 inline constexpr std::array<std::string_view, 5> kPermissionNames = {
-    "geolocation", "notifications", "camera", "microphone", "persistent-storage"};
+    permission::kGeolocation, permission::kNotifications, permission::kCamera, permission::kMicrophone,
+    permission::kPersistentStorage};
 
 constexpr bool is_permission_name(std::string_view name) {
     for (std::string_view known : kPermissionNames) {

@@ -6,24 +6,12 @@
 #include <memory>
 #include <random>
 
+#include "strings.hpp"
+
 namespace cirrus::offline {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string lowercase(std::string_view text) {
-    std::string lowered(text);
-    for (char& c : lowered) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return lowered;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 // An absolute URL's origin ("scheme://host[:port]", lowercased, default
 // port dropped) and path ("/" when empty). Query and fragment are ignored.
@@ -133,7 +121,7 @@ milliseconds backoff_delay(std::uint32_t retry, RandomSource& random, const Repl
 }
 
 std::optional<milliseconds> parse_retry_after(std::string_view value, WallTime now) {
-    value = trim(value);
+    value = trim(value, kHttpWhitespace);
     if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         // Anything past a day is capped later anyway; stop before overflow.
         constexpr long long kLongest = 365LL * 24 * 3600;
@@ -178,8 +166,8 @@ std::string idempotency_key_field_value(std::string_view key) {
 }
 
 std::string idempotency_field_for(const HeaderList& request_headers, RandomSource& random) {
-    if (auto own = request_headers.first(kIdempotencyKeyHeader); own && !trim(*own).empty()) {
-        return std::string(trim(*own));
+    if (auto own = request_headers.first(kIdempotencyKeyHeader); own && !trim(*own, kHttpWhitespace).empty()) {
+        return std::string(trim(*own, kHttpWhitespace));
     }
     return idempotency_key_field_value(new_idempotency_key(random));
 }

@@ -4,22 +4,10 @@
 #include <array>
 #include <cmath>
 
+#include "strings.hpp"
+
 namespace cirrus::offline {
 namespace {
-
-std::string lowercase(std::string_view text) {
-    std::string lowered(text);
-    for (char& c : lowered) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return lowered;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 // The path of an absolute URL: after the authority, before "?" or "#".
 std::string_view url_path(std::string_view url) {
@@ -50,7 +38,7 @@ bool is_static_extension(std::string_view extension) {
 std::string preferred_media_type(const HeaderList& headers) {
     auto accept = headers.combined("Accept").value_or("");
     auto first = accept.substr(0, accept.find(','));
-    return lowercase(trim(std::string_view(first).substr(0, first.find(';'))));
+    return lowercase(trim(std::string_view(first).substr(0, first.find(';')), kHttpWhitespace));
 }
 
 // What Accept alone says, when it is specific enough to say anything.

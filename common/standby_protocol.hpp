@@ -1,23 +1,35 @@
-// A standby host's side of its private channel to the compositor: the
-// compositor starts `cirrus-webapp-host --standby --standby-fd N` before any
-// launch, with N one end of a socketpair only it holds the other end of. One
-// line each way (compositor/policy/app_table.hpp has the compositor's side):
+// The private channel between the compositor and a standby host, both sides:
+// the compositor starts `cirrus-webapp-host --standby --standby-fd N` before
+// any launch, with N one end of a socketpair only it holds the other end of.
+// One line each way:
 //   host -> compositor: "ready\n"   all that needs no app is done;
 //   compositor -> host: "open ID\n" the app to run, exactly as --app ID.
-// Plain C++, tested without a display.
+// The compositor (supervisor.cpp) writes open_line and reads with
+// ReadySignal; the host (webapp-host/standby.cpp) writes kReadyLine and
+// reads with OpenRequest. Plain C++, tested without a display.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace cirrus::webapp {
+#include "app_id.hpp"
 
-inline constexpr std::string_view kStandbyReadyLine = "ready\n";
-// Longer than any "open ID\n" with a valid id (ids are at most 128 bytes).
-inline constexpr std::size_t kStandbyMaxLine = 160;
+namespace cirrus::standby {
 
-// Collects what the compositor sends until a whole line is in.
-class StandbyRequest {
+inline constexpr std::string_view kReadyLine = "ready\n";
+inline constexpr std::string_view kOpenVerb = "open ";
+// The longest line either side reads: longer than any "open ID\n" with a
+// valid id.
+inline constexpr std::size_t kMaxLine = 160;
+static_assert(kMaxLine > kOpenVerb.size() + kMaxAppIdLength + 1);
+
+// "open ID\n": what the compositor sends to give the host its app.
+std::string open_line(std::string_view app);
+
+// The host's side: collects what the compositor sends until a whole line is
+// in, and takes it only if it is "open ID" with a valid app id.
+class OpenRequest {
 public:
     enum class State { waiting, open, refused };
 
@@ -36,10 +48,16 @@ private:
     std::string error_;
 };
 
-// The compositor's rule for app ids (compositor/policy/app_table.hpp,
-// valid_app_id): lowercase letters, digits, '.', '_' and '-', 1 to 128
-// bytes, starting with a letter or digit. Checked again here because the id
-// names folders.
-bool plausible_app_id(std::string_view id);
+// The compositor's side: listens for "ready\n". Only that line comes this
+// way; a host that says more is not kept beyond a line's worth.
+class ReadySignal {
+public:
+    // Adds bytes as read from the channel; true when "ready\n" is in them
+    // (then it listens afresh).
+    bool add(std::string_view bytes);
 
-}  // namespace cirrus::webapp
+private:
+    std::string received_;
+};
+
+}  // namespace cirrus::standby

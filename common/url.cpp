@@ -6,6 +6,9 @@
 #include <array>
 #include <memory>
 
+#include "app_id.hpp"
+#include "strings.hpp"
+
 namespace cirrus::launcher {
 namespace {
 
@@ -25,13 +28,6 @@ struct GFree {
     void operator()(char* text) const { g_free(text); }
 };
 using GCharPtr = std::unique_ptr<char, GFree>;
-
-std::string ascii_lower(std::string_view text) {
-    std::string lowered(text);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(g_ascii_tolower(c)); });
-    return lowered;
-}
 
 // What the URL standard does before parsing: trim surrounding whitespace and
 // control characters and delete tabs and newlines anywhere. A NUL byte would
@@ -56,15 +52,15 @@ int default_port(std::string_view scheme) {
 }
 
 bool needs_host(std::string_view scheme) {
-    return scheme == "http" || scheme == "https" || scheme == "app";
+    return scheme == "http" || scheme == "https" || scheme == kPackageScheme;
 }
 
 std::string nullable(const char* text) { return text ? text : ""; }
 
 std::optional<UrlParts> parts_of(GUri* uri) {
     UrlParts parts;
-    parts.scheme = ascii_lower(nullable(g_uri_get_scheme(uri)));
-    parts.host = ascii_lower(nullable(g_uri_get_host(uri)));
+    parts.scheme = lowercase(nullable(g_uri_get_scheme(uri)));
+    parts.host = lowercase(nullable(g_uri_get_host(uri)));
     parts.port = g_uri_get_port(uri);
     if (parts.port == default_port(parts.scheme)) parts.port = -1;
     parts.path = nullable(g_uri_get_path(uri));
@@ -104,7 +100,7 @@ std::string origin_of(const UrlParts& parts) {
 }  // namespace
 
 bool is_supported_scheme(std::string_view scheme) {
-    static constexpr std::array<std::string_view, 4> kSchemes = {"http", "https", "app", "file"};
+    static constexpr std::array<std::string_view, 4> kSchemes = {"http", "https", kPackageScheme, "file"};
     return std::find(kSchemes.begin(), kSchemes.end(), scheme) != kSchemes.end();
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "strings.hpp"
+
 namespace cirrus::offline {
 namespace {
 
@@ -11,12 +13,12 @@ void add_names(std::string_view list, VaryRule& rule)
 {
     while (!list.empty()) {
         const std::size_t comma = list.find(',');
-        std::string_view item = trim_whitespace(list.substr(0, comma));
+        std::string_view item = trim(list.substr(0, comma), kHttpWhitespace);
         list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
         if (item == "*")
             rule.any = true;
         else if (!item.empty())
-            rule.names.push_back(ascii_lowercase(item));
+            rule.names.push_back(lowercase(item));
     }
     std::sort(rule.names.begin(), rule.names.end());
     rule.names.erase(std::unique(rule.names.begin(), rule.names.end()), rule.names.end());
@@ -29,7 +31,7 @@ std::string normalise_list(std::string_view value)
     std::string normalised;
     while (true) {
         const std::size_t comma = value.find(',');
-        normalised += trim_whitespace(value.substr(0, comma));
+        normalised += trim(value.substr(0, comma), kHttpWhitespace);
         if (comma == std::string_view::npos)
             return normalised;
         normalised += ", ";

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "app_link.hpp"
+#include "common/app_id.hpp"
 #include "common/css_colour.hpp"
 #include "output.hpp"
 #include "common/registry.hpp"

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "app_link.hpp"
+#include "common/app_id.hpp"
 #include "common/protocol_text.hpp"
 #include "cirrus-shell-unstable-v1-protocol.h"
 #include "policy/app_table.hpp"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/app_id.hpp"
 #include "server.hpp"
 #include "trust.hpp"
 #include "xdg_view.hpp"
@@ -203,7 +204,7 @@ std::optional<pid_t> Supervisor::hand_to_standby(const std::string& app) {
         // pid -> app first: the host may connect again (cirrus_app_v1) as soon
         // as it reads its app, and by then its windows must be the app's.
         table_.assign_standby(*pid, app, server_.uptime_ms());
-        const std::string line = standby_open_line(app);
+        const std::string line = standby::open_line(app);
         if (it != channels_.end() &&
             send((*it)->fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT) == static_cast<ssize_t>(line.size())) {
             close_channel(*pid);  // one app per host: the channel has done its work
@@ -300,22 +301,18 @@ int Supervisor::handle_channel(int, std::uint32_t mask, void* data) {
 void Supervisor::read_channel(Channel& channel, std::uint32_t mask) {
     char buffer[64];
     bool closed = (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) != 0;
+    bool ready = false;
     for (;;) {
         const ssize_t n = recv(channel.fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (n > 0) {
-            // Only "ready" comes this way; a host that says more is ignored
-            // beyond a line's worth.
-            if (channel.received.size() < 64) channel.received.append(buffer, static_cast<std::size_t>(n));
+            ready |= channel.ready.add(std::string_view(buffer, static_cast<std::size_t>(n)));
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
         if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) closed = true;
         break;
     }
-    if (channel.received.find(standby_ready_line) != std::string::npos) {
-        channel.received.clear();
-        table_.standby_ready(channel.pid);
-    }
+    if (ready) table_.standby_ready(channel.pid);
     // A host that closed its end can take no app; its exit (SIGCHLD) takes it
     // out of the pool, and until then a launch passes it over.
     if (closed) close_channel(channel.pid);  // destroys `channel`

@@ -17,6 +17,7 @@
 #include <wayland-server-core.h>
 
 #include "app_table.hpp"
+#include "common/standby_protocol.hpp"
 
 namespace cirrus {
 
@@ -78,14 +79,14 @@ public:
     static constexpr std::uint64_t standby_patience_ms = 10000;
 
 private:
-    // The compositor's end of a standby host's channel (app_table.hpp has
-    // the protocol).
+    // The compositor's end of a standby host's channel
+    // (common/standby_protocol.hpp has the protocol).
     struct Channel {
         Supervisor* supervisor = nullptr;
         pid_t pid = -1;
         int fd = -1;
         wl_event_source* source = nullptr;
-        std::string received;
+        standby::ReadySignal ready;
     };
 
     void report(const std::string& app, Change change) {

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <libsoup/soup.h>
 
+#include "common/strings.hpp"
+
 namespace cirrus::launcher {
 
 namespace {
@@ -46,11 +48,6 @@ public:
 private:
     GMainContext* context_;
 };
-
-std::string lowercase(std::string text) {
-    for (char& c : text) c = g_ascii_tolower(c);
-    return text;
-}
 
 bool is_web_url(const std::string& url) {
     if (!g_uri_is_valid(url.c_str(), G_URI_FLAGS_NONE, nullptr)) return false;
@@ -164,7 +161,7 @@ std::string redirect_target(SoupMessage* message) {
 
 std::string FetchResult::header(std::string_view name) const {
     for (const auto& [key, value] : headers)
-        if (key.size() == name.size() && g_ascii_strncasecmp(key.data(), name.data(), name.size()) == 0)
+        if (equals_ignoring_case(key, name))
             return value;
     return "";
 }

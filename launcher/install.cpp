@@ -6,6 +6,7 @@
 #include <set>
 
 #include "fetch.hpp"
+#include "common/app_id.hpp"
 #include "common/icons.hpp"
 #include "common/offline_store.hpp"
 #include "common/store_path.hpp"
@@ -17,8 +18,6 @@
 namespace cirrus::launcher {
 
 namespace {
-
-constexpr std::string_view packaged_scheme = "app://";
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -93,26 +92,6 @@ bool looks_like_manifest(const FetchResult& result) {
 
 std::filesystem::path default_apps_dir() { return default_registry_path().parent_path() / "apps"; }
 
-std::string app_id_from_name(std::string_view name) {
-    std::string id;
-    for (char c : name) {
-        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '.' ||
-                          lower == '_' || lower == '-';
-        if (keep) {
-            id += lower;
-        } else if (!id.empty() && id.back() != '-') {
-            id += '-';  // "My App/v2" -> "my-app-v2"
-        }
-    }
-    while (!id.empty() && (id.back() == '-' || id.back() == '.')) id.pop_back();
-    while (!id.empty() && !((id.front() >= 'a' && id.front() <= 'z') || (id.front() >= '0' && id.front() <= '9'))) {
-        id.erase(id.begin());
-    }
-    if (id.size() > 128) id.resize(128);
-    return id.empty() ? "app" : id;
-}
-
 Installer::Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress,
                      std::optional<std::filesystem::path> offline_store)
     : registry_(registry), apps_dir_(std::move(apps_dir)), progress_(std::move(progress)),
@@ -152,7 +131,7 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     const std::string id = app_id_from_name(stem);
     // A package's pages are served from app://<id>/, which makes the app its
     // own origin: it shares storage with nobody.
-    const std::string base = std::string(packaged_scheme) + id + "/";
+    const std::string base = package_base_url(id);
     const std::string document = base + (package.contains("index.html") ? "index.html" : "");
 
     ProcessedManifest processed = process_manifest(package.read(*manifest_path), base + *manifest_path, document);

@@ -51,10 +51,6 @@ struct InstallResult {
 // Where installed packages live: $XDG_DATA_HOME/cirrus/apps (beside the registry).
 std::filesystem::path default_apps_dir();
 
-// The registry id of an app installed from `name` (a folder or zip name, or a
-// host and path): lowercase letters, digits, '.', '_' and '-'.
-std::string app_id_from_name(std::string_view name);
-
 class Installer {
 public:
     // With `offline_store` (the CLI passes offline::default_store_path(),

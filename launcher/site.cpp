@@ -10,23 +10,12 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "common/strings.hpp"
 #include "common/url.hpp"
 
 namespace cirrus::launcher {
 
 namespace {
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-std::string trim(std::string_view text) {
-    auto begin = text.begin();
-    auto end = text.end();
-    while (begin != end && is_ascii_space(*begin)) ++begin;
-    while (end != begin && is_ascii_space(*(end - 1))) --end;
-    return std::string(begin, end);
-}
 
 // Trimmed, with every run of ASCII whitespace made one space (as browsers
 // show a <title>).
@@ -34,7 +23,7 @@ std::string collapse_whitespace(std::string_view text) {
     std::string out;
     bool pending_space = false;
     for (char c : text) {
-        if (is_ascii_space(c)) {
+        if (is_ascii_whitespace(c)) {
             pending_space = !out.empty();
             continue;
         }
@@ -45,31 +34,9 @@ std::string collapse_whitespace(std::string_view text) {
     return out;
 }
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = g_ascii_tolower(c);
-    return out;
-}
-
-std::vector<std::string> split_tokens(std::string_view text) {
-    std::vector<std::string> tokens;
-    std::string current;
-    for (char c : text) {
-        if (is_ascii_space(c)) {
-            if (!current.empty()) tokens.push_back(std::move(current));
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    if (!current.empty()) tokens.push_back(std::move(current));
-    return tokens;
-}
-
-bool has_token(const std::vector<std::string>& tokens, std::string_view wanted) {
-    return std::any_of(tokens.begin(), tokens.end(), [&](const std::string& token) {
-        return g_ascii_strcasecmp(token.c_str(), std::string(wanted).c_str()) == 0;
-    });
+bool has_token(const std::vector<std::string_view>& tokens, std::string_view wanted) {
+    return std::any_of(tokens.begin(), tokens.end(),
+                       [&](std::string_view token) { return equals_ignoring_case(token, wanted); });
 }
 
 struct XmlDocDeleter {
@@ -150,7 +117,7 @@ struct RawHead {
     std::optional<std::string> lang;
 };
 
-const char* icon_kind(const std::vector<std::string>& rel_tokens) {
+const char* icon_kind(const std::vector<std::string_view>& rel_tokens) {
     // The most specific first: "apple-touch-icon icon" is a touch icon.
     for (const char* kind : {"apple-touch-icon-precomposed", "apple-touch-icon", "icon"})
         if (has_token(rel_tokens, kind)) return kind;
@@ -161,11 +128,11 @@ void read_link(const xmlNode* node, RawHead& head) {
     auto rel = attribute(node, "rel");
     auto href = attribute(node, "href");
     if (!rel || !href) return;
-    const auto tokens = split_tokens(*rel);
+    const auto tokens = split_on_ascii_whitespace(*rel);
     if (has_token(tokens, "manifest") && !head.manifest_href) head.manifest_href = *href;
     if (const char* kind = icon_kind(tokens)) {
-        head.icons.push_back(SiteIcon{*href, kind, trim(attribute(node, "sizes").value_or("")),
-                                      trim(attribute(node, "type").value_or(""))});
+        head.icons.push_back(SiteIcon{*href, kind, std::string(trim(attribute(node, "sizes").value_or(""))),
+                                      std::string(trim(attribute(node, "type").value_or("")))});
     }
 }
 
@@ -177,7 +144,7 @@ void read_meta(const xmlNode* node, RawHead& head) {
     if (key == "theme-color") {
         // A media-specific colour (dark mode) only stands in for a plain one.
         auto& slot = attribute(node, "media") ? head.theme_color_for_media : head.theme_color;
-        if (!slot && !trim(*content).empty()) slot = trim(*content);
+        if (!slot && !trim(*content).empty()) slot = std::string(trim(*content));
     } else if (key == "application-name" && !head.application_name) {
         std::string value = collapse_whitespace(*content);
         if (!value.empty()) head.application_name = value;
@@ -195,7 +162,7 @@ void read_element(const xmlNode* node, RawHead& head) {
         if (!head.base_href) head.base_href = attribute(node, "href");
     } else if (is_element(node, "html")) {
         auto lang = attribute(node, "lang");
-        if (!head.lang && lang && !trim(*lang).empty()) head.lang = trim(*lang);
+        if (!head.lang && lang && !trim(*lang).empty()) head.lang = std::string(trim(*lang));
     }
 }
 
@@ -239,7 +206,7 @@ void add_attribute(const xmlNode* node, const char* name, RawLoad::Kind kind, Ra
 }
 
 // Links whose target the browser fetches as the page loads.
-bool link_is_loaded(const std::vector<std::string>& rel_tokens) {
+bool link_is_loaded(const std::vector<std::string_view>& rel_tokens) {
     for (const char* rel : {"stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon",
                             "preload", "modulepreload", "manifest"})
         if (has_token(rel_tokens, rel)) return true;
@@ -251,7 +218,8 @@ void read_loads(const xmlNode* node, RawLoads& out) {
     if (is_element(node, "base")) {
         if (!out.base_href) out.base_href = attribute(node, "href");
     } else if (is_element(node, "link")) {
-        const auto rel = split_tokens(attribute(node, "rel").value_or(""));
+        const std::string rel_text = attribute(node, "rel").value_or("");
+        const auto rel = split_on_ascii_whitespace(rel_text);
         if (link_is_loaded(rel)) {
             add_attribute(node, "href", Kind::url, out);
             if (has_token(rel, "preload")) add_attribute(node, "imagesrcset", Kind::srcset, out);
@@ -265,7 +233,7 @@ void read_loads(const xmlNode* node, RawLoads& out) {
         add_attribute(node, "poster", Kind::url, out);
         add_attribute(node, "src", Kind::url, out);
     } else if (is_element(node, "input")) {
-        if (g_ascii_strcasecmp(trim(attribute(node, "type").value_or("")).c_str(), "image") == 0)
+        if (equals_ignoring_case(trim(attribute(node, "type").value_or("")), "image"))
             add_attribute(node, "src", Kind::url, out);
     } else if (is_element(node, "style")) {
         out.loads.push_back({Kind::css, text_content(node)});
@@ -279,9 +247,9 @@ std::vector<std::string> srcset_urls(std::string_view srcset) {
     std::vector<std::string> urls;
     std::size_t i = 0;
     while (i < srcset.size()) {
-        while (i < srcset.size() && (is_ascii_space(srcset[i]) || srcset[i] == ',')) ++i;
+        while (i < srcset.size() && (is_ascii_whitespace(srcset[i]) || srcset[i] == ',')) ++i;
         const std::size_t start = i;
-        while (i < srcset.size() && !is_ascii_space(srcset[i])) ++i;
+        while (i < srcset.size() && !is_ascii_whitespace(srcset[i])) ++i;
         std::string url(srcset.substr(start, i - start));
         if (url.ends_with(',')) {
             while (url.ends_with(',')) url.pop_back();
@@ -307,8 +275,7 @@ bool is_css_name_char(char c) {
 }
 
 bool word_at(std::string_view text, std::size_t at, std::string_view word) {
-    return text.size() - at >= word.size() &&
-           g_ascii_strncasecmp(text.data() + at, word.data(), word.size()) == 0;
+    return text.size() - at >= word.size() && equals_ignoring_case(text.substr(at, word.size()), word);
 }
 
 // A CSS escape at css[i] == '\\': appends what it stands for and moves past it.
@@ -323,7 +290,7 @@ void read_css_escape(std::string_view css, std::size_t& i, std::string& out) {
     gunichar code = 0;
     for (int digits = 0; digits < 6 && i < css.size() && g_ascii_isxdigit(css[i]); ++digits, ++i)
         code = code * 16 + static_cast<gunichar>(g_ascii_xdigit_value(css[i]));
-    if (i < css.size() && is_ascii_space(css[i])) ++i;  // one whitespace ends a hex escape
+    if (i < css.size() && is_ascii_whitespace(css[i])) ++i;  // one whitespace ends a hex escape
     if (code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) code = 0xFFFD;
     char utf8[6];
     out.append(utf8, static_cast<std::size_t>(g_unichar_to_utf8(code, utf8)));
@@ -354,7 +321,7 @@ std::string read_css_string(std::string_view css, std::size_t& i) {
 // The inside of url( ... ) from css[i] (just past the parenthesis) to the
 // closing one, which it moves past.
 std::string read_css_url(std::string_view css, std::size_t& i) {
-    while (i < css.size() && is_ascii_space(css[i])) ++i;
+    while (i < css.size() && is_ascii_whitespace(css[i])) ++i;
     std::string out;
     if (i < css.size() && (css[i] == '"' || css[i] == '\'')) {
         out = read_css_string(css, i);
@@ -367,7 +334,7 @@ std::string read_css_url(std::string_view css, std::size_t& i) {
             }
             out += css[i++];
         }
-        out = trim(out);
+        out = std::string(trim(out));
     }
     if (i < css.size()) ++i;  // ')'
     return out;
@@ -429,7 +396,7 @@ bool percent_encoded_in_query(unsigned char c) {
 // Adds `url` (a reference resolved against `base`) to `out` once.
 void add_load(const std::string& base, std::string_view reference, std::set<std::string>& seen,
               std::vector<std::string>& out) {
-    const std::string ref = trim(reference);
+    const std::string ref(trim(reference));
     if (ref.empty() || ref.starts_with('#')) return;
     const auto resolved = resolve_url(ref, base);
     if (!resolved) return;
@@ -441,12 +408,12 @@ void add_load(const std::string& base, std::string_view reference, std::set<std:
 
 int SiteIcon::largest_declared_size() const {
     int largest = 0;
-    for (const auto& token : split_tokens(sizes)) {
-        if (g_ascii_strcasecmp(token.c_str(), "any") == 0) return INT_MAX;
+    for (const std::string_view token : split_on_ascii_whitespace(sizes)) {
+        if (equals_ignoring_case(token, "any")) return INT_MAX;
         const auto x = token.find_first_of("xX");
-        if (x == std::string::npos) continue;
-        const long width = std::strtol(token.substr(0, x).c_str(), nullptr, 10);
-        const long height = std::strtol(token.substr(x + 1).c_str(), nullptr, 10);
+        if (x == std::string_view::npos) continue;
+        const long width = std::strtol(std::string(token.substr(0, x)).c_str(), nullptr, 10);
+        const long height = std::strtol(std::string(token.substr(x + 1)).c_str(), nullptr, 10);
         largest = std::max<long>(largest, std::clamp<long>(std::max(width, height), 0, INT_MAX - 1));
     }
     return largest;

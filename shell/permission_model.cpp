@@ -2,14 +2,17 @@
 
 #include <algorithm>
 
+#include "common/permission_names.hpp"
+
 namespace cirrus::shell {
 
 std::string permission_phrase(std::string_view permission) {
-    if (permission == "geolocation") return "use your location";
-    if (permission == "notifications") return "send notifications";
-    if (permission == "camera") return "use the camera";
-    if (permission == "microphone") return "use the microphone";
-    if (permission == "persistent-storage") return "store data persistently";
+    namespace name = launcher::permission;
+    if (permission == name::kGeolocation) return "use your location";
+    if (permission == name::kNotifications) return "send notifications";
+    if (permission == name::kCamera) return "use the camera";
+    if (permission == name::kMicrophone) return "use the microphone";
+    if (permission == name::kPersistentStorage) return "store data persistently";
     return "use \u201c" + std::string(permission) + "\u201d";
 }
 

@@ -716,7 +716,7 @@ void initialize_notification_permission(const Host& host, WebKitWebContext* cont
     std::optional<launcher::PermissionState> state;
     try {
         state = launcher::Registry::open(launcher::default_registry_path())
-                    .permission(host.options.app_id, "notifications");
+                    .permission(host.options.app_id, launcher::permission::kNotifications);
     } catch (const std::exception&) {
         return;  // no answer known: WebKit asks through permission-request
     }
@@ -781,11 +781,11 @@ WebKitWebContext* make_context(Host& host) {
                      prefix(host).c_str());
     }
 
-    webkit_web_context_register_uri_scheme(context, std::string(kPackageScheme).c_str(), serve_app_scheme, &host,
-                                           nullptr);
+    const std::string package_scheme(cirrus::kPackageScheme);
+    webkit_web_context_register_uri_scheme(context, package_scheme.c_str(), serve_app_scheme, &host, nullptr);
     WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
-    webkit_security_manager_register_uri_scheme_as_secure(security, std::string(kPackageScheme).c_str());
-    webkit_security_manager_register_uri_scheme_as_cors_enabled(security, std::string(kPackageScheme).c_str());
+    webkit_security_manager_register_uri_scheme_as_secure(security, package_scheme.c_str());
+    webkit_security_manager_register_uri_scheme_as_cors_enabled(security, package_scheme.c_str());
     initialize_notification_permission(host, context);
     host.offline = OfflineCache::for_app(host.options.app_id, host.app.record.start_url,
                                          stored_write_endpoints(host.app.record.manifest_json));

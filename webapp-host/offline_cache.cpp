@@ -10,17 +10,17 @@
 #include "common/http_cache.hpp"
 #include "common/offline_store.hpp"
 #include "common/store_path.hpp"
+#include "common/strings.hpp"
 #include "common/request_policy.hpp"
 #include "app_config.hpp"
 #include "compositor_link.hpp"
+#include "offline_rewrite.hpp"
 #include "upstream_fetch.hpp"
 #include "write_replay.hpp"
 
 namespace cirrus::webapp {
 
 namespace {
-
-constexpr const char* kScheme = "cirrus-offline";
 
 // The folder WebKit loads web process extensions from: beside the host in
 // the build tree, else where it is installed.
@@ -75,7 +75,7 @@ offline::HttpTime http_time(std::int64_t unix_ms) {
 }
 
 std::string charset_of(const offline::Headers& headers) {
-    const std::string type = offline::ascii_lowercase(offline::header_value(headers, "Content-Type").value_or(""));
+    const std::string type = lowercase(offline::header_value(headers, "Content-Type").value_or(""));
     const auto at = type.find("charset=");
     if (at == std::string::npos) return "utf-8";
     std::string charset = type.substr(at + 8);
@@ -216,10 +216,10 @@ void OfflineCache::attach(WebKitWebContext* context) {
     writes.report_transfer = [this](const UpstreamResponse& response) { report_transfer(response); };
     writes.link_offline = [this] { return link_report().offline; };
     writes_ = std::make_unique<WriteReplay>(std::move(writes));
-    webkit_web_context_register_uri_scheme(context, kScheme, &OfflineCache::on_scheme_request, this, nullptr);
+    webkit_web_context_register_uri_scheme(context, kOfflineScheme, &OfflineCache::on_scheme_request, this, nullptr);
     WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
-    webkit_security_manager_register_uri_scheme_as_secure(security, kScheme);
-    webkit_security_manager_register_uri_scheme_as_cors_enabled(security, kScheme);
+    webkit_security_manager_register_uri_scheme_as_secure(security, kOfflineScheme);
+    webkit_security_manager_register_uri_scheme_as_cors_enabled(security, kOfflineScheme);
 
     const std::string extensions = web_extension_dir().string();
     webkit_web_context_set_web_extensions_directory(context, extensions.c_str());
@@ -228,7 +228,7 @@ void OfflineCache::attach(WebKitWebContext* context) {
         webkit_web_context_add_path_to_sandbox(context, extensions.c_str(), TRUE);
     }
     webkit_web_context_set_web_extensions_initialization_user_data(
-        context, g_variant_new("(ss)", app_id_.c_str(), origin_.c_str()));
+        context, g_variant_new(kRewriteDataType, app_id_.c_str(), origin_.c_str()));
 }
 
 void OfflineCache::on_scheme_request(WebKitURISchemeRequest* request, gpointer self) {
@@ -245,7 +245,7 @@ void OfflineCache::on_scheme_request(WebKitURISchemeRequest* request, gpointer s
 void OfflineCache::serve(WebKitURISchemeRequest* webkit_request) {
     // cirrus-offline://APP-ID/path?query stands for ORIGIN/path?query.
     const std::string uri = webkit_uri_scheme_request_get_uri(webkit_request);
-    const std::string prefix = std::string(kScheme) + "://" + app_id_ + "/";
+    const std::string prefix = std::string(kOfflineScheme) + "://" + app_id_ + "/";
     if (!uri.starts_with(prefix)) {
         GError* error = g_error_new(G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "%s is not this app's", uri.c_str());
         webkit_uri_scheme_request_finish_error(webkit_request, error);

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <system_error>
 #include <utility>
+
+#include "common/strings.hpp"
 
 namespace cirrus::webapp {
 
@@ -32,13 +33,6 @@ std::optional<std::string> percent_decode(std::string_view text) {
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
     }
-    return out;
-}
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 

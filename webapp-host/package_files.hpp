@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-namespace cirrus::webapp {
+#include "common/app_id.hpp"  // kPackageScheme
 
-inline constexpr std::string_view kPackageScheme = "app";
+namespace cirrus::webapp {
 
 struct PackageLookup {
     int status = 404;              // 200, 403 or 404

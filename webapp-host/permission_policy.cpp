@@ -3,15 +3,16 @@
 namespace cirrus::webapp {
 
 using launcher::PermissionState;
+namespace permission = launcher::permission;
 
 std::vector<std::string> permission_names_for(const PermissionRequest& request) {
     switch (request.kind) {
-    case RequestKind::geolocation: return {"geolocation"};
-    case RequestKind::notifications: return {"notifications"};
+    case RequestKind::geolocation: return {std::string(permission::kGeolocation)};
+    case RequestKind::notifications: return {std::string(permission::kNotifications)};
     case RequestKind::user_media: {
         std::vector<std::string> names;
-        if (request.video) names.emplace_back("camera");
-        if (request.audio) names.emplace_back("microphone");
+        if (request.video) names.emplace_back(permission::kCamera);
+        if (request.audio) names.emplace_back(permission::kMicrophone);
         return names;
     }
     case RequestKind::display_capture:

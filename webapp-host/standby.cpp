@@ -39,7 +39,7 @@ namespace {
 
 struct Waiter {
     GMainLoop* loop = nullptr;
-    StandbyRequest request;
+    standby::OpenRequest request;
     StandbyWait result;
 };
 
@@ -55,12 +55,12 @@ gboolean read_channel(gint fd, GIOCondition condition, Waiter& w) {
         const ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (n > 0) {
             const auto state = w.request.add(std::string_view(buffer, static_cast<std::size_t>(n)));
-            if (state == StandbyRequest::State::open) {
+            if (state == standby::OpenRequest::State::open) {
                 w.result.app_id = w.request.app_id();
                 g_main_loop_quit(w.loop);
                 return G_SOURCE_REMOVE;
             }
-            if (state == StandbyRequest::State::refused) {
+            if (state == standby::OpenRequest::State::refused) {
                 finish(w, kExitUsage, "the compositor sent " + w.request.error() + " on --standby-fd");
                 return G_SOURCE_REMOVE;
             }
@@ -102,8 +102,8 @@ gboolean on_stop_signal(gpointer data) {
 
 StandbyWait wait_for_app(int fd) {
     Waiter w;
-    if (send(fd, kStandbyReadyLine.data(), kStandbyReadyLine.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(kStandbyReadyLine.size())) {
+    if (send(fd, standby::kReadyLine.data(), standby::kReadyLine.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(standby::kReadyLine.size())) {
         // EPIPE: the compositor is gone already; anything else: not a socket.
         w.result.exit_code = errno == EPIPE ? 0 : kExitUsage;
         if (errno != EPIPE) {

@@ -124,18 +124,6 @@ std::optional<std::uint64_t> StandbyPlanner::delay_before_next(std::uint64_t now
     return earliest > now_ms ? earliest - now_ms : 0;
 }
 
-std::string standby_open_line(std::string_view app) { return "open " + std::string(app) + "\n"; }
-
-bool valid_app_id(std::string_view id) {
-    if (id.empty() || id.size() > 128) return false;
-    auto allowed = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    };
-    const char first = id.front();
-    if (!((first >= 'a' && first <= 'z') || (first >= '0' && first <= '9'))) return false;
-    return std::all_of(id.begin(), id.end(), allowed);
-}
-
 std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display) {
     // Locale and time zone shape what the user reads; the XDG dirs say where
     // per-app data lives; CIRRUS_* carries our own settings (registry path,

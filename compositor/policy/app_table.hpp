@@ -111,19 +111,6 @@ private:
     std::uint64_t last_failure_ms_ = 0;
 };
 
-// The private channel between the compositor and a standby host (a socketpair
-// the compositor made; the host has the other end as --standby-fd N), one
-// line each way:
-//   host -> compositor: "ready\n"  when it has done all that needs no app;
-//   compositor -> host: "open ID\n" the app it is to run, as --app ID would.
-// webapp-host/standby_protocol.hpp is the host's side of the same text.
-inline constexpr std::string_view standby_ready_line = "ready\n";
-std::string standby_open_line(std::string_view app);
-
-// App ids name folders and database rows: lowercase letters, digits, '.',
-// '_' and '-', 1 to 128 characters, starting with a letter or digit.
-bool valid_app_id(std::string_view id);
-
 // The environment a web-app host starts with: only what it needs, so that
 // nothing of the compositor's (or its parent desktop's) leaks into an app.
 std::vector<std::string> host_environment(const std::vector<std::string>& parent,

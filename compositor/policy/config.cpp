@@ -3,7 +3,8 @@
 // that a user can fix it without reading the source.
 #include "config.hpp"
 
-#include "app_table.hpp"
+#include "common/app_id.hpp"
+#include "common/strings.hpp"
 
 #include <array>
 #include <cerrno>
@@ -31,15 +32,6 @@ constexpr int max_prestart = 4;
 [[noreturn]] void refuse(const std::string& what, const std::string& text,
                          const std::string& expected) {
     throw ConfigError("bad value for " + what + ": '" + text + "' (expected " + expected + ")");
-}
-
-std::string_view trim(std::string_view text) {
-    constexpr std::string_view blanks = " \t\r\n";
-    const auto first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = text.find_last_not_of(blanks);
-    return text.substr(first, last - first + 1);
 }
 
 // Whole-string number parsing: "12abc", "", " 1" and overflow are all refused.
@@ -234,24 +226,13 @@ std::string joined_key_names(const Section& section) {
     return names;
 }
 
-// A '#' or ';' starts a comment at the beginning of a line or after a blank,
-// so "scale = 2  # retina" works while values may still contain those
-// characters elsewhere.
-std::string_view strip_comment(std::string_view line) {
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        if ((line[i] == '#' || line[i] == ';') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
-            return line.substr(0, i);
-    }
-    return line;
-}
-
 class ConfigFileParser {
 public:
     ConfigFileParser(const std::string& path, Config& cfg) : path_(path), cfg_(cfg) {}
 
     void parse_line(std::string_view raw_line, int line_number) {
         line_number_ = line_number;
-        const std::string_view line = trim(strip_comment(raw_line));
+        const std::string_view line = trim(strip_config_comment(raw_line), kConfigBlanks);
         if (line.empty())
             return;
         if (line.front() == '[')
@@ -268,7 +249,7 @@ private:
     void start_section(std::string_view line) {
         if (line.back() != ']')
             fail("expected '[section]', got '" + std::string(line) + "'");
-        const std::string_view name = trim(line.substr(1, line.size() - 2));
+        const std::string_view name = trim(line.substr(1, line.size() - 2), kConfigBlanks);
         section_ = find_section(name);
         if (section_ == nullptr)
             fail("unknown section [" + std::string(name) + "] (known: " + joined_section_names() + ")");
@@ -278,8 +259,8 @@ private:
         const auto equals = line.find('=');
         if (equals == std::string_view::npos)
             fail("expected 'key = value' or '[section]', got '" + std::string(line) + "'");
-        const std::string key(trim(line.substr(0, equals)));
-        const std::string value(trim(line.substr(equals + 1)));
+        const std::string key(trim(line.substr(0, equals), kConfigBlanks));
+        const std::string value(trim(line.substr(equals + 1), kConfigBlanks));
         if (key.empty())
             fail("missing key before '=' in '" + std::string(line) + "'");
         if (section_ == nullptr)
@@ -425,6 +406,14 @@ void apply_flag(const FlagUse& use, Config& cfg) {
 }
 
 }  // namespace
+
+std::string_view strip_config_comment(std::string_view line) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if ((line[i] == '#' || line[i] == ';') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
+            return line.substr(0, i);
+    }
+    return line;
+}
 
 Size parse_size(const std::string& text, const std::string& what) {
     const auto x = text.find_first_of("xX");

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "geometry.hpp"
@@ -65,6 +66,14 @@ double parse_scale(const std::string& text, const std::string& what);
 // Reads an INI-style file ("[output]" / "[keyboard]" sections, key = value,
 // '#' comments) into cfg. A missing file is an error only when required.
 void load_config_file(const std::string& path, Config& cfg, bool required);
+
+// A config line's syntax, which board profiles share (board/profile.cpp):
+// a '#' or ';' at the start of a line or after a blank starts a comment, so
+// "scale = 2  # retina" works while values may still contain those
+// characters elsewhere; sections, keys and values are trimmed of these
+// blanks (no form feed: config files never treated it as one).
+inline constexpr std::string_view kConfigBlanks = " \t\r\n";
+std::string_view strip_config_comment(std::string_view line);
 
 // argv[0] is skipped. "--config FILE" is read first (wherever it appears), then
 // the other flags override it. Without --config, default_config_path (if

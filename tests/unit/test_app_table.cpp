@@ -48,13 +48,6 @@ TEST_CASE("a host that exits frees its app for the next launch") {
     CHECK_FALSE(table.app_for_pid(100).has_value());
 }
 
-TEST_CASE("app ids are folder- and SQL-safe names") {
-    for (const char* good : {"notes", "org.example.app", "a", "app_2-x", "0day"}) CHECK(valid_app_id(good));
-    for (const char* bad : {"", "Notes", "../x", "a/b", ".hidden", "-flag", "a b", "é"}) CHECK_FALSE(valid_app_id(bad));
-    CHECK(valid_app_id(std::string(128, 'a')));
-    CHECK_FALSE(valid_app_id(std::string(129, 'a')));
-}
-
 TEST_CASE("a host's environment keeps locale, XDG dirs and CIRRUS_*, and nothing else") {
     const std::vector<std::string> parent = {
         "PATH=/usr/bin", "HOME=/root", "LANG=zh_CN.UTF-8", "LC_TIME=en_GB.UTF-8", "TZ=Asia/Shanghai",
@@ -184,9 +177,4 @@ TEST_CASE("the standby planner keeps the pool full, waits while a launch is busy
     CHECK(two.delay_before_next(0, 1, 0) == 0);
     CHECK_FALSE(two.delay_before_next(0, 2, 0).has_value());
     CHECK(StandbyPlanner(-3).target() == 0);
-}
-
-TEST_CASE("the standby channel's lines") {
-    CHECK(standby_open_line("notes") == "open notes\n");
-    CHECK(standby_ready_line == "ready\n");
 }

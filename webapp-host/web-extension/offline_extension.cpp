@@ -13,6 +13,8 @@
 
 #include <webkit2/webkit-web-extension.h>
 
+#include "../offline_rewrite.hpp"
+
 namespace {
 
 struct Rewrite {
@@ -40,7 +42,8 @@ gboolean on_send_request(WebKitWebPage* page, WebKitURIRequest* request, WebKitU
     const std::string& origin = rewrite_rules->origin;
     if (std::strncmp(uri, origin.c_str(), origin.size()) != 0 || uri[origin.size()] != '/') return FALSE;
     if (is_document_request(page, request)) return FALSE;
-    const std::string cached = "cirrus-offline://" + rewrite_rules->app_id + (uri + origin.size());
+    const std::string cached =
+        std::string(cirrus::webapp::kOfflineScheme) + "://" + rewrite_rules->app_id + (uri + origin.size());
     webkit_uri_request_set_uri(request, cached.c_str());
     return FALSE;  // FALSE: let the (rewritten) request go on
 }
@@ -51,12 +54,12 @@ void on_page_created(WebKitWebExtension*, WebKitWebPage* page, gpointer) {
 
 }  // namespace
 
-// The host passes (app id, origin) as "(ss)"; anything else leaves every
-// request untouched (the app then simply has no offline copy).
+// The host passes (app id, origin) as kRewriteDataType; anything else leaves
+// every request untouched (the app then simply has no offline copy).
 extern "C" G_MODULE_EXPORT void webkit_web_extension_initialize_with_user_data(WebKitWebExtension* extension,
                                                                                 const GVariant* user_data) {
     auto* data = const_cast<GVariant*>(user_data);
-    if (data && g_variant_is_of_type(data, G_VARIANT_TYPE("(ss)"))) {
+    if (data && g_variant_is_of_type(data, G_VARIANT_TYPE(cirrus::webapp::kRewriteDataType))) {
         const char* app_id = nullptr;
         const char* origin = nullptr;
         g_variant_get(data, "(&s&s)", &app_id, &origin);

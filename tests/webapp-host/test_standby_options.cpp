@@ -1,5 +1,5 @@
-// A standby host's command line and the one request it takes on its private
-// channel, without a display; and the real binary's refusals.
+// A standby host's command line, without a display, and the real binary's
+// refusals (the channel's lines: tests/common/agreements).
 #include <doctest/doctest.h>
 
 #include <array>
@@ -10,7 +10,6 @@
 #include <sys/wait.h>
 
 #include "app_config.hpp"
-#include "common/standby_protocol.hpp"
 
 using namespace cirrus::webapp;
 
@@ -37,41 +36,6 @@ TEST_CASE("--standby goes with --standby-fd N, and excludes --app") {
     }
     CHECK(parse_options({"--standby", "--standby-fd"}).error);
     CHECK(usage_text().find("--standby-fd N") != std::string::npos);
-}
-
-TEST_CASE("the channel's request: one 'open ID' line, however it arrives") {
-    StandbyRequest whole;
-    CHECK(whole.add("open notes\n") == StandbyRequest::State::open);
-    CHECK(whole.app_id() == "notes");
-
-    StandbyRequest pieces;
-    CHECK(pieces.add("op") == StandbyRequest::State::waiting);
-    CHECK(pieces.add("en org.example") == StandbyRequest::State::waiting);
-    CHECK(pieces.add(".app_2-x\nopen other\n") == StandbyRequest::State::open);
-    CHECK(pieces.app_id() == "org.example.app_2-x");  // one app per host: the rest is ignored
-    CHECK(pieces.add("open third\n") == StandbyRequest::State::open);
-    CHECK(pieces.app_id() == "org.example.app_2-x");
-}
-
-TEST_CASE("the channel refuses anything but an app id, which names folders") {
-    for (const char* bad : {"open ../etc\n", "open Notes\n", "open a/b\n", "open \n", "open .hidden\n",
-                            "launch notes\n", "ready\n", "open notes \n", "open -x\n"}) {
-        CAPTURE(bad);
-        StandbyRequest request;
-        CHECK(request.add(bad) == StandbyRequest::State::refused);
-        CHECK_FALSE(request.error().empty());
-        CHECK(request.app_id().empty());
-        CHECK(request.add("open notes\n") == StandbyRequest::State::refused);  // stays refused
-    }
-    StandbyRequest endless;
-    CHECK(endless.add(std::string(kStandbyMaxLine, 'o')) == StandbyRequest::State::waiting);
-    CHECK(endless.add("o") == StandbyRequest::State::refused);
-    CHECK(endless.error().find("bytes") != std::string::npos);
-
-    CHECK(plausible_app_id("notes"));
-    CHECK(plausible_app_id(std::string(128, 'a')));
-    CHECK_FALSE(plausible_app_id(std::string(129, 'a')));
-    CHECK_FALSE(plausible_app_id("é"));
 }
 
 TEST_CASE("the host binary refuses a standby without its channel, naming the flag") {

@@ -1,0 +1,17 @@
+// What the host (offline_cache.cpp) and its web process extension
+// (web-extension/offline_extension.cpp) agree on; they run in two processes,
+// so each side reads these rather than its own spelling. Plain constants: the
+// extension links nothing of Cirrus.
+#pragma once
+
+namespace cirrus::webapp {
+
+// The scheme the extension rewrites an app's own-origin subresource requests
+// to, and the host serves: cirrus-offline://APP-ID/path?query.
+inline constexpr const char* kOfflineScheme = "cirrus-offline";
+
+// The GVariant type of the extension's initialization data: (app id, origin),
+// the origin as "http://host:port", without a trailing slash.
+inline constexpr const char* kRewriteDataType = "(ss)";
+
+}  // namespace cirrus::webapp
