@@ -157,7 +157,7 @@ ParsedControlRequest parse_control_request(std::string_view line) {
     json request;
     try {
         request = json::parse(line);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
         return refused(std::string("not a JSON line: ") + e.what());
     }
     if (!request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
