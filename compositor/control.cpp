@@ -194,7 +194,12 @@ int ControlServer::handle_io(int, uint32_t mask, void* data) {
             self->process(conn);  // requests held while answers were not read
         }
         if (mask & WL_EVENT_READABLE) self->read_from(conn);
-        if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) self->close_connection(*conn);
+        // A client that wrote and went: its requests are read (and carried
+        // out) to the end, over as many wake-ups as the read budget takes.
+        const bool more_to_read = (mask & WL_EVENT_READABLE) && !conn->input_ended;
+        if ((mask & WL_EVENT_ERROR) || ((mask & WL_EVENT_HANGUP) && !more_to_read)) {
+            self->close_connection(*conn);
+        }
         self->settle(*conn);
     } catch (const std::exception& e) {
         wlr_log(WLR_ERROR, "control: %s; closing that connection", e.what());
