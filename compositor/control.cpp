@@ -1,5 +1,6 @@
 #include "control.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include "server.hpp"
 #include "app_link.hpp"
 #include "common/control_commands.hpp"
+#include "control_request.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"
 #include "supervisor.hpp"
@@ -27,7 +29,20 @@ namespace cirrus {
 
 namespace {
 
-constexpr std::size_t max_line = 64 * 1024;
+// Per-connection limits, so that no client of the control socket can grow
+// the compositor's memory or take its fds (issue 14):
+// - a request line holds at most kMaxControlRequestLine bytes
+//   (policy/control_request.hpp), else it is refused and the connection closed;
+// - answers the client has not read pile up to kMaxUnsentBytes, then the
+//   compositor stops reading that connection's requests until the client has
+//   read them (the rest waits in the kernel's socket buffers, and the
+//   client's writes block);
+// - one wake-up reads at most kReadBudget bytes, so one busy connection
+//   cannot hold up the event loop;
+// - at most kMaxConnections are open: one more closes the one idle longest.
+constexpr std::size_t kMaxUnsentBytes = 256 * 1024;
+constexpr std::size_t kReadBudget = 64 * 1024;
+constexpr std::size_t kMaxConnections = 64;
 
 json rect_json(Rect r) { return {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}}; }
 
@@ -55,20 +70,6 @@ struct RequestError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-double number(const json& request, const char* key) {
-    auto it = request.find(key);
-    if (it == request.end() || !it->is_number()) {
-        throw RequestError(std::string("'") + key + "' must be a number");
-    }
-    return it->get<double>();
-}
-
-double number_or(const json& request, const char* key, double fallback) {
-    return request.contains(key) ? number(request, key) : fallback;
-}
-
-bool finite_point(double x, double y) { return std::isfinite(x) && std::isfinite(y); }
-
 json ok(json body = json::object()) {
     body["ok"] = true;
     return body;
@@ -80,10 +81,16 @@ struct ControlServer::Connection {
     ControlServer* owner = nullptr;
     int fd = -1;
     wl_event_source* source = nullptr;
-    std::string in;
-    std::string out;
-    bool waiting = false;  // a request is answered later (swipe): hold the next ones
+    std::string in;   // what came after the last whole line processed
+    std::string out;  // answers the client has not read yet
+    bool waiting = false;       // a request is answered later (swipe): hold the next ones
+    bool input_ended = false;   // the client shut its side: answer what came, then close
     bool closed = false;
+    uint64_t last_activity = 0;  // ControlServer::activity_ when it last read or wrote
+
+    // Whether to read (and carry out) more requests now.
+    bool ready_for_input() const { return !waiting && out.size() < kMaxUnsentBytes; }
+    bool idle() const { return in.empty() && out.empty() && !waiting; }
 };
 
 struct ControlServer::Swipe {
@@ -128,10 +135,21 @@ int ControlServer::handle_accept(int fd, uint32_t, void* data) {
     auto* self = static_cast<ControlServer*>(data);
     for (;;) {
         const int conn_fd = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (conn_fd < 0) break;
+        if (conn_fd < 0) {
+            if (errno == EINTR) continue;
+            // Out of fds (EMFILE/ENFILE) the connection stays in the backlog and
+            // the listening fd readable: one wasted wake-up per loop turn at
+            // worst; Wayland clients get the fds kept in reserve for them.
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                wlr_log_errno(WLR_ERROR, "control: cannot accept a connection");
+            }
+            break;
+        }
+        self->make_room_for_connection();
         auto conn = std::make_shared<Connection>();
         conn->owner = self;
         conn->fd = conn_fd;
+        conn->last_activity = ++self->activity_;
         conn->source = wl_event_loop_add_fd(self->server_.loop, conn_fd, WL_EVENT_READABLE,
                                             &ControlServer::handle_io, conn.get());
         if (!conn->source) {
@@ -143,6 +161,25 @@ int ControlServer::handle_accept(int fd, uint32_t, void* data) {
     return 0;
 }
 
+void ControlServer::make_room_for_connection() {
+    std::size_t open = 0;
+    Connection* oldest_idle = nullptr;
+    Connection* oldest = nullptr;
+    for (const auto& c : connections_) {
+        if (c->closed) continue;
+        ++open;
+        if (!oldest || c->last_activity < oldest->last_activity) oldest = c.get();
+        if (c->idle() && (!oldest_idle || c->last_activity < oldest_idle->last_activity)) oldest_idle = c.get();
+    }
+    if (open < kMaxConnections) return;
+    // The one idle longest goes; when none is idle (all busy or stalled on
+    // answers not read), the one quiet longest: a new client always gets in.
+    Connection* victim = oldest_idle ? oldest_idle : oldest;
+    wlr_log(WLR_INFO, "control: %zu connections open; closing the one %s longest", open,
+            oldest_idle ? "idle" : "quiet");
+    close_connection(*victim);
+}
+
 int ControlServer::handle_io(int, uint32_t mask, void* data) {
     auto* raw = static_cast<Connection*>(data);
     ControlServer* self = raw->owner;
@@ -152,9 +189,18 @@ int ControlServer::handle_io(int, uint32_t mask, void* data) {
     }
     if (!conn || conn->closed) return 0;
     try {
-        if (mask & WL_EVENT_WRITABLE) self->flush(*conn);
+        if (mask & WL_EVENT_WRITABLE) {
+            self->flush(*conn);
+            self->process(conn);  // requests held while answers were not read
+        }
         if (mask & WL_EVENT_READABLE) self->read_from(conn);
-        if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) self->close_connection(*conn);
+        // A client that wrote and went: its requests are read (and carried
+        // out) to the end, over as many wake-ups as the read budget takes.
+        const bool more_to_read = (mask & WL_EVENT_READABLE) && !conn->input_ended;
+        if ((mask & WL_EVENT_ERROR) || ((mask & WL_EVENT_HANGUP) && !more_to_read)) {
+            self->close_connection(*conn);
+        }
+        self->settle(*conn);
     } catch (const std::exception& e) {
         wlr_log(WLR_ERROR, "control: %s; closing that connection", e.what());
         self->close_connection(*conn);
@@ -170,41 +216,50 @@ void ControlServer::handle_sweep(void* data) {
 
 void ControlServer::read_from(const std::shared_ptr<Connection>& conn) {
     char buffer[4096];
-    for (;;) {
-        const ssize_t n = read(conn->fd, buffer, sizeof(buffer));
+    std::size_t budget = kReadBudget;
+    // Read only while the requests read so far are answered and the answers
+    // read by the client: what is not read waits in the kernel, not here.
+    while (!conn->closed && !conn->input_ended && conn->ready_for_input() && budget > 0) {
+        const ssize_t n = read(conn->fd, buffer, std::min(sizeof(buffer), budget));
         if (n > 0) {
+            conn->last_activity = ++activity_;
+            budget -= static_cast<std::size_t>(n);
             conn->in.append(buffer, static_cast<std::size_t>(n));
-            if (conn->in.size() > max_line && conn->in.find('\n') == std::string::npos) {
-                wlr_log(WLR_ERROR, "control: a request line over %zu bytes; closing that connection", max_line);
+            const auto last_newline = conn->in.rfind('\n');
+            const std::size_t partial =
+                last_newline == std::string::npos ? conn->in.size() : conn->in.size() - last_newline - 1;
+            if (partial > kMaxControlRequestLine) {
+                wlr_log(WLR_ERROR, "control: a request line over %zu bytes; closing that connection",
+                        kMaxControlRequestLine);
+                conn->in.clear();
+                send(*conn, {{"ok", false},
+                             {"error", "a request line is at most " + std::to_string(kMaxControlRequestLine) +
+                                           " bytes; closing the connection"}});
                 close_connection(*conn);
                 return;
             }
+            process(conn);
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        // End of input or an error: answer what came, then close (unless an
-        // answer is still to come).
+        // End of input or an error: answer what came, then close (settle).
+        conn->input_ended = true;
         process(conn);
-        if (!conn->waiting) close_connection(*conn);
-        return;
     }
-    process(conn);
 }
 
 void ControlServer::process(const std::shared_ptr<Connection>& conn) {
-    while (!conn->closed && !conn->waiting) {
+    while (!conn->closed && conn->ready_for_input()) {
         const auto newline = conn->in.find('\n');
         if (newline == std::string::npos) return;
         const std::string line = conn->in.substr(0, newline);
         conn->in.erase(0, newline + 1);
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
 
-        json request;
-        try {
-            request = json::parse(line);
-        } catch (const json::parse_error& e) {
-            send(*conn, {{"ok", false}, {"error", std::string("not a JSON line: ") + e.what()}});
+        ParsedControlRequest parsed = parse_control_request(line);
+        if (!parsed.request) {
+            send(*conn, {{"ok", false}, {"error", parsed.error}});
             continue;
         }
         std::weak_ptr<Connection> weak = conn;
@@ -214,10 +269,11 @@ void ControlServer::process(const std::shared_ptr<Connection>& conn) {
             c->waiting = false;
             send(*c, response);
             process(c);
+            settle(*c);
         };
         std::optional<json> response;
         try {
-            response = dispatch(request, later);
+            response = dispatch(*parsed.request, later);
         } catch (const std::exception& e) {
             response = json{{"ok", false}, {"error", e.what()}};
         }
@@ -241,6 +297,7 @@ void ControlServer::flush(Connection& conn) {
         const ssize_t n = ::send(conn.fd, conn.out.data(), conn.out.size(), MSG_NOSIGNAL);
         if (n > 0) {
             conn.out.erase(0, static_cast<std::size_t>(n));
+            conn.last_activity = ++activity_;
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
@@ -248,9 +305,20 @@ void ControlServer::flush(Connection& conn) {
         close_connection(conn);
         return;
     }
-    if (!conn.closed) {
-        wl_event_source_fd_update(conn.source, WL_EVENT_READABLE | (conn.out.empty() ? 0 : WL_EVENT_WRITABLE));
+    if (conn.out.empty()) conn.out.shrink_to_fit();  // a drained backlog gives its memory back
+}
+
+void ControlServer::settle(Connection& conn) {
+    if (conn.closed) return;
+    const bool whole_line_held = conn.in.find('\n') != std::string::npos;
+    if (conn.input_ended && conn.out.empty() && !conn.waiting && !whole_line_held) {
+        close_connection(conn);
+        return;
     }
+    uint32_t mask = 0;
+    if (!conn.input_ended && conn.ready_for_input()) mask |= WL_EVENT_READABLE;
+    if (!conn.out.empty()) mask |= WL_EVENT_WRITABLE;
+    wl_event_source_fd_update(conn.source, mask);
 }
 
 void ControlServer::close_connection(Connection& conn) {
@@ -322,46 +390,32 @@ json ControlServer::layers() const {
     return list;
 }
 
-json ControlServer::touch(const json& events) {
-    if (!events.is_array()) throw RequestError("'events' must be an array of touch events");
+json ControlServer::touch(const std::vector<ControlTouchEvent>& events) {
+    using Type = ControlTouchEvent::Type;
     Seat& seat = *server_.seat;
-    for (const json& event : events) {
-        const std::string type = event.value("type", "");
-        const auto id = static_cast<int32_t>(number_or(event, "id", 0));
+    for (const ControlTouchEvent& event : events) {
         bool delivered = false;
-        if (type == "down" || type == "motion") {
-            const double x = number(event, "x"), y = number(event, "y");
-            if (!finite_point(x, y)) throw RequestError("touch coordinates must be finite");
-            delivered = type == "down" ? seat.inject_touch_down(id, x, y) : seat.inject_touch_motion(id, x, y);
-        } else if (type == "up") {
-            delivered = seat.inject_touch_up(id);
-        } else if (type == "cancel") {
-            delivered = seat.inject_touch_cancel(id);
-        } else if (type == "frame") {
-            delivered = seat.inject_touch_frame();
-        } else {
-            throw RequestError("unknown touch event type '" + type + "' (down, motion, up, frame, cancel)");
+        switch (event.type) {
+        case Type::down: delivered = seat.inject_touch_down(event.id, event.x, event.y); break;
+        case Type::motion: delivered = seat.inject_touch_motion(event.id, event.x, event.y); break;
+        case Type::up: delivered = seat.inject_touch_up(event.id); break;
+        case Type::cancel: delivered = seat.inject_touch_cancel(event.id); break;
+        case Type::frame: delivered = seat.inject_touch_frame(); break;
         }
         if (!delivered) throw RequestError("no touch device or no output to touch");
     }
     return ok();
 }
 
-void ControlServer::start_swipe(const json& request, Reply reply) {
+void ControlServer::start_swipe(const control_arguments::Swipe& arguments, Reply reply) {
     auto swipe = std::make_unique<Swipe>();
     swipe->owner = this;
-    swipe->x1 = number(request, "x1");
-    swipe->y1 = number(request, "y1");
-    swipe->x2 = number(request, "x2");
-    swipe->y2 = number(request, "y2");
-    if (!finite_point(swipe->x1, swipe->y1) || !finite_point(swipe->x2, swipe->y2)) {
-        throw RequestError("swipe coordinates must be finite");
-    }
-    const double ms = number_or(request, "ms", 200);
-    swipe->steps = static_cast<int>(number_or(request, "steps", 10));
-    if (swipe->steps < 1 || swipe->steps > 1000) throw RequestError("'steps' must be between 1 and 1000");
-    if (ms < 0 || ms > 10000) throw RequestError("'ms' must be between 0 and 10000");
-    swipe->interval_ms = std::max(1, static_cast<int>(ms / swipe->steps));
+    swipe->x1 = arguments.x1;
+    swipe->y1 = arguments.y1;
+    swipe->x2 = arguments.x2;
+    swipe->y2 = arguments.y2;
+    swipe->steps = arguments.steps;
+    swipe->interval_ms = std::max(1, static_cast<int>(arguments.ms / swipe->steps));
     swipe->touch_id = 0;
     swipe->reply = std::move(reply);
     Seat& seat = *server_.seat;
@@ -403,20 +457,23 @@ void ControlServer::finish_swipe(Swipe* swipe) {
 }
 
 // One handler per command of common/control_commands.hpp, in its order;
-// lambdas so that they reach this class's private members.
+// lambdas so that they reach this class's private members. Each gets the
+// arguments policy/control_request.cpp read and checked for its command.
 struct ControlServer::Handler {
     std::string_view name;
-    std::optional<json> (*run)(ControlServer& self, const json& request, Reply& later);
+    std::optional<json> (*run)(ControlServer& self, const ControlArguments& arguments, Reply& later);
 };
 
 std::span<const ControlServer::Handler> ControlServer::handlers() {
     using Self = ControlServer;
     using Answer = std::optional<json>;
+    using Args = ControlArguments;
+    namespace args = control_arguments;
     static constexpr Handler table[] = {
-        {"outputs", [](Self& self, const json&, Reply&) -> Answer { return ok({{"outputs", self.outputs()}}); }},
-        {"windows", [](Self& self, const json&, Reply&) -> Answer { return ok({{"windows", self.windows()}}); }},
-        {"layers", [](Self& self, const json&, Reply&) -> Answer { return ok({{"layers", self.layers()}}); }},
-        {"stats", [](Self& self, const json&, Reply&) -> Answer {
+        {"outputs", [](Self& self, const Args&, Reply&) -> Answer { return ok({{"outputs", self.outputs()}}); }},
+        {"windows", [](Self& self, const Args&, Reply&) -> Answer { return ok({{"windows", self.windows()}}); }},
+        {"layers", [](Self& self, const Args&, Reply&) -> Answer { return ok({{"layers", self.layers()}}); }},
+        {"stats", [](Self& self, const Args&, Reply&) -> Answer {
              const Server& server = self.server_;
              return ok({{"frames", server.frames_committed},
                         {"clients", server.client_count()},
@@ -425,70 +482,56 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
                                    {"restarts", server.shell->restarts()},
                                    {"bound", server.shell->bound()}}}});
          }},
-        {"focus", [](Self& self, const json& request, Reply&) -> Answer {
-             self.server_.focus_view(&self.mapped_view(request));
+        {"focus", [](Self& self, const Args& a, Reply&) -> Answer {
+             self.server_.focus_view(&self.mapped_view(std::get<args::Window>(a).id));
              return ok();
          }},
-        {"close", [](Self& self, const json& request, Reply&) -> Answer {
-             self.mapped_view(request).close();
+        {"close", [](Self& self, const Args& a, Reply&) -> Answer {
+             self.mapped_view(std::get<args::Window>(a).id).close();
              return ok();
          }},
-        {"tap", [](Self& self, const json& request, Reply&) -> Answer {
-             const double x = number(request, "x"), y = number(request, "y");
-             return self.touch(json::array({{{"type", "down"}, {"id", 0}, {"x", x}, {"y", y}},
-                                            {{"type", "frame"}},
-                                            {{"type", "up"}, {"id", 0}},
-                                            {{"type", "frame"}}}));
+        {"tap", [](Self& self, const Args& a, Reply&) -> Answer {
+             return self.touch(std::get<args::Touch>(a).events);
          }},
-        {"swipe", [](Self& self, const json& request, Reply& later) -> Answer {
-             self.start_swipe(request, std::move(later));
+        {"swipe", [](Self& self, const Args& a, Reply& later) -> Answer {
+             self.start_swipe(std::get<args::Swipe>(a), std::move(later));
              return std::nullopt;  // answered when the swipe has ended
          }},
-        {"touch", [](Self& self, const json& request, Reply&) -> Answer {
-             return self.touch(request.value("events", json()));
+        {"touch", [](Self& self, const Args& a, Reply&) -> Answer {
+             return self.touch(std::get<args::Touch>(a).events);
          }},
-        {"key", [](Self& self, const json& request, Reply&) -> Answer {
-             const auto keycode = static_cast<uint32_t>(number(request, "keycode"));
-             const std::string state = request.value("state", "pressed");
-             if (state != "pressed" && state != "released") throw RequestError("'state' is pressed or released");
-             if (!self.server_.seat->inject_key(keycode, state == "pressed")) throw RequestError("no keyboard");
+        {"key", [](Self& self, const Args& a, Reply&) -> Answer {
+             const auto& key = std::get<args::Key>(a);
+             if (!self.server_.seat->inject_key(key.keycode, key.pressed)) throw RequestError("no keyboard");
              return ok();
          }},
-        {"screenshot", [](Self& self, const json& request, Reply&) -> Answer {
-             const std::string path = request.value("path", "");
-             if (path.empty() || path[0] != '/') throw RequestError("'path' must be an absolute file name");
+        {"screenshot", [](Self& self, const Args& a, Reply&) -> Answer {
+             const std::string& path = std::get<args::Screenshot>(a).path;
              Output* output = self.server_.primary_output();
              if (!output) throw RequestError("no output to capture");
              const ScreenshotResult shot = write_screenshot(self.server_, *output, path);
              if (!shot.error.empty()) throw RequestError(shot.error);
              return ok({{"path", path}, {"width", shot.width}, {"height", shot.height}});
          }},
-        {"spawn", [](Self& self, const json& request, Reply&) -> Answer {
-             const json argv = request.value("argv", json::array());
-             if (!argv.is_array() || argv.empty()) throw RequestError("'argv' must be a non-empty array of strings");
-             std::vector<std::string> args;
-             for (const json& a : argv) {
-                 if (!a.is_string()) throw RequestError("'argv' must be a non-empty array of strings");
-                 args.push_back(a.get<std::string>());
-             }
-             const pid_t pid = self.server_.trust->spawn(args, request.value("trusted", false));
-             if (pid < 0) throw RequestError("cannot start " + args[0]);
+        {"spawn", [](Self& self, const Args& a, Reply&) -> Answer {
+             const auto& spawn = std::get<args::Spawn>(a);
+             const pid_t pid = self.server_.trust->spawn(spawn.argv, spawn.trusted);
+             if (pid < 0) throw RequestError("cannot start " + spawn.argv[0]);
              return ok({{"pid", pid}});
          }},
-        {"launch", [](Self& self, const json& request, Reply&) -> Answer {
-             const json app = request.value("app", json());
-             if (!app.is_string()) throw RequestError("'app' must be an app id");
-             const Server::LaunchOutcome launched = self.server_.launch_app(app.get<std::string>());
+        {"launch", [](Self& self, const Args& a, Reply&) -> Answer {
+             const std::string& app = std::get<args::Launch>(a).app;
+             const Server::LaunchOutcome launched = self.server_.launch_app(app);
              if (!launched.error.empty()) throw RequestError(launched.error);
              return ok({{"app", app}, {"pid", launched.pid}, {"action", launched.action},
-                        {"splash", self.server_.splash->showing(app.get<std::string>())}});
+                        {"splash", self.server_.splash->showing(app)}});
          }},
-        {"home", [](Self& self, const json&, Reply&) -> Answer {
+        {"home", [](Self& self, const Args&, Reply&) -> Answer {
              self.server_.show_home();
              return ok();
          }},
-        {"apps", [](Self& self, const json&, Reply&) -> Answer { return ok(self.apps()); }},
-        {"quit", [](Self& self, const json&, Reply&) -> Answer {
+        {"apps", [](Self& self, const Args&, Reply&) -> Answer { return ok(self.apps()); }},
+        {"quit", [](Self& self, const Args&, Reply&) -> Answer {
              self.server_.terminate();
              return ok();
          }},
@@ -498,8 +541,7 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
     return table;
 }
 
-XdgView& ControlServer::mapped_view(const json& request) const {
-    const auto id = static_cast<ViewId>(number(request, "id"));
+XdgView& ControlServer::mapped_view(ViewId id) const {
     XdgView* view = server_.view_by_id(id);
     if (!view || !view->mapped()) throw RequestError("no window with id " + std::to_string(id));
     return *view;
@@ -523,22 +565,17 @@ json ControlServer::apps() const {
     return {{"apps", list}, {"standby", standby}};
 }
 
-std::optional<json> ControlServer::dispatch(const json& request, Reply later) {
-    if (!request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
-        return json{{"ok", false}, {"error", "a request is an object with a string 'cmd'"}};
-    }
-    const std::string cmd = request["cmd"];
+std::optional<json> ControlServer::dispatch(const ControlRequest& request, Reply later) {
     for (const Handler& handler : handlers()) {
-        if (handler.name != cmd) continue;
+        if (handler.name != request.command) continue;
         try {
-            return handler.run(*this, request, later);
+            return handler.run(*this, request.arguments, later);
         } catch (const RequestError& e) {
             return json{{"ok", false}, {"error", e.what()}};
-        } catch (const json::exception& e) {
-            return json{{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
         }
     }
-    return json{{"ok", false}, {"error", "unknown cmd '" + cmd + "' (" + control::control_command_names() + ")"}};
+    // parse_control_request names only commands of the table.
+    return json{{"ok", false}, {"error", "unknown cmd '" + std::string(request.command) + "'"}};
 }
 
 }  // namespace cirrus

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control_request.hpp"
+#include "window_policy.hpp"
 #include "wlr.hpp"
 
 namespace cirrus {
@@ -44,21 +46,27 @@ private:
     void process(const std::shared_ptr<Connection>& conn);
     void send(Connection& conn, const nlohmann::json& response);
     void flush(Connection& conn);
+    // After a connection's reads and writes: closes it when its client has
+    // shut its side and everything is answered; else watches for what it
+    // can do next (read only while answers are not piling up).
+    void settle(Connection& conn);
     void close_connection(Connection& conn);
+    // Before one more connection: closes the idle-longest one at the cap.
+    void make_room_for_connection();
 
     // The response, or nothing when it comes later through `later` (a swipe
     // answers when it has ended).
-    std::optional<nlohmann::json> dispatch(const nlohmann::json& request, Reply later);
+    std::optional<nlohmann::json> dispatch(const ControlRequest& request, Reply later);
     // One per command of common/control_commands.hpp, in its order.
     static std::span<const Handler> handlers();
     nlohmann::json outputs() const;
     nlohmann::json windows() const;
     nlohmann::json layers() const;
     nlohmann::json apps() const;
-    // The mapped window the request's "id" names (focus, close).
-    XdgView& mapped_view(const nlohmann::json& request) const;
-    nlohmann::json touch(const nlohmann::json& events);
-    void start_swipe(const nlohmann::json& request, Reply reply);
+    // The mapped window of that id (focus, close).
+    XdgView& mapped_view(ViewId id) const;
+    nlohmann::json touch(const std::vector<ControlTouchEvent>& events);
+    void start_swipe(const control_arguments::Swipe& arguments, Reply reply);
     void finish_swipe(Swipe* swipe);
 
     Server& server_;
@@ -66,6 +74,7 @@ private:
     std::string path_;
     wl_event_source* accept_source_ = nullptr;
     std::list<std::shared_ptr<Connection>> connections_;
+    uint64_t activity_ = 0;  // counts reads and writes: which connection was quiet longest
     wl_event_source* sweep_ = nullptr;  // frees closed connections outside their callbacks
     std::list<std::unique_ptr<Swipe>> swipes_;
 };

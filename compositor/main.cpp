@@ -6,6 +6,7 @@
 
 #include "config.hpp"
 #include "server.hpp"
+#include "trust.hpp"
 
 namespace {
 
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     wlr_log_init(log_level(), nullptr);
+    cirrus::raise_fd_limit();
 
     cirrus::Server server(std::move(config));
     if (!server.start()) {

@@ -6,16 +6,46 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace cirrus {
+
+namespace {
+
+// The soft fd limit the compositor was started with, for its children; 0
+// while raise_fd_limit has not raised it.
+rlim_t inherited_fd_limit = 0;
+
+}  // namespace
+
+void raise_fd_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    const rlim_t inherited = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        wlr_log_errno(WLR_ERROR, "cannot raise the fd limit from %llu", static_cast<unsigned long long>(inherited));
+        return;
+    }
+    inherited_fd_limit = inherited;
+}
 
 void reset_signals_for_child() {
     sigset_t all;
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, nullptr);
     for (int sig : {SIGTERM, SIGINT, SIGCHLD, SIGPIPE, SIGHUP}) signal(sig, SIG_DFL);
+    // Programs that still use select() break on fds past 1024: children get
+    // the limit the compositor was given, not the one it raised for itself.
+    if (inherited_fd_limit != 0) {
+        rlimit limit{};
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+            limit.rlim_cur = inherited_fd_limit;
+            setrlimit(RLIMIT_NOFILE, &limit);
+        }
+    }
 }
 
 Trust::Trust(wl_display* display) : display_(display) {
@@ -49,9 +79,11 @@ bool Trust::filter(const wl_client* client, const wl_global* global, void* data)
     return !self->privileged_.count(global) || self->is_trusted(client);
 }
 
-void Trust::trust(wl_client* client) {
+void Trust::trust(wl_client* client, bool through_socket) {
+    if (through_socket) ++socket_clients_;
     auto listener = std::make_unique<Listener>();
-    listener->connect_client_destroy(client, [this, client](void*) {
+    listener->connect_client_destroy(client, [this, client, through_socket](void*) {
+        if (through_socket) --socket_clients_;
         trusted_.erase(client);  // destroys this very listener, after its last use
     });
     trusted_[client] = std::move(listener);
@@ -70,14 +102,25 @@ int Trust::handle_connection(int fd, uint32_t, void* data) {
     auto* self = static_cast<Trust*>(data);
     for (;;) {
         const int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn < 0) break;
+        if (conn < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        // Each is a Wayland client with its buffers and fds: a flood of them
+        // must not use up what the other clients need.
+        if (self->socket_clients_ >= kMaxTrustedSocketClients) {
+            wlr_log(WLR_ERROR, "%zu clients on the trusted socket already; refusing one more",
+                    self->socket_clients_);
+            close(conn);
+            continue;
+        }
         wl_client* client = wl_client_create(self->display_, conn);
         if (!client) {
             wlr_log(WLR_ERROR, "cannot create a client for a trusted connection");
             close(conn);
             continue;
         }
-        self->trust(client);
+        self->trust(client, true);
     }
     return 0;
 }
@@ -99,7 +142,7 @@ pid_t Trust::spawn(const std::vector<std::string>& argv, bool trusted, wl_client
             close(sockets[1]);
             return -1;
         }
-        trust(client);
+        trust(client, false);
     }
 
     std::vector<char*> args;

@@ -4,6 +4,7 @@
 // client does not even list those globals.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <sys/types.h>
@@ -19,6 +20,11 @@ namespace cirrus {
 
 class Trust {
 public:
+    // At most this many clients connected through the trusted socket at once
+    // (the shell and trusted helpers the compositor starts itself do not
+    // count: they come through socket pairs); one more is refused.
+    static constexpr std::size_t kMaxTrustedSocketClients = 64;
+
     explicit Trust(wl_display* display);
     ~Trust();
     Trust(const Trust&) = delete;
@@ -40,7 +46,7 @@ public:
     pid_t spawn(const std::vector<std::string>& argv, bool trusted, wl_client** client = nullptr);
 
 private:
-    void trust(wl_client* client);
+    void trust(wl_client* client, bool through_socket);
     static bool filter(const wl_client* client, const wl_global* global, void* data);
     static int handle_connection(int fd, uint32_t mask, void* data);
 
@@ -49,13 +55,20 @@ private:
     std::unordered_map<const wl_global*, std::function<bool(pid_t)>> host_only_;
     // Each trusted client, with the listener that forgets it when it goes.
     std::unordered_map<const wl_client*, std::unique_ptr<Listener>> trusted_;
+    std::size_t socket_clients_ = 0;  // of trusted_, those that came through the socket
     int listen_fd_ = -1;
     std::string path_;
     wl_event_source* source_ = nullptr;
 };
 
+// Raises the soft fd limit to the hard one, so that Wayland clients find fds
+// left however many the capped control connections and trusted-socket
+// clients hold (once, at start-up).
+void raise_fd_limit();
+
 // Children must not inherit the compositor's blocked signals (wl_event_loop
-// blocks the ones it turns into signalfds) nor its signal dispositions.
+// blocks the ones it turns into signalfds), its signal dispositions, nor the
+// fd limit raise_fd_limit raised: they get the one the compositor was given.
 void reset_signals_for_child();
 
 }  // namespace cirrus

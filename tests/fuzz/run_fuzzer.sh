@@ -10,4 +10,6 @@ trap 'rm -rf "$work"' EXIT
 cp -R "$corpus/." "$work/"
 mkdir -p "$artifacts"
 # Crash inputs land in ARTIFACT_DIR (the build tree) to be looked at later.
-"$fuzzer" -artifact_prefix="$artifacts/" "$@" "$work"
+# libFuzzer's own exit code for a crash is 77, which meson counts as a
+# skipped test: a crash or a timeout must fail it.
+"$fuzzer" -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$artifacts/" "$@" "$work"

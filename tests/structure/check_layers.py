@@ -31,7 +31,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 def sources(root):
     for top in RANKS:
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, top)):
-            dirnames[:] = [d for d in dirnames if d not in ("corpus",)]
+            dirnames[:] = [d for d in dirnames if not d.startswith("corpus")]
             for name in filenames:
                 if SOURCE.search(name):
                     yield os.path.relpath(os.path.join(dirpath, name), root)

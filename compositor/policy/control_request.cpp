@@ -1,0 +1,180 @@
+#include "control_request.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "common/control_commands.hpp"
+
+using nlohmann::json;
+
+namespace cirrus {
+
+namespace {
+
+namespace args = control_arguments;
+
+// An argument that is not what its command needs: the message is the answer.
+struct ArgumentError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+double number(const json& request, const char* key) {
+    auto it = request.find(key);
+    if (it == request.end() || !it->is_number()) {
+        throw ArgumentError(std::string("'") + key + "' must be a number");
+    }
+    return it->get<double>();
+}
+
+double number_or(const json& request, const char* key, double fallback) {
+    return request.contains(key) ? number(request, key) : fallback;
+}
+
+bool finite_point(double x, double y) { return std::isfinite(x) && std::isfinite(y); }
+
+// Whole-number arguments are cast only once in range: a cast of a double out
+// of its target's range is undefined behaviour. Fractions are cut off.
+bool fits_int32(double v) { return v > -2147483649.0 && v < 2147483648.0; }
+
+ControlTouchEvent touch_event(const json& event) {
+    if (!event.is_object()) throw ArgumentError("a touch event is an object with a 'type'");
+    using Type = ControlTouchEvent::Type;
+    const std::string type = event.value("type", "");
+    ControlTouchEvent touch;
+    if (type == "down") touch.type = Type::down;
+    else if (type == "motion") touch.type = Type::motion;
+    else if (type == "up") touch.type = Type::up;
+    else if (type == "cancel") touch.type = Type::cancel;
+    else if (type == "frame") touch.type = Type::frame;
+    else throw ArgumentError("unknown touch event type '" + type + "' (down, motion, up, frame, cancel)");
+    const double id = number_or(event, "id", 0);
+    if (!fits_int32(id)) throw ArgumentError("a touch event's 'id' must be a 32-bit integer");
+    touch.id = static_cast<std::int32_t>(id);
+    if (touch.type == Type::down || touch.type == Type::motion) {
+        touch.x = number(event, "x");
+        touch.y = number(event, "y");
+        if (!finite_point(touch.x, touch.y)) throw ArgumentError("touch coordinates must be finite");
+    }
+    return touch;
+}
+
+ControlArguments none(const json&) { return args::None{}; }
+
+ControlArguments window(const json& request) {
+    const double id = number(request, "id");
+    if (!(id >= 0 && id < 18446744073709551616.0)) throw ArgumentError("no window with id " + json(id).dump());
+    return args::Window{static_cast<std::uint64_t>(id)};
+}
+
+ControlArguments tap(const json& request) {
+    const double x = number(request, "x"), y = number(request, "y");
+    if (!finite_point(x, y)) throw ArgumentError("touch coordinates must be finite");
+    using Type = ControlTouchEvent::Type;
+    return args::Touch{{{Type::down, 0, x, y}, {Type::frame}, {Type::up, 0}, {Type::frame}}};
+}
+
+ControlArguments swipe(const json& request) {
+    args::Swipe swipe;
+    swipe.x1 = number(request, "x1");
+    swipe.y1 = number(request, "y1");
+    swipe.x2 = number(request, "x2");
+    swipe.y2 = number(request, "y2");
+    if (!finite_point(swipe.x1, swipe.y1) || !finite_point(swipe.x2, swipe.y2)) {
+        throw ArgumentError("swipe coordinates must be finite");
+    }
+    swipe.ms = number_or(request, "ms", 200);
+    const double steps = number_or(request, "steps", 10);
+    if (!(steps >= 1 && steps < 1001)) throw ArgumentError("'steps' must be between 1 and 1000");
+    swipe.steps = static_cast<int>(steps);
+    if (!(swipe.ms >= 0 && swipe.ms <= 10000)) throw ArgumentError("'ms' must be between 0 and 10000");
+    return swipe;
+}
+
+ControlArguments touch(const json& request) {
+    const json events = request.value("events", json());
+    if (!events.is_array()) throw ArgumentError("'events' must be an array of touch events");
+    args::Touch touch;
+    for (const json& event : events) touch.events.push_back(touch_event(event));
+    return touch;
+}
+
+ControlArguments key(const json& request) {
+    const double keycode = number(request, "keycode");
+    if (!(keycode >= 0 && keycode < args::kMaxKeycode + 1.0)) {
+        throw ArgumentError("'keycode' must be an evdev key code (0 to " + std::to_string(args::kMaxKeycode) + ")");
+    }
+    const std::string state = request.value("state", "pressed");
+    if (state != "pressed" && state != "released") throw ArgumentError("'state' is pressed or released");
+    return args::Key{static_cast<std::uint32_t>(keycode), state == "pressed"};
+}
+
+ControlArguments screenshot(const json& request) {
+    const std::string path = request.value("path", "");
+    if (path.empty() || path[0] != '/') throw ArgumentError("'path' must be an absolute file name");
+    return args::Screenshot{path};
+}
+
+ControlArguments spawn(const json& request) {
+    const json argv = request.value("argv", json::array());
+    if (!argv.is_array() || argv.empty()) throw ArgumentError("'argv' must be a non-empty array of strings");
+    args::Spawn spawn;
+    for (const json& a : argv) {
+        if (!a.is_string()) throw ArgumentError("'argv' must be a non-empty array of strings");
+        spawn.argv.push_back(a.get<std::string>());
+    }
+    spawn.trusted = request.value("trusted", false);
+    return spawn;
+}
+
+ControlArguments launch(const json& request) {
+    const json app = request.value("app", json());
+    if (!app.is_string()) throw ArgumentError("'app' must be an app id");
+    return args::Launch{app.get<std::string>()};
+}
+
+// One reader per command of common/control_commands.hpp, in its order.
+struct ArgumentReader {
+    std::string_view name;
+    ControlArguments (*read)(const json& request);
+};
+
+constexpr ArgumentReader kArgumentReaders[] = {
+    {"outputs", none}, {"windows", none}, {"layers", none},      {"stats", none},
+    {"focus", window}, {"close", window}, {"tap", tap},          {"swipe", swipe},
+    {"touch", touch},  {"key", key},      {"screenshot", screenshot}, {"spawn", spawn},
+    {"launch", launch}, {"home", none},   {"apps", none},        {"quit", none},
+};
+static_assert(control::follows_control_commands(kArgumentReaders),
+              "one argument reader per command of common/control_commands.hpp, in its order");
+
+ParsedControlRequest refused(std::string error) { return {std::nullopt, std::move(error)}; }
+
+}  // namespace
+
+ParsedControlRequest parse_control_request(std::string_view line) {
+    json request;
+    try {
+        request = json::parse(line);
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
+        return refused(std::string("not a JSON line: ") + e.what());
+    }
+    if (!request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
+        return refused("a request is an object with a string 'cmd'");
+    }
+    const std::string& cmd = request["cmd"].get_ref<const std::string&>();
+    for (const ArgumentReader& reader : kArgumentReaders) {
+        if (reader.name != cmd) continue;
+        try {
+            return {ControlRequest{reader.name, reader.read(request)}, {}};
+        } catch (const ArgumentError& e) {
+            return refused(e.what());
+        } catch (const json::exception& e) {
+            return refused(std::string("bad request: ") + e.what());
+        }
+    }
+    return refused("unknown cmd '" + cmd + "' (" + control::control_command_names() + ")");
+}
+
+}  // namespace cirrus

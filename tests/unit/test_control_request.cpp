@@ -1,0 +1,60 @@
+// parse_control_request: a control-socket line to a command and its checked
+// arguments, or the error the client gets back.
+#include <doctest/doctest.h>
+
+#include "control_request.hpp"
+
+using namespace cirrus;
+namespace args = control_arguments;
+
+namespace {
+
+std::string refusal(std::string_view line) {
+    const ParsedControlRequest parsed = parse_control_request(line);
+    CHECK_FALSE(parsed.request.has_value());
+    return parsed.error;
+}
+
+}  // namespace
+
+TEST_CASE("a request names a command of the table, with its arguments typed") {
+    const auto tap = parse_control_request(R"({"cmd":"tap","x":10,"y":20.5})");
+    REQUIRE(tap.request);
+    CHECK(tap.request->command == "tap");
+    const auto& events = std::get<args::Touch>(tap.request->arguments).events;
+    REQUIRE(events.size() == 4);
+    CHECK(events[0].type == ControlTouchEvent::Type::down);
+    CHECK(events[0].y == 20.5);
+
+    const auto swipe = parse_control_request(R"({"cmd":"swipe","x1":1,"y1":2,"x2":3,"y2":4})");
+    REQUIRE(swipe.request);
+    CHECK(std::get<args::Swipe>(swipe.request->arguments).steps == 10);
+    CHECK(std::get<args::Swipe>(swipe.request->arguments).ms == 200);
+
+    const auto key = parse_control_request(R"({"cmd":"key","keycode":30,"state":"released"})");
+    REQUIRE(key.request);
+    CHECK(std::get<args::Key>(key.request->arguments).keycode == 30);
+    CHECK_FALSE(std::get<args::Key>(key.request->arguments).pressed);
+}
+
+TEST_CASE("a malformed request is refused with what is wrong, before anything is done") {
+    CHECK(refusal("not json").rfind("not a JSON line", 0) == 0);
+    CHECK(refusal(R"({"cmd":"tap","x":1e400,"y":0})").rfind("not a JSON line", 0) == 0);
+    CHECK(refusal("[1,2]") == "a request is an object with a string 'cmd'");
+    CHECK(refusal(R"({"cmd":"nope"})").rfind("unknown cmd 'nope' (outputs, windows", 0) == 0);
+    CHECK(refusal(R"({"cmd":"tap","x":"1","y":2})") == "'x' must be a number");
+    CHECK(refusal(R"({"cmd":"swipe","x1":1,"y1":2,"x2":3,"y2":4,"steps":1e30})") ==
+          "'steps' must be between 1 and 1000");
+    CHECK(refusal(R"({"cmd":"swipe","x1":1,"y1":2,"x2":3,"y2":4,"ms":-1})") == "'ms' must be between 0 and 10000");
+    CHECK(refusal(R"({"cmd":"key","keycode":-1})").rfind("'keycode' must be", 0) == 0);
+    CHECK(refusal(R"({"cmd":"focus","id":-3})") == "no window with id -3.0");
+    CHECK(refusal(R"({"cmd":"touch","events":[{"type":"down","id":1e12,"x":1,"y":1}]})") ==
+          "a touch event's 'id' must be a 32-bit integer");
+    // A bad event anywhere refuses the whole request: no event is delivered.
+    CHECK(refusal(R"({"cmd":"touch","events":[{"type":"down","x":1,"y":1},{"type":"jump"}]})")
+              .rfind("unknown touch event type 'jump'", 0) == 0);
+    CHECK(refusal(R"({"cmd":"spawn","argv":[]})") == "'argv' must be a non-empty array of strings");
+    CHECK(refusal(R"({"cmd":"spawn","argv":["x"],"trusted":"yes"})").rfind("bad request: ", 0) == 0);
+    CHECK(refusal(R"({"cmd":"screenshot","path":"rel.png"})") == "'path' must be an absolute file name");
+    CHECK(refusal(R"({"cmd":"launch","app":7})") == "'app' must be an app id");
+}
