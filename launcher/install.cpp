@@ -411,6 +411,14 @@ std::vector<std::filesystem::path> Installer::collect_orphans() {
     for (const auto& entry : std::filesystem::directory_iterator(apps_dir_, ec)) {
         const std::string name = entry.path().filename().string();
         if (referenced.count(name)) continue;
+        // An extraction cut short (package.cpp stages into a hidden folder
+        // and renames it when whole) is never anyone's package.
+        const bool cut_short_extraction = name.starts_with(".") && name.find(".extracting-") != std::string::npos;
+        if (cut_short_extraction) {
+            std::filesystem::remove_all(entry.path(), ec);
+            removed.push_back(entry.path());
+            continue;
+        }
         // Only a folder an installed app has provably left behind (an older
         // copy of it, from an update cut short) goes. A folder of an app the
         // registry does not know is kept: the registry may have lost it, and
