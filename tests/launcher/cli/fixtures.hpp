@@ -3,9 +3,12 @@
 // hosted app.
 #pragma once
 
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/wait.h>
 
 #include "../../temp_dir.hpp"
 #include "../install/http_test_server.hpp"
@@ -34,6 +37,30 @@ inline std::filesystem::path make_package(const std::filesystem::path& dir, cons
                R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}])J" +
                    manifest_extra + "}");
     return dir;
+}
+
+// What a command printed and how it ended.
+struct Run {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs a shell command line; its stdout and stderr kept apart (stderr goes
+// through `err_path`).
+inline Run run_shell(const std::string& script, const std::filesystem::path& err_path) {
+    const std::string command = "(" + script + ") 2>'" + err_path.string() + "'";
+    Run run;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return run;
+    std::array<char, 4096> buffer{};
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream err(err_path);
+    run.err.assign(std::istreambuf_iterator<char>(err), {});
+    return run;
 }
 
 inline void respond(SoupServerMessage* message, const char* type, const std::string& body, unsigned status = 200) {

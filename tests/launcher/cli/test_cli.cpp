@@ -15,12 +15,6 @@ using namespace cirrus::test;
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 // Runs `cirrus` with the test's registry; stdout and stderr kept apart.
 Run run_cli(const TempDir& dir, const std::vector<std::string>& args, const std::string& extra_env = "") {
     const auto err_path = dir.path() / "stderr.txt";
@@ -29,18 +23,7 @@ Run run_cli(const TempDir& dir, const std::vector<std::string>& args, const std:
                           " '" + std::string(CIRRUS_CLI) + "' --registry '" +
                           (dir.path() / "registry.db").string() + "'";
     for (const auto& a : args) command += " '" + a + "'";
-    command += " 2>'" + err_path.string() + "'";
-    Run run;
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buffer{};
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    run.err.assign(std::istreambuf_iterator<char>(err), {});
-    return run;
+    return run_shell(command, err_path);
 }
 
 }  // namespace

@@ -22,12 +22,6 @@ namespace damaged_storage {
 using namespace cirrus::test;
 using nlohmann::json;
 
-struct Run {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 // A phone's data folders in a temporary folder: the registry, the packages,
 // the offline store and the website data all where the real programs put
 // them ($XDG_DATA_HOME/cirrus/...).
@@ -50,21 +44,7 @@ struct Phone {
     }
     Run cirrus(const std::vector<std::string>& args) const { return shell(command(args)); }
     // Runs a shell script; its stdout and stderr apart.
-    Run shell(const std::string& script) const {
-        const auto err_path = dir.path() / "stderr.txt";
-        const std::string command = "(" + script + ") 2>'" + err_path.string() + "'";
-        Run run;
-        FILE* pipe = popen(command.c_str(), "r");
-        REQUIRE(pipe != nullptr);
-        std::array<char, 4096> buffer{};
-        size_t n;
-        while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-        const int status = pclose(pipe);
-        run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        std::ifstream err(err_path);
-        run.err.assign(std::istreambuf_iterator<char>(err), {});
-        return run;
-    }
+    Run shell(const std::string& script) const { return run_shell(script, dir.path() / "stderr.txt"); }
 
     // id -> package_dir, from `cirrus list --json`.
     std::map<std::string, std::string> installed() const {
