@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "app_identity.hpp"
 #include "fetch.hpp"
 #include "common/app_id.hpp"
 #include "common/icons.hpp"
@@ -101,6 +102,16 @@ void Installer::say(const std::string& step, long long done, long long total) co
     if (progress_) progress_({step, done, total});
 }
 
+bool Installer::leaves_nothing_behind(const std::string& id) const {
+    std::error_code ec;
+    const AppDataDirs data = app_data_dirs(id);
+    if (std::filesystem::exists(data.data, ec) || std::filesystem::exists(data.cache, ec)) return false;
+    for (const auto& entry : std::filesystem::directory_iterator(apps_dir_, ec)) {
+        if (package_folder_app_id(entry.path().filename().string()) == id) return false;
+    }
+    return true;
+}
+
 InstallResult Installer::install(const std::string& source) {
     if (is_http_url(source)) return install_from_url(source);
     const std::filesystem::path path(source);
@@ -128,19 +139,39 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     std::string stem = path.filename().string();
     if (kind == SourceKind::zip && stem.ends_with(".zip")) stem.resize(stem.size() - 4);
     if (path.filename().empty()) stem = path.parent_path().filename().string();  // "dir/"
-    const std::string id = app_id_from_name(stem);
+    const std::string name_id = app_id_from_name(stem);
+    const std::string source = std::filesystem::absolute(path).string();
     // A package's pages are served from app://<id>/, which makes the app its
-    // own origin: it shares storage with nobody.
-    const std::string base = package_base_url(id);
-    const std::string document = base + (package.contains("index.html") ? "index.html" : "");
-
-    ProcessedManifest processed = process_manifest(package.read(*manifest_path), base + *manifest_path, document);
+    // own origin: it shares storage with nobody. The manifest is processed
+    // against the id the name gives, then again should the app turn out to
+    // be another than the one installed under that id (app_identity.hpp).
+    const auto process = [&](const std::string& id) {
+        const std::string base = package_base_url(id);
+        const std::string document = base + (package.contains("index.html") ? "index.html" : "");
+        return process_manifest(package.read(*manifest_path), base + *manifest_path, document);
+    };
     auto name_file = [&](ManifestDiagnostic d) {
         d.file = (package.source() / *manifest_path).string();
         return d.text();
     };
+    ProcessedManifest processed = process(name_id);
     if (!processed) throw InstallError(name_file(*processed.error));
+    const PackagedIdentity identity{processed.manifest->name.value_or(home_screen_label(*processed.manifest)), source,
+                                    kind, declared_package_id(*processed.manifest, name_id)};
+    const IdChoice choice = [&] {
+        try {
+            return choose_package_id(registry_.list(), name_id, identity,
+                                     [this](const std::string& id) { return leaves_nothing_behind(id); });
+        } catch (const std::runtime_error& e) {
+            throw InstallError(package.name() + ": " + e.what());
+        }
+    }();
+    const std::string& id = choice.id;
+    if (id != name_id) processed = process(id);
+    if (!processed) throw InstallError(name_file(*processed.error));
+    const std::string base = package_base_url(id);
     std::vector<std::string> warnings;
+    if (choice.beside) warnings.push_back(*choice.beside);
     for (const auto& w : processed.warnings) warnings.push_back(name_file(w));
     const Manifest& manifest = *processed.manifest;
 
@@ -187,8 +218,7 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
         std::filesystem::remove_all(package_dir, ignored);  // what was copied before the disk filled up
         throw InstallError(apps_dir_.string() + ": " + e.what() + fix);
     }
-    return record(id, manifest, kind, std::filesystem::absolute(path).string(), package_dir, icons,
-                  std::move(warnings));
+    return record(id, manifest, kind, source, package_dir, icons, std::move(warnings));
 }
 
 InstallResult Installer::install_from_url(const std::string& url) {
@@ -265,8 +295,25 @@ InstallResult Installer::install_from_url(const std::string& url) {
     say("rasterising icons");
     const std::vector<IconImage> icons = rasterise_or_fallback(*manifest, sources, warnings);
 
+    // The id is made from the host and path (as it always was), and spelled
+    // with the scheme and port when another app holds that one: the same
+    // host on two ports or two schemes is two origins, so two apps.
     const auto parts = parse_url(manifest->id);
-    const std::string id = app_id_from_name(parts ? parts->host + parts->path : manifest->id);
+    const std::string name_id = app_id_from_name(parts ? parts->host + parts->path : manifest->id);
+    const std::string origin_id =
+        parts ? app_id_from_name(parts->scheme + "-" + parts->host +
+                                 (parts->port > 0 ? "-" + std::to_string(parts->port) : "") + parts->path)
+              : name_id + "-origin";
+    const IdChoice choice = [&] {
+        try {
+            return choose_hosted_id(registry_.list(), name_id, origin_id, manifest->id, manifest->start_url,
+                                    [this](const std::string& id) { return leaves_nothing_behind(id); });
+        } catch (const std::runtime_error& e) {
+            throw InstallError(url + ": " + e.what());
+        }
+    }();
+    const std::string& id = choice.id;
+    if (choice.beside) warnings.insert(warnings.begin(), *choice.beside);
     // Hosted apps keep no files here; what they need offline goes into the
     // offline store, which the host reads.
     InstallResult result = record(id, *manifest, kind, url, {}, icons, std::move(warnings));

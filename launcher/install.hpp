@@ -86,6 +86,9 @@ private:
                          const std::string& source, const std::filesystem::path& package_dir,
                          const std::vector<IconImage>& icons, std::vector<std::string> warnings);
     void say(const std::string& step, long long done = 0, long long total = -1) const;
+    // No website data and no package folder is left under `id` (an app
+    // given it would inherit them).
+    bool leaves_nothing_behind(const std::string& id) const;
     // Precaches a hosted app just recorded, and records whether it is offline-ready.
     void precache(InstallResult& result, const Manifest& manifest, std::map<std::string, FetchResult> prefetched);
 
