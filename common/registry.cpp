@@ -1,6 +1,7 @@
 #include "registry.hpp"
 
 #include "registry_copies.hpp"
+#include "manifest.hpp"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -636,6 +637,20 @@ std::vector<PermissionEntry> Registry::permissions(std::string_view id) const
                            query.column_int64(2)});
     }
     return entries;
+}
+
+AppRecord record_from_manifest(const std::string& id, const Manifest& manifest) {
+    AppRecord app;
+    app.id = id;
+    app.name = manifest.name.value_or(home_screen_label(manifest));
+    app.short_name = manifest.short_name;
+    app.start_url = manifest.start_url;
+    app.scope = manifest.scope;
+    app.display = std::string(to_string(manifest.display));
+    if (manifest.theme_color) app.theme_color = to_hex(*manifest.theme_color);
+    if (manifest.background_color) app.background_color = to_hex(*manifest.background_color);
+    app.manifest_json = to_json(manifest).dump();
+    return app;
 }
 
 }  // namespace cirrus::launcher

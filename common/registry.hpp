@@ -60,6 +60,12 @@ struct AppRecord {
     bool operator==(const AppRecord&) const = default;
 };
 
+struct Manifest;
+// The record of app `id` as its processed manifest describes it (name, start
+// page, scope, display, colours, the manifest itself); where it came from,
+// its package and its place on the home screen are the caller's.
+AppRecord record_from_manifest(const std::string& id, const Manifest& manifest);
+
 // A registry that cannot be used as it is and is not damaged either (a
 // schema newer than this program knows, a bad argument).
 class RegistryError : public std::runtime_error {

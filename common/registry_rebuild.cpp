@@ -98,16 +98,8 @@ std::optional<Remade> remake_from_package(const std::string& id, const std::file
     remade.icons = rasterise_icons(sources).images;
     if (remade.icons.empty())
         remade.icons = fallback_icons(home_screen_label(manifest), rgb_of(manifest.background_color));
+    remade.app = record_from_manifest(id, manifest);
     AppRecord& app = remade.app;
-    app.id = id;
-    app.name = manifest.name.value_or(home_screen_label(manifest));
-    app.short_name = manifest.short_name;
-    app.start_url = manifest.start_url;
-    app.scope = manifest.scope;
-    app.display = std::string(to_string(manifest.display));
-    if (manifest.theme_color) app.theme_color = to_hex(*manifest.theme_color);
-    if (manifest.background_color) app.background_color = to_hex(*manifest.background_color);
-    app.manifest_json = to_json(manifest).dump();
     // Where it was installed from is not in the folder: the folder itself
     // stands for it (an update from the original source replaces it).
     app.source_kind = SourceKind::folder;

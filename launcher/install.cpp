@@ -356,16 +356,7 @@ InstallResult Installer::record(const std::string& id, const Manifest& manifest,
                                 const std::string& source, const std::filesystem::path& package_dir,
                                 const std::vector<IconImage>& icons, std::vector<std::string> warnings) {
     const std::optional<AppRecord> previous = registry_.get(id);
-    AppRecord app;
-    app.id = id;
-    app.name = manifest.name.value_or(home_screen_label(manifest));
-    app.short_name = manifest.short_name;
-    app.start_url = manifest.start_url;
-    app.scope = manifest.scope;
-    app.display = std::string(to_string(manifest.display));
-    if (manifest.theme_color) app.theme_color = to_hex(*manifest.theme_color);
-    if (manifest.background_color) app.background_color = to_hex(*manifest.background_color);
-    app.manifest_json = to_json(manifest).dump();
+    AppRecord app = record_from_manifest(id, manifest);
     app.source_kind = kind;
     app.source = source;
     app.package_dir = package_dir.string();
