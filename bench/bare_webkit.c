@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 
-static void on_destroy(GtkWidget *widget, gpointer data) {
+static void on_destroy(GtkWidget* widget, gpointer data) {
     (void)widget;
     (void)data;
     gtk_main_quit();
@@ -28,10 +28,11 @@ static gboolean on_signal(gpointer data) {
     return G_SOURCE_REMOVE;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: bare_webkit URL\n"
-                        "Shows URL in a bare 480x800 GTK3 window with a WebKitGTK 4.1 view.\n");
+        fprintf(stderr,
+                "usage: bare_webkit URL\n"
+                "Shows URL in a bare 480x800 GTK3 window with a WebKitGTK 4.1 view.\n");
         return 2;
     }
     if (!gtk_init_check(&argc, &argv)) {
@@ -41,15 +42,16 @@ int main(int argc, char **argv) {
     g_unix_signal_add(SIGTERM, on_signal, NULL);
     g_unix_signal_add(SIGINT, on_signal, NULL);
 
-    GtkWidget *window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    GtkWidget* window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
     gtk_window_set_default_size(GTK_WINDOW(window), 480, 800);
     gtk_window_set_title(GTK_WINDOW(window), "bare_webkit");
-    gtk_window_set_decorated(GTK_WINDOW(window), FALSE); /* no CSD title bar: the page at the same place as in the host */
+    gtk_window_set_decorated(GTK_WINDOW(window),
+                             FALSE); /* no CSD title bar: the page at the same place as in the host */
     g_signal_connect(window, "destroy", G_CALLBACK(on_destroy), NULL);
 
-    WebKitSettings *settings = webkit_settings_new();
+    WebKitSettings* settings = webkit_settings_new();
     webkit_settings_set_hardware_acceleration_policy(settings, WEBKIT_HARDWARE_ACCELERATION_POLICY_NEVER);
-    GtkWidget *view = webkit_web_view_new_with_settings(settings);
+    GtkWidget* view = webkit_web_view_new_with_settings(settings);
     g_object_unref(settings);
     gtk_container_add(GTK_CONTAINER(window), view);
     webkit_web_view_load_uri(WEBKIT_WEB_VIEW(view), argv[1]);

@@ -51,8 +51,9 @@ void write(const fs::path& path, const std::string& data) {
 // Script text with minified JavaScript's mix of keywords and generated names,
 // so that the zip is about as large as a real 200 KB app's.
 std::string script_text(std::size_t bytes) {
-    static const char* words[] = {"function", "return", "const", "let", "this", "state", "render", "=>", "{", "}",
-                                  "(", ")", ";", "items", "map", "filter", "document", "querySelector", "0", "1"};
+    static const char* words[] = {
+        "function", "return", "const", "let", "this",   "state",    "render",        "=>", "{", "}", "(",
+        ")",        ";",      "items", "map", "filter", "document", "querySelector", "0",  "1"};
     std::mt19937 rng(42);
     std::string out;
     while (out.size() < bytes) {
@@ -89,7 +90,7 @@ std::string png_icon(int size) {
     return png;
 }
 
-const std::string manifest_text = R"J({
+const std::string kManifestText = R"J({
   "name": "Bench App", "short_name": "Bench", "start_url": "./index.html", "scope": "./",
   "display": "standalone", "theme_color": "#336699", "background_color": "rgb(250, 250, 250)",
   "description": "A packaged app of about 200 KB", "lang": "en", "categories": ["news", "productivity"],
@@ -102,7 +103,7 @@ const std::string manifest_text = R"J({
 
 fs::path make_zip(const fs::path& dir) {
     const fs::path src = dir / "src";
-    write(src / "manifest.webmanifest", manifest_text);
+    write(src / "manifest.webmanifest", kManifestText);
     write(src / "index.html", "<!doctype html><title>Bench</title><script src=app.js></script>");
     write(src / "app.js", script_text(440 * 1024));
     write(src / "style.css", script_text(20 * 1024));
@@ -172,8 +173,9 @@ int main(int argc, char** argv) {
     std::printf("## Install of a %.0f KB packaged app (zip; %d runs, warm)\n\n", fs::file_size(zip_path) / 1024.0,
                 runs);
     std::printf("| what | min ms | median ms | p95 ms |\n| --- | ---: | ---: | ---: |\n");
-    std::printf("| cirrus install (checks, manifest, 5 icon sizes x 2 purposes, copy, registry) | %.1f | %.1f | %.1f |\n",
-                install.min_ms, install.median_ms, install.p95_ms);
+    std::printf(
+        "| cirrus install (checks, manifest, 5 icon sizes x 2 purposes, copy, registry) | %.1f | %.1f | %.1f |\n",
+        install.min_ms, install.median_ms, install.p95_ms);
     std::printf("| floor: libzip extraction only | %.1f | %.1f | %.1f |\n\n", floor.min_ms, floor.median_ms,
                 floor.p95_ms);
     std::printf("Goal: install within 100 ms: %s (median %.1f ms).\n\n", install.median_ms <= 100 ? "MET" : "NOT MET",
@@ -183,15 +185,15 @@ int main(int argc, char** argv) {
     auto start = Clock::now();
     std::size_t ok = 0;
     for (int i = 0; i < manifests; ++i) {
-        ok += process_manifest(manifest_text, "app://bench/manifest.webmanifest", "app://bench/index.html") ? 1 : 0;
+        ok += process_manifest(kManifestText, "app://bench/manifest.webmanifest", "app://bench/index.html") ? 1 : 0;
     }
     const double process_s = ms_since(start) / 1000.0;
     start = Clock::now();
     std::size_t parsed = 0;
-    for (int i = 0; i < manifests; ++i) parsed += nlohmann::json::parse(manifest_text).size();
+    for (int i = 0; i < manifests; ++i) parsed += nlohmann::json::parse(kManifestText).size();
     const double parse_s = ms_since(start) / 1000.0;
-    const double mib = static_cast<double>(manifest_text.size()) * manifests / (1024.0 * 1024.0);
-    std::printf("## Manifest processing (%zu-byte manifest, %d times)\n\n", manifest_text.size(), manifests);
+    const double mib = static_cast<double>(kManifestText.size()) * manifests / (1024.0 * 1024.0);
+    std::printf("## Manifest processing (%zu-byte manifest, %d times)\n\n", kManifestText.size(), manifests);
     std::printf("| what | manifests/s | MiB/s | us each |\n| --- | ---: | ---: | ---: |\n");
     std::printf("| process_manifest (parse, every member, URLs, colours) | %.0f | %.1f | %.1f |\n",
                 manifests / process_s, mib / process_s, process_s * 1e6 / manifests);

@@ -50,14 +50,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* const app_id = "org.example.news";
+const char* const kAppId = "org.example.news";
 
 struct Percentiles {
     double p50_us = 0, p99_us = 0;
 };
 
-Percentiles percentiles(std::vector<double> samples)
-{
+Percentiles percentiles(std::vector<double> samples) {
     std::sort(samples.begin(), samples.end());
     auto at = [&](double quantile) {
         auto index = static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(samples.size()))) - 1;
@@ -66,13 +65,9 @@ Percentiles percentiles(std::vector<double> samples)
     return {at(0.50), at(0.99)};
 }
 
-std::string url_of(int i)
-{
-    return "https://news.example.org/static/assets/article-" + std::to_string(i) + ".bin?v=3";
-}
+std::string url_of(int i) { return "https://news.example.org/static/assets/article-" + std::to_string(i) + ".bin?v=3"; }
 
-Headers typical_headers(std::size_t body_bytes, int i)
-{
+Headers typical_headers(std::size_t body_bytes, int i) {
     return {{"Content-Type", "application/octet-stream"},
             {"Content-Length", std::to_string(body_bytes)},
             {"Cache-Control", "public, max-age=86400"},
@@ -82,11 +77,9 @@ Headers typical_headers(std::size_t body_bytes, int i)
             {"Server", "nginx"}};
 }
 
-std::vector<std::uint8_t> random_body(std::size_t size, std::mt19937& random)
-{
+std::vector<std::uint8_t> random_body(std::size_t size, std::mt19937& random) {
     std::vector<std::uint8_t> body(size);
-    for (auto& byte : body)
-        byte = static_cast<std::uint8_t>(random());
+    for (auto& byte : body) byte = static_cast<std::uint8_t>(random());
     return body;
 }
 
@@ -95,21 +88,18 @@ std::vector<std::uint8_t> random_body(std::size_t size, std::mt19937& random)
 // "<status>\n" + header lines + "\n" + body, in a file named by the key's hash.
 class FileStore {
 public:
-    explicit FileStore(std::filesystem::path folder) : folder_(std::move(folder))
-    {
+    explicit FileStore(std::filesystem::path folder) : folder_(std::move(folder)) {
         std::filesystem::create_directories(folder_);
     }
 
-    std::filesystem::path path_for(const std::string& app, const std::string& method, const std::string& url) const
-    {
+    std::filesystem::path path_for(const std::string& app, const std::string& method, const std::string& url) const {
         char name[32];
         std::snprintf(name, sizeof name, "%016zx", std::hash<std::string>{}(app + '\n' + method + '\n' + url));
         return folder_ / name;
     }
 
     void put(const std::string& app, const std::string& url, int status, const Headers& headers,
-             const std::vector<std::uint8_t>& body)
-    {
+             const std::vector<std::uint8_t>& body) {
         std::string head = std::to_string(status) + "\n" + serialize_headers(headers) + "\n";
         const std::filesystem::path path = path_for(app, "GET", url);
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -124,12 +114,10 @@ public:
     // As a careful file cache would: one read of up to 4 KiB for the head
     // (and, for small bodies, all of it), then the rest of the body read
     // straight into its buffer.
-    std::optional<CachedResponse> get(const std::string& app, const std::string& url) const
-    {
+    std::optional<CachedResponse> get(const std::string& app, const std::string& url) const {
         const std::filesystem::path path = path_for(app, "GET", url);
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return std::nullopt;
+        if (fd < 0) return std::nullopt;
         struct stat status {};
         ::fstat(fd, &status);
         const auto size = static_cast<std::size_t>(status.st_size);
@@ -152,8 +140,7 @@ public:
         std::size_t done = in_first;
         while (done < response.body.size()) {
             const ssize_t more = ::read(fd, response.body.data() + done, response.body.size() - done);
-            if (more <= 0)
-                break;
+            if (more <= 0) break;
             done += static_cast<std::size_t>(more);
         }
         ::close(fd);
@@ -172,20 +159,18 @@ private:
 // The store's file through the bare C API, with the store's own hit query.
 class RawStore {
 public:
-    RawStore(const std::filesystem::path& path, std::int64_t mmap_bytes)
-    {
-        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-            fail("open");
+    RawStore(const std::filesystem::path& path, std::int64_t mmap_bytes) {
+        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) fail("open");
         exec("PRAGMA mmap_size = " + std::to_string(mmap_bytes));
         prepare(&hit_,
                 "SELECT e.id, e.vary_names, e.vary_key, e.status, e.headers, e.body_bytes, e.stored_at, "
                 "e.last_used, b.data FROM entries e JOIN bodies b ON b.id = e.body_id "
                 "WHERE e.app_id = ?1 AND e.method = ?2 AND e.url = ?3");
-        prepare(&meta_, "SELECT e.headers, e.body_id, e.body_bytes FROM entries e "
-                        "WHERE e.app_id = ?1 AND e.method = ?2 AND e.url = ?3");
+        prepare(&meta_,
+                "SELECT e.headers, e.body_id, e.body_bytes FROM entries e "
+                "WHERE e.app_id = ?1 AND e.method = ?2 AND e.url = ?3");
     }
-    ~RawStore()
-    {
+    ~RawStore() {
         sqlite3_finalize(hit_);
         sqlite3_finalize(meta_);
         sqlite3_close(db_);
@@ -193,19 +178,15 @@ public:
     RawStore(const RawStore&) = delete;
     RawStore& operator=(const RawStore&) = delete;
 
-    void exec(const std::string& sql)
-    {
-        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
-            fail(sql.c_str());
+    void exec(const std::string& sql) {
+        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql.c_str());
     }
 
     // What OfflineStore::get does, less the header parsing: one statement,
     // the body copied out of the column.
-    std::size_t column_read(const std::string& url)
-    {
+    std::size_t column_read(const std::string& url) {
         bind(hit_, url);
-        if (sqlite3_step(hit_) != SQLITE_ROW)
-            fail("step");
+        if (sqlite3_step(hit_) != SQLITE_ROW) fail("step");
         std::string headers(reinterpret_cast<const char*>(sqlite3_column_text(hit_, 4)));
         const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(hit_, 8));
         std::vector<std::uint8_t> body(data, data + sqlite3_column_bytes(hit_, 8));
@@ -215,11 +196,9 @@ public:
 
     // The entry, then its body through an incremental blob handle, read
     // straight into the caller's buffer (one copy instead of two).
-    std::size_t blob_read(const std::string& url)
-    {
+    std::size_t blob_read(const std::string& url) {
         bind(meta_, url);
-        if (sqlite3_step(meta_) != SQLITE_ROW)
-            fail("step");
+        if (sqlite3_step(meta_) != SQLITE_ROW) fail("step");
         std::string headers(reinterpret_cast<const char*>(sqlite3_column_text(meta_, 0)));
         const sqlite3_int64 body_id = sqlite3_column_int64(meta_, 1);
         std::vector<std::uint8_t> body(static_cast<std::size_t>(sqlite3_column_int64(meta_, 2)));
@@ -233,19 +212,15 @@ public:
     }
 
 private:
-    void bind(sqlite3_stmt* statement, const std::string& url)
-    {
-        sqlite3_bind_text(statement, 1, app_id, -1, SQLITE_STATIC);
+    void bind(sqlite3_stmt* statement, const std::string& url) {
+        sqlite3_bind_text(statement, 1, kAppId, -1, SQLITE_STATIC);
         sqlite3_bind_text(statement, 2, "GET", 3, SQLITE_STATIC);
         sqlite3_bind_text(statement, 3, url.data(), static_cast<int>(url.size()), SQLITE_STATIC);
     }
-    void prepare(sqlite3_stmt** statement, const char* sql)
-    {
-        if (sqlite3_prepare_v2(db_, sql, -1, statement, nullptr) != SQLITE_OK)
-            fail(sql);
+    void prepare(sqlite3_stmt** statement, const char* sql) {
+        if (sqlite3_prepare_v2(db_, sql, -1, statement, nullptr) != SQLITE_OK) fail(sql);
     }
-    [[noreturn]] void fail(const char* what)
-    {
+    [[noreturn]] void fail(const char* what) {
         std::fprintf(stderr, "raw SQLite: %s: %s\n", what, sqlite3_errmsg(db_));
         std::exit(1);
     }
@@ -256,8 +231,7 @@ private:
 };
 
 // open/fstat/read/close of the whole file, no parsing.
-std::size_t file_read(const std::filesystem::path& path)
-{
+std::size_t file_read(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat status {};
     ::fstat(fd, &status);
@@ -265,8 +239,7 @@ std::size_t file_read(const std::filesystem::path& path)
     std::size_t done = 0;
     while (done < data.size()) {
         const ssize_t got = ::read(fd, data.data() + done, data.size() - done);
-        if (got <= 0)
-            break;
+        if (got <= 0) break;
         done += static_cast<std::size_t>(got);
     }
     ::close(fd);
@@ -279,8 +252,7 @@ struct Variant {
 };
 
 template <typename Lookup>
-Percentiles time_each(const std::vector<int>& order, Lookup&& lookup)
-{
+Percentiles time_each(const std::vector<int>& order, Lookup&& lookup) {
     std::vector<double> samples;
     samples.reserve(order.size());
     std::size_t checksum = 0;
@@ -289,19 +261,17 @@ Percentiles time_each(const std::vector<int>& order, Lookup&& lookup)
         checksum += lookup(index);
         samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
     }
-    if (checksum == 42)
-        std::puts("");
+    if (checksum == 42) std::puts("");
     return percentiles(std::move(samples));
 }
 
 std::vector<Variant> engine_variants(const std::filesystem::path& folder, const FileStore& files, int entries,
-                                     const std::vector<int>& order, std::int64_t mmap_bytes)
-{
+                                     const std::vector<int>& order, std::int64_t mmap_bytes) {
     std::vector<std::string> urls;
     std::vector<std::filesystem::path> paths;
     for (int i = 0; i < entries; ++i) {
         urls.push_back(url_of(i));
-        paths.push_back(files.path_for(app_id, "GET", url_of(i)));
+        paths.push_back(files.path_for(kAppId, "GET", url_of(i)));
     }
     auto by_column = [&](RawStore& raw) {
         return [&](int i) { return raw.column_read(urls[static_cast<std::size_t>(i)]); };
@@ -310,8 +280,7 @@ std::vector<Variant> engine_variants(const std::filesystem::path& folder, const 
     {
         RawStore raw(folder / "cache.db", mmap_bytes);
         raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        for (int i = 0; i < entries; ++i)
-            raw.column_read(urls[static_cast<std::size_t>(i)]);
+        for (int i = 0; i < entries; ++i) raw.column_read(urls[static_cast<std::size_t>(i)]);
         variants.push_back({"SQLite, 4 KiB pages, mmap (the store's way)", time_each(order, by_column(raw))});
         variants.push_back({"SQLite, ... + sqlite3_blob_open/blob_read",
                             time_each(order, [&](int i) { return raw.blob_read(urls[static_cast<std::size_t>(i)]); })});
@@ -331,15 +300,12 @@ std::vector<Variant> engine_variants(const std::filesystem::path& folder, const 
         raw.exec("PRAGMA page_size = 65536");
         raw.exec("VACUUM");
         raw.exec("PRAGMA journal_mode = WAL");
-        for (int i = 0; i < entries; ++i)
-            raw.column_read(urls[static_cast<std::size_t>(i)]);
+        for (int i = 0; i < entries; ++i) raw.column_read(urls[static_cast<std::size_t>(i)]);
         variants.push_back({"SQLite, 64 KiB pages, mmap", time_each(order, by_column(raw))});
     }
-    for (const auto& path : paths)
-        file_read(path);
-    variants.push_back({"files: open/fstat/read/close", time_each(order, [&](int i) {
-                            return file_read(paths[static_cast<std::size_t>(i)]);
-                        })});
+    for (const auto& path : paths) file_read(path);
+    variants.push_back({"files: open/fstat/read/close",
+                        time_each(order, [&](int i) { return file_read(paths[static_cast<std::size_t>(i)]); })});
     return variants;
 }
 
@@ -356,8 +322,7 @@ struct Row {
 
 // The same lookups on both, alternating blocks of 100.
 Pair interleaved(OfflineStore& store, const FileStore& files, const std::vector<CacheRequest>& requests,
-                 const std::vector<int>& order)
-{
+                 const std::vector<int>& order) {
     std::vector<double> store_us, files_us;
     store_us.reserve(order.size());
     files_us.reserve(order.size());
@@ -368,44 +333,38 @@ Pair interleaved(OfflineStore& store, const FileStore& files, const std::vector<
         for (std::size_t k = start; k < end; ++k) {
             const CacheRequest& request = requests[static_cast<std::size_t>(order[k])];
             const auto begin = Clock::now();
-            std::optional<CachedResponse> hit = store.get(app_id, request);
+            std::optional<CachedResponse> hit = store.get(kAppId, request);
             store_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
             checksum += hit ? hit->body[hit->body.size() / 2] + hit->headers.size() : 0;
         }
         for (std::size_t k = start; k < end; ++k) {
             const std::string& url = requests[static_cast<std::size_t>(order[k])].url;
             const auto begin = Clock::now();
-            std::optional<CachedResponse> hit = files.get(app_id, url);
+            std::optional<CachedResponse> hit = files.get(kAppId, url);
             files_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
             checksum += hit ? hit->body[hit->body.size() / 2] + hit->headers.size() : 0;
         }
     }
-    if (checksum == 42)
-        std::puts("");
+    if (checksum == 42) std::puts("");
     return {percentiles(std::move(store_us)), percentiles(std::move(files_us))};
 }
 
-int flag(int argc, char** argv, const char* name, int fallback)
-{
+int flag(int argc, char** argv, const char* name, int fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0)
-            return std::max(0, std::atoi(argv[i + 1]));
+        if (std::strcmp(argv[i], name) == 0) return std::max(0, std::atoi(argv[i + 1]));
     }
     return fallback;
 }
 
-const char* text_flag(int argc, char** argv, const char* name, const char* fallback)
-{
+const char* text_flag(int argc, char** argv, const char* name, const char* fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0)
-            return argv[i + 1];
+        if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
     }
     return fallback;
 }
 
 Row measure(const std::filesystem::path& folder, std::size_t body_kib, int entries, int lookups,
-            std::int64_t mmap_bytes)
-{
+            std::int64_t mmap_bytes) {
     const std::size_t body_bytes = body_kib * 1024;
     std::mt19937 random(static_cast<unsigned>(body_kib));
     OfflineStore::Options options;
@@ -415,14 +374,14 @@ Row measure(const std::filesystem::path& folder, std::size_t body_kib, int entri
     OfflineStore& store = *store_holder;
     FileStore files(folder / "files");
 
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     for (int i = 0; i < entries; ++i) {
         const std::vector<std::uint8_t> body = random_body(body_bytes, random);
         const Headers headers = typical_headers(body_bytes, i);
-        store.put(app_id, {"GET", url_of(i), {}}, {200, headers, body}, now);
-        files.put(app_id, url_of(i), 200, headers, body);
+        store.put(kAppId, {"GET", url_of(i), {}}, {200, headers, body}, now);
+        files.put(kAppId, url_of(i), 200, headers, body);
     }
 
     std::vector<CacheRequest> requests;
@@ -430,8 +389,8 @@ Row measure(const std::filesystem::path& folder, std::size_t body_kib, int entri
         requests.push_back({"GET", url_of(i), {{"Accept", "*/*"}, {"User-Agent", "Cirrus"}}});
     // Warm: every entry once on both sides, checking that both give it back.
     for (int i = 0; i < entries; ++i) {
-        auto from_store = store.get(app_id, requests[static_cast<std::size_t>(i)]);
-        auto from_files = files.get(app_id, url_of(i));
+        auto from_store = store.get(kAppId, requests[static_cast<std::size_t>(i)]);
+        auto from_files = files.get(kAppId, url_of(i));
         if (!from_store || !from_files || from_store->body != from_files->body ||
             from_store->headers != from_files->headers || from_store->body.size() != body_bytes) {
             std::fprintf(stderr, "entry %d differs between the store and the files\n", i);
@@ -441,8 +400,7 @@ Row measure(const std::filesystem::path& folder, std::size_t body_kib, int entri
 
     std::uniform_int_distribution<int> pick(0, entries - 1);
     std::vector<int> order(static_cast<std::size_t>(lookups));
-    for (int& index : order)
-        index = pick(random);
+    for (int& index : order) index = pick(random);
 
     const Pair after_writes = interleaved(store, files, requests, order);
     store.flush();
@@ -453,8 +411,7 @@ Row measure(const std::filesystem::path& folder, std::size_t body_kib, int entri
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     const int entries = std::max(1, flag(argc, argv, "--entries", 300));
     const int lookups = std::max(1, flag(argc, argv, "--lookups", 5000));
     const std::int64_t mmap_bytes = std::int64_t{flag(argc, argv, "--mmap-mib", 128)} << 20;
@@ -476,22 +433,22 @@ int main(int argc, char** argv)
         std::filesystem::create_directories(folder);
         rows.push_back(measure(folder, kib, entries, lookups, mmap_bytes));
     }
-    if (own_base)
-        std::filesystem::remove_all(base);
+    if (own_base) std::filesystem::remove_all(base);
 
     std::printf("M7 cache hits: %d entries per size, %d random lookups, warm page cache, mmap_size %lld MiB\n\n",
                 entries, lookups, static_cast<long long>(mmap_bytes >> 20));
-    std::printf("| body | store | store p50 | store p99 | files p50 | files p99 | files/store p50 | files/store p99 |\n");
+    std::printf(
+        "| body | store | store p50 | store p99 | files p50 | files p99 | files/store p50 | files/store p99 |\n");
     std::printf("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     bool p99_goal = true, ratio_goal = true;
     for (const Row& row : rows) {
-        for (const auto& [state, pair] : {std::pair{"just written", &row.after_writes},
-                                          std::pair{"after flush()", &row.after_flush}}) {
+        for (const auto& [state, pair] :
+             {std::pair{"just written", &row.after_writes}, std::pair{"after flush()", &row.after_flush}}) {
             const double ratio50 = pair->files.p50_us / pair->store.p50_us;
             const double ratio99 = pair->files.p99_us / pair->store.p99_us;
             std::printf("| %zu KB | %s | %.1f µs | %.1f µs | %.1f µs | %.1f µs | %.2fx | %.2fx |\n", row.body_kib,
-                        state, pair->store.p50_us, pair->store.p99_us, pair->files.p50_us, pair->files.p99_us,
-                        ratio50, ratio99);
+                        state, pair->store.p50_us, pair->store.p99_us, pair->files.p50_us, pair->files.p99_us, ratio50,
+                        ratio99);
             p99_goal = p99_goal && pair->store.p99_us <= 2000.0;
             ratio_goal = ratio_goal && ratio50 >= 1.3;
         }
@@ -501,11 +458,9 @@ int main(int argc, char** argv)
 
     std::printf("\nWhat was tried: the same lookups through the bare C API, no header parsing (p50 / p99)\n\n");
     std::printf("| variant |");
-    for (const Row& row : rows)
-        std::printf(" %zu KB |", row.body_kib);
+    for (const Row& row : rows) std::printf(" %zu KB |", row.body_kib);
     std::printf("\n| --- |");
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        std::printf(" ---: |");
+    for (std::size_t i = 0; i < rows.size(); ++i) std::printf(" ---: |");
     std::printf("\n");
     for (std::size_t v = 0; v < rows.front().variants.size(); ++v) {
         std::printf("| %s |", rows.front().variants[v].name.c_str());

@@ -33,8 +33,7 @@ struct Summary {
     double min_ms, median_ms, p95_ms;
 };
 
-Summary summarise(std::vector<double> samples)
-{
+Summary summarise(std::vector<double> samples) {
     std::sort(samples.begin(), samples.end());
     auto at = [&](double quantile) {
         auto index = static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(samples.size()))) - 1;
@@ -43,8 +42,7 @@ Summary summarise(std::vector<double> samples)
     return {samples.front(), at(0.5), at(0.95)};
 }
 
-std::vector<double> time_runs(int runs, const std::function<void(int)>& body)
-{
+std::vector<double> time_runs(int runs, const std::function<void(int)>& body) {
     std::vector<double> samples;
     for (int run = 0; run < runs; ++run) {
         auto start = Clock::now();
@@ -54,8 +52,7 @@ std::vector<double> time_runs(int runs, const std::function<void(int)>& body)
     return samples;
 }
 
-cairo_status_t append(void* closure, const unsigned char* data, unsigned int length)
-{
+cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
     auto* out = static_cast<std::vector<std::uint8_t>*>(closure);
     out->insert(out->end(), data, data + length);
     return CAIRO_STATUS_SUCCESS;
@@ -63,8 +60,7 @@ cairo_status_t append(void* closure, const unsigned char* data, unsigned int len
 
 // A 512 px source icon like a real one: a gradient, shapes, and some grain
 // (photographic or shaded icons compress far worse than flat colour).
-std::vector<std::uint8_t> make_source_icon(unsigned seed)
-{
+std::vector<std::uint8_t> make_source_icon(unsigned seed) {
     std::mt19937 random(seed);
     std::uniform_real_distribution<double> unit(0, 1);
     constexpr int size = 512;
@@ -87,8 +83,7 @@ std::vector<std::uint8_t> make_source_icon(unsigned seed)
     std::uniform_int_distribution<int> grain(-2, 2);
     for (int y = 0; y < size; ++y) {
         for (int x = 0; x < size * 4; ++x) {
-            if (x % 4 == 3)
-                continue;  // keep alpha
+            if (x % 4 == 3) continue;  // keep alpha
             int value = pixels[y * stride + x] + grain(random);
             pixels[y * stride + x] = static_cast<unsigned char>(std::clamp(value, 0, 255));
         }
@@ -101,8 +96,7 @@ std::vector<std::uint8_t> make_source_icon(unsigned seed)
     return png;
 }
 
-AppRecord make_app(int index)
-{
+AppRecord make_app(int index) {
     AppRecord app;
     app.id = "org.example.app" + std::to_string(index);
     app.name = "Example App " + std::to_string(index);
@@ -113,13 +107,13 @@ AppRecord make_app(int index)
     app.theme_color = "#3367d6";
     app.background_color = "#ffffff";
     // A processed manifest of a typical size (~1.5 KB).
-    app.manifest_json = R"({"name":")" + app.name + R"(","short_name":")" + *app.short_name +
-                        R"(","start_url":")" + app.start_url + R"(","scope":")" + app.scope +
+    app.manifest_json = R"({"name":")" + app.name + R"(","short_name":")" + *app.short_name + R"(","start_url":")" +
+                        app.start_url + R"(","scope":")" + app.scope +
                         R"(","display":"standalone","orientation":"portrait","lang":"en","dir":"ltr",)" +
                         R"("description":")" + std::string(600, 'd') + R"(","icons":[)";
     for (int size : {48, 72, 96, 144, 192, 512})
-        app.manifest_json += R"({"src":"icons/)" + std::to_string(size) + R"(.png","sizes":")" +
-                             std::to_string(size) + "x" + std::to_string(size) + R"(","type":"image/png"},)";
+        app.manifest_json += R"({"src":"icons/)" + std::to_string(size) + R"(.png","sizes":")" + std::to_string(size) +
+                             "x" + std::to_string(size) + R"(","type":"image/png"},)";
     app.manifest_json.back() = ']';
     app.manifest_json += "}";
     app.source_kind = SourceKind::zip;
@@ -130,15 +124,14 @@ AppRecord make_app(int index)
 
 // The peer: what the registry's list() does, written straight against the
 // C API with no wrapper, opened with the same settings.
-std::size_t plain_sqlite_list(const std::string& path)
-{
+std::size_t plain_sqlite_list(const std::string& path) {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
         std::fprintf(stderr, "peer: open failed: %s\n", sqlite3_errmsg(db));
         std::exit(1);
     }
-    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-                 nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", nullptr,
+                 nullptr, nullptr);
     sqlite3_stmt* statement = nullptr;
     sqlite3_prepare_v2(db,
                        "SELECT id, name, short_name, start_url, scope, display, theme_color, background_color, "
@@ -160,19 +153,16 @@ std::size_t plain_sqlite_list(const std::string& path)
     return rows.size();
 }
 
-int parse_flag(int argc, char** argv, const char* name, int fallback)
-{
+int parse_flag(int argc, char** argv, const char* name, int fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0)
-            return std::max(1, std::atoi(argv[i + 1]));
+        if (std::strcmp(argv[i], name) == 0) return std::max(1, std::atoi(argv[i + 1]));
     }
     return fallback;
 }
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     const int app_count = parse_flag(argc, argv, "--apps", 200);
     const int runs = parse_flag(argc, argv, "--runs", 50);
 
@@ -194,8 +184,7 @@ int main(int argc, char** argv)
         sample_source = std::move(source);
     }
     std::size_t icon_bytes = 0;
-    for (const IconImage& icon : icon_sets[0])
-        icon_bytes += icon.png.size();
+    for (const IconImage& icon : icon_sets[0]) icon_bytes += icon.png.size();
 
     {
         Registry registry = Registry::open(path);
@@ -225,16 +214,16 @@ int main(int argc, char** argv)
     Summary install;
     {
         Registry registry = Registry::open(path);
-        install = summarise(time_runs(runs, [&](int run) {
-            registry.install(make_app(app_count + run), icon_sets[0]);
-        }));
+        install =
+            summarise(time_runs(runs, [&](int run) { registry.install(make_app(app_count + run), icon_sets[0]); }));
     }
     Summary rasterise = summarise(time_runs(std::max(1, runs / 5), [&](int) {
         rasterise_icon({sample_source, "image/png", IconPurpose::any, "bench"});
     }));
 
-    std::printf("Registry: %d apps, %zu icons of %zu bytes (5 sizes) each, file %.1f MiB; %d runs each, warm page cache.\n\n",
-                app_count, icon_sets[0].size(), icon_bytes, static_cast<double>(file_size) / (1024.0 * 1024.0), runs);
+    std::printf(
+        "Registry: %d apps, %zu icons of %zu bytes (5 sizes) each, file %.1f MiB; %d runs each, warm page cache.\n\n",
+        app_count, icon_sets[0].size(), icon_bytes, static_cast<double>(file_size) / (1024.0 * 1024.0), runs);
     std::printf("| what | rows | min ms | median ms | p95 ms |\n");
     std::printf("| --- | ---: | ---: | ---: | ---: |\n");
     auto row = [](const char* what, std::size_t rows, const Summary& s) {

@@ -80,8 +80,7 @@ struct Probe {
     uint64_t frames = 0;
 };
 
-void registry_global(void* data, wl_registry* registry, uint32_t name, const char* interface,
-                     uint32_t version) {
+void registry_global(void* data, wl_registry* registry, uint32_t name, const char* interface, uint32_t version) {
     auto* p = static_cast<Probe*>(data);
     const std::string iface = interface;
     if (iface == wl_shm_interface.name) {
@@ -100,7 +99,7 @@ void registry_global(void* data, wl_registry* registry, uint32_t name, const cha
 
 void registry_global_remove(void*, wl_registry*, uint32_t) {}
 
-const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+const wl_registry_listener kRegistryListener = {registry_global, registry_global_remove};
 
 void request_frame(Probe& p);
 
@@ -117,8 +116,7 @@ void ensure_buffer(Probe& p) {
     p.data = mmap(nullptr, need, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p.data == MAP_FAILED) die(std::string("mmap: ") + std::strerror(errno));
     wl_shm_pool* pool = wl_shm_create_pool(p.shm, fd, int32_t(need));
-    p.buffer = wl_shm_pool_create_buffer(pool, 0, int32_t(p.width), int32_t(p.height), int32_t(p.stride),
-                                         p.format);
+    p.buffer = wl_shm_pool_create_buffer(pool, 0, int32_t(p.width), int32_t(p.height), int32_t(p.stride), p.format);
     wl_shm_pool_destroy(pool);
     close(fd);
     p.size = need;
@@ -141,9 +139,7 @@ void frame_buffer(void* data, zwlr_screencopy_frame_v1*, uint32_t format, uint32
     if (p->screencopy_version < 3) start_copy(*p);  // v1/v2 have no buffer_done
 }
 
-void frame_flags(void* data, zwlr_screencopy_frame_v1*, uint32_t flags) {
-    static_cast<Probe*>(data)->flags = flags;
-}
+void frame_flags(void* data, zwlr_screencopy_frame_v1*, uint32_t flags) { static_cast<Probe*>(data)->flags = flags; }
 
 void write_signature(Probe& p, int64_t ready_ns) {
     const int64_t received = now_ns();
@@ -179,8 +175,8 @@ void write_signature(Probe& p, int64_t ready_ns) {
         hex += digits[(v >> 4) & 15];
         hex += digits[v & 15];
     }
-    std::fprintf(p.out, "F %lld %lld %u %u %s\n", static_cast<long long>(ready_ns),
-                 static_cast<long long>(received), p.width, p.height, hex.c_str());
+    std::fprintf(p.out, "F %lld %lld %u %u %s\n", static_cast<long long>(ready_ns), static_cast<long long>(received),
+                 p.width, p.height, hex.c_str());
     std::fflush(p.out);
 }
 
@@ -207,7 +203,7 @@ void frame_linux_dmabuf(void*, zwlr_screencopy_frame_v1*, uint32_t, uint32_t, ui
 
 void frame_buffer_done(void* data, zwlr_screencopy_frame_v1*) { start_copy(*static_cast<Probe*>(data)); }
 
-const zwlr_screencopy_frame_v1_listener frame_listener = {
+const zwlr_screencopy_frame_v1_listener kFrameListener = {
     frame_buffer, frame_flags, frame_ready, frame_failed, frame_damage, frame_linux_dmabuf, frame_buffer_done,
 };
 
@@ -215,16 +211,17 @@ void request_frame(Probe& p) {
     p.have_shm_format = false;
     p.flags = 0;
     p.frame = zwlr_screencopy_manager_v1_capture_output(p.screencopy, 0, p.output);
-    zwlr_screencopy_frame_v1_add_listener(p.frame, &frame_listener, &p);
+    zwlr_screencopy_frame_v1_add_listener(p.frame, &kFrameListener, &p);
 }
 
 void usage() {
-    std::fputs("usage: screen_probe [--frames FILE] [--pointer] [--seconds S] [--background]\n"
-               "  --frames FILE  append one line per captured output frame (screencopy with damage)\n"
-               "  --pointer      create a virtual pointer with no seat and keep it (phoc's seat)\n"
-               "  --seconds S    exit after S seconds (default: until killed)\n"
-               "  --background   return once connected, and go on in a child process\n",
-               stderr);
+    std::fputs(
+        "usage: screen_probe [--frames FILE] [--pointer] [--seconds S] [--background]\n"
+        "  --frames FILE  append one line per captured output frame (screencopy with damage)\n"
+        "  --pointer      create a virtual pointer with no seat and keep it (phoc's seat)\n"
+        "  --seconds S    exit after S seconds (default: until killed)\n"
+        "  --background   return once connected, and go on in a child process\n",
+        stderr);
 }
 
 }  // namespace
@@ -250,7 +247,7 @@ int main(int argc, char** argv) {
     p.display = wl_display_connect(nullptr);
     if (!p.display) die("cannot connect to the Wayland display");
     wl_registry* registry = wl_display_get_registry(p.display);
-    wl_registry_add_listener(registry, &registry_listener, &p);
+    wl_registry_add_listener(registry, &kRegistryListener, &p);
     if (wl_display_roundtrip(p.display) < 0) die("roundtrip failed");
 
     if (want_pointer) {

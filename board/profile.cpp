@@ -24,10 +24,10 @@
 namespace cirrus::board {
 namespace {
 
-const std::vector<std::string> board_sections = {"board", "session", "touch", "memory", "bundled"};
+const std::vector<std::string> kBoardSections = {"board", "session", "touch", "memory", "bundled"};
 
 bool is_board_section(std::string_view name) {
-    for (const auto& s : board_sections)
+    for (const auto& s : kBoardSections)
         if (s == name) return true;
     return false;
 }
@@ -73,8 +73,8 @@ bool plain_text(std::string_view text) {
     return true;
 }
 
-constexpr long long mib = 1024LL * 1024;
-constexpr long long min_app_memory = 64 * mib;  // a WebKit web process alone needs more
+constexpr long long kMib = 1024LL * 1024;
+constexpr long long kMinAppMemory = 64 * kMib;  // a WebKit web process alone needs more
 
 using Handler = std::function<void(Profile&, const std::string& value, const Where&)>;
 
@@ -82,29 +82,34 @@ const std::map<std::string, std::map<std::string, Handler>>& board_keys() {
     static const std::map<std::string, std::map<std::string, Handler>> keys = {
         {"board",
          {
-             {"name", [](Profile& p, const std::string& v, const Where& w) {
+             {"name",
+              [](Profile& p, const std::string& v, const Where& w) {
                   if (!valid_name(v)) refuse(w, v, "1 to 32 of a-z, 0-9 and '-', not starting with '-'");
                   p.name = v;
               }},
-             {"description", [](Profile& p, const std::string& v, const Where& w) {
+             {"description",
+              [](Profile& p, const std::string& v, const Where& w) {
                   if (!plain_text(v)) refuse(w, v, "one line of text without quotes or backslashes");
                   p.description = v;
               }},
          }},
         {"session",
          {
-             {"renderer", [](Profile& p, const std::string& v, const Where& w) {
+             {"renderer",
+              [](Profile& p, const std::string& v, const Where& w) {
                   if (v != "pixman" && v != "gles2" && v != "auto") refuse(w, v, "pixman, gles2 or auto");
                   p.renderer = v;
               }},
-             {"log", [](Profile& p, const std::string& v, const Where& w) {
+             {"log",
+              [](Profile& p, const std::string& v, const Where& w) {
                   if (v != "error" && v != "info" && v != "debug") refuse(w, v, "error, info or debug");
                   p.log = v;
               }},
          }},
         {"touch",
          {
-             {"calibration", [](Profile& p, const std::string& v, const Where& w) {
+             {"calibration",
+              [](Profile& p, const std::string& v, const Where& w) {
                   const std::string expected =
                       "six numbers a b c d e f of libinput's calibration matrix, e.g. '1 0 0 0 1 0' "
                       "(none) or '0 1 0 -1 0 1' (panel turned 90 degrees)";
@@ -120,16 +125,19 @@ const std::map<std::string, std::map<std::string, Handler>>& board_keys() {
                   if (numbers.size() != 6) refuse(w, v, expected);
                   p.calibration = numbers;
               }},
-             {"match", [](Profile& p, const std::string& v, const Where& w) {
+             {"match",
+              [](Profile& p, const std::string& v, const Where& w) {
                   if (v.empty() || !plain_text(v))
-                      refuse(w, v, "the panel's input device name as udev sees it (a glob, e.g. "
-                                   "'*Touchscreen*'), without quotes");
+                      refuse(w, v,
+                             "the panel's input device name as udev sees it (a glob, e.g. "
+                             "'*Touchscreen*'), without quotes");
                   p.touch_match = v;
               }},
          }},
         {"memory",
          {
-             {"zram", [](Profile& p, const std::string& v, const Where& w) {
+             {"zram",
+              [](Profile& p, const std::string& v, const Where& w) {
                   const std::string expected = "off, a share of RAM such as 50%, or a size such as 256M";
                   if (v == "off") {
                       p.zram_size.clear();
@@ -146,34 +154,39 @@ const std::map<std::string, std::map<std::string, Handler>>& board_keys() {
                       } catch (const ProfileError&) {
                           refuse(w, v, expected);
                       }
-                      if (bytes < mib) refuse(w, v, expected + " (at least 1M)");
-                      p.zram_size = std::to_string(bytes / mib);
+                      if (bytes < kMib) refuse(w, v, expected + " (at least 1M)");
+                      p.zram_size = std::to_string(bytes / kMib);
                   }
               }},
-             {"zram_algorithm", [](Profile& p, const std::string& v, const Where& w) {
+             {"zram_algorithm",
+              [](Profile& p, const std::string& v, const Where& w) {
                   if (v != "lz4" && v != "zstd" && v != "lzo-rle" && v != "lzo")
                       refuse(w, v, "lz4, zstd, lzo-rle or lzo");
                   p.zram_algorithm = v;
               }},
-             {"apps_max", [](Profile& p, const std::string& v, const Where& w) {
+             {"apps_max",
+              [](Profile& p, const std::string& v, const Where& w) {
                   p.apps_max_bytes = v == "none" ? 0 : parse_memory_size(v, w.what());
-                  if (p.apps_max_bytes != 0 && p.apps_max_bytes < min_app_memory)
+                  if (p.apps_max_bytes != 0 && p.apps_max_bytes < kMinAppMemory)
                       refuse(w, v, "none, or at least 64M (one WebKit app needs more than that)");
               }},
-             {"app_max", [](Profile& p, const std::string& v, const Where& w) {
+             {"app_max",
+              [](Profile& p, const std::string& v, const Where& w) {
                   p.app_max_bytes = v == "none" ? 0 : parse_memory_size(v, w.what());
-                  if (p.app_max_bytes != 0 && p.app_max_bytes < min_app_memory)
+                  if (p.app_max_bytes != 0 && p.app_max_bytes < kMinAppMemory)
                       refuse(w, v, "none, or at least 64M (one WebKit app needs more than that)");
               }},
              // Without it, a runaway app under app_max pushes its excess into
              // zram, which fills the phone's one swap and slows everyone.
-             {"app_swap_max", [](Profile& p, const std::string& v, const Where& w) {
+             {"app_swap_max",
+              [](Profile& p, const std::string& v, const Where& w) {
                   p.app_swap_max_bytes = v == "none" ? -1 : v == "0" ? 0 : parse_memory_size(v, w.what());
               }},
          }},
         {"bundled",
          {
-             {"apps", [](Profile& p, const std::string& v, const Where& w) {
+             {"apps",
+              [](Profile& p, const std::string& v, const Where& w) {
                   const std::string expected = "app ids separated by commas, e.g. notes, calculator; or none";
                   p.bundled_apps.clear();
                   p.bundled_set = true;
@@ -217,7 +230,7 @@ void check_compositor_sections(const std::string& path, const std::string& text,
         std::string message = error.what();
         if (message.rfind(fd_path, 0) == 0) message = path + message.substr(fd_path.size());
         if (message.find("unknown section") != std::string::npos)
-            message += " or a board section (" + joined(board_sections) + ")";
+            message += " or a board section (" + joined(kBoardSections) + ")";
         throw ProfileError(message);
     }
     close(fd);
@@ -232,16 +245,23 @@ long long parse_memory_size(const std::string& text, const std::string& what) {
     long long unit = 1;
     if (!digits.empty()) {
         switch (digits.back()) {
-        case 'K': unit = 1024; break;
-        case 'M': unit = mib; break;
-        case 'G': unit = 1024 * mib; break;
-        default: break;
+        case 'K':
+            unit = 1024;
+            break;
+        case 'M':
+            unit = kMib;
+            break;
+        case 'G':
+            unit = 1024 * kMib;
+            break;
+        default:
+            break;
         }
         if (unit != 1) digits.remove_suffix(1);
     }
     long long value = 0;
     if (digits.empty() || digits.front() == '-' || !parse_whole(digits, value) || value <= 0 ||
-        value > (1024LL * 1024 * mib) / unit)
+        value > (1024LL * 1024 * kMib) / unit)
         throw ProfileError(what + ": bad value '" + text + "' (expected " + expected + ")");
     return value * unit;
 }
@@ -270,8 +290,8 @@ Profile parse_profile(const std::string& path, const std::string& text) {
         if (line.empty() || line.front() == '[') continue;
         const auto equals = line.find('=');
         if (equals == std::string_view::npos)
-            throw ProfileError(path + ":" + std::to_string(line_number) + ": expected 'key = value' in [" +
-                               section + "], got '" + std::string(line) + "'");
+            throw ProfileError(path + ":" + std::to_string(line_number) + ": expected 'key = value' in [" + section +
+                               "], got '" + std::string(line) + "'");
         const std::string key(trim(line.substr(0, equals), kConfigBlanks));
         const std::string value(trim(line.substr(equals + 1), kConfigBlanks));
         const auto& keys = board_keys().at(section);
@@ -279,16 +299,16 @@ Profile parse_profile(const std::string& path, const std::string& text) {
         if (handler == keys.end()) {
             std::vector<std::string> names;
             for (const auto& [name, unused] : keys) names.push_back(name);
-            throw ProfileError(path + ":" + std::to_string(line_number) + ": unknown key '" + key + "' in [" +
-                               section + "] (known: " + joined(names) + ")");
+            throw ProfileError(path + ":" + std::to_string(line_number) + ": unknown key '" + key + "' in [" + section +
+                               "] (known: " + joined(names) + ")");
         }
         handler->second(profile, value, Where{path, line_number, section, key});
     }
     if (profile.name.empty())
         throw ProfileError(path + ": missing [board] name (add '[board]' and 'name = my-phone': it names the image)");
     if (profile.apps_max_bytes != 0 && profile.app_max_bytes > profile.apps_max_bytes)
-        throw ProfileError(path + ": [memory] app_max (" + std::to_string(profile.app_max_bytes / mib) +
-                           "M) is larger than apps_max (" + std::to_string(profile.apps_max_bytes / mib) +
+        throw ProfileError(path + ": [memory] app_max (" + std::to_string(profile.app_max_bytes / kMib) +
+                           "M) is larger than apps_max (" + std::to_string(profile.apps_max_bytes / kMib) +
                            "M): lower app_max or raise apps_max");
     check_compositor_sections(path, compositor_text, profile.compositor);
     profile.compositor_text = compositor_text;
@@ -299,8 +319,8 @@ Profile load_profile(const std::string& path) {
     errno = 0;
     std::ifstream file(path);
     if (!file)
-        throw ProfileError("cannot read profile '" + path + "': " +
-                           (errno != 0 ? std::strerror(errno) : "cannot open it") +
+        throw ProfileError("cannot read profile '" + path +
+                           "': " + (errno != 0 ? std::strerror(errno) : "cannot open it") +
                            " (profiles are in board/profiles/)");
     std::ostringstream text;
     text << file.rdbuf();
@@ -359,8 +379,8 @@ std::string shell_variables(const Profile& p) {
         << "CIRRUS_ZRAM_ALGORITHM=" << quoted(p.zram_algorithm) << "\n"
         << "CIRRUS_APPS_MAX=" << quoted(bytes(p.apps_max_bytes)) << "\n"
         << "CIRRUS_APP_MAX=" << quoted(bytes(p.app_max_bytes)) << "\n"
-        << "CIRRUS_APP_SWAP_MAX=" << quoted(p.app_swap_max_bytes < 0 ? std::string() : std::to_string(p.app_swap_max_bytes))
-        << "\n"
+        << "CIRRUS_APP_SWAP_MAX="
+        << quoted(p.app_swap_max_bytes < 0 ? std::string() : std::to_string(p.app_swap_max_bytes)) << "\n"
         << "CIRRUS_BUNDLED_SET=" << quoted(p.bundled_set ? "yes" : "no") << "\n"
         << "CIRRUS_BUNDLED_APPS=" << quoted(bundled) << "\n";
     return out.str();

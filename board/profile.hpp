@@ -22,20 +22,20 @@ public:
 struct Profile {
     std::string path;
     // [board]
-    std::string name;          // [a-z0-9-]+, names the image
+    std::string name;  // [a-z0-9-]+, names the image
     std::string description;
     // [session]
-    std::string renderer = "pixman";   // WLR_RENDERER: pixman, gles2 or auto (wlroots picks)
-    std::string log = "error";         // CIRRUS_LOG: error, info or debug
+    std::string renderer = "pixman";  // WLR_RENDERER: pixman, gles2 or auto (wlroots picks)
+    std::string log = "error";        // CIRRUS_LOG: error, info or debug
     // [touch]
-    std::vector<double> calibration;   // 6 numbers, LIBINPUT_CALIBRATION_MATRIX; empty: none
-    std::string touch_match;           // udev ATTRS{name} glob of the panel; empty: every touch screen
+    std::vector<double> calibration;  // 6 numbers, LIBINPUT_CALIBRATION_MATRIX; empty: none
+    std::string touch_match;          // udev ATTRS{name} glob of the panel; empty: every touch screen
     // [memory]
-    std::string zram_size = "ram / 2"; // zram-generator expression (MiB), or "" for no zram
+    std::string zram_size = "ram / 2";  // zram-generator expression (MiB), or "" for no zram
     std::string zram_algorithm = "lz4";
-    long long apps_max_bytes = 0;      // all app processes together; 0: no limit
-    long long app_max_bytes = 0;       // each app (host + its WebKit processes); 0: no limit
-    long long app_swap_max_bytes = -1; // each app's share of swap (zram); -1: no limit
+    long long apps_max_bytes = 0;       // all app processes together; 0: no limit
+    long long app_max_bytes = 0;        // each app (host + its WebKit processes); 0: no limit
+    long long app_swap_max_bytes = -1;  // each app's share of swap (zram); -1: no limit
     // [bundled]
     std::vector<std::string> bundled_apps;  // app ids from manifests/
     bool bundled_set = false;

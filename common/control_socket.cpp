@@ -93,9 +93,8 @@ ControlClient ControlClient::connect(const std::string& path, double wait_second
     address.sun_family = AF_UNIX;
     if (path.size() >= sizeof(address.sun_path)) {
         throw ControlError(ControlError::Kind::unreachable,
-                           "the control socket's path is too long for a unix socket (" +
-                               std::to_string(path.size()) + " bytes, at most " +
-                               std::to_string(sizeof(address.sun_path) - 1) + "): " + path);
+                           "the control socket's path is too long for a unix socket (" + std::to_string(path.size()) +
+                               " bytes, at most " + std::to_string(sizeof(address.sun_path) - 1) + "): " + path);
     }
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     const auto deadline = deadline_after(wait_seconds);
@@ -160,12 +159,11 @@ std::string ControlClient::read_line(double timeout_seconds) {
             buffer_.erase(0, newline + 1);
             return line;
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              deadline - std::chrono::steady_clock::now())
-                              .count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
         if (left <= 0) {
-            throw ControlError(ControlError::Kind::no_answer, "no answer from the compositor at " + path_ +
-                                                                  " within " + seconds_text(timeout_seconds) + " s");
+            throw ControlError(ControlError::Kind::no_answer, "no answer from the compositor at " + path_ + " within " +
+                                                                  seconds_text(timeout_seconds) + " s");
         }
         pollfd pfd{fd_, POLLIN, 0};
         const int ready = poll(&pfd, 1, static_cast<int>(left));

@@ -200,11 +200,16 @@ std::optional<Rgba> parse_hex(std::string_view digits) {
     auto byte_at = [&](std::size_t i) { return static_cast<std::uint8_t>(values[i] * 16 + values[i + 1]); };
     auto doubled = [&](std::size_t i) { return static_cast<std::uint8_t>(values[i] * 17); };
     switch (values.size()) {
-        case 3: return Rgba{doubled(0), doubled(1), doubled(2), 255};
-        case 4: return Rgba{doubled(0), doubled(1), doubled(2), doubled(3)};
-        case 6: return Rgba{byte_at(0), byte_at(2), byte_at(4), 255};
-        case 8: return Rgba{byte_at(0), byte_at(2), byte_at(4), byte_at(6)};
-        default: return std::nullopt;
+    case 3:
+        return Rgba{doubled(0), doubled(1), doubled(2), 255};
+    case 4:
+        return Rgba{doubled(0), doubled(1), doubled(2), doubled(3)};
+    case 6:
+        return Rgba{byte_at(0), byte_at(2), byte_at(4), 255};
+    case 8:
+        return Rgba{byte_at(0), byte_at(2), byte_at(4), byte_at(6)};
+    default:
+        return std::nullopt;
     }
 }
 

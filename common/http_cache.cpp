@@ -60,8 +60,8 @@ std::optional<Seconds> parse_delta_seconds(std::string_view text) {
 }
 
 bool is_hop_by_hop(std::string_view name) {
-    static constexpr std::array<std::string_view, 6> kHopByHop = {
-        "connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade"};
+    static constexpr std::array<std::string_view, 6> kHopByHop = {"connection", "keep-alive",        "proxy-connection",
+                                                                  "te",         "transfer-encoding", "upgrade"};
     return std::any_of(kHopByHop.begin(), kHopByHop.end(),
                        [&](std::string_view hop) { return equals_ignoring_case(name, hop); });
 }
@@ -69,8 +69,7 @@ bool is_hop_by_hop(std::string_view name) {
 // Fields a cache never keeps from a response: hop-by-hop ones, those its
 // Connection field names, and Set-Cookie.
 bool is_never_stored(std::string_view name, const std::vector<std::string_view>& connection_options) {
-    if (is_hop_by_hop(name) || equals_ignoring_case(name, "set-cookie") ||
-        equals_ignoring_case(name, "set-cookie2")) {
+    if (is_hop_by_hop(name) || equals_ignoring_case(name, "set-cookie") || equals_ignoring_case(name, "set-cookie2")) {
         return true;
     }
     return std::any_of(connection_options.begin(), connection_options.end(),
@@ -341,9 +340,7 @@ Seconds current_age(const StoredResponse& response, HttpTime now) {
     return corrected_initial_age + resident_time;
 }
 
-bool is_fresh(const StoredResponse& response, HttpTime now) {
-    return staleness(response, now) == Staleness::fresh;
-}
+bool is_fresh(const StoredResponse& response, HttpTime now) { return staleness(response, now) == Staleness::fresh; }
 
 Staleness staleness(const StoredResponse& response, HttpTime now) {
     auto control = response_cache_control(response.headers);
@@ -363,7 +360,8 @@ Staleness staleness(const StoredResponse& response, HttpTime now) {
 HeaderList revalidation_headers(const HeaderList& stored_headers) {
     HeaderList conditional;
     if (auto etag = stored_headers.first("ETag")) conditional.add("If-None-Match", *etag);
-    if (auto last_modified = stored_headers.first("Last-Modified")) conditional.add("If-Modified-Since", *last_modified);
+    if (auto last_modified = stored_headers.first("Last-Modified"))
+        conditional.add("If-Modified-Since", *last_modified);
     return conditional;
 }
 

@@ -64,11 +64,11 @@ private:
 
 struct CacheControl {
     bool no_store = false;
-    bool no_cache = false;         // qualified or not
+    bool no_cache = false;  // qualified or not
     bool must_revalidate = false;
     bool is_private = false;
     bool is_public = false;
-    bool immutable = false;        // RFC 8246
+    bool immutable = false;  // RFC 8246
     // Delta-seconds arguments; a value past 2^31 reads as 2^31 (§1.2.2).
     std::optional<Seconds> max_age;
     std::optional<Seconds> stale_while_revalidate;  // RFC 5861

@@ -34,8 +34,7 @@ struct ErrorFree {
 };
 using ErrorPtr = std::unique_ptr<GError, ErrorFree>;
 
-std::string name_of(const IconSource& source)
-{
+std::string name_of(const IconSource& source) {
     return source.label.empty() ? std::string("icon") : "icon " + source.label;
 }
 
@@ -50,10 +49,8 @@ struct LoadState {
     int height = 0;
 };
 
-std::pair<int, int> fit_into_box(int width, int height, int box)
-{
-    if (width <= 0 || height <= 0)
-        return {box, box};
+std::pair<int, int> fit_into_box(int width, int height, int box) {
+    if (width <= 0 || height <= 0) return {box, box};
     double scale = static_cast<double>(box) / std::max(width, height);
     return {std::max(1, static_cast<int>(std::lround(width * scale))),
             std::max(1, static_cast<int>(std::lround(height * scale)))};
@@ -61,17 +58,16 @@ std::pair<int, int> fit_into_box(int width, int height, int box)
 
 // Runs as soon as the header is read, before pixels are allocated: the place
 // to refuse a huge raster and to pick the size a vector image renders at.
-void on_size_prepared(GdkPixbufLoader* loader, int width, int height, gpointer data)
-{
+void on_size_prepared(GdkPixbufLoader* loader, int width, int height, gpointer data) {
     auto* state = static_cast<LoadState*>(data);
     state->width = width;
     state->height = height;
     GdkPixbufFormat* format = gdk_pixbuf_loader_get_format(loader);
     state->scalable = format && gdk_pixbuf_format_is_scalable(format);
     if (state->scalable) {
-        auto [w, h] = fit_into_box(width, height, state->scalable_box.value_or(max_icon_dimension / 16));
+        auto [w, h] = fit_into_box(width, height, state->scalable_box.value_or(kMaxIconDimension / 16));
         gdk_pixbuf_loader_set_size(loader, w, h);
-    } else if (width > max_icon_dimension || height > max_icon_dimension) {
+    } else if (width > kMaxIconDimension || height > kMaxIconDimension) {
         state->too_large = true;
         // 0x0 makes the PNG and JPEG loaders stop before allocating the image.
         gdk_pixbuf_loader_set_size(loader, 0, 0);
@@ -84,8 +80,7 @@ struct Decoded {
 };
 
 // One attempt with one loader; nothing on failure, with `why` set.
-std::optional<Decoded> load_with(LoaderPtr loader, const IconSource& source, LoadState& state, std::string& why)
-{
+std::optional<Decoded> load_with(LoaderPtr loader, const IconSource& source, LoadState& state, std::string& why) {
     g_signal_connect(loader.get(), "size-prepared", G_CALLBACK(on_size_prepared), &state);
     GError* raw_error = nullptr;
     // In slices, so that a refused header stops the work early.
@@ -100,8 +95,7 @@ std::optional<Decoded> load_with(LoaderPtr loader, const IconSource& source, Loa
     // Always close: a loader finalised unclosed warns, even after an error.
     bool closed = gdk_pixbuf_loader_close(loader.get(), written ? &raw_error : nullptr);
     ErrorPtr close_error(raw_error);
-    if (state.too_large)
-        return std::nullopt;
+    if (state.too_large) return std::nullopt;
     if (!written || !closed) {
         GError* error = write_error ? write_error.get() : close_error.get();
         why = error ? error->message : "unknown error";
@@ -117,22 +111,19 @@ std::optional<Decoded> load_with(LoaderPtr loader, const IconSource& source, Loa
 
 // Decodes with the loader the MIME hint names, then, if that is unknown or
 // fails (servers mislabel icons), with the one the content sniffs as.
-Decoded decode(const IconSource& source, std::optional<int> scalable_box)
-{
-    if (source.bytes.size() > max_icon_file_bytes) {
+Decoded decode(const IconSource& source, std::optional<int> scalable_box) {
+    if (source.bytes.size() > kMaxIconFileBytes) {
         throw IconError(name_of(source) + ": the file is " + std::to_string(source.bytes.size()) +
-                        " bytes, more than the " + std::to_string(max_icon_file_bytes) + " allowed");
+                        " bytes, more than the " + std::to_string(kMaxIconFileBytes) + " allowed");
     }
-    if (source.bytes.empty())
-        throw IconError(name_of(source) + ": the file is empty");
+    if (source.bytes.empty()) throw IconError(name_of(source) + ": the file is empty");
 
     std::string why;
     bool too_large = false;
     if (!source.mime_type.empty()) {
         if (GdkPixbufLoader* hinted = gdk_pixbuf_loader_new_with_mime_type(source.mime_type.c_str(), nullptr)) {
             LoadState state{scalable_box};
-            if (auto decoded = load_with(LoaderPtr(hinted), source, state, why))
-                return std::move(*decoded);
+            if (auto decoded = load_with(LoaderPtr(hinted), source, state, why)) return std::move(*decoded);
             too_large = state.too_large;
         }
     }
@@ -143,8 +134,8 @@ Decoded decode(const IconSource& source, std::optional<int> scalable_box)
         too_large = state.too_large;
     }
     if (too_large) {
-        throw IconError(name_of(source) + ": the image is larger than " + std::to_string(max_icon_dimension) +
-                        "x" + std::to_string(max_icon_dimension) + " px");
+        throw IconError(name_of(source) + ": the image is larger than " + std::to_string(kMaxIconDimension) + "x" +
+                        std::to_string(kMaxIconDimension) + " px");
     }
     throw IconError(name_of(source) + ": cannot decode it as an image (" + why + ")");
 }
@@ -152,8 +143,7 @@ Decoded decode(const IconSource& source, std::optional<int> scalable_box)
 // --- Drawing -----------------------------------------------------------------
 
 // Cairo wants premultiplied native-endian ARGB; gdk-pixbuf has straight RGB(A) bytes.
-SurfacePtr surface_from_pixbuf(const GdkPixbuf* pixbuf)
-{
+SurfacePtr surface_from_pixbuf(const GdkPixbuf* pixbuf) {
     const int width = gdk_pixbuf_get_width(pixbuf);
     const int height = gdk_pixbuf_get_height(pixbuf);
     const int channels = gdk_pixbuf_get_n_channels(pixbuf);
@@ -177,24 +167,21 @@ SurfacePtr surface_from_pixbuf(const GdkPixbuf* pixbuf)
     return surface;
 }
 
-cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length)
-{
-    static_cast<std::vector<std::uint8_t>*>(closure)->insert(
-        static_cast<std::vector<std::uint8_t>*>(closure)->end(), data, data + length);
+cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<std::vector<std::uint8_t>*>(closure)->insert(static_cast<std::vector<std::uint8_t>*>(closure)->end(),
+                                                             data, data + length);
     return CAIRO_STATUS_SUCCESS;
 }
 
-std::vector<std::uint8_t> encode_png(cairo_surface_t* surface)
-{
+std::vector<std::uint8_t> encode_png(cairo_surface_t* surface) {
     std::vector<std::uint8_t> png;
     if (cairo_surface_write_to_png_stream(surface, append_bytes, &png) != CAIRO_STATUS_SUCCESS)
         throw IconError("cannot encode an icon as PNG");
     return png;
 }
 
-void rounded_square_path(cairo_t* context, double size)
-{
-    const double radius = size * mask_corner_radius_ratio;
+void rounded_square_path(cairo_t* context, double size) {
+    const double radius = size * kMaskCornerRadiusRatio;
     constexpr double quarter = std::numbers::pi / 2;
     cairo_new_sub_path(context);
     cairo_arc(context, size - radius, radius, radius, -quarter, 0);
@@ -206,16 +193,13 @@ void rounded_square_path(cairo_t* context, double size)
 
 // How large (its longer side) the source must be drawn for a target size: a
 // maskable icon's safe-zone circle, 80% of it, spans the whole mask.
-int drawn_extent(int size, IconPurpose purpose)
-{
-    if (purpose == IconPurpose::maskable)
-        return static_cast<int>(std::ceil(size / maskable_safe_zone_ratio));
+int drawn_extent(int size, IconPurpose purpose) {
+    if (purpose == IconPurpose::maskable) return static_cast<int>(std::ceil(size / kMaskableSafeZoneRatio));
     return size;
 }
 
 // Keeps only coverage: every pixel becomes white at its own alpha.
-void keep_alpha_only(cairo_surface_t* surface)
-{
+void keep_alpha_only(cairo_surface_t* surface) {
     cairo_surface_flush(surface);
     unsigned char* data = cairo_image_surface_get_data(surface);
     const int stride = cairo_image_surface_get_stride(surface);
@@ -232,15 +216,13 @@ void keep_alpha_only(cairo_surface_t* surface)
 // Scales the source to fit `drawn_extent` (gdk-pixbuf's bilinear filter
 // averages every source pixel when shrinking), centres it on a transparent
 // square of `size`, and cuts maskable icons to the shell's mask.
-IconImage render(const GdkPixbuf* source, int size, IconPurpose purpose)
-{
+IconImage render(const GdkPixbuf* source, int size, IconPurpose purpose) {
     const int extent = drawn_extent(size, purpose);
     auto [width, height] = fit_into_box(gdk_pixbuf_get_width(source), gdk_pixbuf_get_height(source), extent);
     PixbufPtr scaled;
     if (width != gdk_pixbuf_get_width(source) || height != gdk_pixbuf_get_height(source)) {
         scaled.reset(gdk_pixbuf_scale_simple(source, width, height, GDK_INTERP_BILINEAR));
-        if (!scaled)
-            throw IconError("out of memory scaling an icon to " + std::to_string(size) + " px");
+        if (!scaled) throw IconError("out of memory scaling an icon to " + std::to_string(size) + " px");
     }
     SurfacePtr picture = surface_from_pixbuf(scaled ? scaled.get() : source);
 
@@ -253,23 +235,20 @@ IconImage render(const GdkPixbuf* source, int size, IconPurpose purpose)
     cairo_set_source_surface(context.get(), picture.get(), (size - width) / 2, (size - height) / 2);
     cairo_paint(context.get());
     context.reset();
-    if (purpose == IconPurpose::monochrome)
-        keep_alpha_only(canvas.get());
+    if (purpose == IconPurpose::monochrome) keep_alpha_only(canvas.get());
     return {size, purpose, encode_png(canvas.get())};
 }
 
 struct Candidate {
     const IconSource* source;
     Decoded decoded;
-    int extent() const
-    {
+    int extent() const {
         return std::max(gdk_pixbuf_get_width(decoded.pixbuf.get()), gdk_pixbuf_get_height(decoded.pixbuf.get()));
     }
 };
 
 // The smallest raster at least `needed` px, else a vector image, else the largest raster.
-const Candidate* choose(const std::vector<Candidate>& candidates, int needed)
-{
+const Candidate* choose(const std::vector<Candidate>& candidates, int needed) {
     const Candidate* smallest_enough = nullptr;
     const Candidate* vector = nullptr;
     const Candidate* largest = nullptr;
@@ -278,25 +257,21 @@ const Candidate* choose(const std::vector<Candidate>& candidates, int needed)
             vector = vector ? vector : &candidate;
             continue;
         }
-        if (!largest || candidate.extent() > largest->extent())
-            largest = &candidate;
+        if (!largest || candidate.extent() > largest->extent()) largest = &candidate;
         if (candidate.extent() >= needed && (!smallest_enough || candidate.extent() < smallest_enough->extent()))
             smallest_enough = &candidate;
     }
-    if (smallest_enough)
-        return smallest_enough;
+    if (smallest_enough) return smallest_enough;
     return vector ? vector : largest;
 }
 
 std::vector<IconImage> render_sizes(const std::vector<Candidate>& candidates, IconPurpose purpose,
-                                    std::span<const int> sizes)
-{
+                                    std::span<const int> sizes) {
     std::vector<IconImage> images;
     for (int size : sizes) {
         const int needed = drawn_extent(size, purpose);
         const Candidate* chosen = choose(candidates, needed);
-        if (!chosen)
-            break;
+        if (!chosen) break;
         if (chosen->decoded.scalable) {
             // Vector art is drawn afresh at the size it is needed, never scaled.
             Decoded exact = decode(*chosen->source, needed);
@@ -310,23 +285,19 @@ std::vector<IconImage> render_sizes(const std::vector<Candidate>& candidates, Ic
 
 // --- Fallback ------------------------------------------------------------------
 
-std::uint32_t colour_from_name(std::string_view name)
-{
+std::uint32_t colour_from_name(std::string_view name) {
     // Mid-tone colours that carry a white letter; the name picks one, always the same.
     constexpr std::array<std::uint32_t, 8> palette{0x1E88E5, 0x43A047, 0xE53935, 0x8E24AA,
                                                    0xF4511E, 0x00897B, 0x3949AB, 0x6D4C41};
     std::uint32_t hash = 2166136261u;  // FNV-1a
-    for (unsigned char c : name)
-        hash = (hash ^ c) * 16777619u;
+    for (unsigned char c : name) hash = (hash ^ c) * 16777619u;
     return palette[hash % palette.size()];
 }
 
 // The first character (one UTF-8 sequence), ASCII letters in upper case.
-std::string first_letter(std::string_view name)
-{
+std::string first_letter(std::string_view name) {
     std::size_t start = name.find_first_not_of(" \t\n");
-    if (start == std::string_view::npos)
-        return "?";
+    if (start == std::string_view::npos) return "?";
     const auto lead = static_cast<unsigned char>(name[start]);
     std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
     std::string letter(name.substr(start, length));
@@ -335,8 +306,7 @@ std::string first_letter(std::string_view name)
     return letter;
 }
 
-IconImage draw_fallback(const std::string& letter, std::uint32_t background, int size)
-{
+IconImage draw_fallback(const std::string& letter, std::uint32_t background, int size) {
     const double red = ((background >> 16) & 0xff) / 255.0;
     const double green = ((background >> 8) & 0xff) / 255.0;
     const double blue = (background & 0xff) / 255.0;
@@ -362,23 +332,19 @@ IconImage draw_fallback(const std::string& letter, std::uint32_t background, int
 
 }  // namespace
 
-std::optional<IconPurpose> icon_purpose_from_string(std::string_view text)
-{
+std::optional<IconPurpose> icon_purpose_from_string(std::string_view text) {
     for (IconPurpose purpose : {IconPurpose::any, IconPurpose::maskable, IconPurpose::monochrome}) {
-        if (to_string(purpose) == text)
-            return purpose;
+        if (to_string(purpose) == text) return purpose;
     }
     return std::nullopt;
 }
 
-RasterisedIcons rasterise_icons(std::span<const IconSource> sources, std::span<const int> sizes)
-{
+RasterisedIcons rasterise_icons(std::span<const IconSource> sources, std::span<const int> sizes) {
     RasterisedIcons result;
     for (IconPurpose purpose : {IconPurpose::any, IconPurpose::maskable, IconPurpose::monochrome}) {
         std::vector<Candidate> candidates;
         for (const IconSource& source : sources) {
-            if (source.purpose != purpose)
-                continue;
+            if (source.purpose != purpose) continue;
             try {
                 candidates.push_back({&source, decode(source, std::nullopt)});
             } catch (const IconError& error) {
@@ -391,21 +357,18 @@ RasterisedIcons rasterise_icons(std::span<const IconSource> sources, std::span<c
     return result;
 }
 
-std::vector<IconImage> rasterise_icon(const IconSource& source, std::span<const int> sizes)
-{
+std::vector<IconImage> rasterise_icon(const IconSource& source, std::span<const int> sizes) {
     std::vector<Candidate> candidates;
     candidates.push_back({&source, decode(source, std::nullopt)});
     return render_sizes(candidates, source.purpose, sizes);
 }
 
 std::vector<IconImage> fallback_icons(std::string_view name, std::optional<std::uint32_t> background,
-                                      std::span<const int> sizes)
-{
+                                      std::span<const int> sizes) {
     const std::string letter = first_letter(name);
     const std::uint32_t colour = background.value_or(colour_from_name(name));
     std::vector<IconImage> images;
-    for (int size : sizes)
-        images.push_back(draw_fallback(letter, colour, size));
+    for (int size : sizes) images.push_back(draw_fallback(letter, colour, size));
     return images;
 }
 

@@ -21,14 +21,14 @@ namespace cirrus::launcher {
 std::optional<IconPurpose> icon_purpose_from_string(std::string_view text);
 
 // The square sizes (px) the shell draws icons at.
-inline constexpr std::array<int, 5> shell_icon_sizes{48, 72, 96, 144, 192};
+inline constexpr std::array<int, 5> kShellIconSizes{48, 72, 96, 144, 192};
 // Bounds on what we decode: a larger image or file is refused, not shrunk.
-inline constexpr int max_icon_dimension = 4096;
-inline constexpr std::size_t max_icon_file_bytes = 5 * 1024 * 1024;
+inline constexpr int kMaxIconDimension = 4096;
+inline constexpr std::size_t kMaxIconFileBytes = 5 * 1024 * 1024;
 // The shell's icon mask: a rounded square whose corner radius is this share of its size.
-inline constexpr double mask_corner_radius_ratio = 0.225;
+inline constexpr double kMaskCornerRadiusRatio = 0.225;
 // A maskable icon's safe zone: the centred circle of this share of its width.
-inline constexpr double maskable_safe_zone_ratio = 0.8;
+inline constexpr double kMaskableSafeZoneRatio = 0.8;
 
 class IconError : public std::runtime_error {
 public:
@@ -40,7 +40,7 @@ struct IconSource {
     std::span<const std::uint8_t> bytes;
     std::string mime_type;  // a hint ("image/png"); empty or wrong: the content decides
     IconPurpose purpose = IconPurpose::any;
-    std::string label;      // names the icon in errors (its URL or path)
+    std::string label;  // names the icon in errors (its URL or path)
 };
 
 // One rasterised icon, as the registry stores it.
@@ -62,16 +62,14 @@ struct RasterisedIcons {
 // with their safe zone filling it; `monochrome` ones keep only their alpha
 // (drawn white, for the shell to tint). A bad source is skipped and named in
 // `problems`; no usable source gives no images (see fallback_icons()).
-RasterisedIcons rasterise_icons(std::span<const IconSource> sources,
-                                std::span<const int> sizes = shell_icon_sizes);
+RasterisedIcons rasterise_icons(std::span<const IconSource> sources, std::span<const int> sizes = kShellIconSizes);
 
 // The same for one source; throws IconError (too large, undecodable, ...).
-std::vector<IconImage> rasterise_icon(const IconSource& source,
-                                      std::span<const int> sizes = shell_icon_sizes);
+std::vector<IconImage> rasterise_icon(const IconSource& source, std::span<const int> sizes = kShellIconSizes);
 
 // For apps without a usable icon: the mask shape in `background` (0xRRGGBB;
 // a colour picked from the name when absent) with the name's first letter.
 std::vector<IconImage> fallback_icons(std::string_view name, std::optional<std::uint32_t> background,
-                                      std::span<const int> sizes = shell_icon_sizes);
+                                      std::span<const int> sizes = kShellIconSizes);
 
 }  // namespace cirrus::launcher

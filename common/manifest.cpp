@@ -300,7 +300,8 @@ bool looks_like_mime_type(std::string_view type) {
     auto slash = essence.find('/');
     if (slash == std::string_view::npos || slash == 0 || slash + 1 == essence.size()) return false;
     auto is_token_char = [](char c) {
-        return is_ascii_alpha(c) || is_ascii_digit(c) || std::string_view("!#$&-^_.+").find(c) != std::string_view::npos;
+        return is_ascii_alpha(c) || is_ascii_digit(c) ||
+               std::string_view("!#$&-^_.+").find(c) != std::string_view::npos;
     };
     for (std::size_t i = 0; i < essence.size(); ++i) {
         if (i != slash && !is_token_char(essence[i])) return false;
@@ -320,8 +321,8 @@ bool looks_like_language_tag(std::string_view tag) {
         if (end == std::string_view::npos) end = tag.size();
         std::string_view subtag = tag.substr(start, end - start);
         if (subtag.empty() || subtag.size() > 8) return false;
-        bool alphanumeric = std::all_of(subtag.begin(), subtag.end(),
-                                        [](char c) { return is_ascii_alpha(c) || is_ascii_digit(c); });
+        bool alphanumeric =
+            std::all_of(subtag.begin(), subtag.end(), [](char c) { return is_ascii_alpha(c) || is_ascii_digit(c); });
         if (!alphanumeric) return false;
         if (index == 0) {
             bool letters = std::all_of(subtag.begin(), subtag.end(), is_ascii_alpha);
@@ -337,10 +338,9 @@ bool looks_like_language_tag(std::string_view tag) {
 // The HTML standard's safelisted schemes for registerProtocolHandler.
 bool is_safelisted_scheme(std::string_view scheme) {
     static constexpr std::array<std::string_view, 33> kSafelisted = {
-        "bitcoin", "cabal", "dat", "did", "doi", "dweb", "ethereum", "ftp", "ftps", "geo", "im",
-        "ipfs", "ipns", "irc", "ircs", "magnet", "mailto", "matrix", "mms", "news", "nntp",
-        "openpgp4fpr", "sftp", "sip", "sms", "smsto", "ssb", "ssh", "tel", "urn", "webcal", "wtai",
-        "xmpp"};
+        "bitcoin", "cabal", "dat", "did",   "doi",    "dweb",   "ethereum", "ftp", "ftps",   "geo",  "im",
+        "ipfs",    "ipns",  "irc", "ircs",  "magnet", "mailto", "matrix",   "mms", "news",   "nntp", "openpgp4fpr",
+        "sftp",    "sip",   "sms", "smsto", "ssb",    "ssh",    "tel",      "urn", "webcal", "wtai", "xmpp"};
     return std::find(kSafelisted.begin(), kSafelisted.end(), scheme) != kSafelisted.end();
 }
 
@@ -373,14 +373,10 @@ private:
     ManifestDiagnostic diagnostic(const std::string& path, std::string message) const;
 
     // Type-checked access to a member; wrong types warn and read as absent.
-    const json* member(const json& object, const std::string& parent, std::string_view key,
-                       json::value_t type);
-    std::optional<std::string> string_member(const json& object, const std::string& parent,
-                                             std::string_view key);
-    std::optional<std::string> text_member(const json& object, const std::string& parent,
-                                           std::string_view key);
-    std::optional<std::string> url_member(const json& object, const std::string& parent,
-                                          std::string_view key);
+    const json* member(const json& object, const std::string& parent, std::string_view key, json::value_t type);
+    std::optional<std::string> string_member(const json& object, const std::string& parent, std::string_view key);
+    std::optional<std::string> text_member(const json& object, const std::string& parent, std::string_view key);
+    std::optional<std::string> url_member(const json& object, const std::string& parent, std::string_view key);
     template <typename Enum, std::size_t N>
     std::optional<Enum> enum_member(const json& object, std::string_view key,
                                     const std::array<Spelling<Enum>, N>& table);
@@ -399,8 +395,7 @@ private:
     std::optional<PurposeSet> process_purpose(const json& entry, const std::string& path);
 
     std::vector<ShortcutItem> process_shortcuts(const std::string& scope);
-    std::optional<ShortcutItem> process_shortcut(const json& entry, const std::string& path,
-                                                  const std::string& scope);
+    std::optional<ShortcutItem> process_shortcut(const json& entry, const std::string& path, const std::string& scope);
 
     std::optional<ShareTarget> process_share_target(const std::string& scope);
     bool process_share_params(const json& share, ShareTarget& target);
@@ -411,8 +406,8 @@ private:
                                                             const std::string& scope);
 
     std::optional<CirrusOffline> process_cirrus_offline(const std::string& start_url);
-    std::vector<std::string> same_origin_urls(const json& offline, std::string_view key,
-                                              const std::string& start_url, bool endpoints);
+    std::vector<std::string> same_origin_urls(const json& offline, std::string_view key, const std::string& start_url,
+                                              bool endpoints);
 
     json unknown_members() const;
 
@@ -430,23 +425,22 @@ ManifestDiagnostic ManifestProcessor::diagnostic(const std::string& path, std::s
 void ManifestProcessor::warn(const std::string& path, std::string message) {
     // A hostile manifest could otherwise make a warning per array element.
     if (warnings_.size() == kMaxWarnings) {
-        warnings_.push_back(diagnostic("", "more than " + std::to_string(kMaxWarnings) +
-                                               " warnings; the rest are not shown"));
+        warnings_.push_back(
+            diagnostic("", "more than " + std::to_string(kMaxWarnings) + " warnings; the rest are not shown"));
     }
     if (warnings_.size() > kMaxWarnings) return;
     warnings_.push_back(diagnostic(path, std::move(message)));
 }
 
-const json* ManifestProcessor::member(const json& object, const std::string& parent,
-                                      std::string_view key, json::value_t type) {
+const json* ManifestProcessor::member(const json& object, const std::string& parent, std::string_view key,
+                                      json::value_t type) {
     auto found = object.find(key);
     if (found == object.end()) return nullptr;
-    bool type_matches = found->type() == type ||
-                        (type == json::value_t::number_integer && found->is_number());
+    bool type_matches = found->type() == type || (type == json::value_t::number_integer && found->is_number());
     if (!type_matches) {
         json expected(type);
-        warn(member_path(parent, key), std::string("expected ") + expected.type_name() + ", got " +
-                                           found->type_name() + "; ignored");
+        warn(member_path(parent, key),
+             std::string("expected ") + expected.type_name() + ", got " + found->type_name() + "; ignored");
         return nullptr;
     }
     return &*found;
@@ -509,8 +503,8 @@ std::optional<std::string> ManifestProcessor::process_start_url(const std::strin
         if (same_origin(*declared, document_url)) {
             start_url = declared;
         } else {
-            warn("start_url", in_quotes(*declared) + " is not same origin as the document " +
-                                  in_quotes(document_url) + "; the document URL is used");
+            warn("start_url", in_quotes(*declared) + " is not same origin as the document " + in_quotes(document_url) +
+                                  "; the document URL is used");
         }
     }
     if (!start_url || !url_origin(*start_url)) return std::nullopt;
@@ -546,13 +540,13 @@ std::string ManifestProcessor::process_scope(const std::string& start_url) {
     auto scope = strip_fragment(*declared);
     if (auto query = scope.find('?'); query != std::string::npos) scope.erase(query);
     if (!same_origin(scope, start_url)) {
-        warn("scope", in_quotes(scope) + " is not same origin as start_url; the default " +
-                          in_quotes(default_scope) + " is used");
+        warn("scope", in_quotes(scope) + " is not same origin as start_url; the default " + in_quotes(default_scope) +
+                          " is used");
         return default_scope;
     }
     if (!is_within_scope(start_url, scope)) {
-        warn("scope", "start_url " + in_quotes(start_url) + " is outside scope " + in_quotes(scope) +
-                          "; the default " + in_quotes(default_scope) + " is used");
+        warn("scope", "start_url " + in_quotes(start_url) + " is outside scope " + in_quotes(scope) + "; the default " +
+                          in_quotes(default_scope) + " is used");
         return default_scope;
     }
     return scope;
@@ -605,8 +599,7 @@ std::vector<std::string> ManifestProcessor::process_categories() {
     for (std::size_t i = 0; i < list->size(); ++i) {
         const json& entry = (*list)[i];
         if (!entry.is_string()) {
-            warn(element_path("categories", i), std::string("expected string, got ") + entry.type_name() +
-                                                    "; ignored");
+            warn(element_path("categories", i), std::string("expected string, got ") + entry.type_name() + "; ignored");
             continue;
         }
         std::string category = lowercase(trim(entry.get<std::string>()));
@@ -618,16 +611,15 @@ std::vector<std::string> ManifestProcessor::process_categories() {
 
 // ---- ImageResource
 
-std::vector<ImageResource> ManifestProcessor::process_image_resources(const json& object,
-                                                                      const std::string& parent) {
+std::vector<ImageResource> ManifestProcessor::process_image_resources(const json& object, const std::string& parent) {
     std::vector<ImageResource> icons;
     std::string path = member_path(parent, "icons");
     const json* list = member(object, parent, "icons", json::value_t::array);
     if (!list) return icons;
     std::size_t count = std::min(list->size(), kMaxImageResources);
     if (list->size() > kMaxImageResources) {
-        warn(path, std::to_string(list->size()) + " entries; only the first " +
-                       std::to_string(kMaxImageResources) + " are used");
+        warn(path, std::to_string(list->size()) + " entries; only the first " + std::to_string(kMaxImageResources) +
+                       " are used");
     }
     for (std::size_t i = 0; i < count; ++i) {
         if (auto icon = process_image_resource((*list)[i], element_path(path, i))) {
@@ -637,8 +629,7 @@ std::vector<ImageResource> ManifestProcessor::process_image_resources(const json
     return icons;
 }
 
-std::optional<ImageResource> ManifestProcessor::process_image_resource(const json& entry,
-                                                                       const std::string& path) {
+std::optional<ImageResource> ManifestProcessor::process_image_resource(const json& entry, const std::string& path) {
     if (!entry.is_object()) {
         warn(path, std::string("expected object, got ") + entry.type_name() + "; icon ignored");
         return std::nullopt;
@@ -715,8 +706,8 @@ std::vector<ShortcutItem> ManifestProcessor::process_shortcuts(const std::string
     if (!list) return shortcuts;
     std::size_t count = std::min(list->size(), kMaxShortcuts);
     if (list->size() > kMaxShortcuts) {
-        warn("shortcuts", std::to_string(list->size()) + " entries; only the first " +
-                              std::to_string(kMaxShortcuts) + " are used");
+        warn("shortcuts",
+             std::to_string(list->size()) + " entries; only the first " + std::to_string(kMaxShortcuts) + " are used");
     }
     for (std::size_t i = 0; i < count; ++i) {
         if (auto shortcut = process_shortcut((*list)[i], element_path("shortcuts", i), scope)) {
@@ -742,8 +733,8 @@ std::optional<ShortcutItem> ManifestProcessor::process_shortcut(const json& entr
         return std::nullopt;
     }
     if (!is_within_scope(*url, scope)) {
-        warn(member_path(path, "url"), in_quotes(*url) + " is outside scope " + in_quotes(scope) +
-                                           "; shortcut ignored");
+        warn(member_path(path, "url"),
+             in_quotes(*url) + " is outside scope " + in_quotes(scope) + "; shortcut ignored");
         return std::nullopt;
     }
     shortcut.name = *name;
@@ -820,8 +811,8 @@ bool ManifestProcessor::process_share_params(const json& share, ShareTarget& tar
     } else {
         warn(files_path, std::string("expected object or array, got ") + files->type_name() + "; ignored");
     }
-    bool can_send_files = target.method == ShareTarget::Method::post &&
-                          target.enctype == ShareTarget::Enctype::multipart;
+    bool can_send_files =
+        target.method == ShareTarget::Method::post && target.enctype == ShareTarget::Enctype::multipart;
     if (!target.files.empty() && !can_send_files) {
         warn(files_path, "files need method POST and enctype multipart/form-data; share_target ignored");
         return false;
@@ -849,7 +840,9 @@ std::optional<ShareTargetFile> ManifestProcessor::process_share_file(const json&
         for (std::size_t i = 0; i < accept->size(); ++i) {
             const json& type = (*accept)[i];
             if (type.is_string()) file.accept.push_back(lowercase(trim(type.get<std::string>())));
-            else warn(element_path(accept_path, i), std::string("expected string, got ") + type.type_name() + "; ignored");
+            else
+                warn(element_path(accept_path, i),
+                     std::string("expected string, got ") + type.type_name() + "; ignored");
         }
     } else if (accept != entry.end()) {
         warn(accept_path, std::string("expected string or array, got ") + accept->type_name() + "; ignored");
@@ -876,8 +869,7 @@ std::vector<ProtocolHandler> ManifestProcessor::process_protocol_handlers(const 
     return handlers;
 }
 
-std::optional<ProtocolHandler> ManifestProcessor::process_protocol_handler(const json& entry,
-                                                                           const std::string& path,
+std::optional<ProtocolHandler> ManifestProcessor::process_protocol_handler(const json& entry, const std::string& path,
                                                                            const std::string& scope) {
     if (!entry.is_object()) {
         warn(path, std::string("expected object, got ") + entry.type_name() + "; ignored");
@@ -891,8 +883,8 @@ std::optional<ProtocolHandler> ManifestProcessor::process_protocol_handler(const
     }
     std::string scheme = lowercase(trim(*protocol));
     if (!is_safelisted_scheme(scheme) && !is_custom_web_scheme(scheme)) {
-        warn(member_path(path, "protocol"), in_quotes(*protocol) +
-                                                " is neither a safelisted scheme nor web+<letters>; ignored");
+        warn(member_path(path, "protocol"),
+             in_quotes(*protocol) + " is neither a safelisted scheme nor web+<letters>; ignored");
         return std::nullopt;
     }
     if (url_text->find("%s") == std::string::npos) {
@@ -901,8 +893,8 @@ std::optional<ProtocolHandler> ManifestProcessor::process_protocol_handler(const
     }
     auto url = resolve_url(*url_text, manifest_url_);
     if (!url || !is_within_scope(*url, scope)) {
-        warn(member_path(path, "url"), in_quotes(*url_text) + " is not a URL within scope " + in_quotes(scope) +
-                                           "; ignored");
+        warn(member_path(path, "url"),
+             in_quotes(*url_text) + " is not a URL within scope " + in_quotes(scope) + "; ignored");
         return std::nullopt;
     }
     return ProtocolHandler{scheme, *url};
@@ -950,8 +942,9 @@ std::vector<std::string> ManifestProcessor::same_origin_urls(const json& offline
         if (endpoints) {
             kept.erase(std::min(kept.find('?'), kept.size()));
             if (!is_endpoint_pattern(kept)) {
-                warn(entry_path, in_quotes(entry.get<std::string>()) + " has a '*' before its end; a '*' may only "
-                                 "end an endpoint (\"/api/forms/*\"); ignored");
+                warn(entry_path, in_quotes(entry.get<std::string>()) +
+                                     " has a '*' before its end; a '*' may only "
+                                     "end an endpoint (\"/api/forms/*\"); ignored");
                 continue;
             }
         }
@@ -960,10 +953,16 @@ std::vector<std::string> ManifestProcessor::same_origin_urls(const json& offline
     return urls;
 }
 
-constexpr std::array<std::string_view, 19> kKnownMembers = {
-    "name", "short_name", "description", "id", "start_url", "scope", "display", "display_override",
-    "orientation", "icons", "theme_color", "background_color", "lang", "dir", "categories",
-    "shortcuts", "share_target", "protocol_handlers", "cirrus_offline"};
+constexpr std::array<std::string_view, 19> kKnownMembers = {"name",          "short_name",
+                                                            "description",   "id",
+                                                            "start_url",     "scope",
+                                                            "display",       "display_override",
+                                                            "orientation",   "icons",
+                                                            "theme_color",   "background_color",
+                                                            "lang",          "dir",
+                                                            "categories",    "shortcuts",
+                                                            "share_target",  "protocol_handlers",
+                                                            "cirrus_offline"};
 
 json ManifestProcessor::unknown_members() const {
     json unknown = json::object();
@@ -982,9 +981,12 @@ std::variant<Manifest, ManifestDiagnostic> ManifestProcessor::run(const std::str
     Manifest manifest;
     auto start_url = process_start_url(document_url);
     if (!start_url) {
-        return diagnostic("start_url", "no usable start URL: start_url is missing or invalid and the "
-                                       "document URL " + in_quotes(document_url) + " is not an http, https, "
-                                       "app or file URL");
+        return diagnostic("start_url",
+                          "no usable start URL: start_url is missing or invalid and the "
+                          "document URL " +
+                              in_quotes(document_url) +
+                              " is not an http, https, "
+                              "app or file URL");
     }
     manifest.start_url = *start_url;
     manifest.id = process_id(manifest.start_url);
@@ -1025,9 +1027,7 @@ ProcessedManifest fatal(const std::string& manifest_url, std::string_view text, 
     return result;
 }
 
-bool is_blank(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), is_ascii_whitespace);
-}
+bool is_blank(std::string_view text) { return std::all_of(text.begin(), text.end(), is_ascii_whitespace); }
 
 // nlohmann's message starts "[json.exception.parse_error.101] parse error at
 // line 1, column 5: "; the position is reported separately, so keep the rest.

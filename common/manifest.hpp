@@ -29,8 +29,14 @@ inline constexpr std::size_t kMaxShortcuts = 100;
 
 enum class DisplayMode { fullscreen, standalone, minimal_ui, browser };
 enum class Orientation {
-    any, natural, landscape, portrait,
-    portrait_primary, portrait_secondary, landscape_primary, landscape_secondary,
+    any,
+    natural,
+    landscape,
+    portrait,
+    portrait_primary,
+    portrait_secondary,
+    landscape_primary,
+    landscape_secondary,
 };
 enum class TextDirection { auto_, ltr, rtl };
 enum class IconPurpose : unsigned { any = 1, maskable = 2, monochrome = 4 };
@@ -64,10 +70,10 @@ struct IconSize {
 
 // An ImageResource ("icons" entries, shortcut icons).
 struct ImageResource {
-    std::string src;                // absolute URL
-    std::vector<IconSize> sizes;    // the WxH tokens of "sizes"
-    bool any_size = false;          // "sizes" held "any"
-    std::string type;               // MIME type as written (lowercased), may be empty
+    std::string src;              // absolute URL
+    std::vector<IconSize> sizes;  // the WxH tokens of "sizes"
+    bool any_size = false;        // "sizes" held "any"
+    std::string type;             // MIME type as written (lowercased), may be empty
     PurposeSet purpose{IconPurpose::any};
     friend bool operator==(const ImageResource&, const ImageResource&) = default;
 };
@@ -76,7 +82,7 @@ struct ShortcutItem {
     std::string name;
     std::optional<std::string> short_name;
     std::optional<std::string> description;
-    std::string url;                // absolute, within the manifest's scope
+    std::string url;  // absolute, within the manifest's scope
     std::vector<ImageResource> icons;
     friend bool operator==(const ShortcutItem&, const ShortcutItem&) = default;
 };
@@ -90,7 +96,7 @@ struct ShareTargetFile {
 struct ShareTarget {
     enum class Method { get, post };
     enum class Enctype { url_encoded, multipart };
-    std::string action;             // absolute, within scope
+    std::string action;  // absolute, within scope
     Method method = Method::get;
     Enctype enctype = Enctype::url_encoded;
     std::optional<std::string> title;  // the params: form field names
@@ -101,8 +107,8 @@ struct ShareTarget {
 };
 
 struct ProtocolHandler {
-    std::string protocol;           // lowercased: "mailto", "web+coffee"
-    std::string url;                // absolute, within scope, contains "%s"
+    std::string protocol;  // lowercased: "mailto", "web+coffee"
+    std::string url;       // absolute, within scope, contains "%s"
     friend bool operator==(const ProtocolHandler&, const ProtocolHandler&) = default;
 };
 
@@ -127,9 +133,9 @@ struct Manifest {
     std::optional<std::string> name;
     std::optional<std::string> short_name;
     std::optional<std::string> description;
-    std::string id;          // identity of the app: absolute URL, no fragment
+    std::string id;  // identity of the app: absolute URL, no fragment
     std::string start_url;
-    std::string scope;       // navigation scope: a URL prefix
+    std::string scope;  // navigation scope: a URL prefix
     DisplayMode display = DisplayMode::browser;
     std::vector<DisplayMode> display_override;
     std::optional<Orientation> orientation;
@@ -152,7 +158,7 @@ struct Manifest {
 // A problem found while processing. `line` and `column` are 1-based, 0 when
 // unknown; `member` is a path like "icons[3].sizes", empty for the whole text.
 struct ManifestDiagnostic {
-    std::string file;     // the manifest URL
+    std::string file;  // the manifest URL
     std::size_t line = 0;
     std::size_t column = 0;
     std::string member;
@@ -162,8 +168,8 @@ struct ManifestDiagnostic {
 };
 
 struct ProcessedManifest {
-    std::optional<Manifest> manifest;          // set unless processing failed
-    std::optional<ManifestDiagnostic> error;   // set when processing failed
+    std::optional<Manifest> manifest;         // set unless processing failed
+    std::optional<ManifestDiagnostic> error;  // set when processing failed
     std::vector<ManifestDiagnostic> warnings;
     explicit operator bool() const { return manifest.has_value(); }
 };
@@ -187,8 +193,7 @@ std::optional<Manifest> manifest_from_json(const nlohmann::json& stored);
 // size, else the largest. "any" sizes count as infinitely large only for SVG
 // icons; icons without usable sizes come last. nullptr when no icon has the
 // purpose. The pointer is into `manifest.icons`.
-const ImageResource* best_icon(const Manifest& manifest, int size_px,
-                               IconPurpose purpose = IconPurpose::any);
+const ImageResource* best_icon(const Manifest& manifest, int size_px, IconPurpose purpose = IconPurpose::any);
 
 // The label under the app's icon: short_name, else name, else the host.
 std::string home_screen_label(const Manifest& manifest);

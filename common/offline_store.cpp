@@ -23,7 +23,7 @@ using launcher::Transaction;
 // Space is kept in counters by triggers, so that checking a quota after a
 // put costs two row reads, and no code path that deletes an entry can forget
 // to account for it or to delete a body nothing uses any more.
-constexpr const char* schema_v1 = R"sql(
+constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE bodies (
     id   INTEGER PRIMARY KEY,
     hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),
@@ -93,8 +93,8 @@ CREATE TRIGGER entry_removed AFTER DELETE ON entries BEGIN
 END;
 )sql";
 
-constexpr std::array<launcher::Migration, 1> migrations{{
-    {1, schema_v1},
+constexpr std::array<launcher::Migration, 1> kMigrations{{
+    {1, kSchemaV1},
 }};
 
 // Resets a cached statement when the scope ends, however it ends: a
@@ -111,19 +111,15 @@ private:
     Statement& statement_;
 };
 
-std::int64_t system_clock_ms()
-{
+std::int64_t system_clock_ms() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::span<const std::uint8_t> bytes_of(const ContentHash& hash)
-{
-    return {hash.data(), hash.size()};
-}
+std::span<const std::uint8_t> bytes_of(const ContentHash& hash) { return {hash.data(), hash.size()}; }
 
 // The wrapper's busy timeout, restored after a write that must not wait.
-const int busy_timeout_ms = static_cast<int>(launcher::OpenOptions{}.busy_timeout.count());
+const int kBusyTimeoutMs = static_cast<int>(launcher::OpenOptions{}.busy_timeout.count());
 
 // One stored variant of a method + URL, as the lookup reads it.
 struct Variant {
@@ -132,14 +128,12 @@ struct Variant {
     std::string vary_key;
 };
 
-bool request_matches(const Variant& variant, const Headers& request_headers)
-{
-    if (variant.vary_names.empty())
-        return variant.vary_key.empty();
+bool request_matches(const Variant& variant, const Headers& request_headers) {
+    if (variant.vary_names.empty()) return variant.vary_key.empty();
     return VaryRule::from_names_text(variant.vary_names).request_key(request_headers) == variant.vary_key;
 }
 
-constexpr const char* response_columns =
+constexpr const char* kResponseColumns =
     "e.id, e.vary_names, e.vary_key, e.status, e.headers, e.body_bytes, e.stored_at, e.last_used";
 
 // The statements a hit or a put runs, prepared once per connection.
@@ -152,10 +146,12 @@ struct HotStatements {
           // unlock of a read mark in the -shm. With several variants the
           // bodies of those before the match are read for nothing, but a URL
           // rarely has more than one.
-          hit(database.prepare(std::string("SELECT ") + response_columns + ", b.data FROM entries e "
+          hit(database.prepare(std::string("SELECT ") + kResponseColumns +
+                               ", b.data FROM entries e "
                                "JOIN bodies b ON b.id = e.body_id "
                                "WHERE e.app_id = ?1 AND e.method = ?2 AND e.url = ?3")),
-          lookup(database.prepare(std::string("SELECT ") + response_columns + " FROM entries e "
+          lookup(database.prepare(std::string("SELECT ") + kResponseColumns +
+                                  " FROM entries e "
                                   "WHERE e.app_id = ?1 AND e.method = ?2 AND e.url = ?3")),
           body_by_hash(database.prepare("SELECT id FROM bodies WHERE hash = ?1 AND size = ?2")),
           insert_body(database.prepare("INSERT INTO bodies (hash, size, data) VALUES (?1, ?2, ?3)")),
@@ -176,9 +172,7 @@ struct HotStatements {
           app_lru(database.prepare("SELECT id FROM entries WHERE app_id = ?1 AND id != ?2 "
                                    "ORDER BY pinned, last_used, id LIMIT 1")),
           overall_lru(database.prepare("SELECT id FROM entries WHERE id != ?1 "
-                                       "ORDER BY pinned, last_used, id LIMIT 1"))
-    {
-    }
+                                       "ORDER BY pinned, last_used, id LIMIT 1")) {}
 
     Statement variants;
     Statement hit;
@@ -198,16 +192,14 @@ struct HotStatements {
 
 struct OfflineStore::Impl {
     Impl(const std::filesystem::path& path, const Options& store_options)
-        : options(store_options), file(path, spec(path, options))
-    {
+        : options(store_options), file(path, spec(path, options)) {
         file.on_replace([this] {
             hot.reset();
             pending_uses.clear();
         });
     }
 
-    static DatabaseSpec spec(const std::filesystem::path& path, const Options& options)
-    {
+    static DatabaseSpec spec(const std::filesystem::path& path, const Options& options) {
         DatabaseSpec spec;
         // The fresh store holds nothing: without a note the loss of every
         // hosted app's offline copy would go unseen (store_damage.hpp).
@@ -218,7 +210,7 @@ struct OfflineStore::Impl {
             damage.at = system_clock_ms();
             write_store_damage(path, damage);
         };
-        spec.migrations = migrations;
+        spec.migrations = kMigrations;
         // Checked at every open: everything but the bodies, which are most of
         // the file (about 0.35 ms per MiB to check here, far more on a phone).
         // Damage among the bodies shows when a hit reads it, and is
@@ -243,44 +235,36 @@ struct OfflineStore::Impl {
 
     Database& database() { return file.database(); }
 
-    HotStatements& sql()
-    {
-        if (!hot)
-            hot.emplace(database());
+    HotStatements& sql() {
+        if (!hot) hot.emplace(database());
         return *hot;
     }
 
     // Every stored variant of method + URL (usually one).
-    std::vector<Variant> variants(std::string_view app_id, const CacheRequest& request)
-    {
+    std::vector<Variant> variants(std::string_view app_id, const CacheRequest& request) {
         Statement& query = sql().variants;
         ResetOnExit reset(query);
         query.bind(1, app_id).bind(2, request.method).bind(3, request.url);
         std::vector<Variant> found;
-        while (query.step())
-            found.push_back({query.column_int64(0), query.column_text(1), query.column_text(2)});
+        while (query.step()) found.push_back({query.column_int64(0), query.column_text(1), query.column_text(2)});
         return found;
     }
 
     // The variant this request matches, if any.
-    std::optional<Variant> match(std::string_view app_id, const CacheRequest& request)
-    {
+    std::optional<Variant> match(std::string_view app_id, const CacheRequest& request) {
         for (Variant& variant : variants(app_id, request)) {
-            if (request_matches(variant, request.headers))
-                return std::move(variant);
+            if (request_matches(variant, request.headers)) return std::move(variant);
         }
         return std::nullopt;
     }
 
-    std::optional<CachedResponse> read(std::string_view app_id, const CacheRequest& request, bool with_body)
-    {
+    std::optional<CachedResponse> read(std::string_view app_id, const CacheRequest& request, bool with_body) {
         Statement& query = with_body ? sql().hit : sql().lookup;
         ResetOnExit reset(query);
         query.bind(1, app_id).bind(2, request.method).bind(3, request.url);
         while (query.step()) {
             Variant variant{query.column_int64(0), query.column_text(1), query.column_text(2)};
-            if (!request_matches(variant, request.headers))
-                continue;
+            if (!request_matches(variant, request.headers)) continue;
             CachedResponse response;
             response.status = static_cast<int>(query.column_int64(3));
             response.headers = parse_headers(query.column_text(4));
@@ -300,20 +284,16 @@ struct OfflineStore::Impl {
 
     // Keeps the new use time in memory (see the header) when the stored one
     // is older than the touch interval.
-    void note_use(std::int64_t entry_id, CachedResponse& response)
-    {
+    void note_use(std::int64_t entry_id, CachedResponse& response) {
         const std::int64_t time = now();
-        if (time - response.last_used < options.touch_interval_ms)
-            return;
-        if (pending_uses.empty())
-            oldest_pending_use = time;
+        if (time - response.last_used < options.touch_interval_ms) return;
+        if (pending_uses.empty()) oldest_pending_use = time;
         pending_uses[entry_id] = time;
         response.last_used = time;
     }
 
     // Inside a write transaction.
-    void write_pending_uses()
-    {
+    void write_pending_uses() {
         Statement& touch = sql().touch;
         for (const auto& [entry_id, time] : pending_uses) {
             ResetOnExit reset(touch);
@@ -324,82 +304,70 @@ struct OfflineStore::Impl {
 
     // At most once per touch interval a hit writes the use times, but only
     // if it can take the write lock at once: a hit never waits for a put.
-    void write_pending_uses_if_due()
-    {
-        if (pending_uses.empty() || now() - oldest_pending_use < options.touch_interval_ms)
-            return;
+    void write_pending_uses_if_due() {
+        if (pending_uses.empty() || now() - oldest_pending_use < options.touch_interval_ms) return;
         sqlite3_busy_timeout(database().handle(), 0);
         try {
             Transaction transaction(database());
             write_pending_uses();
             transaction.commit();
         } catch (const launcher::SqliteError& error) {
-            sqlite3_busy_timeout(database().handle(), busy_timeout_ms);
-            if (error.code() != SQLITE_BUSY && error.code() != SQLITE_LOCKED)
-                throw;
+            sqlite3_busy_timeout(database().handle(), kBusyTimeoutMs);
+            if (error.code() != SQLITE_BUSY && error.code() != SQLITE_LOCKED) throw;
             return;  // kept for the next chance
         }
-        sqlite3_busy_timeout(database().handle(), busy_timeout_ms);
+        sqlite3_busy_timeout(database().handle(), kBusyTimeoutMs);
     }
 
     struct AppSpace {
         std::int64_t used = 0;
         std::optional<std::int64_t> quota;
     };
-    AppSpace app_space(std::string_view app_id)
-    {
+    AppSpace app_space(std::string_view app_id) {
         Statement& query = sql().app_space;
         ResetOnExit reset(query);
         query.bind(1, app_id);
         AppSpace space{0, options.budget.default_app_quota};
         if (query.step()) {
             space.used = query.column_int64(0);
-            if (auto quota = query.column_optional_int64(1))
-                space.quota = quota;
+            if (auto quota = query.column_optional_int64(1)) space.quota = quota;
         }
         return space;
     }
 
-    std::int64_t total_bytes()
-    {
+    std::int64_t total_bytes() {
         Statement& query = sql().total;
         ResetOnExit reset(query);
         return query.step() ? query.column_int64(0) : 0;
     }
 
-    std::optional<std::int64_t> least_recently_used(Statement& query)
-    {
+    std::optional<std::int64_t> least_recently_used(Statement& query) {
         ResetOnExit reset(query);
-        if (!query.step())
-            return std::nullopt;
+        if (!query.step()) return std::nullopt;
         return query.column_int64(0);
     }
 
-    void evict(std::int64_t entry_id, PutResult& counts)
-    {
+    void evict(std::int64_t entry_id, PutResult& counts) {
         Statement& erase = sql().delete_entry;
         ResetOnExit reset(erase);
         erase.bind(1, entry_id);
         if (erase.step()) {
             ++counts.evicted;
-            if (erase.column_int64(0) != 0)
-                ++counts.precached_evicted;
+            if (erase.column_int64(0) != 0) ++counts.precached_evicted;
         }
     }
 
     // Inside a write transaction: evicts least recently used entries until
     // the app's quota (if `app_id` is given) and the overall budget hold,
     // never the entry `keep` (the one just stored).
-    void evict_until_within(std::optional<std::string_view> app_id, std::int64_t keep, PutResult& counts)
-    {
+    void evict_until_within(std::optional<std::string_view> app_id, std::int64_t keep, PutResult& counts) {
         if (app_id) {
             for (AppSpace space = app_space(*app_id); space.quota && space.used > *space.quota;
                  space = app_space(*app_id)) {
                 Statement& query = sql().app_lru;
                 query.bind(1, *app_id).bind(2, keep);
                 auto victim = least_recently_used(query);
-                if (!victim)
-                    break;
+                if (!victim) break;
                 evict(*victim, counts);
             }
         }
@@ -407,34 +375,28 @@ struct OfflineStore::Impl {
             Statement& query = sql().overall_lru;
             query.bind(1, keep);
             auto victim = least_recently_used(query);
-            if (!victim)
-                break;
+            if (!victim) break;
             evict(*victim, counts);
         }
     }
 
     // Every app's quota and the overall budget, as after set_budget().
-    void evict_all_apps_until_within(PutResult& counts)
-    {
+    void evict_all_apps_until_within(PutResult& counts) {
         std::vector<std::string> apps;
         {
             Statement query = database().prepare("SELECT app_id FROM apps");
-            while (query.step())
-                apps.push_back(query.column_text(0));
+            while (query.step()) apps.push_back(query.column_text(0));
         }
-        for (const std::string& app_id : apps)
-            evict_until_within(app_id, 0, counts);
+        for (const std::string& app_id : apps) evict_until_within(app_id, 0, counts);
         evict_until_within(std::nullopt, 0, counts);
     }
 
-    std::int64_t find_or_insert_body(const ContentHash& hash, std::span<const std::uint8_t> body)
-    {
+    std::int64_t find_or_insert_body(const ContentHash& hash, std::span<const std::uint8_t> body) {
         {
             Statement& query = sql().body_by_hash;
             ResetOnExit reset(query);
             query.bind_blob(1, bytes_of(hash)).bind(2, static_cast<std::int64_t>(body.size()));
-            if (query.step())
-                return query.column_int64(0);
+            if (query.step()) return query.column_int64(0);
         }
         Statement& insert = sql().insert_body;
         ResetOnExit reset(insert);
@@ -445,7 +407,7 @@ struct OfflineStore::Impl {
 
     Options options;
     RecoverableDatabase file;
-    std::optional<HotStatements> hot;  // declared after `file`: finalised before it closes
+    std::optional<HotStatements> hot;                             // declared after `file`: finalised before it closes
     std::unordered_map<std::int64_t, std::int64_t> pending_uses;  // entry id -> last use (ms)
     std::int64_t oldest_pending_use = 0;
 };
@@ -454,24 +416,20 @@ struct OfflineStore::Impl {
 
 OfflineStore::OfflineStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 OfflineStore::OfflineStore(OfflineStore&&) noexcept = default;
-OfflineStore& OfflineStore::operator=(OfflineStore&& other) noexcept
-{
+OfflineStore& OfflineStore::operator=(OfflineStore&& other) noexcept {
     if (this != &other) {
         if (impl_) {
             try {
                 flush();
-            } catch (...) {
-            }
+            } catch (...) {}
         }
         impl_ = std::move(other.impl_);
     }
     return *this;
 }
 
-OfflineStore::~OfflineStore()
-{
-    if (!impl_)
-        return;
+OfflineStore::~OfflineStore() {
+    if (!impl_) return;
     try {
         flush();
     } catch (...) {
@@ -479,22 +437,16 @@ OfflineStore::~OfflineStore()
     }
 }
 
-OfflineStore OfflineStore::open(const std::filesystem::path& path)
-{
-    return open(path, Options{});
-}
+OfflineStore OfflineStore::open(const std::filesystem::path& path) { return open(path, Options{}); }
 
-OfflineStore OfflineStore::open(const std::filesystem::path& path, const Options& options)
-{
+OfflineStore OfflineStore::open(const std::filesystem::path& path, const Options& options) {
     return OfflineStore(std::make_unique<Impl>(path, options));
 }
 
 PutResult OfflineStore::put(std::string_view app_id, const CacheRequest& request, const CacheResponse& response,
-                            std::int64_t stored_at)
-{
+                            std::int64_t stored_at) {
     const VaryRule vary = VaryRule::from_response(response.headers);
-    if (vary.any)
-        return {PutOutcome::vary_star};
+    if (vary.any) return {PutOutcome::vary_star};
     // Everything that costs CPU but no lock, before taking the write lock.
     const std::string headers = serialize_headers(response.headers);
     serialize_headers(request.headers);  // validates them
@@ -502,8 +454,8 @@ PutResult OfflineStore::put(std::string_view app_id, const CacheRequest& request
     const std::string vary_key = vary.request_key(request.headers);
     const ContentHash hash = sha256(response.body);
     const auto body_bytes = static_cast<std::int64_t>(response.body.size());
-    const auto meta_bytes = static_cast<std::int64_t>(request.url.size() + headers.size() + vary_names.size() +
-                                                      vary_key.size());
+    const auto meta_bytes =
+        static_cast<std::int64_t>(request.url.size() + headers.size() + vary_names.size() + vary_key.size());
 
     return impl_->file.run_write([&] {
         Impl& store = *impl_;
@@ -544,8 +496,7 @@ PutResult OfflineStore::put(std::string_view app_id, const CacheRequest& request
                 .bind(9, body_bytes)
                 .bind(10, meta_bytes)
                 .bind(11, stored_at);
-            if (!upsert.step())
-                throw StoreError("storing a response returned no entry id");
+            if (!upsert.step()) throw StoreError("storing a response returned no entry id");
             entry_id = upsert.column_int64(0);
         }
         store.pending_uses.erase(entry_id);
@@ -555,44 +506,36 @@ PutResult OfflineStore::put(std::string_view app_id, const CacheRequest& request
     });
 }
 
-std::optional<CachedResponse> OfflineStore::get(std::string_view app_id, const CacheRequest& request)
-{
+std::optional<CachedResponse> OfflineStore::get(std::string_view app_id, const CacheRequest& request) {
     return impl_->file.run([&] {
         std::optional<CachedResponse> response = impl_->read(app_id, request, true);
-        if (response)
-            impl_->write_pending_uses_if_due();
+        if (response) impl_->write_pending_uses_if_due();
         return response;
     });
 }
 
-std::optional<CachedResponse> OfflineStore::find(std::string_view app_id, const CacheRequest& request) const
-{
+std::optional<CachedResponse> OfflineStore::find(std::string_view app_id, const CacheRequest& request) const {
     return impl_->file.run([&] { return impl_->read(app_id, request, false); });
 }
 
 bool OfflineStore::freshen(std::string_view app_id, const CacheRequest& request, const Headers& not_modified_headers,
-                           std::int64_t validated_at)
-{
+                           std::int64_t validated_at) {
     return impl_->file.run_write([&] {
         Impl& store = *impl_;
         Transaction transaction(store.database());
         std::optional<Variant> variant = store.match(app_id, request);
-        if (!variant)
-            return false;
+        if (!variant) return false;
         Statement read = store.database().prepare("SELECT headers FROM entries WHERE id = ?1");
         read.bind(1, variant->id);
-        if (!read.step())
-            return false;
+        if (!read.step()) return false;
         Headers headers = parse_headers(read.column_text(0));
         const std::int64_t old_headers_bytes = static_cast<std::int64_t>(read.column_text(0).size());
         for (const Header& update : not_modified_headers) {
-            if (same_header_name(update.name, "Content-Length"))
-                continue;
+            if (same_header_name(update.name, "Content-Length")) continue;
             std::erase_if(headers, [&](const Header& stored) { return same_header_name(stored.name, update.name); });
         }
         for (const Header& update : not_modified_headers) {
-            if (!same_header_name(update.name, "Content-Length"))
-                headers.push_back(update);
+            if (!same_header_name(update.name, "Content-Length")) headers.push_back(update);
         }
         const std::string text = serialize_headers(headers);
         Statement write = store.database().prepare(
@@ -608,8 +551,7 @@ bool OfflineStore::freshen(std::string_view app_id, const CacheRequest& request,
     });
 }
 
-int OfflineStore::remove(std::string_view app_id, std::string_view method, std::string_view url)
-{
+int OfflineStore::remove(std::string_view app_id, std::string_view method, std::string_view url) {
     return impl_->file.run_write([&] {
         Statement erase =
             impl_->database().prepare("DELETE FROM entries WHERE app_id = ?1 AND method = ?2 AND url = ?3");
@@ -618,8 +560,7 @@ int OfflineStore::remove(std::string_view app_id, std::string_view method, std::
     });
 }
 
-void OfflineStore::remove_app(std::string_view app_id)
-{
+void OfflineStore::remove_app(std::string_view app_id) {
     impl_->file.run_write([&] {
         Database& database = impl_->database();
         Transaction transaction(database);
@@ -632,25 +573,20 @@ void OfflineStore::remove_app(std::string_view app_id)
     });
 }
 
-std::int64_t OfflineStore::usage(std::string_view app_id) const
-{
+std::int64_t OfflineStore::usage(std::string_view app_id) const {
     return impl_->file.run([&] { return impl_->app_space(app_id).used; });
 }
 
-std::int64_t OfflineStore::total_usage() const
-{
+std::int64_t OfflineStore::total_usage() const {
     return impl_->file.run([&] { return impl_->total_bytes(); });
 }
 
-std::optional<std::int64_t> OfflineStore::quota(std::string_view app_id) const
-{
+std::optional<std::int64_t> OfflineStore::quota(std::string_view app_id) const {
     return impl_->file.run([&] { return impl_->app_space(app_id).quota; });
 }
 
-int OfflineStore::set_quota(std::string_view app_id, std::optional<std::int64_t> bytes)
-{
-    if (bytes && *bytes < 0)
-        throw std::invalid_argument("a quota cannot be negative");
+int OfflineStore::set_quota(std::string_view app_id, std::optional<std::int64_t> bytes) {
+    if (bytes && *bytes < 0) throw std::invalid_argument("a quota cannot be negative");
     return impl_->file.run_write([&] {
         Impl& store = *impl_;
         Transaction transaction(store.database());
@@ -666,13 +602,9 @@ int OfflineStore::set_quota(std::string_view app_id, std::optional<std::int64_t>
     });
 }
 
-const Budget& OfflineStore::budget() const
-{
-    return impl_->options.budget;
-}
+const Budget& OfflineStore::budget() const { return impl_->options.budget; }
 
-int OfflineStore::set_budget(const Budget& budget)
-{
+int OfflineStore::set_budget(const Budget& budget) {
     if (budget.overall_bytes < 0 || (budget.default_app_quota && *budget.default_app_quota < 0))
         throw std::invalid_argument("a budget cannot be negative");
     impl_->options.budget = budget;
@@ -687,8 +619,7 @@ int OfflineStore::set_budget(const Budget& budget)
     });
 }
 
-void OfflineStore::set_precache_list(std::string_view app_id, std::span<const std::string> urls)
-{
+void OfflineStore::set_precache_list(std::string_view app_id, std::span<const std::string> urls) {
     impl_->file.run_write([&] {
         Database& database = impl_->database();
         Transaction transaction(database);
@@ -710,8 +641,7 @@ void OfflineStore::set_precache_list(std::string_view app_id, std::span<const st
     });
 }
 
-PrecacheProgress OfflineStore::precache_progress(std::string_view app_id) const
-{
+PrecacheProgress OfflineStore::precache_progress(std::string_view app_id) const {
     return impl_->file.run([&] {
         Statement query = impl_->database().prepare(
             "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM entries e "
@@ -723,22 +653,19 @@ PrecacheProgress OfflineStore::precache_progress(std::string_view app_id) const
     });
 }
 
-std::vector<std::string> OfflineStore::missing_precache(std::string_view app_id) const
-{
+std::vector<std::string> OfflineStore::missing_precache(std::string_view app_id) const {
     return impl_->file.run([&] {
         Statement query = impl_->database().prepare(
             "SELECT url FROM precache p WHERE p.app_id = ?1 AND NOT EXISTS (SELECT 1 FROM entries e "
             "  WHERE e.app_id = p.app_id AND e.method = 'GET' AND e.url = p.url) ORDER BY position");
         query.bind(1, app_id);
         std::vector<std::string> urls;
-        while (query.step())
-            urls.push_back(query.column_text(0));
+        while (query.step()) urls.push_back(query.column_text(0));
         return urls;
     });
 }
 
-void OfflineStore::flush()
-{
+void OfflineStore::flush() {
     impl_->file.run_write([&] {
         if (!impl_->pending_uses.empty()) {
             Transaction transaction(impl_->database());
@@ -751,19 +678,10 @@ void OfflineStore::flush()
     });
 }
 
-const std::vector<Recovery>& OfflineStore::recoveries() const
-{
-    return impl_->file.recoveries();
-}
+const std::vector<Recovery>& OfflineStore::recoveries() const { return impl_->file.recoveries(); }
 
-const std::filesystem::path& OfflineStore::path() const
-{
-    return impl_->file.path();
-}
+const std::filesystem::path& OfflineStore::path() const { return impl_->file.path(); }
 
-launcher::Database& OfflineStore::database()
-{
-    return impl_->database();
-}
+launcher::Database& OfflineStore::database() { return impl_->database(); }
 
 }  // namespace cirrus::offline

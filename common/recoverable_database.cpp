@@ -19,17 +19,12 @@ namespace {
 class DirectoryLock {
 public:
     explicit DirectoryLock(const std::filesystem::path& directory)
-        : fd_(::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC))
-    {
-        if (fd_ < 0)
-            return;
-        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-        }
+        : fd_(::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+        if (fd_ < 0) return;
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {}
     }
-    ~DirectoryLock()
-    {
-        if (fd_ >= 0)
-            ::close(fd_);  // releases the lock
+    ~DirectoryLock() {
+        if (fd_ >= 0) ::close(fd_);  // releases the lock
     }
     DirectoryLock(const DirectoryLock&) = delete;
     DirectoryLock& operator=(const DirectoryLock&) = delete;
@@ -41,26 +36,20 @@ private:
 }  // namespace
 
 RecoverableDatabase::RecoverableDatabase(std::filesystem::path path, DatabaseSpec spec)
-    : path_(std::move(path)), spec_(std::move(spec))
-{
+    : path_(std::move(path)), spec_(std::move(spec)) {
     std::error_code error;
-    if (path_.has_parent_path())
-        std::filesystem::create_directories(path_.parent_path(), error);
-    if (error)
-        throw StoreError("cannot create " + path_.parent_path().string() + ": " + error.message());
+    if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), error);
+    if (error) throw StoreError("cannot create " + path_.parent_path().string() + ": " + error.message());
     open_or_recover(std::nullopt);
 }
 
-std::optional<RecoverableDatabase::FileIdentity> RecoverableDatabase::identity_of(const std::filesystem::path& path)
-{
+std::optional<RecoverableDatabase::FileIdentity> RecoverableDatabase::identity_of(const std::filesystem::path& path) {
     struct stat status {};
-    if (::stat(path.c_str(), &status) != 0)
-        return std::nullopt;
+    if (::stat(path.c_str(), &status) != 0) return std::nullopt;
     return FileIdentity{status.st_dev, status.st_ino};
 }
 
-void RecoverableDatabase::open_connection()
-{
+void RecoverableDatabase::open_connection() {
     launcher::OpenOptions options;
     options.check = launcher::OpenCheck::quick;
     options.check_tables = spec_.check_tables;
@@ -69,16 +58,15 @@ void RecoverableDatabase::open_connection()
         const int latest = spec_.migrations.empty() ? 0 : spec_.migrations.back().version;
         const int found = database->user_version();
         if (found > latest) {
-            std::string problem = "schema version " + std::to_string(found) +
-                                  " is newer than this Cirrus knows (" + std::to_string(latest) + ")";
+            std::string problem = "schema version " + std::to_string(found) + " is newer than this Cirrus knows (" +
+                                  std::to_string(latest) + ")";
             if (!spec_.set_aside_newer_schema)
                 throw StoreError(path_.string() + ": " + problem + "; use a newer Cirrus or move the file away");
             // Treated as damage: set aside and start again.
             throw launcher::SqliteError(path_, "open", {}, SQLITE_NOTADB, problem);
         }
         launcher::apply_migrations(*database, spec_.migrations);
-        if (spec_.configure)
-            spec_.configure(*database);
+        if (spec_.configure) spec_.configure(*database);
     } catch (...) {
         // Closing must not fold the -wal into a file we may set aside.
         sqlite3_db_config(database->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
@@ -88,17 +76,14 @@ void RecoverableDatabase::open_connection()
     identity_ = identity_of(path_);
 }
 
-void RecoverableDatabase::close_connection() noexcept
-{
-    if (!database_)
-        return;
+void RecoverableDatabase::close_connection() noexcept {
+    if (!database_) return;
     // The file is damaged or no longer ours: leave it exactly as it is.
     sqlite3_db_config(database_->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     database_.reset();
 }
 
-void RecoverableDatabase::open_or_recover(std::optional<std::string> known_problem)
-{
+void RecoverableDatabase::open_or_recover(std::optional<std::string> known_problem) {
     DirectoryLock lock(path_.parent_path());
     std::optional<std::string> problem = std::move(known_problem);
     if (!problem) {
@@ -107,8 +92,7 @@ void RecoverableDatabase::open_or_recover(std::optional<std::string> known_probl
             open_connection();
             return;
         } catch (const launcher::SqliteError& error) {
-            if (!error.is_corruption())
-                throw StoreError(error.what());
+            if (!error.is_corruption()) throw StoreError(error.what());
             problem = error.what();
             identity_ = tried;
         } catch (const launcher::RegistryError& error) {  // from apply_migrations
@@ -121,8 +105,7 @@ void RecoverableDatabase::open_or_recover(std::optional<std::string> known_probl
     try {
         // Only the file we found damaged: if the path names another file
         // now, another process has set ours aside and made that one.
-        if (identity_ && identity_of(path_) == identity_)
-            recovery.moved_to = launcher::move_database_aside(path_);
+        if (identity_ && identity_of(path_) == identity_) recovery.moved_to = launcher::move_database_aside(path_);
         open_connection();
     } catch (const launcher::SqliteError& error) {
         throw StoreError(std::string("after setting a damaged file aside: ") + error.what());
@@ -132,8 +115,7 @@ void RecoverableDatabase::open_or_recover(std::optional<std::string> known_probl
         throw StoreError(std::string("cannot set a damaged database aside: ") + error.what());
     }
     recoveries_.push_back(recovery);
-    if (spec_.on_set_aside && !recovery.moved_to.empty())
-        spec_.on_set_aside(recovery);
+    if (spec_.on_set_aside && !recovery.moved_to.empty()) spec_.on_set_aside(recovery);
     if (spec_.salvage && !recovery.moved_to.empty()) {
         try {
             spec_.salvage(recovery.moved_to, *database_);
@@ -143,30 +125,23 @@ void RecoverableDatabase::open_or_recover(std::optional<std::string> known_probl
     }
 }
 
-void RecoverableDatabase::ensure_open()
-{
-    if (!database_)
-        open_or_recover(std::nullopt);
+void RecoverableDatabase::ensure_open() {
+    if (!database_) open_or_recover(std::nullopt);
 }
 
-void RecoverableDatabase::recover(const std::string& problem)
-{
-    if (drop_state_)
-        drop_state_();
+void RecoverableDatabase::recover(const std::string& problem) {
+    if (drop_state_) drop_state_();
     close_connection();
     open_or_recover(problem);
 }
 
-void RecoverableDatabase::follow_replaced_file()
-{
+void RecoverableDatabase::follow_replaced_file() {
     if (!database_) {
         ensure_open();
         return;
     }
-    if (identity_ && identity_of(path_) == identity_)
-        return;
-    if (drop_state_)
-        drop_state_();
+    if (identity_ && identity_of(path_) == identity_) return;
+    if (drop_state_) drop_state_();
     close_connection();
     open_or_recover(std::nullopt);
 }

@@ -83,15 +83,13 @@ public:
     // file is set aside, a fresh one created, and `operation` runs once more
     // on it: a read then finds nothing, a write lands in the new file.
     template <typename Operation>
-    auto run(Operation&& operation) -> decltype(operation())
-    {
+    auto run(Operation&& operation) -> decltype(operation()) {
         for (int attempt = 0;; ++attempt) {
             try {
                 ensure_open();
                 return operation();
             } catch (const launcher::SqliteError& error) {
-                if (!error.is_corruption() || attempt > 0)
-                    throw StoreError(error.what());
+                if (!error.is_corruption() || attempt > 0) throw StoreError(error.what());
                 recover(error.what());
             }
         }
@@ -101,8 +99,7 @@ public:
     // connection has open (another process may have set it aside): a write
     // must not land in a file nobody will read again. One stat() call.
     template <typename Operation>
-    auto run_write(Operation&& operation) -> decltype(operation())
-    {
+    auto run_write(Operation&& operation) -> decltype(operation()) {
         follow_replaced_file();
         return run(std::forward<Operation>(operation));
     }

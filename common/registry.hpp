@@ -47,9 +47,9 @@ struct AppRecord {
     std::optional<std::string> background_color;
     std::string manifest_json;  // the processed manifest, opaque here
     SourceKind source_kind = SourceKind::bundled;
-    std::string source;         // where it came from: a path or URL
-    std::string package_dir;    // where its files live
-    bool offline_ready = false; // its files are all in the offline cache
+    std::string source;          // where it came from: a path or URL
+    std::string package_dir;     // where its files live
+    bool offline_ready = false;  // its files are all in the offline cache
     // Kept by the registry (install() ignores what the caller passes):
     std::int64_t installed_at = 0;
     std::int64_t updated_at = 0;
@@ -82,7 +82,7 @@ struct PermissionEntry {
 // Schema changes, applied in order. Each runs in its own transaction with
 // the user_version bump, so a file is always at exactly one version.
 struct Migration {
-    int version;      // the user_version after it: 1, 2, ...
+    int version;  // the user_version after it: 1, 2, ...
     const char* sql;
 };
 std::span<const Migration> registry_migrations();
@@ -175,8 +175,8 @@ public:
 
 private:
     Registry(Database database, std::optional<Recovery> recovery, Clock clock);
-    static Registry rebuild(const std::filesystem::path& path, const Options& options,
-                            const OpenOptions& open_options, const RebuildSources& sources, Recovery recovery);
+    static Registry rebuild(const std::filesystem::path& path, const Options& options, const OpenOptions& open_options,
+                            const RebuildSources& sources, Recovery recovery);
     std::int64_t now() const;
     bool exists(std::string_view id) const;
     std::int64_t first_free_position() const;

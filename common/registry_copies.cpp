@@ -9,21 +9,18 @@
 namespace cirrus::launcher {
 namespace {
 
-constexpr const char* record_file = "record.json";
+constexpr const char* kRecordFile = "record.json";
 
-std::string icon_file_name(const IconImage& icon)
-{
+std::string icon_file_name(const IconImage& icon) {
     return "icon-" + std::to_string(icon.size) + "-" + std::string(to_string(icon.purpose)) + ".png";
 }
 
 template <typename T>
-nlohmann::json optional_json(const std::optional<T>& value)
-{
+nlohmann::json optional_json(const std::optional<T>& value) {
     return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-void write_bytes(const std::filesystem::path& path, const void* data, std::size_t size)
-{
+void write_bytes(const std::filesystem::path& path, const void* data, std::size_t size) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
     out.flush();
@@ -33,30 +30,35 @@ void write_bytes(const std::filesystem::path& path, const void* data, std::size_
     }
 }
 
-std::string read_text(const std::filesystem::path& path)
-{
+std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
 }  // namespace
 
-std::filesystem::path registry_copies_dir(const std::filesystem::path& registry_path)
-{
+std::filesystem::path registry_copies_dir(const std::filesystem::path& registry_path) {
     return registry_path.string() + ".copies";
 }
 
 void write_registry_copy(const std::filesystem::path& copies_dir, const AppRecord& app,
-                         std::span<const IconImage> icons)
-{
+                         std::span<const IconImage> icons) {
     nlohmann::json record = {
-        {"id", app.id}, {"name", app.name}, {"short_name", optional_json(app.short_name)},
-        {"start_url", app.start_url}, {"scope", app.scope}, {"display", app.display},
+        {"id", app.id},
+        {"name", app.name},
+        {"short_name", optional_json(app.short_name)},
+        {"start_url", app.start_url},
+        {"scope", app.scope},
+        {"display", app.display},
         {"theme_color", optional_json(app.theme_color)},
         {"background_color", optional_json(app.background_color)},
-        {"manifest_json", app.manifest_json}, {"source_kind", to_string(app.source_kind)},
-        {"source", app.source}, {"package_dir", app.package_dir}, {"offline_ready", app.offline_ready},
-        {"installed_at", app.installed_at}, {"home_position", optional_json(app.home_position)},
+        {"manifest_json", app.manifest_json},
+        {"source_kind", to_string(app.source_kind)},
+        {"source", app.source},
+        {"package_dir", app.package_dir},
+        {"offline_ready", app.offline_ready},
+        {"installed_at", app.installed_at},
+        {"home_position", optional_json(app.home_position)},
     };
     // A new folder, renamed over the old one: a crash leaves one whole copy
     // (and at worst a stray ".new" folder, replaced next time).
@@ -66,7 +68,7 @@ void write_registry_copy(const std::filesystem::path& copies_dir, const AppRecor
     std::filesystem::remove_all(fresh);
     std::filesystem::create_directory(fresh);
     const std::string text = record.dump(2);
-    write_bytes(fresh / record_file, text.data(), text.size());
+    write_bytes(fresh / kRecordFile, text.data(), text.size());
     for (const IconImage& icon : icons) write_bytes(fresh / icon_file_name(icon), icon.png.data(), icon.png.size());
     const std::filesystem::path old = copies_dir / (app.id + ".old");
     std::filesystem::remove_all(old);
@@ -76,16 +78,14 @@ void write_registry_copy(const std::filesystem::path& copies_dir, const AppRecor
     std::filesystem::remove_all(old, absent);
 }
 
-void remove_registry_copy(const std::filesystem::path& copies_dir, const std::string& id) noexcept
-{
+void remove_registry_copy(const std::filesystem::path& copies_dir, const std::string& id) noexcept {
     std::error_code ignored;
     std::filesystem::remove_all(copies_dir / id, ignored);
 }
 
-std::optional<RegistryCopy> read_registry_copy(const std::filesystem::path& app_copy_dir, std::string& problem)
-{
+std::optional<RegistryCopy> read_registry_copy(const std::filesystem::path& app_copy_dir, std::string& problem) {
     try {
-        const nlohmann::json record = nlohmann::json::parse(read_text(app_copy_dir / record_file));
+        const nlohmann::json record = nlohmann::json::parse(read_text(app_copy_dir / kRecordFile));
         RegistryCopy copy;
         AppRecord& app = copy.app;
         app.id = record.at("id").get<std::string>();
@@ -121,7 +121,7 @@ std::optional<RegistryCopy> read_registry_copy(const std::filesystem::path& app_
         }
         return copy;
     } catch (const std::exception& error) {
-        problem = (app_copy_dir / record_file).string() + ": " + error.what();
+        problem = (app_copy_dir / kRecordFile).string() + ": " + error.what();
         return std::nullopt;
     }
 }

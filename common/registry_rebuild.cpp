@@ -19,24 +19,21 @@
 namespace cirrus::launcher {
 namespace {
 
-constexpr std::string_view packaged_scheme = "app://";
+constexpr std::string_view kPackagedScheme = "app://";
 
-std::string read_text(const std::filesystem::path& path)
-{
+std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
-std::optional<std::uint32_t> rgb_of(const std::optional<Rgba>& colour)
-{
+std::optional<std::uint32_t> rgb_of(const std::optional<Rgba>& colour) {
     if (!colour) return std::nullopt;
     return (std::uint32_t{colour->r} << 16) | (std::uint32_t{colour->g} << 8) | colour->b;
 }
 
 // The newest installed folder of each app under apps_dir (the install time
 // is the folder name's suffix); older ones are left alone.
-std::map<std::string, std::filesystem::path> newest_package_folders(const std::filesystem::path& apps_dir)
-{
+std::map<std::string, std::filesystem::path> newest_package_folders(const std::filesystem::path& apps_dir) {
     std::map<std::string, std::pair<long long, std::filesystem::path>> newest;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(apps_dir, error)) {
@@ -61,8 +58,7 @@ struct Remade {
 };
 
 std::optional<Remade> remake_from_package(const std::string& id, const std::filesystem::path& folder,
-                                          std::string& problem)
-{
+                                          std::string& problem) {
     std::string manifest_name;
     for (const char* candidate : {"manifest.webmanifest", "manifest.json"}) {
         if (std::filesystem::is_regular_file(folder / candidate)) {
@@ -74,7 +70,7 @@ std::optional<Remade> remake_from_package(const std::string& id, const std::file
         problem = "no manifest.webmanifest or manifest.json in it";
         return std::nullopt;
     }
-    const std::string base = std::string(packaged_scheme) + id + "/";
+    const std::string base = std::string(kPackagedScheme) + id + "/";
     const std::string document = base + (std::filesystem::exists(folder / "index.html") ? "index.html" : "");
     ProcessedManifest processed = process_manifest(read_text(folder / manifest_name), base + manifest_name, document);
     if (!processed) {
@@ -92,7 +88,8 @@ std::optional<Remade> remake_from_package(const std::string& id, const std::file
             continue;
         const std::string text = read_text(folder / relative);
         bytes.emplace_back(text.begin(), text.end());
-        for (IconPurpose purpose : icon.purpose.members()) sources.push_back({bytes.back(), icon.type, purpose, icon.src});
+        for (IconPurpose purpose : icon.purpose.members())
+            sources.push_back({bytes.back(), icon.type, purpose, icon.src});
     }
     Remade remade;
     remade.icons = rasterise_icons(sources).images;
@@ -111,8 +108,7 @@ std::optional<Remade> remake_from_package(const std::string& id, const std::file
 
 // A hosted app as far as the offline store knows it: its id and its precache
 // list, whose first URL is the start page.
-std::map<std::string, std::string> offline_store_start_urls(const std::filesystem::path& store, std::string& problem)
-{
+std::map<std::string, std::string> offline_store_start_urls(const std::filesystem::path& store, std::string& problem) {
     std::map<std::string, std::string> start_urls;
     std::error_code error;
     if (store.empty() || !std::filesystem::exists(store, error)) return start_urls;
@@ -131,8 +127,7 @@ std::map<std::string, std::string> offline_store_start_urls(const std::filesyste
     return start_urls;
 }
 
-std::optional<Remade> remake_from_start_url(const std::string& id, const std::string& start_url)
-{
+std::optional<Remade> remake_from_start_url(const std::string& id, const std::string& start_url) {
     const std::string name = url_origin(start_url).value_or(start_url);
     const nlohmann::json synthesised = {{"name", name}, {"start_url", start_url}, {"display", "standalone"}};
     ProcessedManifest processed = process_manifest(synthesised.dump(), start_url, start_url);
@@ -155,8 +150,7 @@ std::optional<Remade> remake_from_start_url(const std::string& id, const std::st
 
 }  // namespace
 
-std::string package_folder_app_id(const std::string& folder_name)
-{
+std::string package_folder_app_id(const std::string& folder_name) {
     const auto dash = folder_name.rfind('-');
     if (dash == std::string::npos || dash == 0 || dash + 1 == folder_name.size()) return {};
     for (std::size_t i = dash + 1; i < folder_name.size(); ++i) {
@@ -165,8 +159,7 @@ std::string package_folder_app_id(const std::string& folder_name)
     return folder_name.substr(0, dash);
 }
 
-RebuildSources default_rebuild_sources(const std::filesystem::path& registry_path)
-{
+RebuildSources default_rebuild_sources(const std::filesystem::path& registry_path) {
     RebuildSources sources;
     sources.copies_dir = registry_copies_dir(registry_path);
     const std::filesystem::path beside = registry_path.parent_path();
@@ -177,13 +170,11 @@ RebuildSources default_rebuild_sources(const std::filesystem::path& registry_pat
     try {
         const std::filesystem::path data = app_data_dirs("x").data.parent_path();
         if (data == beside / "app-data") sources.app_data_dir = data;
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     return sources;
 }
 
-bool has_rebuild_material(const RebuildSources& sources)
-{
+bool has_rebuild_material(const RebuildSources& sources) {
     std::error_code error;
     for (const auto& dir : {sources.copies_dir, sources.apps_dir}) {
         if (std::filesystem::is_directory(dir, error) && !std::filesystem::is_empty(dir, error)) return true;
@@ -191,8 +182,7 @@ bool has_rebuild_material(const RebuildSources& sources)
     return false;
 }
 
-RebuildReport rebuild_registry(Registry& registry, const RebuildSources& sources)
-{
+RebuildReport rebuild_registry(Registry& registry, const RebuildSources& sources) {
     RebuildReport report;
     std::set<std::string> done;
     const auto folders = newest_package_folders(sources.apps_dir);
@@ -241,8 +231,9 @@ RebuildReport rebuild_registry(Registry& registry, const RebuildSources& sources
         try {
             registry.install(remade->app, remade->icons);
             done.insert(id);
-            report.partly.push_back(id + ": made again from its package's manifest (where it was installed "
-                                         "from is not known)");
+            report.partly.push_back(id +
+                                    ": made again from its package's manifest (where it was installed "
+                                    "from is not known)");
         } catch (const std::exception& e) {
             report.not_recovered.push_back(id + ": " + e.what());
         }
@@ -260,15 +251,17 @@ RebuildReport rebuild_registry(Registry& registry, const RebuildSources& sources
         try {
             registry.install(remade->app, remade->icons);
             done.insert(id);
-            report.partly.push_back(id + ": from the offline store only (its name, icon and manifest are lost; "
-                                         "`cirrus install " + start_url + "` restores them)");
+            report.partly.push_back(id +
+                                    ": from the offline store only (its name, icon and manifest are lost; "
+                                    "`cirrus install " +
+                                    start_url + "` restores them)");
         } catch (const std::exception& e) {
             report.not_recovered.push_back(id + ": " + e.what());
         }
     }
     if (!store_problem.empty())
-        report.not_recovered.push_back("hosted apps without a copy: the offline store is unreadable (" +
-                                       store_problem + ")");
+        report.not_recovered.push_back("hosted apps without a copy: the offline store is unreadable (" + store_problem +
+                                       ")");
 
     for (const AppRecord& app : registry.list()) report.recovered.push_back(app.id);
     // Website data whose app is gone: kept (never deleted here), and named.

@@ -175,8 +175,7 @@ std::string idempotency_field_for(const HeaderList& request_headers, RandomSourc
 // ---------------------------------------------------------------------------
 // The order of one app's queue
 
-ReplayQueue::ReplayQueue(ReplayConfig config, RandomSource random)
-    : config_(config), random_(std::move(random)) {}
+ReplayQueue::ReplayQueue(ReplayConfig config, RandomSource random) : config_(config), random_(std::move(random)) {}
 
 void ReplayQueue::enqueue(QueuedWrite write) { writes_.push_back(write); }
 

@@ -60,8 +60,8 @@ bool matches_write_endpoint(std::string_view url, const std::vector<std::string>
 
 // Why an attempt got no HTTP answer.
 enum class NetworkFailure {
-    link_offline,        // not attempted: the link was known to be offline
-    no_route,            // ENETUNREACH, EHOSTUNREACH
+    link_offline,  // not attempted: the link was known to be offline
+    no_route,      // ENETUNREACH, EHOSTUNREACH
     dns_failure,
     connection_refused,  // the server's host answered, nobody listened (restarting)
     connection_reset,    // may have reached the server: the key makes a retry safe
@@ -159,11 +159,11 @@ std::string idempotency_field_for(const HeaderList& request_headers, RandomSourc
 // `next_attempt_at` and `waiting_for_link` after every report so that a
 // restarted host keeps the back-off.
 struct QueuedWrite {
-    std::uint64_t id = 0;             // the store's id, increasing in arrival order
-    std::uint32_t attempts = 0;       // attempts whose outcome was reported
-    std::uint32_t server_retries = 0; // of those, retry_later from the server (or TLS)
+    std::uint64_t id = 0;              // the store's id, increasing in arrival order
+    std::uint32_t attempts = 0;        // attempts whose outcome was reported
+    std::uint32_t server_retries = 0;  // of those, retry_later from the server (or TLS)
     std::optional<WallTime> next_attempt_at{};
-    bool waiting_for_link = false;    // the last attempt failed for a network reason
+    bool waiting_for_link = false;  // the last attempt failed for a network reason
 };
 
 enum class ReplayAction {
@@ -182,8 +182,8 @@ struct ReplayStep {
 
 struct ReplayReport {
     Verdict verdict = Verdict::delivered;
-    bool removed = false;                    // the head left the queue (delivered or failed)
-    std::optional<WallTime> next_attempt_at; // retry_later: when the head is due again
+    bool removed = false;                     // the head left the queue (delivered or failed)
+    std::optional<WallTime> next_attempt_at;  // retry_later: when the head is due again
 };
 
 class ReplayQueue {

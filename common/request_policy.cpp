@@ -28,8 +28,8 @@ std::string url_extension(std::string_view url) {
 
 bool is_static_extension(std::string_view extension) {
     static constexpr std::array<std::string_view, 26> kStatic = {
-        "css", "js",  "mjs", "map",  "png",  "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico",  "bmp",
-        "woff", "woff2", "ttf", "otf", "eot", "mp3", "m4a", "ogg", "oga",  "wav",  "mp4", "webm", "wasm"};
+        "css",  "js",    "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico",  "bmp",
+        "woff", "woff2", "ttf", "otf", "eot", "mp3", "m4a",  "ogg", "oga",  "wav",  "mp4", "webm", "wasm"};
     return std::find(kStatic.begin(), kStatic.end(), extension) != kStatic.end();
 }
 
@@ -45,8 +45,8 @@ std::string preferred_media_type(const HeaderList& headers) {
 std::optional<RequestKind> kind_from_accept(const HeaderList& headers) {
     auto type = preferred_media_type(headers);
     if (type == "text/html" || type == "application/xhtml+xml") return RequestKind::document;
-    if (type == "text/css" || type.starts_with("image/") || type.starts_with("font/") ||
-        type.starts_with("audio/") || type.starts_with("video/")) {
+    if (type == "text/css" || type.starts_with("image/") || type.starts_with("font/") || type.starts_with("audio/") ||
+        type.starts_with("video/")) {
         return RequestKind::static_asset;
     }
     if (type == "application/json" || type.ends_with("+json")) return RequestKind::api_get;
@@ -55,16 +55,20 @@ std::optional<RequestKind> kind_from_accept(const HeaderList& headers) {
 
 std::optional<RequestKind> kind_from_destination(RequestDestination destination) {
     switch (destination) {
-    case RequestDestination::unknown: return std::nullopt;
+    case RequestDestination::unknown:
+        return std::nullopt;
     case RequestDestination::document:
-    case RequestDestination::frame: return RequestKind::document;
+    case RequestDestination::frame:
+        return RequestKind::document;
     case RequestDestination::style:
     case RequestDestination::script:
     case RequestDestination::image:
     case RequestDestination::font:
     case RequestDestination::media:
-    case RequestDestination::manifest: return RequestKind::static_asset;
-    case RequestDestination::fetch: return RequestKind::api_get;
+    case RequestDestination::manifest:
+        return RequestKind::static_asset;
+    case RequestDestination::fetch:
+        return RequestKind::api_get;
     }
     return std::nullopt;
 }
@@ -90,20 +94,28 @@ RequestKind classify_request(const Request& request) {
 
 std::string_view to_string(RequestKind kind) {
     switch (kind) {
-    case RequestKind::document: return "document";
-    case RequestKind::static_asset: return "static asset";
-    case RequestKind::api_get: return "API GET";
-    case RequestKind::write: return "write";
+    case RequestKind::document:
+        return "document";
+    case RequestKind::static_asset:
+        return "static asset";
+    case RequestKind::api_get:
+        return "API GET";
+    case RequestKind::write:
+        return "write";
     }
     return "?";
 }
 
 Strategy strategy_for(RequestKind kind) {
     switch (kind) {
-    case RequestKind::document: return Strategy::network_first_with_timeout;
-    case RequestKind::static_asset: return Strategy::cache_first_revalidate;
-    case RequestKind::api_get: return Strategy::network_first_cache_on_failure;
-    case RequestKind::write: return Strategy::network_only;
+    case RequestKind::document:
+        return Strategy::network_first_with_timeout;
+    case RequestKind::static_asset:
+        return Strategy::cache_first_revalidate;
+    case RequestKind::api_get:
+        return Strategy::network_first_cache_on_failure;
+    case RequestKind::write:
+        return Strategy::network_only;
     }
     return Strategy::network_only;
 }
@@ -125,8 +137,7 @@ CacheKey cache_key(std::string_view app_id, std::string_view url) {
     return CacheKey{std::string(app_id), std::string(url.substr(0, url.find('#')))};
 }
 
-RequestPlan plan_request(const Request& request, const StoredResponse* cached, const LinkReport& link,
-                         HttpTime now) {
+RequestPlan plan_request(const Request& request, const StoredResponse* cached, const LinkReport& link, HttpTime now) {
     auto kind = classify_request(request);
     if (kind == RequestKind::write) return network_only(kind, "not a GET: never from the cache");
     auto asked = request_cache_control(request.headers);
@@ -158,8 +169,8 @@ RequestPlan plan_request(const Request& request, const StoredResponse* cached, c
         plan.why = "cached copy is stale and must-revalidate: never shown without the server";
         return plan;
     }
-    bool serve_now_and_revalidate = link.offline || (!reload && (kind == RequestKind::static_asset ||
-                                                                 state == Staleness::stale_revalidating));
+    bool serve_now_and_revalidate =
+        link.offline || (!reload && (kind == RequestKind::static_asset || state == Staleness::stale_revalidating));
     if (serve_now_and_revalidate) {
         plan.serve_cached_now = true;
         plan.why = link.offline ? "link offline: cached copy now, network in the background"
@@ -169,8 +180,8 @@ RequestPlan plan_request(const Request& request, const StoredResponse* cached, c
     plan.cache_on_network_failure = true;
     if (kind == RequestKind::document) {
         plan.cache_after = document_network_wait(link);
-        plan.why = "network first; the cached copy after " + std::to_string(plan.cache_after->count()) +
-                   " ms or on failure";
+        plan.why =
+            "network first; the cached copy after " + std::to_string(plan.cache_after->count()) + " ms or on failure";
     } else {
         plan.why = "network first; the cached copy on failure";
     }

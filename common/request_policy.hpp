@@ -50,7 +50,7 @@ struct Request {
     std::string url;                     // absolute
     bool main_frame_navigation = false;  // the app's own page, not an iframe
     RequestDestination destination = RequestDestination::unknown;
-    HeaderList headers;                  // Accept, Cache-Control and Pragma are read
+    HeaderList headers;  // Accept, Cache-Control and Pragma are read
 };
 
 // - Not GET: write (HEAD and OPTIONS too: never served from the cache).
@@ -158,7 +158,6 @@ struct RequestPlan {
 
 // `cached` is the app's stored response for this URL that matches the
 // request's Vary fields, or nullptr. `now` is the wall clock.
-RequestPlan plan_request(const Request& request, const StoredResponse* cached, const LinkReport& link,
-                         HttpTime now);
+RequestPlan plan_request(const Request& request, const StoredResponse* cached, const LinkReport& link, HttpTime now);
 
 }  // namespace cirrus::offline

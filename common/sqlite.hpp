@@ -22,8 +22,8 @@ class SqliteError : public std::runtime_error {
 public:
     // `operation` is what we were doing ("open", "prepare", "step", ...) and
     // `sql` the statement, if any; both go into what() with SQLite's message.
-    SqliteError(const std::filesystem::path& database, std::string_view operation,
-                std::string_view sql, int extended_code, std::string_view sqlite_message);
+    SqliteError(const std::filesystem::path& database, std::string_view operation, std::string_view sql,
+                int extended_code, std::string_view sqlite_message);
 
     int code() const { return extended_code_ & 0xff; }  // primary SQLITE_* code
     int extended_code() const { return extended_code_; }
@@ -60,18 +60,15 @@ public:
     Statement& bind_null(int index);
     // Nothing binds NULL.
     template <typename T>
-    Statement& bind(int index, const std::optional<T>& value)
-    {
+    Statement& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind_null(index);
     }
     // Named parameters (":name", "@name", "$name"); an unknown name throws.
     template <typename T>
-    Statement& bind(std::string_view name, const T& value)
-    {
+    Statement& bind(std::string_view name, const T& value) {
         return bind(parameter_index(name), value);
     }
-    Statement& bind_blob(std::string_view name, std::span<const std::uint8_t> bytes)
-    {
+    Statement& bind_blob(std::string_view name, std::span<const std::uint8_t> bytes) {
         return bind_blob(parameter_index(name), bytes);
     }
     Statement& bind_null(std::string_view name) { return bind_null(parameter_index(name)); }

@@ -8,26 +8,21 @@
 
 namespace cirrus::offline {
 
-std::filesystem::path store_damage_note_path(const std::filesystem::path& store_path)
-{
+std::filesystem::path store_damage_note_path(const std::filesystem::path& store_path) {
     return store_path.string() + ".damaged";
 }
 
-bool write_store_damage(const std::filesystem::path& store_path, const StoreDamage& damage) noexcept
-{
+bool write_store_damage(const std::filesystem::path& store_path, const StoreDamage& damage) noexcept {
     try {
-        nlohmann::json note = {
-            {"moved_to", damage.moved_to.string()}, {"problem", damage.problem}, {"at", damage.at}};
-        if (damage.apps_named)
-            note["apps"] = damage.apps;
+        nlohmann::json note = {{"moved_to", damage.moved_to.string()}, {"problem", damage.problem}, {"at", damage.at}};
+        if (damage.apps_named) note["apps"] = damage.apps;
         const std::filesystem::path path = store_damage_note_path(store_path);
         const std::filesystem::path fresh = path.string() + ".new";
         {
             std::ofstream out(fresh, std::ios::trunc);
             out << note.dump(2) << "\n";
             out.flush();
-            if (!out)
-                return false;
+            if (!out) return false;
         }
         std::filesystem::rename(fresh, path);
         return true;
@@ -36,12 +31,10 @@ bool write_store_damage(const std::filesystem::path& store_path, const StoreDama
     }
 }
 
-std::optional<StoreDamage> read_store_damage(const std::filesystem::path& store_path) noexcept
-{
+std::optional<StoreDamage> read_store_damage(const std::filesystem::path& store_path) noexcept {
     try {
         std::ifstream in(store_damage_note_path(store_path));
-        if (!in)
-            return std::nullopt;
+        if (!in) return std::nullopt;
         const std::string text{std::istreambuf_iterator<char>(in), {}};
         const nlohmann::json note = nlohmann::json::parse(text, nullptr, false);
         StoreDamage damage;
@@ -52,8 +45,7 @@ std::optional<StoreDamage> read_store_damage(const std::filesystem::path& store_
             if (note.contains("apps") && note["apps"].is_array()) {
                 damage.apps_named = true;
                 for (const auto& app : note["apps"])
-                    if (app.is_string())
-                        damage.apps.push_back(app.get<std::string>());
+                    if (app.is_string()) damage.apps.push_back(app.get<std::string>());
             }
         } else {
             damage.problem = "(the note itself is unreadable)";
@@ -64,8 +56,7 @@ std::optional<StoreDamage> read_store_damage(const std::filesystem::path& store_
     }
 }
 
-void clear_store_damage(const std::filesystem::path& store_path) noexcept
-{
+void clear_store_damage(const std::filesystem::path& store_path) noexcept {
     std::error_code ignored;
     std::filesystem::remove(store_damage_note_path(store_path), ignored);
 }

@@ -16,8 +16,8 @@ namespace {
 // and nothing is decoded twice); SCHEME_NORMALIZE drops default ports and
 // gives http(s) an empty path "/"; PARSE_RELAXED accepts what web pages write
 // (spaces and other stray characters are percent-encoded, not refused).
-constexpr auto kUriFlags = static_cast<GUriFlags>(
-    G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE | G_URI_FLAGS_PARSE_RELAXED);
+constexpr auto kUriFlags =
+    static_cast<GUriFlags>(G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE | G_URI_FLAGS_PARSE_RELAXED);
 
 struct UriUnref {
     void operator()(GUri* uri) const { g_uri_unref(uri); }
@@ -51,9 +51,7 @@ int default_port(std::string_view scheme) {
     return -1;
 }
 
-bool needs_host(std::string_view scheme) {
-    return scheme == "http" || scheme == "https" || scheme == kPackageScheme;
-}
+bool needs_host(std::string_view scheme) { return scheme == "http" || scheme == "https" || scheme == kPackageScheme; }
 
 std::string nullable(const char* text) { return text ? text : ""; }
 
@@ -122,8 +120,7 @@ std::optional<std::string> resolve_url(std::string_view reference, std::string_v
     auto cleaned_reference = clean_url_text(reference);
     auto normal_base = normalise_url(base);
     if (!cleaned_reference || !normal_base) return std::nullopt;
-    GCharPtr resolved(g_uri_resolve_relative(normal_base->c_str(), cleaned_reference->c_str(),
-                                             kUriFlags, nullptr));
+    GCharPtr resolved(g_uri_resolve_relative(normal_base->c_str(), cleaned_reference->c_str(), kUriFlags, nullptr));
     if (!resolved) return std::nullopt;
     return normalise_url(resolved.get());
 }

@@ -4,8 +4,7 @@
 
 namespace cirrus::launcher {
 
-std::optional<std::string> app_for_url(std::span<const AppRecord> apps, std::string_view url,
-                                       std::string_view own_id) {
+std::optional<std::string> app_for_url(std::span<const AppRecord> apps, std::string_view url, std::string_view own_id) {
     const AppRecord* best = nullptr;
     for (const auto& app : apps) {
         if (app.id == own_id || !is_within_scope(url, app.scope)) continue;

@@ -15,8 +15,7 @@
 namespace cirrus::launcher {
 
 // Another installed app (not `own_id`) whose scope holds `url`.
-std::optional<std::string> app_for_url(std::span<const AppRecord> apps, std::string_view url,
-                                       std::string_view own_id);
+std::optional<std::string> app_for_url(std::span<const AppRecord> apps, std::string_view url, std::string_view own_id);
 
 struct UrlRoute {
     enum class Target { app, browser, nowhere };

@@ -14,9 +14,7 @@ namespace cirrus {
 
 // Signed difference of two wrapping uint32 ms timestamps: how long after
 // `then` `now` is (negative if it is before).
-inline std::int32_t ms_between(std::uint32_t then, std::uint32_t now) {
-    return static_cast<std::int32_t>(now - then);
-}
+inline std::int32_t ms_between(std::uint32_t then, std::uint32_t now) { return static_cast<std::int32_t>(now - then); }
 
 class VelocityTracker {
 public:
@@ -37,7 +35,7 @@ public:
 
     // Position units per second at `now`; 0 for a finger that has stopped.
     double velocity(std::uint32_t now) const {
-        if (samples_.empty() || ms_between(samples_.back().time, now) > assume_stopped_ms) return 0;
+        if (samples_.empty() || ms_between(samples_.back().time, now) > kAssumeStoppedMs) return 0;
         auto first = std::find_if(samples_.begin(), samples_.end(),
                                   [&](const Sample& s) { return ms_between(s.time, now) <= window_ms_; });
         if (samples_.end() - first < 2 && first != samples_.begin()) --first;
@@ -66,7 +64,7 @@ private:
     // A finger that sent no motion for this long has stopped, even if its
     // last moves were fast: touch panels go quiet when the finger rests
     // (Android's VelocityTracker uses the same 40 ms).
-    static constexpr std::int32_t assume_stopped_ms = 40;
+    static constexpr std::int32_t kAssumeStoppedMs = 40;
 
     struct Sample {
         std::uint32_t time;

@@ -18,7 +18,7 @@ using launcher::Transaction;
 // v1. Append new versions; never edit a shipped one. AUTOINCREMENT so that
 // an id is never used twice: an outcome keeps its write's id, and a later
 // write must not be mistaken for it.
-constexpr const char* schema_v1 = R"sql(
+constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE writes (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     app_id          TEXT NOT NULL,
@@ -56,20 +56,19 @@ CREATE TABLE outcomes (
 );
 )sql";
 
-constexpr std::array<launcher::Migration, 1> migrations{{
-    {1, schema_v1},
+constexpr std::array<launcher::Migration, 1> kMigrations{{
+    {1, kSchemaV1},
 }};
 
-constexpr const char* write_columns =
+constexpr const char* kWriteColumns =
     "id, app_id, method, url, headers, body, idempotency_key, created_at, attempts, server_retries, "
     "waiting_for_link, last_attempt_at, next_attempt_at, claimed_until, last_error";
 
-constexpr const char* outcome_columns =
+constexpr const char* kOutcomeColumns =
     "id, app_id, method, url, idempotency_key, created_at, completed_at, attempts, result, status, "
     "response_headers, response_body, detail";
 
-StoredWrite read_write(const Statement& row)
-{
+StoredWrite read_write(const Statement& row) {
     StoredWrite write;
     write.id = row.column_int64(0);
     write.app_id = row.column_text(1);
@@ -89,17 +88,14 @@ StoredWrite read_write(const Statement& row)
     return write;
 }
 
-std::optional<WriteResult> result_from_string(std::string_view text)
-{
+std::optional<WriteResult> result_from_string(std::string_view text) {
     for (WriteResult result : {WriteResult::responded, WriteResult::gave_up, WriteResult::cancelled}) {
-        if (to_string(result) == text)
-            return result;
+        if (to_string(result) == text) return result;
     }
     return std::nullopt;
 }
 
-WriteOutcome read_outcome(const Statement& row)
-{
+WriteOutcome read_outcome(const Statement& row) {
     WriteOutcome outcome;
     outcome.id = row.column_int64(0);
     outcome.app_id = row.column_text(1);
@@ -114,16 +110,14 @@ WriteOutcome read_outcome(const Statement& row)
     if (!result)
         throw launcher::SqliteError("", "read outcome", {}, SQLITE_CORRUPT, "unknown result " + row.column_text(8));
     outcome.completion.result = *result;
-    if (auto status = row.column_optional_int64(9))
-        outcome.completion.status = static_cast<int>(*status);
+    if (auto status = row.column_optional_int64(9)) outcome.completion.status = static_cast<int>(*status);
     outcome.completion.response_headers = parse_headers(row.column_text(10));
     outcome.completion.response_body = row.column_blob(11);
     outcome.completion.detail = row.column_text(12);
     return outcome;
 }
 
-std::string random_idempotency_key()
-{
+std::string random_idempotency_key() {
     gchar* uuid = g_uuid_string_random();
     std::string key(uuid);
     g_free(uuid);
@@ -132,19 +126,16 @@ std::string random_idempotency_key()
 
 // A new file's directory entry survives a power loss only once the folder
 // is synced: done after every open, which is rare and cheap.
-void sync_directory(const std::filesystem::path& file)
-{
+void sync_directory(const std::filesystem::path& file) {
     const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
     const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return;
+    if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
 }
 
-void insert_write(Database& database, const StoredWrite& write)
-{
-    Statement insert = database.prepare(std::string("INSERT OR IGNORE INTO writes (") + write_columns +
+void insert_write(Database& database, const StoredWrite& write) {
+    Statement insert = database.prepare(std::string("INSERT OR IGNORE INTO writes (") + kWriteColumns +
                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     insert.bind(1, write.id)
         .bind(2, write.app_id)
@@ -164,10 +155,9 @@ void insert_write(Database& database, const StoredWrite& write)
         .run();
 }
 
-void insert_outcome(Database& database, const WriteOutcome& outcome)
-{
+void insert_outcome(Database& database, const WriteOutcome& outcome) {
     const Completion& completion = outcome.completion;
-    Statement insert = database.prepare(std::string("INSERT OR IGNORE INTO outcomes (") + outcome_columns +
+    Statement insert = database.prepare(std::string("INSERT OR IGNORE INTO outcomes (") + kOutcomeColumns +
                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     insert.bind(1, outcome.id)
         .bind(2, outcome.app_id)
@@ -188,12 +178,10 @@ void insert_outcome(Database& database, const WriteOutcome& outcome)
 // Reads rows of `table` in id order until the end or the first error (the
 // damage), handing each to `keep`.
 template <typename Read, typename Keep>
-void read_until_damage(const Database& source, const char* table, const char* columns, Read read, Keep keep)
-{
+void read_until_damage(const Database& source, const char* table, const char* columns, Read read, Keep keep) {
     try {
         Statement rows = source.prepare(std::string("SELECT ") + columns + " FROM " + table + " ORDER BY id");
-        while (rows.step())
-            keep(read(rows));
+        while (rows.step()) keep(read(rows));
     } catch (const launcher::SqliteError&) {
         // Everything before the damage is kept.
     } catch (const std::invalid_argument&) {
@@ -204,8 +192,7 @@ void read_until_damage(const Database& source, const char* table, const char* co
 // Copies what can still be read from a damaged queue file: every pending
 // write before the damage survives with its id (so its place in the order)
 // and its key; outcomes likewise. Returns how many writes.
-int salvage_rows(const std::filesystem::path& damaged, Database& fresh)
-{
+int salvage_rows(const std::filesystem::path& damaged, Database& fresh) {
     launcher::OpenOptions options;
     options.mode = launcher::OpenMode::read_only;
     options.check = launcher::OpenCheck::header;
@@ -214,11 +201,11 @@ int salvage_rows(const std::filesystem::path& damaged, Database& fresh)
 
     int salvaged = 0;
     Transaction transaction(fresh);
-    read_until_damage(source, "writes", write_columns, read_write, [&](const StoredWrite& write) {
+    read_until_damage(source, "writes", kWriteColumns, read_write, [&](const StoredWrite& write) {
         insert_write(fresh, write);
         ++salvaged;
     });
-    read_until_damage(source, "outcomes", outcome_columns, read_outcome,
+    read_until_damage(source, "outcomes", kOutcomeColumns, read_outcome,
                       [&](const WriteOutcome& outcome) { insert_outcome(fresh, outcome); });
     transaction.commit();
     return salvaged;
@@ -226,12 +213,14 @@ int salvage_rows(const std::filesystem::path& damaged, Database& fresh)
 
 }  // namespace
 
-std::string_view to_string(WriteResult result)
-{
+std::string_view to_string(WriteResult result) {
     switch (result) {
-    case WriteResult::responded: return "responded";
-    case WriteResult::gave_up: return "gave-up";
-    case WriteResult::cancelled: return "cancelled";
+    case WriteResult::responded:
+        return "responded";
+    case WriteResult::gave_up:
+        return "gave-up";
+    case WriteResult::cancelled:
+        return "cancelled";
     }
     return "responded";
 }
@@ -239,10 +228,9 @@ std::string_view to_string(WriteResult result)
 struct WriteQueue::Impl {
     explicit Impl(const std::filesystem::path& path) : file(path, spec(this)) {}
 
-    static DatabaseSpec spec(Impl* self)
-    {
+    static DatabaseSpec spec(Impl* self) {
         DatabaseSpec spec;
-        spec.migrations = migrations;
+        spec.migrations = kMigrations;
         spec.set_aside_newer_schema = false;  // the user's data: never thrown away
         spec.configure = [](Database& database) {
             // FULL: the WAL is synced at every commit, so that a write the page
@@ -260,13 +248,11 @@ struct WriteQueue::Impl {
 
     // Inside a write transaction: counts an attempt at `write` and marks it
     // in flight, if it is its app's head and nothing is in flight.
-    std::optional<StoredWrite> start_attempt(std::optional<StoredWrite> write, std::int64_t now, std::int64_t lease_ms)
-    {
-        if (!write || (write->claimed_until && *write->claimed_until > now))
-            return std::nullopt;
+    std::optional<StoredWrite> start_attempt(std::optional<StoredWrite> write, std::int64_t now,
+                                             std::int64_t lease_ms) {
+        if (!write || (write->claimed_until && *write->claimed_until > now)) return std::nullopt;
         std::optional<StoredWrite> first = head(write->app_id);
-        if (!first || first->id != write->id)
-            return std::nullopt;  // strictly in order: an older write goes first
+        if (!first || first->id != write->id) return std::nullopt;  // strictly in order: an older write goes first
         Statement claim = database().prepare(
             "UPDATE writes SET attempts = attempts + 1, last_attempt_at = ?2, claimed_until = ?3 WHERE id = ?1");
         claim.bind(1, write->id).bind(2, now).bind(3, now + lease_ms).run();
@@ -276,22 +262,18 @@ struct WriteQueue::Impl {
         return write;
     }
 
-    std::optional<StoredWrite> by_id(std::int64_t id)
-    {
-        Statement query = database().prepare(std::string("SELECT ") + write_columns + " FROM writes WHERE id = ?1");
+    std::optional<StoredWrite> by_id(std::int64_t id) {
+        Statement query = database().prepare(std::string("SELECT ") + kWriteColumns + " FROM writes WHERE id = ?1");
         query.bind(1, id);
-        if (!query.step())
-            return std::nullopt;
+        if (!query.step()) return std::nullopt;
         return read_write(query);
     }
 
-    std::optional<StoredWrite> head(std::string_view app_id)
-    {
-        Statement query = database().prepare(std::string("SELECT ") + write_columns +
+    std::optional<StoredWrite> head(std::string_view app_id) {
+        Statement query = database().prepare(std::string("SELECT ") + kWriteColumns +
                                              " FROM writes WHERE app_id = ?1 ORDER BY id LIMIT 1");
         query.bind(1, app_id);
-        if (!query.step())
-            return std::nullopt;
+        if (!query.step()) return std::nullopt;
         return read_write(query);
     }
 
@@ -304,13 +286,9 @@ WriteQueue::WriteQueue(WriteQueue&&) noexcept = default;
 WriteQueue& WriteQueue::operator=(WriteQueue&&) noexcept = default;
 WriteQueue::~WriteQueue() = default;
 
-WriteQueue WriteQueue::open(const std::filesystem::path& path)
-{
-    return WriteQueue(std::make_unique<Impl>(path));
-}
+WriteQueue WriteQueue::open(const std::filesystem::path& path) { return WriteQueue(std::make_unique<Impl>(path)); }
 
-Enqueued WriteQueue::enqueue(std::string_view app_id, const WriteRequest& request, std::int64_t created_at)
-{
+Enqueued WriteQueue::enqueue(std::string_view app_id, const WriteRequest& request, std::int64_t created_at) {
     const std::string headers = serialize_headers(request.headers);
     // Made once, before the transaction: a retry after a recovery stores the same key.
     const std::string key = request.idempotency_key.empty() ? random_idempotency_key() : request.idempotency_key;
@@ -322,8 +300,7 @@ Enqueued WriteQueue::enqueue(std::string_view app_id, const WriteRequest& reques
             Statement existing = database.prepare(std::string("SELECT id FROM ") + table +
                                                   " WHERE app_id = ?1 AND idempotency_key = ?2");
             existing.bind(1, app_id).bind(2, key);
-            if (existing.step())
-                return Enqueued{existing.column_int64(0), key, state};
+            if (existing.step()) return Enqueued{existing.column_int64(0), key, state};
         }
         Statement insert = database.prepare(
             "INSERT INTO writes (app_id, method, url, headers, body, idempotency_key, created_at, next_attempt_at) "
@@ -342,38 +319,31 @@ Enqueued WriteQueue::enqueue(std::string_view app_id, const WriteRequest& reques
     });
 }
 
-std::optional<StoredWrite> WriteQueue::head(std::string_view app_id) const
-{
+std::optional<StoredWrite> WriteQueue::head(std::string_view app_id) const {
     return impl_->file.run_write([&] { return impl_->head(app_id); });
 }
 
-std::optional<StoredWrite> WriteQueue::claim(std::int64_t id, std::int64_t now, std::int64_t lease_ms)
-{
+std::optional<StoredWrite> WriteQueue::claim(std::int64_t id, std::int64_t now, std::int64_t lease_ms) {
     return impl_->file.run_write([&] {
         Transaction transaction(impl_->database());
         std::optional<StoredWrite> claimed = impl_->start_attempt(impl_->by_id(id), now, lease_ms);
-        if (claimed)
-            transaction.commit();
+        if (claimed) transaction.commit();
         return claimed;
     });
 }
 
-std::optional<StoredWrite> WriteQueue::claim_head(std::string_view app_id, std::int64_t now, std::int64_t lease_ms)
-{
+std::optional<StoredWrite> WriteQueue::claim_head(std::string_view app_id, std::int64_t now, std::int64_t lease_ms) {
     return impl_->file.run_write([&]() -> std::optional<StoredWrite> {
         Transaction transaction(impl_->database());
         std::optional<StoredWrite> head = impl_->head(app_id);
-        if (!head || (head->next_attempt_at && *head->next_attempt_at > now))
-            return std::nullopt;
+        if (!head || (head->next_attempt_at && *head->next_attempt_at > now)) return std::nullopt;
         std::optional<StoredWrite> claimed = impl_->start_attempt(std::move(head), now, lease_ms);
-        if (claimed)
-            transaction.commit();
+        if (claimed) transaction.commit();
         return claimed;
     });
 }
 
-bool WriteQueue::retry_later(std::int64_t id, const RetryPlan& plan)
-{
+bool WriteQueue::retry_later(std::int64_t id, const RetryPlan& plan) {
     return impl_->file.run_write([&] {
         Statement update = impl_->database().prepare(
             "UPDATE writes SET next_attempt_at = ?2, waiting_for_link = ?3, "
@@ -388,8 +358,7 @@ bool WriteQueue::retry_later(std::int64_t id, const RetryPlan& plan)
     });
 }
 
-bool WriteQueue::complete(std::int64_t id, const Completion& completion, std::int64_t completed_at)
-{
+bool WriteQueue::complete(std::int64_t id, const Completion& completion, std::int64_t completed_at) {
     const std::string response_headers = serialize_headers(completion.response_headers);
     return impl_->file.run_write([&] {
         Database& database = impl_->database();
@@ -407,8 +376,7 @@ bool WriteQueue::complete(std::int64_t id, const Completion& completion, std::in
             .bind_blob(6, completion.response_body)
             .bind(7, completion.detail)
             .run();
-        if (database.changes() == 0)
-            return false;
+        if (database.changes() == 0) return false;
         Statement erase = database.prepare("DELETE FROM writes WHERE id = ?1");
         erase.bind(1, id).run();
         transaction.commit();
@@ -416,21 +384,18 @@ bool WriteQueue::complete(std::int64_t id, const Completion& completion, std::in
     });
 }
 
-std::vector<StoredWrite> WriteQueue::pending(std::string_view app_id) const
-{
+std::vector<StoredWrite> WriteQueue::pending(std::string_view app_id) const {
     return impl_->file.run_write([&] {
-        Statement query = impl_->database().prepare(std::string("SELECT ") + write_columns +
+        Statement query = impl_->database().prepare(std::string("SELECT ") + kWriteColumns +
                                                     " FROM writes WHERE app_id = ?1 ORDER BY id");
         query.bind(1, app_id);
         std::vector<StoredWrite> writes;
-        while (query.step())
-            writes.push_back(read_write(query));
+        while (query.step()) writes.push_back(read_write(query));
         return writes;
     });
 }
 
-std::int64_t WriteQueue::pending_count(std::string_view app_id) const
-{
+std::int64_t WriteQueue::pending_count(std::string_view app_id) const {
     return impl_->file.run_write([&] {
         Statement query = impl_->database().prepare("SELECT count(*) FROM writes WHERE app_id = ?1");
         query.bind(1, app_id);
@@ -439,32 +404,27 @@ std::int64_t WriteQueue::pending_count(std::string_view app_id) const
     });
 }
 
-std::vector<std::string> WriteQueue::apps_with_pending() const
-{
+std::vector<std::string> WriteQueue::apps_with_pending() const {
     return impl_->file.run_write([&] {
         Statement query = impl_->database().prepare("SELECT DISTINCT app_id FROM writes ORDER BY app_id");
         std::vector<std::string> apps;
-        while (query.step())
-            apps.push_back(query.column_text(0));
+        while (query.step()) apps.push_back(query.column_text(0));
         return apps;
     });
 }
 
-std::vector<WriteOutcome> WriteQueue::outcomes(std::string_view app_id) const
-{
+std::vector<WriteOutcome> WriteQueue::outcomes(std::string_view app_id) const {
     return impl_->file.run_write([&] {
-        Statement query = impl_->database().prepare(std::string("SELECT ") + outcome_columns +
+        Statement query = impl_->database().prepare(std::string("SELECT ") + kOutcomeColumns +
                                                     " FROM outcomes WHERE app_id = ?1 ORDER BY id");
         query.bind(1, app_id);
         std::vector<WriteOutcome> found;
-        while (query.step())
-            found.push_back(read_outcome(query));
+        while (query.step()) found.push_back(read_outcome(query));
         return found;
     });
 }
 
-bool WriteQueue::forget_outcome(std::int64_t id)
-{
+bool WriteQueue::forget_outcome(std::int64_t id) {
     return impl_->file.run_write([&] {
         Statement erase = impl_->database().prepare("DELETE FROM outcomes WHERE id = ?1");
         erase.bind(1, id).run();
@@ -472,8 +432,7 @@ bool WriteQueue::forget_outcome(std::int64_t id)
     });
 }
 
-void WriteQueue::remove_app(std::string_view app_id)
-{
+void WriteQueue::remove_app(std::string_view app_id) {
     impl_->file.run_write([&] {
         Database& database = impl_->database();
         Transaction transaction(database);
@@ -485,24 +444,12 @@ void WriteQueue::remove_app(std::string_view app_id)
     });
 }
 
-const std::vector<Recovery>& WriteQueue::recoveries() const
-{
-    return impl_->file.recoveries();
-}
+const std::vector<Recovery>& WriteQueue::recoveries() const { return impl_->file.recoveries(); }
 
-int WriteQueue::salvaged_writes() const
-{
-    return impl_->salvaged;
-}
+int WriteQueue::salvaged_writes() const { return impl_->salvaged; }
 
-const std::filesystem::path& WriteQueue::path() const
-{
-    return impl_->file.path();
-}
+const std::filesystem::path& WriteQueue::path() const { return impl_->file.path(); }
 
-launcher::Database& WriteQueue::database()
-{
-    return impl_->database();
-}
+launcher::Database& WriteQueue::database() { return impl_->database(); }
 
 }  // namespace cirrus::offline

@@ -76,8 +76,8 @@ struct StoredWrite {
 // that a restarted host resumes the same back-off.
 struct RetryPlan {
     std::optional<std::int64_t> next_attempt_at;  // none: when the link returns
-    bool waiting_for_link = false;  // it failed for a network reason
-    bool server_asked = false;      // the server asked for a retry (counts in server_retries)
+    bool waiting_for_link = false;                // it failed for a network reason
+    bool server_asked = false;                    // the server asked for a retry (counts in server_retries)
     std::string error;
 };
 

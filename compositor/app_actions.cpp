@@ -16,7 +16,7 @@
 namespace cirrus {
 namespace {
 
-constexpr int splash_icon_logical_px = 96;
+constexpr int kSplashIconLogicalPx = 96;
 
 std::optional<std::uint32_t> argb_of(const std::optional<std::string>& css) {
     if (!css) return std::nullopt;
@@ -29,7 +29,7 @@ std::optional<std::uint32_t> argb_of(const std::optional<std::string>& css) {
 std::optional<std::vector<std::uint8_t>> splash_icon(const launcher::Registry& registry, const std::string& app,
                                                      int pixels) {
     std::optional<std::vector<std::uint8_t>> best;
-    for (int size : launcher::shell_icon_sizes) {
+    for (int size : launcher::kShellIconSizes) {
         for (auto purpose : {launcher::IconPurpose::any, launcher::IconPurpose::maskable}) {
             if (auto png = registry.icon(app, size, purpose)) {
                 best = std::move(png);
@@ -89,7 +89,8 @@ Server::LaunchOutcome Server::launch_app(const std::string& app) {
                 SplashContent content;
                 content.name = record->short_name.value_or(record->name);
                 content.background = record->background_color;
-                content.icon_png = splash_icon(*registry, app, static_cast<int>(std::ceil(splash_icon_logical_px * scale)));
+                content.icon_png =
+                    splash_icon(*registry, app, static_cast<int>(std::ceil(kSplashIconLogicalPx * scale)));
                 content.fullscreen = record->display == "fullscreen";
                 theme = argb_of(record->theme_color);
                 splash->show(app, content);

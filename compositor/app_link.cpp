@@ -16,7 +16,7 @@
 namespace cirrus {
 namespace {
 
-constexpr std::uint32_t app_version = 1;
+constexpr std::uint32_t kAppVersion = 1;
 
 // What a held link's banner shows of the source app's name and of the URL:
 // enough to recognise them, far below the Wayland message limit.
@@ -25,10 +25,14 @@ constexpr std::size_t kBannerUrlBytes = 300;
 
 std::uint32_t app_link_enum(LinkClass link) {
     switch (link) {
-    case LinkClass::offline: return CIRRUS_APP_V1_LINK_OFFLINE;
-    case LinkClass::two_g: return CIRRUS_APP_V1_LINK_SLOW_2G;
-    case LinkClass::three_g: return CIRRUS_APP_V1_LINK_CELLULAR_3G;
-    case LinkClass::good: return CIRRUS_APP_V1_LINK_GOOD;
+    case LinkClass::offline:
+        return CIRRUS_APP_V1_LINK_OFFLINE;
+    case LinkClass::two_g:
+        return CIRRUS_APP_V1_LINK_SLOW_2G;
+    case LinkClass::three_g:
+        return CIRRUS_APP_V1_LINK_CELLULAR_3G;
+    case LinkClass::good:
+        return CIRRUS_APP_V1_LINK_GOOD;
     }
     return CIRRUS_APP_V1_LINK_CELLULAR_3G;
 }
@@ -89,9 +93,8 @@ void handle_open_url(wl_client*, wl_resource* resource, uint32_t serial, const c
 }
 
 void handle_request_permission(wl_client*, wl_resource* resource, uint32_t serial, const char* permission) {
-    as_app(resource, "request_permission", [&](AppLink& link, const std::string& app) {
-        link.request_permission(resource, app, serial, permission);
-    });
+    as_app(resource, "request_permission",
+           [&](AppLink& link, const std::string& app) { link.request_permission(resource, app, serial, permission); });
 }
 
 void handle_link_sample(wl_client*, wl_resource* resource, uint32_t bytes, uint32_t time_to_headers_ms,
@@ -110,7 +113,7 @@ void send_link_state(wl_resource* resource, const LinkEstimate& estimate) {
     cirrus_app_v1_send_link_state(resource, app_link_enum(estimate.link_class), rtt, kbps);
 }
 
-const struct cirrus_app_v1_interface app_implementation = {
+const struct cirrus_app_v1_interface kAppImplementation = {
     .destroy = handle_destroy,
     .first_frame = handle_first_frame,
     .set_theme_color = handle_set_theme_color,
@@ -128,7 +131,7 @@ void unbind(wl_resource* resource) {
 }  // namespace
 
 AppLink::AppLink(Server& server) : server_(server) {
-    global_ = wl_global_create(server.display, &cirrus_app_v1_interface, app_version, this, &AppLink::bind);
+    global_ = wl_global_create(server.display, &cirrus_app_v1_interface, kAppVersion, this, &AppLink::bind);
 }
 
 AppLink::~AppLink() {
@@ -143,7 +146,7 @@ void AppLink::bind(wl_client* client, void* data, std::uint32_t version, std::ui
         wl_client_post_no_memory(client);
         return;
     }
-    wl_resource_set_implementation(resource, &app_implementation, self, &unbind);
+    wl_resource_set_implementation(resource, &kAppImplementation, self, &unbind);
     self->resources_.push_back(resource);
     self->greet(resource);
 }
@@ -193,8 +196,8 @@ void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t 
     // Only a link the user followed in the app in front brings another app
     // to the front; any other waits for a tap on its banner.
     if (handoff_gate_.decide(app, server_.front_app().app, server_.uptime_ms()) == HandoffVerdict::banner) {
-        wlr_log(WLR_INFO, "a link from %s for %s waits as a banner: no user action on %s just before",
-                app.c_str(), route.app.c_str(), app.c_str());
+        wlr_log(WLR_INFO, "a link from %s for %s waits as a banner: no user action on %s just before", app.c_str(),
+                route.app.c_str(), app.c_str());
         hold_handoff(app, from_name, route.app, url);
         cirrus_app_v1_send_url_opened(host, serial, 1);
         return;
@@ -228,8 +231,13 @@ void AppLink::hold_handoff(const std::string& from, const std::string& from_name
         }
     }
     const std::uint32_t id = next_id_++;
-    notifications_[id] = {nullptr, target, 0, "Link from " + protocol_text::bounded(from_name, kBannerNameBytes),
-                          protocol_text::bounded(url, kBannerUrlBytes), from, url};
+    notifications_[id] = {nullptr,
+                          target,
+                          0,
+                          "Link from " + protocol_text::bounded(from_name, kBannerNameBytes),
+                          protocol_text::bounded(url, kBannerUrlBytes),
+                          from,
+                          url};
     if (!server_.shell || !server_.shell->bound()) {
         wlr_log(WLR_INFO, "a link from %s not shown: no shell is running", from.c_str());
         return;
@@ -378,8 +386,7 @@ void AppLink::activate_notification(std::uint32_t id) {
     notifications_.erase(it);
     if (!n.handoff_url.empty()) {
         // The user tapped a held link: now it is theirs.
-        wlr_log(WLR_INFO, "a link from %s opens in %s (its banner was tapped)", n.handoff_from.c_str(),
-                n.app.c_str());
+        wlr_log(WLR_INFO, "a link from %s opens in %s (its banner was tapped)", n.handoff_from.c_str(), n.app.c_str());
         hand_over(n.app, n.handoff_url);
         return;
     }
@@ -390,9 +397,7 @@ void AppLink::activate_notification(std::uint32_t id) {
     if (n.host) cirrus_app_v1_send_notification_activated(n.host, n.tag);
 }
 
-void AppLink::dismiss_notification(std::uint32_t id) {
-    notifications_.erase(id);
-}
+void AppLink::dismiss_notification(std::uint32_t id) { notifications_.erase(id); }
 
 void AppLink::request_permission(wl_resource* host, const std::string& app, std::uint32_t serial,
                                  const std::string& permission) {
@@ -404,10 +409,9 @@ void AppLink::request_permission(wl_resource* host, const std::string& app, std:
     // or with `cirrus permission`): the user is asked once.
     const auto registry = launcher::Registry::open(launcher::default_registry_path());
     if (const auto state = registry.permission(app, permission); state && *state != launcher::PermissionState::ask) {
-        cirrus_app_v1_send_permission_answered(host, serial,
-                                               *state == launcher::PermissionState::granted
-                                                   ? CIRRUS_APP_V1_ANSWER_GRANTED
-                                                   : CIRRUS_APP_V1_ANSWER_DENIED);
+        cirrus_app_v1_send_permission_answered(
+            host, serial,
+            *state == launcher::PermissionState::granted ? CIRRUS_APP_V1_ANSWER_GRANTED : CIRRUS_APP_V1_ANSWER_DENIED);
         return;
     }
     if (!server_.shell || !server_.shell->bound()) {

@@ -32,7 +32,7 @@ bool begin_data_ptr_access(wlr_buffer* buffer, uint32_t flags, void** data, uint
 
 void end_data_ptr_access(wlr_buffer*) {}
 
-const wlr_buffer_impl cairo_buffer_impl = {
+const wlr_buffer_impl kCairoBufferImpl = {
     .destroy = destroy,
     .get_dmabuf = nullptr,
     .get_shm = nullptr,
@@ -55,7 +55,7 @@ wlr_buffer* create_cairo_buffer(int width, int height, cairo_t** cairo) {
         return nullptr;
     }
     buffer->surface = surface;
-    wlr_buffer_init(&buffer->base, &cairo_buffer_impl, width, height);
+    wlr_buffer_init(&buffer->base, &kCairoBufferImpl, width, height);
     *cairo = cairo_create(surface);
     return &buffer->base;
 }

@@ -38,7 +38,7 @@ std::string usage_text() {
         form.resize(std::max<std::size_t>(form.size() + 1, 40), ' ');
         text += "  " + form + std::string(help) + "\n";
     };
-    for (const auto &command : cirrus::control::kControlCommands) {
+    for (const auto& command : cirrus::control::kControlCommands) {
         std::string form(command.name);
         if (!command.arguments.empty()) form += " " + std::string(command.arguments);
         line(form, command.help);
@@ -57,52 +57,50 @@ struct UsageError {
     std::string message;
 };
 
-[[noreturn]] void usage_error(const std::string &message) { throw UsageError{message}; }
+[[noreturn]] void usage_error(const std::string& message) { throw UsageError{message}; }
 
-double parse_number(const std::string &text, const char *what) {
+double parse_number(const std::string& text, const char* what) {
     try {
         size_t used = 0;
         double value = std::stod(text, &used);
         if (used == text.size() && std::isfinite(value)) return value;
-    } catch (const std::exception &) {
-    }
+    } catch (const std::exception&) {}
     usage_error(std::string("invalid ") + what + ": '" + text + "'");
 }
 
-long parse_integer(const std::string &text, const char *what) {
+long parse_integer(const std::string& text, const char* what) {
     try {
         size_t used = 0;
         long value = std::stol(text, &used, 10);
         if (used == text.size()) return value;
-    } catch (const std::exception &) {
-    }
+    } catch (const std::exception&) {}
     usage_error(std::string("invalid ") + what + ": '" + text + "'");
 }
 
 // Coordinates go out as integers when they are integral, as doubles otherwise.
-json coordinate(const std::string &text, const char *what) {
+json coordinate(const std::string& text, const char* what) {
     double value = parse_number(text, what);
     if (value == std::floor(value) && std::fabs(value) < 1e9) return static_cast<long>(value);
     return value;
 }
 
-json parse_json_arg(const std::string &text, const char *what) {
+json parse_json_arg(const std::string& text, const char* what) {
     try {
         return json::parse(text);
-    } catch (const json::exception &e) {
+    } catch (const json::exception& e) {
         usage_error(std::string("invalid JSON for ") + what + ": " + e.what());
     }
 }
 
 // "usage: cirrusctl NAME ARGUMENTS", from the command's entry in the table.
-[[noreturn]] void command_usage_error(const cirrus::control::ControlCommand &command) {
+[[noreturn]] void command_usage_error(const cirrus::control::ControlCommand& command) {
     std::string form = "usage: cirrusctl " + std::string(command.name);
     if (!command.arguments.empty()) form += " " + std::string(command.arguments);
     usage_error(form);
 }
 
-void expect_args(const std::vector<std::string> &args, size_t min, size_t max,
-                 const cirrus::control::ControlCommand &command) {
+void expect_args(const std::vector<std::string>& args, size_t min, size_t max,
+                 const cirrus::control::ControlCommand& command) {
     if (args.size() < min || args.size() > max) command_usage_error(command);
 }
 
@@ -111,7 +109,7 @@ struct Request {
     bool pretty = false;  // pretty-print the response
 };
 
-Request build_request(const std::string &cmd, const std::vector<std::string> &args) {
+Request build_request(const std::string& cmd, const std::vector<std::string>& args) {
     Request req;
     if (cmd == "raw") {
         if (args.size() != 1) usage_error("usage: cirrusctl raw 'JSON'");
@@ -120,7 +118,7 @@ Request build_request(const std::string &cmd, const std::vector<std::string> &ar
         req.pretty = true;
         return req;
     }
-    const cirrus::control::ControlCommand *command = cirrus::control::find_control_command(cmd);
+    const cirrus::control::ControlCommand* command = cirrus::control::find_control_command(cmd);
     if (!command) usage_error("unknown command '" + cmd + "'");
     json j;
     if (cmd == "outputs" || cmd == "windows" || cmd == "layers" || cmd == "stats" || cmd == "apps") {
@@ -149,8 +147,7 @@ Request build_request(const std::string &cmd, const std::vector<std::string> &ar
         j = {{"cmd", "touch"}, {"events", events}};
     } else if (cmd == "key") {
         expect_args(args, 2, 2, *command);
-        if (args[1] != "pressed" && args[1] != "released")
-            usage_error("key: state must be 'pressed' or 'released'");
+        if (args[1] != "pressed" && args[1] != "released") usage_error("key: state must be 'pressed' or 'released'");
         j = {{"cmd", "key"}, {"keycode", parse_integer(args[0], "key code")}, {"state", args[1]}};
     } else if (cmd == "screenshot") {
         expect_args(args, 1, 1, *command);
@@ -188,14 +185,14 @@ Request build_request(const std::string &cmd, const std::vector<std::string> &ar
     return req;
 }
 
-int run(int argc, char **argv) {
+int run(int argc, char** argv) {
     std::optional<std::string> socket_path;
     double wait_seconds = 0;
     double timeout_seconds = cirrus::control::kAnswerTimeoutSeconds;
     int i = 1;
     for (; i < argc; ++i) {
         std::string_view a = argv[i];
-        auto value = [&](const char *name) -> std::string {
+        auto value = [&](const char* name) -> std::string {
             if (i + 1 >= argc) usage_error(std::string(name) + " needs a value");
             return argv[++i];
         };
@@ -229,7 +226,7 @@ int run(int argc, char **argv) {
         path = socket_path ? *socket_path : cirrus::control::find_control_socket();
         auto client = cirrus::control::ControlClient::connect(path, wait_seconds);
         line = client.exchange(req.line, timeout_seconds);
-    } catch (const cirrus::control::ControlError &e) {
+    } catch (const cirrus::control::ControlError& e) {
         std::fprintf(stderr, "cirrusctl: %s\n", e.what());
         if (e.kind() == cirrus::control::ControlError::Kind::no_path) {
             std::fputs("(or pass --socket PATH)\n", stderr);
@@ -241,17 +238,16 @@ int run(int argc, char **argv) {
     json response;
     try {
         response = json::parse(line);
-    } catch (const json::exception &) {
-        std::fprintf(stderr, "cirrusctl: the compositor answered something that is not JSON: %s\n",
-                     line.c_str());
+    } catch (const json::exception&) {
+        std::fprintf(stderr, "cirrusctl: the compositor answered something that is not JSON: %s\n", line.c_str());
         return kExitFailed;
     }
     bool ok = response.is_object() && response.value("ok", false) == true;
     if (!ok) {
-        std::string message = response.is_object() && response.contains("error")
-                                  ? (response["error"].is_string() ? response["error"].get<std::string>()
-                                                                   : response["error"].dump())
-                                  : response.dump();
+        std::string message =
+            response.is_object() && response.contains("error")
+                ? (response["error"].is_string() ? response["error"].get<std::string>() : response["error"].dump())
+                : response.dump();
         std::fprintf(stderr, "cirrusctl: %s: %s\n", cmd.c_str(), message.c_str());
         return kExitFailed;
     }
@@ -261,14 +257,14 @@ int run(int argc, char **argv) {
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     try {
         return run(argc, argv);
-    } catch (const UsageError &e) {
+    } catch (const UsageError& e) {
         std::fprintf(stderr, "cirrusctl: %s\n", e.message.c_str());
         if (e.message.rfind("usage:", 0) != 0) std::fputs("run 'cirrusctl --help' for usage\n", stderr);
         return kExitUsage;
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         std::fprintf(stderr, "cirrusctl: %s\n", e.what());
         return kExitUsage;
     }

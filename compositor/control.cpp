@@ -48,19 +48,26 @@ json rect_json(Rect r) { return {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"h
 
 const char* layer_name(uint32_t layer) {
     switch (layer) {
-    case ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND: return "background";
-    case ZWLR_LAYER_SHELL_V1_LAYER_BOTTOM: return "bottom";
-    case ZWLR_LAYER_SHELL_V1_LAYER_TOP: return "top";
-    case ZWLR_LAYER_SHELL_V1_LAYER_OVERLAY: return "overlay";
+    case ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND:
+        return "background";
+    case ZWLR_LAYER_SHELL_V1_LAYER_BOTTOM:
+        return "bottom";
+    case ZWLR_LAYER_SHELL_V1_LAYER_TOP:
+        return "top";
+    case ZWLR_LAYER_SHELL_V1_LAYER_OVERLAY:
+        return "overlay";
     }
     return "unknown";
 }
 
 const char* keyboard_name(uint32_t interactivity) {
     switch (interactivity) {
-    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_NONE: return "none";
-    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_EXCLUSIVE: return "exclusive";
-    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_ON_DEMAND: return "on_demand";
+    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_NONE:
+        return "none";
+    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_EXCLUSIVE:
+        return "exclusive";
+    case ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_ON_DEMAND:
+        return "on_demand";
     }
     return "unknown";
 }
@@ -81,10 +88,10 @@ struct ControlServer::Connection {
     ControlServer* owner = nullptr;
     int fd = -1;
     wl_event_source* source = nullptr;
-    std::string in;   // what came after the last whole line processed
-    std::string out;  // answers the client has not read yet
-    bool waiting = false;       // a request is answered later (swipe): hold the next ones
-    bool input_ended = false;   // the client shut its side: answer what came, then close
+    std::string in;            // what came after the last whole line processed
+    std::string out;           // answers the client has not read yet
+    bool waiting = false;      // a request is answered later (swipe): hold the next ones
+    bool input_ended = false;  // the client shut its side: answer what came, then close
     bool closed = false;
     uint64_t last_activity = 0;  // ControlServer::activity_ when it last read or wrote
 
@@ -126,8 +133,8 @@ bool ControlServer::listen(const std::string& path) {
     listen_fd_ = listen_unix_socket(path, "control socket");
     if (listen_fd_ < 0) return false;
     path_ = path;
-    accept_source_ = wl_event_loop_add_fd(server_.loop, listen_fd_, WL_EVENT_READABLE,
-                                          &ControlServer::handle_accept, this);
+    accept_source_ =
+        wl_event_loop_add_fd(server_.loop, listen_fd_, WL_EVENT_READABLE, &ControlServer::handle_accept, this);
     return accept_source_ != nullptr;
 }
 
@@ -150,8 +157,8 @@ int ControlServer::handle_accept(int fd, uint32_t, void* data) {
         conn->owner = self;
         conn->fd = conn_fd;
         conn->last_activity = ++self->activity_;
-        conn->source = wl_event_loop_add_fd(self->server_.loop, conn_fd, WL_EVENT_READABLE,
-                                            &ControlServer::handle_io, conn.get());
+        conn->source =
+            wl_event_loop_add_fd(self->server_.loop, conn_fd, WL_EVENT_READABLE, &ControlServer::handle_io, conn.get());
         if (!conn->source) {
             close(conn_fd);
             continue;
@@ -338,8 +345,12 @@ json ControlServer::outputs() const {
         const Rect box = output->box();
         list.push_back({
             {"name", output->wlr->name},
-            {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
-            {"physical_width", output->wlr->width}, {"physical_height", output->wlr->height},
+            {"x", box.x},
+            {"y", box.y},
+            {"width", box.width},
+            {"height", box.height},
+            {"physical_width", output->wlr->width},
+            {"physical_height", output->wlr->height},
             {"scale", output->wlr->scale},
             {"transform", static_cast<int>(output->wlr->transform)},
             {"refresh_mhz", output->wlr->refresh},
@@ -361,10 +372,16 @@ json ControlServer::windows() const {
         const XdgView* parent = view->parent();
         const auto app = server_.supervisor->app_for_pid(view->pid);
         list.push_back({
-            {"id", view->id}, {"app_id", view->app_id()}, {"title", view->title()},
+            {"id", view->id},
+            {"app_id", view->app_id()},
+            {"title", view->title()},
             {"pid", view->pid},
-            {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
-            {"focused", focused == id}, {"visible", view->visible()},
+            {"x", box.x},
+            {"y", box.y},
+            {"width", box.width},
+            {"height", box.height},
+            {"focused", focused == id},
+            {"visible", view->visible()},
             {"parent", parent ? json(parent->id) : json(nullptr)},
             {"app", app ? json(*app) : json(nullptr)},
             {"trusted", server_.trust->is_trusted(wl_resource_get_client(view->xdg->resource))},
@@ -379,9 +396,14 @@ json ControlServer::layers() const {
         const Rect box = layer->box();
         const auto& state = layer->wlr->current;
         list.push_back({
-            {"id", layer->id}, {"namespace", layer->wlr->namespace_ ? layer->wlr->namespace_ : ""},
-            {"layer", layer_name(state.layer)}, {"pid", layer->pid},
-            {"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height},
+            {"id", layer->id},
+            {"namespace", layer->wlr->namespace_ ? layer->wlr->namespace_ : ""},
+            {"layer", layer_name(state.layer)},
+            {"pid", layer->pid},
+            {"x", box.x},
+            {"y", box.y},
+            {"width", box.width},
+            {"height", box.height},
             {"exclusive_zone", state.exclusive_zone},
             {"keyboard_interactive", keyboard_name(state.keyboard_interactive)},
             {"mapped", layer->mapped()},
@@ -396,11 +418,21 @@ json ControlServer::touch(const std::vector<ControlTouchEvent>& events) {
     for (const ControlTouchEvent& event : events) {
         bool delivered = false;
         switch (event.type) {
-        case Type::down: delivered = seat.inject_touch_down(event.id, event.x, event.y); break;
-        case Type::motion: delivered = seat.inject_touch_motion(event.id, event.x, event.y); break;
-        case Type::up: delivered = seat.inject_touch_up(event.id); break;
-        case Type::cancel: delivered = seat.inject_touch_cancel(event.id); break;
-        case Type::frame: delivered = seat.inject_touch_frame(); break;
+        case Type::down:
+            delivered = seat.inject_touch_down(event.id, event.x, event.y);
+            break;
+        case Type::motion:
+            delivered = seat.inject_touch_motion(event.id, event.x, event.y);
+            break;
+        case Type::up:
+            delivered = seat.inject_touch_up(event.id);
+            break;
+        case Type::cancel:
+            delivered = seat.inject_touch_cancel(event.id);
+            break;
+        case Type::frame:
+            delivered = seat.inject_touch_frame();
+            break;
         }
         if (!delivered) throw RequestError("no touch device or no output to touch");
     }
@@ -470,42 +502,56 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
     using Args = ControlArguments;
     namespace args = control_arguments;
     static constexpr Handler table[] = {
-        {"outputs", [](Self& self, const Args&, Reply&) -> Answer { return ok({{"outputs", self.outputs()}}); }},
-        {"windows", [](Self& self, const Args&, Reply&) -> Answer { return ok({{"windows", self.windows()}}); }},
-        {"layers", [](Self& self, const Args&, Reply&) -> Answer { return ok({{"layers", self.layers()}}); }},
-        {"stats", [](Self& self, const Args&, Reply&) -> Answer {
+        {"outputs",
+         [](Self& self, const Args&, Reply&) -> Answer {
+             return ok({{"outputs", self.outputs()}});
+         }},
+        {"windows",
+         [](Self& self, const Args&, Reply&) -> Answer {
+             return ok({{"windows", self.windows()}});
+         }},
+        {"layers",
+         [](Self& self, const Args&, Reply&) -> Answer {
+             return ok({{"layers", self.layers()}});
+         }},
+        {"stats",
+         [](Self& self, const Args&, Reply&) -> Answer {
              const Server& server = self.server_;
              return ok({{"frames", server.frames_committed},
                         {"clients", server.client_count()},
                         {"uptime_ms", server.uptime_ms()},
-                        {"shell", {{"pid", server.shell->shell_pid()},
-                                   {"restarts", server.shell->restarts()},
-                                   {"bound", server.shell->bound()}}}});
+                        {"shell",
+                         {{"pid", server.shell->shell_pid()},
+                          {"restarts", server.shell->restarts()},
+                          {"bound", server.shell->bound()}}}});
          }},
-        {"focus", [](Self& self, const Args& a, Reply&) -> Answer {
+        {"focus",
+         [](Self& self, const Args& a, Reply&) -> Answer {
              self.server_.focus_view(&self.mapped_view(std::get<args::Window>(a).id));
              return ok();
          }},
-        {"close", [](Self& self, const Args& a, Reply&) -> Answer {
+        {"close",
+         [](Self& self, const Args& a, Reply&) -> Answer {
              self.mapped_view(std::get<args::Window>(a).id).close();
              return ok();
          }},
-        {"tap", [](Self& self, const Args& a, Reply&) -> Answer {
-             return self.touch(std::get<args::Touch>(a).events);
-         }},
-        {"swipe", [](Self& self, const Args& a, Reply& later) -> Answer {
+        {"tap",
+         [](Self& self, const Args& a, Reply&) -> Answer { return self.touch(std::get<args::Touch>(a).events); }},
+        {"swipe",
+         [](Self& self, const Args& a, Reply& later) -> Answer {
              self.start_swipe(std::get<args::Swipe>(a), std::move(later));
              return std::nullopt;  // answered when the swipe has ended
          }},
-        {"touch", [](Self& self, const Args& a, Reply&) -> Answer {
-             return self.touch(std::get<args::Touch>(a).events);
-         }},
-        {"key", [](Self& self, const Args& a, Reply&) -> Answer {
+        {"touch",
+         [](Self& self, const Args& a, Reply&) -> Answer { return self.touch(std::get<args::Touch>(a).events); }},
+        {"key",
+         [](Self& self, const Args& a, Reply&) -> Answer {
              const auto& key = std::get<args::Key>(a);
              if (!self.server_.seat->inject_key(key.keycode, key.pressed)) throw RequestError("no keyboard");
              return ok();
          }},
-        {"screenshot", [](Self& self, const Args& a, Reply&) -> Answer {
+        {"screenshot",
+         [](Self& self, const Args& a, Reply&) -> Answer {
              const std::string& path = std::get<args::Screenshot>(a).path;
              Output* output = self.server_.primary_output();
              if (!output) throw RequestError("no output to capture");
@@ -513,25 +559,31 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
              if (!shot.error.empty()) throw RequestError(shot.error);
              return ok({{"path", path}, {"width", shot.width}, {"height", shot.height}});
          }},
-        {"spawn", [](Self& self, const Args& a, Reply&) -> Answer {
+        {"spawn",
+         [](Self& self, const Args& a, Reply&) -> Answer {
              const auto& spawn = std::get<args::Spawn>(a);
              const pid_t pid = self.server_.trust->spawn(spawn.argv, spawn.trusted);
              if (pid < 0) throw RequestError("cannot start " + spawn.argv[0]);
              return ok({{"pid", pid}});
          }},
-        {"launch", [](Self& self, const Args& a, Reply&) -> Answer {
+        {"launch",
+         [](Self& self, const Args& a, Reply&) -> Answer {
              const std::string& app = std::get<args::Launch>(a).app;
              const Server::LaunchOutcome launched = self.server_.launch_app(app);
              if (!launched.error.empty()) throw RequestError(launched.error);
-             return ok({{"app", app}, {"pid", launched.pid}, {"action", launched.action},
+             return ok({{"app", app},
+                        {"pid", launched.pid},
+                        {"action", launched.action},
                         {"splash", self.server_.splash->showing(app)}});
          }},
-        {"home", [](Self& self, const Args&, Reply&) -> Answer {
+        {"home",
+         [](Self& self, const Args&, Reply&) -> Answer {
              self.server_.show_home();
              return ok();
          }},
         {"apps", [](Self& self, const Args&, Reply&) -> Answer { return ok(self.apps()); }},
-        {"quit", [](Self& self, const Args&, Reply&) -> Answer {
+        {"quit",
+         [](Self& self, const Args&, Reply&) -> Answer {
              self.server_.terminate();
              return ok();
          }},
@@ -550,9 +602,11 @@ XdgView& ControlServer::mapped_view(ViewId id) const {
 json ControlServer::apps() const {
     json list = json::array();
     for (const AppProcess& p : server_.supervisor->table().processes()) {
-        json entry = {{"app", p.app}, {"pid", p.pid},
+        json entry = {{"app", p.app},
+                      {"pid", p.pid},
                       {"state", p.state == AppState::running ? "running" : "launching"},
-                      {"started_ms", p.started_ms}, {"splash", server_.splash->showing(p.app)},
+                      {"started_ms", p.started_ms},
+                      {"splash", server_.splash->showing(p.app)},
                       {"prestarted", p.from_standby}};
         if (const auto ms = server_.app_link->first_frame_ms(p.app)) entry["first_frame_ms"] = *ms;
         list.push_back(std::move(entry));

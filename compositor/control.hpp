@@ -74,7 +74,7 @@ private:
     std::string path_;
     wl_event_source* accept_source_ = nullptr;
     std::list<std::shared_ptr<Connection>> connections_;
-    uint64_t activity_ = 0;  // counts reads and writes: which connection was quiet longest
+    uint64_t activity_ = 0;             // counts reads and writes: which connection was quiet longest
     wl_event_source* sweep_ = nullptr;  // frees closed connections outside their callbacks
     std::list<std::unique_ptr<Swipe>> swipes_;
 };

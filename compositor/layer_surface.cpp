@@ -10,10 +10,14 @@ namespace {
 
 SceneLayer scene_layer_for(Layer layer) {
     switch (layer) {
-    case Layer::background: return SceneLayer::background;
-    case Layer::bottom: return SceneLayer::bottom;
-    case Layer::top: return SceneLayer::top;
-    case Layer::overlay: return SceneLayer::overlay;
+    case Layer::background:
+        return SceneLayer::background;
+    case Layer::bottom:
+        return SceneLayer::bottom;
+    case Layer::top:
+        return SceneLayer::top;
+    case Layer::overlay:
+        return SceneLayer::overlay;
     }
     return SceneLayer::top;
 }
@@ -43,9 +47,8 @@ LayerSurface::LayerSurface(Server& server, wlr_layer_surface_v1* surface, Output
     });
     destroy_.connect(&wlr->events.destroy, [this](void*) { server_.remove_layer_surface(this); });
     commit_.connect(&wlr->surface->events.commit, [this](void*) { handle_commit(); });
-    new_popup_.connect(&wlr->events.new_popup, [this](void* data) {
-        handle_new_popup(static_cast<wlr_xdg_popup*>(data));
-    });
+    new_popup_.connect(&wlr->events.new_popup,
+                       [this](void* data) { handle_new_popup(static_cast<wlr_xdg_popup*>(data)); });
 }
 
 LayerSurface::~LayerSurface() {

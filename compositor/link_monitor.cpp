@@ -93,8 +93,7 @@ LinkTime LinkMonitor::now() {
 int LinkMonitor::handle_netlink(int fd, std::uint32_t, void* data) {
     auto* self = static_cast<LinkMonitor*>(data);
     char buffer[8192];
-    while (recv(fd, buffer, sizeof buffer, 0) > 0) {
-    }
+    while (recv(fd, buffer, sizeof buffer, 0) > 0) {}
     // Which message it was matters less than what the tables say now.
     self->read_system_state();
     return 0;
@@ -102,8 +101,8 @@ int LinkMonitor::handle_netlink(int fd, std::uint32_t, void* data) {
 
 void LinkMonitor::read_system_state() {
     SystemNetworkState state;
-    state.has_route = has_default_route_v4(read_text("/proc/net/route")) ||
-                      has_default_route_v6(read_text("/proc/net/ipv6_route"));
+    state.has_route =
+        has_default_route_v4(read_text("/proc/net/route")) || has_default_route_v6(read_text("/proc/net/ipv6_route"));
     changed(estimator_.set_system_state(state, now()));
 }
 

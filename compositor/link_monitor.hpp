@@ -25,8 +25,8 @@ public:
     LinkMonitor(const LinkMonitor&) = delete;
     LinkMonitor& operator=(const LinkMonitor&) = delete;
 
-    void add_transfer(std::uint64_t bytes, std::chrono::milliseconds time_to_headers,
-                      std::chrono::milliseconds total, bool network_failure);
+    void add_transfer(std::uint64_t bytes, std::chrono::milliseconds time_to_headers, std::chrono::milliseconds total,
+                      bool network_failure);
     LinkEstimate estimate() const;
 
     std::function<void(const LinkEstimate&)> on_change;

@@ -11,8 +11,10 @@
 namespace {
 
 std::string default_config_path() {
-    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/cirrus/compositor.conf";
-    if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/cirrus/compositor.conf";
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+        return std::string(xdg) + "/cirrus/compositor.conf";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::string(home) + "/.config/cirrus/compositor.conf";
     return {};
 }
 

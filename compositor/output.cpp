@@ -30,16 +30,15 @@ wlr_output_mode* find_mode(wlr_output* output, Size size, std::optional<int> ref
     return best;
 }
 
-constexpr float background_colour[4] = {0.063f, 0.078f, 0.094f, 1.0f};  // #101418
+constexpr float kBackgroundColour[4] = {0.063f, 0.078f, 0.094f, 1.0f};  // #101418
 
 }  // namespace
 
 Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server) {
     wlr->data = this;
     frame_.connect(&wlr->events.frame, [this](void*) { handle_frame(); });
-    commit_.connect(&wlr->events.commit, [this](void* data) {
-        handle_commit(static_cast<wlr_output_event_commit*>(data));
-    });
+    commit_.connect(&wlr->events.commit,
+                    [this](void* data) { handle_commit(static_cast<wlr_output_event_commit*>(data)); });
     destroy_.connect(&wlr->events.destroy, [this](void*) { handle_destroy(); });
 
     apply_config();
@@ -48,7 +47,7 @@ Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server
 
     // The wallpaper sits under every layer so that the screen always has a
     // defined colour, and screenshots of an empty phone are not transparent.
-    background_ = wlr_scene_rect_create(&server_.scene->node, 0, 0, background_colour);
+    background_ = wlr_scene_rect_create(&server_.scene->node, 0, 0, kBackgroundColour);
     if (background_) wlr_scene_node_lower_to_bottom(&background_->node);
     arrange_layers();
 }
@@ -68,7 +67,8 @@ void Output::apply_config() {
             if (wlr_output_mode* match = find_mode(wlr, *wanted, cfg.refresh_mhz)) {
                 mode = match;
             } else {
-                wlr_log(WLR_ERROR, "output %s has no %dx%d mode; using its preferred mode "
+                wlr_log(WLR_ERROR,
+                        "output %s has no %dx%d mode; using its preferred mode "
                         "(list modes with wlr-randr, or drop --mode/--size)",
                         wlr->name, wanted->width, wanted->height);
             }

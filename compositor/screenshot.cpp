@@ -84,7 +84,8 @@ void upload_pending_scene_textures(Server& server) {
         wl_list* next = link->next;
         auto* buffer = reinterpret_cast<wlr_scene_buffer*>(reinterpret_cast<char*>(link) -
                                                            offsetof(wlr_scene_buffer, pending_link));
-        if (!buffer->texture && buffer->buffer) buffer->texture = wlr_texture_from_buffer(server.renderer, buffer->buffer);
+        if (!buffer->texture && buffer->buffer)
+            buffer->texture = wlr_texture_from_buffer(server.renderer, buffer->buffer);
         wl_list_remove(link);
         wl_list_init(link);
         link = next;
@@ -113,9 +114,9 @@ ScreenshotResult write_screenshot(Server& server, Output& output, const std::str
         wlr_renderer_clear(server.renderer, black);
         wlr_scene_render_output(server.scene, wlr, box.x, box.y, nullptr);
         uint32_t flags = 0;
-        read = wlr_renderer_read_pixels(server.renderer, DRM_FORMAT_ARGB8888, &flags,
-                                        static_cast<uint32_t>(width) * 4, static_cast<uint32_t>(width),
-                                        static_cast<uint32_t>(height), 0, 0, 0, 0, pixels.data());
+        read = wlr_renderer_read_pixels(server.renderer, DRM_FORMAT_ARGB8888, &flags, static_cast<uint32_t>(width) * 4,
+                                        static_cast<uint32_t>(width), static_cast<uint32_t>(height), 0, 0, 0, 0,
+                                        pixels.data());
         wlr_renderer_end(server.renderer);
         if (read && (flags & WLR_RENDERER_READ_PIXELS_Y_INVERT)) {
             for (int y = 0; y < height / 2; ++y) {

@@ -33,11 +33,13 @@ const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str
 // A keymap from the config; where it names a layout xkbcommon cannot build,
 // say so and fall back to XKB_DEFAULT_* and then to xkbcommon's default.
 xkb_keymap* make_keymap(xkb_context* context, const KeyboardConfig& cfg) {
-    xkb_rule_names names{or_null(cfg.rules), or_null(cfg.model), or_null(cfg.layout),
-                         or_null(cfg.variant), or_null(cfg.options)};
+    xkb_rule_names names{or_null(cfg.rules), or_null(cfg.model), or_null(cfg.layout), or_null(cfg.variant),
+                         or_null(cfg.options)};
     if (xkb_keymap* keymap = xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS)) return keymap;
-    wlr_log(WLR_ERROR, "keyboard: no keymap for layout '%s' variant '%s' (check [keyboard] in the config "
-            "or XKB_DEFAULT_LAYOUT); using the default keymap", cfg.layout.c_str(), cfg.variant.c_str());
+    wlr_log(WLR_ERROR,
+            "keyboard: no keymap for layout '%s' variant '%s' (check [keyboard] in the config "
+            "or XKB_DEFAULT_LAYOUT); using the default keymap",
+            cfg.layout.c_str(), cfg.variant.c_str());
     xkb_rule_names fallback{};
     return xkb_keymap_new_from_names(context, &fallback, XKB_KEYMAP_COMPILE_NO_FLAGS);
 }
@@ -61,9 +63,8 @@ Seat::Seat(Server& server) : wlr(wlr_seat_create(server.display, "seat0")), serv
         wlr_cursor_warp_absolute(cursor, event->device, event->x, event->y);
         handle_cursor_motion(event->time_msec);
     });
-    cursor_button_.connect(&cursor->events.button, [this](void* data) {
-        handle_cursor_button(static_cast<wlr_event_pointer_button*>(data));
-    });
+    cursor_button_.connect(&cursor->events.button,
+                           [this](void* data) { handle_cursor_button(static_cast<wlr_event_pointer_button*>(data)); });
     cursor_axis_.connect(&cursor->events.axis, [this](void* data) {
         auto* e = static_cast<wlr_event_pointer_axis*>(data);
         wlr_seat_pointer_notify_axis(wlr, e->time_msec, e->orientation, e->delta, e->delta_discrete, e->source);
@@ -103,9 +104,9 @@ Seat::Seat(Server& server) : wlr(wlr_seat_create(server.display, "seat0")), serv
 Seat::~Seat() {
     devices_.clear();
     // Listeners leave the cursor's and the seat's signals before those go.
-    for (Listener* listener : {&new_virtual_keyboard_, &new_virtual_pointer_, &cursor_motion_,
-                               &cursor_motion_absolute_, &cursor_button_, &cursor_axis_, &cursor_frame_,
-                               &request_set_cursor_, &request_set_selection_, &request_set_primary_selection_}) {
+    for (Listener* listener : {&new_virtual_keyboard_, &new_virtual_pointer_, &cursor_motion_, &cursor_motion_absolute_,
+                               &cursor_button_, &cursor_axis_, &cursor_frame_, &request_set_cursor_,
+                               &request_set_selection_, &request_set_primary_selection_}) {
         listener->disconnect();
     }
     if (free_keyboards_idle_) wl_event_source_remove(free_keyboards_idle_);
@@ -138,9 +139,8 @@ void Seat::add_device(wlr_input_device* device) {
         if (context) xkb_context_unref(context);
         wlr_keyboard_set_repeat_info(device->keyboard, server_.config.keyboard.repeat_rate,
                                      server_.config.keyboard.repeat_delay);
-        dev.key.connect(&device->keyboard->events.key, [this, &dev](void* data) {
-            handle_key(dev, static_cast<wlr_event_keyboard_key*>(data));
-        });
+        dev.key.connect(&device->keyboard->events.key,
+                        [this, &dev](void* data) { handle_key(dev, static_cast<wlr_event_keyboard_key*>(data)); });
         dev.modifiers.connect(&device->keyboard->events.modifiers, [this, &dev](void*) {
             wlr_seat_set_keyboard(wlr, dev.wlr);
             wlr_seat_keyboard_notify_modifiers(wlr, &dev.wlr->keyboard->modifiers);
@@ -153,15 +153,13 @@ void Seat::add_device(wlr_input_device* device) {
         wlr_cursor_attach_input_device(cursor, device);
         break;
     case WLR_INPUT_DEVICE_TOUCH:
-        dev.touch_down.connect(&device->touch->events.down, [this](void* data) {
-            handle_touch_down(static_cast<wlr_event_touch_down*>(data));
-        });
+        dev.touch_down.connect(&device->touch->events.down,
+                               [this](void* data) { handle_touch_down(static_cast<wlr_event_touch_down*>(data)); });
         dev.touch_motion.connect(&device->touch->events.motion, [this](void* data) {
             handle_touch_motion(static_cast<wlr_event_touch_motion*>(data));
         });
-        dev.touch_up.connect(&device->touch->events.up, [this](void* data) {
-            handle_touch_up(static_cast<wlr_event_touch_up*>(data));
-        });
+        dev.touch_up.connect(&device->touch->events.up,
+                             [this](void* data) { handle_touch_up(static_cast<wlr_event_touch_up*>(data)); });
         dev.touch_cancel.connect(&device->touch->events.cancel, [this](void* data) {
             handle_touch_cancel(static_cast<wlr_event_touch_cancel*>(data));
         });
@@ -202,10 +200,17 @@ void Seat::update_capabilities() {
     uint32_t caps = 0;
     for (const auto& dev : devices_) {
         switch (dev->wlr->type) {
-        case WLR_INPUT_DEVICE_KEYBOARD: caps |= WL_SEAT_CAPABILITY_KEYBOARD; break;
-        case WLR_INPUT_DEVICE_POINTER: caps |= WL_SEAT_CAPABILITY_POINTER; break;
-        case WLR_INPUT_DEVICE_TOUCH: caps |= WL_SEAT_CAPABILITY_TOUCH; break;
-        default: break;
+        case WLR_INPUT_DEVICE_KEYBOARD:
+            caps |= WL_SEAT_CAPABILITY_KEYBOARD;
+            break;
+        case WLR_INPUT_DEVICE_POINTER:
+            caps |= WL_SEAT_CAPABILITY_POINTER;
+            break;
+        case WLR_INPUT_DEVICE_TOUCH:
+            caps |= WL_SEAT_CAPABILITY_TOUCH;
+            break;
+        default:
+            break;
         }
     }
     wlr_seat_set_capabilities(wlr, caps);
@@ -274,7 +279,8 @@ void Seat::note_user_action(wlr_surface* surface) {
            wlr_surface_is_xdg_surface(xdg->popup->parent)) {
         xdg = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
     }
-    if (XdgView* view = xdg ? server_.view_for_surface(xdg->surface) : nullptr) server_.app_link->user_action(view->pid);
+    if (XdgView* view = xdg ? server_.view_for_surface(xdg->surface) : nullptr)
+        server_.app_link->user_action(view->pid);
 }
 
 void Seat::forget_layer(LayerSurface* layer) {

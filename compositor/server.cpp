@@ -54,7 +54,8 @@ bool Server::start() {
     // WAYLAND_DISPLAY or DISPLAY, or headless (WLR_BACKENDS overrides).
     backend = wlr_backend_autocreate(display);
     if (!backend) {
-        wlr_log(WLR_ERROR, "no backend could start: on a device check the seat (seatd or logind) and /dev/dri; "
+        wlr_log(WLR_ERROR,
+                "no backend could start: on a device check the seat (seatd or logind) and /dev/dri; "
                 "for a test run set WLR_BACKENDS=headless WLR_RENDERER=pixman");
         return false;
     }
@@ -152,9 +153,9 @@ bool Server::create_globals() {
     server_decoration = wlr_server_decoration_manager_create(display);
     virtual_keyboard = wlr_virtual_keyboard_manager_v1_create(display);
     virtual_pointer = wlr_virtual_pointer_manager_v1_create(display);
-    if (!xdg_shell || !layer_shell || !presentation || !foreign_toplevels || !screencopy || !xdg_output ||
-        !idle || !idle_inhibit || !output_power || !xdg_decoration || !server_decoration ||
-        !virtual_keyboard || !virtual_pointer) {
+    if (!xdg_shell || !layer_shell || !presentation || !foreign_toplevels || !screencopy || !xdg_output || !idle ||
+        !idle_inhibit || !output_power || !xdg_decoration || !server_decoration || !virtual_keyboard ||
+        !virtual_pointer) {
         wlr_log(WLR_ERROR, "cannot create the protocol globals");
         return false;
     }
@@ -188,15 +189,12 @@ bool Server::create_globals() {
     // Hosts are told apart by pid: the supervisor knows which it started.
     trust->add_host_only(app_link->global(), [this](pid_t pid) { return supervisor->is_host(pid); });
 
-    new_output_.connect(&backend->events.new_output, [this](void* data) {
-        handle_new_output(static_cast<wlr_output*>(data));
-    });
-    new_input_.connect(&backend->events.new_input, [this](void* data) {
-        handle_new_input(static_cast<wlr_input_device*>(data));
-    });
-    new_xdg_surface_.connect(&xdg_shell->events.new_surface, [this](void* data) {
-        handle_new_xdg_surface(static_cast<wlr_xdg_surface*>(data));
-    });
+    new_output_.connect(&backend->events.new_output,
+                        [this](void* data) { handle_new_output(static_cast<wlr_output*>(data)); });
+    new_input_.connect(&backend->events.new_input,
+                       [this](void* data) { handle_new_input(static_cast<wlr_input_device*>(data)); });
+    new_xdg_surface_.connect(&xdg_shell->events.new_surface,
+                             [this](void* data) { handle_new_xdg_surface(static_cast<wlr_xdg_surface*>(data)); });
     new_layer_surface_.connect(&layer_shell->events.new_surface, [this](void* data) {
         handle_new_layer_surface(static_cast<wlr_layer_surface_v1*>(data));
     });
@@ -206,9 +204,8 @@ bool Server::create_globals() {
     output_power_set_mode_.connect(&output_power->events.set_mode, [this](void* data) {
         handle_output_power_set_mode(static_cast<wlr_output_power_v1_set_mode_event*>(data));
     });
-    new_inhibitor_.connect(&idle_inhibit->events.new_inhibitor, [this](void* data) {
-        handle_new_inhibitor(static_cast<wlr_idle_inhibitor_v1*>(data));
-    });
+    new_inhibitor_.connect(&idle_inhibit->events.new_inhibitor,
+                           [this](void* data) { handle_new_inhibitor(static_cast<wlr_idle_inhibitor_v1*>(data)); });
     return true;
 }
 
@@ -285,7 +282,7 @@ std::uint64_t Server::uptime_ms() const {
 std::size_t Server::client_count() const {
     std::size_t count = 0;
     wl_client* client;
-    wl_client_for_each(client, wl_display_get_client_list(display)) ++count;
+    wl_client_for_each(client, wl_display_get_client_list(display))++ count;
     return count;
 }
 
@@ -306,9 +303,7 @@ void Server::remove_output(Output* output) {
     arrange();
 }
 
-void Server::handle_new_input(wlr_input_device* device) {
-    seat->add_device(device);
-}
+void Server::handle_new_input(wlr_input_device* device) { seat->add_device(device); }
 
 void Server::handle_new_xdg_surface(wlr_xdg_surface* surface) {
     if (surface->role == WLR_XDG_SURFACE_ROLE_POPUP) {
@@ -377,9 +372,7 @@ void Server::handle_new_inhibitor(wlr_idle_inhibitor_v1* inhibitor) {
     wlr_idle_set_enabled(idle, seat->wlr, false);
 }
 
-Output* Server::primary_output() const {
-    return outputs.empty() ? nullptr : outputs.front().get();
-}
+Output* Server::primary_output() const { return outputs.empty() ? nullptr : outputs.front().get(); }
 
 XdgView* Server::view_by_id(ViewId id) const {
     for (const auto& view : views) {

@@ -57,7 +57,7 @@ public:
     struct LaunchOutcome {
         std::string action;  // "spawned", "focused", "launching"
         pid_t pid = -1;
-        std::string error;   // empty on success
+        std::string error;  // empty on success
     };
     LaunchOutcome launch_app(const std::string& app);
     void show_home();
@@ -90,9 +90,7 @@ public:
     XdgView* view_by_id(ViewId id) const;
     XdgView* view_for_surface(wlr_surface* surface) const;
     ViewId next_id() { return next_id_++; }
-    wlr_scene_tree* scene_layer(SceneLayer layer) const {
-        return layers_[static_cast<int>(layer)];
-    }
+    wlr_scene_tree* scene_layer(SceneLayer layer) const { return layers_[static_cast<int>(layer)]; }
     std::uint64_t uptime_ms() const;
 
     const Config config;

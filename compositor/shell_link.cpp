@@ -18,22 +18,25 @@ namespace {
 
 std::uint32_t shell_link_enum(LinkClass link) {
     switch (link) {
-    case LinkClass::offline: return CIRRUS_SHELL_V1_LINK_OFFLINE;
-    case LinkClass::two_g: return CIRRUS_SHELL_V1_LINK_SLOW_2G;
-    case LinkClass::three_g: return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
-    case LinkClass::good: return CIRRUS_SHELL_V1_LINK_GOOD;
+    case LinkClass::offline:
+        return CIRRUS_SHELL_V1_LINK_OFFLINE;
+    case LinkClass::two_g:
+        return CIRRUS_SHELL_V1_LINK_SLOW_2G;
+    case LinkClass::three_g:
+        return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
+    case LinkClass::good:
+        return CIRRUS_SHELL_V1_LINK_GOOD;
     }
     return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
 }
 
-
-constexpr std::uint32_t shell_version = 1;
+constexpr std::uint32_t kShellVersion = 1;
 // A shell that keeps dying must not take a core with it: restarts back off
 // from 100 ms (the user sees a new shell at once) to 5 s, and the back-off
 // resets once a shell has lived for a while.
-constexpr int first_backoff_ms = 100;
-constexpr int max_backoff_ms = 5000;
-constexpr std::uint64_t healthy_after_ms = 10000;
+constexpr int kFirstBackoffMs = 100;
+constexpr int kMaxBackoffMs = 5000;
+constexpr std::uint64_t kHealthyAfterMs = 10000;
 
 ShellLink* link_of(wl_resource* resource) { return static_cast<ShellLink*>(wl_resource_get_user_data(resource)); }
 
@@ -94,8 +97,8 @@ void handle_dismiss_notification(wl_client*, wl_resource* resource, uint32_t id)
 }
 
 void handle_answer_permission(wl_client*, wl_resource* resource, uint32_t request_id, uint32_t answer) {
-    guarded(resource, "answer_permission", [&](Server& server) {
-        server.app_link->answer_permission(request_id, answer); });
+    guarded(resource, "answer_permission",
+            [&](Server& server) { server.app_link->answer_permission(request_id, answer); });
 }
 
 void handle_capture_app(wl_client*, wl_resource* resource, uint32_t id, const char* app, wl_resource* buffer) {
@@ -103,7 +106,7 @@ void handle_capture_app(wl_client*, wl_resource* resource, uint32_t id, const ch
     guarded(resource, "capture_app", [&](Server& server) { capture_app(server, resource, id, app, buffer); });
 }
 
-const struct cirrus_shell_v1_interface shell_implementation = {
+const struct cirrus_shell_v1_interface kShellImplementation = {
     .destroy = handle_destroy,
     .launch = handle_launch,
     .show_home = handle_show_home,
@@ -120,7 +123,7 @@ const struct cirrus_shell_v1_interface shell_implementation = {
 }  // namespace
 
 ShellLink::ShellLink(Server& server) : server_(server) {
-    global_ = wl_global_create(server.display, &cirrus_shell_v1_interface, shell_version, this, &ShellLink::bind);
+    global_ = wl_global_create(server.display, &cirrus_shell_v1_interface, kShellVersion, this, &ShellLink::bind);
 }
 
 ShellLink::~ShellLink() {
@@ -139,7 +142,7 @@ void ShellLink::bind(wl_client* client, void* data, std::uint32_t version, std::
         wl_client_post_no_memory(client);
         return;
     }
-    wl_resource_set_implementation(resource, &shell_implementation, self, &ShellLink::unbind);
+    wl_resource_set_implementation(resource, &kShellImplementation, self, &ShellLink::unbind);
     self->resources_.push_back(resource);
     self->send_initial_state(resource);
 }
@@ -191,11 +194,11 @@ bool ShellLink::child_exited(pid_t pid) {
     if (pid != pid_ || pid <= 0) return false;
     pid_ = -1;
     if (server_.shutting_down) return true;
-    const bool lived_long = server_.uptime_ms() - started_ms_ >= healthy_after_ms;
+    const bool lived_long = server_.uptime_ms() - started_ms_ >= kHealthyAfterMs;
     if (!lived_long && !replayed_.empty() && server_.app_link) server_.app_link->drop_replayed(replayed_);
     replayed_ = {};
     client_ = nullptr;
-    backoff_ms_ = lived_long || backoff_ms_ == 0 ? first_backoff_ms : std::min(backoff_ms_ * 2, max_backoff_ms);
+    backoff_ms_ = lived_long || backoff_ms_ == 0 ? kFirstBackoffMs : std::min(backoff_ms_ * 2, kMaxBackoffMs);
     wlr_log(WLR_ERROR, "the shell (pid %d) ended; starting a new one in %d ms", static_cast<int>(pid), backoff_ms_);
     if (!restart_timer_) restart_timer_ = wl_event_loop_add_timer(server_.loop, &ShellLink::handle_restart_timer, this);
     if (restart_timer_) wl_event_source_timer_update(restart_timer_, backoff_ms_);

@@ -13,11 +13,11 @@
 namespace cirrus {
 namespace {
 
-constexpr int icon_logical_px = 96;
-constexpr int label_logical_width = 280;
-constexpr int label_gap_px = 16;
-constexpr int text_logical_height = 48;  // two lines of the name at most
-constexpr const char* label_font = "Sans 15";
+constexpr int kIconLogicalPx = 96;
+constexpr int kLabelLogicalWidth = 280;
+constexpr int kLabelGapPx = 16;
+constexpr int kTextLogicalHeight = 48;  // two lines of the name at most
+constexpr const char* kLabelFont = "Sans 15";
 
 struct Colour {
     double r = 1, g = 1, b = 1;
@@ -67,8 +67,8 @@ wlr_buffer* draw_label(const std::optional<std::vector<std::uint8_t>>& png, cons
         if (cairo_surface_status(icon) == CAIRO_STATUS_SUCCESS) {
             const double side = cairo_image_surface_get_width(icon);
             cairo_save(cr);
-            cairo_translate(cr, (logical.width - icon_logical_px) / 2.0, 0);
-            cairo_scale(cr, icon_logical_px / side, icon_logical_px / side);
+            cairo_translate(cr, (logical.width - kIconLogicalPx) / 2.0, 0);
+            cairo_scale(cr, kIconLogicalPx / side, kIconLogicalPx / side);
             cairo_set_source_surface(cr, icon, 0, 0);
             cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
             cairo_paint(cr);
@@ -78,7 +78,7 @@ wlr_buffer* draw_label(const std::optional<std::vector<std::uint8_t>>& png, cons
     }
 
     PangoLayout* layout = pango_cairo_create_layout(cr);
-    PangoFontDescription* font = pango_font_description_from_string(label_font);
+    PangoFontDescription* font = pango_font_description_from_string(kLabelFont);
     pango_layout_set_font_description(layout, font);
     pango_font_description_free(font);
     pango_layout_set_width(layout, logical.width * PANGO_SCALE);
@@ -88,7 +88,7 @@ wlr_buffer* draw_label(const std::optional<std::vector<std::uint8_t>>& png, cons
     pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
     pango_layout_set_text(layout, name.c_str(), -1);
     cairo_set_source_rgb(cr, text.r, text.g, text.b);
-    cairo_move_to(cr, 0, icon_logical_px + label_gap_px);
+    cairo_move_to(cr, 0, kIconLogicalPx + kLabelGapPx);
     pango_cairo_show_layout(cr, layout);
     g_object_unref(layout);
     cairo_destroy(cr);
@@ -112,7 +112,7 @@ bool Splash::show(const std::string& app, const SplashContent& content) {
     const float rgba[4] = {static_cast<float>(background.r), static_cast<float>(background.g),
                            static_cast<float>(background.b), 1.0f};
     entry.background = wlr_scene_rect_create(&entry.tree->node, 0, 0, rgba);
-    entry.label_size = {label_logical_width, icon_logical_px + label_gap_px + text_logical_height};
+    entry.label_size = {kLabelLogicalWidth, kIconLogicalPx + kLabelGapPx + kTextLogicalHeight};
     if (wlr_buffer* buffer =
             draw_label(content.icon_png, content.name, text_colour_for(background), scale, entry.label_size)) {
         entry.label = wlr_scene_buffer_create(&entry.tree->node, buffer);
@@ -142,7 +142,7 @@ void Splash::place(Entry& entry) {
     if (entry.label) {
         // A little above the centre, where the eye expects the app's mark.
         wlr_scene_node_set_position(&entry.label->node, (area.width - entry.label_size.width) / 2,
-                                    std::max(0, area.height * 2 / 5 - icon_logical_px / 2));
+                                    std::max(0, area.height * 2 / 5 - kIconLogicalPx / 2));
     }
     wlr_scene_node_raise_to_top(&entry.tree->node);
     // The lock screen and the switcher cover the apps, splashes included.

@@ -21,10 +21,10 @@ class Server;
 
 // What a splash shows, from the app's registry entry.
 struct SplashContent {
-    std::string name;                          // short_name, else name
-    std::optional<std::string> background;     // a CSS colour; none: white
+    std::string name;                       // short_name, else name
+    std::optional<std::string> background;  // a CSS colour; none: white
     std::optional<std::vector<std::uint8_t>> icon_png;
-    bool fullscreen = false;                   // display: fullscreen covers the status bar
+    bool fullscreen = false;  // display: fullscreen covers the status bar
 };
 
 class Splash {

@@ -30,7 +30,7 @@ std::vector<std::string> current_environment() {
 }
 
 // The standby host's end of its channel, as the child's fd 3.
-constexpr int child_channel_fd = 3;
+constexpr int kChildChannelFd = 3;
 
 std::string describe_exit(int status) {
     if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
@@ -100,9 +100,8 @@ pid_t Supervisor::spawn(std::vector<std::string> argv, int channel_fd) {
         setsid();
         if (channel_fd >= 0) {
             // dup2 leaves the copy without FD_CLOEXEC; the same number keeps it.
-            const bool moved = channel_fd == child_channel_fd
-                                   ? fcntl(channel_fd, F_SETFD, 0) == 0
-                                   : dup2(channel_fd, child_channel_fd) == child_channel_fd;
+            const bool moved = channel_fd == kChildChannelFd ? fcntl(channel_fd, F_SETFD, 0) == 0
+                                                             : dup2(channel_fd, kChildChannelFd) == kChildChannelFd;
             if (!moved) _exit(127);
         }
         execvpe(args[0], args.data(), envp.data());
@@ -205,8 +204,8 @@ std::optional<pid_t> Supervisor::hand_to_standby(const std::string& app) {
         // as it reads its app, and by then its windows must be the app's.
         table_.assign_standby(*pid, app, server_.uptime_ms());
         const std::string line = standby::open_line(app);
-        if (it != channels_.end() &&
-            send((*it)->fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT) == static_cast<ssize_t>(line.size())) {
+        if (it != channels_.end() && send((*it)->fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT) ==
+                                         static_cast<ssize_t>(line.size())) {
             close_channel(*pid);  // one app per host: the channel has done its work
             planner_.served();
             wlr_log(WLR_INFO, "app %s: served by standby host pid %d", app.c_str(), static_cast<int>(*pid));
@@ -235,7 +234,7 @@ void Supervisor::start_standby() {
     // (every other child loses it at exec): nobody else can name an app to
     // the host.
     const pid_t pid = spawn({find_program(server_.config.app_host, "webapp-host"), "--standby", "--standby-fd",
-                             std::to_string(child_channel_fd)},
+                             std::to_string(kChildChannelFd)},
                             fds[1]);
     close(fds[1]);
     if (pid < 0) {
@@ -247,8 +246,8 @@ void Supervisor::start_standby() {
     channel->supervisor = this;
     channel->pid = pid;
     channel->fd = fds[0];
-    channel->source = wl_event_loop_add_fd(server_.loop, fds[0], WL_EVENT_READABLE, &Supervisor::handle_channel,
-                                           channel.get());
+    channel->source =
+        wl_event_loop_add_fd(server_.loop, fds[0], WL_EVENT_READABLE, &Supervisor::handle_channel, channel.get());
     if (!channel->source) {
         // Unreachable, it cannot serve: stop it (its exit is nobody's).
         wlr_log(WLR_ERROR, "cannot watch the channel of standby host pid %d; stopping it", static_cast<int>(pid));
@@ -264,11 +263,10 @@ void Supervisor::start_standby() {
 void Supervisor::schedule_standby() {
     if (!standby_timer_ || server_.shutting_down) return;
     const std::uint64_t now = server_.uptime_ms();
-    const std::uint64_t busy = std::max(table_.busy_until(standby_settle_ms, standby_patience_ms),
-                                        standby_start_delay_ms);
+    const std::uint64_t busy = std::max(table_.busy_until(kStandbySettleMs, kStandbyPatienceMs), kStandbyStartDelayMs);
     const auto delay = planner_.delay_before_next(now, static_cast<int>(table_.standby().size()), busy);
     // 0 disarms a wl_event_loop timer: "now" is 1 ms.
-    const auto ms = delay ? std::clamp<std::uint64_t>(*delay, 1, StandbyPlanner::max_backoff_ms) : 0;
+    const auto ms = delay ? std::clamp<std::uint64_t>(*delay, 1, StandbyPlanner::kMaxBackoffMs) : 0;
     wl_event_source_timer_update(standby_timer_, static_cast<int>(ms));
 }
 
@@ -279,7 +277,7 @@ int Supervisor::handle_standby_timer(void* data) {
     try {
         const auto delay = self->planner_.delay_before_next(
             self->server_.uptime_ms(), static_cast<int>(self->table_.standby().size()),
-            std::max(self->table_.busy_until(standby_settle_ms, standby_patience_ms), standby_start_delay_ms));
+            std::max(self->table_.busy_until(kStandbySettleMs, kStandbyPatienceMs), kStandbyStartDelayMs));
         if (delay && *delay == 0) self->start_standby();
         self->schedule_standby();  // the next one, or a later time if it came early
     } catch (const std::exception& e) {

@@ -66,17 +66,17 @@ public:
 
     // Milliseconds after the compositor starts before the first standby
     // host: the shell's first frame comes first.
-    static constexpr std::uint64_t standby_start_delay_ms = 1500;
+    static constexpr std::uint64_t kStandbyStartDelayMs = 1500;
     // A replacement standby host is not started at once: on a 1-2 core
     // phone its start (exec, GTK, WebKit set-up: some 150 ms of CPU) would
     // take the CPU from the launch the user is waiting for. An app's window
     // maps before its page is there (WebKit starts the web and network
     // processes about then, and they need ~200 ms more), so the replacement
     // waits this long after the map.
-    static constexpr std::uint64_t standby_settle_ms = 2000;
+    static constexpr std::uint64_t kStandbySettleMs = 2000;
     // A launch still without a window after this long no longer holds the
     // pool back.
-    static constexpr std::uint64_t standby_patience_ms = 10000;
+    static constexpr std::uint64_t kStandbyPatienceMs = 10000;
 
 private:
     // The compositor's end of a standby host's channel

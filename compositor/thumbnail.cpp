@@ -19,7 +19,7 @@ namespace {
 
 // A card is a fraction of a phone screen; this only stops a buggy shell from
 // making the compositor allocate and render something huge.
-constexpr std::int32_t max_side = 4096;
+constexpr std::int32_t kMaxSide = 4096;
 
 // One surface of the window's tree, placed in the main window's geometry
 // space (logical px, the window geometry's top-left at 0,0).
@@ -91,9 +91,14 @@ std::vector<Placed> surfaces_of(const std::vector<const XdgView*>& family) {
 
 bool drm_format_of(std::uint32_t shm_format, std::uint32_t& drm) {
     switch (shm_format) {
-    case WL_SHM_FORMAT_ARGB8888: drm = DRM_FORMAT_ARGB8888; return true;
-    case WL_SHM_FORMAT_XRGB8888: drm = DRM_FORMAT_XRGB8888; return true;
-    default: return false;
+    case WL_SHM_FORMAT_ARGB8888:
+        drm = DRM_FORMAT_ARGB8888;
+        return true;
+    case WL_SHM_FORMAT_XRGB8888:
+        drm = DRM_FORMAT_XRGB8888;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -150,7 +155,7 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
     if (!drm_format_of(wl_shm_buffer_get_format(shm), drm_format)) {
         return failure(CaptureFailure::bad_buffer, "the buffer is neither argb8888 nor xrgb8888");
     }
-    if (width <= 0 || height <= 0 || width > max_side || height > max_side || stride < width * 4) {
+    if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide || stride < width * 4) {
         return failure(CaptureFailure::bad_buffer, "the buffer is " + std::to_string(width) + "x" +
                                                        std::to_string(height) + " (at most 4096x4096)");
     }
@@ -186,8 +191,8 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
         // SIGBUS handled by libwayland instead of crashing us.
         wl_shm_buffer_begin_access(shm);
         read = wlr_renderer_read_pixels(server.renderer, drm_format, &flags, static_cast<std::uint32_t>(stride),
-                                        static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height), 0,
-                                        0, 0, 0, wl_shm_buffer_get_data(shm));
+                                        static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height), 0, 0, 0,
+                                        0, wl_shm_buffer_get_data(shm));
         if (read && (flags & WLR_RENDERER_READ_PIXELS_Y_INVERT)) {
             flip_rows(static_cast<std::uint8_t*>(wl_shm_buffer_get_data(shm)), stride, height);
         }
@@ -208,7 +213,7 @@ namespace {
 
 void handle_capture_destroy(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
 
-const struct cirrus_app_capture_v1_interface capture_implementation = {
+const struct cirrus_app_capture_v1_interface kCaptureImplementation = {
     .destroy = handle_capture_destroy,
 };
 
@@ -225,7 +230,7 @@ void capture_app(Server& server, wl_resource* shell_resource, std::uint32_t id, 
     }
     // It ends before this request returns, so it needs no state: nothing can
     // outlive anything here.
-    wl_resource_set_implementation(capture, &capture_implementation, nullptr, nullptr);
+    wl_resource_set_implementation(capture, &kCaptureImplementation, nullptr, nullptr);
     ThumbnailResult result;
     try {
         result = render_thumbnail(server, app, buffer);
@@ -235,8 +240,7 @@ void capture_app(Server& server, wl_resource* shell_resource, std::uint32_t id, 
     if (result.ok) {
         cirrus_app_capture_v1_send_ready(capture, result.width, result.height);
     } else {
-        cirrus_app_capture_v1_send_failed(capture, static_cast<std::uint32_t>(result.failure),
-                                          result.message.c_str());
+        cirrus_app_capture_v1_send_failed(capture, static_cast<std::uint32_t>(result.failure), result.message.c_str());
     }
 }
 

@@ -32,10 +32,10 @@ enum class CaptureFailure : std::uint32_t { unknown_app = 0, no_content = 1, bad
 
 struct ThumbnailResult {
     bool ok = false;
-    std::uint32_t width = 0;   // the part of the buffer the window covers
+    std::uint32_t width = 0;  // the part of the buffer the window covers
     std::uint32_t height = 0;
     CaptureFailure failure = CaptureFailure::render_failed;
-    std::string message;       // for logs, when !ok
+    std::string message;  // for logs, when !ok
 };
 
 // Renders the app's window (its topmost app window with its subsurfaces,

@@ -48,9 +48,7 @@ void reset_signals_for_child() {
     }
 }
 
-Trust::Trust(wl_display* display) : display_(display) {
-    wl_display_set_global_filter(display_, &Trust::filter, this);
-}
+Trust::Trust(wl_display* display) : display_(display) { wl_display_set_global_filter(display_, &Trust::filter, this); }
 
 Trust::~Trust() {
     wl_display_set_global_filter(display_, nullptr, nullptr);
@@ -109,8 +107,7 @@ int Trust::handle_connection(int fd, uint32_t, void* data) {
         // Each is a Wayland client with its buffers and fds: a flood of them
         // must not use up what the other clients need.
         if (self->socket_clients_ >= kMaxTrustedSocketClients) {
-            wlr_log(WLR_ERROR, "%zu clients on the trusted socket already; refusing one more",
-                    self->socket_clients_);
+            wlr_log(WLR_ERROR, "%zu clients on the trusted socket already; refusing one more", self->socket_clients_);
             close(conn);
             continue;
         }

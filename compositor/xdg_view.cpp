@@ -11,12 +11,11 @@ namespace {
 
 // Phone windows are tiled on every edge: clients then draw no shadows and no
 // resize borders.
-constexpr uint32_t all_edges = WLR_EDGE_TOP | WLR_EDGE_BOTTOM | WLR_EDGE_LEFT | WLR_EDGE_RIGHT;
+constexpr uint32_t kAllEdges = WLR_EDGE_TOP | WLR_EDGE_BOTTOM | WLR_EDGE_LEFT | WLR_EDGE_RIGHT;
 
 }  // namespace
 
-XdgView::XdgView(Server& server, wlr_xdg_surface* surface)
-    : xdg(surface), id(server.next_id()), server_(server) {
+XdgView::XdgView(Server& server, wlr_xdg_surface* surface) : xdg(surface), id(server.next_id()), server_(server) {
     wl_client_get_credentials(wl_resource_get_client(xdg->resource), &pid, nullptr, nullptr);
     node_ = wlr_scene_xdg_surface_create(&server_.scene_layer(SceneLayer::apps)->node, xdg);
     if (!node_) {
@@ -57,7 +56,7 @@ XdgView::XdgView(Server& server, wlr_xdg_surface* surface)
 
     // new_surface comes with the client's initial commit (wlroots 0.15), so this
     // first configure already carries the phone's size and states.
-    wlr_xdg_toplevel_set_tiled(xdg, all_edges);
+    wlr_xdg_toplevel_set_tiled(xdg, kAllEdges);
     wlr_xdg_toplevel_set_maximized(xdg, true);
     const Rect area = server_.policy.work_area();
     if (!xdg->toplevel->parent && !area.empty()) {
@@ -72,9 +71,7 @@ XdgView::~XdgView() {
     // The scene node belongs to the xdg surface and goes with it.
 }
 
-std::string XdgView::app_id() const {
-    return xdg->toplevel && xdg->toplevel->app_id ? xdg->toplevel->app_id : "";
-}
+std::string XdgView::app_id() const { return xdg->toplevel && xdg->toplevel->app_id ? xdg->toplevel->app_id : ""; }
 
 std::string XdgView::title() const {
     // Forwarded to the shell and foreign-toplevel clients: bounded here, where
@@ -168,9 +165,7 @@ void XdgView::set_focused(bool focused) {
     if (handle_) wlr_foreign_toplevel_handle_v1_set_activated(handle_, focused);
 }
 
-void XdgView::close() {
-    wlr_xdg_toplevel_send_close(xdg);
-}
+void XdgView::close() { wlr_xdg_toplevel_send_close(xdg); }
 
 void attach_xdg_popup(Server& server, wlr_xdg_popup* popup) {
     if (!popup->parent || !wlr_surface_is_xdg_surface(popup->parent)) return;  // layer popups: see LayerSurface

@@ -114,7 +114,8 @@ std::string packaged_difference(const AppRecord& installed, const PackagedIdenti
     const std::optional<std::string> declared = declared_package_id(installed);
     if (declared && incoming.declared_id) {
         if (*declared == *incoming.declared_id) return {};
-        return "its manifest id is " + single_quoted(*declared) + ", this one's " + single_quoted(*incoming.declared_id);
+        return "its manifest id is " + single_quoted(*declared) + ", this one's " +
+               single_quoted(*incoming.declared_id);
     }
     // No declared id on one side: the same name from the same place is the
     // same app (a new version of a folder or zip being developed).

@@ -27,7 +27,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* usage = R"(usage: cirrus [--registry FILE] [--apps-dir DIR] COMMAND
+constexpr const char* kUsage = R"(usage: cirrus [--registry FILE] [--apps-dir DIR] COMMAND
 
 commands:
   install SOURCE         install or update an app from a folder, a .zip, a
@@ -280,7 +280,7 @@ json app_json(const AppRecord& app) {
 
 std::filesystem::path bundled_dir() {
     for (const std::string& candidate : {env_or("CIRRUS_BUNDLED_DIR", ""), std::string(CIRRUS_INSTALLED_MANIFESTS),
-                                        std::string(CIRRUS_SOURCE_MANIFESTS)}) {
+                                         std::string(CIRRUS_SOURCE_MANIFESTS)}) {
         if (!candidate.empty() && std::filesystem::is_directory(candidate)) return candidate;
     }
     throw std::runtime_error("no bundled apps folder found (set CIRRUS_BUNDLED_DIR or pass DIR)");
@@ -320,7 +320,7 @@ bool has_flag(const Options& o, const char* flag) {
 int run(const Options& o) {
     const std::string& command = o.args[0];
     if (command == "help") {
-        std::fputs(usage, stdout);
+        std::fputs(kUsage, stdout);
         return 0;
     }
     Registry registry = Registry::open(o.registry);
@@ -329,14 +329,15 @@ int run(const Options& o) {
                         (command == "permission" && o.args.size() > 2);
     if (writes && registry.read_only()) {
         const std::filesystem::path folder = o.registry.parent_path();
-        throw std::runtime_error("cannot " + command + ": the data folder " + folder.string() +
-                                 " cannot be written (" + *registry.read_only_reason() +
+        throw std::runtime_error("cannot " + command + ": the data folder " + folder.string() + " cannot be written (" +
+                                 *registry.read_only_reason() +
                                  "); it is read-only or full: free space on it or make it writable, then try "
                                  "again (the installed apps are untouched)");
     }
     TerminalProgress progress;
-    Installer installer(registry, o.apps_dir, [&progress](const InstallProgress& p) { progress(p); },
-                        cirrus::offline::default_store_path());
+    Installer installer(
+        registry, o.apps_dir, [&progress](const InstallProgress& p) { progress(p); },
+        cirrus::offline::default_store_path());
 
     if (command == "install") {
         const InstallResult result = installer.install(arg(o, 1, "SOURCE (a folder, .zip or URL)"));
@@ -380,8 +381,9 @@ int run(const Options& o) {
         } else {
             for (const char* key : {"id", "name", "short_name", "start_url", "scope", "display", "theme_color",
                                     "background_color", "source", "package_dir", "launch_count", "home_position"}) {
-                std::printf("%-17s %s\n", (std::string(key) + ":").c_str(),
-                            terminal_safe(info[key].is_string() ? info[key].get<std::string>() : info[key].dump()).c_str());
+                std::printf(
+                    "%-17s %s\n", (std::string(key) + ":").c_str(),
+                    terminal_safe(info[key].is_string() ? info[key].get<std::string>() : info[key].dump()).c_str());
             }
             std::printf("%-17s %s\n", "offline:", terminal_safe(describe(offline, *app)).c_str());
         }
@@ -427,11 +429,11 @@ int run(const Options& o) {
             std::printf("%s %s: reset (denied by default)\n", id.c_str(), name.c_str());
             return 0;
         }
-        const PermissionState state = action == "grant"  ? PermissionState::granted
-                                      : action == "deny" ? PermissionState::denied
-                                      : action == "ask"  ? PermissionState::ask
-                                                         : throw UsageError("unknown action '" + action +
-                                                                            "' (grant, deny, ask or reset)");
+        const PermissionState state =
+            action == "grant"  ? PermissionState::granted
+            : action == "deny" ? PermissionState::denied
+            : action == "ask"  ? PermissionState::ask
+                               : throw UsageError("unknown action '" + action + "' (grant, deny, ask or reset)");
         registry.set_permission(id, name, state);
         std::printf("%s %s: %s\n", id.c_str(), name.c_str(), std::string(to_string(state)).c_str());
     } else {
@@ -446,7 +448,7 @@ int main(int argc, char** argv) {
     try {
         return run(parse(argc, argv));
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), usage);
+        std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), kUsage);
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cirrus: %s\n", terminal_safe(e.what()).c_str());

@@ -16,7 +16,7 @@ namespace cirrus::launcher {
 
 namespace {
 
-constexpr std::size_t read_chunk_bytes = 64u << 10;
+constexpr std::size_t kReadChunkBytes = 64u << 10;
 
 template <typename T>
 struct GObjectDeleter {
@@ -73,15 +73,13 @@ bool is_web_url(const std::string& url) {
         fail(Reason::connection, url, "network unreachable (offline?)");
     if (error->domain == G_RESOLVER_ERROR)
         fail(Reason::connection, url, std::string("host not found (") + error->message + ")");
-    if (error->domain == G_TLS_ERROR)
-        fail(Reason::connection, url, std::string("TLS error: ") + error->message);
+    if (error->domain == G_TLS_ERROR) fail(Reason::connection, url, std::string("TLS error: ") + error->message);
     fail(Reason::other, url, error->message);
 }
 
 GObjectPtr<SoupSession> make_session(const FetchOptions& options) {
     GObjectPtr<SoupSession> session(soup_session_new_with_options(
-        "timeout", static_cast<guint>(options.io_timeout.count()),
-        "user-agent", options.user_agent.c_str(), nullptr));
+        "timeout", static_cast<guint>(options.io_timeout.count()), "user-agent", options.user_agent.c_str(), nullptr));
     // Bodies are limited after decoding, so a gzip bomb is caught too.
     if (!soup_session_has_feature(session.get(), SOUP_TYPE_CONTENT_DECODER))
         soup_session_add_feature_by_type(session.get(), SOUP_TYPE_CONTENT_DECODER);
@@ -128,10 +126,10 @@ void read_body(const std::string& url, GInputStream* stream, SoupMessage* messag
     const auto total = declared_length(message);
     if (total && *total > options.max_bytes) fail(FetchError::Reason::too_large, url, limit_text(options.max_bytes));
     if (options.on_progress) options.on_progress(0, total);
-    std::unique_ptr<char[]> chunk(new char[read_chunk_bytes]);
+    std::unique_ptr<char[]> chunk(new char[kReadChunkBytes]);
     for (;;) {
         GErrorPtr error;
-        const gssize got = g_input_stream_read(stream, chunk.get(), read_chunk_bytes, nullptr, &error.error);
+        const gssize got = g_input_stream_read(stream, chunk.get(), kReadChunkBytes, nullptr, &error.error);
         if (got < 0) fail_with(url, error.error, options);
         if (got == 0) break;
         result.body.append(chunk.get(), static_cast<std::size_t>(got));
@@ -161,8 +159,7 @@ std::string redirect_target(SoupMessage* message) {
 
 std::string FetchResult::header(std::string_view name) const {
     for (const auto& [key, value] : headers)
-        if (equals_ignoring_case(key, name))
-            return value;
+        if (equals_ignoring_case(key, name)) return value;
     return "";
 }
 
@@ -222,8 +219,7 @@ std::string format_bytes(std::uint64_t bytes) {
     char text[32];
     if (value == static_cast<double>(static_cast<std::uint64_t>(value)))
         std::snprintf(text, sizeof text, "%" PRIu64 " %s", static_cast<std::uint64_t>(value), units[unit]);
-    else
-        std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+    else std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
     return text;
 }
 

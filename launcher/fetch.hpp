@@ -22,16 +22,16 @@ namespace cirrus::launcher {
 using FetchProgress = std::function<void(std::uint64_t received, std::optional<std::uint64_t> total)>;
 
 struct FetchOptions {
-    std::uint64_t max_bytes = 5ull << 20;      // of the (decoded) body
+    std::uint64_t max_bytes = 5ull << 20;  // of the (decoded) body
     // The longest wait for any one step: connecting, the TLS handshake, the
     // response's headers, each read (libsoup's own timeout, in whole seconds).
     std::chrono::seconds io_timeout{30};
-    std::chrono::seconds total_timeout{300};   // the whole fetch, checked between reads
+    std::chrono::seconds total_timeout{300};  // the whole fetch, checked between reads
     int max_redirects = 5;
     bool fail_on_http_error = true;  // a status outside 200-299 throws FetchError
     std::string accept;              // the Accept header, if not empty
     std::string user_agent = "Cirrus/0.1";
-    FetchProgress on_progress;       // called after every chunk read
+    FetchProgress on_progress;  // called after every chunk read
 };
 
 struct FetchResult {

@@ -21,14 +21,11 @@ namespace cirrus::launcher {
 namespace {
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-bool is_http_url(std::string_view text) {
-    return text.starts_with("http://") || text.starts_with("https://");
-}
+bool is_http_url(std::string_view text) { return text.starts_with("http://") || text.starts_with("https://"); }
 
 std::optional<std::uint32_t> rgb_of(const std::optional<Rgba>& colour) {
     if (!colour) return std::nullopt;
@@ -95,7 +92,9 @@ std::filesystem::path default_apps_dir() { return default_registry_path().parent
 
 Installer::Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress,
                      std::optional<std::filesystem::path> offline_store)
-    : registry_(registry), apps_dir_(std::move(apps_dir)), progress_(std::move(progress)),
+    : registry_(registry),
+      apps_dir_(std::move(apps_dir)),
+      progress_(std::move(progress)),
       offline_store_(std::move(offline_store)) {}
 
 void Installer::say(const std::string& step, long long done, long long total) const {
@@ -132,7 +131,8 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     }();
     const std::optional<std::string> manifest_path = package.find_manifest();
     if (!manifest_path) {
-        throw InstallError(package.name() + ": no manifest.webmanifest or manifest.json at the package root "
+        throw InstallError(package.name() +
+                           ": no manifest.webmanifest or manifest.json at the package root "
                            "(add one; manifests/notes is an example)");
     }
 
@@ -180,9 +180,9 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     start_path = start_path.substr(0, start_path.find_first_of("?#"));
     if (start_path.empty() || start_path.ends_with("/")) start_path += "index.html";
     if (!manifest.start_url.starts_with(base) || !package.contains(start_path)) {
-        throw InstallError(name_file({"", 0, 0, "start_url",
-                                      "'" + manifest.start_url + "' is not a page of the package (" + start_path +
-                                          " is missing)"}));
+        throw InstallError(
+            name_file({"", 0, 0, "start_url",
+                       "'" + manifest.start_url + "' is not a page of the package (" + start_path + " is missing)"}));
     }
 
     say("rasterising icons");
@@ -212,8 +212,9 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     } catch (const std::filesystem::filesystem_error& e) {
         std::string fix;
         if (e.code() == std::errc::no_space_on_device || e.code() == std::errc::read_only_file_system)
-            fix = " (the disk is full or read-only: free space on it or make it writable, then install again; "
-                  "the installed apps are untouched)";
+            fix =
+                " (the disk is full or read-only: free space on it or make it writable, then install again; "
+                "the installed apps are untouched)";
         std::error_code ignored;
         std::filesystem::remove_all(package_dir, ignored);  // what was copied before the disk filled up
         throw InstallError(apps_dir_.string() + ": " + e.what() + fix);
@@ -419,17 +420,16 @@ std::optional<AppRecord> Installer::remove(const std::string& id) {
     if (offline_store_ && std::filesystem::exists(*offline_store_, ec)) {
         try {
             offline::OfflineStore::open(*offline_store_).remove_app(id);
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
     }
     // Its writes still waiting for a link go too: nothing is left to hear
     // their outcome.
-    const std::filesystem::path queue = offline::write_queue_path(offline_store_.value_or(offline::default_store_path()));
+    const std::filesystem::path queue =
+        offline::write_queue_path(offline_store_.value_or(offline::default_store_path()));
     if (offline_store_ && std::filesystem::exists(queue, ec)) {
         try {
             offline::WriteQueue::open(queue).remove_app(id);
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
     }
     return removed;
 }

@@ -82,9 +82,9 @@ public:
     std::vector<std::filesystem::path> collect_orphans();
 
 private:
-    InstallResult record(const std::string& id, const Manifest& manifest, SourceKind kind,
-                         const std::string& source, const std::filesystem::path& package_dir,
-                         const std::vector<IconImage>& icons, std::vector<std::string> warnings);
+    InstallResult record(const std::string& id, const Manifest& manifest, SourceKind kind, const std::string& source,
+                         const std::filesystem::path& package_dir, const std::vector<IconImage>& icons,
+                         std::vector<std::string> warnings);
     void say(const std::string& step, long long done = 0, long long total = -1) const;
     // No website data and no package folder is left under `id` (an app
     // given it would inherit them).

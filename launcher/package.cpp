@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t read_chunk_bytes = 64u << 10;
+constexpr std::size_t kReadChunkBytes = 64u << 10;
 
 std::string format_limit(std::uint64_t bytes) {
     if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
@@ -58,9 +58,7 @@ std::string printable(std::string_view raw) {
     throw PackageError(package + ": entry '" + printable(entry) + "' " + why + "; refusing it");
 }
 
-[[noreturn]] void fail(const std::string& package, const std::string& why) {
-    throw PackageError(package + ": " + why);
-}
+[[noreturn]] void fail(const std::string& package, const std::string& why) { throw PackageError(package + ": " + why); }
 
 std::string package_name(const fs::path& path) {
     fs::path normal = path.lexically_normal();
@@ -81,14 +79,13 @@ std::string name_problem(std::string_view raw) {
 // Tracks the limits and name clashes as entries are listed.
 class Inventory {
 public:
-    Inventory(std::string package, const PackageLimits& limits)
-        : package_(std::move(package)), limits_(limits) {}
+    Inventory(std::string package, const PackageLimits& limits) : package_(std::move(package)), limits_(limits) {}
 
     void add_directory(std::string_view raw) {
         auto path = checked_path(raw);
         if (++directories_ > limits_.max_files)
-            fail(package_, "has more than " + std::to_string(limits_.max_files) +
-                               " directories, over the limit; refusing it");
+            fail(package_,
+                 "has more than " + std::to_string(limits_.max_files) + " directories, over the limit; refusing it");
         if (files_.count(path)) refuse_entry(package_, raw, "is both a file and a directory");
         directories_seen_.insert(path);
     }
@@ -96,22 +93,22 @@ public:
     void add_file(std::string_view raw, std::uint64_t size, std::optional<std::uint64_t> compressed) {
         auto path = checked_path(raw);
         if (files_.size() + 1 > limits_.max_files)
-            fail(package_, "has more than " + std::to_string(limits_.max_files) +
-                               " files, over the limit; refusing it");
+            fail(package_,
+                 "has more than " + std::to_string(limits_.max_files) + " files, over the limit; refusing it");
         // The ratio first: for a bomb it is the more telling reason.
         if (compressed && size > limits_.ratio_floor_bytes &&
             (*compressed == 0 || size / *compressed > limits_.max_compression_ratio))
             refuse_entry(package_, raw,
-                         "expands " + std::to_string(*compressed ? size / *compressed : size) +
-                             ":1, over the " + std::to_string(limits_.max_compression_ratio) +
-                             ":1 compression limit (a zip bomb?)");
+                         "expands " + std::to_string(*compressed ? size / *compressed : size) + ":1, over the " +
+                             std::to_string(limits_.max_compression_ratio) + ":1 compression limit (a zip bomb?)");
         if (size > limits_.max_file_bytes)
-            refuse_entry(package_, raw, "is " + std::to_string(size) + " bytes, over the " +
-                                            format_limit(limits_.max_file_bytes) + " per-file limit");
+            refuse_entry(package_, raw,
+                         "is " + std::to_string(size) + " bytes, over the " + format_limit(limits_.max_file_bytes) +
+                             " per-file limit");
         total_ += size;
         if (total_ > limits_.max_total_bytes)
-            fail(package_, "its files add up to more than " + format_limit(limits_.max_total_bytes) +
-                               " (at entry '" + printable(raw) + "'), over the limit; refusing it");
+            fail(package_, "its files add up to more than " + format_limit(limits_.max_total_bytes) + " (at entry '" +
+                               printable(raw) + "'), over the limit; refusing it");
         if (!files_.insert(path).second) refuse_entry(package_, raw, "appears twice");
         if (directories_seen_.count(path)) refuse_entry(package_, raw, "is both a file and a directory");
         listed_.push_back(PackageFile{path, size});
@@ -120,8 +117,7 @@ public:
     // A file "a" and a file "a/b" cannot both be extracted.
     void check_file_directory_clashes() const {
         for (const auto& file : listed_) {
-            for (auto slash = file.path.find('/'); slash != std::string::npos;
-                 slash = file.path.find('/', slash + 1)) {
+            for (auto slash = file.path.find('/'); slash != std::string::npos; slash = file.path.find('/', slash + 1)) {
                 const std::string parent = file.path.substr(0, slash);
                 if (files_.count(parent)) refuse_entry(package_, parent, "is both a file and a directory");
             }
@@ -166,17 +162,15 @@ std::string zip_open_error(int code) {
 // Reads from `read_some` until it returns 0, refusing more than `limit`
 // bytes: sizes in a zip's directory, or a listed folder file, can lie.
 template <typename ReadSome>
-std::string read_bounded(const std::string& package, std::string_view entry, std::uint64_t limit,
-                         ReadSome read_some) {
+std::string read_bounded(const std::string& package, std::string_view entry, std::uint64_t limit, ReadSome read_some) {
     std::string bytes;
-    char chunk[read_chunk_bytes];
+    char chunk[kReadChunkBytes];
     for (;;) {
         const std::int64_t got = read_some(chunk, sizeof chunk);
         if (got == 0) break;
         bytes.append(chunk, static_cast<std::size_t>(got));
         if (bytes.size() > limit)
-            refuse_entry(package, entry, "now holds more than " + format_limit(limit) +
-                                             ", over the per-file limit");
+            refuse_entry(package, entry, "now holds more than " + format_limit(limit) + ", over the per-file limit");
     }
     return bytes;
 }
@@ -267,8 +261,7 @@ struct Package::Impl {
     std::string read_zip_entry(std::size_t index) const {
         const std::string& entry = files[index].path;
         std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive.get(), zip_indices[index], 0));
-        if (!file)
-            fail(name, "cannot read entry '" + printable(entry) + "': " + zip_strerror(archive.get()));
+        if (!file) fail(name, "cannot read entry '" + printable(entry) + "': " + zip_strerror(archive.get()));
         const std::uint64_t limit = std::min(limits.max_file_bytes, files[index].size);
         return read_bounded(name, entry, limit, [&](char* buffer, std::size_t size) {
             const zip_int64_t got = zip_fread(file.get(), buffer, size);
@@ -477,9 +470,7 @@ void sync_directory_entry(const fs::path& directory) {
 // exchange when it exists (the old tree then sits at `staged`).
 void publish(const std::string& package, const fs::path& staged, const fs::path& dest) {
     if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE) == 0) return;
-    if (errno == EEXIST &&
-        ::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, dest.c_str(), RENAME_EXCHANGE) == 0)
-        return;
+    if (errno == EEXIST && ::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, dest.c_str(), RENAME_EXCHANGE) == 0) return;
     fail(package, "cannot move the extracted files to '" + dest.string() + "': " + errno_text(errno));
 }
 
@@ -503,9 +494,7 @@ bool Package::contains(std::string_view relative_path) const {
                               [](const PackageFile& a, const PackageFile& b) { return a.path < b.path; });
 }
 
-std::string Package::read(std::string_view relative_path) const {
-    return impl_->read(impl_->index_of(relative_path));
-}
+std::string Package::read(std::string_view relative_path) const { return impl_->read(impl_->index_of(relative_path)); }
 
 std::optional<std::string> Package::find_manifest() const {
     if (contains("index.html")) {
@@ -538,7 +527,8 @@ void Package::extract_to(const fs::path& dest) const {
     if (error) fail(package, "cannot create '" + parent.string() + "': " + error.message());
 
     std::string pattern = (parent / ("." + final_path.filename().string() + ".extracting-XXXXXX")).string();
-    if (!::mkdtemp(pattern.data())) fail(package, "cannot create a directory in '" + parent.string() + "': " + errno_text(errno));
+    if (!::mkdtemp(pattern.data()))
+        fail(package, "cannot create a directory in '" + parent.string() + "': " + errno_text(errno));
     TemporaryDirectory staged(pattern);
 
     std::uint64_t written = 0;
@@ -553,8 +543,10 @@ void Package::extract_to(const fs::path& dest) const {
         if (error) fail(package, "cannot create '" + out.parent_path().string() + "': " + error.message());
         write_file(package, out, bytes);
     }
-    fs::permissions(staged.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                       fs::perms::others_read | fs::perms::others_exec, error);
+    fs::permissions(staged.path(),
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                        fs::perms::others_exec,
+                    error);
     sync_tree(package, staged.path());
     publish(package, staged.path(), final_path);
     // After an exchange, `staged` holds the old tree, which the guard removes;

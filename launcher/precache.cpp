@@ -20,8 +20,7 @@ namespace cirrus::launcher {
 namespace {
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -91,7 +90,9 @@ bool is_html(const FetchResult& response) {
 class Run {
 public:
     Run(const std::string& app_id, const Manifest& manifest, const PrecacheOptions& options)
-        : app_id_(app_id), options_(options), origin_(url_origin(manifest.start_url).value_or("")),
+        : app_id_(app_id),
+          options_(options),
+          origin_(url_origin(manifest.start_url).value_or("")),
           store_(offline::OfflineStore::open(options.store_path)) {}
 
     ~Run() {
@@ -167,16 +168,16 @@ private:
         fetch_options.total_timeout = options_.total_timeout;
         if (job.document) fetch_options.accept = kDocumentAccept;
         threads_.emplace(index, std::thread([this, index, url = job.url, fetch_options] {
-            Outcome outcome{index, std::nullopt, "", now_ms()};
-            try {
-                outcome.response = fetch(url, fetch_options);
-            } catch (const std::exception& e) {
-                outcome.error = without_url(e.what(), url);
-            }
-            std::lock_guard lock(mutex_);
-            done_.push_back(std::move(outcome));
-            ready_.notify_one();
-        }));
+                             Outcome outcome{index, std::nullopt, "", now_ms()};
+                             try {
+                                 outcome.response = fetch(url, fetch_options);
+                             } catch (const std::exception& e) {
+                                 outcome.error = without_url(e.what(), url);
+                             }
+                             std::lock_guard lock(mutex_);
+                             done_.push_back(std::move(outcome));
+                             ready_.notify_one();
+                         }));
     }
 
     Outcome wait_for_outcome() {
@@ -232,15 +233,15 @@ private:
             return false;
         }
         switch (put.outcome) {
-            case offline::PutOutcome::stored:
-                return true;
-            case offline::PutOutcome::vary_star:
-                failures_[job.url] = "the server answers with Vary: *, so no stored copy could ever be used";
-                return false;
-            case offline::PutOutcome::too_large:
-                failures_[job.url] = "it is larger than the app's offline quota or the offline store's budget (" +
-                                     format_bytes(response.body.size()) + ")";
-                return false;
+        case offline::PutOutcome::stored:
+            return true;
+        case offline::PutOutcome::vary_star:
+            failures_[job.url] = "the server answers with Vary: *, so no stored copy could ever be used";
+            return false;
+        case offline::PutOutcome::too_large:
+            failures_[job.url] = "it is larger than the app's offline quota or the offline store's budget (" +
+                                 format_bytes(response.body.size()) + ")";
+            return false;
         }
         return false;
     }
@@ -266,8 +267,8 @@ private:
             std::string examples;
             for (const auto& url : other_examples_) examples += (examples.empty() ? "" : ", ") + url;
             report_.notes.push_back(std::to_string(other_origins_.size()) +
-                                    " file(s) from other origins are not kept offline (the host keeps only " +
-                                    origin_ + "'s): " + examples + (other_origins_.size() > 3 ? ", ..." : ""));
+                                    " file(s) from other origins are not kept offline (the host keeps only " + origin_ +
+                                    "'s): " + examples + (other_origins_.size() > 3 ? ", ..." : ""));
         }
         if (over_limit_ > 0) {
             report_.notes.push_back("the offline copy stops at " + std::to_string(options_.max_urls) + " files; " +

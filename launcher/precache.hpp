@@ -50,10 +50,10 @@ struct PrecacheMiss {
 };
 
 struct PrecacheReport {
-    std::vector<std::string> urls;     // the app's precache list, in the order found
-    std::size_t stored = 0;            // how many of them the store holds
-    std::vector<PrecacheMiss> missing; // the others, in list order, with why
-    std::vector<std::string> notes;    // what was left out on purpose (other origins, limits), or kept from before
+    std::vector<std::string> urls;      // the app's precache list, in the order found
+    std::size_t stored = 0;             // how many of them the store holds
+    std::vector<PrecacheMiss> missing;  // the others, in list order, with why
+    std::vector<std::string> notes;     // what was left out on purpose (other origins, limits), or kept from before
     bool ready() const { return !urls.empty() && stored == urls.size(); }
 };
 
@@ -68,10 +68,10 @@ struct PrecacheStep {
 using PrecacheProgressFn = std::function<void(const PrecacheStep&)>;
 
 struct PrecacheOptions {
-    std::filesystem::path store_path;  // the offline store (offline::default_store_path() for the host's)
-    int parallel = 3;                  // fetches at once: a phone's link is narrow
-    std::size_t max_urls = 300;        // the list stops growing here (a note says so)
-    int max_css_depth = 4;             // stylesheets importing stylesheets, at most this deep
+    std::filesystem::path store_path;       // the offline store (offline::default_store_path() for the host's)
+    int parallel = 3;                       // fetches at once: a phone's link is narrow
+    std::size_t max_urls = 300;             // the list stops growing here (a note says so)
+    int max_css_depth = 4;                  // stylesheets importing stylesheets, at most this deep
     std::uint64_t max_bytes = 10ull << 20;  // of one file
     std::chrono::seconds io_timeout{30};
     std::chrono::seconds total_timeout{300};  // of one file

@@ -51,8 +51,7 @@ bool is_element(const xmlNode* node, const char* name) {
 
 std::optional<std::string> attribute(const xmlNode* node, const char* name) {
     for (const xmlAttr* attr = node->properties; attr; attr = attr->next) {
-        if (!attr->name || g_ascii_strcasecmp(reinterpret_cast<const char*>(attr->name), name) != 0)
-            continue;
+        if (!attr->name || g_ascii_strcasecmp(reinterpret_cast<const char*>(attr->name), name) != 0) continue;
         xmlChar* value = xmlNodeListGetString(node->doc, attr->children, 1);
         std::string text = value ? reinterpret_cast<const char*>(value) : "";
         xmlFree(value);
@@ -85,22 +84,19 @@ const xmlNode* next_in_document(const xmlNode* node) {
 bool looks_like_utf8(std::string_view bytes) {
     const char* end = nullptr;
     if (g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), &end)) return true;
-    return static_cast<std::size_t>(bytes.data() + bytes.size() - end) < 4 &&
-           static_cast<unsigned char>(*end) >= 0xC0;
+    return static_cast<std::size_t>(bytes.data() + bytes.size() - end) < 4 && static_cast<unsigned char>(*end) >= 0xC0;
 }
 
 XmlDocPtr parse_html(std::string_view html, const std::string& base, const std::string& encoding) {
-    const int options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                        HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT;
+    const int options =
+        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT;
     const char* chosen = nullptr;
     if (!encoding.empty()) chosen = encoding.c_str();
     else if (looks_like_utf8(html)) chosen = "UTF-8";
-    XmlDocPtr doc(htmlReadMemory(html.data(), static_cast<int>(html.size()), base.c_str(), chosen,
-                                 options));
+    XmlDocPtr doc(htmlReadMemory(html.data(), static_cast<int>(html.size()), base.c_str(), chosen, options));
     // An encoding name libxml2 does not know: let it detect one instead.
     if (!doc && chosen)
-        doc.reset(htmlReadMemory(html.data(), static_cast<int>(html.size()), base.c_str(), nullptr,
-                                 options));
+        doc.reset(htmlReadMemory(html.data(), static_cast<int>(html.size()), base.c_str(), nullptr, options));
     return doc;
 }
 
@@ -178,8 +174,7 @@ std::string scheme_of(const std::string& url) {
     return scheme ? scheme : "";
 }
 
-std::optional<std::string> resolve_web_url(const std::string& base, std::string_view href,
-                                           bool allow_data) {
+std::optional<std::string> resolve_web_url(const std::string& base, std::string_view href, bool allow_data) {
     auto url = resolve_href(base, href);
     if (!url) return std::nullopt;
     const std::string scheme = scheme_of(*url);
@@ -345,8 +340,8 @@ std::string read_css_url(std::string_view css, std::size_t& i) {
 std::vector<std::string> css_reference_texts(std::string_view css) {
     std::vector<std::string> refs;
     bool after_import = false;
-    int depth = 0;           // parentheses open outside strings and url()
-    int image_set_at = -1;   // the depth inside an image-set(), or -1
+    int depth = 0;          // parentheses open outside strings and url()
+    int image_set_at = -1;  // the depth inside an image-set(), or -1
     std::size_t i = 0;
     while (i < css.size()) {
         const char c = css[i];
@@ -425,10 +420,9 @@ std::optional<std::string> resolve_href(const std::string& base, std::string_vie
     for (char c : trim(href))
         if (c != '\t' && c != '\n' && c != '\r') cleaned += c;
     GError* error = nullptr;
-    char* resolved = g_uri_resolve_relative(base.empty() ? nullptr : base.c_str(), cleaned.c_str(),
-                                            static_cast<GUriFlags>(G_URI_FLAGS_PARSE_RELAXED |
-                                                                   G_URI_FLAGS_ENCODED),
-                                            &error);
+    char* resolved =
+        g_uri_resolve_relative(base.empty() ? nullptr : base.c_str(), cleaned.c_str(),
+                               static_cast<GUriFlags>(G_URI_FLAGS_PARSE_RELAXED | G_URI_FLAGS_ENCODED), &error);
     if (!resolved) {
         g_clear_error(&error);
         return std::nullopt;
@@ -438,8 +432,7 @@ std::optional<std::string> resolve_href(const std::string& base, std::string_vie
     return result;
 }
 
-SiteInfo parse_site(std::string_view html, const std::string& page_url,
-                    const SiteParseOptions& options) {
+SiteInfo parse_site(std::string_view html, const std::string& page_url, const SiteParseOptions& options) {
     SiteInfo info;
     info.base_url = page_url;
     html = html.substr(0, std::min<std::size_t>(options.max_bytes, INT_MAX));
@@ -516,15 +509,15 @@ std::vector<std::string> page_subresources(std::string_view html, const std::str
     std::set<std::string> seen;
     for (const RawLoad& load : raw.loads) {
         switch (load.kind) {
-            case RawLoad::Kind::url:
-                add_load(base, load.text, seen, urls);
-                break;
-            case RawLoad::Kind::srcset:
-                for (const auto& url : srcset_urls(load.text)) add_load(base, url, seen, urls);
-                break;
-            case RawLoad::Kind::css:
-                for (const auto& ref : css_reference_texts(load.text)) add_load(base, ref, seen, urls);
-                break;
+        case RawLoad::Kind::url:
+            add_load(base, load.text, seen, urls);
+            break;
+        case RawLoad::Kind::srcset:
+            for (const auto& url : srcset_urls(load.text)) add_load(base, url, seen, urls);
+            break;
+        case RawLoad::Kind::css:
+            for (const auto& ref : css_reference_texts(load.text)) add_load(base, ref, seen, urls);
+            break;
         }
     }
     return urls;

@@ -46,8 +46,7 @@ struct SiteParseOptions {
 
 // Never throws for bad HTML; hrefs that cannot be resolved, or whose scheme
 // is not http(s) (data: is also accepted for icons), are left out.
-SiteInfo parse_site(std::string_view html, const std::string& page_url,
-                    const SiteParseOptions& options = {});
+SiteInfo parse_site(std::string_view html, const std::string& page_url, const SiteParseOptions& options = {});
 
 // What a page loads, found by reading it (its scripts are not run): the
 // href of <link rel=stylesheet, icon, apple-touch-icon, mask-icon, preload,

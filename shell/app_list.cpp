@@ -18,7 +18,8 @@ AppList::AppList(const std::filesystem::path& registry_path)
     : path_(registry_path), registry_(launcher::Registry::open(registry_path)) {
     if (registry_.recovery()) std::fprintf(stderr, "cirrus-shell: %s\n", registry_.recovery_message().c_str());
     if (registry_.read_only()) {
-        std::fprintf(stderr, "cirrus-shell: the registry %s is read-only (%s): the apps are shown, changes are not kept\n",
+        std::fprintf(stderr,
+                     "cirrus-shell: the registry %s is read-only (%s): the apps are shown, changes are not kept\n",
                      path_.c_str(), registry_.read_only_reason()->c_str());
     }
 }
@@ -50,12 +51,10 @@ void AppList::store_positions(std::span<const std::pair<std::string, std::int64_
     }
 }
 
-void AppList::move_app(const std::string& id, std::int64_t position) {
-    registry_.set_position(id, position);
-}
+void AppList::move_app(const std::string& id, std::int64_t position) { registry_.set_position(id, position); }
 
 std::optional<std::vector<std::uint8_t>> AppList::icon_png(const std::string& id, int pixels) const {
-    std::vector<int> sizes(launcher::shell_icon_sizes.begin(), launcher::shell_icon_sizes.end());
+    std::vector<int> sizes(launcher::kShellIconSizes.begin(), launcher::kShellIconSizes.end());
     std::sort(sizes.begin(), sizes.end());
     // Large enough ones from the smallest up, then smaller ones from the largest down.
     std::vector<int> order;
@@ -95,8 +94,7 @@ RegistryWatch::RegistryWatch(const std::filesystem::path& registry_path)
     const std::filesystem::path folder = registry_path.parent_path().empty() ? "." : registry_path.parent_path();
     // Writes land in the WAL (IN_MODIFY); checkpoints and replacements touch
     // the file itself.
-    if (inotify_add_watch(fd_, folder.c_str(), IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) <
-        0) {
+    if (inotify_add_watch(fd_, folder.c_str(), IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) < 0) {
         const int error = errno;
         close(fd_);
         throw std::system_error(error, std::generic_category(), "inotify on " + folder.string());

@@ -139,9 +139,7 @@ double BannerQueue::visible_fraction(std::uint32_t now) const {
     return 0;
 }
 
-bool BannerQueue::is_animating(std::uint32_t) const {
-    return phase_ == Phase::entering || phase_ == Phase::leaving;
-}
+bool BannerQueue::is_animating(std::uint32_t) const { return phase_ == Phase::entering || phase_ == Phase::leaving; }
 
 std::optional<std::uint32_t> BannerQueue::ms_until_leave(std::uint32_t now) const {
     if (phase_ != Phase::showing || held_) return std::nullopt;
@@ -153,10 +151,10 @@ BannerGeometry compute_banner_geometry(int width) {
     BannerGeometry g;
     g.width = width;
     constexpr int margin = 8;
-    g.surface_height = banner_card_height + 2 * margin;
+    g.surface_height = kBannerCardHeight + 2 * margin;
     // A phone-width card; centred on a wide (landscape) screen.
     const int card_width = std::min(width - 2 * margin, 560);
-    g.card = {(width - card_width) / 2, margin, card_width, banner_card_height};
+    g.card = {(width - card_width) / 2, margin, card_width, kBannerCardHeight};
     g.icon = {g.card.x + 12, g.card.y + 16, 40, 40};
     const int text_x = g.icon.x + g.icon.width + 12;
     const int text_width = std::max(0, g.card.x + g.card.width - 12 - text_x);

@@ -31,10 +31,10 @@ struct Notice {
 };
 
 struct BannerTiming {
-    std::uint32_t show_ms = 5000;   // fully down, untouched
-    std::uint32_t slide_ms = 200;   // down, and up again
+    std::uint32_t show_ms = 5000;         // fully down, untouched
+    std::uint32_t slide_ms = 200;         // down, and up again
     std::uint32_t after_touch_ms = 2000;  // at least this long after a finger lets go
-    std::size_t max_waiting = 16;   // older ones beyond this are dropped (not shown as banners)
+    std::size_t max_waiting = 16;         // older ones beyond this are dropped (not shown as banners)
 };
 
 class BannerQueue {
@@ -84,7 +84,7 @@ private:
     Phase phase_ = Phase::hidden;
     std::uint32_t phase_start_ = 0;
     std::uint32_t show_until_ = 0;  // showing: when it starts to leave
-    double leave_from_ = 1;          // leaving: the fraction it started at
+    double leave_from_ = 1;         // leaving: the fraction it started at
     bool held_ = false;
 };
 
@@ -100,9 +100,9 @@ struct BannerGeometry {
     Box body;   // one line, ellipsised
 };
 
-inline constexpr int banner_card_height = 72;
+inline constexpr int kBannerCardHeight = 72;
 // The card's colour (opaque): tests look for it.
-inline constexpr std::uint32_t banner_card_rgb = 0xf4f5f7;
+inline constexpr std::uint32_t kBannerCardRgb = 0xf4f5f7;
 
 BannerGeometry compute_banner_geometry(int width);
 

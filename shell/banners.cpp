@@ -13,9 +13,9 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr double tap_slop_px = 10;
-constexpr double dismiss_drag_px = 24;        // a drag up this far dismisses...
-constexpr double dismiss_velocity_px_s = 500;  // ...and so does a flick up this fast
+constexpr double kTapSlopPx = 10;
+constexpr double kDismissDragPx = 24;        // a drag up this far dismisses...
+constexpr double kDismissVelocityPxS = 500;  // ...and so does a flick up this fast
 
 }  // namespace
 
@@ -82,8 +82,8 @@ void Banners::sync(std::uint32_t now) {
     if (!surface_) {
         LayerSurface::Config config;
         config.layer = ZWLR_LAYER_SHELL_V1_LAYER_OVERLAY;
-        config.anchor = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT |
-                        ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+        config.anchor =
+            ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT | ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
         config.height = compute_banner_geometry(0).surface_height;
         config.exclusive_zone = 0;  // placed below the status bar, which stays readable
         config.name_space = "cirrus-banner";
@@ -117,7 +117,9 @@ void Banners::outputs_changed() {
     if (surface_) surface_->update_scale();
 }
 
-std::vector<FdWatch> Banners::fds() { return {{timer_.fd(), [this] { timer_expired(); }}}; }
+std::vector<FdWatch> Banners::fds() {
+    return {{timer_.fd(), [this] { timer_expired(); }}};
+}
 
 // --- drawing ------------------------------------------------------------------
 
@@ -207,7 +209,7 @@ void Banners::press(int id, double x, double y, std::uint32_t time) {
 void Banners::move(int id, double x, double y, std::uint32_t time) {
     if (touch_id_ != id) return;
     now_ = time;
-    if (!moved_ && std::hypot(x - touch_x_, y - touch_y_) > tap_slop_px) moved_ = true;
+    if (!moved_ && std::hypot(x - touch_x_, y - touch_y_) > kTapSlopPx) moved_ = true;
     drag_up_ = std::max(0.0, touch_y_ - y);  // up only: a banner does not pull down
     if (time != last_time_) velocity_up_ = (last_y_ - y) * 1000.0 / static_cast<std::int32_t>(time - last_time_);
     last_y_ = y;
@@ -228,7 +230,7 @@ void Banners::release(int id, std::uint32_t time) {
         settle(tapped);
         queue_.take_current(time);
         protocol_.activate_notification(tapped);
-    } else if (n && (drag_up_ >= dismiss_drag_px || velocity_up_ >= dismiss_velocity_px_s)) {
+    } else if (n && (drag_up_ >= kDismissDragPx || velocity_up_ >= kDismissVelocityPxS)) {
         const double span = geometry_.card.y + geometry_.card.height;
         const double from = queue_.visible_fraction(time) - drag_up_ / span;
         if (const auto dismissed = queue_.dismiss_current(time, from)) {

@@ -64,21 +64,26 @@ std::optional<BatteryStatus> read_battery(const std::filesystem::path& dir) {
 
 ChargeState charge_state_from_upower(std::uint32_t state) {
     switch (state) {
-    case 1: return ChargeState::charging;
+    case 1:
+        return ChargeState::charging;
     // Empty is a discharging battery at its end (drawn low, in red).
     case 2:
-    case 3: return ChargeState::discharging;
-    case 4: return ChargeState::full;
+    case 3:
+        return ChargeState::discharging;
+    case 4:
+        return ChargeState::full;
     // Pending charge or discharge: on a charger, but neither charging nor
     // draining (a charge threshold, a hot battery) — sysfs's "Not charging".
     case 5:
-    case 6: return ChargeState::not_charging;
-    default: return ChargeState::unknown;
+    case 6:
+        return ChargeState::not_charging;
+    default:
+        return ChargeState::unknown;
     }
 }
 
 std::optional<BatteryStatus> battery_from_upower(const UPowerDevice& device) {
-    if (!device.is_present || device.type != upower_type_battery) return std::nullopt;
+    if (!device.is_present || device.type != kUpowerTypeBattery) return std::nullopt;
     if (!std::isfinite(device.percentage)) return std::nullopt;
     BatteryStatus status;
     status.percent = static_cast<int>(std::lround(std::clamp(device.percentage, 0.0, 100.0)));

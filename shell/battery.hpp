@@ -41,7 +41,7 @@ struct UPowerDevice {
     double percentage = 0;    // 0..100
     std::uint32_t state = 0;  // UpDeviceState, see charge_state_from_upower
 };
-inline constexpr std::uint32_t upower_type_battery = 2;
+inline constexpr std::uint32_t kUpowerTypeBattery = 2;
 
 // UpDeviceState: 1 charging, 2 discharging, 3 empty, 4 fully charged,
 // 5 pending charge, 6 pending discharge; 0 and others unknown.

@@ -31,7 +31,7 @@ int signal_bars(std::uint32_t percent) {
     // added at 26, 51 and 76 percent. ModemManager's percentage is already
     // normalised across technologies, so equal steps suffice.
     const std::uint32_t p = std::min<std::uint32_t>(percent, 100);
-    return static_cast<int>((p * signal_bar_count + 99) / 100);
+    return static_cast<int>((p * kSignalBarCount + 99) / 100);
 }
 
 std::optional<ModemReading> primary_modem(std::span<const ModemReading> modems) {

@@ -48,13 +48,13 @@ inline constexpr std::int32_t connected = 11;
 
 // One modem's properties, as read from D-Bus.
 struct ModemReading {
-    std::int32_t state = 0;                   // MMModemState
-    std::uint32_t access_technologies = 0;    // MMModemAccessTechnology bits
-    std::uint32_t signal_percent = 0;         // SignalQuality's first member
+    std::int32_t state = 0;                 // MMModemState
+    std::uint32_t access_technologies = 0;  // MMModemAccessTechnology bits
+    std::uint32_t signal_percent = 0;       // SignalQuality's first member
     bool operator==(const ModemReading&) const = default;
 };
 
-inline constexpr int signal_bar_count = 4;
+inline constexpr int kSignalBarCount = 4;
 
 // Registered with a network (data may or may not be connected).
 bool in_service(std::int32_t state);
@@ -63,7 +63,7 @@ bool in_service(std::int32_t state);
 // "H+", "H", "3G", "E", "2G"; "" for none (or only POTS).
 std::string_view generation_label(std::uint32_t access_technologies);
 
-// Lit bars of signal_bar_count for SignalQuality's percent.
+// Lit bars of kSignalBarCount for SignalQuality's percent.
 int signal_bars(std::uint32_t percent);
 
 // The modem the bar describes when there are several (a phone has one; a

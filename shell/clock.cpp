@@ -24,7 +24,7 @@ std::string long_date_pattern(std::string_view locale) {
                                         : std::string_view();
     // %-d and %-m (no padding) are glibc's.
     if (language == "zh" || language == "ja") return "%-m\u6708%-d\u65e5 %A";  // 7月14日 星期二
-    if (language == "ko") return "%-m\uc6d4 %-d\uc77c %A";                   // 7월 14일 화요일
+    if (language == "ko") return "%-m\uc6d4 %-d\uc77c %A";                     // 7월 14일 화요일
     if (language == "en" && (region == "US" || region == "CA" || region == "PH")) return "%A, %B %-d";
     if (language == "de") return "%A, %-d. %B";
     return "%A %-d %B";  // most of Europe, and C

@@ -22,8 +22,7 @@ GlibLoop::~GlibLoop() {
 
 void GlibLoop::dispatch_pending() {
     // Bounded: a source that re-arms itself at once must not hang the exit.
-    for (int i = 0; i < 100 && g_main_context_iteration(nullptr, FALSE); ++i) {
-    }
+    for (int i = 0; i < 100 && g_main_context_iteration(nullptr, FALSE); ++i) {}
 }
 
 int GlibLoop::prepare(std::vector<pollfd>& fds) {

@@ -33,7 +33,7 @@ SurfacePtr new_surface(int width, int height) {
 }
 
 void rounded_square(cairo_t* cr, double x, double y, double size) {
-    const double r = size * launcher::mask_corner_radius_ratio;
+    const double r = size * launcher::kMaskCornerRadiusRatio;
     cairo_new_sub_path(cr);
     cairo_arc(cr, x + size - r, y + r, r, -M_PI / 2, 0);
     cairo_arc(cr, x + size - r, y + size - r, r, 0, M_PI / 2);
@@ -139,8 +139,8 @@ void paint_pressed(cairo_t* cr, cairo_surface_t* icon, double x, double y, int s
 }
 
 void paint_wallpaper(cairo_t* cr, int, int height) {
-    const Colour top = rgb(wallpaper_top_rgb);
-    const Colour bottom = rgb(wallpaper_bottom_rgb);
+    const Colour top = rgb(kWallpaperTopRgb);
+    const Colour bottom = rgb(kWallpaperBottomRgb);
     cairo_pattern_t* gradient = cairo_pattern_create_linear(0, 0, 0, height);
     cairo_pattern_add_color_stop_rgb(gradient, 0, top.r, top.g, top.b);
     cairo_pattern_add_color_stop_rgb(gradient, 1, bottom.r, bottom.g, bottom.b);

@@ -7,8 +7,8 @@
 namespace cirrus::shell {
 
 std::optional<std::int64_t> drop_position(const HomeGeometry& geometry,
-                                          std::span<const std::optional<std::int64_t>> positions,
-                                          std::size_t dragged, int page, double x, double y) {
+                                          std::span<const std::optional<std::int64_t>> positions, std::size_t dragged,
+                                          int page, double x, double y) {
     const int per_page = geometry.per_page();
     if (per_page <= 0) return std::nullopt;
     // The raw grid pages as they are shown while the icon is dragged (its
@@ -18,7 +18,7 @@ std::optional<std::int64_t> drop_position(const HomeGeometry& geometry,
     for (std::size_t i = 0; i < positions.size(); ++i) {
         const auto& p = positions[i];
         if (!p) continue;
-        if (*p < dock_first_position) {
+        if (*p < kDockFirstPosition) {
             raw_pages.insert(*p / per_page);
         } else if (i != dragged) {
             ++others_in_dock;
@@ -26,7 +26,7 @@ std::optional<std::int64_t> drop_position(const HomeGeometry& geometry,
     }
 
     if (geometry.dock.contains(x, y)) {
-        if (others_in_dock >= dock_capacity) return std::nullopt;
+        if (others_in_dock >= kDockCapacity) return std::nullopt;
         // The dock shows others_in_dock + 1 icons once it lands: the slot
         // whose centre is nearest the finger.
         const int count = others_in_dock + 1;
@@ -40,11 +40,11 @@ std::optional<std::int64_t> drop_position(const HomeGeometry& geometry,
                 best = slot;
             }
         }
-        return dock_first_position + best;
+        return kDockFirstPosition + best;
     }
 
-    const int column = std::clamp(static_cast<int>((x - geometry.grid.x) / geometry.cell_width), 0,
-                                  geometry.columns - 1);
+    const int column =
+        std::clamp(static_cast<int>((x - geometry.grid.x) / geometry.cell_width), 0, geometry.columns - 1);
     const int row = std::clamp(static_cast<int>((y - geometry.grid.y) / geometry.cell_height), 0, geometry.rows - 1);
     const std::vector<std::int64_t> pages(raw_pages.begin(), raw_pages.end());
     std::int64_t raw = 0;
@@ -62,8 +62,8 @@ Box remove_badge(const Box& icon) {
 }
 
 int drag_edge(const HomeGeometry& geometry, double x) {
-    if (x < edge_zone_px) return -1;
-    if (x >= geometry.width - edge_zone_px) return 1;
+    if (x < kEdgeZonePx) return -1;
+    if (x >= geometry.width - kEdgeZonePx) return 1;
     return 0;
 }
 
@@ -73,7 +73,8 @@ ConfirmLayout confirm_layout(const HomeGeometry& geometry) {
     const Box panel{(geometry.width - width) / 2, (geometry.height - height) / 2, width, height};
     const int button_height = 44;
     const int button_y = panel.y + panel.height - button_height;
-    return {panel, {panel.x, button_y, width / 2, button_height},
+    return {panel,
+            {panel.x, button_y, width / 2, button_height},
             {panel.x + width / 2, button_y, width - width / 2, button_height}};
 }
 

@@ -14,10 +14,10 @@
 namespace cirrus::shell {
 
 // Held this long without moving, a touch on an icon enters edit mode.
-inline constexpr int long_press_ms = 500;
+inline constexpr int kLongPressMs = 500;
 // Held this long at the left or right edge, a dragged icon turns the page.
-inline constexpr int edge_turn_ms = 600;
-inline constexpr int edge_zone_px = 24;
+inline constexpr int kEdgeTurnMs = 600;
+inline constexpr int kEdgeZonePx = 24;
 
 // The registry position for dropping `dragged` (an index into positions) at
 // (x, y) with displayed page `page` showing: a dock slot when the point is
@@ -26,8 +26,8 @@ inline constexpr int edge_zone_px = 24;
 // order, as place_apps shows them while the icon is dragged; one page past
 // the last is a new page.
 std::optional<std::int64_t> drop_position(const HomeGeometry& geometry,
-                                          std::span<const std::optional<std::int64_t>> positions,
-                                          std::size_t dragged, int page, double x, double y);
+                                          std::span<const std::optional<std::int64_t>> positions, std::size_t dragged,
+                                          int page, double x, double y);
 
 // The round remove badge over the top-left corner of an icon box.
 Box remove_badge(const Box& icon);

@@ -12,7 +12,7 @@ namespace {
 int round_to_int(double v) { return static_cast<int>(std::lround(v)); }
 
 bool is_dock(std::int64_t position) {
-    return position >= dock_first_position && position < dock_first_position + dock_capacity;
+    return position >= kDockFirstPosition && position < kDockFirstPosition + kDockCapacity;
 }
 
 }  // namespace
@@ -33,10 +33,9 @@ HomeGeometry compute_geometry(int width, int height) {
     g.dock = {0, g.height - dock_height, g.width, dock_height};
     const int dock_inset_x = round_to_int(8 * u);
     const int dock_inset_y = round_to_int(6 * u);
-    g.dock_panel = {dock_inset_x, g.dock.y + dock_inset_y, g.width - 2 * dock_inset_x,
-                    dock_height - 2 * dock_inset_y};
+    g.dock_panel = {dock_inset_x, g.dock.y + dock_inset_y, g.width - 2 * dock_inset_x, dock_height - 2 * dock_inset_y};
     g.dots = {0, g.dock.y - dots_height, g.width, dots_height};
-    const int grid_top = status_bar_height + pad_top;
+    const int grid_top = kStatusBarHeight + pad_top;
     g.grid = {pad_x, grid_top, std::max(g.width - 2 * pad_x, 1), std::max(g.dots.y - grid_top, 1)};
 
     // A cell wants about 112x124 at u = 1: 4 by 5 at 480x800, 4 by 4 at
@@ -50,9 +49,9 @@ HomeGeometry compute_geometry(int width, int height) {
     g.label_height = static_cast<int>(std::ceil(g.label_font_px * 1.6));
     g.label_width = std::max(1, round_to_int(g.cell_width - 8 * u));
     const double gap = 6 * u;
-    g.icon_size = std::max(16, round_to_int(std::min({72 * u, g.cell_width - 16 * u,
-                                                      g.cell_height - g.label_height - gap - 6 * u,
-                                                      dock_height - 16 * u})));
+    g.icon_size =
+        std::max(16, round_to_int(std::min({72 * u, g.cell_width - 16 * u, g.cell_height - g.label_height - gap - 6 * u,
+                                            dock_height - 16 * u})));
     return g;
 }
 
@@ -89,14 +88,12 @@ Box HomeGeometry::target(int index) const {
 }
 
 Box HomeGeometry::dock_icon(int slot, int count) const {
-    const double spacing = static_cast<double>(width) / dock_capacity;
+    const double spacing = static_cast<double>(width) / kDockCapacity;
     const double centre = width / 2.0 + (slot - (count - 1) / 2.0) * spacing;
     return {round_to_int(centre - icon_size / 2.0), dock.y + (dock.height - icon_size) / 2, icon_size, icon_size};
 }
 
-double HomeGeometry::dot_radius() const {
-    return std::max(2.0, dots.height * 0.175);
-}
+double HomeGeometry::dot_radius() const { return std::max(2.0, dots.height * 0.175); }
 
 double HomeGeometry::dot_x(int page, int pages) const {
     const double spacing = dots.height * 0.8;

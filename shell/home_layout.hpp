@@ -22,10 +22,10 @@ namespace cirrus::shell {
 
 // Logical height of the status bar; the home screen starts its grid below
 // it (the home surface itself extends under the bar, for the wallpaper).
-inline constexpr int status_bar_height = 24;
+inline constexpr int kStatusBarHeight = 24;
 
-inline constexpr std::int64_t dock_first_position = 1'000'000;
-inline constexpr int dock_capacity = 4;
+inline constexpr std::int64_t kDockFirstPosition = 1'000'000;
+inline constexpr int kDockCapacity = 4;
 
 // An integer rectangle in logical pixels.
 struct Box {
@@ -37,8 +37,7 @@ struct Box {
     bool empty() const { return width <= 0 || height <= 0; }
     bool contains(double px, double py) const { return px >= x && py >= y && px < x + width && py < y + height; }
     bool intersects(const Box& o) const {
-        return !empty() && !o.empty() && x < o.x + o.width && o.x < x + width && y < o.y + o.height &&
-               o.y < y + height;
+        return !empty() && !o.empty() && x < o.x + o.width && o.x < x + width && y < o.y + o.height && o.y < y + height;
     }
     Box translated(int dx, int dy) const { return {x + dx, y + dy, width, height}; }
     bool operator==(const Box&) const = default;
@@ -50,19 +49,19 @@ struct HomeGeometry {
     int height = 0;
     int columns = 0;
     int rows = 0;
-    Box grid;            // the cells of one page (the page at offset 0)
+    Box grid;  // the cells of one page (the page at offset 0)
     double cell_width = 0;
     double cell_height = 0;
-    int icon_size = 0;   // icons are square
+    int icon_size = 0;  // icons are square
     int label_height = 0;
     int label_font_px = 0;
     int label_width = 0;
-    Box dots;            // the row of page dots
-    Box dock;            // the dock band at the bottom
-    Box dock_panel;      // its rounded background, inset in the band
+    Box dots;        // the row of page dots
+    Box dock;        // the dock band at the bottom
+    Box dock_panel;  // its rounded background, inset in the band
 
     int per_page() const { return columns * rows; }
-    Box cell(int index) const;        // index in [0, per_page)
+    Box cell(int index) const;  // index in [0, per_page)
     Box icon(int index) const;
     Box label(int index) const;
     // What a tap on the cell hits: the icon and its label.
@@ -105,7 +104,7 @@ Placement place_apps(std::span<const std::optional<std::int64_t>> positions, int
 
 // The app (index into the placement) whose target contains the point, with
 // the grid showing displayed page `page` at no offset.
-std::optional<std::size_t> hit_test(const HomeGeometry& geometry, const Placement& placement, int page,
-                                    double x, double y);
+std::optional<std::size_t> hit_test(const HomeGeometry& geometry, const Placement& placement, int page, double x,
+                                    double y);
 
 }  // namespace cirrus::shell

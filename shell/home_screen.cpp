@@ -16,11 +16,11 @@ namespace cirrus::shell {
 namespace {
 
 // A pressed icon whose launch got no answer is released after this long.
-constexpr int press_timeout_ms = 1500;
+constexpr int kPressTimeoutMs = 1500;
 // In the dock (which does not page), a touch that moves this far is no tap.
-constexpr double dock_tap_slop = 8;
+constexpr double kDockTapSlop = 8;
 // Coalesces a burst of registry writes (an install writes several times).
-constexpr int reload_delay_ms = 50;
+constexpr int kReloadDelayMs = 50;
 
 }  // namespace
 
@@ -56,7 +56,7 @@ std::vector<FdWatch> HomeScreen::fds() {
     return {
         {registry_watch_.fd(),
          [this] {
-             if (registry_watch_.changed() && !reload_timer_.armed()) reload_timer_.arm(reload_delay_ms);
+             if (registry_watch_.changed() && !reload_timer_.armed()) reload_timer_.arm(kReloadDelayMs);
          }},
         {reload_timer_.fd(),
          [this] {
@@ -88,9 +88,9 @@ void HomeScreen::reload() {
         std::fprintf(stderr, "cirrus-shell: cannot read the app registry %s: %s\n", apps_.path().c_str(), e.what());
         return;
     }
-    const bool same = loaded.size() == items_.size() &&
-                      std::equal(loaded.begin(), loaded.end(), items_.begin(),
-                                 [](const HomeApp& a, const Item& b) { return a == b.app; });
+    const bool same =
+        loaded.size() == items_.size() && std::equal(loaded.begin(), loaded.end(), items_.begin(),
+                                                     [](const HomeApp& a, const Item& b) { return a == b.app; });
     if (same) return;
 
     // Keep what is already rendered for apps whose label and icon did not change.
@@ -261,7 +261,7 @@ void HomeScreen::press(int id, double x, double y, std::uint32_t time) {
             surface_->draw_now();  // the finger sees it in this dispatch
             if (!editing_) {
                 edit_wait_ = EditWait::long_press;
-                edit_timer_.arm(long_press_ms);
+                edit_timer_.arm(kLongPressMs);
             }
         }
     }
@@ -278,7 +278,7 @@ void HomeScreen::move(int id, double x, double y, std::uint32_t time) {
             drag_edge_ = edge;
             if (edge != 0) {
                 edit_wait_ = EditWait::edge;
-                edit_timer_.arm(edge_turn_ms);
+                edit_timer_.arm(kEdgeTurnMs);
             } else if (edit_wait_ == EditWait::edge) {
                 edit_wait_ = EditWait::none;
                 edit_timer_.disarm();
@@ -288,7 +288,7 @@ void HomeScreen::move(int id, double x, double y, std::uint32_t time) {
         return;
     }
     // A long press is a finger held still.
-    if (edit_wait_ == EditWait::long_press && std::hypot(x - touch_x_, y - touch_y_) > dock_tap_slop) {
+    if (edit_wait_ == EditWait::long_press && std::hypot(x - touch_x_, y - touch_y_) > kDockTapSlop) {
         edit_wait_ = EditWait::none;
         edit_timer_.disarm();
     }
@@ -298,7 +298,7 @@ void HomeScreen::move(int id, double x, double y, std::uint32_t time) {
         if (pager_.offset(time) != drawn_offset_ || pager_.target_page() != drawn_page_) {
             surface_->damage(moving_band());
         }
-    } else if (std::hypot(x - touch_x_, y - touch_y_) > dock_tap_slop && launching_.empty()) {
+    } else if (std::hypot(x - touch_x_, y - touch_y_) > kDockTapSlop && launching_.empty()) {
         set_pressed(std::nullopt);
     }
 }
@@ -354,7 +354,7 @@ void HomeScreen::launch(std::size_t index) {
         return;
     }
     launching_ = id;
-    press_timer_.arm(press_timeout_ms);
+    press_timer_.arm(kPressTimeoutMs);
 }
 
 void HomeScreen::release_pressed() {
@@ -429,7 +429,7 @@ void HomeScreen::edit_timer_fired() {
         pager_.go_to_page(page, now_);
         surface_->damage_all();
         edit_wait_ = EditWait::edge;  // held there: keep turning
-        edit_timer_.arm(edge_turn_ms);
+        edit_timer_.arm(kEdgeTurnMs);
     }
 }
 

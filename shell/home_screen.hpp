@@ -76,7 +76,7 @@ private:
     // Places the apps for the current geometry (writing back positions the
     // registry lacked) and renders icons and labels that are missing.
     void arrange(bool rerender);
-    Box moving_band() const;  // what a page swipe repaints: the pages and the dots
+    Box moving_band() const;                // what a page swipe repaints: the pages and the dots
     Box item_box(std::size_t index) const;  // icon and label, at rest
     void set_pressed(std::optional<std::size_t> index);
     void launch(std::size_t index);
@@ -104,14 +104,14 @@ private:
     int scale_ = 1;
     bool laid_out_ = false;
 
-    std::uint32_t now_ = 0;          // the time frames are drawn at (ms)
-    double drawn_offset_ = 0;        // the pager offset of the last frame drawn
-    int drawn_page_ = 0;             // the page the dots showed
-    std::optional<int> touch_id_;    // the one touch (or the mouse) the pages follow
+    std::uint32_t now_ = 0;        // the time frames are drawn at (ms)
+    double drawn_offset_ = 0;      // the pager offset of the last frame drawn
+    int drawn_page_ = 0;           // the page the dots showed
+    std::optional<int> touch_id_;  // the one touch (or the mouse) the pages follow
     double touch_x_ = 0;
     double touch_y_ = 0;
     std::optional<std::size_t> pressed_;
-    std::string launching_;          // the app a tap launched, until it shows
+    std::string launching_;  // the app a tap launched, until it shows
     bool home_in_front_ = true;
     Timer edit_timer_;
     enum class EditWait { none, long_press, edge } edit_wait_ = EditWait::none;
@@ -119,7 +119,7 @@ private:
     std::optional<std::size_t> dragging_;  // the icon under the finger
     double drag_x_ = 0;
     double drag_y_ = 0;
-    int drag_edge_ = 0;                    // -1 / 1 while held at an edge
+    int drag_edge_ = 0;                      // -1 / 1 while held at an edge
     std::optional<std::size_t> confirming_;  // "Remove <app>?" is up
     std::uint32_t home_in_front_since_ = 0;  // ms
 };

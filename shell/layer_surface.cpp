@@ -36,8 +36,8 @@ LayerSurface::LayerSurface(WaylandClient& client, const Config& config, SurfaceC
     damage_ = cairo_region_create();
     surface_ = wl_compositor_create_surface(client_.compositor());
     if (surface_) {
-        layer_surface_ = zwlr_layer_shell_v1_get_layer_surface(client_.layer_shell(), surface_, nullptr,
-                                                               config_.layer, config_.name_space.c_str());
+        layer_surface_ = zwlr_layer_shell_v1_get_layer_surface(client_.layer_shell(), surface_, nullptr, config_.layer,
+                                                               config_.name_space.c_str());
     }
     if (!surface_ || !layer_surface_) {
         destroy();  // no destructor runs for an object whose constructor throws
@@ -102,8 +102,8 @@ void LayerSurface::apply_size(int width, int height, int scale) {
     damage_all();
 }
 
-void LayerSurface::handle_configure(void* data, zwlr_layer_surface_v1* layer_surface, uint32_t serial,
-                                    uint32_t width, uint32_t height) {
+void LayerSurface::handle_configure(void* data, zwlr_layer_surface_v1* layer_surface, uint32_t serial, uint32_t width,
+                                    uint32_t height) {
     auto& self = *static_cast<LayerSurface*>(data);
     self.client_.guard("layer surface configure", [&] {
         zwlr_layer_surface_v1_ack_configure(layer_surface, serial);
@@ -150,7 +150,7 @@ void LayerSurface::update_scale() {
     const int scale = wanted_scale();
     if (scale == scale_) return;
     if (configured_) apply_size(width_, height_, scale);  // redrawn whole at the new scale
-    else scale_ = scale;                                 // the first configure lays out at it
+    else scale_ = scale;                                  // the first configure lays out at it
 }
 
 void LayerSurface::set_input_region(const Box& logical) {

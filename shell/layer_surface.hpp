@@ -54,7 +54,7 @@ public:
         int height = 0;
         int exclusive_zone = 0;
         std::string name_space;
-        bool opaque = true;        // XRGB buffers and an opaque region
+        bool opaque = true;  // XRGB buffers and an opaque region
         // zwlr_layer_surface_v1.keyboard_interactivity: none, or exclusive
         // for the lock screen (no app gets a key while it is up).
         std::uint32_t keyboard_interactivity = 0;
@@ -89,8 +89,8 @@ public:
     std::size_t buffer_count() const { return pool_.size(); }
 
 private:
-    static void handle_configure(void* data, zwlr_layer_surface_v1* surface, std::uint32_t serial,
-                                 std::uint32_t width, std::uint32_t height);
+    static void handle_configure(void* data, zwlr_layer_surface_v1* surface, std::uint32_t serial, std::uint32_t width,
+                                 std::uint32_t height);
     static void handle_closed(void* data, zwlr_layer_surface_v1* surface);
     static void handle_enter(void* data, wl_surface* surface, wl_output* output);
     static void handle_leave(void* data, wl_surface* surface, wl_output* output);

@@ -6,11 +6,16 @@ namespace {
 
 LinkIndicator from_cache(LinkState cache) {
     switch (cache) {
-    case LinkState::unknown: return {};
-    case LinkState::offline: return {true, 0, "Offline"};
-    case LinkState::slow_2g: return {true, 1, "2G"};
-    case LinkState::cellular_3g: return {true, 3, "3G"};
-    case LinkState::good: return {true, signal_bar_count, ""};
+    case LinkState::unknown:
+        return {};
+    case LinkState::offline:
+        return {true, 0, "Offline"};
+    case LinkState::slow_2g:
+        return {true, 1, "2G"};
+    case LinkState::cellular_3g:
+        return {true, 3, "3G"};
+    case LinkState::good:
+        return {true, kSignalBarCount, ""};
     }
     return {};
 }
@@ -19,11 +24,16 @@ LinkIndicator from_cache(LinkState cache) {
 
 LinkState link_state_from_protocol(std::uint32_t link) {
     switch (link) {
-    case 0: return LinkState::offline;
-    case 1: return LinkState::slow_2g;
-    case 2: return LinkState::cellular_3g;
-    case 3: return LinkState::good;
-    default: return LinkState::unknown;
+    case 0:
+        return LinkState::offline;
+    case 1:
+        return LinkState::slow_2g;
+    case 2:
+        return LinkState::cellular_3g;
+    case 3:
+        return LinkState::good;
+    default:
+        return LinkState::unknown;
     }
 }
 

@@ -24,7 +24,7 @@ LinkState link_state_from_protocol(std::uint32_t link);
 
 struct LinkIndicator {
     bool shown = false;
-    int bars = 0;       // lit, of signal_bar_count
+    int bars = 0;       // lit, of kSignalBarCount
     std::string label;  // "Offline", a generation ("3G", "H+"...), or ""
     bool operator==(const LinkIndicator&) const = default;
 };

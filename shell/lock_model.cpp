@@ -22,7 +22,7 @@ LockGeometry compute_lock_geometry(int width, int height) {
     const int short_side = std::min(width, height);
     g.time_font_px = std::clamp(short_side * 22 / 100, 40, 140);
     g.date_font_px = std::clamp(short_side * 45 / 1000, 13, 28);
-    const int top = std::max(status_bar_height + 8, height / 10);
+    const int top = std::max(kStatusBarHeight + 8, height / 10);
     g.time = {0, top, width, g.time_font_px * 5 / 4};
     g.date = {0, g.time.y + g.time.height, width, g.date_font_px * 8 / 5};
     g.hint = {0, height - std::max(48, height / 12), width, std::max(24, g.date_font_px * 2)};

@@ -21,10 +21,10 @@ struct LockGeometry {
     int height = 0;
     int time_font_px = 0;
     int date_font_px = 0;
-    Box time;      // the large clock, centred
-    Box date;      // the date below it
-    Box list;      // the notifications, newest on top
-    Box hint;      // "Swipe up to unlock"
+    Box time;  // the large clock, centred
+    Box date;  // the date below it
+    Box list;  // the notifications, newest on top
+    Box hint;  // "Swipe up to unlock"
     int row_height = 0;
     int row_gap = 0;
     // The i-th notification row (0 is the top one); empty past what fits.
@@ -35,7 +35,7 @@ struct LockGeometry {
 LockGeometry compute_lock_geometry(int width, int height);
 
 // Black at this alpha over the wallpaper: the lock screen's background.
-inline constexpr double lock_dim_alpha = 0.45;
+inline constexpr double kLockDimAlpha = 0.45;
 
 struct LockSwipeConfig {
     double tap_slop_px = 10;           // a touch that moves less is a tap
@@ -43,7 +43,7 @@ struct LockSwipeConfig {
     double flick_velocity_px_s = 600;  // an upward release at least this fast unlocks...
     double flick_min_px = 30;          // ...once it has moved the screen this far
     std::uint32_t velocity_window_ms = 100;
-    std::uint32_t slide_ms = 220;      // the rest of the way up, or back down
+    std::uint32_t slide_ms = 220;  // the rest of the way up, or back down
 };
 
 // One finger (or the mouse) on the lock screen. The screen follows the

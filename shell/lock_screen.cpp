@@ -14,7 +14,7 @@ namespace cirrus::shell {
 
 namespace {
 
-const Colour white{1, 1, 1, 1};
+const Colour kWhite{1, 1, 1, 1};
 
 Box united(const Box& a, const Box& b) {
     const int x = std::min(a.x, b.x), y = std::min(a.y, b.y);
@@ -185,14 +185,14 @@ void LockScreen::render() {
     // The wallpaper, dimmed: white text reads on it, and it is plainly not
     // the home screen.
     paint_wallpaper(cr, geometry_.width, geometry_.height);
-    cairo_set_source_rgba(cr, 0, 0, 0, lock_dim_alpha);
+    cairo_set_source_rgba(cr, 0, 0, 0, kLockDimAlpha);
     cairo_paint(cr);
 
     TextStyle time_style;
     time_style.px = geometry_.time_font_px;
     time_style.light = true;
     time_style.align = 0;
-    time_style.colour = white;
+    time_style.colour = kWhite;
     draw_text(cr, time_text_, geometry_.time, time_style);
     TextStyle date_style;
     date_style.px = geometry_.date_font_px;

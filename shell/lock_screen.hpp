@@ -89,9 +89,9 @@ private:
     ShellProtocol& protocol_;
     AppList& apps_;
     std::unique_ptr<LayerSurface> surface_;
-    bool remove_ = false;          // destroy at the next flush (never inside a callback)
+    bool remove_ = false;            // destroy at the next flush (never inside a callback)
     bool unlocked_pending_ = false;  // call on_unlocked at that flush
-    std::optional<bool> awaiting_;  // our set_locked, until the compositor's state agrees
+    std::optional<bool> awaiting_;   // our set_locked, until the compositor's state agrees
 
     LockGeometry geometry_;
     int scale_ = 1;

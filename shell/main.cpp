@@ -46,7 +46,7 @@ using namespace cirrus::shell;
 
 namespace {
 
-constexpr const char* usage = R"(usage: cirrus-shell [--registry FILE]
+constexpr const char* kUsage = R"(usage: cirrus-shell [--registry FILE]
 
 The Cirrus status bar and home screen. cirrus-compositor starts it as a
 trusted client (cirrus-compositor --trusted cirrus-shell); it needs the
@@ -75,7 +75,7 @@ Options parse(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "-h" || a == "--help") {
-            std::fputs(usage, stdout);
+            std::fputs(kUsage, stdout);
             std::exit(0);
         } else if (a == "--version") {
             std::puts("cirrus-shell " CIRRUS_VERSION);
@@ -85,7 +85,7 @@ Options parse(int argc, char** argv) {
         } else if (a == "--locked") {
             o.locked = true;
         } else {
-            std::fprintf(stderr, "cirrus-shell: unknown option %s\n%s", a.c_str(), usage);
+            std::fprintf(stderr, "cirrus-shell: unknown option %s\n%s", a.c_str(), kUsage);
             std::exit(2);
         }
     }
@@ -146,8 +146,9 @@ int run(const Options& options) {
     ShellProtocol protocol(client);  // listens from the moment it is bound
     client.bind_globals();
     if (!protocol.available()) {
-        std::fprintf(stderr, "cirrus-shell: the compositor does not offer cirrus_shell_v1: "
-                             "tapping an icon cannot launch its app\n");
+        std::fprintf(stderr,
+                     "cirrus-shell: the compositor does not offer cirrus_shell_v1: "
+                     "tapping an icon cannot launch its app\n");
     }
     stop.on_stop = [&] { client.quit(0); };
 
@@ -166,7 +167,7 @@ int run(const Options& options) {
     static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
                   CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);
     bar.set_link_state(protocol.last_link_state() ? link_state_from_protocol(*protocol.last_link_state())
-                                                : LinkState::unknown);
+                                                  : LinkState::unknown);
     protocol.on_link_state = [&](std::uint32_t link) { bar.set_link_state(link_state_from_protocol(link)); };
     home.on_remove = [&](const std::string& id) { start_uninstall(options.registry, id); };
     protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };

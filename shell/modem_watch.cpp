@@ -9,9 +9,9 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr const char* service = "org.freedesktop.ModemManager1";
-constexpr const char* manager_path = "/org/freedesktop/ModemManager1";
-constexpr const char* modem_interface = "org.freedesktop.ModemManager1.Modem";
+constexpr const char* kService = "org.freedesktop.ModemManager1";
+constexpr const char* kManagerPath = "/org/freedesktop/ModemManager1";
+constexpr const char* kModemInterface = "org.freedesktop.ModemManager1.Modem";
 
 // The manager's objects (each a reference), released however we leave.
 struct ObjectList {
@@ -49,7 +49,7 @@ bool path_order(const std::string& a, const std::string& b) {
 }
 
 void make_manager(GDBusConnection* bus, GCancellable* cancellable, gpointer watch) {
-    g_dbus_object_manager_client_new(bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, service, manager_path,
+    g_dbus_object_manager_client_new(bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, kService, kManagerPath,
                                      nullptr, nullptr, nullptr, cancellable,
                                      ServiceWatch::finished<g_dbus_object_manager_client_new_finish>, watch);
 }
@@ -57,16 +57,16 @@ void make_manager(GDBusConnection* bus, GCancellable* cancellable, gpointer watc
 // Modems coming and going, interfaces added to or removed from one, and
 // property changes: each is a reason to look again (a few modems at most,
 // so reading them all is simpler than patching).
-const ServiceWatch::Recipe recipe{service,
-                                  "ModemManager's object manager",
-                                  make_manager,
-                                  {"object-added", "object-removed", "interface-added", "interface-removed",
-                                   "interface-proxy-properties-changed"}};
+const ServiceWatch::Recipe kRecipe{
+    kService,
+    "ModemManager's object manager",
+    make_manager,
+    {"object-added", "object-removed", "interface-added", "interface-removed", "interface-proxy-properties-changed"}};
 
 }  // namespace
 
 ModemWatch::ModemWatch(GDBusConnection* bus, Changed on_change)
-    : on_change_(std::move(on_change)), watch_(bus, recipe, [this](GObject* manager) { update(manager); }) {}
+    : on_change_(std::move(on_change)), watch_(bus, kRecipe, [this](GObject* manager) { update(manager); }) {}
 
 void ModemWatch::update(GObject* manager) {
     if (!manager) {
@@ -78,7 +78,7 @@ void ModemWatch::update(GObject* manager) {
         const ObjectList objects{g_dbus_object_manager_get_objects(G_DBUS_OBJECT_MANAGER(manager))};
         for (GList* l = objects.list; l; l = l->next) {
             auto* object = G_DBUS_OBJECT(l->data);
-            const GObjectRef<GDBusInterface> modem(g_dbus_object_get_interface(object, modem_interface));
+            const GObjectRef<GDBusInterface> modem(g_dbus_object_get_interface(object, kModemInterface));
             if (!modem || !G_IS_DBUS_PROXY(modem.get())) continue;
             found.emplace_back(g_dbus_object_get_object_path(object), read_modem(G_DBUS_PROXY(modem.get())));
         }

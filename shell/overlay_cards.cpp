@@ -1,6 +1,6 @@
 #include "overlay_cards.hpp"
 
-#include "common/icons.hpp"  // mask_corner_radius_ratio
+#include "common/icons.hpp"  // kMaskCornerRadiusRatio
 #include "home_drawing.hpp"
 #include "overlay_drawing.hpp"
 #include "theme.hpp"
@@ -9,10 +9,10 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr double banner_corner_radius = 14;
-constexpr double prompt_corner_radius = 14;
-const Colour button_ink = rgb(0x0a60d0);
-constexpr Colour white{1, 1, 1, 1};
+constexpr double kBannerCornerRadius = 14;
+constexpr double kPromptCornerRadius = 14;
+const Colour kButtonInk = rgb(0x0a60d0);
+constexpr Colour kWhite{1, 1, 1, 1};
 
 }  // namespace
 
@@ -20,18 +20,18 @@ void draw_banner_card(cairo_t* cr, const BannerGeometry& geometry, int scale, co
                       const std::string& app_name, cairo_surface_t* icon) {
     const Box& c = geometry.card;
     // A soft edge below, then the card.
-    rounded_rect(cr, c.x, c.y + 2, c.width, c.height, banner_corner_radius);
+    rounded_rect(cr, c.x, c.y + 2, c.width, c.height, kBannerCornerRadius);
     cairo_set_source_rgba(cr, 0, 0, 0, 0.22);
     cairo_fill(cr);
-    rounded_rect(cr, c.x, c.y, c.width, c.height, banner_corner_radius);
-    set_colour(cr, rgb(banner_card_rgb));
+    rounded_rect(cr, c.x, c.y, c.width, c.height, kBannerCornerRadius);
+    set_colour(cr, rgb(kBannerCardRgb));
     cairo_fill(cr);
 
     // The home screen's rounded square, whatever shape the icon has.
     if (icon) {
         cairo_save(cr);
         rounded_rect(cr, geometry.icon.x, geometry.icon.y, geometry.icon.width, geometry.icon.height,
-                     geometry.icon.width * launcher::mask_corner_radius_ratio);
+                     geometry.icon.width * launcher::kMaskCornerRadiusRatio);
         cairo_clip(cr);
         paint_at(cr, icon, geometry.icon.x, geometry.icon.y, scale);
         cairo_restore(cr);
@@ -57,13 +57,13 @@ void draw_permission_dialog(cairo_t* cr, const PromptGeometry& geometry, const s
     // The screen dimmed; the dialog on it.
     cairo_save(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
-    cairo_set_source_rgba(cr, 0, 0, 0, prompt_dim_alpha);
+    cairo_set_source_rgba(cr, 0, 0, 0, kPromptDimAlpha);
     cairo_paint(cr);
     cairo_restore(cr);
 
     const Box& d = geometry.dialog;
-    rounded_rect(cr, d.x, d.y, d.width, d.height, prompt_corner_radius);
-    set_colour(cr, rgb(prompt_dialog_rgb));
+    rounded_rect(cr, d.x, d.y, d.width, d.height, kPromptCornerRadius);
+    set_colour(cr, rgb(kPromptDialogRgb));
     cairo_fill(cr);
 
     TextStyle message;
@@ -78,7 +78,7 @@ void draw_permission_dialog(cairo_t* cr, const PromptGeometry& geometry, const s
     if (pressed) {
         const Box& b = *pressed;
         cairo_save(cr);
-        rounded_rect(cr, d.x, d.y, d.width, d.height, prompt_corner_radius);
+        rounded_rect(cr, d.x, d.y, d.width, d.height, kPromptCornerRadius);
         cairo_clip(cr);
         cairo_rectangle(cr, b.x, b.y, b.width, b.height);
         cairo_set_source_rgba(cr, 0, 0, 0, 0.12);
@@ -94,7 +94,7 @@ void draw_permission_dialog(cairo_t* cr, const PromptGeometry& geometry, const s
     TextStyle button;
     button.px = geometry.button_font_px;
     button.align = 0;
-    button.colour = button_ink;
+    button.colour = kButtonInk;
     draw_text(cr, "Don\u2019t Allow", geometry.deny, button);
     button.bold = true;
     draw_text(cr, "Allow", geometry.allow, button);
@@ -111,7 +111,7 @@ void draw_lock_notification_row(cairo_t* cr, const Box& row, const std::string& 
     TextStyle title_style;
     title_style.px = 15;
     title_style.bold = true;
-    title_style.colour = white;
+    title_style.colour = kWhite;
     draw_text(cr, notice.title.empty() ? notice.body : notice.title, {row.x + 14, row.y + 24, row.width - 28, 22},
               title_style);
 }
@@ -120,7 +120,7 @@ void draw_switcher_card_name(cairo_t* cr, const std::string& name, int width, in
     TextStyle style;
     style.px = font_px;
     style.bold = true;
-    style.colour = white;
+    style.colour = kWhite;
     draw_text(cr, name, {0, 0, width, height}, style);
 }
 

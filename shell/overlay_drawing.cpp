@@ -55,8 +55,8 @@ void draw_text(cairo_t* cr, const std::string& text, const Box& box, const TextS
 }
 
 SurfacePtr new_logical_surface(int width, int height, int scale) {
-    SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(width * scale, 1),
-                                            std::max(height * scale, 1)));
+    SurfacePtr s(
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(width * scale, 1), std::max(height * scale, 1)));
     if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) return nullptr;
     return s;
 }

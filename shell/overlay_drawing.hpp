@@ -21,11 +21,11 @@ void set_colour(cairo_t* cr, const Colour& colour);
 void rounded_rect(cairo_t* cr, double x, double y, double width, double height, double radius);
 
 struct TextStyle {
-    int px = 14;             // absolute font size, logical
+    int px = 14;  // absolute font size, logical
     bool bold = false;
-    bool light = false;      // a thin face, for the lock screen's clock
-    int align = -1;          // -1 left, 0 centre, 1 right
-    int max_lines = 1;       // wrapped to the box's width; the last line ellipsised
+    bool light = false;  // a thin face, for the lock screen's clock
+    int align = -1;      // -1 left, 0 centre, 1 right
+    int max_lines = 1;   // wrapped to the box's width; the last line ellipsised
     Colour colour{0, 0, 0, 1};
 };
 

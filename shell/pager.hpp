@@ -19,8 +19,8 @@
 namespace cirrus::shell {
 
 struct PagerConfig {
-    double tap_slop_px = 8;             // a touch that moves less is a tap, not a drag
-    double flick_velocity_px_s = 300;   // a release this fast turns one page its way
+    double tap_slop_px = 8;                  // a touch that moves less is a tap, not a drag
+    double flick_velocity_px_s = 300;        // a release this fast turns one page its way
     std::uint32_t velocity_window_ms = 100;  // release velocity: samples this recent
     // A settle is an ease-out whose duration is chosen so that it starts at the
     // finger's speed, within these bounds (the upper one keeps the home screen
@@ -86,11 +86,11 @@ private:
 
     // The drag, in raw (not rubber-banded) offsets, so that the content under
     // the finger does not jump when a drag starts or stops in the band.
-    double touch_x_ = 0;       // where the finger went down
-    double origin_x_ = 0;      // the finger x that maps to raw_origin_
+    double touch_x_ = 0;   // where the finger went down
+    double origin_x_ = 0;  // the finger x that maps to raw_origin_
     double raw_origin_ = 0;
     double raw_offset_ = 0;
-    int origin_page_ = 0;      // a drag turns at most one page from here
+    int origin_page_ = 0;                                  // a drag turns at most one page from here
     VelocityTracker samples_{config_.velocity_window_ms};  // the finger's x
 
     double settle_from_ = 0;

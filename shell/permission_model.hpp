@@ -62,7 +62,7 @@ struct PromptGeometry {
 PromptGeometry compute_prompt_geometry(int width, int height);
 
 // The dialog's colour (opaque), and the dimming over the rest of the screen.
-inline constexpr std::uint32_t prompt_dialog_rgb = 0xf4f5f7;
-inline constexpr double prompt_dim_alpha = 0.45;
+inline constexpr std::uint32_t kPromptDialogRgb = 0xf4f5f7;
+inline constexpr double kPromptDimAlpha = 0.45;
 
 }  // namespace cirrus::shell

@@ -35,9 +35,8 @@ void ShellEvents::app_state(const std::string& raw_app_id, AppState state) {
 }
 
 void ShellEvents::app_title(const std::string& app_id, const std::string& title) {
-    guard_("cirrus_shell_v1.app_title", [&] {
-        pending_.titles[bound(app_id, text::kMaxTitleBytes)] = bound(title, text::kMaxTitleBytes);
-    });
+    guard_("cirrus_shell_v1.app_title",
+           [&] { pending_.titles[bound(app_id, text::kMaxTitleBytes)] = bound(title, text::kMaxTitleBytes); });
 }
 
 void ShellEvents::launch_failed(const std::string& raw_app_id, const std::string& raw_reason) {

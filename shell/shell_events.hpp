@@ -56,8 +56,7 @@ public:
     // each stands alone). Those that come before the handlers are set (a
     // restarted shell is sent the open ones as it binds) are held until
     // deliver_held(); a question with no handler then is answered not_asked.
-    std::function<void(std::uint32_t id, const std::string& app_id, const std::string& title,
-                       const std::string& body)>
+    std::function<void(std::uint32_t id, const std::string& app_id, const std::string& title, const std::string& body)>
         on_notification;
     std::function<void(std::uint32_t id)> on_notification_closed;
     std::function<void(std::uint32_t request_id, const std::string& app_id, const std::string& permission)>

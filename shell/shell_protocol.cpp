@@ -39,9 +39,7 @@ struct ShellProtocolListener {
         auto& s = self(data);
         s.client_.guard("cirrus_shell_v1.notification", [&] { s.notification(id, app_id, title, body); });
     }
-    static void notification_closed(void* data, cirrus_shell_v1*, uint32_t id) {
-        self(data).notification_closed(id);
-    }
+    static void notification_closed(void* data, cirrus_shell_v1*, uint32_t id) { self(data).notification_closed(id); }
     static void permission_request(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
                                    const char* permission) {
         auto& s = self(data);
@@ -53,7 +51,7 @@ struct ShellProtocolListener {
 
 namespace {
 
-const cirrus_shell_v1_listener shell_listener = {
+const cirrus_shell_v1_listener kShellListener = {
     .app_state = ShellProtocolListener::app_state,
     .app_title = ShellProtocolListener::app_title,
     .launch_failed = ShellProtocolListener::launch_failed,
@@ -73,9 +71,9 @@ ShellProtocol::ShellProtocol(WaylandClient& client)
     : ShellEvents([&client](const char* where, const std::function<void()>& body) { client.guard(where, body); }),
       client_(client) {
     client_.shell_bound = [this](cirrus_shell_v1* proxy) {
-        cirrus_shell_v1_add_listener(proxy, &shell_listener, this);
+        cirrus_shell_v1_add_listener(proxy, &kShellListener, this);
     };
-    if (cirrus_shell_v1* proxy = client_.shell_protocol()) cirrus_shell_v1_add_listener(proxy, &shell_listener, this);
+    if (cirrus_shell_v1* proxy = client_.shell_protocol()) cirrus_shell_v1_add_listener(proxy, &kShellListener, this);
 }
 
 bool ShellProtocol::available() const { return client_.shell_protocol() != nullptr; }
@@ -164,7 +162,7 @@ struct AppCaptureListener {
 };
 
 namespace {
-const cirrus_app_capture_v1_listener capture_listener = {
+const cirrus_app_capture_v1_listener kCaptureListener = {
     .ready = AppCaptureListener::ready,
     .failed = AppCaptureListener::failed,
 };
@@ -172,7 +170,7 @@ const cirrus_app_capture_v1_listener capture_listener = {
 
 AppCapture::AppCapture(WaylandClient& client, cirrus_app_capture_v1* proxy, Done done)
     : client_(client), proxy_(proxy), done_(std::move(done)) {
-    cirrus_app_capture_v1_add_listener(proxy_, &capture_listener, this);
+    cirrus_app_capture_v1_add_listener(proxy_, &kCaptureListener, this);
 }
 
 AppCapture::~AppCapture() { cirrus_app_capture_v1_destroy(proxy_); }

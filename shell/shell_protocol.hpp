@@ -65,8 +65,7 @@ public:
 
 private:
     friend struct ShellProtocolListener;
-    void answer_not_asked(std::uint32_t request_id, const std::string& app_id,
-                          const std::string& permission) override;
+    void answer_not_asked(std::uint32_t request_id, const std::string& app_id, const std::string& permission) override;
 
     WaylandClient& client_;
 };

@@ -49,8 +49,8 @@ std::unique_ptr<ShmBuffer> ShmBuffer::create(wl_shm* shm, int width, int height,
     static const wl_buffer_listener listener = {handle_release};
     wl_buffer_add_listener(b->buffer_, &listener, b.get());
 
-    b->surface_ = cairo_image_surface_create_for_data(static_cast<unsigned char*>(b->data_), format, width,
-                                                      height, stride);
+    b->surface_ =
+        cairo_image_surface_create_for_data(static_cast<unsigned char*>(b->data_), format, width, height, stride);
     if (cairo_surface_status(b->surface_) != CAIRO_STATUS_SUCCESS) {
         std::fprintf(stderr, "cirrus-shell: cairo: %s\n", cairo_status_to_string(cairo_surface_status(b->surface_)));
         return nullptr;
@@ -68,9 +68,7 @@ ShmBuffer::~ShmBuffer() {
     if (data_) munmap(data_, size_);
 }
 
-void ShmBuffer::handle_release(void* data, wl_buffer*) {
-    static_cast<ShmBuffer*>(data)->busy_ = false;
-}
+void ShmBuffer::handle_release(void* data, wl_buffer*) { static_cast<ShmBuffer*>(data)->busy_ = false; }
 
 BufferPool::~BufferPool() = default;
 
@@ -91,7 +89,7 @@ ShmBuffer* BufferPool::acquire() {
     for (auto& b : buffers_) {
         if (!b->orphaned() && !b->busy()) return b.get();
     }
-    if (buffers_.size() >= max_buffers) return nullptr;
+    if (buffers_.size() >= kMaxBuffers) return nullptr;
     auto fresh = ShmBuffer::create(shm_, width_, height_, opaque_);
     if (!fresh) return nullptr;
     buffers_.push_back(std::move(fresh));

@@ -59,7 +59,7 @@ class BufferPool {
 public:
     // At most this many buffers: two alternate; a third covers a compositor
     // that holds one a little longer (e.g. a screenshot in progress).
-    static constexpr std::size_t max_buffers = 3;
+    static constexpr std::size_t kMaxBuffers = 3;
 
     BufferPool(wl_shm* shm, bool opaque) : shm_(shm), opaque_(opaque) {}
     ~BufferPool();

@@ -16,8 +16,7 @@ void set_colour(cairo_t* cr, const Colour& c) { cairo_set_source_rgba(cr, c.r, c
 
 // Draws `text` in the box, vertically centred; `align` -1 left, 0 centre,
 // 1 right.
-void draw_text(cairo_t* cr, const std::string& text, const Box& box, int px, bool bold, int align,
-               const Colour& ink) {
+void draw_text(cairo_t* cr, const std::string& text, const Box& box, int px, bool bold, int align, const Colour& ink) {
     PangoLayout* layout = pango_cairo_create_layout(cr);
     PangoFontDescription* font = pango_font_description_from_string(bold ? "Sans Bold" : "Sans");
     pango_font_description_set_absolute_size(font, px * PANGO_SCALE);
@@ -38,10 +37,10 @@ void draw_text(cairo_t* cr, const std::string& text, const Box& box, int px, boo
 StatusBar::StatusBar(WaylandClient& client) : background_(status_bar_background(0)) {
     LayerSurface::Config config;
     config.layer = ZWLR_LAYER_SHELL_V1_LAYER_TOP;
-    config.anchor = ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT |
-                    ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
-    config.height = status_bar_height;
-    config.exclusive_zone = status_bar_height;  // apps go below it
+    config.anchor =
+        ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP | ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT | ZWLR_LAYER_SURFACE_V1_ANCHOR_RIGHT;
+    config.height = kStatusBarHeight;
+    config.exclusive_zone = kStatusBarHeight;  // apps go below it
     config.name_space = "cirrus-status-bar";
     surface_ = std::make_unique<LayerSurface>(client, config, *this);
     set_time(std::time(nullptr));
@@ -118,7 +117,7 @@ void StatusBar::draw_link(cairo_t* cr, const Colour& ink) const {
     if (!indicator_.shown) return;
     // Four signal bars, rising; the lit ones show the signal (or the cache's
     // estimate of the link), the others are faint.
-    for (int i = 0; i < signal_bar_count; ++i) {
+    for (int i = 0; i < kSignalBarCount; ++i) {
         const Box bar = signal_bar(boxes_.link, i);
         cairo_rectangle(cr, bar.x, bar.y, bar.width, bar.height);
         set_colour(cr, i < indicator_.bars ? ink : Colour{ink.r, ink.g, ink.b, 0.3});
@@ -135,7 +134,7 @@ void StatusBar::draw_battery(cairo_t* cr, const Colour& ink) const {
     // the percentage to its left.
     const Box& box = boxes_.battery;
     const Box body = battery_body(box);
-    const double body_h = body.height, body_w = body.width, nub_w = battery_nub_width;
+    const double body_h = body.height, body_w = body.width, nub_w = kBatteryNubWidth;
     const double body_x = body.x, body_y = body.y;
     cairo_set_line_width(cr, 1);
     set_colour(cr, ink);
@@ -169,8 +168,8 @@ void StatusBar::draw_battery(cairo_t* cr, const Colour& ink) const {
         text_right = x - 3;
     }
     draw_text(cr, std::to_string(battery_->percent) + "%",
-              {box.x, box.y, static_cast<int>(text_right) - box.x, box.height},
-              std::max(9, height_ * 12 / 24), false, 1, ink);
+              {box.x, box.y, static_cast<int>(text_right) - box.x, box.height}, std::max(9, height_ * 12 / 24), false,
+              1, ink);
 }
 
 }  // namespace cirrus::shell

@@ -9,9 +9,9 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr int bar_width = 3;
-constexpr int bar_gap = 2;
-constexpr int label_gap = 3;
+constexpr int kBarWidth = 3;
+constexpr int kBarGap = 2;
+constexpr int kLabelGap = 3;
 
 }  // namespace
 
@@ -23,12 +23,12 @@ StatusBarLayout status_bar_layout(int width, int height) {
 Box signal_bar(const Box& link, int index) {
     const int base = link.y + static_cast<int>(std::lround(link.height * 0.75));
     const int full = static_cast<int>(std::lround(link.height * 0.5));
-    const int h = std::max(1, full * (index + 1) / signal_bar_count);
-    return {link.x + index * (bar_width + bar_gap), base - h, bar_width, h};
+    const int h = std::max(1, full * (index + 1) / kSignalBarCount);
+    return {link.x + index * (kBarWidth + kBarGap), base - h, kBarWidth, h};
 }
 
 Box link_label(const Box& link) {
-    const int x = link.x + signal_bar_count * (bar_width + bar_gap) + label_gap;
+    const int x = link.x + kSignalBarCount * (kBarWidth + kBarGap) + kLabelGap;
     return {x, link.y, std::max(0, link.x + link.width - x), link.height};
 }
 
@@ -36,7 +36,7 @@ Box battery_body(const Box& battery) {
     const int h = static_cast<int>(std::lround(battery.height * 0.45));
     const int w = static_cast<int>(std::lround(h * 2.1));
     const int right = battery.x + battery.width;
-    return {right - battery_nub_width - w, battery.y + static_cast<int>(std::lround((battery.height - h) / 2.0)), w, h};
+    return {right - kBatteryNubWidth - w, battery.y + static_cast<int>(std::lround((battery.height - h) / 2.0)), w, h};
 }
 
 }  // namespace cirrus::shell

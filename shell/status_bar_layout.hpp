@@ -23,6 +23,6 @@ Box link_label(const Box& link);
 // The battery's outline, right-aligned in its box with room for the nub;
 // the fill goes 2 px inside it, (width - 4) * percent / 100 wide.
 Box battery_body(const Box& battery);
-inline constexpr int battery_nub_width = 2;
+inline constexpr int kBatteryNubWidth = 2;
 
 }  // namespace cirrus::shell

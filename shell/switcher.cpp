@@ -14,7 +14,7 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr int header_gap = 8;  // between the header's icon and name
+constexpr int kHeaderGap = 8;  // between the header's icon and name
 
 // The clip of `cr` as a box, rounded outwards (what must be repainted).
 Box clip_box(cairo_t* cr) {
@@ -83,7 +83,9 @@ void Switcher::outputs_changed() {
     if (surface_ && !remove_) surface_->update_scale();
 }
 
-std::vector<FdWatch> Switcher::fds() { return {{restore_timer_.fd(), [this] { restore_timer_fired(); }}}; }
+std::vector<FdWatch> Switcher::fds() {
+    return {{restore_timer_.fd(), [this] { restore_timer_fired(); }}};
+}
 
 std::string Switcher::name_of(const std::string& app) const {
     // The document title names the card (a web app's title says which note
@@ -135,7 +137,7 @@ void Switcher::render_art(const std::string& app, Card& card) {
     }
     if (!card.icon) card.icon = make_placeholder_icon(card.name, pixels);
 
-    const int label_width = std::max(1, g.card_width - g.icon_size - header_gap);
+    const int label_width = std::max(1, g.card_width - g.icon_size - kHeaderGap);
     card.label = new_logical_surface(label_width, g.header_height, scale_);
     if (card.label) {
         cairo_t* cr = cairo_create(card.label.get());
@@ -166,7 +168,7 @@ void Switcher::layout(int width, int height, int scale) {
 void Switcher::draw(cairo_t* cr) {
     const SwitcherGeometry& g = model_.geometry();
     const Box clip = clip_box(cr);
-    set_colour(cr, rgb(switcher_background_rgb));
+    set_colour(cr, rgb(kSwitcherBackgroundRgb));
     cairo_paint(cr);
 
     for (std::size_t i = 0; i < model_.size(); ++i) {
@@ -182,13 +184,13 @@ void Switcher::draw(cairo_t* cr) {
         // The header: icon and name above the frame, moving with it.
         const int header_y = f.y - g.header_height;
         if (card.icon) paint_at(cr, card.icon.get(), f.x, header_y + (g.header_height - g.icon_size) / 2, scale_);
-        if (card.label) paint_at(cr, card.label.get(), f.x + g.icon_size + header_gap, header_y, scale_);
+        if (card.label) paint_at(cr, card.label.get(), f.x + g.icon_size + kHeaderGap, header_y, scale_);
 
         // The frame, with rounded corners.
         cairo_save(cr);
         rounded_rect(cr, f.x, f.y, f.width, f.height, g.corner_radius);
         cairo_clip(cr);
-        set_colour(cr, rgb(switcher_card_rgb));
+        set_colour(cr, rgb(kSwitcherCardRgb));
         cairo_paint(cr);
         if (card.ready && card.picture) {
             // Device pixels 1:1: the compositor rendered it at this size.
@@ -239,15 +241,20 @@ void Switcher::release(int id, std::uint32_t time) {
     damage_band();
     was_animating_ = true;  // whatever was set going is drawn from here
     switch (action.kind) {
-    case SwitcherAction::Kind::none: break;
-    case SwitcherAction::Kind::activate: switch_to(action.app); break;
+    case SwitcherAction::Kind::none:
+        break;
+    case SwitcherAction::Kind::activate:
+        switch_to(action.app);
+        break;
     case SwitcherAction::Kind::close:
         // The card flies out now; it is removed when the compositor says the
         // app closed, and comes back if that does not happen.
         protocol_.close_app(action.app);
-        restore_timer_.arm(restore_after_ms);
+        restore_timer_.arm(kRestoreAfterMs);
         break;
-    case SwitcherAction::Kind::dismiss: leave_to_home(); break;
+    case SwitcherAction::Kind::dismiss:
+        leave_to_home();
+        break;
     }
 }
 
@@ -278,7 +285,7 @@ void Switcher::leave_to_home() {
 
 void Switcher::restore_timer_fired() {
     if (!restore_timer_.consume() || !is_open()) return;
-    if (model_.restore_unclosed(monotonic_ms(), restore_after_ms)) {
+    if (model_.restore_unclosed(monotonic_ms(), kRestoreAfterMs)) {
         was_animating_ = true;
         damage_band();
     }

@@ -35,7 +35,7 @@ class Switcher : public SurfaceContent, public ShellPart {
 public:
     // A card flicked away whose app is still running after this long (it
     // ignored the close) comes back.
-    static constexpr int restore_after_ms = 2500;
+    static constexpr int kRestoreAfterMs = 2500;
 
     Switcher(WaylandClient& client, ShellProtocol& protocol, AppList& apps);
     ~Switcher() override;
@@ -74,14 +74,14 @@ public:
 private:
     struct Card {
         std::string name;
-        std::unique_ptr<ShmBuffer> picture;  // the compositor renders into it
+        std::unique_ptr<ShmBuffer> picture;   // the compositor renders into it
         std::unique_ptr<AppCapture> capture;  // while it does
         bool ready = false;
-        int picture_width = 0;   // device px the frame covers
+        int picture_width = 0;  // device px the frame covers
         int picture_height = 0;
-        SurfacePtr icon;         // header icon, at the buffer scale
-        SurfacePtr label;        // header name, at the buffer scale
-        int art_scale = 0;       // the scale icon and label were made at
+        SurfacePtr icon;    // header icon, at the buffer scale
+        SurfacePtr label;   // header name, at the buffer scale
+        int art_scale = 0;  // the scale icon and label were made at
     };
 
     void capture_all();

@@ -44,7 +44,7 @@ SwitcherGeometry compute_switcher_geometry(int width, int height) {
     // An app window fills the output below the status bar: a card has its
     // shape, so the app's frame fills the card. Wide enough to read, narrow
     // enough that the older app's card peeks in from the left.
-    const double work_height = std::max(1, g.height - status_bar_height);
+    const double work_height = std::max(1, g.height - kStatusBarHeight);
     double card_width = g.width * 0.62;
     double card_height = card_width * work_height / g.width;
     const double max_height = g.height * 0.8 - g.header_height;
@@ -141,10 +141,13 @@ double SwitcherModel::fly_out_lift() const { return -(geometry_.card_y + geometr
 
 double SwitcherModel::lift_of(const Card& card, std::uint32_t now) const {
     switch (card.state) {
-    case CardState::resting: return 0;
-    case CardState::lifted: return card.lift;
+    case CardState::resting:
+        return 0;
+    case CardState::lifted:
+        return card.lift;
     case CardState::returning:
-    case CardState::flying: return card.lift_tween.at(now);
+    case CardState::flying:
+        return card.lift_tween.at(now);
     }
     return 0;
 }
@@ -152,7 +155,8 @@ double SwitcherModel::lift_of(const Card& card, std::uint32_t now) const {
 SwitcherModel::CardView SwitcherModel::card(std::size_t index, std::uint32_t now) const {
     const Card& c = cards_.at(index);
     CardView v;
-    const double x = geometry_.centre_x() + scroll(now) - static_cast<double>(index) * geometry_.pitch + c.shift.at(now);
+    const double x =
+        geometry_.centre_x() + scroll(now) - static_cast<double>(index) * geometry_.pitch + c.shift.at(now);
     v.frame = {round_to_int(x), geometry_.card_y + round_to_int(lift_of(c, now)), geometry_.card_width,
                geometry_.card_height};
     v.visible = !(c.state == CardState::flying && !c.lift_tween.running(now));
@@ -162,8 +166,8 @@ SwitcherModel::CardView SwitcherModel::card(std::size_t index, std::uint32_t now
 std::optional<std::size_t> SwitcherModel::hit(double x, double y, std::uint32_t now) const {
     for (std::size_t i = 0; i < cards_.size(); ++i) {
         const Card& c = cards_[i];
-        const bool at_rest = c.state == CardState::resting ||
-                             (c.state == CardState::returning && !c.lift_tween.running(now));
+        const bool at_rest =
+            c.state == CardState::resting || (c.state == CardState::returning && !c.lift_tween.running(now));
         if (!at_rest) continue;
         const Box frame = card(i, now).frame;
         const Box with_header{frame.x, frame.y - geometry_.header_height, frame.width,
@@ -299,7 +303,7 @@ void SwitcherModel::move(double x, double y, std::uint32_t time) {
         const double slop = config_.tap_slop_px;
         cards_[*touched_].lift =
             dy < 0 ? std::min(0.0, dy + slop)
-                   : std::min<double>(SwitcherGeometry::max_sink, std::max(0.0, dy - slop) * config_.down_resistance);
+                   : std::min<double>(SwitcherGeometry::kMaxSink, std::max(0.0, dy - slop) * config_.down_resistance);
     } else if (touch_ == Touch::scrolling) {
         raw_scroll_ = origin_scroll_ + (x - origin_x_);
     }

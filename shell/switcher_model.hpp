@@ -26,9 +26,9 @@
 namespace cirrus::shell {
 
 // Behind the cards (solid: a frame of the switcher is only copies and fills).
-inline constexpr std::uint32_t switcher_background_rgb = 0x0e1a24;
+inline constexpr std::uint32_t kSwitcherBackgroundRgb = 0x0e1a24;
 // A card whose app has no frame to show (still launching): its icon on this.
-inline constexpr std::uint32_t switcher_card_rgb = 0xf2f2f2;
+inline constexpr std::uint32_t kSwitcherCardRgb = 0xf2f2f2;
 
 // The running apps, most recently in front first, from the compositor's
 // front_app reports (cirrus_shell_v1 sends no order of its own).
@@ -49,22 +49,22 @@ private:
 struct SwitcherGeometry {
     int width = 0;
     int height = 0;
-    int card_width = 0;     // the app's frame, with the work area's shape
+    int card_width = 0;  // the app's frame, with the work area's shape
     int card_height = 0;
     int card_y = 0;         // top of the frame
     int header_height = 0;  // the icon and name above the frame
     int icon_size = 0;
     int name_font_px = 0;
-    int pitch = 0;          // from one card's left edge to the next one's
+    int pitch = 0;  // from one card's left edge to the next one's
     int corner_radius = 0;
 
     // Card 0's left edge at rest (centred).
     int centre_x() const { return (width - card_width) / 2; }
     // A card dragged down gives this much at most (nothing is down there).
-    static constexpr int max_sink = 24;
+    static constexpr int kMaxSink = 24;
     // What moving cards repaint: every row from the top (a card flies out
     // there) to just below the lowest a frame goes.
-    Box band() const { return {0, 0, width, std::min(height, card_y + card_height + max_sink + 2)}; }
+    Box band() const { return {0, 0, width, std::min(height, card_y + card_height + kMaxSink + 2)}; }
 };
 
 // For a switcher surface of width x height logical px (the whole output);
@@ -72,19 +72,19 @@ struct SwitcherGeometry {
 SwitcherGeometry compute_switcher_geometry(int width, int height);
 
 struct SwitcherConfig {
-    double tap_slop_px = 8;              // a touch that moves less is a tap
-    double close_travel_ratio = 0.25;    // a card let go this far up (of its height) closes
-    double close_velocity_px_s = 700;    // ... or flicked up this fast
-    double close_flick_min_px = 20;      // ... but not a tap that twitched
-    double down_resistance = 0.25;       // a card dragged down moves this much of the finger
+    double tap_slop_px = 8;            // a touch that moves less is a tap
+    double close_travel_ratio = 0.25;  // a card let go this far up (of its height) closes
+    double close_velocity_px_s = 700;  // ... or flicked up this fast
+    double close_flick_min_px = 20;    // ... but not a tap that twitched
+    double down_resistance = 0.25;     // a card dragged down moves this much of the finger
     std::uint32_t velocity_window_ms = 100;
-    std::uint32_t fly_ms = 180;          // a closed card leaves through the top
-    std::uint32_t return_ms = 220;       // a card let go (or not closed) comes back
-    std::uint32_t shift_ms = 220;        // the cards close the gap of a closed one
-    std::uint32_t min_settle_ms = 120;   // a scroll comes to rest on a card in this
-    std::uint32_t max_settle_ms = 350;   // ... range of times
-    double momentum_s = 0.15;            // a flick scrolls as far as its speed lasting this long
-    double rubber_band = 0.55;           // resistance past the first and last card
+    std::uint32_t fly_ms = 180;         // a closed card leaves through the top
+    std::uint32_t return_ms = 220;      // a card let go (or not closed) comes back
+    std::uint32_t shift_ms = 220;       // the cards close the gap of a closed one
+    std::uint32_t min_settle_ms = 120;  // a scroll comes to rest on a card in this
+    std::uint32_t max_settle_ms = 350;  // ... range of times
+    double momentum_s = 0.15;           // a flick scrolls as far as its speed lasting this long
+    double rubber_band = 0.55;          // resistance past the first and last card
 };
 
 struct SwitcherAction {
@@ -164,7 +164,7 @@ private:
     SwitcherGeometry geometry_;
     std::vector<Card> cards_;
 
-    double scroll_ = 0;      // at rest, or the settle's target
+    double scroll_ = 0;  // at rest, or the settle's target
     bool settling_ = false;
     Tween settle_;
     double raw_scroll_ = 0;  // while scrolling, before the rubber band
@@ -174,7 +174,7 @@ private:
     Touch touch_ = Touch::none;
     double down_x_ = 0;
     double down_y_ = 0;
-    bool stopped_motion_ = false;       // the touch caught moving cards: never a tap
+    bool stopped_motion_ = false;         // the touch caught moving cards: never a tap
     std::optional<std::size_t> touched_;  // the card it went down on
     // The finger's x and y, for the scroll and the flick up.
     VelocityTracker finger_x_{config_.velocity_window_ms};

@@ -17,11 +17,10 @@ void SystemBus::connect(Connected on_connected) {
     // A connection of our own rather than g_bus_get()'s shared one: that one
     // exits the process when the bus goes away (exit-on-close), and its
     // lifetime is not ours to end.
-    g_dbus_connection_new_for_address(
-        address,
-        static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-        nullptr, cancellable_.get(), connection_ready, this);
+    g_dbus_connection_new_for_address(address,
+                                      static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+                                      nullptr, cancellable_.get(), connection_ready, this);
     g_free(address);
 }
 

@@ -6,11 +6,7 @@
 namespace cirrus::shell {
 
 SystemStatus::SystemStatus(WaylandClient& client, StatusBar& bar, std::vector<const LayerSurface*> first_frame)
-    : client_(client),
-      bar_(bar),
-      first_frame_(std::move(first_frame)),
-      supplies_(power_supply_dir()),
-      glib_(client) {
+    : client_(client), bar_(bar), first_frame_(std::move(first_frame)), supplies_(power_supply_dir()), glib_(client) {
     refresh_battery();
 }
 

@@ -25,7 +25,7 @@ Colour text_colour_on(const Colour& background) {
 }
 
 Colour status_bar_background(std::uint32_t theme_argb) {
-    if ((theme_argb >> 24) == 0) return rgb(status_bar_home_rgb);
+    if ((theme_argb >> 24) == 0) return rgb(kStatusBarHomeRgb);
     return rgb(theme_argb & 0xffffff);
 }
 

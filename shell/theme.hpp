@@ -18,10 +18,10 @@ constexpr Colour rgb(std::uint32_t value) {
 }
 
 // The wallpaper: a vertical gradient, top to bottom.
-inline constexpr std::uint32_t wallpaper_top_rgb = 0x123a5c;
-inline constexpr std::uint32_t wallpaper_bottom_rgb = 0x2f7f86;
+inline constexpr std::uint32_t kWallpaperTopRgb = 0x123a5c;
+inline constexpr std::uint32_t kWallpaperBottomRgb = 0x2f7f86;
 // The status bar while the home screen (or no app with a theme) is in front.
-inline constexpr std::uint32_t status_bar_home_rgb = 0x0b2236;
+inline constexpr std::uint32_t kStatusBarHomeRgb = 0x0b2236;
 
 // WCAG relative luminance of an sRGB colour (alpha ignored).
 double relative_luminance(const Colour& colour);

@@ -6,9 +6,9 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr const char* service = "org.freedesktop.UPower";
-constexpr const char* display_device = "/org/freedesktop/UPower/devices/DisplayDevice";
-constexpr const char* device_interface = "org.freedesktop.UPower.Device";
+constexpr const char* kService = "org.freedesktop.UPower";
+constexpr const char* kDisplayDevice = "/org/freedesktop/UPower/devices/DisplayDevice";
+constexpr const char* kDeviceInterface = "org.freedesktop.UPower.Device";
 
 // The cached property, if UPower sent it with the expected type.
 template <typename T>
@@ -19,16 +19,16 @@ std::optional<T> cached(GDBusProxy* proxy, const char* name, const char* type, T
 }
 
 void make_device_proxy(GDBusConnection* bus, GCancellable* cancellable, gpointer watch) {
-    g_dbus_proxy_new(bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, nullptr, service, display_device, device_interface,
+    g_dbus_proxy_new(bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, nullptr, kService, kDisplayDevice, kDeviceInterface,
                      cancellable, ServiceWatch::finished<g_dbus_proxy_new_finish>, watch);
 }
 
-const ServiceWatch::Recipe recipe{service, "UPower's display device", make_device_proxy, {"g-properties-changed"}};
+const ServiceWatch::Recipe kRecipe{kService, "UPower's display device", make_device_proxy, {"g-properties-changed"}};
 
 }  // namespace
 
 UPowerWatch::UPowerWatch(GDBusConnection* bus, Changed on_change)
-    : on_change_(std::move(on_change)), watch_(bus, recipe, [this](GObject* device) { update(device); }) {}
+    : on_change_(std::move(on_change)), watch_(bus, kRecipe, [this](GObject* device) { update(device); }) {}
 
 void UPowerWatch::update(GObject* device_object) {
     if (!device_object) {

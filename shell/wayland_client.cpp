@@ -18,13 +18,13 @@ namespace {
 
 // Versions we speak: wl_compositor 4 for damage_buffer, wl_output 2 for
 // scale and done, wl_seat 5 (no newer events are handled).
-constexpr std::uint32_t compositor_version = 4;
-constexpr std::uint32_t output_version = 3;
-constexpr std::uint32_t seat_version = 5;
-constexpr std::uint32_t layer_shell_version = 4;
-constexpr std::uint32_t shell_protocol_version = 1;
+constexpr std::uint32_t kCompositorVersion = 4;
+constexpr std::uint32_t kOutputVersion = 3;
+constexpr std::uint32_t kSeatVersion = 5;
+constexpr std::uint32_t kLayerShellVersion = 4;
+constexpr std::uint32_t kShellProtocolVersion = 1;
 
-const wl_output_listener output_listener = {
+const wl_output_listener kOutputListener = {
     .geometry = [](void*, wl_output*, int32_t, int32_t, int32_t, int32_t, int32_t, const char*, const char*,
                    int32_t) {},
     .mode = [](void*, wl_output*, uint32_t, int32_t, int32_t, int32_t) {},
@@ -112,7 +112,7 @@ struct SeatListeners {
         c.pointer_y_ = wl_fixed_to_double(y);
         if (!c.pointer_pressed_) return;
         if (InputTarget* t = c.target_of(c.pointer_surface_)) {
-            c.guard("pointer motion", [&] { t->move(InputTarget::pointer_id, c.pointer_x_, c.pointer_y_, time); });
+            c.guard("pointer motion", [&] { t->move(InputTarget::kPointerId, c.pointer_x_, c.pointer_y_, time); });
         }
     }
     static void pointer_button(void* data, wl_pointer*, uint32_t, uint32_t time, uint32_t button, uint32_t state) {
@@ -122,23 +122,23 @@ struct SeatListeners {
         if (state == WL_POINTER_BUTTON_STATE_PRESSED && !c.pointer_pressed_) {
             c.pointer_pressed_ = true;
             if (t) {
-                c.guard("pointer press", [&] { t->press(InputTarget::pointer_id, c.pointer_x_, c.pointer_y_, time); });
+                c.guard("pointer press", [&] { t->press(InputTarget::kPointerId, c.pointer_x_, c.pointer_y_, time); });
             }
         } else if (state == WL_POINTER_BUTTON_STATE_RELEASED && c.pointer_pressed_) {
             c.pointer_pressed_ = false;
-            if (t) c.guard("pointer release", [&] { t->release(InputTarget::pointer_id, time); });
+            if (t) c.guard("pointer release", [&] { t->release(InputTarget::kPointerId, time); });
         }
     }
 };
 
 namespace {
 
-const wl_seat_listener seat_listener = {
+const wl_seat_listener kSeatListener = {
     .capabilities = SeatListeners::capabilities,
     .name = [](void*, wl_seat*, const char*) {},
 };
 
-const wl_touch_listener touch_listener = {
+const wl_touch_listener kTouchListener = {
     .down = SeatListeners::touch_down,
     .up = SeatListeners::touch_up,
     .motion = SeatListeners::touch_motion,
@@ -148,7 +148,7 @@ const wl_touch_listener touch_listener = {
     .orientation = [](void*, wl_touch*, int32_t, wl_fixed_t) {},
 };
 
-const wl_pointer_listener pointer_listener = {
+const wl_pointer_listener kPointerListener = {
     .enter = SeatListeners::pointer_enter,
     .leave = SeatListeners::pointer_leave,
     .motion = SeatListeners::pointer_motion,
@@ -168,7 +168,7 @@ void WaylandClient::seat_capabilities(uint32_t caps) {
     const bool has_pointer = caps & WL_SEAT_CAPABILITY_POINTER;
     if (has_touch && !touch_) {
         touch_ = wl_seat_get_touch(seat_);
-        if (touch_) wl_touch_add_listener(touch_, &touch_listener, this);
+        if (touch_) wl_touch_add_listener(touch_, &kTouchListener, this);
     } else if (!has_touch && touch_) {
         if (seat_version_ >= WL_TOUCH_RELEASE_SINCE_VERSION) wl_touch_release(touch_);
         else wl_touch_destroy(touch_);
@@ -177,7 +177,7 @@ void WaylandClient::seat_capabilities(uint32_t caps) {
     }
     if (has_pointer && !pointer_) {
         pointer_ = wl_seat_get_pointer(seat_);
-        if (pointer_) wl_pointer_add_listener(pointer_, &pointer_listener, this);
+        if (pointer_) wl_pointer_add_listener(pointer_, &kPointerListener, this);
     } else if (!has_pointer && pointer_) {
         if (seat_version_ >= WL_POINTER_RELEASE_SINCE_VERSION) wl_pointer_release(pointer_);
         else wl_pointer_destroy(pointer_);
@@ -209,9 +209,9 @@ void WaylandClient::set_input_target(wl_surface* surface, InputTarget* target) {
 
 void WaylandClient::bind_seat(uint32_t name, uint32_t version) {
     if (seat_) return;  // a phone has one seat; the first is it
-    seat_version_ = std::min(version, seat_version);
+    seat_version_ = std::min(version, kSeatVersion);
     seat_ = static_cast<wl_seat*>(wl_registry_bind(registry_, name, &wl_seat_interface, seat_version_));
-    if (seat_) wl_seat_add_listener(seat_, &seat_listener, this);
+    if (seat_) wl_seat_add_listener(seat_, &kSeatListener, this);
 }
 
 // --- globals ------------------------------------------------------------------
@@ -221,9 +221,9 @@ void WaylandClient::handle_global(void* data, wl_registry* registry, uint32_t na
     auto& c = *static_cast<WaylandClient*>(data);
     c.guard("wl_registry.global", [&] {
         const std::string_view i = interface;
-        if (i == wl_compositor_interface.name && !c.compositor_ && version >= compositor_version) {
+        if (i == wl_compositor_interface.name && !c.compositor_ && version >= kCompositorVersion) {
             c.compositor_ = static_cast<wl_compositor*>(
-                wl_registry_bind(registry, name, &wl_compositor_interface, compositor_version));
+                wl_registry_bind(registry, name, &wl_compositor_interface, kCompositorVersion));
         } else if (i == wl_shm_interface.name && !c.shm_) {
             c.shm_ = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
         } else if (i == wl_seat_interface.name) {
@@ -233,17 +233,17 @@ void WaylandClient::handle_global(void* data, wl_registry* registry, uint32_t na
             output->client = &c;
             output->global_name = name;
             output->proxy = static_cast<wl_output*>(
-                wl_registry_bind(registry, name, &wl_output_interface, std::min(version, output_version)));
+                wl_registry_bind(registry, name, &wl_output_interface, std::min(version, kOutputVersion)));
             if (!output->proxy) return;
-            wl_output_add_listener(output->proxy, &output_listener, output.get());
+            wl_output_add_listener(output->proxy, &kOutputListener, output.get());
             c.outputs_.push_back(std::move(output));
             // Its scale arrives with its done event, which tells the surfaces.
         } else if (i == zwlr_layer_shell_v1_interface.name && !c.layer_shell_) {
             c.layer_shell_ = static_cast<zwlr_layer_shell_v1*>(wl_registry_bind(
-                registry, name, &zwlr_layer_shell_v1_interface, std::min(version, layer_shell_version)));
+                registry, name, &zwlr_layer_shell_v1_interface, std::min(version, kLayerShellVersion)));
         } else if (i == cirrus_shell_v1_interface.name && !c.shell_) {
             c.shell_ = static_cast<cirrus_shell_v1*>(
-                wl_registry_bind(registry, name, &cirrus_shell_v1_interface, shell_protocol_version));
+                wl_registry_bind(registry, name, &cirrus_shell_v1_interface, kShellProtocolVersion));
             if (c.shell_ && c.shell_bound) c.shell_bound(c.shell_);
         }
     });
@@ -251,8 +251,8 @@ void WaylandClient::handle_global(void* data, wl_registry* registry, uint32_t na
 
 void WaylandClient::handle_global_remove(void* data, wl_registry*, uint32_t name) {
     auto& c = *static_cast<WaylandClient*>(data);
-    const auto it = std::find_if(c.outputs_.begin(), c.outputs_.end(),
-                                 [name](const auto& o) { return o->global_name == name; });
+    const auto it =
+        std::find_if(c.outputs_.begin(), c.outputs_.end(), [name](const auto& o) { return o->global_name == name; });
     if (it == c.outputs_.end()) return;
     if (wl_output_get_version((*it)->proxy) >= WL_OUTPUT_RELEASE_SINCE_VERSION) wl_output_release((*it)->proxy);
     else wl_output_destroy((*it)->proxy);

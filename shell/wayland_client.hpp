@@ -33,12 +33,12 @@ public:
 };
 
 // What a surface's content gets from the seat: touch points and the mouse
-// (as pointer id `pointer_id`, pressed while the left button is down), in
+// (as pointer id `kPointerId`, pressed while the left button is down), in
 // surface-local logical coordinates, with the event's time in ms (the
 // compositor's CLOCK_MONOTONIC, as frame callbacks have it).
 class InputTarget {
 public:
-    static constexpr int pointer_id = -1;
+    static constexpr int kPointerId = -1;
     virtual ~InputTarget() = default;
     virtual void press(int id, double x, double y, std::uint32_t time) = 0;
     virtual void move(int id, double x, double y, std::uint32_t time) = 0;

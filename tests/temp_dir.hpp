@@ -11,15 +11,12 @@ namespace cirrus::test {
 
 class TempDir {
 public:
-    explicit TempDir(const std::string& prefix = "cirrus-test")
-    {
+    explicit TempDir(const std::string& prefix = "cirrus-test") {
         std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
-        if (!mkdtemp(pattern.data()))
-            throw std::runtime_error("mkdtemp failed");
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
-    ~TempDir()
-    {
+    ~TempDir() {
         std::error_code ignored;
         std::filesystem::remove_all(path_, ignored);
     }

@@ -24,7 +24,6 @@ int parse_fd(const std::string& text) {
     return fd <= 65535 ? fd : -1;
 }
 
-
 }  // namespace
 
 std::string usage_text() {
@@ -119,8 +118,8 @@ LoadResult load_app(const std::filesystem::path& path, const std::string& id) {
         std::optional<launcher::AppRecord> record = registry.get(id);
         if (!record) {
             result.exit_code = kExitUnknownApp;
-            result.message = "no app '" + id + "' in the registry " + path.string() +
-                             " (`cirrus list` shows the installed apps)";
+            result.message =
+                "no app '" + id + "' in the registry " + path.string() + " (`cirrus list` shows the installed apps)";
             return result;
         }
         const std::optional<DisplayMode> manifest_display = stored_manifest_display(record->manifest_json);

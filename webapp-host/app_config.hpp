@@ -57,11 +57,10 @@ struct LoadResult {
 // Reads `id` from the registry at `path`. Never throws.
 LoadResult load_app(const std::filesystem::path& path, const std::string& id);
 
-
 // Per-app storage folders: the launcher's, so that removing an app deletes
 // exactly what the host wrote.
-using launcher::AppDataDirs;
 using launcher::app_data_dirs;
+using launcher::AppDataDirs;
 
 // A theme colour "#rrggbb[aa]" as 0xRRGGBB, nullopt when it is not one.
 std::optional<unsigned> parse_hex_colour(const std::string& text);

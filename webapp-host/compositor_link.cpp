@@ -77,9 +77,15 @@ void CompositorLink::handle_permission_answered(void* data, cirrus_app_v1*, std:
     self->questions_.erase(it);
     if (!answered) return;
     switch (answer) {
-    case CIRRUS_APP_V1_ANSWER_GRANTED: answered(Answer::granted); break;
-    case CIRRUS_APP_V1_ANSWER_UNASKED: answered(Answer::unasked); break;
-    default: answered(Answer::denied); break;
+    case CIRRUS_APP_V1_ANSWER_GRANTED:
+        answered(Answer::granted);
+        break;
+    case CIRRUS_APP_V1_ANSWER_UNASKED:
+        answered(Answer::unasked);
+        break;
+    default:
+        answered(Answer::denied);
+        break;
     }
 }
 
@@ -110,10 +116,18 @@ void CompositorLink::handle_link_state(void* data, cirrus_app_v1*, std::uint32_t
     auto* self = static_cast<CompositorLink*>(data);
     LinkState state;
     switch (link) {
-    case CIRRUS_APP_V1_LINK_OFFLINE: state.link = LinkState::Class::offline; break;
-    case CIRRUS_APP_V1_LINK_SLOW_2G: state.link = LinkState::Class::slow_2g; break;
-    case CIRRUS_APP_V1_LINK_GOOD: state.link = LinkState::Class::good; break;
-    default: state.link = LinkState::Class::cellular_3g; break;
+    case CIRRUS_APP_V1_LINK_OFFLINE:
+        state.link = LinkState::Class::offline;
+        break;
+    case CIRRUS_APP_V1_LINK_SLOW_2G:
+        state.link = LinkState::Class::slow_2g;
+        break;
+    case CIRRUS_APP_V1_LINK_GOOD:
+        state.link = LinkState::Class::good;
+        break;
+    default:
+        state.link = LinkState::Class::cellular_3g;
+        break;
     }
     state.rtt_ms = rtt_ms;
     state.kbit_per_s = kbit_per_s;
@@ -158,14 +172,12 @@ void CompositorLink::set_theme_color(std::uint32_t argb) {
     flush();
 }
 
-void CompositorLink::notify(std::uint32_t tag, const std::string& title, const std::string& body,
-                            Activated activated) {
+void CompositorLink::notify(std::uint32_t tag, const std::string& title, const std::string& body, Activated activated) {
     if (!app_) return;
     notifications_[tag] = std::move(activated);
     // The page chose these: a message over libwayland's limit would cut this
     // host's connection.
-    cirrus_app_v1_notify(app_, tag,
-                         protocol_text::bounded(title, protocol_text::kMaxNotificationTitleBytes).c_str(),
+    cirrus_app_v1_notify(app_, tag, protocol_text::bounded(title, protocol_text::kMaxNotificationTitleBytes).c_str(),
                          protocol_text::bounded(body, protocol_text::kMaxNotificationBodyBytes).c_str());
     flush();
 }

@@ -75,8 +75,7 @@ private:
                               std::uint32_t version);
     static void handle_global_remove(void* data, wl_registry* registry, std::uint32_t name);
     static void handle_notification_activated(void* data, cirrus_app_v1* app, std::uint32_t tag);
-    static void handle_permission_answered(void* data, cirrus_app_v1* app, std::uint32_t serial,
-                                           std::uint32_t answer);
+    static void handle_permission_answered(void* data, cirrus_app_v1* app, std::uint32_t serial, std::uint32_t answer);
     static void handle_url_opened(void* data, cirrus_app_v1* app, std::uint32_t serial, std::uint32_t opened);
     static void handle_open_url(void* data, cirrus_app_v1* app, const char* url);
     static void handle_browser_role(void* data, cirrus_app_v1* app);

@@ -101,8 +101,8 @@ std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.optio
 
 void finish_with_status(WebKitURISchemeRequest* request, int status, const char* reason, const std::string& text) {
     const std::string body = std::to_string(status) + " " + reason + ": " + text + "\n";
-    GInputStream* stream =
-        g_memory_input_stream_new_from_data(g_memdup2(body.data(), body.size()), static_cast<gssize>(body.size()), g_free);
+    GInputStream* stream = g_memory_input_stream_new_from_data(g_memdup2(body.data(), body.size()),
+                                                               static_cast<gssize>(body.size()), g_free);
     WebKitURISchemeResponse* response = webkit_uri_scheme_response_new(stream, static_cast<gint64>(body.size()));
     webkit_uri_scheme_response_set_status(response, static_cast<guint>(status), reason);
     webkit_uri_scheme_response_set_content_type(response, "text/plain");
@@ -145,7 +145,8 @@ void serve_app_scheme(WebKitURISchemeRequest* request, gpointer data) {
         return;
     }
     const std::string mime(mime_type_for(found.file));
-    WebKitURISchemeResponse* response = webkit_uri_scheme_response_new(G_INPUT_STREAM(stream), static_cast<gint64>(size));
+    WebKitURISchemeResponse* response =
+        webkit_uri_scheme_response_new(G_INPUT_STREAM(stream), static_cast<gint64>(size));
     webkit_uri_scheme_response_set_status(response, 200, "OK");
     webkit_uri_scheme_response_set_content_type(response, mime.c_str());
     SoupMessageHeaders* headers = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
@@ -202,8 +203,7 @@ void update_title(Host& host) {
     const std::string text = (title && *title) ? title : host.app.record.name;
     // GTK sends it as the xdg title: a page's title over libwayland's message
     // limit would cut this host's connection.
-    gtk_window_set_title(GTK_WINDOW(host.window),
-                         protocol_text::bounded(text, protocol_text::kMaxTitleBytes).c_str());
+    gtk_window_set_title(GTK_WINDOW(host.window), protocol_text::bounded(text, protocol_text::kMaxTitleBytes).c_str());
 }
 
 void on_title_changed(GObject*, GParamSpec*, gpointer data) { update_title(*static_cast<Host*>(data)); }
@@ -246,14 +246,14 @@ void on_web_process_terminated(WebKitWebView* view, WebKitWebProcessTerminationR
     }
     const char* why = reason == WEBKIT_WEB_PROCESS_CRASHED                 ? "crashed"
                       : reason == WEBKIT_WEB_PROCESS_EXCEEDED_MEMORY_LIMIT ? "exceeded its memory limit"
-                                                                            : "was terminated";
+                                                                           : "was terminated";
     const char* current = webkit_web_view_get_uri(view);
     host.pending_reload = (current && *current) ? current : host.app.record.start_url;
 
     if (too_many_crashes(host)) {
         std::fprintf(stderr, "%sthe web process %s again (%zu times in %llds); not reloading %s\n",
-                     prefix(host).c_str(), why, host.crashes.size(),
-                     static_cast<long long>(kCrashWindow.count()), host.pending_reload.c_str());
+                     prefix(host).c_str(), why, host.crashes.size(), static_cast<long long>(kCrashWindow.count()),
+                     host.pending_reload.c_str());
         const std::string page =
             "<!doctype html><meta name=viewport content='width=device-width'>"
             "<body style='font:16px sans-serif;padding:1em'><h1>This app keeps stopping</h1>"
@@ -445,7 +445,8 @@ PermissionRequest classify(WebKitPermissionRequest* request) {
     return r;
 }
 
-void settle_permission(WebKitPermissionRequest* request, const std::string& app_id, const PermissionDecision& decision) {
+void settle_permission(WebKitPermissionRequest* request, const std::string& app_id,
+                       const PermissionDecision& decision) {
     std::fprintf(stderr, "%s\n", permission_log_line(app_id, decision).c_str());
     std::fflush(stderr);
     if (decision.allow) {
@@ -587,8 +588,8 @@ void on_responsive_changed(GObject*, GParamSpec*, gpointer data) {
         hide_hang_bar(host);
         return;
     }
-    std::fprintf(stderr, "%sthe page is not responding; offering a reload (automatic in %u s)\n",
-                 prefix(host).c_str(), kHangReloadSeconds);
+    std::fprintf(stderr, "%sthe page is not responding; offering a reload (automatic in %u s)\n", prefix(host).c_str(),
+                 kHangReloadSeconds);
     std::fflush(stderr);
     reveal(host.hang_bar);
     start_hang_timer(host);
@@ -665,8 +666,9 @@ GtkWidget* make_top_bar(Host& host) {
     gtk_box_pack_start(GTK_BOX(bar), reload, FALSE, FALSE, 0);
     gtk_widget_set_sensitive(host.back_button, FALSE);
 
-    std::string css = "#cirrus-bar { min-height: 32px; padding: 0 4px; }\n"
-                      "#cirrus-bar button { min-height: 28px; min-width: 36px; padding: 0; }\n";
+    std::string css =
+        "#cirrus-bar { min-height: 32px; padding: 0 4px; }\n"
+        "#cirrus-bar button { min-height: 28px; min-width: 36px; padding: 0; }\n";
     if (host.app.record.theme_color) {
         if (const auto rgb = parse_hex_colour(*host.app.record.theme_color)) {
             char colours[160];
@@ -767,9 +769,9 @@ WebKitWebContext* make_context(Host& host) {
     // WebKitGTK keeps cookies in memory unless told where to store them: an
     // app's login must survive its host being stopped, like its localStorage.
     const std::string cookies = (dirs.data / "cookies.sqlite").string();
-    webkit_cookie_manager_set_persistent_storage(webkit_website_data_manager_get_cookie_manager(
-                                                     webkit_web_context_get_website_data_manager(context)),
-                                                 cookies.c_str(), WEBKIT_COOKIE_PERSISTENT_STORAGE_SQLITE);
+    webkit_cookie_manager_set_persistent_storage(
+        webkit_website_data_manager_get_cookie_manager(webkit_web_context_get_website_data_manager(context)),
+        cookies.c_str(), WEBKIT_COOKIE_PERSISTENT_STORAGE_SQLITE);
 
     // The WebKit sandbox needs bubblewrap; without it the web process would
     // not start at all.
@@ -811,8 +813,8 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
     WebKitUserContentManager* content = webkit_user_content_manager_new();
     ShellPresence::add_first_frame_script(content);
     const auto& link = host.link->link_state();
-    host.online = std::make_unique<OnlineState>(
-        content, !link || link->link != CompositorLink::LinkState::Class::offline);
+    host.online =
+        std::make_unique<OnlineState>(content, !link || link->link != CompositorLink::LinkState::Class::offline);
     if (host.options.inspector) {
         g_signal_connect(content, "script-message-received::cirrusConsole", G_CALLBACK(on_console_message), &host);
         webkit_user_content_manager_register_script_message_handler(content, "cirrusConsole");

@@ -34,8 +34,8 @@ NavigationDecision decide_navigation(std::string_view url, NavigationKind kind, 
     }
     if (launcher::is_within_scope(url, scope)) {
         d.action = kind == NavigationKind::new_window ? NavigationAction::load_in_window : NavigationAction::allow;
-        d.why = kind == NavigationKind::new_window ? "a new window within the scope opens in this one"
-                                                   : "within the scope";
+        d.why =
+            kind == NavigationKind::new_window ? "a new window within the scope opens in this one" : "within the scope";
         return d;
     }
     if (kind == NavigationKind::top_level && harmless_blank(url)) {

@@ -17,7 +17,6 @@
 #include <string>
 #include <string_view>
 
-
 namespace cirrus::webapp {
 
 enum class NavigationKind { top_level, subframe, new_window };

@@ -88,8 +88,8 @@ std::string charset_of(const offline::Headers& headers) {
 std::string as_utf8(const std::string& body, const std::string& charset) {
     if (charset == "utf-8" || charset == "utf8" || charset == "us-ascii") return body;
     gsize written = 0;
-    gchar* converted = g_convert(body.data(), static_cast<gssize>(body.size()), "UTF-8", charset.c_str(), nullptr,
-                                 &written, nullptr);
+    gchar* converted =
+        g_convert(body.data(), static_cast<gssize>(body.size()), "UTF-8", charset.c_str(), nullptr, &written, nullptr);
     if (!converted) return body;
     std::string text(converted, written);
     g_free(converted);
@@ -124,7 +124,7 @@ struct OfflineCache::Request {
     WebKitURISchemeRequest* webkit = nullptr;  // referenced until answered
     offline::CacheRequest key;
     std::string body;
-    bool finished = false;    // answered or failed: WebKit takes one of them, once
+    bool finished = false;  // answered or failed: WebKit takes one of them, once
 
     ~Request() { g_object_unref(webkit); }
 
@@ -273,7 +273,9 @@ void OfflineCache::serve(WebKitURISchemeRequest* webkit_request) {
     GOutputStream* sink = g_memory_output_stream_new_resizable();
     Request* pending = request.release();
     g_output_stream_splice_async(
-        sink, body, static_cast<GOutputStreamSpliceFlags>(G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET),
+        sink, body,
+        static_cast<GOutputStreamSpliceFlags>(G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                              G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET),
         G_PRIORITY_DEFAULT, nullptr,
         [](GObject* source, GAsyncResult* result, gpointer data) {
             auto* request = static_cast<Request*>(data);

@@ -10,7 +10,8 @@ namespace {
 // property only the host calls; a page that calls it only lies to itself.
 std::string script_for(bool online) {
     return std::string(R"((() => {
-  let online = )") + (online ? "true" : "false") + R"(;
+  let online = )") +
+           (online ? "true" : "false") + R"(;
   Object.defineProperty(Navigator.prototype, 'onLine', { get() { return online; }, configurable: true });
   Object.defineProperty(window, '__cirrusSetOnline', { value(next) {
     if (next === online) return;
@@ -46,8 +47,8 @@ void OnlineState::set_online(WebKitWebView* view, bool online) {
     if (online == online_) return;
     online_ = online;
     install_script();
-    const std::string call = std::string("window.__cirrusSetOnline && window.__cirrusSetOnline(") +
-                             (online ? "true" : "false") + ");";
+    const std::string call =
+        std::string("window.__cirrusSetOnline && window.__cirrusSetOnline(") + (online ? "true" : "false") + ");";
     webkit_web_view_evaluate_javascript(view, call.c_str(), -1, nullptr, nullptr, nullptr, nullptr, nullptr);
 }
 

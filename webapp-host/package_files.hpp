@@ -19,9 +19,9 @@
 namespace cirrus::webapp {
 
 struct PackageLookup {
-    int status = 404;              // 200, 403 or 404
-    std::filesystem::path file;    // set when status is 200: the real path
-    std::string reason;            // for the error body and logs
+    int status = 404;            // 200, 403 or 404
+    std::filesystem::path file;  // set when status is 200: the real path
+    std::string reason;          // for the error body and logs
 };
 
 // `uri` as WebKit hands it over ("app://notes/css/a.css?x=1#f").

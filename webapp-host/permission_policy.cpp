@@ -7,8 +7,10 @@ namespace permission = launcher::permission;
 
 std::vector<std::string> permission_names_for(const PermissionRequest& request) {
     switch (request.kind) {
-    case RequestKind::geolocation: return {std::string(permission::kGeolocation)};
-    case RequestKind::notifications: return {std::string(permission::kNotifications)};
+    case RequestKind::geolocation:
+        return {std::string(permission::kGeolocation)};
+    case RequestKind::notifications:
+        return {std::string(permission::kNotifications)};
     case RequestKind::user_media: {
         std::vector<std::string> names;
         if (request.video) names.emplace_back(permission::kCamera);
@@ -17,7 +19,8 @@ std::vector<std::string> permission_names_for(const PermissionRequest& request) 
     }
     case RequestKind::display_capture:
     case RequestKind::website_data_access:
-    case RequestKind::other: return {};
+    case RequestKind::other:
+        return {};
     }
     return {};
 }

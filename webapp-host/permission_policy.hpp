@@ -25,10 +25,10 @@ using launcher::kPermissionNames;
 enum class RequestKind {
     geolocation,
     notifications,
-    user_media,          // camera and/or microphone (see the flags)
-    display_capture,     // screen sharing: never offered to apps
-    website_data_access, // the Storage Access API (third-party cookies)
-    other,               // pointer lock, clipboard, media keys, ...
+    user_media,           // camera and/or microphone (see the flags)
+    display_capture,      // screen sharing: never offered to apps
+    website_data_access,  // the Storage Access API (third-party cookies)
+    other,                // pointer lock, clipboard, media keys, ...
 };
 
 struct PermissionRequest {
@@ -43,9 +43,9 @@ std::vector<std::string> permission_names_for(const PermissionRequest& request);
 
 struct PermissionDecision {
     bool allow = false;
-    std::string name;       // "camera+microphone" when both were asked for
-    std::string why;        // for the log line
-    bool asked = false;     // some needed state is "ask": record that the app asked
+    std::string name;    // "camera+microphone" when both were asked for
+    std::string why;     // for the log line
+    bool asked = false;  // some needed state is "ask": record that the app asked
 };
 
 // `lookup(name)` reads the app's state for one name (nullopt: no entry).

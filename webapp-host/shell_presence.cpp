@@ -33,9 +33,8 @@ std::uint32_t argb_of(const GdkRGBA& rgba) {
 
 void ShellPresence::add_first_frame_script(WebKitUserContentManager* content) {
     webkit_user_content_manager_register_script_message_handler(content, kFirstFrameHandler);
-    WebKitUserScript* script =
-        webkit_user_script_new(kFirstFrameScript, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
-                               WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, nullptr, nullptr);
+    WebKitUserScript* script = webkit_user_script_new(kFirstFrameScript, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
+                                                      WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, nullptr, nullptr);
     webkit_user_content_manager_add_script(content, script);
     webkit_user_script_unref(script);
 }
@@ -103,9 +102,8 @@ gboolean ShellPresence::on_show_notification(WebKitWebView*, WebKitNotification*
     const char* body = webkit_notification_get_body(notification);
     g_object_ref(notification);
     g_signal_connect(notification, "closed", G_CALLBACK(on_notification_closed), self);
-    self->link_.notify(tag, title ? title : "", body ? body : "", [notification]() {
-        webkit_notification_clicked(notification);
-    });
+    self->link_.notify(tag, title ? title : "", body ? body : "",
+                       [notification]() { webkit_notification_clicked(notification); });
     // The reference goes when the page closes it or the banner is tapped;
     // WebKit emits "closed" for both.
     return TRUE;

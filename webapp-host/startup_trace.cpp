@@ -43,7 +43,8 @@ void on_load_changed(WebKitWebView* view, WebKitLoadEvent event, gpointer) {
 
 void trace_web_process_start(WebKitWebContext* context) {
     // Emitted right before WebKit launches a web process.
-    if (startup_trace_enabled()) g_signal_connect(context, "initialize-web-extensions", G_CALLBACK(on_web_process), nullptr);
+    if (startup_trace_enabled())
+        g_signal_connect(context, "initialize-web-extensions", G_CALLBACK(on_web_process), nullptr);
 }
 
 void trace_first_load(WebKitWebView* view) {

@@ -123,9 +123,7 @@ std::vector<std::string> stored_write_endpoints(const std::string& manifest_json
     return {};
 }
 
-std::filesystem::path default_write_queue_path() {
-    return offline::write_queue_path(default_offline_store_path());
-}
+std::filesystem::path default_write_queue_path() { return offline::write_queue_path(default_offline_store_path()); }
 
 // A declared write the page made, not yet sent or queued.
 struct WriteReplay::Incoming {
@@ -215,8 +213,9 @@ void WriteReplay::submit(UpstreamRequest request, Answer answer) {
     // The key is made here, once, before the first attempt: that attempt may
     // be the one that reaches the server, and every later one must match it.
     item->key = offline::idempotency_field_for(to_header_list(request.headers), random_);
-    std::erase_if(request.headers,
-                  [](const offline::Header& h) { return offline::same_header_name(h.name, offline::kIdempotencyKeyHeader); });
+    std::erase_if(request.headers, [](const offline::Header& h) {
+        return offline::same_header_name(h.name, offline::kIdempotencyKeyHeader);
+    });
     item->request = std::move(request);
     item->answer = std::move(answer);
     incoming_.push_back(std::move(item));
@@ -245,9 +244,8 @@ void WriteReplay::next_incoming() {
         UpstreamRequest request = front.request;
         request.headers.push_back({std::string(offline::kIdempotencyKeyHeader), front.key});
         first_in_flight_ = true;
-        options_.fetch->send(std::move(request), [this](UpstreamResponse response) {
-            first_attempt_answered(std::move(response));
-        });
+        options_.fetch->send(std::move(request),
+                             [this](UpstreamResponse response) { first_attempt_answered(std::move(response)); });
     }
 }
 
@@ -304,8 +302,8 @@ bool WriteReplay::queue_front(std::optional<AttemptOutcome> first_attempt) {
     PageAnswer answer;
     answer.status = 202;
     answer.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}, {"X-Cirrus-Queued", "1"}};
-    answer.body = to_json_text(
-        {{"queued", true}, {"id", enqueued.id}, {"key", key_for_page(enqueued.idempotency_key)}});
+    answer.body =
+        to_json_text({{"queued", true}, {"id", enqueued.id}, {"key", key_for_page(enqueued.idempotency_key)}});
     front->answer(std::move(answer));
 
     if (first_attempt && enqueued.state == offline::EnqueueState::queued) {
@@ -474,9 +472,8 @@ void WriteReplay::send_head(std::int64_t id) {
     request.headers.push_back({std::string(offline::kIdempotencyKeyHeader), write->idempotency_key});
     log(options_.app_id, "sending #" + std::to_string(id) + " " + write->method + " " + write->url + " (attempt " +
                              std::to_string(write->attempts) + ")");
-    options_.fetch->send(std::move(request), [this, id](UpstreamResponse response) {
-        head_answered(id, std::move(response));
-    });
+    options_.fetch->send(std::move(request),
+                         [this, id](UpstreamResponse response) { head_answered(id, std::move(response)); });
 }
 
 void WriteReplay::head_answered(std::int64_t id, UpstreamResponse response) {
@@ -484,8 +481,7 @@ void WriteReplay::head_answered(std::int64_t id, UpstreamResponse response) {
     if (options_.report_transfer) options_.report_transfer(response);
     const AttemptOutcome outcome = attempt_outcome(response);
     const std::int64_t now = now_ms();
-    const std::uint32_t server_retries_before =
-        replay_.writes().empty() ? 0 : replay_.writes().front().server_retries;
+    const std::uint32_t server_retries_before = replay_.writes().empty() ? 0 : replay_.writes().front().server_retries;
     const offline::ReplayReport report = replay_.report(static_cast<std::uint64_t>(id), outcome, wall(now));
     if (!outcome.failure) next_probe_at_ = 0;  // an answer: the link works, whatever the estimate says yet
     try {

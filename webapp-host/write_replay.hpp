@@ -164,7 +164,7 @@ private:
     WebKitWebView* view_ = nullptr;
     bool page_ready_ = false;
     bool page_failed_ = false;
-    std::set<std::int64_t> delivering_;  // outcomes whose event is being dispatched
+    std::set<std::int64_t> delivering_;    // outcomes whose event is being dispatched
     GCancellable* cancellable_ = nullptr;  // cancelled on destruction
 };
 

@@ -7,9 +7,12 @@ namespace cirrus {
 
 const char* launch_action_name(LaunchAction action) {
     switch (action) {
-    case LaunchAction::spawn: return "spawned";
-    case LaunchAction::focus: return "focused";
-    case LaunchAction::wait: return "launching";
+    case LaunchAction::spawn:
+        return "spawned";
+    case LaunchAction::focus:
+        return "focused";
+    case LaunchAction::wait:
+        return "launching";
     }
     return "unknown";
 }
@@ -117,9 +120,9 @@ std::optional<std::uint64_t> StandbyPlanner::delay_before_next(std::uint64_t now
     std::uint64_t earliest = busy_until_ms;
     if (failures_ > 0) {
         // 1 s, 2 s, 4 s, ... up to 5 min after the last failure.
-        std::uint64_t backoff = first_backoff_ms;
-        for (int i = 1; i < failures_ && backoff < max_backoff_ms; ++i) backoff *= 2;
-        earliest = std::max(earliest, last_failure_ms_ + std::min(backoff, max_backoff_ms));
+        std::uint64_t backoff = kFirstBackoffMs;
+        for (int i = 1; i < failures_ && backoff < kMaxBackoffMs; ++i) backoff *= 2;
+        earliest = std::max(earliest, last_failure_ms_ + std::min(backoff, kMaxBackoffMs));
     }
     return earliest > now_ms ? earliest - now_ms : 0;
 }

@@ -26,7 +26,7 @@ struct AppProcess {
 // app, and it is not listed as one, until the compositor names its app.
 struct StandbyHost {
     int pid = 0;
-    bool ready = false;            // it said it has done all that needs no app
+    bool ready = false;  // it said it has done all that needs no app
     std::uint64_t started_ms = 0;
 };
 
@@ -87,8 +87,8 @@ private:
 // must not be restarted in a loop).
 class StandbyPlanner {
 public:
-    static constexpr std::uint64_t first_backoff_ms = 1000;
-    static constexpr std::uint64_t max_backoff_ms = 5 * 60 * 1000;
+    static constexpr std::uint64_t kFirstBackoffMs = 1000;
+    static constexpr std::uint64_t kMaxBackoffMs = 5 * 60 * 1000;
 
     explicit StandbyPlanner(int target = 1) : target_(target < 0 ? 0 : target) {}
     int target() const { return target_; }
@@ -113,7 +113,6 @@ private:
 
 // The environment a web-app host starts with: only what it needs, so that
 // nothing of the compositor's (or its parent desktop's) leaks into an app.
-std::vector<std::string> host_environment(const std::vector<std::string>& parent,
-                                          const std::string& wayland_display);
+std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display);
 
 }  // namespace cirrus

@@ -21,16 +21,15 @@
 namespace cirrus {
 namespace {
 
-constexpr int max_dimension = 16384;
-constexpr double min_scale = 0.25;
-constexpr double max_scale = 8.0;
+constexpr int kMaxDimension = 16384;
+constexpr double kMinScale = 0.25;
+constexpr double kMaxScale = 8.0;
 // An idle standby host holds about 29 MiB that cannot be paged out (and
 // ~120 MiB PSS while no app shares its libraries): a phone with 512 MiB
 // cannot afford many.
-constexpr int max_prestart = 4;
+constexpr int kMaxPrestart = 4;
 
-[[noreturn]] void refuse(const std::string& what, const std::string& text,
-                         const std::string& expected) {
+[[noreturn]] void refuse(const std::string& what, const std::string& text, const std::string& expected) {
     throw ConfigError("bad value for " + what + ": '" + text + "' (expected " + expected + ")");
 }
 
@@ -40,24 +39,20 @@ std::optional<Number> parse_number(std::string_view text) {
     Number value{};
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc{} || ptr != end || text.empty())
-        return std::nullopt;
+    if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
     return value;
 }
 
 std::optional<int> parse_dimension(std::string_view text) {
     // from_chars accepts a leading '-', which a size never has.
-    if (text.empty() || text.front() == '-')
-        return std::nullopt;
+    if (text.empty() || text.front() == '-') return std::nullopt;
     const auto value = parse_number<int>(text);
-    if (!value || *value < 1 || *value > max_dimension)
-        return std::nullopt;
+    if (!value || *value < 1 || *value > kMaxDimension) return std::nullopt;
     return value;
 }
 
-const std::string size_expected = "WIDTHxHEIGHT, e.g. 480x800, each between 1 and 16384";
-const std::string mode_expected =
-    "WIDTHxHEIGHT or WIDTHxHEIGHT@HZ, e.g. 480x800 or 1920x1080@59.94";
+const std::string kSizeExpected = "WIDTHxHEIGHT, e.g. 480x800, each between 1 and 16384";
+const std::string kModeExpected = "WIDTHxHEIGHT or WIDTHxHEIGHT@HZ, e.g. 480x800 or 1920x1080@59.94";
 
 struct Mode {
     Size size;
@@ -70,13 +65,12 @@ Mode parse_mode(const std::string& text, const std::string& what) {
     try {
         mode.size = parse_size(text.substr(0, at), what);
     } catch (const ConfigError&) {
-        refuse(what, text, mode_expected);  // report the whole value, not the part
+        refuse(what, text, kModeExpected);  // report the whole value, not the part
     }
-    if (at == std::string::npos)
-        return mode;
+    if (at == std::string::npos) return mode;
     const auto hz = parse_number<double>(std::string_view(text).substr(at + 1));
     if (!hz || !std::isfinite(*hz) || *hz <= 0.0 || *hz > 1000.0)
-        refuse(what, text, mode_expected + ", refresh rate in Hz between 0 and 1000");
+        refuse(what, text, kModeExpected + ", refresh rate in Hz between 0 and 1000");
     mode.refresh_mhz = static_cast<int>(std::lround(*hz * 1000.0));
     return mode;
 }
@@ -84,8 +78,7 @@ Mode parse_mode(const std::string& text, const std::string& what) {
 int parse_int_in_range(const std::string& text, const std::string& what, int low, int high) {
     const auto value = parse_number<int>(text);
     if (!value || *value < low || *value > high)
-        refuse(what, text, "a whole number between " + std::to_string(low) + " and " +
-                               std::to_string(high));
+        refuse(what, text, "a whole number between " + std::to_string(low) + " and " + std::to_string(high));
     return *value;
 }
 
@@ -110,9 +103,7 @@ const std::vector<Section>& known_sections() {
         {"output",
          {
              {"size", "WxH", "size of a nested window or headless output",
-              [](Config& c, const std::string& v, const std::string& w) {
-                  c.output.size = parse_size(v, w);
-              }},
+              [](Config& c, const std::string& v, const std::string& w) { c.output.size = parse_size(v, w); }},
              {"mode", "WxH[@HZ]", "output mode to pick on a real display (nearest refresh)",
               [](Config& c, const std::string& v, const std::string& w) {
                   const Mode mode = parse_mode(v, w);
@@ -120,9 +111,7 @@ const std::vector<Section>& known_sections() {
                   c.output.refresh_mhz = mode.refresh_mhz;
               }},
              {"scale", "S", "output scale, 0.25 to 8",
-              [](Config& c, const std::string& v, const std::string& w) {
-                  c.output.scale = parse_scale(v, w);
-              }},
+              [](Config& c, const std::string& v, const std::string& w) { c.output.scale = parse_scale(v, w); }},
              {"transform", "T", "normal, 90, 180, 270, flipped, flipped-90, flipped-180, flipped-270",
               [](Config& c, const std::string& v, const std::string& w) {
                   c.output.transform = parse_transform(v, w);
@@ -131,25 +120,15 @@ const std::vector<Section>& known_sections() {
         {"keyboard",
          {
              {"rules", "NAME", "XKB rules (empty: XKB_DEFAULT_RULES or xkbcommon's default)",
-              [](Config& c, const std::string& v, const std::string&) {
-                  c.keyboard.rules = v;
-              }},
+              [](Config& c, const std::string& v, const std::string&) { c.keyboard.rules = v; }},
              {"model", "NAME", "XKB model, e.g. pc105",
-              [](Config& c, const std::string& v, const std::string&) {
-                  c.keyboard.model = v;
-              }},
+              [](Config& c, const std::string& v, const std::string&) { c.keyboard.model = v; }},
              {"layout", "NAMES", "XKB layouts, e.g. us,de",
-              [](Config& c, const std::string& v, const std::string&) {
-                  c.keyboard.layout = v;
-              }},
+              [](Config& c, const std::string& v, const std::string&) { c.keyboard.layout = v; }},
              {"variant", "NAMES", "XKB variants, e.g. dvorak",
-              [](Config& c, const std::string& v, const std::string&) {
-                  c.keyboard.variant = v;
-              }},
+              [](Config& c, const std::string& v, const std::string&) { c.keyboard.variant = v; }},
              {"options", "OPTIONS", "XKB options, e.g. ctrl:nocaps",
-              [](Config& c, const std::string& v, const std::string&) {
-                  c.keyboard.options = v;
-              }},
+              [](Config& c, const std::string& v, const std::string&) { c.keyboard.options = v; }},
              {"repeat_rate", "N", "key repeats per second, 1 to 1000 (default 25)",
               [](Config& c, const std::string& v, const std::string& w) {
                   c.keyboard.repeat_rate = parse_int_in_range(v, w, 1, 1000);
@@ -161,14 +140,16 @@ const std::vector<Section>& known_sections() {
          }},
         {"apps",
          {
-             {"host", "PROGRAM", "the web-app host started as PROGRAM --app ID, and as PROGRAM --standby "
-                                 "--standby-fd N for prestart (default: cirrus-webapp-host)",
+             {"host", "PROGRAM",
+              "the web-app host started as PROGRAM --app ID, and as PROGRAM --standby "
+              "--standby-fd N for prestart (default: cirrus-webapp-host)",
               [](Config& c, const std::string& v, const std::string& w) {
                   if (v.empty()) refuse(w, v, "a program name or path");
                   c.app_host = v;
               }},
-             {"browser", "ID|none", "the system browser app: web links no app's scope holds open there "
-                                   "(default: browser, the bundled one; none: such links are refused)",
+             {"browser", "ID|none",
+              "the system browser app: web links no app's scope holds open there "
+              "(default: browser, the bundled one; none: such links are refused)",
               [](Config& c, const std::string& v, const std::string& w) {
                   if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
                   c.browser_app = v == "none" ? "" : v;
@@ -180,13 +161,14 @@ const std::vector<Section>& known_sections() {
               }},
              {"prestart", "N", "standby hosts started ahead of launches, 0 to 4 (default 1; 0: off)",
               [](Config& c, const std::string& v, const std::string& w) {
-                  c.prestart = parse_int_in_range(v, w, 0, max_prestart);
+                  c.prestart = parse_int_in_range(v, w, 0, kMaxPrestart);
               }},
          }},
         {"shell",
          {
-             {"command", "CMD|none", "the shell, started as a trusted client and restarted if it dies "
-                                     "(default: cirrus-shell; none: no shell)",
+             {"command", "CMD|none",
+              "the shell, started as a trusted client and restarted if it dies "
+              "(default: cirrus-shell; none: no shell)",
               [](Config& c, const std::string& v, const std::string& w) {
                   if (v.empty()) refuse(w, v, "a command, or none");
                   c.shell_command = v == "none" ? "" : v;
@@ -198,31 +180,27 @@ const std::vector<Section>& known_sections() {
 
 const Section* find_section(std::string_view name) {
     for (const Section& section : known_sections()) {
-        if (section.name == name)
-            return &section;
+        if (section.name == name) return &section;
     }
     return nullptr;
 }
 
 const Key* find_key(const Section& section, std::string_view name) {
     for (const Key& key : section.keys) {
-        if (key.name == name)
-            return &key;
+        if (key.name == name) return &key;
     }
     return nullptr;
 }
 
 std::string joined_section_names() {
     std::string names;
-    for (const Section& section : known_sections())
-        names += (names.empty() ? "" : ", ") + section.name;
+    for (const Section& section : known_sections()) names += (names.empty() ? "" : ", ") + section.name;
     return names;
 }
 
 std::string joined_key_names(const Section& section) {
     std::string names;
-    for (const Key& key : section.keys)
-        names += (names.empty() ? "" : ", ") + key.name;
+    for (const Key& key : section.keys) names += (names.empty() ? "" : ", ") + key.name;
     return names;
 }
 
@@ -233,12 +211,9 @@ public:
     void parse_line(std::string_view raw_line, int line_number) {
         line_number_ = line_number;
         const std::string_view line = trim(strip_config_comment(raw_line), kConfigBlanks);
-        if (line.empty())
-            return;
-        if (line.front() == '[')
-            start_section(line);
-        else
-            set_key(line);
+        if (line.empty()) return;
+        if (line.front() == '[') start_section(line);
+        else set_key(line);
     }
 
 private:
@@ -247,8 +222,7 @@ private:
     }
 
     void start_section(std::string_view line) {
-        if (line.back() != ']')
-            fail("expected '[section]', got '" + std::string(line) + "'");
+        if (line.back() != ']') fail("expected '[section]', got '" + std::string(line) + "'");
         const std::string_view name = trim(line.substr(1, line.size() - 2), kConfigBlanks);
         section_ = find_section(name);
         if (section_ == nullptr)
@@ -261,14 +235,12 @@ private:
             fail("expected 'key = value' or '[section]', got '" + std::string(line) + "'");
         const std::string key(trim(line.substr(0, equals), kConfigBlanks));
         const std::string value(trim(line.substr(equals + 1), kConfigBlanks));
-        if (key.empty())
-            fail("missing key before '=' in '" + std::string(line) + "'");
+        if (key.empty()) fail("missing key before '=' in '" + std::string(line) + "'");
         if (section_ == nullptr)
             fail("key '" + key + "' is outside a section (put it under [" + joined_section_names() + "])");
         const Key* known = find_key(*section_, key);
         if (known == nullptr)
-            fail("unknown key '" + key + "' in [" + section_->name + "] (known: " +
-                 joined_key_names(*section_) + ")");
+            fail("unknown key '" + key + "' in [" + section_->name + "] (known: " + joined_key_names(*section_) + ")");
         try {
             known->apply(cfg_, value, section_->name + "." + key);
         } catch (const ConfigError& error) {
@@ -305,8 +277,9 @@ const std::vector<Flag>& known_flags() {
         {"transform", "T", "output rotation: normal, 90, 180, 270, flipped, flipped-90, ..."},
         {"socket", "NAME", "Wayland socket name (default: first free wayland-N)"},
         {"trusted", "CMD", "start CMD as a trusted client (repeatable)"},
-        {"app-host", "PROGRAM", "start apps as PROGRAM --app ID, standby hosts as PROGRAM --standby ... "
-                                "(default: cirrus-webapp-host)"},
+        {"app-host", "PROGRAM",
+         "start apps as PROGRAM --app ID, standby hosts as PROGRAM --standby ... "
+         "(default: cirrus-webapp-host)"},
         {"no-bundled-apps", "", "do not install the bundled apps at start"},
         {"prestart", "N", "keep N standby hosts started ahead of launches (default 1; 0: off)"},
         {"shell", "CMD", "start CMD as the shell, restarted if it dies (default: cirrus-shell)"},
@@ -319,8 +292,7 @@ const std::vector<Flag>& known_flags() {
 
 const Flag* find_flag(std::string_view name) {
     for (const Flag& flag : known_flags()) {
-        if (flag.name == name)
-            return &flag;
+        if (flag.name == name) return &flag;
     }
     return nullptr;
 }
@@ -347,12 +319,10 @@ std::vector<FlagUse> tokenize(int argc, const char* const* argv) {
         const auto equals = arg.find('=');
         const std::string option = arg.substr(0, equals);
         const Flag* flag = find_flag(std::string_view(option).substr(2));
-        if (flag == nullptr)
-            throw ConfigError("unknown option '" + option + "' (see --help)");
+        if (flag == nullptr) throw ConfigError("unknown option '" + option + "' (see --help)");
 
         if (flag->argument.empty()) {
-            if (equals != std::string::npos)
-                throw ConfigError("option '" + option + "' takes no value");
+            if (equals != std::string::npos) throw ConfigError("option '" + option + "' takes no value");
             uses.push_back({flag, option, {}});
             continue;
         }
@@ -363,8 +333,7 @@ std::vector<FlagUse> tokenize(int argc, const char* const* argv) {
             value = argv[++i];
         }
         if (value.empty())
-            throw ConfigError("missing value for " + option + " (expected " + option + " " +
-                              flag->argument + ")");
+            throw ConfigError("missing value for " + option + " (expected " + option + " " + flag->argument + ")");
         uses.push_back({flag, option, value});
     }
     return uses;
@@ -391,7 +360,7 @@ void apply_flag(const FlagUse& use, Config& cfg) {
     } else if (name == "no-bundled-apps") {
         cfg.install_bundled_apps = false;
     } else if (name == "prestart") {
-        cfg.prestart = parse_int_in_range(use.value, use.option, 0, max_prestart);
+        cfg.prestart = parse_int_in_range(use.value, use.option, 0, kMaxPrestart);
     } else if (name == "shell") {
         if (use.value.empty()) throw ConfigError("--shell needs a command (or use --no-shell)");
         cfg.shell_command = use.value;
@@ -417,12 +386,10 @@ std::string_view strip_config_comment(std::string_view line) {
 
 Size parse_size(const std::string& text, const std::string& what) {
     const auto x = text.find_first_of("xX");
-    if (x == std::string::npos)
-        refuse(what, text, size_expected);
+    if (x == std::string::npos) refuse(what, text, kSizeExpected);
     const auto width = parse_dimension(std::string_view(text).substr(0, x));
     const auto height = parse_dimension(std::string_view(text).substr(x + 1));
-    if (!width || !height)
-        refuse(what, text, size_expected);
+    if (!width || !height) refuse(what, text, kSizeExpected);
     return {*width, *height};
 }
 
@@ -438,23 +405,21 @@ Transform parse_transform(const std::string& text, const std::string& what) {
         {"flipped-270", Transform::flipped270},
     }};
     for (const auto& [name, transform] : names) {
-        if (text == name)
-            return transform;
+        if (text == name) return transform;
     }
     refuse(what, text, "one of normal, 90, 180, 270, flipped, flipped-90, flipped-180, flipped-270");
 }
 
 double parse_scale(const std::string& text, const std::string& what) {
     const auto value = parse_number<double>(text);
-    if (!value || !std::isfinite(*value) || *value < min_scale || *value > max_scale)
+    if (!value || !std::isfinite(*value) || *value < kMinScale || *value > kMaxScale)
         refuse(what, text, "a number between 0.25 and 8");
     return *value;
 }
 
 void load_config_file(const std::string& path, Config& cfg, bool required) {
     std::error_code ignored;
-    if (!required && !std::filesystem::exists(path, ignored))
-        return;
+    if (!required && !std::filesystem::exists(path, ignored)) return;
     errno = 0;
     std::ifstream file(path);
     if (!file) {
@@ -464,15 +429,12 @@ void load_config_file(const std::string& path, Config& cfg, bool required) {
     }
     ConfigFileParser parser(path, cfg);
     std::string line;
-    for (int line_number = 1; std::getline(file, line); ++line_number)
-        parser.parse_line(line, line_number);
-    if (file.bad())
-        throw ConfigError("error while reading config file '" + path + "'");
+    for (int line_number = 1; std::getline(file, line); ++line_number) parser.parse_line(line, line_number);
+    if (file.bad()) throw ConfigError("error while reading config file '" + path + "'");
     cfg.config_path = path;
 }
 
-Config parse_command_line(int argc, const char* const* argv,
-                          const std::string& default_config_path) {
+Config parse_command_line(int argc, const char* const* argv, const std::string& default_config_path) {
     const std::vector<FlagUse> uses = tokenize(argc, argv);
     Config cfg;
 
@@ -480,16 +442,12 @@ Config parse_command_line(int argc, const char* const* argv,
     // the file wherever it appears on the line.
     const FlagUse* config_flag = nullptr;
     for (const FlagUse& use : uses) {
-        if (use.flag->name == "config")
-            config_flag = &use;
+        if (use.flag->name == "config") config_flag = &use;
     }
-    if (config_flag != nullptr)
-        load_config_file(config_flag->value, cfg, /*required=*/true);
-    else if (!default_config_path.empty())
-        load_config_file(default_config_path, cfg, /*required=*/false);
+    if (config_flag != nullptr) load_config_file(config_flag->value, cfg, /*required=*/true);
+    else if (!default_config_path.empty()) load_config_file(default_config_path, cfg, /*required=*/false);
 
-    for (const FlagUse& use : uses)
-        apply_flag(use, cfg);
+    for (const FlagUse& use : uses) apply_flag(use, cfg);
     return cfg;
 }
 
@@ -499,16 +457,14 @@ std::string usage_text() {
            "Options:\n";
     for (const Flag& flag : known_flags()) {
         std::string left = "  --" + flag.name + (flag.argument.empty() ? "" : " " + flag.argument);
-        if (flag.name == "help")
-            left = "  -h, --help";
+        if (flag.name == "help") left = "  -h, --help";
         write_help_line(out, left, flag.help);
     }
     out << "\nValues may also be given as --option=VALUE.\n"
            "\nConfig file (INI: [section], key = value; '#' or ';' starts a comment):\n";
     for (const Section& section : known_sections()) {
         out << "  [" << section.name << "]\n";
-        for (const Key& key : section.keys)
-            write_help_line(out, "  " + key.name + " = " + key.argument, key.help);
+        for (const Key& key : section.keys) write_help_line(out, "  " + key.name + " = " + key.argument, key.help);
     }
     return out.str();
 }

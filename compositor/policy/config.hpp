@@ -15,14 +15,20 @@ namespace cirrus {
 
 // Values match enum wl_output_transform so the glue can cast.
 enum class Transform {
-    normal = 0, rot90 = 1, rot180 = 2, rot270 = 3,
-    flipped = 4, flipped90 = 5, flipped180 = 6, flipped270 = 7,
+    normal = 0,
+    rot90 = 1,
+    rot180 = 2,
+    rot270 = 3,
+    flipped = 4,
+    flipped90 = 5,
+    flipped180 = 6,
+    flipped270 = 7,
 };
 
 struct OutputConfig {
-    std::optional<Size> size;          // custom mode: nested window or headless output size
-    std::optional<Size> mode;          // a mode the output offers (DRM); nearest refresh wins
-    std::optional<int> refresh_mhz;    // with mode: e.g. 60000
+    std::optional<Size> size;        // custom mode: nested window or headless output size
+    std::optional<Size> mode;        // a mode the output offers (DRM); nearest refresh wins
+    std::optional<int> refresh_mhz;  // with mode: e.g. 60000
     double scale = 1.0;
     Transform transform = Transform::normal;
 };
@@ -30,23 +36,23 @@ struct OutputConfig {
 struct KeyboardConfig {
     // Empty means "let xkbcommon use XKB_DEFAULT_* or its own default".
     std::string rules, model, layout, variant, options;
-    int repeat_rate = 25;   // per second
-    int repeat_delay = 600; // ms
+    int repeat_rate = 25;    // per second
+    int repeat_delay = 600;  // ms
 };
 
 struct Config {
     OutputConfig output;
     KeyboardConfig keyboard;
-    std::vector<std::string> trusted_commands;  // started as trusted clients (shell, tests)
-    std::string socket_name;                    // empty: libwayland picks wayland-N
-    std::string app_host = "cirrus-webapp-host"; // run as `app_host --app ID`
-    std::string browser_app = "browser";         // the system browser app's id ("" none); used when installed
-    bool install_bundled_apps = true;            // run `cirrus install-bundled` at start
+    std::vector<std::string> trusted_commands;    // started as trusted clients (shell, tests)
+    std::string socket_name;                      // empty: libwayland picks wayland-N
+    std::string app_host = "cirrus-webapp-host";  // run as `app_host --app ID`
+    std::string browser_app = "browser";          // the system browser app's id ("" none); used when installed
+    bool install_bundled_apps = true;             // run `cirrus install-bundled` at start
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.
     int prestart = 1;
     std::string shell_command = "cirrus-shell";  // empty: no shell
-    std::string config_path;                    // the file that was read, if any
+    std::string config_path;                     // the file that was read, if any
     bool show_help = false;
     bool show_version = false;
 };
@@ -78,8 +84,7 @@ std::string_view strip_config_comment(std::string_view line);
 // argv[0] is skipped. "--config FILE" is read first (wherever it appears), then
 // the other flags override it. Without --config, default_config_path (if
 // non-empty) is read when it exists.
-Config parse_command_line(int argc, const char* const* argv,
-                          const std::string& default_config_path);
+Config parse_command_line(int argc, const char* const* argv, const std::string& default_config_path);
 
 std::string usage_text();
 

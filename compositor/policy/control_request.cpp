@@ -141,10 +141,22 @@ struct ArgumentReader {
 };
 
 constexpr ArgumentReader kArgumentReaders[] = {
-    {"outputs", none}, {"windows", none}, {"layers", none},      {"stats", none},
-    {"focus", window}, {"close", window}, {"tap", tap},          {"swipe", swipe},
-    {"touch", touch},  {"key", key},      {"screenshot", screenshot}, {"spawn", spawn},
-    {"launch", launch}, {"home", none},   {"apps", none},        {"quit", none},
+    {"outputs", none},
+    {"windows", none},
+    {"layers", none},
+    {"stats", none},
+    {"focus", window},
+    {"close", window},
+    {"tap", tap},
+    {"swipe", swipe},
+    {"touch", touch},
+    {"key", key},
+    {"screenshot", screenshot},
+    {"spawn", spawn},
+    {"launch", launch},
+    {"home", none},
+    {"apps", none},
+    {"quit", none},
 };
 static_assert(control::follows_control_commands(kArgumentReaders),
               "one argument reader per command of common/control_commands.hpp, in its order");

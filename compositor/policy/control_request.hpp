@@ -31,9 +31,13 @@ struct ControlTouchEvent {
 
 // Each command's arguments, checked: what the compositor may act on as is.
 namespace control_arguments {
-struct None {};                                     // outputs, windows, layers, stats, home, apps, quit
-struct Window { std::uint64_t id = 0; };            // focus, close: a ViewId
-struct Touch { std::vector<ControlTouchEvent> events; };  // tap (down, frame, up, frame), touch
+struct None {};  // outputs, windows, layers, stats, home, apps, quit
+struct Window {
+    std::uint64_t id = 0;
+};  // focus, close: a ViewId
+struct Touch {
+    std::vector<ControlTouchEvent> events;
+};  // tap (down, frame, up, frame), touch
 struct Swipe {
     double x1 = 0, y1 = 0, x2 = 0, y2 = 0;  // finite
     double ms = 200;                        // 0 to 10000
@@ -43,20 +47,23 @@ struct Key {
     std::uint32_t keycode = 0;  // evdev, 0 to kMaxKeycode
     bool pressed = true;
 };
-struct Screenshot { std::string path; };  // absolute
+struct Screenshot {
+    std::string path;
+};  // absolute
 struct Spawn {
     std::vector<std::string> argv;  // not empty
     bool trusted = false;
 };
-struct Launch { std::string app; };  // not checked against the registry here
+struct Launch {
+    std::string app;
+};  // not checked against the registry here
 
 inline constexpr std::uint32_t kMaxKeycode = 0xffff;
 }  // namespace control_arguments
 
-using ControlArguments =
-    std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch,
-                 control_arguments::Swipe, control_arguments::Key, control_arguments::Screenshot,
-                 control_arguments::Spawn, control_arguments::Launch>;
+using ControlArguments = std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch,
+                                      control_arguments::Swipe, control_arguments::Key, control_arguments::Screenshot,
+                                      control_arguments::Spawn, control_arguments::Launch>;
 
 struct ControlRequest {
     std::string_view command;  // a name of kControlCommands (static storage)

@@ -19,9 +19,7 @@ struct Rect {
     int width = 0;
     int height = 0;
     bool empty() const { return width <= 0 || height <= 0; }
-    bool contains(double px, double py) const {
-        return px >= x && py >= y && px < x + width && py < y + height;
-    }
+    bool contains(double px, double py) const { return px >= x && py >= y && px < x + width && py < y + height; }
     Size size() const { return {width, height}; }
     auto operator<=>(const Rect&) const = default;
 };

@@ -14,23 +14,20 @@ double distance(TouchPoint a, TouchPoint b) { return std::hypot(a.x - b.x, a.y -
 }  // namespace
 
 bool GestureRecognizer::in_edge_zone(TouchPoint point, Rect output) const {
-    if (output.empty())
-        return false;
+    if (output.empty()) return false;
     // Inclusive of the far edges: a touch at the very last row maps to
     // exactly output.y + height.
     const double bottom = output.y + output.height;
-    return point.x >= output.x && point.x <= output.x + output.width &&
-           point.y >= bottom - config_.edge_px && point.y <= bottom;
+    return point.x >= output.x && point.x <= output.x + output.width && point.y >= bottom - config_.edge_px &&
+           point.y <= bottom;
 }
 
-TouchResult GestureRecognizer::touch_down(std::int32_t id, TouchPoint point, Rect output,
-                                          std::uint32_t time) {
+TouchResult GestureRecognizer::touch_down(std::int32_t id, TouchPoint point, Rect output, std::uint32_t time) {
     if (phase_ != Phase::idle || !client_touches_.empty()) {
         // Not the first finger: it belongs to the app, and a second finger
         // means the first one was not a system swipe after all.
         TouchResult result{TouchRoute::client, {}};
-        if (phase_ == Phase::candidate)
-            result.decided = decide(Gesture::none);
+        if (phase_ == Phase::candidate) result.decided = decide(Gesture::none);
         client_touches_.push_back(id);
         return result;
     }
@@ -48,12 +45,9 @@ TouchResult GestureRecognizer::touch_down(std::int32_t id, TouchPoint point, Rec
     return {TouchRoute::system, {}};
 }
 
-TouchResult GestureRecognizer::touch_motion(std::int32_t id, TouchPoint point,
-                                            std::uint32_t time) {
-    if (phase_ == Phase::idle || id != system_id_)
-        return {TouchRoute::client, {}};
-    if (phase_ == Phase::decided)
-        return {TouchRoute::system, {}};
+TouchResult GestureRecognizer::touch_motion(std::int32_t id, TouchPoint point, std::uint32_t time) {
+    if (phase_ == Phase::idle || id != system_id_) return {TouchRoute::client, {}};
+    if (phase_ == Phase::decided) return {TouchRoute::system, {}};
 
     last_ = point;
     samples_.add(time, point.y);
@@ -63,8 +57,7 @@ TouchResult GestureRecognizer::touch_motion(std::int32_t id, TouchPoint point,
     if (!reached_travel_) {
         const double dx = point.x - start_.x;
         const double up = upward_travel();
-        if (distance(point, start_) >= config_.direction_slop_px &&
-            std::abs(dx) > up * config_.max_sideways_ratio)
+        if (distance(point, start_) >= config_.direction_slop_px && std::abs(dx) > up * config_.max_sideways_ratio)
             return {TouchRoute::system, decide(Gesture::none)};
     }
 
@@ -103,37 +96,31 @@ TouchResult GestureRecognizer::touch_cancel(std::int32_t id) {
         return {TouchRoute::client, {}};
     }
     TouchResult result{TouchRoute::system, {}};
-    if (phase_ == Phase::candidate)
-        result.decided = Gesture::none;
+    if (phase_ == Phase::candidate) result.decided = Gesture::none;
     forget_system_touch();
     return result;
 }
 
 std::optional<Gesture> GestureRecognizer::tick(std::uint32_t now) {
-    if (hold_complete(now))
-        return decide(Gesture::switcher);
+    if (hold_complete(now)) return decide(Gesture::switcher);
     return std::nullopt;
 }
 
 std::optional<std::uint32_t> GestureRecognizer::next_deadline() const {
-    if (phase_ != Phase::candidate || !hold_anchor_ || !armed())
-        return std::nullopt;
+    if (phase_ != Phase::candidate || !hold_anchor_ || !armed()) return std::nullopt;
     return hold_since_ + config_.hold_ms;
 }
 
 std::optional<std::uint32_t> GestureRecognizer::ms_until_deadline(std::uint32_t now) const {
     const std::optional<std::uint32_t> deadline = next_deadline();
-    if (!deadline)
-        return std::nullopt;
+    if (!deadline) return std::nullopt;
     return static_cast<std::uint32_t>(std::max(1, ms_between(now, *deadline)));
 }
 
 std::optional<double> GestureRecognizer::progress() const {
-    if (phase_ != Phase::candidate)
-        return std::nullopt;
+    if (phase_ != Phase::candidate) return std::nullopt;
     const double span = output_.height * config_.progress_span;
-    if (span <= 0)
-        return 1.0;
+    if (span <= 0) return 1.0;
     return std::clamp(upward_travel() / span, 0.0, 1.0);
 }
 
@@ -146,11 +133,8 @@ Gesture GestureRecognizer::release_gesture(std::uint32_t now) const {
     const double velocity = upward_velocity(now);
     if (velocity <= -config_.flick_velocity_px_s)
         return Gesture::none;  // flicked back down: the user changed their mind
-    if (upward_travel() >= config_.min_travel_px)
-        return Gesture::home;
-    if (velocity >= config_.flick_velocity_px_s &&
-        upward_travel() >= config_.flick_min_travel_px)
-        return Gesture::home;
+    if (upward_travel() >= config_.min_travel_px) return Gesture::home;
+    if (velocity >= config_.flick_velocity_px_s && upward_travel() >= config_.flick_min_travel_px) return Gesture::home;
     return Gesture::none;
 }
 

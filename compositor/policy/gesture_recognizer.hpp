@@ -40,16 +40,16 @@
 namespace cirrus {
 
 struct GestureConfig {
-    double edge_px = 16;             // height of the bottom strip that starts a gesture
-    double direction_slop_px = 10;   // travel before the direction of a swipe is judged
-    double max_sideways_ratio = 1.0; // |dx| / upward dy allowed (1.0: within 45 degrees of up)
-    double min_travel_px = 60;       // upward travel that makes a release go home
-    double flick_velocity_px_s = 600;  // an upward release this fast goes home when shorter
-    double flick_min_travel_px = 20;   // ... but not a tap that happened to twitch
-    std::uint32_t hold_ms = 250;     // still this long, after min_travel_px: switcher
-    double hold_radius_px = 12;      // "still": within this distance of where it stopped
+    double edge_px = 16;                     // height of the bottom strip that starts a gesture
+    double direction_slop_px = 10;           // travel before the direction of a swipe is judged
+    double max_sideways_ratio = 1.0;         // |dx| / upward dy allowed (1.0: within 45 degrees of up)
+    double min_travel_px = 60;               // upward travel that makes a release go home
+    double flick_velocity_px_s = 600;        // an upward release this fast goes home when shorter
+    double flick_min_travel_px = 20;         // ... but not a tap that happened to twitch
+    std::uint32_t hold_ms = 250;             // still this long, after min_travel_px: switcher
+    double hold_radius_px = 12;              // "still": within this distance of where it stopped
     std::uint32_t velocity_window_ms = 100;  // release velocity: samples this recent
-    double progress_span = 0.4;      // fraction of the output height at which progress() is 1
+    double progress_span = 0.4;              // fraction of the output height at which progress() is 1
 };
 
 enum class Gesture { none, home, switcher };

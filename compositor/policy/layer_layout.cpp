@@ -8,13 +8,12 @@
 namespace cirrus {
 namespace {
 
-constexpr std::uint32_t both_horizontal = anchor::left | anchor::right;
-constexpr std::uint32_t both_vertical = anchor::top | anchor::bottom;
+constexpr std::uint32_t kBothHorizontal = anchor::left | anchor::right;
+constexpr std::uint32_t kBothVertical = anchor::top | anchor::bottom;
 
 // The layer order in which space is claimed: what is drawn on top claims first,
 // so a panel on the overlay layer wins over one on the background.
-constexpr std::array<Layer, 4> layers_top_down = {
-    Layer::overlay, Layer::top, Layer::bottom, Layer::background};
+constexpr std::array<Layer, 4> kLayersTopDown = {Layer::overlay, Layer::top, Layer::bottom, Layer::background};
 
 bool reserves_space(const LayerRequest& request) { return request.exclusive_zone > 0; }
 
@@ -27,30 +26,25 @@ struct Span {
 // Places a surface along one axis of the bounds. `start_anchor`/`end_anchor`
 // say whether it is anchored to the left/top and right/bottom edge of that axis.
 
-Span place_on_axis(int bounds_start, int bounds_length, int desired, bool start_anchor,
-                   bool end_anchor, int start_margin, int end_margin) {
+Span place_on_axis(int bounds_start, int bounds_length, int desired, bool start_anchor, bool end_anchor,
+                   int start_margin, int end_margin) {
     if (desired <= 0) {
         // Stretch between the edges (the protocol requires both anchors here;
         // the glue rejects other cases, this just stays well-defined).
-        return {bounds_start + start_margin,
-                std::max(0, bounds_length - start_margin - end_margin)};
+        return {bounds_start + start_margin, std::max(0, bounds_length - start_margin - end_margin)};
     }
-    if (start_anchor && !end_anchor)
-        return {bounds_start + start_margin, desired};
-    if (end_anchor && !start_anchor)
-        return {bounds_start + bounds_length - desired - end_margin, desired};
+    if (start_anchor && !end_anchor) return {bounds_start + start_margin, desired};
+    if (end_anchor && !start_anchor) return {bounds_start + bounds_length - desired - end_margin, desired};
     // Neither or both anchors with a fixed size: centred, margins ignored
     // (as in sway; the protocol leaves this case open).
     return {bounds_start + (bounds_length - desired) / 2, desired};
 }
 
 Rect place_surface(const LayerRequest& request, Rect bounds) {
-    const Span horizontal = place_on_axis(
-        bounds.x, bounds.width, request.desired.width, request.anchor & anchor::left,
-        request.anchor & anchor::right, request.margin.left, request.margin.right);
-    const Span vertical = place_on_axis(
-        bounds.y, bounds.height, request.desired.height, request.anchor & anchor::top,
-        request.anchor & anchor::bottom, request.margin.top, request.margin.bottom);
+    const Span horizontal = place_on_axis(bounds.x, bounds.width, request.desired.width, request.anchor & anchor::left,
+                                          request.anchor & anchor::right, request.margin.left, request.margin.right);
+    const Span vertical = place_on_axis(bounds.y, bounds.height, request.desired.height, request.anchor & anchor::top,
+                                        request.anchor & anchor::bottom, request.margin.top, request.margin.bottom);
     return {horizontal.position, vertical.position, horizontal.length, vertical.length};
 }
 
@@ -66,17 +60,17 @@ void reserve_exclusive_zone(const LayerRequest& request, Rect& usable) {
     const Margins& m = request.margin;
     const int zone = request.exclusive_zone;
 
-    if (anchored_to_edge(anchor::top, both_horizontal)) {
+    if (anchored_to_edge(anchor::top, kBothHorizontal)) {
         const int reserved = std::max(0, zone + m.top);
         usable.y += reserved;
         usable.height -= reserved;
-    } else if (anchored_to_edge(anchor::bottom, both_horizontal)) {
+    } else if (anchored_to_edge(anchor::bottom, kBothHorizontal)) {
         usable.height -= std::max(0, zone + m.bottom);
-    } else if (anchored_to_edge(anchor::left, both_vertical)) {
+    } else if (anchored_to_edge(anchor::left, kBothVertical)) {
         const int reserved = std::max(0, zone + m.left);
         usable.x += reserved;
         usable.width -= reserved;
-    } else if (anchored_to_edge(anchor::right, both_vertical)) {
+    } else if (anchored_to_edge(anchor::right, kBothVertical)) {
         usable.width -= std::max(0, zone + m.right);
     }
     // Zones larger than what is left must not produce a negative area.
@@ -93,11 +87,10 @@ LayerArrangement arrange_layers(Rect output, std::span<const LayerRequest> surfa
 
     // Pass 1: surfaces that reserve space, top-most layer first; within a layer
     // in request order (the glue passes them in creation order).
-    for (Layer layer : layers_top_down) {
+    for (Layer layer : kLayersTopDown) {
         for (std::size_t i = 0; i < surfaces.size(); ++i) {
             const LayerRequest& request = surfaces[i];
-            if (request.layer != layer || !reserves_space(request))
-                continue;
+            if (request.layer != layer || !reserves_space(request)) continue;
             result.boxes[i] = place_surface(request, usable);
             reserve_exclusive_zone(request, usable);
         }
@@ -105,11 +98,10 @@ LayerArrangement arrange_layers(Rect output, std::span<const LayerRequest> surfa
 
     // Pass 2: the rest, in what the exclusive zones left (or over the whole
     // output when the surface asked to ignore them with -1).
-    for (Layer layer : layers_top_down) {
+    for (Layer layer : kLayersTopDown) {
         for (std::size_t i = 0; i < surfaces.size(); ++i) {
             const LayerRequest& request = surfaces[i];
-            if (request.layer != layer || reserves_space(request))
-                continue;
+            if (request.layer != layer || reserves_space(request)) continue;
             const Rect bounds = request.exclusive_zone < 0 ? output : usable;
             result.boxes[i] = place_surface(request, bounds);
         }

@@ -9,10 +9,14 @@ namespace cirrus {
 
 std::string_view to_string(LinkClass link_class) {
     switch (link_class) {
-    case LinkClass::offline: return "offline";
-    case LinkClass::two_g: return "2g";
-    case LinkClass::three_g: return "3g";
-    case LinkClass::good: return "good";
+    case LinkClass::offline:
+        return "offline";
+    case LinkClass::two_g:
+        return "2g";
+    case LinkClass::three_g:
+        return "3g";
+    case LinkClass::good:
+        return "good";
     }
     return "?";
 }
@@ -60,8 +64,8 @@ LinkEstimate LinkEstimator::estimate(LinkTime now) const {
     LinkEstimate result;
     result.link_class = class_;
     if (class_ == LinkClass::offline) {
-        result.offline_reason = !system_.has_route && !route_proven_ ? OfflineReason::no_route
-                                                                     : OfflineReason::failures;
+        result.offline_reason =
+            !system_.has_route && !route_proven_ ? OfflineReason::no_route : OfflineReason::failures;
     }
     if (auto rtt = median(rtt_ms_, now)) result.rtt = LinkTime(std::llround(*rtt));
     result.bits_per_second = median(bits_per_second_, now);
@@ -95,8 +99,8 @@ std::optional<double> LinkEstimator::median(const std::deque<Sample>& samples, L
     for (const auto& sample : samples) {
         const auto age = std::max(now - sample.at, LinkTime(0));
         if (age > config_.max_sample_age) continue;
-        const double weight = std::exp2(-static_cast<double>(age.count()) /
-                                        static_cast<double>(config_.weight_half_life.count()));
+        const double weight =
+            std::exp2(-static_cast<double>(age.count()) / static_cast<double>(config_.weight_half_life.count()));
         weighted.emplace_back(sample.value, weight);
         total += weight;
     }
@@ -112,11 +116,15 @@ std::optional<double> LinkEstimator::median(const std::deque<Sample>& samples, L
 
 LinkClass LinkEstimator::prior_class() const {
     switch (system_.technology) {
-    case AccessTechnology::two_g: return LinkClass::two_g;
-    case AccessTechnology::three_g: return LinkClass::three_g;
+    case AccessTechnology::two_g:
+        return LinkClass::two_g;
+    case AccessTechnology::three_g:
+        return LinkClass::three_g;
     case AccessTechnology::four_g_or_newer:
-    case AccessTechnology::wifi_or_wired: return LinkClass::good;
-    case AccessTechnology::unknown: return LinkClass::three_g;
+    case AccessTechnology::wifi_or_wired:
+        return LinkClass::good;
+    case AccessTechnology::unknown:
+        return LinkClass::three_g;
     }
     return LinkClass::three_g;
 }

@@ -81,9 +81,9 @@ struct TransferSample {
     LinkTime finished_at{};
     // A network failure: no answer came back at all.
     bool network_failure = false;
-    std::uint64_t bytes = 0;          // response body bytes
-    LinkTime time_to_first_byte{};    // request sent to the first response byte
-    LinkTime total_time{};            // request sent to the last byte
+    std::uint64_t bytes = 0;        // response body bytes
+    LinkTime time_to_first_byte{};  // request sent to the first response byte
+    LinkTime total_time{};          // request sent to the last byte
 };
 
 enum class OfflineReason { none, no_route, failures };

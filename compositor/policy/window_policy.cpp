@@ -13,8 +13,8 @@ namespace {
 
 // Centre of `outer` for something of `size`; may be negative when it is larger.
 Rect centred_over(Rect outer, Size size) {
-    return {outer.x + (outer.width - size.width) / 2,
-            outer.y + (outer.height - size.height) / 2, size.width, size.height};
+    return {outer.x + (outer.width - size.width) / 2, outer.y + (outer.height - size.height) / 2, size.width,
+            size.height};
 }
 
 // Moves `box` (no larger than `area`) so that it lies inside `area`.
@@ -29,14 +29,11 @@ Rect moved_inside(Rect box, Rect area) {
 void WindowPolicy::set_work_area(Rect area) { work_area_ = area; }
 
 const WindowPolicy::Entry* WindowPolicy::find(ViewId id) const {
-    auto it = std::find_if(stack_.begin(), stack_.end(),
-                           [id](const Entry& e) { return e.id == id; });
+    auto it = std::find_if(stack_.begin(), stack_.end(), [id](const Entry& e) { return e.id == id; });
     return it == stack_.end() ? nullptr : &*it;
 }
 
-WindowPolicy::Entry* WindowPolicy::find(ViewId id) {
-    return const_cast<Entry*>(std::as_const(*this).find(id));
-}
+WindowPolicy::Entry* WindowPolicy::find(ViewId id) { return const_cast<Entry*>(std::as_const(*this).find(id)); }
 
 bool WindowPolicy::contains(ViewId id) const { return find(id) != nullptr; }
 
@@ -46,8 +43,7 @@ ViewId WindowPolicy::app_of(ViewId id) const {
     ViewId current = id;
     for (std::size_t steps = 0; steps <= stack_.size(); ++steps) {
         const Entry* entry = find(current);
-        if (entry == nullptr || !entry->parent)
-            return current;
+        if (entry == nullptr || !entry->parent) return current;
         current = *entry->parent;
     }
     return current;
@@ -56,39 +52,31 @@ ViewId WindowPolicy::app_of(ViewId id) const {
 bool WindowPolicy::is_descendant_of(ViewId id, ViewId ancestor) const {
     const Entry* entry = find(id);
     for (std::size_t steps = 0; entry && entry->parent && steps <= stack_.size(); ++steps) {
-        if (*entry->parent == ancestor)
-            return true;
+        if (*entry->parent == ancestor) return true;
         entry = find(*entry->parent);
     }
     return false;
 }
 
 std::optional<ViewId> WindowPolicy::top_app() const {
-    if (stack_.empty())
-        return std::nullopt;
+    if (stack_.empty()) return std::nullopt;
     return app_of(stack_.back().id);
 }
 
-std::optional<ViewId> WindowPolicy::front_app() const {
-    return home_ ? std::nullopt : top_app();
-}
+std::optional<ViewId> WindowPolicy::front_app() const { return home_ ? std::nullopt : top_app(); }
 
-void WindowPolicy::show_home() {
-    home_ = true;
-}
+void WindowPolicy::show_home() { home_ = true; }
 
 std::optional<ViewId> WindowPolicy::topmost_of_app(ViewId app) const {
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-        if (app_of(it->id) == app)
-            return it->id;
+        if (app_of(it->id) == app) return it->id;
     }
     return std::nullopt;
 }
 
 std::optional<ViewId> WindowPolicy::topmost_descendant(ViewId id) const {
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-        if (is_descendant_of(it->id, id))
-            return it->id;
+        if (is_descendant_of(it->id, id)) return it->id;
     }
     return std::nullopt;
 }
@@ -96,8 +84,7 @@ std::optional<ViewId> WindowPolicy::topmost_descendant(ViewId id) const {
 void WindowPolicy::raise_family(ViewId app) {
     // stable_partition keeps the relative order on both sides, so the family
     // keeps its internal stacking and everything else keeps its own.
-    std::stable_partition(stack_.begin(), stack_.end(),
-                          [this, app](const Entry& e) { return app_of(e.id) != app; });
+    std::stable_partition(stack_.begin(), stack_.end(), [this, app](const Entry& e) { return app_of(e.id) != app; });
 }
 
 void WindowPolicy::focus_front_app() {
@@ -106,10 +93,8 @@ void WindowPolicy::focus_front_app() {
 }
 
 void WindowPolicy::map(ViewId id, std::optional<ViewId> parent, Size preferred) {
-    if (contains(id))
-        return;  // already mapped: the glue maps once per surface map
-    if (parent && (*parent == id || !contains(*parent)))
-        parent.reset();
+    if (contains(id)) return;  // already mapped: the glue maps once per surface map
+    if (parent && (*parent == id || !contains(*parent))) parent.reset();
 
     if (!parent) {
         stack_.push_back({id, std::nullopt, preferred});
@@ -121,37 +106,30 @@ void WindowPolicy::map(ViewId id, std::optional<ViewId> parent, Size preferred) 
     // A new dialog goes on top of its whole family (above its parent and its
     // parent's other dialogs) but never above other apps' windows.
     const ViewId app = app_of(*parent);
-    auto last_of_family = std::find_if(stack_.rbegin(), stack_.rend(), [this, app](const Entry& e) {
-        return app_of(e.id) == app;
-    });
+    auto last_of_family =
+        std::find_if(stack_.rbegin(), stack_.rend(), [this, app](const Entry& e) { return app_of(e.id) == app; });
     stack_.insert(last_of_family.base(), {id, parent, preferred});
-    if (top_app() == app)
-        focused_ = id;
+    if (top_app() == app) focused_ = id;
 }
 
 void WindowPolicy::unmap(ViewId id) {
-    auto it = std::find_if(stack_.begin(), stack_.end(),
-                           [id](const Entry& e) { return e.id == id; });
-    if (it == stack_.end())
-        return;
+    auto it = std::find_if(stack_.begin(), stack_.end(), [id](const Entry& e) { return e.id == id; });
+    if (it == stack_.end()) return;
     const std::optional<ViewId> grandparent = it->parent;
     stack_.erase(it);
 
     for (Entry& entry : stack_) {
-        if (entry.parent == id)
-            entry.parent = grandparent;
+        if (entry.parent == id) entry.parent = grandparent;
     }
 
     // Keep focus where it is unless it was on the unmapped view or the front
     // app changed (e.g. the unmapped app's dialogs became apps of their own).
     const std::optional<ViewId> front = top_app();
-    if (!focused_ || !contains(*focused_) || !front || app_of(*focused_) != *front)
-        focus_front_app();
+    if (!focused_ || !contains(*focused_) || !front || app_of(*focused_) != *front) focus_front_app();
 }
 
 void WindowPolicy::activate(ViewId id) {
-    if (!contains(id))
-        return;
+    if (!contains(id)) return;
     raise_family(app_of(id));
     home_ = false;
     // Dialogs are modal: activating a window that has dialogs focuses its
@@ -160,21 +138,18 @@ void WindowPolicy::activate(ViewId id) {
 }
 
 void WindowPolicy::set_preferred_size(ViewId id, Size preferred) {
-    if (Entry* entry = find(id))
-        entry->preferred = preferred;
+    if (Entry* entry = find(id)) entry->preferred = preferred;
 }
 
 std::vector<ViewId> WindowPolicy::stacking() const {
     std::vector<ViewId> ids;
     ids.reserve(stack_.size());
-    for (const Entry& entry : stack_)
-        ids.push_back(entry.id);
+    for (const Entry& entry : stack_) ids.push_back(entry.id);
     return ids;
 }
 
 WindowPolicy::Geometry WindowPolicy::geometry_of(const Entry& entry) const {
-    if (!entry.parent)
-        return {work_area_, true};  // apps fill the work area
+    if (!entry.parent) return {work_area_, true};  // apps fill the work area
 
     const Entry* parent = find(*entry.parent);
     const Rect parent_box = parent ? geometry_of(*parent).box : work_area_;
@@ -184,20 +159,17 @@ WindowPolicy::Geometry WindowPolicy::geometry_of(const Entry& entry) const {
         // the parent's centre, and the client chooses its own size.
         return {centred_over(parent_box, {0, 0}), false};
     }
-    if (work_area_.empty())
-        return {centred_over(parent_box, preferred), false};  // no output yet: nothing to clamp to
+    if (work_area_.empty()) return {centred_over(parent_box, preferred), false};  // no output yet: nothing to clamp to
 
     // Never larger than the work area, and moved back inside it when centring
     // over a smaller parent dialog would push it off screen.
-    const Size clamped{std::min(preferred.width, work_area_.width),
-                       std::min(preferred.height, work_area_.height)};
+    const Size clamped{std::min(preferred.width, work_area_.width), std::min(preferred.height, work_area_.height)};
     return {moved_inside(centred_over(parent_box, clamped), work_area_), clamped != preferred};
 }
 
 std::optional<ViewPlacement> WindowPolicy::placement(ViewId id) const {
     const Entry* entry = find(id);
-    if (entry == nullptr)
-        return std::nullopt;
+    if (entry == nullptr) return std::nullopt;
     ViewPlacement result;
     result.id = id;
     const Geometry geometry = geometry_of(*entry);
@@ -210,8 +182,7 @@ std::optional<ViewPlacement> WindowPolicy::placement(ViewId id) const {
 std::vector<ViewPlacement> WindowPolicy::placements() const {
     std::vector<ViewPlacement> result;
     result.reserve(stack_.size());
-    for (const Entry& entry : stack_)
-        result.push_back(*placement(entry.id));
+    for (const Entry& entry : stack_) result.push_back(*placement(entry.id));
     return result;
 }
 

@@ -15,8 +15,8 @@ using ViewId = std::uint64_t;
 
 struct ViewPlacement {
     ViewId id = 0;
-    Rect box;             // layout coordinates (output-local on a phone)
-    bool visible = false; // only the front app and its dialogs are shown
+    Rect box;              // layout coordinates (output-local on a phone)
+    bool visible = false;  // only the front app and its dialogs are shown
     bool resize = false;  // true for apps: the glue configures box.size(); dialogs choose their own size unless clamped
 };
 
@@ -53,8 +53,8 @@ public:
     std::optional<ViewId> focused() const { return home_ || covered_ ? std::nullopt : focused_; }
     // The app in front of the home screen; none when home is in front.
     std::optional<ViewId> front_app() const;
-    ViewId app_of(ViewId id) const;  // the root of its parent chain
-    std::vector<ViewId> stacking() const;  // bottom to top
+    ViewId app_of(ViewId id) const;                 // the root of its parent chain
+    std::vector<ViewId> stacking() const;           // bottom to top
     std::vector<ViewPlacement> placements() const;  // in stacking order
     std::optional<ViewPlacement> placement(ViewId id) const;
 

@@ -11,7 +11,7 @@ using cirrus::board::ProfileError;
 
 namespace {
 
-const std::string minimal = "[board]\nname = test-phone\n";
+const std::string kMinimal = "[board]\nname = test-phone\n";
 
 std::string refusal(const std::string& text, const std::string& path = "p.conf") {
     try {
@@ -22,9 +22,7 @@ std::string refusal(const std::string& text, const std::string& path = "p.conf")
     return "(accepted)";
 }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 
@@ -60,7 +58,7 @@ TEST_CASE("a full profile is read into board and compositor settings") {
 }
 
 TEST_CASE("defaults: pixman, zram half of RAM, no app limits, all bundled apps") {
-    const auto p = parse_profile("m.conf", minimal);
+    const auto p = parse_profile("m.conf", kMinimal);
     CHECK(p.renderer == "pixman");
     CHECK(p.zram_size == "ram / 2");
     CHECK(p.apps_max_bytes == 0);
@@ -71,12 +69,12 @@ TEST_CASE("defaults: pixman, zram half of RAM, no app limits, all bundled apps")
 }
 
 TEST_CASE("zram sizes: off, a share of RAM, a fixed size") {
-    CHECK(parse_profile("z", minimal + "[memory]\nzram = off\n").zram_size.empty());
-    CHECK(parse_profile("z", minimal + "[memory]\nzram = 100%\n").zram_size == "ram * 100 / 100");
-    CHECK(parse_profile("z", minimal + "[memory]\nzram = 1G\n").zram_size == "1024");
-    CHECK(contains(refusal(minimal + "[memory]\nzram = 0%\n"), "[memory] zram: bad value '0%'"));
-    CHECK(contains(refusal(minimal + "[memory]\nzram = lots\n"), "expected off, a share of RAM"));
-    CHECK(contains(refusal(minimal + "[memory]\nzram = 512K\n"), "at least 1M"));
+    CHECK(parse_profile("z", kMinimal + "[memory]\nzram = off\n").zram_size.empty());
+    CHECK(parse_profile("z", kMinimal + "[memory]\nzram = 100%\n").zram_size == "ram * 100 / 100");
+    CHECK(parse_profile("z", kMinimal + "[memory]\nzram = 1G\n").zram_size == "1024");
+    CHECK(contains(refusal(kMinimal + "[memory]\nzram = 0%\n"), "[memory] zram: bad value '0%'"));
+    CHECK(contains(refusal(kMinimal + "[memory]\nzram = lots\n"), "expected off, a share of RAM"));
+    CHECK(contains(refusal(kMinimal + "[memory]\nzram = 512K\n"), "at least 1M"));
 }
 
 TEST_CASE("memory sizes: units, and refusals naming the file, line and key") {
@@ -88,68 +86,69 @@ TEST_CASE("memory sizes: units, and refusals naming the file, line and key") {
     CHECK_THROWS_AS(cirrus::board::parse_memory_size("12MB", "x"), ProfileError);
     CHECK_THROWS_AS(cirrus::board::parse_memory_size("99999999999G", "x"), ProfileError);
 
-    const std::string message = refusal(minimal + "[memory]\napp_max = 200 MB\n", "board/profiles/w700.conf");
+    const std::string message = refusal(kMinimal + "[memory]\napp_max = 200 MB\n", "board/profiles/w700.conf");
     CHECK(contains(message, "board/profiles/w700.conf:4: [memory] app_max: bad value '200 MB'"));
     CHECK(contains(message, "256M"));
-    CHECK(contains(refusal(minimal + "[memory]\napp_max = 16M\n"), "at least 64M"));
-    CHECK(parse_profile("n", minimal + "[memory]\napp_max = none\n").app_max_bytes == 0);
+    CHECK(contains(refusal(kMinimal + "[memory]\napp_max = 16M\n"), "at least 64M"));
+    CHECK(parse_profile("n", kMinimal + "[memory]\napp_max = none\n").app_max_bytes == 0);
 }
 
 TEST_CASE("each app's share of swap: a size, 0 (none at all) or none (no limit, the default)") {
-    CHECK(parse_profile("s", minimal).app_swap_max_bytes == -1);
-    CHECK(parse_profile("s", minimal + "[memory]\napp_swap_max = 96M\n").app_swap_max_bytes == 96LL * 1024 * 1024);
-    CHECK(parse_profile("s", minimal + "[memory]\napp_swap_max = 0\n").app_swap_max_bytes == 0);
-    CHECK(parse_profile("s", minimal + "[memory]\napp_swap_max = none\n").app_swap_max_bytes == -1);
-    CHECK(contains(refusal(minimal + "[memory]\napp_swap_max = half\n"), "p.conf:4: [memory] app_swap_max: bad value 'half'"));
-    CHECK(contains(cirrus::board::shell_variables(parse_profile("s", minimal + "[memory]\napp_swap_max = 0\n")),
+    CHECK(parse_profile("s", kMinimal).app_swap_max_bytes == -1);
+    CHECK(parse_profile("s", kMinimal + "[memory]\napp_swap_max = 96M\n").app_swap_max_bytes == 96LL * 1024 * 1024);
+    CHECK(parse_profile("s", kMinimal + "[memory]\napp_swap_max = 0\n").app_swap_max_bytes == 0);
+    CHECK(parse_profile("s", kMinimal + "[memory]\napp_swap_max = none\n").app_swap_max_bytes == -1);
+    CHECK(contains(refusal(kMinimal + "[memory]\napp_swap_max = half\n"),
+                   "p.conf:4: [memory] app_swap_max: bad value 'half'"));
+    CHECK(contains(cirrus::board::shell_variables(parse_profile("s", kMinimal + "[memory]\napp_swap_max = 0\n")),
                    "CIRRUS_APP_SWAP_MAX='0'\n"));
-    CHECK(contains(cirrus::board::shell_variables(parse_profile("s", minimal)), "CIRRUS_APP_SWAP_MAX=''\n"));
+    CHECK(contains(cirrus::board::shell_variables(parse_profile("s", kMinimal)), "CIRRUS_APP_SWAP_MAX=''\n"));
 }
 
 TEST_CASE("one app may not be allowed more than all apps together") {
-    const std::string message = refusal(minimal + "[memory]\napps_max = 256M\napp_max = 512M\n");
+    const std::string message = refusal(kMinimal + "[memory]\napps_max = 256M\napp_max = 512M\n");
     CHECK(contains(message, "p.conf: [memory] app_max (512M) is larger than apps_max (256M)"));
     CHECK(contains(message, "lower app_max or raise apps_max"));
 }
 
 TEST_CASE("board keys: bad values are refused with what would be accepted") {
     CHECK(contains(refusal("[board]\nname = My Phone\n"), "p.conf:2: [board] name: bad value 'My Phone'"));
-    CHECK(contains(refusal(minimal + "[session]\nrenderer = vulkan\n"),
+    CHECK(contains(refusal(kMinimal + "[session]\nrenderer = vulkan\n"),
                    "p.conf:4: [session] renderer: bad value 'vulkan' (expected pixman, gles2 or auto)"));
-    CHECK(contains(refusal(minimal + "[session]\nlog = loud\n"), "[session] log"));
-    CHECK(contains(refusal(minimal + "[touch]\ncalibration = 1 0 0 0 1\n"), "[touch] calibration: bad value"));
-    CHECK(contains(refusal(minimal + "[touch]\ncalibration = 1 0 0 0 1 x\n"), "six numbers"));
-    CHECK(contains(refusal(minimal + "[touch]\nmatch = \"quoted\"\n"), "[touch] match"));
-    CHECK(contains(refusal(minimal + "[memory]\nzram_algorithm = gzip\n"), "lz4, zstd, lzo-rle or lzo"));
-    CHECK(contains(refusal(minimal + "[bundled]\napps = notes, Not An Id\n"), "'Not An Id' is not an app id"));
-    CHECK(contains(refusal(minimal + "[bundled]\napps = notes, notes\n"), "'notes' is named twice"));
-    CHECK(parse_profile("b", minimal + "[bundled]\napps = none\n").bundled_apps.empty());
+    CHECK(contains(refusal(kMinimal + "[session]\nlog = loud\n"), "[session] log"));
+    CHECK(contains(refusal(kMinimal + "[touch]\ncalibration = 1 0 0 0 1\n"), "[touch] calibration: bad value"));
+    CHECK(contains(refusal(kMinimal + "[touch]\ncalibration = 1 0 0 0 1 x\n"), "six numbers"));
+    CHECK(contains(refusal(kMinimal + "[touch]\nmatch = \"quoted\"\n"), "[touch] match"));
+    CHECK(contains(refusal(kMinimal + "[memory]\nzram_algorithm = gzip\n"), "lz4, zstd, lzo-rle or lzo"));
+    CHECK(contains(refusal(kMinimal + "[bundled]\napps = notes, Not An Id\n"), "'Not An Id' is not an app id"));
+    CHECK(contains(refusal(kMinimal + "[bundled]\napps = notes, notes\n"), "'notes' is named twice"));
+    CHECK(parse_profile("b", kMinimal + "[bundled]\napps = none\n").bundled_apps.empty());
 }
 
 TEST_CASE("unknown keys and sections, and a missing name") {
-    CHECK(contains(refusal(minimal + "[memory]\nswap = 1G\n"),
+    CHECK(contains(refusal(kMinimal + "[memory]\nswap = 1G\n"),
                    "p.conf:4: unknown key 'swap' in [memory] (known: app_max, app_swap_max, apps_max, zram, "
                    "zram_algorithm)"));
-    const std::string section = refusal(minimal + "[display]\nsize = 1x1\n");
+    const std::string section = refusal(kMinimal + "[display]\nsize = 1x1\n");
     CHECK(contains(section, "p.conf:3: unknown section [display]"));
     CHECK(contains(section, "board, session, touch, memory, bundled"));
     CHECK(contains(refusal("[memory]\nzram = off\n"), "missing [board] name"));
-    CHECK(contains(refusal(minimal + "[touch]\njust words\n"), "p.conf:4: expected 'key = value' in [touch]"));
+    CHECK(contains(refusal(kMinimal + "[touch]\njust words\n"), "p.conf:4: expected 'key = value' in [touch]"));
 }
 
 TEST_CASE("the compositor's sections are checked by its own parser, with the profile's line numbers") {
-    const std::string message = refusal(minimal + "[memory]\nzram = off\n\n[output]\nscale = 20\n");
+    const std::string message = refusal(kMinimal + "[memory]\nzram = off\n\n[output]\nscale = 20\n");
     CHECK(contains(message, "p.conf:7: bad value for output.scale: '20'"));
-    CHECK(contains(refusal(minimal + "[output]\nmode = big\n"), "p.conf:4: bad value for output.mode"));
-    CHECK(contains(refusal(minimal + "[apps]\nprestart = 9\n"), "p.conf:4: bad value for apps.prestart"));
+    CHECK(contains(refusal(kMinimal + "[output]\nmode = big\n"), "p.conf:4: bad value for output.mode"));
+    CHECK(contains(refusal(kMinimal + "[apps]\nprestart = 9\n"), "p.conf:4: bad value for apps.prestart"));
     // A board section between two compositor sections does not let its keys
     // leak into the one before it.
-    CHECK(contains(refusal(minimal + "[output]\nscale = 1\n[touch]\nscale = 2\n"),
+    CHECK(contains(refusal(kMinimal + "[output]\nscale = 1\n[touch]\nscale = 2\n"),
                    "p.conf:6: unknown key 'scale' in [touch]"));
 }
 
 TEST_CASE("the device's compositor.conf holds the compositor sections only, and reads back the same") {
-    const auto p = parse_profile("dev.conf", minimal +
+    const auto p = parse_profile("dev.conf", kMinimal +
                                                  "[output]\nmode = 480x800\n[memory]\nzram = off\n"
                                                  "[apps]\nprestart = 2\n[touch]\nmatch = *touch*\n");
     const std::string conf = cirrus::board::compositor_conf(p);
@@ -164,7 +163,7 @@ TEST_CASE("the device's compositor.conf holds the compositor sections only, and 
 }
 
 TEST_CASE("shell variables for the image build are quoted") {
-    const auto p = parse_profile("v.conf", minimal +
+    const auto p = parse_profile("v.conf", kMinimal +
                                                "[board]\ndescription = Costs $5 `today`\n[output]\nsize = 320x480\n"
                                                "[memory]\napp_max = 128M\n[bundled]\napps = notes, weather\n");
     const std::string vars = cirrus::board::shell_variables(p);

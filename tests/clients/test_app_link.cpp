@@ -43,18 +43,18 @@ namespace {
 struct App {
     std::string app_id = "cirrus-test-app-link";
     uint32_t color = 0x336699;
-    wl_display *display = nullptr;
-    wl_compositor *compositor = nullptr;
-    wl_shm *shm = nullptr;
-    xdg_wm_base *wm_base = nullptr;
-    cirrus_app_v1 *link = nullptr;
-    wl_seat *seat = nullptr;
-    wl_touch *touch = nullptr;
+    wl_display* display = nullptr;
+    wl_compositor* compositor = nullptr;
+    wl_shm* shm = nullptr;
+    xdg_wm_base* wm_base = nullptr;
+    cirrus_app_v1* link = nullptr;
+    wl_seat* seat = nullptr;
+    wl_touch* touch = nullptr;
     std::string open_on_touch;  // a link to hand over at the next touch down
-    wl_surface *surface = nullptr;
-    xdg_surface *xsurface = nullptr;
-    xdg_toplevel *toplevel = nullptr;
-    SolidBuffer *buffer = nullptr;
+    wl_surface* surface = nullptr;
+    xdg_surface* xsurface = nullptr;
+    xdg_toplevel* toplevel = nullptr;
+    SolidBuffer* buffer = nullptr;
     int width = 0, height = 0;
     int pending_width = 0, pending_height = 0;
     bool mapped = false;
@@ -65,7 +65,7 @@ struct App {
 // Events through a dispatcher, by name: the protocol grows (other work adds
 // events), and a listener struct with a missing entry would abort the client
 // when such an event came.
-int dispatch_link(const void *, void *, uint32_t, const wl_message *message, wl_argument *args) {
+int dispatch_link(const void*, void*, uint32_t, const wl_message* message, wl_argument* args) {
     const std::string_view name = message->name;
     if (name == "notification_activated") {
         emit({{"event", "notification_activated"}, {"tag", args[0].u}});
@@ -88,32 +88,33 @@ int dispatch_link(const void *, void *, uint32_t, const wl_message *message, wl_
 
 // Touch: only the down matters (it sends an armed link at once, as a page
 // reacting to a tap does).
-void touch_down(void *data, wl_touch *, uint32_t, uint32_t, wl_surface *, int32_t, wl_fixed_t, wl_fixed_t) {
-    auto &app = *static_cast<App *>(data);
+void touch_down(void* data, wl_touch*, uint32_t, uint32_t, wl_surface*, int32_t, wl_fixed_t, wl_fixed_t) {
+    auto& app = *static_cast<App*>(data);
     if (!app.open_on_touch.empty() && app.link) {
         cirrus_app_v1_open_url(app.link, app.next_serial++, app.open_on_touch.c_str());
         app.open_on_touch.clear();
     }
     emit({{"event", "touch_down"}});
 }
-void touch_up(void *, wl_touch *, uint32_t, uint32_t, int32_t) {}
-void touch_motion(void *, wl_touch *, uint32_t, int32_t, wl_fixed_t, wl_fixed_t) {}
-void touch_frame(void *, wl_touch *) {}
-void touch_cancel(void *, wl_touch *) {}
-const wl_touch_listener touch_listener = {touch_down, touch_up, touch_motion, touch_frame, touch_cancel, nullptr, nullptr};
+void touch_up(void*, wl_touch*, uint32_t, uint32_t, int32_t) {}
+void touch_motion(void*, wl_touch*, uint32_t, int32_t, wl_fixed_t, wl_fixed_t) {}
+void touch_frame(void*, wl_touch*) {}
+void touch_cancel(void*, wl_touch*) {}
+const wl_touch_listener kTouchListener = {touch_down,   touch_up, touch_motion, touch_frame,
+                                          touch_cancel, nullptr,  nullptr};
 
-void seat_capabilities(void *data, wl_seat *seat, uint32_t caps) {
-    auto &app = *static_cast<App *>(data);
+void seat_capabilities(void* data, wl_seat* seat, uint32_t caps) {
+    auto& app = *static_cast<App*>(data);
     if ((caps & WL_SEAT_CAPABILITY_TOUCH) && !app.touch) {
         app.touch = wl_seat_get_touch(seat);
-        wl_touch_add_listener(app.touch, &touch_listener, &app);
+        wl_touch_add_listener(app.touch, &kTouchListener, &app);
     }
 }
-void seat_name(void *, wl_seat *, const char *) {}
-const wl_seat_listener seat_listener = {seat_capabilities, seat_name};
+void seat_name(void*, wl_seat*, const char*) {}
+const wl_seat_listener kSeatListener = {seat_capabilities, seat_name};
 
-void draw_and_commit(App &app) {
-    SolidBuffer *next = SolidBuffer::create(app.shm, app.width, app.height, app.color);
+void draw_and_commit(App& app) {
+    SolidBuffer* next = SolidBuffer::create(app.shm, app.width, app.height, app.color);
     wl_surface_attach(app.surface, next->buffer, 0, 0);
     next->busy = true;
     wl_surface_damage_buffer(app.surface, 0, 0, app.width, app.height);
@@ -125,10 +126,10 @@ void draw_and_commit(App &app) {
     // As a host does: the frame is the app's own content, after the commit
     // that carried it (this takes the splash down).
     if (app.link) cirrus_app_v1_first_frame(app.link, app.surface);
-    wl_callback *sync = wl_display_sync(app.display);
+    wl_callback* sync = wl_display_sync(app.display);
     static const wl_callback_listener listener = {
-        [](void *data, wl_callback *cb, uint32_t) {
-            auto *a = static_cast<App *>(data);
+        [](void* data, wl_callback* cb, uint32_t) {
+            auto* a = static_cast<App*>(data);
             wl_callback_destroy(cb);
             emit({{"event", "mapped"}, {"width", a->width}, {"height", a->height}});
         },
@@ -136,8 +137,8 @@ void draw_and_commit(App &app) {
     wl_callback_add_listener(sync, &listener, &app);
 }
 
-void xdg_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
-    auto &app = *static_cast<App *>(data);
+void xdg_surface_configure(void* data, xdg_surface* xs, uint32_t serial) {
+    auto& app = *static_cast<App*>(data);
     xdg_surface_ack_configure(xs, serial);
     const int w = app.pending_width > 0 ? app.pending_width : 320;
     const int h = app.pending_height > 0 ? app.pending_height : 240;
@@ -151,58 +152,59 @@ void xdg_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
     }
 }
 
-void toplevel_configure(void *data, xdg_toplevel *, int32_t width, int32_t height, wl_array *) {
-    auto &app = *static_cast<App *>(data);
+void toplevel_configure(void* data, xdg_toplevel*, int32_t width, int32_t height, wl_array*) {
+    auto& app = *static_cast<App*>(data);
     app.pending_width = width;
     app.pending_height = height;
 }
 
-void toplevel_close(void *data, xdg_toplevel *) {
+void toplevel_close(void* data, xdg_toplevel*) {
     emit({{"event", "close"}});
-    static_cast<App *>(data)->quit = true;
+    static_cast<App*>(data)->quit = true;
 }
 
-const xdg_surface_listener xdg_surface_listener_impl = {xdg_surface_configure};
-const xdg_toplevel_listener toplevel_listener_impl = {toplevel_configure, toplevel_close, nullptr, nullptr};
+const xdg_surface_listener kXdgSurfaceListenerImpl = {xdg_surface_configure};
+const xdg_toplevel_listener kToplevelListenerImpl = {toplevel_configure, toplevel_close, nullptr, nullptr};
 
-void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t version) {
-    auto &app = *static_cast<App *>(data);
+void registry_global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t version) {
+    auto& app = *static_cast<App*>(data);
     const std::string_view i = iface;
     if (i == wl_compositor_interface.name) {
-        app.compositor = static_cast<wl_compositor *>(
+        app.compositor = static_cast<wl_compositor*>(
             wl_registry_bind(registry, name, &wl_compositor_interface, std::min<uint32_t>(version, 4)));
     } else if (i == wl_shm_interface.name) {
-        app.shm = static_cast<wl_shm *>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+        app.shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
     } else if (i == xdg_wm_base_interface.name) {
-        app.wm_base = static_cast<xdg_wm_base *>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 1));
+        app.wm_base = static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 1));
         static const xdg_wm_base_listener listener = {
-            [](void *, xdg_wm_base *base, uint32_t serial) { xdg_wm_base_pong(base, serial); },
+            [](void*, xdg_wm_base* base, uint32_t serial) { xdg_wm_base_pong(base, serial); },
         };
         xdg_wm_base_add_listener(app.wm_base, &listener, &app);
     } else if (i == wl_seat_interface.name && !app.seat) {
         // Version 5 at most: the touch listener has no shape or orientation
         // handlers (events of version 6).
-        app.seat = static_cast<wl_seat *>(wl_registry_bind(registry, name, &wl_seat_interface, std::min<uint32_t>(version, 5)));
-        wl_seat_add_listener(app.seat, &seat_listener, &app);
+        app.seat =
+            static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, std::min<uint32_t>(version, 5)));
+        wl_seat_add_listener(app.seat, &kSeatListener, &app);
     } else if (i == cirrus_app_v1_interface.name) {
-        app.link = static_cast<cirrus_app_v1 *>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, 1));
-        wl_proxy_add_dispatcher(reinterpret_cast<wl_proxy *>(app.link), dispatch_link, nullptr, &app);
+        app.link = static_cast<cirrus_app_v1*>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, 1));
+        wl_proxy_add_dispatcher(reinterpret_cast<wl_proxy*>(app.link), dispatch_link, nullptr, &app);
     }
 }
 
-void registry_global_remove(void *, wl_registry *, uint32_t) {}
+void registry_global_remove(void*, wl_registry*, uint32_t) {}
 
-const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+const wl_registry_listener kRegistryListener = {registry_global, registry_global_remove};
 
 // Reports a command once the compositor has processed it.
-void report_sent(App &app, const std::string &command) {
-    wl_callback *sync = wl_display_sync(app.display);
+void report_sent(App& app, const std::string& command) {
+    wl_callback* sync = wl_display_sync(app.display);
     struct Sent {
         std::string command;
     };
     static const wl_callback_listener listener = {
-        [](void *data, wl_callback *cb, uint32_t) {
-            auto *sent = static_cast<Sent *>(data);
+        [](void* data, wl_callback* cb, uint32_t) {
+            auto* sent = static_cast<Sent*>(data);
             wl_callback_destroy(cb);
             emit({{"event", "sent"}, {"cmd", sent->command}});
             delete sent;
@@ -211,10 +213,10 @@ void report_sent(App &app, const std::string &command) {
     wl_callback_add_listener(sync, &listener, new Sent{command});
 }
 
-void handle_command(App &app, const std::string &line) {
+void handle_command(App& app, const std::string& line) {
     const std::vector<std::string> words = split(line, ' ');
     if (words.empty() || words[0].empty()) return;
-    const std::string &cmd = words[0];
+    const std::string& cmd = words[0];
     if (cmd == "quit") {
         app.quit = true;
         return;
@@ -249,14 +251,14 @@ void handle_command(App &app, const std::string &line) {
     report_sent(app, cmd);
 }
 
-[[noreturn]] void usage(const std::string &message) {
+[[noreturn]] void usage(const std::string& message) {
     std::fprintf(stderr, "%s\nusage: cirrus-test-app-link [--app-id ID] [--color RRGGBB]\n", message.c_str());
     std::exit(2);
 }
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     App app;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -271,27 +273,27 @@ int main(int argc, char **argv) {
     const int signal_fd = make_signal_fd();
     app.display = wl_display_connect(nullptr);
     if (!app.display) die("cannot connect to the Wayland display");
-    wl_registry *registry = wl_display_get_registry(app.display);
-    wl_registry_add_listener(registry, &registry_listener, &app);
+    wl_registry* registry = wl_display_get_registry(app.display);
+    wl_registry_add_listener(registry, &kRegistryListener, &app);
     wl_display_roundtrip(app.display);
     if (!app.compositor || !app.shm || !app.wm_base) die("missing wl_compositor, wl_shm or xdg_wm_base");
     emit({{"event", "bound"}, {"cirrus_app_v1", app.link != nullptr}});
 
     app.surface = wl_compositor_create_surface(app.compositor);
     app.xsurface = xdg_wm_base_get_xdg_surface(app.wm_base, app.surface);
-    xdg_surface_add_listener(app.xsurface, &xdg_surface_listener_impl, &app);
+    xdg_surface_add_listener(app.xsurface, &kXdgSurfaceListenerImpl, &app);
     app.toplevel = xdg_surface_get_toplevel(app.xsurface);
-    xdg_toplevel_add_listener(app.toplevel, &toplevel_listener_impl, &app);
+    xdg_toplevel_add_listener(app.toplevel, &kToplevelListenerImpl, &app);
     xdg_toplevel_set_app_id(app.toplevel, app.app_id.c_str());
     xdg_toplevel_set_title(app.toplevel, app.app_id.c_str());
     wl_surface_commit(app.surface);
 
     const bool ok = run_client_loop(
         app.display, signal_fd, [&] { return app.quit; },
-        [&](const std::string &line) {
+        [&](const std::string& line) {
             try {
                 handle_command(app, line);
-            } catch (const std::exception &e) {  // a bad number
+            } catch (const std::exception& e) {  // a bad number
                 emit({{"event", "error"}, {"message", std::string(e.what()) + ": " + line}});
             }
         });

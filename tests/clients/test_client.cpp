@@ -59,27 +59,27 @@ struct Options {
     int popup_width = 200;
     int popup_height = 300;
     uint32_t popup_adjust = XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
-                            XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y |
-                            XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_X | XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_Y;
+                            XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y | XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_X |
+                            XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_Y;
 };
 
 struct App;
 
 struct Window {
-    App *app = nullptr;
+    App* app = nullptr;
     std::string name;  // "main" or "dialog"
     int default_width = 0;
     int default_height = 0;
-    wl_surface *surface = nullptr;
-    xdg_surface *xsurface = nullptr;
-    xdg_toplevel *toplevel = nullptr;
-    zxdg_toplevel_decoration_v1 *decoration = nullptr;
+    wl_surface* surface = nullptr;
+    xdg_surface* xsurface = nullptr;
+    xdg_toplevel* toplevel = nullptr;
+    zxdg_toplevel_decoration_v1* decoration = nullptr;
     int pending_width = 0;
     int pending_height = 0;
     std::vector<std::string> pending_states;
     int width = 0;
     int height = 0;
-    SolidBuffer *buffer = nullptr;
+    SolidBuffer* buffer = nullptr;
     bool configured = false;
     bool mapped = false;
     bool closed = false;
@@ -90,12 +90,12 @@ struct Window {
 
 // An xdg_popup on the main window (--popup-at).
 struct Popup {
-    App *app = nullptr;
-    wl_surface *surface = nullptr;
-    xdg_surface *xsurface = nullptr;
-    xdg_popup *popup = nullptr;
+    App* app = nullptr;
+    wl_surface* surface = nullptr;
+    xdg_surface* xsurface = nullptr;
+    xdg_popup* popup = nullptr;
     int x = 0, y = 0, width = 0, height = 0;  // from xdg_popup.configure
-    SolidBuffer *buffer = nullptr;
+    SolidBuffer* buffer = nullptr;
     bool mapped = false;
 
     void destroy();
@@ -103,11 +103,11 @@ struct Popup {
 
 struct App {
     Options opt;
-    wl_display *display = nullptr;
-    wl_compositor *compositor = nullptr;
-    wl_shm *shm = nullptr;
-    xdg_wm_base *wm_base = nullptr;
-    zxdg_decoration_manager_v1 *decoration_manager = nullptr;
+    wl_display* display = nullptr;
+    wl_compositor* compositor = nullptr;
+    wl_shm* shm = nullptr;
+    xdg_wm_base* wm_base = nullptr;
+    zxdg_decoration_manager_v1* decoration_manager = nullptr;
     SeatReporter seat;
     std::unique_ptr<Window> main;
     std::unique_ptr<Window> dialog;
@@ -117,24 +117,33 @@ struct App {
     int crash_timer = -1;
 };
 
-void create_popup(App &app);
+void create_popup(App& app);
 
-const char *state_name(uint32_t state) {
+const char* state_name(uint32_t state) {
     switch (state) {
-    case XDG_TOPLEVEL_STATE_MAXIMIZED: return "maximized";
-    case XDG_TOPLEVEL_STATE_FULLSCREEN: return "fullscreen";
-    case XDG_TOPLEVEL_STATE_RESIZING: return "resizing";
-    case XDG_TOPLEVEL_STATE_ACTIVATED: return "activated";
-    case XDG_TOPLEVEL_STATE_TILED_LEFT: return "tiled_left";
-    case XDG_TOPLEVEL_STATE_TILED_RIGHT: return "tiled_right";
-    case XDG_TOPLEVEL_STATE_TILED_TOP: return "tiled_top";
-    case XDG_TOPLEVEL_STATE_TILED_BOTTOM: return "tiled_bottom";
-    default: return "unknown";
+    case XDG_TOPLEVEL_STATE_MAXIMIZED:
+        return "maximized";
+    case XDG_TOPLEVEL_STATE_FULLSCREEN:
+        return "fullscreen";
+    case XDG_TOPLEVEL_STATE_RESIZING:
+        return "resizing";
+    case XDG_TOPLEVEL_STATE_ACTIVATED:
+        return "activated";
+    case XDG_TOPLEVEL_STATE_TILED_LEFT:
+        return "tiled_left";
+    case XDG_TOPLEVEL_STATE_TILED_RIGHT:
+        return "tiled_right";
+    case XDG_TOPLEVEL_STATE_TILED_TOP:
+        return "tiled_top";
+    case XDG_TOPLEVEL_STATE_TILED_BOTTOM:
+        return "tiled_bottom";
+    default:
+        return "unknown";
     }
 }
 
 void Window::draw_and_commit() {
-    SolidBuffer *next =
+    SolidBuffer* next =
         SolidBuffer::create(app->shm, width, height, app->opt.color, app->opt.bottom_color.value_or(app->opt.color));
     wl_surface_attach(surface, next->buffer, 0, 0);
     next->busy = true;
@@ -145,13 +154,12 @@ void Window::draw_and_commit() {
     if (!mapped) {
         mapped = true;
         // Report "mapped" once the compositor has processed the commit.
-        wl_callback *sync = wl_display_sync(app->display);
+        wl_callback* sync = wl_display_sync(app->display);
         static const wl_callback_listener listener = {
-            [](void *data, wl_callback *cb, uint32_t) {
-                auto *self = static_cast<Window *>(data);
+            [](void* data, wl_callback* cb, uint32_t) {
+                auto* self = static_cast<Window*>(data);
                 wl_callback_destroy(cb);
-                emit({{"event", "mapped"}, {"surface", self->name}, {"width", self->width},
-                      {"height", self->height}});
+                emit({{"event", "mapped"}, {"surface", self->name}, {"width", self->width}, {"height", self->height}});
                 if (self->name == "main" && self->app->opt.crash_after_ms >= 0 && self->app->crash_timer < 0)
                     self->app->crash_timer = make_timer_fd(self->app->opt.crash_after_ms);
                 if (self->name == "main" && self->app->opt.popup && !self->app->popup) create_popup(*self->app);
@@ -186,28 +194,28 @@ void Popup::destroy() {
     buffer = nullptr;
 }
 
-void popup_configure(void *data, xdg_popup *, int32_t x, int32_t y, int32_t width, int32_t height) {
-    auto *p = static_cast<Popup *>(data);
+void popup_configure(void* data, xdg_popup*, int32_t x, int32_t y, int32_t width, int32_t height) {
+    auto* p = static_cast<Popup*>(data);
     p->x = x;
     p->y = y;
     p->width = width;
     p->height = height;
 }
 
-void popup_done(void *data, xdg_popup *) {
-    auto *p = static_cast<Popup *>(data);
+void popup_done(void* data, xdg_popup*) {
+    auto* p = static_cast<Popup*>(data);
     emit({{"event", "popup_done"}});
     p->destroy();
 }
 
-void popup_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
-    auto *p = static_cast<Popup *>(data);
+void popup_surface_configure(void* data, xdg_surface* xs, uint32_t serial) {
+    auto* p = static_cast<Popup*>(data);
     xdg_surface_ack_configure(xs, serial);
     // Position relative to the parent's window geometry.
     emit({{"event", "popup_configure"}, {"x", p->x}, {"y", p->y}, {"width", p->width}, {"height", p->height}});
     int w = p->width > 0 ? p->width : p->app->opt.popup_width;
     int h = p->height > 0 ? p->height : p->app->opt.popup_height;
-    SolidBuffer *next = SolidBuffer::create(p->app->shm, w, h, 0x33cc66);
+    SolidBuffer* next = SolidBuffer::create(p->app->shm, w, h, 0x33cc66);
     wl_surface_attach(p->surface, next->buffer, 0, 0);
     next->busy = true;
     wl_surface_damage_buffer(p->surface, 0, 0, w, h);
@@ -216,10 +224,10 @@ void popup_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
     p->buffer = next;
     if (!p->mapped) {
         p->mapped = true;
-        wl_callback *sync = wl_display_sync(p->app->display);
+        wl_callback* sync = wl_display_sync(p->app->display);
         static const wl_callback_listener listener = {
-            [](void *data, wl_callback *cb, uint32_t) {
-                auto *self = static_cast<Popup *>(data);
+            [](void* data, wl_callback* cb, uint32_t) {
+                auto* self = static_cast<Popup*>(data);
                 wl_callback_destroy(cb);
                 emit({{"event", "mapped"}, {"surface", "popup"}, {"width", self->width}, {"height", self->height}});
             },
@@ -228,14 +236,14 @@ void popup_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
     }
 }
 
-const xdg_popup_listener popup_listener_impl = {popup_configure, popup_done, nullptr};
-const xdg_surface_listener popup_surface_listener_impl = {popup_surface_configure};
+const xdg_popup_listener kPopupListenerImpl = {popup_configure, popup_done, nullptr};
+const xdg_surface_listener kPopupSurfaceListenerImpl = {popup_surface_configure};
 
-void create_popup(App &app) {
+void create_popup(App& app) {
     auto p = std::make_unique<Popup>();
     p->app = &app;
-    const Options &o = app.opt;
-    xdg_positioner *positioner = xdg_wm_base_create_positioner(app.wm_base);
+    const Options& o = app.opt;
+    xdg_positioner* positioner = xdg_wm_base_create_positioner(app.wm_base);
     xdg_positioner_set_size(positioner, o.popup_width, o.popup_height);
     xdg_positioner_set_anchor_rect(positioner, o.popup_anchor[0], o.popup_anchor[1], o.popup_anchor[2],
                                    o.popup_anchor[3]);
@@ -244,21 +252,25 @@ void create_popup(App &app) {
     xdg_positioner_set_constraint_adjustment(positioner, o.popup_adjust);
     p->surface = wl_compositor_create_surface(app.compositor);
     p->xsurface = xdg_wm_base_get_xdg_surface(app.wm_base, p->surface);
-    xdg_surface_add_listener(p->xsurface, &popup_surface_listener_impl, p.get());
+    xdg_surface_add_listener(p->xsurface, &kPopupSurfaceListenerImpl, p.get());
     p->popup = xdg_surface_get_popup(p->xsurface, app.main->xsurface, positioner);
-    xdg_popup_add_listener(p->popup, &popup_listener_impl, p.get());
+    xdg_popup_add_listener(p->popup, &kPopupListenerImpl, p.get());
     xdg_positioner_destroy(positioner);
     wl_surface_commit(p->surface);
     app.popup = std::move(p);
 }
 
-void xdg_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
-    auto *w = static_cast<Window *>(data);
+void xdg_surface_configure(void* data, xdg_surface* xs, uint32_t serial) {
+    auto* w = static_cast<Window*>(data);
     xdg_surface_ack_configure(xs, serial);
     int width = w->pending_width > 0 ? w->pending_width : w->default_width;
     int height = w->pending_height > 0 ? w->pending_height : w->default_height;
-    emit({{"event", "configure"}, {"surface", w->name}, {"width", w->pending_width},
-          {"height", w->pending_height}, {"states", w->pending_states}, {"buffer_width", width},
+    emit({{"event", "configure"},
+          {"surface", w->name},
+          {"width", w->pending_width},
+          {"height", w->pending_height},
+          {"states", w->pending_states},
+          {"buffer_width", width},
           {"buffer_height", height}});
     bool resized = width != w->width || height != w->height;
     w->width = width;
@@ -271,18 +283,18 @@ void xdg_surface_configure(void *data, xdg_surface *xs, uint32_t serial) {
     }
 }
 
-void toplevel_configure(void *data, xdg_toplevel *, int32_t width, int32_t height, wl_array *states) {
-    auto *w = static_cast<Window *>(data);
+void toplevel_configure(void* data, xdg_toplevel*, int32_t width, int32_t height, wl_array* states) {
+    auto* w = static_cast<Window*>(data);
     w->pending_width = width;
     w->pending_height = height;
     w->pending_states.clear();
-    for (auto *s = static_cast<uint32_t *>(states->data);
-         reinterpret_cast<char *>(s) < static_cast<char *>(states->data) + states->size; ++s)
+    for (auto* s = static_cast<uint32_t*>(states->data);
+         reinterpret_cast<char*>(s) < static_cast<char*>(states->data) + states->size; ++s)
         w->pending_states.push_back(state_name(*s));
 }
 
-void toplevel_close(void *data, xdg_toplevel *) {
-    auto *w = static_cast<Window *>(data);
+void toplevel_close(void* data, xdg_toplevel*) {
+    auto* w = static_cast<Window*>(data);
     emit({{"event", "close"}, {"surface", w->name}});
     if (w->name == "main") {
         w->app->quit = true;
@@ -292,17 +304,18 @@ void toplevel_close(void *data, xdg_toplevel *) {
     }
 }
 
-void decoration_configure(void *data, zxdg_toplevel_decoration_v1 *, uint32_t mode) {
-    auto *w = static_cast<Window *>(data);
-    emit({{"event", "decoration"}, {"surface", w->name},
+void decoration_configure(void* data, zxdg_toplevel_decoration_v1*, uint32_t mode) {
+    auto* w = static_cast<Window*>(data);
+    emit({{"event", "decoration"},
+          {"surface", w->name},
           {"mode", mode == ZXDG_TOPLEVEL_DECORATION_V1_MODE_SERVER_SIDE ? "server_side" : "client_side"}});
 }
 
-const xdg_surface_listener xdg_surface_listener_impl = {xdg_surface_configure};
-const xdg_toplevel_listener toplevel_listener_impl = {toplevel_configure, toplevel_close, nullptr, nullptr};
-const zxdg_toplevel_decoration_v1_listener decoration_listener_impl = {decoration_configure};
+const xdg_surface_listener kXdgSurfaceListenerImpl = {xdg_surface_configure};
+const xdg_toplevel_listener kToplevelListenerImpl = {toplevel_configure, toplevel_close, nullptr, nullptr};
+const zxdg_toplevel_decoration_v1_listener kDecorationListenerImpl = {decoration_configure};
 
-std::unique_ptr<Window> create_window(App &app, const std::string &name, int w, int h, Window *parent) {
+std::unique_ptr<Window> create_window(App& app, const std::string& name, int w, int h, Window* parent) {
     auto win = std::make_unique<Window>();
     win->app = &app;
     win->name = name;
@@ -310,12 +323,11 @@ std::unique_ptr<Window> create_window(App &app, const std::string &name, int w, 
     win->default_height = h;
     win->surface = wl_compositor_create_surface(app.compositor);
     win->xsurface = xdg_wm_base_get_xdg_surface(app.wm_base, win->surface);
-    xdg_surface_add_listener(win->xsurface, &xdg_surface_listener_impl, win.get());
+    xdg_surface_add_listener(win->xsurface, &kXdgSurfaceListenerImpl, win.get());
     win->toplevel = xdg_surface_get_toplevel(win->xsurface);
-    xdg_toplevel_add_listener(win->toplevel, &toplevel_listener_impl, win.get());
+    xdg_toplevel_add_listener(win->toplevel, &kToplevelListenerImpl, win.get());
     xdg_toplevel_set_app_id(win->toplevel, app.opt.app_id.c_str());
-    xdg_toplevel_set_title(win->toplevel,
-                           (parent ? app.opt.title + " (dialog)" : app.opt.title).c_str());
+    xdg_toplevel_set_title(win->toplevel, (parent ? app.opt.title + " (dialog)" : app.opt.title).c_str());
     if (parent) {
         xdg_toplevel_set_parent(win->toplevel, parent->toplevel);
         // A dialog asks for its size; the compositor may still override it.
@@ -324,12 +336,13 @@ std::unique_ptr<Window> create_window(App &app, const std::string &name, int w, 
     }
     if (app.opt.decoration) {
         if (!app.decoration_manager) {
-            emit({{"event", "decoration"}, {"surface", name}, {"mode", nullptr},
+            emit({{"event", "decoration"},
+                  {"surface", name},
+                  {"mode", nullptr},
                   {"error", "zxdg_decoration_manager_v1 not offered"}});
         } else {
-            win->decoration = zxdg_decoration_manager_v1_get_toplevel_decoration(app.decoration_manager,
-                                                                                 win->toplevel);
-            zxdg_toplevel_decoration_v1_add_listener(win->decoration, &decoration_listener_impl, win.get());
+            win->decoration = zxdg_decoration_manager_v1_get_toplevel_decoration(app.decoration_manager, win->toplevel);
+            zxdg_toplevel_decoration_v1_add_listener(win->decoration, &kDecorationListenerImpl, win.get());
             zxdg_toplevel_decoration_v1_set_mode(win->decoration, ZXDG_TOPLEVEL_DECORATION_V1_MODE_CLIENT_SIDE);
         }
     }
@@ -337,43 +350,44 @@ std::unique_ptr<Window> create_window(App &app, const std::string &name, int w, 
     return win;
 }
 
-void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t version) {
-    auto *app = static_cast<App *>(data);
+void registry_global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t version) {
+    auto* app = static_cast<App*>(data);
     std::string_view i = iface;
     if (i == wl_compositor_interface.name) {
-        app->compositor = static_cast<wl_compositor *>(
+        app->compositor = static_cast<wl_compositor*>(
             wl_registry_bind(registry, name, &wl_compositor_interface, std::min<uint32_t>(version, 4)));
     } else if (i == wl_shm_interface.name) {
-        app->shm = static_cast<wl_shm *>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+        app->shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
     } else if (i == xdg_wm_base_interface.name) {
-        app->wm_base = static_cast<xdg_wm_base *>(
+        app->wm_base = static_cast<xdg_wm_base*>(
             wl_registry_bind(registry, name, &xdg_wm_base_interface, std::min<uint32_t>(version, 2)));
         static const xdg_wm_base_listener listener = {
-            [](void *, xdg_wm_base *base, uint32_t serial) { xdg_wm_base_pong(base, serial); },
+            [](void*, xdg_wm_base* base, uint32_t serial) { xdg_wm_base_pong(base, serial); },
         };
         xdg_wm_base_add_listener(app->wm_base, &listener, app);
     } else if (i == zxdg_decoration_manager_v1_interface.name) {
-        app->decoration_manager = static_cast<zxdg_decoration_manager_v1 *>(
+        app->decoration_manager = static_cast<zxdg_decoration_manager_v1*>(
             wl_registry_bind(registry, name, &zxdg_decoration_manager_v1_interface, 1));
     } else if (i == wl_seat_interface.name) {
         app->seat.bind(registry, name, version);
     }
 }
 
-void registry_global_remove(void *, wl_registry *, uint32_t) {}
+void registry_global_remove(void*, wl_registry*, uint32_t) {}
 
-const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+const wl_registry_listener kRegistryListener = {registry_global, registry_global_remove};
 
-[[noreturn]] void usage(const std::string &msg) {
+[[noreturn]] void usage(const std::string& msg) {
     std::fprintf(stderr,
-                 "%s\nusage: cirrus-test-client [--color RRGGBB] [--bottom-color RRGGBB] [--app-id ID] [--title T] [--size WxH]\n"
+                 "%s\nusage: cirrus-test-client [--color RRGGBB] [--bottom-color RRGGBB] [--app-id ID] [--title T] "
+                 "[--size WxH]\n"
                  "       [--dialog WxH] [--crash-after-ms N] [--xdg-decoration]\n"
                  "       [--popup-at X,Y,W,H] [--popup-size WxH] [--popup-adjust LIST]\n",
                  msg.c_str());
     std::exit(2);
 }
 
-Options parse_options(int argc, char **argv) {
+Options parse_options(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -407,7 +421,7 @@ Options parse_options(int argc, char **argv) {
             auto parts = split(value(), ',');
             if (parts.size() != 4) usage("bad --popup-at (expected X,Y,W,H)");
             for (size_t k = 0; k < 4; ++k) {
-                char *end = nullptr;
+                char* end = nullptr;
                 long v = std::strtol(parts[k].c_str(), &end, 10);
                 if (parts[k].empty() || *end) usage("bad --popup-at (expected X,Y,W,H)");
                 o.popup_anchor[k] = static_cast<int>(v);
@@ -418,7 +432,7 @@ Options parse_options(int argc, char **argv) {
                 usage("bad --popup-size");
         } else if (a == "--popup-adjust") {
             o.popup_adjust = 0;
-            for (auto &name : split(value(), ',')) {
+            for (auto& name : split(value(), ',')) {
                 if (name == "none") continue;
                 if (name == "slide_x") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X;
                 else if (name == "slide_y") o.popup_adjust |= XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y;
@@ -437,7 +451,7 @@ Options parse_options(int argc, char **argv) {
     return o;
 }
 
-void handle_command(App &app, const std::string &line) {
+void handle_command(App& app, const std::string& line) {
     auto words = split(line, ' ');
     if (words.empty() || words[0].empty()) return;
     if (words[0] == "quit") {
@@ -447,11 +461,11 @@ void handle_command(App &app, const std::string &line) {
             emit({{"event", "error"}, {"message", "bad colour"}});
             return;
         }
-        for (Window *w : {app.main.get(), app.dialog.get()})
+        for (Window* w : {app.main.get(), app.dialog.get()})
             if (w && !w->closed && w->configured) w->draw_and_commit();
         emit({{"event", "committed"}, {"color", words[1]}});
     } else if (words[0] == "commit") {
-        for (Window *w : {app.main.get(), app.dialog.get()}) {
+        for (Window* w : {app.main.get(), app.dialog.get()}) {
             if (w && !w->closed && w->configured) w->draw_and_commit();
         }
         emit({{"event", "committed"}});
@@ -462,19 +476,19 @@ void handle_command(App &app, const std::string &line) {
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     App app;
     app.opt = parse_options(argc, argv);
     int signal_fd = make_signal_fd();
 
     app.display = wl_display_connect(nullptr);
     if (!app.display) die("cannot connect to the Wayland display");
-    wl_registry *registry = wl_display_get_registry(app.display);
-    wl_registry_add_listener(registry, &registry_listener, &app);
+    wl_registry* registry = wl_display_get_registry(app.display);
+    wl_registry_add_listener(registry, &kRegistryListener, &app);
     wl_display_roundtrip(app.display);
     if (!app.compositor || !app.shm || !app.wm_base) die("missing wl_compositor, wl_shm or xdg_wm_base");
 
-    app.seat.name_of = [&app](wl_surface *s) -> std::string {
+    app.seat.name_of = [&app](wl_surface* s) -> std::string {
         if (app.main && s == app.main->surface) return "main";
         if (app.dialog && s == app.dialog->surface) return "dialog";
         if (app.popup && s == app.popup->surface) return "popup";
@@ -488,11 +502,11 @@ int main(int argc, char **argv) {
 
     // --crash-after-ms: mid-frame, a new buffer attached and damaged, then
     // death before the commit.
-    auto crash_watch = [&](std::vector<FdWatch> &watches) {
+    auto crash_watch = [&](std::vector<FdWatch>& watches) {
         if (app.crash_timer < 0) return;
         watches.push_back({app.crash_timer, [&] {
-                               Window *w = app.main.get();
-                               SolidBuffer *b = SolidBuffer::create(app.shm, w->width, w->height, 0xff00ff);
+                               Window* w = app.main.get();
+                               SolidBuffer* b = SolidBuffer::create(app.shm, w->width, w->height, 0xff00ff);
                                wl_surface_attach(w->surface, b->buffer, 0, 0);
                                wl_surface_damage_buffer(w->surface, 0, 0, w->width, w->height);
                                wl_display_flush(app.display);
@@ -502,7 +516,7 @@ int main(int argc, char **argv) {
     };
     if (!run_client_loop(
             app.display, signal_fd, [&] { return app.quit; },
-            [&](const std::string &line) { handle_command(app, line); }, crash_watch))
+            [&](const std::string& line) { handle_command(app, line); }, crash_watch))
         return 1;
     if (app.popup) app.popup->destroy();
     if (app.dialog) app.dialog->destroy();

@@ -45,15 +45,15 @@ struct Options {
 
 struct App {
     Options opt;
-    wl_display *display = nullptr;
-    wl_compositor *compositor = nullptr;
-    wl_shm *shm = nullptr;
-    zwlr_layer_shell_v1 *layer_shell = nullptr;
+    wl_display* display = nullptr;
+    wl_compositor* compositor = nullptr;
+    wl_shm* shm = nullptr;
+    zwlr_layer_shell_v1* layer_shell = nullptr;
     uint32_t layer_shell_version = 0;
     SeatReporter seat;
-    wl_surface *surface = nullptr;
-    zwlr_layer_surface_v1 *layer_surface = nullptr;
-    SolidBuffer *buffer = nullptr;
+    wl_surface* surface = nullptr;
+    zwlr_layer_surface_v1* layer_surface = nullptr;
+    SolidBuffer* buffer = nullptr;
     int width = 0;
     int height = 0;
     bool configured = false;
@@ -62,7 +62,7 @@ struct App {
     int exit_status = 0;
 };
 
-[[noreturn]] void usage(const std::string &msg) {
+[[noreturn]] void usage(const std::string& msg) {
     std::fprintf(stderr,
                  "%s\nusage: cirrus-test-layer [--layer L] [--anchor top,left,...] [--size WxH]\n"
                  "       [--exclusive N] [--margin T,R,B,L] [--keyboard none|exclusive|on_demand]\n"
@@ -71,7 +71,7 @@ struct App {
     std::exit(2);
 }
 
-Options parse_options(int argc, char **argv) {
+Options parse_options(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -88,7 +88,7 @@ Options parse_options(int argc, char **argv) {
             else usage("bad --layer");
         } else if (a == "--anchor") {
             o.anchor = 0;
-            for (auto &part : split(value(), ',')) {
+            for (auto& part : split(value(), ',')) {
                 if (part == "top") o.anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_TOP;
                 else if (part == "bottom") o.anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_BOTTOM;
                 else if (part == "left") o.anchor |= ZWLR_LAYER_SURFACE_V1_ANCHOR_LEFT;
@@ -122,8 +122,8 @@ Options parse_options(int argc, char **argv) {
     return o;
 }
 
-void draw_and_commit(App &app) {
-    SolidBuffer *next = SolidBuffer::create(app.shm, app.width, app.height, app.opt.color);
+void draw_and_commit(App& app) {
+    SolidBuffer* next = SolidBuffer::create(app.shm, app.width, app.height, app.opt.color);
     wl_surface_attach(app.surface, next->buffer, 0, 0);
     next->busy = true;
     wl_surface_damage_buffer(app.surface, 0, 0, app.width, app.height);
@@ -133,15 +133,15 @@ void draw_and_commit(App &app) {
 }
 
 // Emits `event` once the compositor has processed everything sent so far.
-void emit_after_sync(App &app, json event) {
+void emit_after_sync(App& app, json event) {
     struct Pending {
         json event;
     };
-    auto *pending = new Pending{std::move(event)};
-    wl_callback *cb = wl_display_sync(app.display);
+    auto* pending = new Pending{std::move(event)};
+    wl_callback* cb = wl_display_sync(app.display);
     static const wl_callback_listener listener = {
-        [](void *data, wl_callback *cb, uint32_t) {
-            auto *p = static_cast<Pending *>(data);
+        [](void* data, wl_callback* cb, uint32_t) {
+            auto* p = static_cast<Pending*>(data);
             wl_callback_destroy(cb);
             emit(p->event);
             delete p;
@@ -150,9 +150,8 @@ void emit_after_sync(App &app, json event) {
     wl_callback_add_listener(cb, &listener, pending);
 }
 
-void layer_configure(void *data, zwlr_layer_surface_v1 *surface, uint32_t serial, uint32_t width,
-                     uint32_t height) {
-    auto *app = static_cast<App *>(data);
+void layer_configure(void* data, zwlr_layer_surface_v1* surface, uint32_t serial, uint32_t width, uint32_t height) {
+    auto* app = static_cast<App*>(data);
     zwlr_layer_surface_v1_ack_configure(surface, serial);
     emit({{"event", "configure"}, {"surface", "layer"}, {"width", width}, {"height", height}});
     int w = width ? static_cast<int>(width) : std::max(app->opt.width, 1);
@@ -172,36 +171,36 @@ void layer_configure(void *data, zwlr_layer_surface_v1 *surface, uint32_t serial
     }
 }
 
-void layer_closed(void *data, zwlr_layer_surface_v1 *) {
-    auto *app = static_cast<App *>(data);
+void layer_closed(void* data, zwlr_layer_surface_v1*) {
+    auto* app = static_cast<App*>(data);
     emit({{"event", "closed"}});
     app->quit = true;
 }
 
-const zwlr_layer_surface_v1_listener layer_listener = {layer_configure, layer_closed};
+const zwlr_layer_surface_v1_listener kLayerListener = {layer_configure, layer_closed};
 
-void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t version) {
-    auto *app = static_cast<App *>(data);
+void registry_global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t version) {
+    auto* app = static_cast<App*>(data);
     std::string_view i = iface;
     if (i == wl_compositor_interface.name) {
-        app->compositor = static_cast<wl_compositor *>(
+        app->compositor = static_cast<wl_compositor*>(
             wl_registry_bind(registry, name, &wl_compositor_interface, std::min<uint32_t>(version, 4)));
     } else if (i == wl_shm_interface.name) {
-        app->shm = static_cast<wl_shm *>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+        app->shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
     } else if (i == zwlr_layer_shell_v1_interface.name) {
         app->layer_shell_version = std::min<uint32_t>(version, 4);
-        app->layer_shell = static_cast<zwlr_layer_shell_v1 *>(
+        app->layer_shell = static_cast<zwlr_layer_shell_v1*>(
             wl_registry_bind(registry, name, &zwlr_layer_shell_v1_interface, app->layer_shell_version));
     } else if (i == wl_seat_interface.name) {
         app->seat.bind(registry, name, version);
     }
 }
 
-void registry_global_remove(void *, wl_registry *, uint32_t) {}
+void registry_global_remove(void*, wl_registry*, uint32_t) {}
 
-const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+const wl_registry_listener kRegistryListener = {registry_global, registry_global_remove};
 
-void handle_command(App &app, const std::string &line) {
+void handle_command(App& app, const std::string& line) {
     auto words = split(line, ' ');
     if (words.empty() || words[0].empty()) return;
     if (words[0] == "quit") {
@@ -228,25 +227,25 @@ void handle_command(App &app, const std::string &line) {
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     App app;
     app.opt = parse_options(argc, argv);
     int signal_fd = make_signal_fd();
 
     app.display = wl_display_connect(nullptr);
     if (!app.display) die("cannot connect to the Wayland display");
-    wl_registry *registry = wl_display_get_registry(app.display);
-    wl_registry_add_listener(registry, &registry_listener, &app);
+    wl_registry* registry = wl_display_get_registry(app.display);
+    wl_registry_add_listener(registry, &kRegistryListener, &app);
     wl_display_roundtrip(app.display);
     if (!app.compositor || !app.shm) die("missing wl_compositor or wl_shm");
     if (!app.layer_shell) die("zwlr_layer_shell_v1 not offered", 3);
 
-    app.seat.name_of = [&app](wl_surface *s) -> std::string { return s == app.surface ? "layer" : "other"; };
+    app.seat.name_of = [&app](wl_surface* s) -> std::string { return s == app.surface ? "layer" : "other"; };
 
     app.surface = wl_compositor_create_surface(app.compositor);
     app.layer_surface = zwlr_layer_shell_v1_get_layer_surface(app.layer_shell, app.surface, nullptr, app.opt.layer,
                                                               app.opt.name_space.c_str());
-    zwlr_layer_surface_v1_add_listener(app.layer_surface, &layer_listener, &app);
+    zwlr_layer_surface_v1_add_listener(app.layer_surface, &kLayerListener, &app);
     zwlr_layer_surface_v1_set_size(app.layer_surface, static_cast<uint32_t>(app.opt.width),
                                    static_cast<uint32_t>(app.opt.height));
     zwlr_layer_surface_v1_set_anchor(app.layer_surface, app.opt.anchor);
@@ -259,8 +258,9 @@ int main(int argc, char **argv) {
     zwlr_layer_surface_v1_set_keyboard_interactivity(app.layer_surface, keyboard);
     wl_surface_commit(app.surface);
 
-    if (!run_client_loop(app.display, signal_fd, [&] { return app.quit; },
-                         [&](const std::string &line) { handle_command(app, line); }))
+    if (!run_client_loop(
+            app.display, signal_fd, [&] { return app.quit; },
+            [&](const std::string& line) { handle_command(app, line); }))
         return 1;
     zwlr_layer_surface_v1_destroy(app.layer_surface);
     wl_surface_destroy(app.surface);

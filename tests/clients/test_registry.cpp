@@ -8,24 +8,24 @@
 using namespace cirrus_test;
 
 int main() {
-    wl_display *display = wl_display_connect(nullptr);
+    wl_display* display = wl_display_connect(nullptr);
     if (!display) die("cannot connect to the Wayland display");
     std::vector<std::string> names;
     std::map<std::string, uint32_t> versions;
     struct State {
-        std::vector<std::string> *names;
-        std::map<std::string, uint32_t> *versions;
+        std::vector<std::string>* names;
+        std::map<std::string, uint32_t>* versions;
     } state{&names, &versions};
     static const wl_registry_listener listener = {
-        [](void *data, wl_registry *, uint32_t, const char *iface, uint32_t version) {
-            auto *s = static_cast<State *>(data);
+        [](void* data, wl_registry*, uint32_t, const char* iface, uint32_t version) {
+            auto* s = static_cast<State*>(data);
             s->names->push_back(iface);
-            auto &v = (*s->versions)[iface];
+            auto& v = (*s->versions)[iface];
             v = std::max(v, version);
         },
-        [](void *, wl_registry *, uint32_t) {},
+        [](void*, wl_registry*, uint32_t) {},
     };
-    wl_registry *registry = wl_display_get_registry(display);
+    wl_registry* registry = wl_display_get_registry(display);
     wl_registry_add_listener(registry, &listener, &state);
     if (wl_display_roundtrip(display) < 0) {
         report_disconnect(display);

@@ -23,12 +23,12 @@ using namespace cirrus_test;
 namespace {
 
 struct App {
-    wl_display *display = nullptr;
-    wl_shm *shm = nullptr;
-    wl_output *output = nullptr;
-    zwlr_screencopy_manager_v1 *manager = nullptr;
+    wl_display* display = nullptr;
+    wl_shm* shm = nullptr;
+    wl_output* output = nullptr;
+    zwlr_screencopy_manager_v1* manager = nullptr;
     uint32_t manager_version = 0;
-    zwlr_screencopy_frame_v1 *frame = nullptr;
+    zwlr_screencopy_frame_v1* frame = nullptr;
 
     // Offered shm buffer.
     bool have_shm_format = false;
@@ -37,8 +37,8 @@ struct App {
     uint32_t height = 0;
     uint32_t stride = 0;
 
-    wl_buffer *buffer = nullptr;
-    void *data = nullptr;
+    wl_buffer* buffer = nullptr;
+    void* data = nullptr;
     size_t size = 0;
     bool y_invert = false;
     bool copied = false;
@@ -47,17 +47,22 @@ struct App {
 };
 
 bool format_supported(uint32_t format) {
-    return format == WL_SHM_FORMAT_ARGB8888 || format == WL_SHM_FORMAT_XRGB8888 ||
-           format == WL_SHM_FORMAT_ABGR8888 || format == WL_SHM_FORMAT_XBGR8888;
+    return format == WL_SHM_FORMAT_ARGB8888 || format == WL_SHM_FORMAT_XRGB8888 || format == WL_SHM_FORMAT_ABGR8888 ||
+           format == WL_SHM_FORMAT_XBGR8888;
 }
 
-const char *format_name(uint32_t format) {
+const char* format_name(uint32_t format) {
     switch (format) {
-    case WL_SHM_FORMAT_ARGB8888: return "argb8888";
-    case WL_SHM_FORMAT_XRGB8888: return "xrgb8888";
-    case WL_SHM_FORMAT_ABGR8888: return "abgr8888";
-    case WL_SHM_FORMAT_XBGR8888: return "xbgr8888";
-    default: return "other";
+    case WL_SHM_FORMAT_ARGB8888:
+        return "argb8888";
+    case WL_SHM_FORMAT_XRGB8888:
+        return "xrgb8888";
+    case WL_SHM_FORMAT_ABGR8888:
+        return "abgr8888";
+    case WL_SHM_FORMAT_XBGR8888:
+        return "xbgr8888";
+    default:
+        return "other";
     }
 }
 
@@ -66,9 +71,9 @@ struct Rgba {
 };
 
 // Pixel at (x, y) with y counted from the top of the output image.
-Rgba pixel_at(const App &app, uint32_t x, uint32_t y) {
+Rgba pixel_at(const App& app, uint32_t x, uint32_t y) {
     uint32_t row = app.y_invert ? app.height - 1 - y : y;
-    const auto *p = static_cast<const uint8_t *>(app.data) + static_cast<size_t>(row) * app.stride + x * 4;
+    const auto* p = static_cast<const uint8_t*>(app.data) + static_cast<size_t>(row) * app.stride + x * 4;
     uint32_t v;
     std::memcpy(&v, p, 4);  // native-endian 32-bit pixel, as wl_shm defines it
     uint8_t c0 = static_cast<uint8_t>(v >> 16), c1 = static_cast<uint8_t>(v >> 8), c2 = static_cast<uint8_t>(v);
@@ -79,11 +84,10 @@ Rgba pixel_at(const App &app, uint32_t x, uint32_t y) {
     return {c0, c1, c2, alpha};
 }
 
-void copy_frame(App &app) {
+void copy_frame(App& app) {
     if (app.copied) return;
     if (!app.have_shm_format) {
-        emit({{"event", "error"}, {"message", "no supported wl_shm buffer format offered"},
-              {"format", app.format}});
+        emit({{"event", "error"}, {"message", "no supported wl_shm buffer format offered"}, {"format", app.format}});
         app.failed = true;
         app.done = true;
         return;
@@ -93,7 +97,7 @@ void copy_frame(App &app) {
     int fd = create_shm_fd(app.size);
     app.data = mmap(nullptr, app.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (app.data == MAP_FAILED) die(std::string("mmap: ") + std::strerror(errno));
-    wl_shm_pool *pool = wl_shm_create_pool(app.shm, fd, static_cast<int32_t>(app.size));
+    wl_shm_pool* pool = wl_shm_create_pool(app.shm, fd, static_cast<int32_t>(app.size));
     app.buffer = wl_shm_pool_create_buffer(pool, 0, static_cast<int32_t>(app.width), static_cast<int32_t>(app.height),
                                            static_cast<int32_t>(app.stride), app.format);
     wl_shm_pool_destroy(pool);
@@ -101,9 +105,9 @@ void copy_frame(App &app) {
     zwlr_screencopy_frame_v1_copy(app.frame, app.buffer);
 }
 
-void frame_buffer(void *data, zwlr_screencopy_frame_v1 *, uint32_t format, uint32_t width, uint32_t height,
+void frame_buffer(void* data, zwlr_screencopy_frame_v1*, uint32_t format, uint32_t width, uint32_t height,
                   uint32_t stride) {
-    auto *app = static_cast<App *>(data);
+    auto* app = static_cast<App*>(data);
     if (!format_supported(format) || app->have_shm_format) {
         if (!app->have_shm_format) app->format = format;
         return;
@@ -117,49 +121,48 @@ void frame_buffer(void *data, zwlr_screencopy_frame_v1 *, uint32_t format, uint3
     if (app->manager_version < 3) copy_frame(*app);
 }
 
-void frame_flags(void *data, zwlr_screencopy_frame_v1 *, uint32_t flags) {
-    static_cast<App *>(data)->y_invert = (flags & ZWLR_SCREENCOPY_FRAME_V1_FLAGS_Y_INVERT) != 0;
+void frame_flags(void* data, zwlr_screencopy_frame_v1*, uint32_t flags) {
+    static_cast<App*>(data)->y_invert = (flags & ZWLR_SCREENCOPY_FRAME_V1_FLAGS_Y_INVERT) != 0;
 }
 
-void frame_ready(void *data, zwlr_screencopy_frame_v1 *, uint32_t, uint32_t, uint32_t) {
-    static_cast<App *>(data)->done = true;
+void frame_ready(void* data, zwlr_screencopy_frame_v1*, uint32_t, uint32_t, uint32_t) {
+    static_cast<App*>(data)->done = true;
 }
 
-void frame_failed(void *data, zwlr_screencopy_frame_v1 *) {
-    auto *app = static_cast<App *>(data);
+void frame_failed(void* data, zwlr_screencopy_frame_v1*) {
+    auto* app = static_cast<App*>(data);
     emit({{"event", "error"}, {"message", "screencopy frame failed"}});
     app->failed = true;
     app->done = true;
 }
 
-void frame_damage(void *, zwlr_screencopy_frame_v1 *, uint32_t, uint32_t, uint32_t, uint32_t) {}
-void frame_linux_dmabuf(void *, zwlr_screencopy_frame_v1 *, uint32_t, uint32_t, uint32_t) {}
-void frame_buffer_done(void *data, zwlr_screencopy_frame_v1 *) { copy_frame(*static_cast<App *>(data)); }
+void frame_damage(void*, zwlr_screencopy_frame_v1*, uint32_t, uint32_t, uint32_t, uint32_t) {}
+void frame_linux_dmabuf(void*, zwlr_screencopy_frame_v1*, uint32_t, uint32_t, uint32_t) {}
+void frame_buffer_done(void* data, zwlr_screencopy_frame_v1*) { copy_frame(*static_cast<App*>(data)); }
 
-const zwlr_screencopy_frame_v1_listener frame_listener = {frame_buffer, frame_flags,        frame_ready,
-                                                          frame_failed, frame_damage,       frame_linux_dmabuf,
-                                                          frame_buffer_done};
+const zwlr_screencopy_frame_v1_listener kFrameListener = {
+    frame_buffer, frame_flags, frame_ready, frame_failed, frame_damage, frame_linux_dmabuf, frame_buffer_done};
 
-void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t version) {
-    auto *app = static_cast<App *>(data);
+void registry_global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t version) {
+    auto* app = static_cast<App*>(data);
     std::string_view i = iface;
     if (i == wl_shm_interface.name) {
-        app->shm = static_cast<wl_shm *>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+        app->shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
     } else if (i == wl_output_interface.name && !app->output) {
-        app->output = static_cast<wl_output *>(wl_registry_bind(registry, name, &wl_output_interface, 1));
+        app->output = static_cast<wl_output*>(wl_registry_bind(registry, name, &wl_output_interface, 1));
     } else if (i == zwlr_screencopy_manager_v1_interface.name) {
         app->manager_version = std::min<uint32_t>(version, 3);
-        app->manager = static_cast<zwlr_screencopy_manager_v1 *>(
+        app->manager = static_cast<zwlr_screencopy_manager_v1*>(
             wl_registry_bind(registry, name, &zwlr_screencopy_manager_v1_interface, app->manager_version));
     }
 }
 
-void registry_global_remove(void *, wl_registry *, uint32_t) {}
+void registry_global_remove(void*, wl_registry*, uint32_t) {}
 
-const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+const wl_registry_listener kRegistryListener = {registry_global, registry_global_remove};
 
-bool write_png(const App &app, const std::string &path) {
-    FILE *f = std::fopen(path.c_str(), "wb");
+bool write_png(const App& app, const std::string& path) {
+    FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) return false;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
@@ -193,15 +196,14 @@ bool write_png(const App &app, const std::string &path) {
     return std::fclose(f) == 0;
 }
 
-[[noreturn]] void usage(const std::string &msg) {
-    std::fprintf(stderr, "%s\nusage: cirrus-test-screencopy [--png PATH] [--pixel X,Y]... [--cursor]\n",
-                 msg.c_str());
+[[noreturn]] void usage(const std::string& msg) {
+    std::fprintf(stderr, "%s\nusage: cirrus-test-screencopy [--png PATH] [--pixel X,Y]... [--cursor]\n", msg.c_str());
     std::exit(2);
 }
 
 }  // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     std::string png_path;
     std::vector<std::pair<int, int>> pixels;
     bool cursor = false;
@@ -223,14 +225,14 @@ int main(int argc, char **argv) {
     App app;
     app.display = wl_display_connect(nullptr);
     if (!app.display) die("cannot connect to the Wayland display");
-    wl_registry *registry = wl_display_get_registry(app.display);
-    wl_registry_add_listener(registry, &registry_listener, &app);
+    wl_registry* registry = wl_display_get_registry(app.display);
+    wl_registry_add_listener(registry, &kRegistryListener, &app);
     wl_display_roundtrip(app.display);
     if (!app.manager) die("zwlr_screencopy_manager_v1 not offered", 3);
     if (!app.shm || !app.output) die("missing wl_shm or wl_output");
 
     app.frame = zwlr_screencopy_manager_v1_capture_output(app.manager, cursor ? 1 : 0, app.output);
-    zwlr_screencopy_frame_v1_add_listener(app.frame, &frame_listener, &app);
+    zwlr_screencopy_frame_v1_add_listener(app.frame, &kFrameListener, &app);
     while (!app.done) {
         if (wl_display_dispatch(app.display) < 0) {
             report_disconnect(app.display);
@@ -239,8 +241,11 @@ int main(int argc, char **argv) {
     }
     if (app.failed) return 1;
 
-    json out = {{"width", app.width},       {"height", app.height}, {"format", format_name(app.format)},
-                {"y_invert", app.y_invert}, {"stride", app.stride}};
+    json out = {{"width", app.width},
+                {"height", app.height},
+                {"format", format_name(app.format)},
+                {"y_invert", app.y_invert},
+                {"stride", app.stride}};
     json list = json::array();
     for (auto [x, y] : pixels) {
         if (x < 0 || y < 0 || static_cast<uint32_t>(x) >= app.width || static_cast<uint32_t>(y) >= app.height) {

@@ -37,14 +37,14 @@ using cirrus_test::json;
 
 namespace {
 
-constexpr const char* upower_name = "org.freedesktop.UPower";
-constexpr const char* upower_path = "/org/freedesktop/UPower/devices/DisplayDevice";
-constexpr const char* upower_interface = "org.freedesktop.UPower.Device";
-constexpr const char* mm_name = "org.freedesktop.ModemManager1";
-constexpr const char* mm_path = "/org/freedesktop/ModemManager1";
-constexpr const char* modem_interface = "org.freedesktop.ModemManager1.Modem";
+constexpr const char* kUpowerName = "org.freedesktop.UPower";
+constexpr const char* kUpowerPath = "/org/freedesktop/UPower/devices/DisplayDevice";
+constexpr const char* kUpowerInterface = "org.freedesktop.UPower.Device";
+constexpr const char* kMmName = "org.freedesktop.ModemManager1";
+constexpr const char* kMmPath = "/org/freedesktop/ModemManager1";
+constexpr const char* kModemInterface = "org.freedesktop.ModemManager1.Modem";
 
-constexpr const char* upower_xml = R"xml(<node>
+constexpr const char* kUpowerXml = R"xml(<node>
   <interface name="org.freedesktop.UPower.Device">
     <property name="IsPresent" type="b" access="read"/>
     <property name="Type" type="u" access="read"/>
@@ -53,7 +53,7 @@ constexpr const char* upower_xml = R"xml(<node>
   </interface>
 </node>)xml";
 
-constexpr const char* modem_xml = R"xml(<node>
+constexpr const char* kModemXml = R"xml(<node>
   <interface name="org.freedesktop.ModemManager1.Modem">
     <property name="State" type="i" access="read"/>
     <property name="AccessTechnologies" type="u" access="read"/>
@@ -61,7 +61,7 @@ constexpr const char* modem_xml = R"xml(<node>
   </interface>
 </node>)xml";
 
-constexpr const char* object_manager_xml = R"xml(<node>
+constexpr const char* kObjectManagerXml = R"xml(<node>
   <interface name="org.freedesktop.DBus.ObjectManager">
     <method name="GetManagedObjects">
       <arg name="objects" type="a{oa{sa{sv}}}" direction="out"/>
@@ -101,7 +101,7 @@ struct Services {
     std::string input;
 };
 
-std::string modem_path(int index) { return std::string(mm_path) + "/Modem/" + std::to_string(index); }
+std::string modem_path(int index) { return std::string(kMmPath) + "/Modem/" + std::to_string(index); }
 
 GVariant* upower_property(const Services& s, const std::string& name) {
     if (name == "IsPresent") return g_variant_new_boolean(s.is_present);
@@ -159,15 +159,15 @@ void manager_method(GDBusConnection*, const gchar*, const gchar*, const gchar*, 
     for (const auto& [index, m] : s.modems) {
         GVariantBuilder interfaces;
         g_variant_builder_init(&interfaces, G_VARIANT_TYPE("a{sa{sv}}"));
-        g_variant_builder_add(&interfaces, "{s@a{sv}}", modem_interface, modem_properties(m));
+        g_variant_builder_add(&interfaces, "{s@a{sv}}", kModemInterface, modem_properties(m));
         g_variant_builder_add(&objects, "{oa{sa{sv}}}", modem_path(index).c_str(), &interfaces);
     }
     g_dbus_method_invocation_return_value(invocation, g_variant_new("(a{oa{sa{sv}}})", &objects));
 }
 
-const GDBusInterfaceVTable upower_vtable = {nullptr, get_upower_property, nullptr, {}};
-const GDBusInterfaceVTable modem_vtable = {nullptr, get_modem_property, nullptr, {}};
-const GDBusInterfaceVTable manager_vtable = {manager_method, nullptr, nullptr, {}};
+const GDBusInterfaceVTable kUpowerVtable = {nullptr, get_upower_property, nullptr, {}};
+const GDBusInterfaceVTable kModemVtable = {nullptr, get_modem_property, nullptr, {}};
+const GDBusInterfaceVTable kManagerVtable = {manager_method, nullptr, nullptr, {}};
 
 // Emits `signal` and waits until it has left for the bus, so that a test
 // reading the answer knows the shell can see it.
@@ -196,26 +196,26 @@ bool properties_changed(Services& s, const char* path, const char* interface, GV
 }
 
 const char* bus_name_of(const std::string& service) {
-    if (service == "upower") return upower_name;
-    if (service == "modemmanager") return mm_name;
+    if (service == "upower") return kUpowerName;
+    if (service == "modemmanager") return kMmName;
     return nullptr;
 }
 
 // The unique names on the bus whose process is `pid`.
 bool client_connected(Services& s, std::uint32_t pid) {
     GVariant* names = g_dbus_connection_call_sync(s.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                  "org.freedesktop.DBus", "ListNames", nullptr,
-                                                  G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE, -1, nullptr, nullptr);
+                                                  "org.freedesktop.DBus", "ListNames", nullptr, G_VARIANT_TYPE("(as)"),
+                                                  G_DBUS_CALL_FLAGS_NONE, -1, nullptr, nullptr);
     if (!names) return false;
     bool found = false;
     GVariantIter* iter = nullptr;
     g_variant_get(names, "(as)", &iter);
     for (const gchar* name = nullptr; !found && g_variant_iter_next(iter, "&s", &name);) {
         if (name[0] != ':') continue;
-        GVariant* owner_pid = g_dbus_connection_call_sync(
-            s.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-            "GetConnectionUnixProcessID", g_variant_new("(s)", name), G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE,
-            -1, nullptr, nullptr);
+        GVariant* owner_pid =
+            g_dbus_connection_call_sync(s.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                        "GetConnectionUnixProcessID", g_variant_new("(s)", name), G_VARIANT_TYPE("(u)"),
+                                        G_DBUS_CALL_FLAGS_NONE, -1, nullptr, nullptr);
         if (!owner_pid) continue;
         guint32 value = 0;
         g_variant_get(owner_pid, "(u)", &value);
@@ -299,7 +299,7 @@ void run_command(Services& s, const json& c) {
         for (const char* name : {"IsPresent", "Type", "Percentage", "State"}) {
             if (c.contains(name)) g_variant_builder_add(&changed, "{sv}", name, upower_property(s, name));
         }
-        properties_changed(s, upower_path, upower_interface, &changed, error);
+        properties_changed(s, kUpowerPath, kUpowerInterface, &changed, error);
         return done();
     }
     const int index = c.value("index", 0);
@@ -315,7 +315,7 @@ void run_command(Services& s, const json& c) {
         m.signal = c.value("SignalQuality", m.signal);
         GError* reg_error = nullptr;
         m.registration = g_dbus_connection_register_object(s.bus, path.c_str(), s.modem_info->interfaces[0],
-                                                           &modem_vtable, &s, nullptr, &reg_error);
+                                                           &kModemVtable, &s, nullptr, &reg_error);
         if (!m.registration) {
             error = reg_error->message;
             g_error_free(reg_error);
@@ -324,8 +324,8 @@ void run_command(Services& s, const json& c) {
         s.modems[index] = m;
         GVariantBuilder interfaces;
         g_variant_builder_init(&interfaces, G_VARIANT_TYPE("a{sa{sv}}"));
-        g_variant_builder_add(&interfaces, "{s@a{sv}}", modem_interface, modem_properties(m));
-        emit_signal(s, mm_path, "org.freedesktop.DBus.ObjectManager", "InterfacesAdded",
+        g_variant_builder_add(&interfaces, "{s@a{sv}}", kModemInterface, modem_properties(m));
+        emit_signal(s, kMmPath, "org.freedesktop.DBus.ObjectManager", "InterfacesAdded",
                     g_variant_new("(oa{sa{sv}})", path.c_str(), &interfaces), error);
         return done();
     }
@@ -344,12 +344,12 @@ void run_command(Services& s, const json& c) {
         for (const char* name : {"State", "AccessTechnologies", "SignalQuality"}) {
             if (c.contains(name)) g_variant_builder_add(&changed, "{sv}", name, modem_property(m, name));
         }
-        properties_changed(s, path.c_str(), modem_interface, &changed, error);
+        properties_changed(s, path.c_str(), kModemInterface, &changed, error);
         return done();
     }
     if (cmd == "remove_modem") {
-        const char* removed[] = {modem_interface, nullptr};
-        emit_signal(s, mm_path, "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved",
+        const char* removed[] = {kModemInterface, nullptr};
+        emit_signal(s, kMmPath, "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved",
                     g_variant_new("(o^as)", path.c_str(), removed), error);
         g_dbus_connection_unregister_object(s.bus, m.registration);
         s.modems.erase(it);
@@ -391,14 +391,14 @@ int main() {
         g_error_free(error);
         return 1;
     }
-    s.upower_info = g_dbus_node_info_new_for_xml(upower_xml, nullptr);
-    s.modem_info = g_dbus_node_info_new_for_xml(modem_xml, nullptr);
-    s.manager_info = g_dbus_node_info_new_for_xml(object_manager_xml, nullptr);
-    s.upower_registration = g_dbus_connection_register_object(s.bus, upower_path, s.upower_info->interfaces[0],
-                                                              &upower_vtable, &s, nullptr, &error);
+    s.upower_info = g_dbus_node_info_new_for_xml(kUpowerXml, nullptr);
+    s.modem_info = g_dbus_node_info_new_for_xml(kModemXml, nullptr);
+    s.manager_info = g_dbus_node_info_new_for_xml(kObjectManagerXml, nullptr);
+    s.upower_registration = g_dbus_connection_register_object(s.bus, kUpowerPath, s.upower_info->interfaces[0],
+                                                              &kUpowerVtable, &s, nullptr, &error);
     if (s.upower_registration) {
-        s.manager_registration = g_dbus_connection_register_object(s.bus, mm_path, s.manager_info->interfaces[0],
-                                                                   &manager_vtable, &s, nullptr, &error);
+        s.manager_registration = g_dbus_connection_register_object(s.bus, kMmPath, s.manager_info->interfaces[0],
+                                                                   &kManagerVtable, &s, nullptr, &error);
     }
     if (!s.upower_registration || !s.manager_registration) {
         emit({{"event", "error"}, {"message", std::string("cannot export: ") + error->message}});

@@ -32,12 +32,12 @@ using namespace cirrus_test;
 namespace {
 
 struct App {
-    wl_display *display = nullptr;
-    wl_seat *seat = nullptr;
-    zwp_virtual_keyboard_manager_v1 *keyboard_manager = nullptr;
-    zwlr_virtual_pointer_manager_v1 *pointer_manager = nullptr;
-    zwp_virtual_keyboard_v1 *keyboard = nullptr;
-    zwlr_virtual_pointer_v1 *pointer = nullptr;
+    wl_display* display = nullptr;
+    wl_seat* seat = nullptr;
+    zwp_virtual_keyboard_manager_v1* keyboard_manager = nullptr;
+    zwlr_virtual_pointer_manager_v1* pointer_manager = nullptr;
+    zwp_virtual_keyboard_v1* keyboard = nullptr;
+    zwlr_virtual_pointer_v1* pointer = nullptr;
     bool quit = false;
 };
 
@@ -47,37 +47,37 @@ uint32_t now_ms() {
     return static_cast<uint32_t>(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-void registry_global(void *data, wl_registry *registry, uint32_t name, const char *iface, uint32_t version) {
-    auto *app = static_cast<App *>(data);
+void registry_global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t version) {
+    auto* app = static_cast<App*>(data);
     std::string_view i = iface;
     if (i == zwp_virtual_keyboard_manager_v1_interface.name) {
-        app->keyboard_manager = static_cast<zwp_virtual_keyboard_manager_v1 *>(
+        app->keyboard_manager = static_cast<zwp_virtual_keyboard_manager_v1*>(
             wl_registry_bind(registry, name, &zwp_virtual_keyboard_manager_v1_interface, 1));
     } else if (i == zwlr_virtual_pointer_manager_v1_interface.name) {
-        app->pointer_manager = static_cast<zwlr_virtual_pointer_manager_v1 *>(wl_registry_bind(
+        app->pointer_manager = static_cast<zwlr_virtual_pointer_manager_v1*>(wl_registry_bind(
             registry, name, &zwlr_virtual_pointer_manager_v1_interface, std::min<uint32_t>(version, 2)));
     } else if (i == wl_seat_interface.name && !app->seat) {
-        app->seat = static_cast<wl_seat *>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
+        app->seat = static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
     }
 }
 
-void registry_global_remove(void *, wl_registry *, uint32_t) {}
+void registry_global_remove(void*, wl_registry*, uint32_t) {}
 
-const wl_registry_listener registry_listener = {registry_global, registry_global_remove};
+const wl_registry_listener kRegistryListener = {registry_global, registry_global_remove};
 
 // xkbcommon's default keymap (XKB_DEFAULT_* or its built-in defaults) as a
 // keymap fd, the way a virtual keyboard must announce it before any key.
-void send_keymap(App &app) {
-    xkb_context *context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+void send_keymap(App& app) {
+    xkb_context* context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
     if (!context) die("xkb_context_new failed");
     xkb_rule_names names{};
-    xkb_keymap *keymap = xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS);
+    xkb_keymap* keymap = xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS);
     if (!keymap) die("cannot compile the default keymap");
-    char *text = xkb_keymap_get_as_string(keymap, XKB_KEYMAP_FORMAT_TEXT_V1);
+    char* text = xkb_keymap_get_as_string(keymap, XKB_KEYMAP_FORMAT_TEXT_V1);
     if (!text) die("xkb_keymap_get_as_string failed");
     size_t size = std::strlen(text) + 1;
     int fd = create_shm_fd(size);
-    void *map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void* map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) die(std::string("mmap: ") + std::strerror(errno));
     std::memcpy(map, text, size);
     munmap(map, size);
@@ -88,19 +88,19 @@ void send_keymap(App &app) {
     close(fd);
 }
 
-bool parse_uint(const std::string &text, uint32_t &out) {
+bool parse_uint(const std::string& text, uint32_t& out) {
     if (text.empty()) return false;
-    char *end = nullptr;
+    char* end = nullptr;
     unsigned long v = std::strtoul(text.c_str(), &end, 10);
     if (*end) return false;
     out = static_cast<uint32_t>(v);
     return true;
 }
 
-void handle_command(App &app, const std::string &line) {
+void handle_command(App& app, const std::string& line) {
     auto words = split(line, ' ');
     if (words.empty() || words[0].empty()) return;
-    const std::string &cmd = words[0];
+    const std::string& cmd = words[0];
     auto bad = [&] { emit({{"event", "error"}, {"message", "bad command: " + line}}); };
     if (cmd == "quit") {
         app.quit = true;
@@ -109,10 +109,8 @@ void handle_command(App &app, const std::string &line) {
     if ((cmd == "key" || cmd == "press" || cmd == "release") && words.size() == 2) {
         uint32_t key;
         if (!parse_uint(words[1], key)) return bad();
-        if (cmd != "release")
-            zwp_virtual_keyboard_v1_key(app.keyboard, now_ms(), key, WL_KEYBOARD_KEY_STATE_PRESSED);
-        if (cmd != "press")
-            zwp_virtual_keyboard_v1_key(app.keyboard, now_ms(), key, WL_KEYBOARD_KEY_STATE_RELEASED);
+        if (cmd != "release") zwp_virtual_keyboard_v1_key(app.keyboard, now_ms(), key, WL_KEYBOARD_KEY_STATE_PRESSED);
+        if (cmd != "press") zwp_virtual_keyboard_v1_key(app.keyboard, now_ms(), key, WL_KEYBOARD_KEY_STATE_RELEASED);
     } else if (cmd == "motion" && words.size() == 5) {
         uint32_t v[4];
         for (int k = 0; k < 4; ++k)
@@ -145,8 +143,8 @@ int main() {
 
     app.display = wl_display_connect(nullptr);
     if (!app.display) die("cannot connect to the Wayland display");
-    wl_registry *registry = wl_display_get_registry(app.display);
-    wl_registry_add_listener(registry, &registry_listener, &app);
+    wl_registry* registry = wl_display_get_registry(app.display);
+    wl_registry_add_listener(registry, &kRegistryListener, &app);
     wl_display_roundtrip(app.display);
     if (!app.keyboard_manager || !app.pointer_manager || !app.seat) {
         emit({{"event", "error"},
@@ -164,8 +162,9 @@ int main() {
     }
     emit({{"event", "ready"}, {"keyboard", true}, {"pointer", true}});
 
-    if (!run_client_loop(app.display, signal_fd, [&] { return app.quit; },
-                         [&](const std::string &line) { handle_command(app, line); }))
+    if (!run_client_loop(
+            app.display, signal_fd, [&] { return app.quit; },
+            [&](const std::string& line) { handle_command(app, line); }))
         return 1;
     zwp_virtual_keyboard_v1_destroy(app.keyboard);
     zwlr_virtual_pointer_v1_destroy(app.pointer);

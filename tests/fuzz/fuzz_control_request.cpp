@@ -52,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(parsed.request.has_value() == parsed.error.empty());
     if (!parsed.request) {
         // The error goes back as JSON, bytes from the request included.
-        (void)nlohmann::json{{"ok", false}, {"error", parsed.error}}.dump(
-            -1, ' ', false, nlohmann::json::error_handler_t::replace);
+        (void)nlohmann::json{{"ok", false}, {"error", parsed.error}}.dump(-1, ' ', false,
+                                                                          nlohmann::json::error_handler_t::replace);
         return 0;
     }
     require(control::find_control_command(parsed.request->command) != nullptr);

@@ -11,8 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace cirrus::launcher;
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto result = process_manifest(text, "https://fuzz.example/app/manifest.json",
-                                   "https://fuzz.example/app/index.html");
+    auto result =
+        process_manifest(text, "https://fuzz.example/app/manifest.json", "https://fuzz.example/app/index.html");
     if (result.manifest.has_value() == result.error.has_value()) std::abort();
     for (const auto& warning : result.warnings) (void)warning.text();
     if (!result.manifest) return 0;

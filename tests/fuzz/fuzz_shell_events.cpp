@@ -162,8 +162,8 @@ private:
         for (const Notice& n : lock_list_) {
             if (n.id == notice.id) return;
         }
-        const auto at = std::find_if(lock_list_.begin(), lock_list_.end(),
-                                     [&](const Notice& n) { return n.id < notice.id; });
+        const auto at =
+            std::find_if(lock_list_.begin(), lock_list_.end(), [&](const Notice& n) { return n.id < notice.id; });
         lock_list_.insert(at, std::move(notice));
     }
 
@@ -258,16 +258,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             shell.notification(id, app, title, in.text());
             break;
         }
-        case 5: shell.notification_closed(in.id()); break;
+        case 5:
+            shell.notification_closed(in.id());
+            break;
         case 6: {
             const std::uint32_t id = in.id();
             std::string app = in.text();
             shell.permission_request(id, app, in.text());
             break;
         }
-        case 7: shell.locked(in.byte() & 1); break;
-        case 8: shell.gesture(in.byte() % 5); break;
-        case 9: shell.link_state(in.u32()); break;
+        case 7:
+            shell.locked(in.byte() & 1);
+            break;
+        case 8:
+            shell.gesture(in.byte() % 5);
+            break;
+        case 9:
+            shell.link_state(in.u32());
+            break;
         case 10:
             shell.done();
             draw();

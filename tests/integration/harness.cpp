@@ -25,7 +25,7 @@
 
 #include "common/registry.hpp"
 
-extern char **environ;
+extern char** environ;
 
 namespace cirrus_it {
 
@@ -42,12 +42,12 @@ int ms_left(Clock::time_point deadline) {
     return static_cast<int>(std::max<long long>(0, left));
 }
 
-std::string basename_of(const std::string &path) {
+std::string basename_of(const std::string& path) {
     auto pos = path.rfind('/');
     return pos == std::string::npos ? path : path.substr(pos + 1);
 }
 
-std::string read_file_tail(const std::string &path, size_t max_chars) {
+std::string read_file_tail(const std::string& path, size_t max_chars) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return "";
     std::stringstream ss;
@@ -57,17 +57,17 @@ std::string read_file_tail(const std::string &path, size_t max_chars) {
     return s;
 }
 
-std::vector<std::string> build_env(const std::map<std::string, std::string> &overrides,
-                                   const std::vector<std::string> &unset) {
+std::vector<std::string> build_env(const std::map<std::string, std::string>& overrides,
+                                   const std::vector<std::string>& unset) {
     std::vector<std::string> env;
-    for (char **e = environ; *e; ++e) {
+    for (char** e = environ; *e; ++e) {
         std::string entry = *e;
         std::string key = entry.substr(0, entry.find('='));
         if (overrides.count(key)) continue;
         if (std::find(unset.begin(), unset.end(), key) != unset.end()) continue;
         env.push_back(entry);
     }
-    for (auto &[k, v] : overrides) env.push_back(k + "=" + v);
+    for (auto& [k, v] : overrides) env.push_back(k + "=" + v);
     return env;
 }
 
@@ -83,12 +83,12 @@ void child_setup(pid_t parent) {
     signal(SIGPIPE, SIG_DFL);
 }
 
-[[noreturn]] void exec_or_die(const std::vector<std::string> &argv, const std::vector<std::string> &env) {
-    std::vector<char *> args;
-    for (auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+[[noreturn]] void exec_or_die(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    std::vector<char *> envp;
-    for (auto &e : env) envp.push_back(const_cast<char *>(e.c_str()));
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
     execvpe(args[0], args.data(), envp.data());
     std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
@@ -103,20 +103,20 @@ std::string describe_status(int status) {
     return "status " + std::to_string(status);
 }
 
-std::string program(const char *env_var) {
-    const char *value = std::getenv(env_var);
+std::string program(const char* env_var) {
+    const char* value = std::getenv(env_var);
     if (!value || !*value)
         throw std::runtime_error(std::string("environment variable ") + env_var +
                                  " is not set (run the tests through 'meson test')");
     return value;
 }
 
-std::string optional_program(const char *env_var) {
-    const char *value = std::getenv(env_var);
+std::string optional_program(const char* env_var) {
+    const char* value = std::getenv(env_var);
     return value ? value : "";
 }
 
-bool wait_until(const std::function<bool()> &condition, double timeout_s) {
+bool wait_until(const std::function<bool()>& condition, double timeout_s) {
     auto deadline = deadline_after(timeout_s);
     for (;;) {
         if (condition()) return true;
@@ -129,7 +129,7 @@ void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms
 
 // ---------------------------------------------------------------- Process
 
-Process::Process(const Options &options) {
+Process::Process(const Options& options) {
     if (options.argv.empty()) throw std::runtime_error("Process: empty argv");
     name_ = basename_of(options.argv[0]);
     log_path_ = options.log_path;
@@ -172,8 +172,7 @@ Process::~Process() {
         if (!status_) {
             kill(pid_, SIGKILL);
             int status = 0;
-            while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-            }
+            while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
         }
     }
     if (stdin_fd_ >= 0) close(stdin_fd_);
@@ -204,14 +203,14 @@ bool Process::read_available(int timeout_ms) {
         try {
             events_.push_back(json::parse(line));
             consumed_.push_back(false);
-        } catch (const json::exception &) {
+        } catch (const json::exception&) {
             other_lines_.push_back(line);
         }
     }
     return got;
 }
 
-std::optional<json> Process::next(const Predicate &pred, double timeout_s) {
+std::optional<json> Process::next(const Predicate& pred, double timeout_s) {
     auto deadline = deadline_after(timeout_s);
     read_available(0);
     for (;;) {
@@ -230,25 +229,26 @@ std::optional<json> Process::next(const Predicate &pred, double timeout_s) {
     }
 }
 
-std::optional<json> Process::next_event(const std::string &event, double timeout_s, const Predicate &pred) {
+std::optional<json> Process::next_event(const std::string& event, double timeout_s, const Predicate& pred) {
     return next(
-        [&](const json &e) { return e.is_object() && e.value("event", std::string()) == event && (!pred || pred(e)); },
+        [&](const json& e) { return e.is_object() && e.value("event", std::string()) == event && (!pred || pred(e)); },
         timeout_s);
 }
 
-json Process::expect(const std::string &event, double timeout_s, const Predicate &pred) {
+json Process::expect(const std::string& event, double timeout_s, const Predicate& pred) {
     auto e = next_event(event, timeout_s, pred);
-    if (!e) throw std::runtime_error("no '" + event + "' event within " + std::to_string(timeout_s) + " s from " +
-                                     describe());
+    if (!e)
+        throw std::runtime_error("no '" + event + "' event within " + std::to_string(timeout_s) + " s from " +
+                                 describe());
     return *e;
 }
 
-const std::vector<json> &Process::events() {
+const std::vector<json>& Process::events() {
     read_available(0);
     return events_;
 }
 
-void Process::send_line(const std::string &line) {
+void Process::send_line(const std::string& line) {
     std::string data = line + "\n";
     if (write(stdin_fd_, data.data(), data.size()) != static_cast<ssize_t>(data.size()))
         throw std::runtime_error("cannot write to the stdin of " + describe());
@@ -300,14 +300,14 @@ std::string Process::describe() const {
 
 // ------------------------------------------------------- ControlConnection
 
-ControlConnection::ControlConnection(const std::string &path, double timeout_s)
+ControlConnection::ControlConnection(const std::string& path, double timeout_s)
     : client_(cirrus::control::ControlClient::connect(path, timeout_s)) {}
 
-bool ControlConnection::send_raw(const std::string &bytes) {
+bool ControlConnection::send_raw(const std::string& bytes) {
     try {
         client_.send(bytes);
         return true;
-    } catch (const cirrus::control::ControlError &) {
+    } catch (const cirrus::control::ControlError&) {
         return false;
     }
 }
@@ -315,12 +315,12 @@ bool ControlConnection::send_raw(const std::string &bytes) {
 std::optional<std::string> ControlConnection::read_line(double timeout_s) {
     try {
         return client_.read_line(timeout_s);
-    } catch (const cirrus::control::ControlError &) {
+    } catch (const cirrus::control::ControlError&) {
         return std::nullopt;
     }
 }
 
-std::optional<std::string> ControlConnection::exchange(const std::string &line, double timeout_s) {
+std::optional<std::string> ControlConnection::exchange(const std::string& line, double timeout_s) {
     if (!send_raw(line + "\n")) return std::nullopt;
     return read_line(timeout_s);
 }
@@ -342,9 +342,9 @@ bool ControlConnection::wait_closed(double timeout_s) {
 
 namespace {
 
-void install_bare_apps(const std::string &registry_path, const std::vector<std::string> &ids) {
+void install_bare_apps(const std::string& registry_path, const std::vector<std::string>& ids) {
     auto registry = cirrus::launcher::Registry::open(registry_path);
-    for (const std::string &id : ids) {
+    for (const std::string& id : ids) {
         cirrus::launcher::AppRecord app;
         app.id = id;
         app.name = id;
@@ -361,7 +361,7 @@ void install_bare_apps(const std::string &registry_path, const std::vector<std::
 
 Compositor::Compositor() : Compositor(Options{}) {}
 
-Compositor::Compositor(const Options &options) {
+Compositor::Compositor(const Options& options) {
     char tmpl[] = "/tmp/cirrus-it-XXXXXX";
     if (!mkdtemp(tmpl)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
     runtime_dir_ = tmpl;
@@ -423,7 +423,8 @@ Compositor::~Compositor() {
         if (auto status = process_->wait_exit(3)) {
             if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
                 const std::string why = "cirrus-compositor ended with " + describe_status(*status) +
-                                        " after SIGTERM at teardown (CIRRUS_IT_KEEP=1 keeps its log in " + runtime_dir_ + ")";
+                                        " after SIGTERM at teardown (CIRRUS_IT_KEEP=1 keeps its log in " +
+                                        runtime_dir_ + ")";
                 ADD_FAIL_CHECK_AT(__FILE__, __LINE__, why);
             }
         } else {
@@ -459,7 +460,7 @@ void Compositor::wait_ready(double timeout_s) {
                 auto line = control_->exchange(R"({"cmd":"stats"})", 5);
                 if (line) return;
                 last_error = "no answer to stats";
-            } catch (const std::exception &e) {
+            } catch (const std::exception& e) {
                 last_error = e.what();
             }
             control_.reset();
@@ -470,34 +471,33 @@ void Compositor::wait_ready(double timeout_s) {
                              std::to_string(timeout_s) + " s (" + last_error + "):\n" + log_tail());
 }
 
-ControlConnection &Compositor::control() {
+ControlConnection& Compositor::control() {
     if (!control_) control_ = std::make_unique<ControlConnection>(control_path(), 2);
     return *control_;
 }
 
-std::string Compositor::request_line(const std::string &line, double timeout_s) {
+std::string Compositor::request_line(const std::string& line, double timeout_s) {
     auto response = control().exchange(line, timeout_s);
     if (!response) {
         control_.reset();
         bool alive = process_->alive();
         throw std::runtime_error("no answer to control request " + line + " within " + std::to_string(timeout_s) +
-                                 " s" + (alive ? "" : " (the compositor died)") + "\ncompositor log:\n" +
-                                 log_tail());
+                                 " s" + (alive ? "" : " (the compositor died)") + "\ncompositor log:\n" + log_tail());
     }
     return *response;
 }
 
-json Compositor::request(const json &req, double timeout_s) {
+json Compositor::request(const json& req, double timeout_s) {
     std::string line = request_line(req.dump(), timeout_s);
     try {
         return json::parse(line);
-    } catch (const json::exception &) {
+    } catch (const json::exception&) {
         throw std::runtime_error("control answer is not JSON: " + line);
     }
 }
 
 namespace {
-json query(Compositor &c, const char *cmd, const char *key) {
+json query(Compositor& c, const char* cmd, const char* key) {
     json r = c.request({{"cmd", cmd}});
     if (!r.value("ok", false) || (key && !r.contains(key)))
         throw std::runtime_error(std::string("query ") + cmd + " failed: " + r.dump());
@@ -511,7 +511,7 @@ json Compositor::outputs() { return query(*this, "outputs", "outputs"); }
 json Compositor::stats() { return query(*this, "stats", nullptr); }
 
 std::optional<json> Compositor::window_of(pid_t pid) {
-    for (auto &w : windows())
+    for (auto& w : windows())
         if (w.value("pid", -1) == pid) return w;
     return std::nullopt;
 }
@@ -520,16 +520,16 @@ std::map<std::string, std::string> Compositor::client_env(bool trusted) const {
     return {{"XDG_RUNTIME_DIR", runtime_dir_}, {"WAYLAND_DISPLAY", trusted ? trusted_socket_path() : display_}};
 }
 
-std::string Compositor::new_path(const std::string &stem) {
+std::string Compositor::new_path(const std::string& stem) {
     return runtime_dir_ + "/" + std::to_string(++counter_) + "-" + stem;
 }
 
-std::unique_ptr<Process> Compositor::client(const std::vector<std::string> &argv, bool trusted,
-                                            const std::map<std::string, std::string> &env) {
+std::unique_ptr<Process> Compositor::client(const std::vector<std::string>& argv, bool trusted,
+                                            const std::map<std::string, std::string>& env) {
     Process::Options po;
     po.argv = argv;
     po.env = client_env(trusted);
-    for (auto &[k, v] : env) po.env[k] = v;
+    for (auto& [k, v] : env) po.env[k] = v;
     po.unset_env = {"WAYLAND_SOCKET", "DISPLAY"};
     po.log_path = new_path(basename_of(argv.at(0)) + ".log");
     return std::make_unique<Process>(po);
@@ -553,7 +553,7 @@ Image::Pixel Image::at(int x, int y) const {
     return {rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]};
 }
 
-Image read_png(const std::string &path) {
+Image read_png(const std::string& path) {
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&image, path.c_str()))
@@ -571,13 +571,13 @@ Image read_png(const std::string &path) {
     return out;
 }
 
-bool same_rgb(const Image::Pixel &p, uint32_t rgb, int tolerance) {
+bool same_rgb(const Image::Pixel& p, uint32_t rgb, int tolerance) {
     int r = static_cast<int>((rgb >> 16) & 0xff), g = static_cast<int>((rgb >> 8) & 0xff),
         b = static_cast<int>(rgb & 0xff);
     return std::abs(p.r - r) <= tolerance && std::abs(p.g - g) <= tolerance && std::abs(p.b - b) <= tolerance;
 }
 
-bool same_rgb(const json &pixel, uint32_t rgb, int tolerance) {
+bool same_rgb(const json& pixel, uint32_t rgb, int tolerance) {
     if (!pixel.contains("r")) return false;
     return same_rgb(Image::Pixel{pixel["r"].get<int>(), pixel["g"].get<int>(), pixel["b"].get<int>(), 255}, rgb,
                     tolerance);
@@ -588,7 +588,7 @@ bool same_rgb(const json &pixel, uint32_t rgb, int tolerance) {
 bool RunResult::exited_ok() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 int RunResult::exit_code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
-RunResult run_program(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env,
+RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                       double timeout_s) {
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0)
@@ -633,8 +633,7 @@ RunResult run_program(const std::vector<std::string> &argv, const std::map<std::
     }
     close(out_pipe[0]);
     close(err_pipe[0]);
-    while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
-    }
+    while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {}
     return result;
 }
 

@@ -24,15 +24,15 @@
 namespace cirrus_it {
 
 using json = nlohmann::json;
-using Predicate = std::function<bool(const json &)>;
+using Predicate = std::function<bool(const json&)>;
 
 // Path of a program given by an environment variable (set by meson's test()).
 // Throws when it is unset; `optional` returns "" instead.
-std::string program(const char *env_var);
-std::string optional_program(const char *env_var);
+std::string program(const char* env_var);
+std::string optional_program(const char* env_var);
 
 // Polls `condition` every 20 ms until it holds or `timeout_s` passes.
-bool wait_until(const std::function<bool()> &condition, double timeout_s = 10);
+bool wait_until(const std::function<bool()>& condition, double timeout_s = 10);
 
 void sleep_ms(int ms);
 
@@ -47,34 +47,33 @@ public:
         std::vector<std::string> argv;
         std::map<std::string, std::string> env;  // added to / overriding the environment
         std::vector<std::string> unset_env;
-        std::string log_path;                    // stderr (and stdout if !capture_stdout)
+        std::string log_path;  // stderr (and stdout if !capture_stdout)
         bool capture_stdout = true;
         bool own_process_group = false;
     };
 
-    explicit Process(const Options &options);
+    explicit Process(const Options& options);
     ~Process();
-    Process(const Process &) = delete;
-    Process &operator=(const Process &) = delete;
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
 
     pid_t pid() const { return pid_; }
-    const std::string &name() const { return name_; }
+    const std::string& name() const { return name_; }
 
     // The next event (JSON line) after the ones already consumed that
     // satisfies `pred`; consumes it and everything before it. nullopt on
     // timeout or when the process closed its stdout.
-    std::optional<json> next(const Predicate &pred, double timeout_s = 10);
-    std::optional<json> next_event(const std::string &event, double timeout_s = 10,
-                                   const Predicate &pred = nullptr);
+    std::optional<json> next(const Predicate& pred, double timeout_s = 10);
+    std::optional<json> next_event(const std::string& event, double timeout_s = 10, const Predicate& pred = nullptr);
     // Like next_event but throws a descriptive error on timeout.
-    json expect(const std::string &event, double timeout_s = 10, const Predicate &pred = nullptr);
+    json expect(const std::string& event, double timeout_s = 10, const Predicate& pred = nullptr);
 
     // All lines read so far (consumed or not), after reading what is ready.
-    const std::vector<json> &events();
+    const std::vector<json>& events();
     // Non-JSON lines printed on stdout.
-    const std::vector<std::string> &other_lines() const { return other_lines_; }
+    const std::vector<std::string>& other_lines() const { return other_lines_; }
 
-    void send_line(const std::string &line);
+    void send_line(const std::string& line);
     void signal(int sig);
     // Waits for the process to exit; the raw wait status, nullopt on timeout.
     std::optional<int> wait_exit(double timeout_s = 10);
@@ -106,12 +105,12 @@ private:
 // client, with the failures a test asserts on as return values).
 class ControlConnection {
 public:
-    explicit ControlConnection(const std::string &path, double timeout_s = 5);
+    explicit ControlConnection(const std::string& path, double timeout_s = 5);
 
     // Sends `line` (a newline is added) and returns the response line, or
     // nullopt when the connection closed or `timeout_s` passed.
-    std::optional<std::string> exchange(const std::string &line, double timeout_s = 10);
-    bool send_raw(const std::string &bytes);
+    std::optional<std::string> exchange(const std::string& line, double timeout_s = 10);
+    bool send_raw(const std::string& bytes);
     std::optional<std::string> read_line(double timeout_s = 10);
     // True when the peer closed the connection within timeout_s.
     bool wait_closed(double timeout_s = 5);
@@ -140,24 +139,24 @@ public:
     };
 
     Compositor();
-    explicit Compositor(const Options &options);
+    explicit Compositor(const Options& options);
     ~Compositor();
-    Compositor(const Compositor &) = delete;
-    Compositor &operator=(const Compositor &) = delete;
+    Compositor(const Compositor&) = delete;
+    Compositor& operator=(const Compositor&) = delete;
 
-    const std::string &runtime_dir() const { return runtime_dir_; }
-    const std::string &display() const { return display_; }
+    const std::string& runtime_dir() const { return runtime_dir_; }
+    const std::string& display() const { return display_; }
     std::string control_path() const;
     std::string trusted_socket_path() const;
     std::string wayland_socket_path() const;
     pid_t pid() const { return process_->pid(); }
-    Process &process() { return *process_; }
+    Process& process() { return *process_; }
 
     // A request through the control socket; throws when there is no answer
     // or the answer is not JSON.
-    json request(const json &req, double timeout_s = 10);
+    json request(const json& req, double timeout_s = 10);
     // Same, for a raw line; returns the response line.
-    std::string request_line(const std::string &line, double timeout_s = 10);
+    std::string request_line(const std::string& line, double timeout_s = 10);
 
     // Shortcuts for queries (throw unless ok:true).
     json windows();
@@ -169,8 +168,8 @@ public:
 
     // Starts a client connected through the normal Wayland socket
     // (untrusted) or through the trusted socket.
-    std::unique_ptr<Process> client(const std::vector<std::string> &argv, bool trusted = false,
-                                    const std::map<std::string, std::string> &env = {});
+    std::unique_ptr<Process> client(const std::vector<std::string>& argv, bool trusted = false,
+                                    const std::map<std::string, std::string>& env = {});
     // Environment a client needs to connect (WAYLAND_DISPLAY, XDG_RUNTIME_DIR).
     std::map<std::string, std::string> client_env(bool trusted) const;
 
@@ -179,11 +178,11 @@ public:
     std::optional<int> terminate(double timeout_s = 5);
 
     std::string log_tail(size_t max_chars = 3000) const;
-    std::string new_path(const std::string &stem);  // a fresh file path in the runtime dir
+    std::string new_path(const std::string& stem);  // a fresh file path in the runtime dir
 
 private:
     void wait_ready(double timeout_s);
-    ControlConnection &control();
+    ControlConnection& control();
 
     std::string runtime_dir_;
     std::string display_ = "wayland-cirrus-test";
@@ -206,11 +205,11 @@ struct Image {
 };
 
 // Reads a PNG (any colour type libpng can expand to RGBA8); throws on error.
-Image read_png(const std::string &path);
+Image read_png(const std::string& path);
 
 // |a - b| <= tolerance for r, g, b.
-bool same_rgb(const Image::Pixel &p, uint32_t rgb, int tolerance = 2);
-bool same_rgb(const json &pixel, uint32_t rgb, int tolerance = 2);
+bool same_rgb(const Image::Pixel& p, uint32_t rgb, int tolerance = 2);
+bool same_rgb(const json& pixel, uint32_t rgb, int tolerance = 2);
 
 // Runs a program to completion (stdout captured); returns {wait status, stdout}.
 struct RunResult {
@@ -220,7 +219,7 @@ struct RunResult {
     bool exited_ok() const;
     int exit_code() const;
 };
-RunResult run_program(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env = {},
+RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
                       double timeout_s = 15);
 
 }  // namespace cirrus_it

@@ -145,7 +145,8 @@ TEST_CASE("a launch of an app that is not installed is refused before anything s
                "echo ready >&3\n"
                "while kill -0 $PPID 2>/dev/null; do\n"
                "    if read -r line <&3 2>/dev/null; then echo \"$line\" > '"
-            << dir << "/opened'; exit 0; fi\n"
+            << dir
+            << "/opened'; exit 0; fi\n"
                "    sleep 0.1\n"
                "done\n";
     }

@@ -10,7 +10,7 @@ using namespace cirrus_it;
 
 namespace {
 
-RunResult ctl(Compositor &c, std::vector<std::string> args) {
+RunResult ctl(Compositor& c, std::vector<std::string> args) {
     args.insert(args.begin(), {program("CIRRUSCTL"), "--socket", c.control_path()});
     return run_program(args);
 }
@@ -65,9 +65,9 @@ TEST_CASE("cirrusctl queries and exit codes") {
     r = run_program({program("CIRRUSCTL"), "layers"},
                     {{"XDG_RUNTIME_DIR", c.runtime_dir()}, {"WAYLAND_DISPLAY", c.display()}, {"CIRRUS_CONTROL", ""}});
     CHECK_MESSAGE(r.exited_ok(), r.err);
-    r = run_program({program("CIRRUSCTL"), "layers"}, {{"XDG_RUNTIME_DIR", c.runtime_dir()},
-                                                       {"WAYLAND_DISPLAY", c.wayland_socket_path()},
-                                                       {"CIRRUS_CONTROL", ""}});
+    r = run_program(
+        {program("CIRRUSCTL"), "layers"},
+        {{"XDG_RUNTIME_DIR", c.runtime_dir()}, {"WAYLAND_DISPLAY", c.wayland_socket_path()}, {"CIRRUS_CONTROL", ""}});
     CHECK_MESSAGE(r.exited_ok(), r.err);
     r = run_program({program("CIRRUSCTL"), "stats"}, {{"CIRRUS_CONTROL", c.control_path()}});
     CHECK_MESSAGE(r.exited_ok(), r.err);
@@ -76,7 +76,8 @@ TEST_CASE("cirrusctl queries and exit codes") {
 TEST_CASE("cirrusctl drives windows, input and screenshots") {
     Compositor c;
     auto app = start_app(c);
-    json w = wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false); }, "focused");
+    json w = wait_window(
+        c, app->pid(), [](const json& w) { return w.value("focused", false); }, "focused");
 
     RunResult r = ctl(c, {"windows"});
     REQUIRE(r.exited_ok());
@@ -112,7 +113,7 @@ TEST_CASE("cirrusctl and the compositor know the same commands: the table in com
     // --help lists each with its arguments and help line.
     const RunResult help = run_program({program("CIRRUSCTL"), "--help"});
     REQUIRE(help.exited_ok());
-    for (const auto &command : kControlCommands) {
+    for (const auto& command : kControlCommands) {
         std::string form = "  " + std::string(command.name);
         if (!command.arguments.empty()) form += " " + std::string(command.arguments);
         CHECK_MESSAGE(help.out.find(form) != std::string::npos, form << " is not in:\n" << help.out);
@@ -122,7 +123,7 @@ TEST_CASE("cirrusctl and the compositor know the same commands: the table in com
 
     // Each is a subcommand: wrong arguments are a usage error naming its
     // form, found before any socket is looked for.
-    for (const auto &command : kControlCommands) {
+    for (const auto& command : kControlCommands) {
         std::vector<std::string> argv = {program("CIRRUSCTL"), "--socket", "/nonexistent/ctl.sock",
                                          std::string(command.name)};
         if (command.arguments.empty()) argv.push_back("extra");

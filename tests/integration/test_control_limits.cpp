@@ -33,7 +33,7 @@ long resident_kib(pid_t pid) {
 
 std::size_t open_fds(pid_t pid) {
     std::size_t n = 0;
-    for ([[maybe_unused]] const auto &entry :
+    for ([[maybe_unused]] const auto& entry :
          std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
         ++n;
     }
@@ -41,13 +41,13 @@ std::size_t open_fds(pid_t pid) {
 }
 
 // A raw, non-blocking connection to a Unix socket; -1 when refused.
-int connect_raw(const std::string &path) {
+int connect_raw(const std::string& path) {
     const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) != 0) {
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
         close(fd);
         return -1;
     }
@@ -118,8 +118,8 @@ TEST_CASE("requests pipelined without reading the answers do not grow the compos
     CHECK(json::parse(*answer)["ok"] == true);
     const long after_kib = resident_kib(c.pid());
     MESSAGE("compositor VmRSS " << before_kib << " KiB -> " << after_kib << " KiB");
-    CHECK_MESSAGE(after_kib - before_kib < 24 * 1024, "the compositor grew by " << (after_kib - before_kib)
-                                                                              << " KiB for one pipelining client");
+    CHECK_MESSAGE(after_kib - before_kib < 24 * 1024,
+                  "the compositor grew by " << (after_kib - before_kib) << " KiB for one pipelining client");
 
     // Once the client reads, the compositor reads its next requests: more
     // answers come than it ever holds (256 KiB) plus the socket buffers.

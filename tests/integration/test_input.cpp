@@ -9,7 +9,7 @@ using namespace cirrus_it;
 
 namespace {
 
-bool near(const json &v, double expected, double tolerance = 0.51) {
+bool near(const json& v, double expected, double tolerance = 0.51) {
     return v.is_number() && std::fabs(v.get<double>() - expected) <= tolerance;
 }
 
@@ -23,9 +23,10 @@ struct Scene {
         bar = start_bar(c);
         wait_work_area(c, 0, kBarHeight, kWidth, kHeight - kBarHeight);
         app = start_app(c, {"--color", "00ff00"});
-        app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight - kBarHeight; });
-        wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false) && w["y"] == kBarHeight; },
-                    "focused below the bar");
+        app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight - kBarHeight; });
+        wait_window(
+            c, app->pid(), [](const json& w) { return w.value("focused", false) && w["y"] == kBarHeight; },
+            "focused below the bar");
     }
 };
 
@@ -56,8 +57,8 @@ TEST_CASE("a tap arrives at surface-local coordinates") {
 
 TEST_CASE("a swipe delivers down, motions and up") {
     Scene s;
-    json r = s.c.request({{"cmd", "swipe"}, {"x1", 100}, {"y1", 200}, {"x2", 300}, {"y2", 600}, {"ms", 200},
-                          {"steps", 5}});
+    json r =
+        s.c.request({{"cmd", "swipe"}, {"x1", 100}, {"y1", 200}, {"x2", 300}, {"y2", 600}, {"ms", 200}, {"steps", 5}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
     json down = s.app->expect("touch_down");
     CHECK(near(down["x"], 100));
@@ -105,10 +106,10 @@ TEST_CASE("raw touch events and keys reach the focused client") {
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
     r = s.c.request({{"cmd", "key"}, {"keycode", 30}, {"state", "released"}});
     REQUIRE(r["ok"] == true);
-    s.app->expect("keyboard_enter", kTimeout, [](const json &e) { return e["surface"] == "main"; });
-    json pressed = s.app->expect("key", kTimeout, [](const json &e) { return e["state"] == "pressed"; });
+    s.app->expect("keyboard_enter", kTimeout, [](const json& e) { return e["surface"] == "main"; });
+    json pressed = s.app->expect("key", kTimeout, [](const json& e) { return e["state"] == "pressed"; });
     CHECK(pressed["key"] == 30);
-    json released = s.app->expect("key", kTimeout, [](const json &e) { return e["state"] == "released"; });
+    json released = s.app->expect("key", kTimeout, [](const json& e) { return e["state"] == "released"; });
     CHECK(released["key"] == 30);
 
     SUBCASE("malformed input requests are errors") {

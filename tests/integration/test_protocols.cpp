@@ -13,7 +13,7 @@ namespace {
 
 constexpr double kShort = 5;  // every wait of this file is bounded by this
 
-json first_output(Compositor &c) {
+json first_output(Compositor& c) {
     json outputs = c.outputs();
     if (outputs.empty()) throw std::runtime_error("no outputs");
     return outputs[0];
@@ -31,7 +31,7 @@ struct TempDir {
         std::error_code ec;
         std::filesystem::remove_all(path, ec);
     }
-    std::string write(const std::string &name, const std::string &text) const {
+    std::string write(const std::string& name, const std::string& text) const {
         std::string file = path + "/" + name;
         std::ofstream(file) << text;
         return file;
@@ -41,7 +41,7 @@ struct TempDir {
 // Runs the compositor with a bad command line: it must refuse before it
 // touches any display. XDG_CONFIG_HOME points at an empty dir so that no
 // user config takes part.
-RunResult run_compositor(const std::vector<std::string> &args, const TempDir &dir) {
+RunResult run_compositor(const std::vector<std::string>& args, const TempDir& dir) {
     std::vector<std::string> argv = {program("CIRRUS_COMPOSITOR")};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_program(argv,
@@ -52,24 +52,22 @@ RunResult run_compositor(const std::vector<std::string> &args, const TempDir &di
                        kShort);
 }
 
-bool popup_inside(const json &p, int ox, int oy, int w, int h) {
+bool popup_inside(const json& p, int ox, int oy, int w, int h) {
     int x = ox + p["x"].get<int>(), y = oy + p["y"].get<int>();
     return x >= 0 && y >= 0 && x + p["width"].get<int>() <= w && y + p["height"].get<int>() <= h;
 }
 
-std::unique_ptr<Process> start_toplevels(Compositor &c) {
-    return c.client({program("CIRRUS_TEST_TOPLEVELS")}, true);
-}
+std::unique_ptr<Process> start_toplevels(Compositor& c) { return c.client({program("CIRRUS_TEST_TOPLEVELS")}, true); }
 
 // The entry of the toplevels list with this app_id, if any.
-std::optional<json> toplevel_in(const json &event, const std::string &app_id) {
-    for (auto &t : event["toplevels"])
+std::optional<json> toplevel_in(const json& event, const std::string& app_id) {
+    for (auto& t : event["toplevels"])
         if (t.value("app_id", "") == app_id) return t;
     return std::nullopt;
 }
 
-bool has(const json &list, const std::string &value) {
-    for (auto &v : list)
+bool has(const json& list, const std::string& value) {
+    for (auto& v : list)
         if (v == value) return true;
     return false;
 }
@@ -91,8 +89,8 @@ TEST_CASE("output scale and transform give the logical size to outputs and apps"
         CHECK_MESSAGE(conf["width"] == 240, conf.dump());
         CHECK_MESSAGE(conf["height"] == 400, conf.dump());
         app->expect("mapped", kShort);
-        json w = wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false); }, "focused",
-                             kShort);
+        json w = wait_window(
+            c, app->pid(), [](const json& w) { return w.value("focused", false); }, "focused", kShort);
         CHECK(w["width"] == 240);
         CHECK(w["height"] == 400);
     }
@@ -191,12 +189,12 @@ TEST_CASE("a popup that would overflow the output is kept on it") {
         CHECK(p["width"] == 200);
         CHECK(p["height"] == 300);
         CHECK(popup_inside(p, 0, 0, kWidth, kHeight));
-        app->expect("mapped", kShort, [](const json &e) { return e["surface"] == "popup"; });
+        app->expect("mapped", kShort, [](const json& e) { return e["surface"] == "popup"; });
     }
     SUBCASE("slide only") {
         Compositor c;
-        auto app = start_app(c, {"--popup-at", "440,760,20,20", "--popup-size", "200x300", "--popup-adjust",
-                                 "slide_x,slide_y"});
+        auto app = start_app(
+            c, {"--popup-at", "440,760,20,20", "--popup-size", "200x300", "--popup-adjust", "slide_x,slide_y"});
         json p = app->expect("popup_configure", kShort);
         INFO(p.dump());
         CHECK(popup_inside(p, 0, 0, kWidth, kHeight));
@@ -210,10 +208,10 @@ TEST_CASE("a popup that would overflow the output is kept on it") {
         wait_work_area(c, 0, kBarHeight, kWidth, kHeight - kBarHeight, kShort);
         // Sliding only: the constraint box must be the output in the
         // coordinates of a window that starts at y = 40.
-        auto app = start_app(c, {"--popup-at", "440,720,20,20", "--popup-size", "200x300", "--popup-adjust",
-                                 "slide_x,slide_y"});
-        json w = wait_window(c, app->pid(), [](const json &w) { return w["y"] == kBarHeight; }, "below the bar",
-                             kShort);
+        auto app = start_app(
+            c, {"--popup-at", "440,720,20,20", "--popup-size", "200x300", "--popup-adjust", "slide_x,slide_y"});
+        json w = wait_window(
+            c, app->pid(), [](const json& w) { return w["y"] == kBarHeight; }, "below the bar", kShort);
         json p = app->expect("popup_configure", kShort);
         INFO(p.dump());
         CHECK(popup_inside(p, w["x"].get<int>(), w["y"].get<int>(), kWidth, kHeight));
@@ -225,13 +223,14 @@ TEST_CASE("a popup that would overflow the output is kept on it") {
 TEST_CASE("foreign-toplevel management lists apps and activates one") {
     Compositor c;
     auto first = start_app(c, {"--app-id", "org.cirrus.test.first", "--title", "First"});
-    wait_window(c, first->pid(), [](const json &w) { return w.value("focused", false); }, "focused", kShort);
+    wait_window(
+        c, first->pid(), [](const json& w) { return w.value("focused", false); }, "focused", kShort);
     auto second = start_app(c, {"--app-id", "org.cirrus.test.second", "--title", "Second"});
-    json w2 = wait_window(c, second->pid(), [](const json &w) { return w.value("focused", false); }, "focused",
-                          kShort);
+    json w2 = wait_window(
+        c, second->pid(), [](const json& w) { return w.value("focused", false); }, "focused", kShort);
 
     auto tl = start_toplevels(c);
-    json list = tl->expect("toplevels", kShort, [](const json &e) {
+    json list = tl->expect("toplevels", kShort, [](const json& e) {
         return toplevel_in(e, "org.cirrus.test.first") && toplevel_in(e, "org.cirrus.test.second");
     });
     INFO(list.dump());
@@ -245,19 +244,19 @@ TEST_CASE("foreign-toplevel management lists apps and activates one") {
     SUBCASE("activate brings the background app to the front") {
         tl->send_line("activate org.cirrus.test.first");
         tl->expect("sent", kShort);
-        wait_window(c, first->pid(),
-                    [](const json &w) { return w.value("focused", false) && w.value("visible", false); },
-                    "focused and visible after activate", kShort);
-        wait_window(c, second->pid(),
-                    [](const json &w) { return !w.value("focused", true) && !w.value("visible", true); },
-                    "hidden after activating the first", kShort);
+        wait_window(
+            c, first->pid(), [](const json& w) { return w.value("focused", false) && w.value("visible", false); },
+            "focused and visible after activate", kShort);
+        wait_window(
+            c, second->pid(), [](const json& w) { return !w.value("focused", true) && !w.value("visible", true); },
+            "hidden after activating the first", kShort);
         json windows = c.windows();
         REQUIRE(windows.size() == 2);
         CHECK(windows[1]["pid"] == first->pid());  // top of the stack
-        first->expect("configure", kShort, [](const json &e) { return has_state(e, "activated"); });
+        first->expect("configure", kShort, [](const json& e) { return has_state(e, "activated"); });
         first->expect("keyboard_enter", kShort);
         // The handles follow.
-        tl->expect("toplevels", kShort, [](const json &e) {
+        tl->expect("toplevels", kShort, [](const json& e) {
             auto a = toplevel_in(e, "org.cirrus.test.first");
             auto b = toplevel_in(e, "org.cirrus.test.second");
             return a && b && has((*a)["state"], "activated") && !has((*b)["state"], "activated");
@@ -268,8 +267,7 @@ TEST_CASE("foreign-toplevel management lists apps and activates one") {
         tl->expect("sent", kShort);
         second->expect("close", kShort);
         REQUIRE(second->wait_exit(kShort));
-        tl->expect("toplevel_closed", kShort,
-                   [](const json &e) { return e["app_id"] == "org.cirrus.test.second"; });
+        tl->expect("toplevel_closed", kShort, [](const json& e) { return e["app_id"] == "org.cirrus.test.second"; });
         wait_no_window(c, second->pid(), kShort);
     }
     SUBCASE("an untrusted client is not offered the manager") {
@@ -289,8 +287,9 @@ TEST_CASE("virtual keyboard and pointer reach the focused client") {
     Compositor c;
     auto bar = start_bar(c);  // the app sits at y = 40: surface-local != layout
     auto app = start_app(c);
-    wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false) && w["y"] == kBarHeight; },
-                "focused below the bar", kShort);
+    wait_window(
+        c, app->pid(), [](const json& w) { return w.value("focused", false) && w["y"] == kBarHeight; },
+        "focused below the bar", kShort);
     app->expect("keyboard_enter", kShort);
 
     auto vi = c.client({program("CIRRUS_TEST_VIRTUAL_INPUT")}, true);
@@ -299,14 +298,14 @@ TEST_CASE("virtual keyboard and pointer reach the focused client") {
     SUBCASE("a key") {
         vi->send_line("key 30");  // KEY_A
         vi->expect("sent", kShort);
-        json down = app->expect("key", kShort, [](const json &e) { return e["state"] == "pressed"; });
+        json down = app->expect("key", kShort, [](const json& e) { return e["state"] == "pressed"; });
         CHECK(down["key"] == 30);
-        json up = app->expect("key", kShort, [](const json &e) { return e["state"] == "released"; });
+        json up = app->expect("key", kShort, [](const json& e) { return e["state"] == "released"; });
         CHECK(up["key"] == 30);
     }
     SUBCASE("pointer motion and a button") {
         // The client gets a wl_pointer once the seat has a pointer.
-        app->expect("seat", kShort, [](const json &e) { return e.value("pointer", false); });
+        app->expect("seat", kShort, [](const json& e) { return e.value("pointer", false); });
         vi->send_line("motion 100 240 " + std::to_string(kWidth) + " " + std::to_string(kHeight));
         vi->expect("sent", kShort);
         json enter = app->expect("pointer_enter", kShort);
@@ -339,24 +338,24 @@ TEST_CASE("virtual keyboard and pointer reach the focused client") {
 TEST_CASE("keyboard focus follows the front app") {
     Compositor c;
     auto first = start_app(c, {"--app-id", "org.cirrus.test.first"});
-    first->expect("keyboard_enter", kShort, [](const json &e) { return e["surface"] == "main"; });
+    first->expect("keyboard_enter", kShort, [](const json& e) { return e["surface"] == "main"; });
 
     auto second = start_app(c, {"--app-id", "org.cirrus.test.second"});
-    second->expect("keyboard_enter", kShort, [](const json &e) { return e["surface"] == "main"; });
+    second->expect("keyboard_enter", kShort, [](const json& e) { return e["surface"] == "main"; });
     first->expect("keyboard_leave", kShort);
 
-    json w1 = wait_window(c, first->pid(), [](const json &w) { return !w.value("focused", true); }, "unfocused",
-                          kShort);
+    json w1 = wait_window(
+        c, first->pid(), [](const json& w) { return !w.value("focused", true); }, "unfocused", kShort);
     json r = c.request({{"cmd", "focus"}, {"id", w1["id"]}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
     second->expect("keyboard_leave", kShort);
-    first->expect("keyboard_enter", kShort, [](const json &e) { return e["surface"] == "main"; });
+    first->expect("keyboard_enter", kShort, [](const json& e) { return e["surface"] == "main"; });
 
     // Keys now go to the first app only.
     r = c.request({{"cmd", "key"}, {"keycode", 30}, {"state", "pressed"}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
     r = c.request({{"cmd", "key"}, {"keycode", 30}, {"state", "released"}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
-    first->expect("key", kShort, [](const json &e) { return e["key"] == 30 && e["state"] == "pressed"; });
+    first->expect("key", kShort, [](const json& e) { return e["key"] == 30 && e["state"] == "pressed"; });
     CHECK_FALSE(second->next_event("key", 0.3));
 }

@@ -18,18 +18,18 @@ struct Probe {
 
 // Pixels in the bar band (red) and below it (the app's green).
 const std::vector<Probe> kProbes = {
-    {10, 10, kBarColor},  {240, 20, kBarColor},  {470, 39, kBarColor},
-    {10, 41, kAppColor},  {240, 400, kAppColor}, {470, 799, kAppColor},
+    {10, 10, kBarColor}, {240, 20, kBarColor},  {470, 39, kBarColor},
+    {10, 41, kAppColor}, {240, 400, kAppColor}, {470, 799, kAppColor},
 };
 
 std::vector<std::pair<int, int>> probe_points() {
     std::vector<std::pair<int, int>> points;
-    for (auto &p : kProbes) points.emplace_back(p.x, p.y);
+    for (auto& p : kProbes) points.emplace_back(p.x, p.y);
     return points;
 }
 
-bool matches(const json &capture) {
-    const json &pixels = capture["pixels"];
+bool matches(const json& capture) {
+    const json& pixels = capture["pixels"];
     if (pixels.size() != kProbes.size()) return false;
     for (size_t i = 0; i < kProbes.size(); ++i)
         if (!same_rgb(pixels[i], kProbes[i].rgb)) return false;
@@ -37,7 +37,7 @@ bool matches(const json &capture) {
 }
 
 // Number of pixels that differ between two equally sized images.
-size_t differing_pixels(const Image &a, const Image &b) {
+size_t differing_pixels(const Image& a, const Image& b) {
     if (a.width != b.width || a.height != b.height) return static_cast<size_t>(a.width) * a.height;
     size_t n = 0;
     for (size_t i = 0; i + 3 < a.rgba.size(); i += 4)
@@ -45,7 +45,7 @@ size_t differing_pixels(const Image &a, const Image &b) {
     return n;
 }
 
-Image capture_png(Compositor &c, const std::string &stem) {
+Image capture_png(Compositor& c, const std::string& stem) {
     std::string path = c.new_path(stem + ".png");
     screencopy(c, {}, path);
     return read_png(path);
@@ -57,7 +57,7 @@ TEST_CASE("screencopy and the control screenshot see the app under the bar") {
     Compositor c;
     auto app = start_app(c, {"--color", rgb_hex(kAppColor)});
     auto bar = start_bar(c);
-    app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight - kBarHeight; });
+    app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight - kBarHeight; });
 
     json capture;
     bool ok = wait_until([&] {
@@ -77,11 +77,10 @@ TEST_CASE("screencopy and the control screenshot see the app under the bar") {
     Image shot = read_png(path);
     REQUIRE(shot.width == kWidth);
     REQUIRE(shot.height == kHeight);
-    for (auto &p : kProbes) {
+    for (auto& p : kProbes) {
         auto px = shot.at(p.x, p.y);
-        CHECK_MESSAGE(same_rgb(px, p.rgb), "screenshot pixel " << p.x << "," << p.y << " is " << px.r << ","
-                                                               << px.g << "," << px.b << ", expected "
-                                                               << rgb_hex(p.rgb));
+        CHECK_MESSAGE(same_rgb(px, p.rgb), "screenshot pixel " << p.x << "," << p.y << " is " << px.r << "," << px.g
+                                                               << "," << px.b << ", expected " << rgb_hex(p.rgb));
     }
 
     SUBCASE("a relative or unwritable screenshot path is an error") {
@@ -99,7 +98,8 @@ TEST_CASE("weston-simple-shm maps and draws") {
     Compositor c;
     Image before = capture_png(c, "before");
     auto client = c.client({program_path});
-    json w = wait_window(c, client->pid(), [](const json &w) { return w.value("visible", false); }, "visible");
+    json w = wait_window(
+        c, client->pid(), [](const json& w) { return w.value("visible", false); }, "visible");
     CHECK(w["width"].get<int>() > 0);
     size_t changed = 0;
     bool ok = wait_until([&] {
@@ -125,7 +125,8 @@ TEST_CASE("foot maps and draws its background") {
     auto client = c.client({program_path, "--config=" + config, "--app-id=org.cirrus.test.foot", "--", "sh", "-c",
                             "echo hello cirrus; exec sleep 60"},
                            false, {{"LC_ALL", "C.UTF-8"}, {"HOME", c.runtime_dir()}});
-    json w = wait_window(c, client->pid(), [](const json &w) { return w.value("visible", false); }, "visible");
+    json w = wait_window(
+        c, client->pid(), [](const json& w) { return w.value("visible", false); }, "visible");
     CHECK(w["app_id"] == "org.cirrus.test.foot");
     // The terminal fills the work area; its background colour shows far from
     // the text.
@@ -147,16 +148,17 @@ TEST_CASE("foot maps and draws its background") {
 TEST_CASE("rendering is damage-driven") {
     Compositor c;
     auto app = start_app(c, {"--color", "112233"});
-    app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight; });
-    wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false); }, "focused");
+    app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight; });
+    wait_window(
+        c, app->pid(), [](const json& w) { return w.value("focused", false); }, "focused");
     sleep_ms(400);  // let the first frames settle
 
     json s1 = c.stats();
     REQUIRE(s1["ok"] == true);
     sleep_ms(1000);
     json s2 = c.stats();
-    CHECK_MESSAGE(s2["frames"] == s1["frames"], "frames went from " << s1["frames"] << " to " << s2["frames"]
-                                                                    << " over 1 s of idle");
+    CHECK_MESSAGE(s2["frames"] == s1["frames"],
+                  "frames went from " << s1["frames"] << " to " << s2["frames"] << " over 1 s of idle");
     CHECK(s2["uptime_ms"].get<long>() >= s1["uptime_ms"].get<long>() + 900);
     CHECK(s2["clients"].get<int>() >= 1);
 

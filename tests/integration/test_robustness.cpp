@@ -15,12 +15,13 @@ using namespace cirrus_it;
 
 namespace {
 
-void check_still_serving(Compositor &c) {
+void check_still_serving(Compositor& c) {
     REQUIRE(c.alive());
     json s = c.stats();
     REQUIRE(s["ok"] == true);
     auto fresh = start_app(c, {"--app-id", "org.cirrus.test.fresh"});
-    wait_window(c, fresh->pid(), [](const json &w) { return w.value("focused", false); }, "focused");
+    wait_window(
+        c, fresh->pid(), [](const json& w) { return w.value("focused", false); }, "focused");
 }
 
 }  // namespace
@@ -39,7 +40,8 @@ TEST_CASE("a client dying mid-frame leaves the compositor running") {
     }
     SUBCASE("kill -9 of a mapped client") {
         auto app = start_app(c);
-        wait_window(c, app->pid(), [](const json &w) { return w.value("visible", false); }, "visible");
+        wait_window(
+            c, app->pid(), [](const json& w) { return w.value("visible", false); }, "visible");
         app->signal(SIGKILL);
         REQUIRE(app->wait_exit(kTimeout));
         wait_no_window(c, app->pid());
@@ -66,11 +68,11 @@ TEST_CASE("garbage on the Wayland socket disconnects only that client") {
     addr.sun_family = AF_UNIX;
     std::string path = c.wayland_socket_path();
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
     // A message to an object that does not exist, then random bytes.
     std::vector<uint8_t> bytes;
     uint32_t header[2] = {12345, (16u << 16) | 3u};
-    bytes.insert(bytes.end(), reinterpret_cast<uint8_t *>(header), reinterpret_cast<uint8_t *>(header) + 8);
+    bytes.insert(bytes.end(), reinterpret_cast<uint8_t*>(header), reinterpret_cast<uint8_t*>(header) + 8);
     std::mt19937 rng(42);
     for (int i = 0; i < 4088; ++i) bytes.push_back(static_cast<uint8_t>(rng()));
     ssize_t sent = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -89,7 +91,8 @@ TEST_CASE("garbage on the Wayland socket disconnects only that client") {
 
     REQUIRE(c.alive());
     CHECK(app->alive());
-    wait_window(c, app->pid(), [](const json &w) { return w.value("visible", false); }, "still visible");
+    wait_window(
+        c, app->pid(), [](const json& w) { return w.value("visible", false); }, "still visible");
     check_still_serving(c);
 }
 
@@ -113,7 +116,7 @@ TEST_CASE("garbage on the control socket gets ok:false and the connection goes o
         std::string bytes;
         std::mt19937 rng(7);
         for (int i = 0; i < 2000; ++i) bytes.push_back(static_cast<char>(rng() % 255 + 1));
-        for (auto &ch : bytes)
+        for (auto& ch : bytes)
             if (ch == '\n') ch = ' ';
         junk.send_raw(bytes + "\n");
         auto answer = junk.read_line(5);
@@ -146,7 +149,8 @@ TEST_CASE("SIGTERM shuts the compositor down cleanly") {
 
     auto status = c->terminate(5);
     REQUIRE_MESSAGE(status, "the compositor did not exit within 5 s of SIGTERM\n" << c->log_tail());
-    CHECK_MESSAGE(WIFEXITED(*status), "the compositor ended with " << describe_status(*status) << "\n" << c->log_tail());
+    CHECK_MESSAGE(WIFEXITED(*status), "the compositor ended with " << describe_status(*status) << "\n"
+                                                                   << c->log_tail());
     CHECK(WEXITSTATUS(*status) == 0);
     CHECK_MESSAGE(access(control.c_str(), F_OK) != 0, "the control socket was left behind");
     CHECK(access(c->wayland_socket_path().c_str(), F_OK) != 0);

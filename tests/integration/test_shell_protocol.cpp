@@ -42,7 +42,8 @@ struct ShellFixture {
         return shell->expect("front_app", kTimeout, [&](const json& e) { return e["app"] == app; });
     }
     json window_of(const std::string& app) {
-        return wait_window_where(c, [&](const json& w) { return w["app"] == app; }, "a window of " + app);
+        return wait_window_where(
+            c, [&](const json& w) { return w["app"] == app; }, "a window of " + app);
     }
 };
 
@@ -77,8 +78,13 @@ TEST_CASE("the shell launches an app and hears launching, running and the front 
         CHECK(f.window_of("notes")["visible"] == true);
     }
     SUBCASE("a bottom-edge swipe is a home gesture the shell hears") {
-        json r = f.c.request({{"cmd", "swipe"}, {"x1", 240}, {"y1", kHeight - 3}, {"x2", 240},
-                              {"y2", kHeight - 300}, {"ms", 120}, {"steps", 6}});
+        json r = f.c.request({{"cmd", "swipe"},
+                              {"x1", 240},
+                              {"y1", kHeight - 3},
+                              {"x2", 240},
+                              {"y2", kHeight - 300},
+                              {"ms", 120},
+                              {"steps", 6}});
         REQUIRE(r["ok"] == true);
         f.shell->expect("gesture", kTimeout, [](const json& e) { return e["gesture"] == "home"; });
         f.expect_front("");
@@ -126,7 +132,8 @@ TEST_CASE("the compositor restarts a killed shell within a second and the apps k
     }));
     const pid_t first = stats["shell"]["pid"];
     REQUIRE(c.request({{"cmd", "launch"}, {"app", "notes"}})["ok"] == true);
-    const json window = wait_window_where(c, [](const json& w) { return w["app"] == "notes"; }, "notes");
+    const json window = wait_window_where(
+        c, [](const json& w) { return w["app"] == "notes"; }, "notes");
 
     kill(first, SIGKILL);
     const auto killed_at = std::chrono::steady_clock::now();
@@ -140,7 +147,8 @@ TEST_CASE("the compositor restarts a killed shell within a second and the apps k
     CHECK_MESSAGE(seconds < 1.0, "a new shell took " << seconds << " s");
     CHECK(stats["shell"]["restarts"] == 1);
     // The app survived the shell.
-    CHECK(wait_window_where(c, [](const json& w) { return w["app"] == "notes"; }, "notes")["pid"] == window["pid"]);
+    CHECK(wait_window_where(
+              c, [](const json& w) { return w["app"] == "notes"; }, "notes")["pid"] == window["pid"]);
 }
 
 // cirrus_shell_v1.capture_app: the switcher's card of an app is its last
@@ -183,12 +191,10 @@ TEST_CASE("capture_app renders an app's window scaled into the shell's buffer, s
         f.window_of("leaf-30a050");
         f.shell->send_line("capture paint-d03030 48x80");
         f.shell->send_line("capture leaf-30a050 48x80");
-        CHECK(f.shell->expect("capture", kTimeout, [](const json& e) {
-            return e["app"] == "paint-d03030";
-        })["centre"] == "#ffd03030");
-        CHECK(f.shell->expect("capture", kTimeout, [](const json& e) {
-            return e["app"] == "leaf-30a050";
-        })["centre"] == "#ff30a050");
+        CHECK(f.shell->expect("capture", kTimeout,
+                              [](const json& e) { return e["app"] == "paint-d03030"; })["centre"] == "#ffd03030");
+        CHECK(f.shell->expect("capture", kTimeout, [](const json& e) { return e["app"] == "leaf-30a050"; })["centre"] ==
+              "#ff30a050");
     }
 }
 

@@ -16,8 +16,9 @@ struct AppInFront {
     std::unique_ptr<Process> app;
     AppInFront() {
         app = start_app(c, {"--color", "00ff00"});
-        wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false) && w.value("visible", false); },
-                    "focused and visible");
+        wait_window(
+            c, app->pid(), [](const json& w) { return w.value("focused", false) && w.value("visible", false); },
+            "focused and visible");
     }
     json window() { return wait_window(c, app->pid(), nullptr, "listed"); }
 };
@@ -26,25 +27,37 @@ struct AppInFront {
 
 TEST_CASE("a swipe up from the bottom edge goes home and the app never sees it") {
     AppInFront s;
-    json r = s.c.request({{"cmd", "swipe"}, {"x1", 240}, {"y1", kHeight - 4}, {"x2", 240}, {"y2", kHeight - 300},
-                          {"ms", 150}, {"steps", 8}});
+    json r = s.c.request({{"cmd", "swipe"},
+                          {"x1", 240},
+                          {"y1", kHeight - 4},
+                          {"x2", 240},
+                          {"y2", kHeight - 300},
+                          {"ms", 150},
+                          {"steps", 8}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
-    wait_window(s.c, s.app->pid(), [](const json &w) { return !w.value("visible", true); }, "hidden");
+    wait_window(
+        s.c, s.app->pid(), [](const json& w) { return !w.value("visible", true); }, "hidden");
     CHECK_FALSE(s.window()["focused"].get<bool>());
     CHECK_FALSE(s.app->next_event("touch_down", 0.3));
 
     SUBCASE("launching or focusing the app brings it back") {
         r = s.c.request({{"cmd", "focus"}, {"id", s.window()["id"]}});
         REQUIRE_MESSAGE(r["ok"] == true, r.dump());
-        wait_window(s.c, s.app->pid(), [](const json &w) { return w.value("visible", false) && w.value("focused", false); },
-                    "visible and focused again");
+        wait_window(
+            s.c, s.app->pid(), [](const json& w) { return w.value("visible", false) && w.value("focused", false); },
+            "visible and focused again");
     }
 }
 
 TEST_CASE("a swipe that starts above the edge strip belongs to the app") {
     AppInFront s;
-    json r = s.c.request({{"cmd", "swipe"}, {"x1", 240}, {"y1", kHeight - 60}, {"x2", 240}, {"y2", kHeight - 400},
-                          {"ms", 150}, {"steps", 8}});
+    json r = s.c.request({{"cmd", "swipe"},
+                          {"x1", 240},
+                          {"y1", kHeight - 60},
+                          {"x2", 240},
+                          {"y2", kHeight - 400},
+                          {"ms", 150},
+                          {"steps", 8}});
     REQUIRE(r["ok"] == true);
     s.app->expect("touch_down");
     s.app->expect("touch_up");
@@ -53,8 +66,13 @@ TEST_CASE("a swipe that starts above the edge strip belongs to the app") {
 
 TEST_CASE("a short twitch at the bottom edge is not a gesture") {
     AppInFront s;
-    json r = s.c.request({{"cmd", "swipe"}, {"x1", 240}, {"y1", kHeight - 4}, {"x2", 240}, {"y2", kHeight - 20},
-                          {"ms", 300}, {"steps", 4}});
+    json r = s.c.request({{"cmd", "swipe"},
+                          {"x1", 240},
+                          {"y1", kHeight - 4},
+                          {"x2", 240},
+                          {"y2", kHeight - 20},
+                          {"ms", 300},
+                          {"steps", 4}});
     REQUIRE(r["ok"] == true);
     sleep_ms(100);
     CHECK(s.window()["visible"] == true);
@@ -64,13 +82,16 @@ TEST_CASE("the home key goes home; control 'home' does the same") {
     AppInFront s;
     REQUIRE(s.c.request({{"cmd", "key"}, {"keycode", kHomeKey}, {"state", "pressed"}})["ok"] == true);
     REQUIRE(s.c.request({{"cmd", "key"}, {"keycode", kHomeKey}, {"state", "released"}})["ok"] == true);
-    wait_window(s.c, s.app->pid(), [](const json &w) { return !w.value("visible", true); }, "hidden by the home key");
+    wait_window(
+        s.c, s.app->pid(), [](const json& w) { return !w.value("visible", true); }, "hidden by the home key");
     CHECK_FALSE(s.app->next_event("key", 0.2));  // the app never sees the key
 
     s.c.request({{"cmd", "focus"}, {"id", s.window()["id"]}});
-    wait_window(s.c, s.app->pid(), [](const json &w) { return w.value("visible", false); }, "back");
+    wait_window(
+        s.c, s.app->pid(), [](const json& w) { return w.value("visible", false); }, "back");
     REQUIRE(s.c.request({{"cmd", "home"}})["ok"] == true);
-    wait_window(s.c, s.app->pid(), [](const json &w) { return !w.value("visible", true); }, "hidden by 'home'");
+    wait_window(
+        s.c, s.app->pid(), [](const json& w) { return !w.value("visible", true); }, "hidden by 'home'");
 }
 
 TEST_CASE("the power key blanks the screen and lights it again") {

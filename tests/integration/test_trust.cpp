@@ -13,8 +13,12 @@ using namespace cirrus_it;
 namespace {
 
 const std::vector<std::string> kPrivileged = {
-    "zwlr_layer_shell_v1",           "zwlr_foreign_toplevel_manager_v1", "zwlr_screencopy_manager_v1",
-    "zwp_virtual_keyboard_manager_v1", "zwlr_virtual_pointer_manager_v1", "zwlr_output_power_manager_v1",
+    "zwlr_layer_shell_v1",
+    "zwlr_foreign_toplevel_manager_v1",
+    "zwlr_screencopy_manager_v1",
+    "zwp_virtual_keyboard_manager_v1",
+    "zwlr_virtual_pointer_manager_v1",
+    "zwlr_output_power_manager_v1",
     "cirrus_shell_v1",
 };
 
@@ -23,29 +27,29 @@ const std::string kHostOnly = "cirrus_app_v1";
 
 const std::vector<std::string> kOrdinary = {"wl_compositor", "wl_shm", "wl_seat", "wl_output", "xdg_wm_base"};
 
-std::set<std::string> globals_from(const std::string &out) {
+std::set<std::string> globals_from(const std::string& out) {
     json j = json::parse(out.substr(0, out.find('\n')));
     std::set<std::string> names;
-    for (auto &g : j.at("globals")) names.insert(g.get<std::string>());
+    for (auto& g : j.at("globals")) names.insert(g.get<std::string>());
     return names;
 }
 
-std::set<std::string> registry_globals(Compositor &c, bool trusted) {
+std::set<std::string> registry_globals(Compositor& c, bool trusted) {
     RunResult r = run_program({program("CIRRUS_TEST_REGISTRY")}, c.client_env(trusted));
     if (!r.exited_ok()) throw std::runtime_error("cirrus-test-registry failed: " + r.out + r.err);
     return globals_from(r.out);
 }
 
-std::string list(const std::set<std::string> &names) {
+std::string list(const std::set<std::string>& names) {
     std::string s;
-    for (auto &n : names) s += n + " ";
+    for (auto& n : names) s += n + " ";
     return s;
 }
 
-std::set<std::string> spawned_globals(Compositor &c, bool trusted) {
+std::set<std::string> spawned_globals(Compositor& c, bool trusted) {
     std::string out = c.new_path(trusted ? "spawn-trusted.json" : "spawn-untrusted.json");
-    std::string cmd = "'" + program("CIRRUS_TEST_REGISTRY") + "' > '" + out + ".tmp' && mv '" + out +
-                      ".tmp' '" + out + "'";
+    std::string cmd =
+        "'" + program("CIRRUS_TEST_REGISTRY") + "' > '" + out + ".tmp' && mv '" + out + ".tmp' '" + out + "'";
     json r = c.request({{"cmd", "spawn"}, {"argv", {"/bin/sh", "-c", cmd}}, {"trusted", trusted}});
     if (r["ok"] != true) throw std::runtime_error("spawn failed: " + r.dump());
     if (!r["pid"].is_number_integer()) throw std::runtime_error("spawn answered no pid: " + r.dump());
@@ -62,8 +66,8 @@ std::set<std::string> spawned_globals(Compositor &c, bool trusted) {
 TEST_CASE("an untrusted client does not see privileged globals") {
     Compositor c;
     auto globals = registry_globals(c, false);
-    for (auto &name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 0, name << " offered to an untrusted client");
-    for (auto &name : kOrdinary) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
+    for (auto& name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 0, name << " offered to an untrusted client");
+    for (auto& name : kOrdinary) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
     CHECK(globals.count(kHostOnly) == 0);
     // An untrusted client that asks for a layer surface anyway cannot have one.
     auto layer = c.client(test_layer_argv({"--anchor", "top,left,right", "--size", "0x40"}));
@@ -77,8 +81,8 @@ TEST_CASE("an untrusted client does not see privileged globals") {
 TEST_CASE("a client on the trusted socket sees privileged globals") {
     Compositor c;
     auto globals = registry_globals(c, true);
-    for (auto &name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
-    for (auto &name : kOrdinary) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
+    for (auto& name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
+    for (auto& name : kOrdinary) CHECK_MESSAGE(globals.count(name) == 1, name << " missing: " << list(globals));
     CHECK_MESSAGE(globals.count(kHostOnly) == 0, "trust is not being a host");
     // Windows of trusted clients say so.
     auto app = c.client(test_client_argv(), true);
@@ -93,9 +97,9 @@ TEST_CASE("a client on the trusted socket sees privileged globals") {
 TEST_CASE("spawn gives trust only when asked") {
     Compositor c;
     auto trusted = spawned_globals(c, true);
-    for (auto &name : kPrivileged) CHECK_MESSAGE(trusted.count(name) == 1, name << " missing: " << list(trusted));
+    for (auto& name : kPrivileged) CHECK_MESSAGE(trusted.count(name) == 1, name << " missing: " << list(trusted));
     auto untrusted = spawned_globals(c, false);
-    for (auto &name : kPrivileged) CHECK_MESSAGE(untrusted.count(name) == 0, name << " offered to an untrusted spawn");
+    for (auto& name : kPrivileged) CHECK_MESSAGE(untrusted.count(name) == 0, name << " offered to an untrusted spawn");
     CHECK(untrusted.count("xdg_wm_base") == 1);
 }
 
@@ -128,6 +132,6 @@ TEST_CASE("only a process started as an app's host sees cirrus_app_v1") {
     REQUIRE_MESSAGE(listed, text << c.log_tail());
     const auto globals = globals_from(text);
     CHECK_MESSAGE(globals.count(kHostOnly) == 1, list(globals));
-    for (auto &name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 0, name << " offered to a host");
+    for (auto& name : kPrivileged) CHECK_MESSAGE(globals.count(name) == 0, name << " offered to a host");
     std::filesystem::remove_all(out_dir);
 }

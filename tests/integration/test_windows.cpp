@@ -8,11 +8,11 @@ using namespace cirrus_it;
 TEST_CASE("a toplevel gets the full work area and focus") {
     Compositor c;
     auto app = c.client(test_client_argv({"--app-id", "org.cirrus.test.a", "--title", "A"}));
-    app->expect("configure", kTimeout,
-                [](const json &e) { return e["width"] == kWidth && e["height"] == kHeight; });
+    app->expect("configure", kTimeout, [](const json& e) { return e["width"] == kWidth && e["height"] == kHeight; });
     app->expect("mapped", kTimeout);
 
-    json w = wait_window(c, app->pid(), [](const json &w) { return w.value("focused", false); }, "focused");
+    json w = wait_window(
+        c, app->pid(), [](const json& w) { return w.value("focused", false); }, "focused");
     CHECK(w["pid"] == app->pid());
     CHECK(w["app_id"] == "org.cirrus.test.a");
     CHECK(w["title"] == "A");
@@ -24,13 +24,13 @@ TEST_CASE("a toplevel gets the full work area and focus") {
     CHECK(w["parent"].is_null());
     CHECK(work_area_is(work_area(c), 0, 0, kWidth, kHeight));
     // Focus reaches the client too.
-    app->expect("configure", kTimeout, [](const json &e) { return has_state(e, "activated"); });
+    app->expect("configure", kTimeout, [](const json& e) { return has_state(e, "activated"); });
 }
 
 TEST_CASE("an exclusive layer surface shrinks the work area and the app follows") {
     Compositor c;
     auto app = start_app(c);
-    app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight; });
+    app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight; });
 
     auto bar = start_bar(c);
     json bar_configure = bar->expect("configure");
@@ -38,11 +38,10 @@ TEST_CASE("an exclusive layer surface shrinks the work area and the app follows"
     CHECK(bar_configure["height"] == kBarHeight);
 
     wait_work_area(c, 0, kBarHeight, kWidth, kHeight - kBarHeight);
-    app->expect("configure", kTimeout, [](const json &e) {
-        return e["width"] == kWidth && e["height"] == kHeight - kBarHeight;
-    });
+    app->expect("configure", kTimeout,
+                [](const json& e) { return e["width"] == kWidth && e["height"] == kHeight - kBarHeight; });
     json w = wait_window(
-        c, app->pid(), [](const json &w) { return w["y"] == kBarHeight && w["height"] == kHeight - kBarHeight; },
+        c, app->pid(), [](const json& w) { return w["y"] == kBarHeight && w["height"] == kHeight - kBarHeight; },
         "placed below the bar");
     CHECK(w["x"] == 0);
     CHECK(w["width"] == kWidth);
@@ -63,20 +62,21 @@ TEST_CASE("an exclusive layer surface shrinks the work area and the app follows"
         bar->send_line("exclusive 100");
         bar->expect("applied");
         wait_work_area(c, 0, 100, kWidth, kHeight - 100);
-        app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight - 100; });
-        wait_window(c, app->pid(), [](const json &w) { return w["y"] == 100 && w["height"] == kHeight - 100; },
-                    "placed below the 100 px zone");
+        app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight - 100; });
+        wait_window(
+            c, app->pid(), [](const json& w) { return w["y"] == 100 && w["height"] == kHeight - 100; },
+            "placed below the 100 px zone");
 
         bar->send_line("exclusive 0");
         bar->expect("applied");
         wait_work_area(c, 0, 0, kWidth, kHeight);
-        app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight; });
+        app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight; });
     }
     SUBCASE("the zone goes away with the layer client") {
         bar->send_line("quit");
         REQUIRE(bar->wait_exit(kTimeout));
         wait_work_area(c, 0, 0, kWidth, kHeight);
-        app->expect("configure", kTimeout, [](const json &e) { return e["height"] == kHeight; });
+        app->expect("configure", kTimeout, [](const json& e) { return e["height"] == kHeight; });
         CHECK(wait_until([&] { return c.layers().empty(); }));
     }
 }
@@ -84,13 +84,16 @@ TEST_CASE("an exclusive layer surface shrinks the work area and the app follows"
 TEST_CASE("focus brings a window to the front and close closes it") {
     Compositor c;
     auto first = start_app(c, {"--app-id", "org.cirrus.test.first", "--color", "ff0000"});
-    wait_window(c, first->pid(), [](const json &w) { return w.value("focused", false); }, "focused");
+    wait_window(
+        c, first->pid(), [](const json& w) { return w.value("focused", false); }, "focused");
     auto second = start_app(c, {"--app-id", "org.cirrus.test.second", "--color", "0000ff"});
 
     // The newest window is in front, focused, and the only one visible.
-    wait_window(c, second->pid(), [](const json &w) { return w.value("focused", false) && w.value("visible", false); },
-                "focused and visible");
-    json w1 = wait_window(c, first->pid(), [](const json &w) { return !w.value("visible", true); }, "hidden");
+    wait_window(
+        c, second->pid(), [](const json& w) { return w.value("focused", false) && w.value("visible", false); },
+        "focused and visible");
+    json w1 = wait_window(
+        c, first->pid(), [](const json& w) { return !w.value("visible", true); }, "hidden");
     CHECK(w1["focused"] == false);
     {
         json list = c.windows();
@@ -101,11 +104,13 @@ TEST_CASE("focus brings a window to the front and close closes it") {
     int first_id = w1["id"].get<int>();
     json r = c.request({{"cmd", "focus"}, {"id", first_id}});
     REQUIRE_MESSAGE(r["ok"] == true, r.dump());
-    wait_window(c, first->pid(), [](const json &w) { return w.value("focused", false) && w.value("visible", false); },
-                "focused and visible after focus");
-    wait_window(c, second->pid(), [](const json &w) { return !w.value("focused", true) && !w.value("visible", true); },
-                "unfocused and hidden after focusing the first");
-    first->expect("configure", kTimeout, [](const json &e) { return has_state(e, "activated"); });
+    wait_window(
+        c, first->pid(), [](const json& w) { return w.value("focused", false) && w.value("visible", false); },
+        "focused and visible after focus");
+    wait_window(
+        c, second->pid(), [](const json& w) { return !w.value("focused", true) && !w.value("visible", true); },
+        "unfocused and hidden after focusing the first");
+    first->expect("configure", kTimeout, [](const json& e) { return has_state(e, "activated"); });
     {
         json list = c.windows();
         REQUIRE(list.size() == 2);
@@ -121,8 +126,9 @@ TEST_CASE("focus brings a window to the front and close closes it") {
     CHECK(WEXITSTATUS(*status) == 0);
     wait_no_window(c, first->pid());
     // The remaining window takes focus back.
-    wait_window(c, second->pid(), [](const json &w) { return w.value("focused", false) && w.value("visible", false); },
-                "focused after the first closed");
+    wait_window(
+        c, second->pid(), [](const json& w) { return w.value("focused", false) && w.value("visible", false); },
+        "focused after the first closed");
 
     SUBCASE("unknown ids are errors") {
         CHECK(c.request({{"cmd", "focus"}, {"id", 9999}})["ok"] == false);
@@ -133,14 +139,14 @@ TEST_CASE("focus brings a window to the front and close closes it") {
 TEST_CASE("a dialog is centred over its parent and focused") {
     Compositor c;
     auto app = c.client(test_client_argv({"--dialog", "200x100", "--app-id", "org.cirrus.test.dialog"}));
-    app->expect("mapped", kTimeout, [](const json &e) { return e["surface"] == "main"; });
-    app->expect("mapped", kTimeout, [](const json &e) { return e["surface"] == "dialog"; });
+    app->expect("mapped", kTimeout, [](const json& e) { return e["surface"] == "main"; });
+    app->expect("mapped", kTimeout, [](const json& e) { return e["surface"] == "dialog"; });
 
     json parent, dialog;
     bool ok = wait_until([&] {
         json list = c.windows();
         parent = dialog = nullptr;
-        for (auto &w : list) {
+        for (auto& w : list) {
             if (w.value("pid", -1) != app->pid()) continue;
             if (w["parent"].is_null()) parent = w;
             else dialog = w;
@@ -158,10 +164,9 @@ TEST_CASE("a dialog is centred over its parent and focused") {
     CHECK(dialog["visible"] == true);
     CHECK(parent["focused"] == false);
     app->expect("configure", kTimeout,
-                [](const json &e) { return e["surface"] == "dialog" && has_state(e, "activated"); });
+                [](const json& e) { return e["surface"] == "dialog" && has_state(e, "activated"); });
     bool has_keyboard = false;
-    for (auto &e : app->events())
+    for (auto& e : app->events())
         if (e.value("event", "") == "seat" && e.value("keyboard", false)) has_keyboard = true;
-    if (has_keyboard)
-        app->expect("keyboard_enter", kTimeout, [](const json &e) { return e["surface"] == "dialog"; });
+    if (has_keyboard) app->expect("keyboard_enter", kTimeout, [](const json& e) { return e["surface"] == "dialog"; });
 }

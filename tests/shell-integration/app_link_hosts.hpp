@@ -44,9 +44,12 @@ public:
         f << "#!/bin/sh\n"
              "# The compositor runs: host.sh --app ID\n"
              "[ \"$1\" = \"--app\" ] || { echo \"usage: $0 --app ID\" >&2; exit 64; }\n"
-             "dir='" << dir_ << "'\n"
+             "dir='"
+          << dir_
+          << "'\n"
              "color=$(cat \"$dir/$2.color\" 2>/dev/null || echo 336699)\n"
-             "exec '" << cirrus_it::program("CIRRUS_TEST_APP_LINK")
+             "exec '"
+          << cirrus_it::program("CIRRUS_TEST_APP_LINK")
           << "' --app-id \"$2\" --color \"$color\" <\"$dir/$2.in\" >>\"$dir/$2.out\" 2>>\"$dir/$2.log\"\n";
         f.close();
         std::filesystem::permissions(script_, std::filesystem::perms::owner_all);
@@ -124,8 +127,7 @@ public:
             if (in.eof()) break;
             try {
                 events.push_back(cirrus_it::json::parse(line));
-            } catch (const std::exception&) {
-            }
+            } catch (const std::exception&) {}
         }
         return events;
     }
@@ -164,7 +166,8 @@ public:
         const json r = f.compositor.request({{"cmd", "launch"}, {"app", app}});
         REQUIRE_MESSAGE(r.value("ok", false), r.dump());
         hosts.expect(app, "mapped");
-        if (wait_visible) REQUIRE_MESSAGE(cirrus_it::wait_until([&] { return visible(app); }), f.compositor.windows().dump());
+        if (wait_visible)
+            REQUIRE_MESSAGE(cirrus_it::wait_until([&] { return visible(app); }), f.compositor.windows().dump());
     }
 
     std::optional<json> window(const std::string& app) {

@@ -23,12 +23,12 @@
 
 namespace cirrus_shell_it {
 
+using cirrus::shell::Box;
+using cirrus::shell::HomeGeometry;
 using cirrus_it::Compositor;
 using cirrus_it::Image;
 using cirrus_it::json;
 using cirrus_it::Process;
-using cirrus::shell::Box;
-using cirrus::shell::HomeGeometry;
 
 constexpr double kTimeout = 10;
 

@@ -10,7 +10,7 @@
 
 using namespace cirrus_shell_it;
 using cirrus::shell::compute_geometry;
-using cirrus::shell::dock_first_position;
+using cirrus::shell::kDockFirstPosition;
 using cirrus::shell::remove_badge;
 
 namespace {
@@ -40,7 +40,7 @@ void hold(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); 
 // A long press on the point, then a drag in steps to (x, y), then lift.
 void long_press_drag(ShellFixture& f, double x0, double y0, double x, double y) {
     finger_down(f, x0, y0);
-    hold(cirrus::shell::long_press_ms + 250);
+    hold(cirrus::shell::kLongPressMs + 250);
     for (int step = 1; step <= 6; ++step) {
         finger_to(f, x0 + (x - x0) * step / 6, y0 + (y - y0) * step / 6);
         hold(30);
@@ -74,7 +74,7 @@ TEST_CASE("a long press enters edit mode; a tap on no icon leaves it") {
     Edit e;
     CHECK_FALSE(e.badge_shown(e.g.icon(1)));
     finger_down(e.f, centre_x(e.g.icon(1)), centre_y(e.g.icon(1)));
-    hold(cirrus::shell::long_press_ms + 250);
+    hold(cirrus::shell::kLongPressMs + 250);
     finger_up(e.f);
     CHECK(cirrus_it::wait_until([&] { return e.badge_shown(e.g.icon(0)) && e.badge_shown(e.g.icon(2)); }));
     // Nothing was launched by the long press.
@@ -108,14 +108,14 @@ TEST_CASE("a dragged icon goes into the dock") {
     Edit e;
     const Box dock = e.g.dock_icon(0, 1);
     long_press_drag(e.f, centre_x(e.g.icon(2)), centre_y(e.g.icon(2)), centre_x(dock), centre_y(dock));
-    CHECK(cirrus_it::wait_until([&] { return position_of(e.f.registry, "blue") == dock_first_position; }));
+    CHECK(cirrus_it::wait_until([&] { return position_of(e.f.registry, "blue") == kDockFirstPosition; }));
     e.f.wait_pixel(centre_x(dock), centre_y(dock), kBlue);
 }
 
 TEST_CASE("the remove badge asks first; Cancel keeps the app, Remove uninstalls it") {
     Edit e;
     finger_down(e.f, centre_x(e.g.icon(1)), centre_y(e.g.icon(1)));
-    hold(cirrus::shell::long_press_ms + 250);
+    hold(cirrus::shell::kLongPressMs + 250);
     finger_up(e.f);
     REQUIRE(cirrus_it::wait_until([&] { return e.badge_shown(e.g.icon(1)); }));
     const Box badge = remove_badge(e.g.icon(1));

@@ -74,8 +74,8 @@ TEST_CASE("an app's link with no user action does not bring another app to the f
     // The user taps the banner: now the target comes, at the latest link.
     const Box card = held_link_card(banner);
     REQUIRE(h.f.tap(centre_x(card), centre_y(card))["ok"] == true);
-    const json opened = h.hosts.expect("target", "cirrus_app_v1", 10,
-                                       [](const json& e) { return e.value("name", "") == "open_url"; });
+    const json opened =
+        h.hosts.expect("target", "cirrus_app_v1", 10, [](const json& e) { return e.value("name", "") == "open_url"; });
     CHECK(opened["url"] == "app://target/index.html?from=background");
     CHECK(cirrus_it::wait_until([&] { return in_front(h, "target"); }));
     CHECK_FALSE(h.visible("pusher"));
@@ -96,8 +96,8 @@ TEST_CASE("a link the user follows with a tap on the app in front brings the oth
     REQUIRE(h.f.tap(out["width"].get<int>() / 2, out["height"].get<int>() / 2)["ok"] == true);
     h.hosts.expect("linker", "touch_down");
     CHECK(h.hosts.expect("linker", "url_opened")["opened"] == 1);
-    const json opened = h.hosts.expect("target", "cirrus_app_v1", 10,
-                                       [](const json& e) { return e.value("name", "") == "open_url"; });
+    const json opened =
+        h.hosts.expect("target", "cirrus_app_v1", 10, [](const json& e) { return e.value("name", "") == "open_url"; });
     CHECK(opened["url"] == "app://target/index.html?from=tap");
     CHECK(cirrus_it::wait_until([&] { return in_front(h, "target"); }));
     CHECK_FALSE(h.visible("linker"));

@@ -13,8 +13,8 @@
 
 using namespace cirrus_shell_it;
 using cirrus::shell::compute_geometry;
-using cirrus::shell::dock_first_position;
-using cirrus::shell::status_bar_height;
+using cirrus::shell::kDockFirstPosition;
+using cirrus::shell::kStatusBarHeight;
 
 namespace {
 
@@ -49,15 +49,15 @@ TEST_CASE("the shell maps a status bar that reserves its height and a home scree
     }
     CHECK(bar["layer"] == "top");
     CHECK(bar["width"] == 480);
-    CHECK(bar["height"] == status_bar_height);
-    CHECK(bar["exclusive_zone"] == status_bar_height);
+    CHECK(bar["height"] == kStatusBarHeight);
+    CHECK(bar["exclusive_zone"] == kStatusBarHeight);
     CHECK(bar["keyboard_interactive"] == "none");
     CHECK(home["layer"] == "background");
     CHECK(home["width"] == 480);
     CHECK(home["height"] == 800);
     const json area = f.compositor.outputs()[0]["work_area"];
-    CHECK(area["y"] == status_bar_height);
-    CHECK(area["height"] == 800 - status_bar_height);
+    CHECK(area["y"] == kStatusBarHeight);
+    CHECK(area["height"] == 800 - kStatusBarHeight);
 }
 
 TEST_CASE("a screenshot shows the status bar band and each app's icon in its slot, with its label") {
@@ -66,8 +66,8 @@ TEST_CASE("a screenshot shows the status bar band and each app's icon in its slo
     f.install("green", "Green", kGreen);
     f.install("blue", "Blue", kBlue);
     f.install("orange", "Orange", kOrange);
-    move_app(f.registry, "blue", 6);                   // second row, third column
-    move_app(f.registry, "orange", dock_first_position);  // the dock
+    move_app(f.registry, "blue", 6);                     // second row, third column
+    move_app(f.registry, "orange", kDockFirstPosition);  // the dock
     f.start_shell();
 
     const HomeGeometry g = compute_geometry(480, 800);
@@ -78,22 +78,23 @@ TEST_CASE("a screenshot shows the status bar band and each app's icon in its slo
     // The bar: its colour across the band where no text is (left and right
     // ends: no link state published, no battery here).
     for (int x : {2, 40, 440, 477}) {
-        for (int y : {1, status_bar_height / 2, status_bar_height - 1}) {
+        for (int y : {1, kStatusBarHeight / 2, kStatusBarHeight - 1}) {
             INFO("bar pixel " << x << "," << y << " is " << describe(shot.at(x, y)));
-            CHECK(cirrus_it::same_rgb(shot.at(x, y), cirrus::shell::status_bar_home_rgb, 2));
+            CHECK(cirrus_it::same_rgb(shot.at(x, y), cirrus::shell::kStatusBarHomeRgb, 2));
         }
     }
     // The clock in the middle of the bar: some light text.
-    CHECK(ink_pixels(shot, {200, 0, 80, status_bar_height},
-                     [](int) { return Image::Pixel{0x0b, 0x22, 0x36, 255}; }) > 20);
+    CHECK(ink_pixels(shot, {200, 0, 80, kStatusBarHeight}, [](int) {
+              return Image::Pixel{0x0b, 0x22, 0x36, 255};
+          }) > 20);
 
     // Icons: the middle and near the corners of each slot's icon rect.
     const std::vector<std::pair<Box, std::uint32_t>> expected = {
         {g.icon(0), kRed}, {g.icon(1), kGreen}, {g.icon(6), kBlue}, {g.dock_icon(0, 1), kOrange}};
     for (const auto& [box, rgb] : expected) {
-        for (auto [x, y] : {std::pair{centre_x(box), centre_y(box)},
-                            std::pair{box.x + box.width / 4, box.y + box.height / 4},
-                            std::pair{box.x + 3 * box.width / 4, box.y + 3 * box.height / 4}}) {
+        for (auto [x, y] :
+             {std::pair{centre_x(box), centre_y(box)}, std::pair{box.x + box.width / 4, box.y + box.height / 4},
+              std::pair{box.x + 3 * box.width / 4, box.y + 3 * box.height / 4}}) {
             INFO("icon pixel " << x << "," << y << " is " << describe(shot.at(x, y)) << ", expected #" << hex(rgb));
             CHECK(cirrus_it::same_rgb(shot.at(x, y), rgb, 4));
         }
@@ -124,14 +125,18 @@ TEST_CASE("a swipe changes the page, and the page dots follow") {
     };
     CHECK(dot(before, 0).r > dot(before, 1).r + 40);
 
-    REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", 400}, {"y1", 400}, {"x2", 80}, {"y2", 400}, {"ms", 200},
-                                  {"steps", 12}})["ok"] == true);
+    REQUIRE(
+        f.compositor.request(
+            {{"cmd", "swipe"}, {"x1", 400}, {"y1", 400}, {"x2", 80}, {"y2", 400}, {"ms", 200}, {"steps", 12}})["ok"] ==
+        true);
     Image after = f.wait_pixel(x, y, kGreen);
     CHECK(dot(after, 1).r > dot(after, 0).r + 40);
 
     // And back.
-    REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", 80}, {"y1", 400}, {"x2", 400}, {"y2", 400}, {"ms", 200},
-                                  {"steps", 12}})["ok"] == true);
+    REQUIRE(
+        f.compositor.request(
+            {{"cmd", "swipe"}, {"x1", 80}, {"y1", 400}, {"x2", 400}, {"y2", 400}, {"ms", 200}, {"steps", 12}})["ok"] ==
+        true);
     f.wait_pixel(x, y, kRed);
 }
 
@@ -171,7 +176,7 @@ TEST_CASE("the layout survives a shell restart") {
     f.install("green", "Green", kGreen);
     f.install("blue", "Blue", kBlue);
     move_app(f.registry, "red", 9);
-    move_app(f.registry, "blue", dock_first_position + 1);
+    move_app(f.registry, "blue", kDockFirstPosition + 1);
     f.start_shell();
     const HomeGeometry g = compute_geometry(480, 800);
     const Image first = f.wait_pixel(centre_x(g.icon(9)), centre_y(g.icon(9)), kRed);
@@ -183,7 +188,7 @@ TEST_CASE("the layout survives a shell restart") {
     const Image second = f.wait_pixel(centre_x(g.icon(9)), centre_y(g.icon(9)), kRed);
     // Below the bar (whose clock may have ticked), the screens are the same.
     int differing = 0;
-    for (int y = status_bar_height; y < 800; ++y)
+    for (int y = kStatusBarHeight; y < 800; ++y)
         for (int x = 0; x < 480; ++x) {
             const auto p = first.at(x, y), q = second.at(x, y);
             if (p.r != q.r || p.g != q.g || p.b != q.b) ++differing;
@@ -191,7 +196,7 @@ TEST_CASE("the layout survives a shell restart") {
     CHECK(differing == 0);
     CHECK(position_of(f.registry, "red") == 9);
     CHECK(position_of(f.registry, "green") == 1);
-    CHECK(position_of(f.registry, "blue") == dock_first_position + 1);
+    CHECK(position_of(f.registry, "blue") == kDockFirstPosition + 1);
 }
 
 TEST_CASE("an app installed while the shell runs appears in the first free slot") {
@@ -207,7 +212,7 @@ TEST_CASE("an app installed while the shell runs appears in the first free slot"
     CHECK(position_of(f.registry, "blue") == 1);
     // And a removed one leaves.
     f.cli({"remove", "red"});
-    const Image shot = f.wait_pixel(centre_x(g.icon(0)), centre_y(g.icon(0)), cirrus::shell::wallpaper_top_rgb, 40);
+    const Image shot = f.wait_pixel(centre_x(g.icon(0)), centre_y(g.icon(0)), cirrus::shell::kWallpaperTopRgb, 40);
     CHECK(ink_pixels(shot, g.icon(0), wallpaper_in(shot)) == 0);
 }
 
@@ -297,7 +302,7 @@ TEST_CASE("a tap on an icon launches its app and its window appears, and the lau
 TEST_CASE("the status bar shows a simulated battery, and none without one") {
     ShellFixture f;
     f.start_shell();
-    const Box battery_area{380, 0, 100, status_bar_height};
+    const Box battery_area{380, 0, 100, kStatusBarHeight};
     const auto bar = [](int) { return Image::Pixel{0x0b, 0x22, 0x36, 255}; };
     Image shot = f.screenshot();
     CHECK(ink_pixels(shot, battery_area, bar) == 0);
@@ -332,13 +337,13 @@ TEST_CASE("the status bar takes the front app's theme colour, and the home colou
     ShellFixture f(o);
     f.install("yellow", "Yellow", kRed, 0xf4c20d);
     f.start_shell();
-    f.wait_pixel(2, 12, cirrus::shell::status_bar_home_rgb, 2);
+    f.wait_pixel(2, 12, cirrus::shell::kStatusBarHomeRgb, 2);
     REQUIRE(f.compositor.request({{"cmd", "launch"}, {"app", "yellow"}})["ok"] == true);
     const Image themed = f.wait_pixel(2, 12, 0xf4c20d, 2);
     // Dark text on a light bar.
     int dark = 0;
     for (int x = 200; x < 280; ++x)
-        for (int y = 0; y < status_bar_height; ++y)
+        for (int y = 0; y < kStatusBarHeight; ++y)
             if (themed.at(x, y).r < 80) ++dark;
     CHECK(dark > 20);
     std::filesystem::remove_all(env_dir);
@@ -356,8 +361,8 @@ TEST_CASE("at scale 2 the shell draws twice the pixels, at the same logical plac
     const Image shot = f.wait_pixel(2 * centre_x(g.icon(1)), 2 * centre_y(g.icon(1)), kGreen);
     REQUIRE(shot.width == 960);
     CHECK(cirrus_it::same_rgb(shot.at(2 * centre_x(g.icon(0)), 2 * centre_y(g.icon(0))), kRed, 4));
-    CHECK(cirrus_it::same_rgb(shot.at(2, 2 * status_bar_height - 2), cirrus::shell::status_bar_home_rgb, 2));
-    CHECK(!cirrus_it::same_rgb(shot.at(2, 2 * status_bar_height + 2), cirrus::shell::status_bar_home_rgb, 2));
+    CHECK(cirrus_it::same_rgb(shot.at(2, 2 * kStatusBarHeight - 2), cirrus::shell::kStatusBarHomeRgb, 2));
+    CHECK(!cirrus_it::same_rgb(shot.at(2, 2 * kStatusBarHeight + 2), cirrus::shell::kStatusBarHomeRgb, 2));
     // Icons are drawn from the 144 px rasters, edge to edge within their rect.
     const Box icon = g.icon(0);
     CHECK(cirrus_it::same_rgb(shot.at(2 * icon.x + 6, 2 * icon.y + 2 * icon.height / 2), kRed, 4));

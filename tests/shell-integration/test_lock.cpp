@@ -48,7 +48,7 @@ TEST_CASE("the power key locks: the time over everything, the app hidden; a swip
     }));
     // The app's colour is nowhere in the middle; the status bar is covered.
     CHECK_FALSE(cirrus_it::same_rgb(shot.at(240, 400), kAppWindow, 30));
-    CHECK_FALSE(cirrus_it::same_rgb(shot.at(2, 12), cirrus::shell::status_bar_home_rgb, 2));
+    CHECK_FALSE(cirrus_it::same_rgb(shot.at(2, 12), cirrus::shell::kStatusBarHomeRgb, 2));
     // The date under the time, and the hint at the bottom.
     CHECK(light_pixels(shot, g.date, 180) > 40);
     CHECK(light_pixels(shot, g.hint, 180) > 40);

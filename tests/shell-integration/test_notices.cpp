@@ -13,10 +13,10 @@
 #include "common/registry.hpp"
 
 using namespace cirrus_shell_it;
-using cirrus::shell::banner_card_rgb;
 using cirrus::shell::BannerGeometry;
 using cirrus::shell::compute_banner_geometry;
 using cirrus::shell::compute_prompt_geometry;
+using cirrus::shell::kBannerCardRgb;
 using cirrus::shell::PromptGeometry;
 
 namespace {
@@ -28,7 +28,7 @@ Box card_on_screen(const json& banner_layer) {
 }
 
 std::optional<cirrus::launcher::PermissionState> permission(const ShellFixture& f, const std::string& app,
-                                                           const std::string& name) {
+                                                            const std::string& name) {
     return cirrus::launcher::Registry::open(f.registry).permission(app, name);
 }
 
@@ -50,14 +50,14 @@ TEST_CASE("a notification shows a banner under the status bar; a tap opens its a
     h.hosts.send("red", "notify 5 你好 Lunch?");
     const json banner = h.wait_layer("cirrus-banner");
     CHECK(banner["layer"] == "overlay");
-    CHECK(banner["y"] == cirrus::shell::status_bar_height);  // the status bar stays readable
+    CHECK(banner["y"] == cirrus::shell::kStatusBarHeight);  // the status bar stays readable
     CHECK(banner["width"] == 480);
     CHECK(banner["keyboard_interactive"] == "none");
     const Box card = card_on_screen(banner);
     const BannerGeometry g = compute_banner_geometry(480);
 
     // The card's colour where no text is (its right end), once it has slid down.
-    const Image shot = h.f.wait_pixel(card.x + card.width - 16, card.y + card.height - 10, banner_card_rgb, 3);
+    const Image shot = h.f.wait_pixel(card.x + card.width - 16, card.y + card.height - 10, kBannerCardRgb, 3);
     // The app's icon (its red), its Chinese name and title in dark glyphs.
     const Box icon = g.icon.translated(banner["x"].get<int>(), banner["y"].get<int>());
     CHECK(cirrus_it::same_rgb(shot.at(centre_x(icon), centre_y(icon)), 0xd03030, 6));
@@ -105,7 +105,7 @@ TEST_CASE("a swipe up on a banner dismisses it without opening the app; the app'
 
     h.hosts.send("red", "notify 2 Swipe me");
     const Box card = card_on_screen(h.wait_layer("cirrus-banner"));
-    h.f.wait_pixel(card.x + card.width - 16, card.y + card.height - 10, banner_card_rgb, 3);
+    h.f.wait_pixel(card.x + card.width - 16, card.y + card.height - 10, kBannerCardRgb, 3);
     REQUIRE(h.swipe(centre_x(card), centre_y(card), centre_x(card), centre_y(card) - 50, 100, 5)["ok"] == true);
     CHECK(h.wait_layer_gone("cirrus-banner", 2));
     cirrus_it::sleep_ms(200);
@@ -128,8 +128,8 @@ TEST_CASE("a permission question shows a dialog; Allow grants, the host hears it
     CHECK(prompt["width"] == 480);
     CHECK(prompt["height"] == 800);
     const PromptGeometry g = compute_prompt_geometry(480, 800);
-    const Image shot = h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2,
-                                      cirrus::shell::prompt_dialog_rgb, 3);
+    const Image shot =
+        h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
     // The question in dark text, the two buttons' words in blue.
     const auto dialog_bg = [](int) { return Image::Pixel{0xf4, 0xf5, 0xf7, 255}; };
     CHECK(ink_pixels(shot, g.message, dialog_bg) > 150);
@@ -162,7 +162,7 @@ TEST_CASE("a question open when the shell dies is asked again by the next shell,
     h.f.start_shell();
     h.wait_layer("cirrus-permission");
     const PromptGeometry g = compute_prompt_geometry(480, 800);
-    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::prompt_dialog_rgb, 3);
+    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
     REQUIRE(h.f.tap(centre_x(g.deny), centre_y(g.deny))["ok"] == true);
     const json answer = h.hosts.expect("red", "permission_answered");
     CHECK(answer["serial"] == 3);
@@ -178,7 +178,7 @@ TEST_CASE("Don't Allow denies; two questions come one after the other") {
     h.hosts.send("red", "permission microphone 2");
     h.wait_layer("cirrus-permission");
     const PromptGeometry g = compute_prompt_geometry(480, 800);
-    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::prompt_dialog_rgb, 3);
+    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
 
     REQUIRE(h.f.tap(centre_x(g.deny), centre_y(g.deny))["ok"] == true);
     json answer = h.hosts.expect("red", "permission_answered");
@@ -211,7 +211,7 @@ TEST_CASE("a question asked while locked waits, hidden, for the unlock") {
     CHECK(h.wait_layer_gone("cirrus-lock"));
     h.wait_layer("cirrus-permission");
     const PromptGeometry g = compute_prompt_geometry(480, 800);
-    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::prompt_dialog_rgb, 3);
+    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
     REQUIRE(h.f.tap(centre_x(g.allow), centre_y(g.allow))["ok"] == true);
     CHECK(h.hosts.expect("red", "permission_answered")["answer"] == "granted");
 }
@@ -227,13 +227,12 @@ TEST_CASE("at scale 2 the banner and the dialog are drawn at twice the pixels, i
     const json banner = h.wait_layer("cirrus-banner");
     CHECK(banner["width"] == 480);  // logical
     const Box card = card_on_screen(banner);
-    h.f.wait_pixel(2 * (card.x + card.width - 16), 2 * (card.y + card.height - 10), banner_card_rgb, 3);
+    h.f.wait_pixel(2 * (card.x + card.width - 16), 2 * (card.y + card.height - 10), kBannerCardRgb, 3);
 
     h.hosts.send("red", "permission notifications 9");
     h.wait_layer("cirrus-permission");
     const PromptGeometry g = compute_prompt_geometry(480, 800);
-    h.f.wait_pixel(2 * (g.dialog.x + 8), 2 * (g.message.y + g.message.height / 2), cirrus::shell::prompt_dialog_rgb,
-                   3);
+    h.f.wait_pixel(2 * (g.dialog.x + 8), 2 * (g.message.y + g.message.height / 2), cirrus::shell::kPromptDialogRgb, 3);
     REQUIRE(h.f.tap(centre_x(g.allow), centre_y(g.allow))["ok"] == true);  // taps are logical
     CHECK(h.hosts.expect("red", "permission_answered")["answer"] == "granted");
 }
@@ -245,7 +244,7 @@ TEST_CASE("a mouse click answers the prompt and opens a banner's app") {
     h.hosts.send("red", "permission persistent-storage 11");
     h.wait_layer("cirrus-permission");
     const PromptGeometry g = compute_prompt_geometry(480, 800);
-    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::prompt_dialog_rgb, 3);
+    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
     constexpr int btn_left = 272;
     h.mouse("motion " + std::to_string(centre_x(g.deny)) + " " + std::to_string(centre_y(g.deny)));
     h.mouse("button " + std::to_string(btn_left));
@@ -257,7 +256,7 @@ TEST_CASE("a mouse click answers the prompt and opens a banner's app") {
     REQUIRE(cirrus_it::wait_until([&] { return !h.visible("red"); }));
     h.hosts.send("red", "notify 12 Click");
     const Box card = card_on_screen(h.wait_layer("cirrus-banner"));
-    h.f.wait_pixel(card.x + card.width - 16, card.y + card.height - 10, banner_card_rgb, 3);
+    h.f.wait_pixel(card.x + card.width - 16, card.y + card.height - 10, kBannerCardRgb, 3);
     h.mouse("motion " + std::to_string(centre_x(card)) + " " + std::to_string(centre_y(card)));
     h.mouse("button " + std::to_string(btn_left));
     CHECK(h.hosts.expect("red", "notification_activated")["tag"] == 12);

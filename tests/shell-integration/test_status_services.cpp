@@ -24,10 +24,10 @@
 #include "theme.hpp"
 
 using namespace cirrus_shell_it;
+using cirrus::shell::kStatusBarHeight;
 using cirrus::shell::LinkIndicator;
 using cirrus::shell::LinkState;
 using cirrus::shell::ModemReading;
-using cirrus::shell::status_bar_height;
 
 namespace {
 
@@ -38,10 +38,10 @@ constexpr std::uint32_t kLte = 1u << 14;
 constexpr int kRegistered = 8;
 constexpr int kSearching = 7;
 
-const cirrus::shell::StatusBarLayout kBar = cirrus::shell::status_bar_layout(480, status_bar_height);
+const cirrus::shell::StatusBarLayout kBar = cirrus::shell::status_bar_layout(480, kStatusBarHeight);
 
 Image::Pixel bar_background(int) {
-    const std::uint32_t rgb = cirrus::shell::status_bar_home_rgb;
+    const std::uint32_t rgb = cirrus::shell::kStatusBarHomeRgb;
     return {static_cast<int>(rgb >> 16), static_cast<int>((rgb >> 8) & 0xff), static_cast<int>(rgb & 0xff), 255};
 }
 
@@ -54,8 +54,9 @@ public:
     explicit PrivateSystemBus(const std::string& dir) {
         const std::string daemon = cirrus_it::optional_program("CIRRUS_DBUS_DAEMON");
         if (daemon.empty()) {
-            throw std::runtime_error("dbus-daemon was not found when the build was configured (Debian package "
-                                     "dbus-daemon); the status bar's D-Bus tests need it");
+            throw std::runtime_error(
+                "dbus-daemon was not found when the build was configured (Debian package "
+                "dbus-daemon); the status bar's D-Bus tests need it");
         }
         socket_ = dir + "/test_system_bus_socket";
         const std::string config = dir + "/test-system-bus.conf";
@@ -63,7 +64,8 @@ public:
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>system</type>
-  <listen>unix:path=)" + socket_ + R"(</listen>
+  <listen>unix:path=)" + socket_ +
+                               R"(</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -165,7 +167,7 @@ bool fill_shows(const Image& shot, int percent) { return std::abs(fill_pixels(sh
 int text_left(const Image& shot) {
     const Box body = cirrus::shell::battery_body(kBar.battery);
     for (int x = kBar.battery.x; x < body.x; ++x) {
-        if (ink_pixels(shot, {x, 0, 1, status_bar_height}, bar_background) > 0) return x;
+        if (ink_pixels(shot, {x, 0, 1, kStatusBarHeight}, bar_background) > 0) return x;
     }
     return -1;
 }
@@ -178,7 +180,7 @@ BarLook signal_bar_look(const Image& shot, int index) {
     const Box bar = cirrus::shell::signal_bar(kBar.link, index);
     const Image::Pixel p = shot.at(bar.x + 1, bar.y + bar.height / 2);
     if (cirrus_it::same_rgb(p, 0xffffff, 40)) return BarLook::lit;
-    if (cirrus_it::same_rgb(p, cirrus::shell::status_bar_home_rgb, 12)) return BarLook::missing;
+    if (cirrus_it::same_rgb(p, cirrus::shell::kStatusBarHomeRgb, 12)) return BarLook::missing;
     return BarLook::faint;  // white at 30% over the bar
 }
 
@@ -249,10 +251,9 @@ Image wait_screen(ShellFixture& f, const std::string& what, Ok ok) {
         },
         kTimeout);
     if (!reached) {
-        throw std::runtime_error("the status bar never showed " + what + "; fill " +
-                                 std::to_string(fill_pixels(last)) + " px, lit bars " +
-                                 std::to_string(lit_bars(last)) + ", label ink " + std::to_string(label_ink(last)) +
-                                 "\nshell: " + f.shell->describe());
+        throw std::runtime_error("the status bar never showed " + what + "; fill " + std::to_string(fill_pixels(last)) +
+                                 " px, lit bars " + std::to_string(lit_bars(last)) + ", label ink " +
+                                 std::to_string(label_ink(last)) + "\nshell: " + f.shell->describe());
     }
     return last;
 }
@@ -323,9 +324,8 @@ TEST_CASE("UPower's battery wins over a simulated sysfs battery, follows its cha
 
     // Discharging at the same charge: the bolt goes, the text moves right.
     t.services.command({{"cmd", "upower"}, {"State", 2}});
-    const Image discharging = wait_screen(t.f, "the bolt gone", [&](const Image& s) {
-        return text_left(s) >= charging_left + 6;
-    });
+    const Image discharging =
+        wait_screen(t.f, "the bolt gone", [&](const Image& s) { return text_left(s) >= charging_left + 6; });
     CHECK(fill_shows(discharging, 30));
 
     t.services.command({{"cmd", "upower"}, {"Percentage", 55.0}});

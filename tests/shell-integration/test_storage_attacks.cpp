@@ -25,8 +25,7 @@ namespace {
 std::vector<std::string> with_read_only(const std::string& folder, const std::vector<std::string>& argv) {
     if (geteuid() != 0) return argv;
     std::vector<std::string> wrapped = {
-        "unshare", "-m", "sh", "-c",
-        R"(mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@")", folder};
+        "unshare", "-m", "sh", "-c", R"(mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@")", folder};
     wrapped.insert(wrapped.end(), argv.begin(), argv.end());
     return wrapped;
 }
@@ -78,10 +77,10 @@ TEST_CASE("a read-only data folder: the shell still draws every app, says so, in
     CHECK(f.shell->alive());  // not crash-looping
 
     // An install fails with the folder and the fix; nothing is lost.
-    cirrus_it::RunResult r = cirrus_it::run_program(
-        with_read_only(folder, {cirrus_it::program("CIRRUS_CLI"), "--registry", f.registry, "install",
-                                f.compositor.runtime_dir() + "/packages/green"}),
-        env, 30);
+    cirrus_it::RunResult r =
+        cirrus_it::run_program(with_read_only(folder, {cirrus_it::program("CIRRUS_CLI"), "--registry", f.registry,
+                                                       "install", f.compositor.runtime_dir() + "/packages/green"}),
+                               env, 30);
     CHECK(r.exit_code() == 1);
     CHECK_MESSAGE(r.err.find("cannot install: the data folder " + folder + " cannot be written") != std::string::npos,
                   r.err);

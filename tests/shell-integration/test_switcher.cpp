@@ -50,8 +50,8 @@ public:
         start_shell();
         for (const std::string& app : {kRedApp, kGreenApp, kBlueApp}) {
             REQUIRE(compositor.request({{"cmd", "launch"}, {"app", app}})["ok"] == true);
-            wait_window(app, [](const json& w) { return w["focused"] == true && w["visible"] == true; },
-                        "focused and visible");
+            wait_window(
+                app, [](const json& w) { return w["focused"] == true && w["visible"] == true; }, "focused and visible");
         }
     }
 
@@ -92,9 +92,9 @@ public:
         }
         REQUIRE(compositor.request({{"cmd", "touch"}, {"events", down}})["ok"] == true);
         cirrus_it::sleep_ms(400);
-        REQUIRE(compositor.request({{"cmd", "touch"},
-                                    {"events", json::array({{{"type", "up"}, {"id", 0}}, {{"type", "frame"}}})}})["ok"] ==
-                true);
+        REQUIRE(compositor.request(
+                    {{"cmd", "touch"},
+                     {"events", json::array({{{"type", "up"}, {"id", 0}}, {{"type", "frame"}}})}})["ok"] == true);
     }
 
     // Holds, then waits for the switcher's surface and for the front card's
@@ -126,14 +126,17 @@ public:
     void swipe_cards(int dx) {
         const int y = centre_y(card(0));
         const int x1 = dx > 0 ? 10 : 470;
-        REQUIRE(compositor.request({{"cmd", "swipe"}, {"x1", x1}, {"y1", y}, {"x2", x1 + dx}, {"y2", y},
-                                    {"ms", 600}, {"steps", 30}})["ok"] == true);
+        REQUIRE(compositor.request({{"cmd", "swipe"},
+                                    {"x1", x1},
+                                    {"y1", y},
+                                    {"x2", x1 + dx},
+                                    {"y2", y},
+                                    {"ms", 600},
+                                    {"steps", 30}})["ok"] == true);
     }
 
     // Card `index`'s frame at rest, with card 0 centred.
-    Box card(int index) const {
-        return {g.centre_x() - index * g.pitch, g.card_y, g.card_width, g.card_height};
-    }
+    Box card(int index) const { return {g.centre_x() - index * g.pitch, g.card_y, g.card_width, g.card_height}; }
 
     const SwitcherGeometry g = compute_switcher_geometry(480, 800);
     std::string env_dir;
@@ -172,8 +175,8 @@ TEST_CASE("swipe up and hold opens the switcher: the apps' last frames, most rec
     INFO("green card pixel is " << describe(shot.at(green_x, centre_y(green))));
     CHECK(cirrus_it::same_rgb(shot.at(green_x, centre_y(green)), kGreenWindow, 4));
     // The switcher's own background around the cards (over the status bar).
-    CHECK(cirrus_it::same_rgb(shot.at(470, 5), cirrus::shell::switcher_background_rgb, 2));
-    CHECK(cirrus_it::same_rgb(shot.at(240, blue.y + blue.height + 30), cirrus::shell::switcher_background_rgb, 2));
+    CHECK(cirrus_it::same_rgb(shot.at(470, 5), cirrus::shell::kSwitcherBackgroundRgb, 2));
+    CHECK(cirrus_it::same_rgb(shot.at(240, blue.y + blue.height + 30), cirrus::shell::kSwitcherBackgroundRgb, 2));
     // The header: the app's icon (its colour, not the window's) and its name.
     const int header_y = blue.y - f.g.header_height;
     const int icon_y = header_y + (f.g.header_height - f.g.icon_size) / 2;
@@ -181,9 +184,7 @@ TEST_CASE("swipe up and hold opens the switcher: the apps' last frames, most rec
     INFO("icon pixel is " << describe(shot.at(icon_cx, icon_y + f.g.icon_size / 2)));
     CHECK(cirrus_it::same_rgb(shot.at(icon_cx, icon_y + f.g.icon_size / 2), 0xc0c020, 6));
     const Box name{blue.x + f.g.icon_size + 8, header_y, 120, f.g.header_height};
-    CHECK(ink_pixels(shot, name, [](int) {
-              return Image::Pixel{0x0e, 0x1a, 0x24, 255};
-          }) > 30);
+    CHECK(ink_pixels(shot, name, [](int) { return Image::Pixel{0x0e, 0x1a, 0x24, 255}; }) > 30);
 }
 
 TEST_CASE("the switcher: a tap on a card switches to its app") {
@@ -194,8 +195,8 @@ TEST_CASE("the switcher: a tap on a card switches to its app") {
     const Box green = f.card(1);
     REQUIRE(f.tap(green.x + green.width - 20, centre_y(green))["ok"] == true);
     f.wait_switcher_gone();
-    f.wait_window(kGreenApp, [](const json& w) { return w["visible"] == true && w["focused"] == true; },
-                  "visible and focused");
+    f.wait_window(
+        kGreenApp, [](const json& w) { return w["visible"] == true && w["focused"] == true; }, "visible and focused");
     CHECK(f.window_of(kBlueApp)->at("visible") == false);
     f.wait_pixel(240, 400, kGreenWindow);
 }
@@ -221,8 +222,8 @@ TEST_CASE("the switcher: a swipe sideways brings the older apps' cards to the mi
     f.wait_centred(kRedWindow);
     // A tap now opens red (a tap on cards still gliding would only stop them).
     REQUIRE(f.tap(centre_x(c), centre_y(c))["ok"] == true);
-    f.wait_window(kRedApp, [](const json& w) { return w["visible"] == true && w["focused"] == true; },
-                  "visible and focused");
+    f.wait_window(
+        kRedApp, [](const json& w) { return w["visible"] == true && w["focused"] == true; }, "visible and focused");
     f.wait_switcher_gone();
 }
 
@@ -231,8 +232,13 @@ TEST_CASE("the switcher: a card flicked up closes its app, and the next card tak
     f.launch_three();
     f.open_switcher(kBlueWindow);
     const Box c = f.card(0);
-    REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", centre_x(c)}, {"y1", centre_y(c)}, {"x2", centre_x(c)},
-                                  {"y2", centre_y(c) - 250}, {"ms", 100}, {"steps", 5}})["ok"] == true);
+    REQUIRE(f.compositor.request({{"cmd", "swipe"},
+                                  {"x1", centre_x(c)},
+                                  {"y1", centre_y(c)},
+                                  {"x2", centre_x(c)},
+                                  {"y2", centre_y(c) - 250},
+                                  {"ms", 100},
+                                  {"steps", 5}})["ok"] == true);
     // The app closes (its window gets close; the stand-in exits) ...
     REQUIRE(cirrus_it::wait_until([&] { return !f.window_of(kBlueApp).has_value(); }));
     REQUIRE(cirrus_it::wait_until([&] {
@@ -249,8 +255,12 @@ TEST_CASE("the switcher: a card flicked up closes its app, and the next card tak
 
     SUBCASE("closing the last two apps leaves the switcher for home") {
         for (int i = 0; i < 2; ++i) {
-            REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", centre_x(c)}, {"y1", centre_y(c)},
-                                          {"x2", centre_x(c)}, {"y2", centre_y(c) - 250}, {"ms", 100},
+            REQUIRE(f.compositor.request({{"cmd", "swipe"},
+                                          {"x1", centre_x(c)},
+                                          {"y1", centre_y(c)},
+                                          {"x2", centre_x(c)},
+                                          {"y2", centre_y(c) - 250},
+                                          {"ms", 100},
                                           {"steps", 5}})["ok"] == true);
             const std::string& app = i == 0 ? kGreenApp : kRedApp;
             REQUIRE(cirrus_it::wait_until([&] { return !f.window_of(app).has_value(); }));
@@ -271,8 +281,13 @@ TEST_CASE("the switcher: a tap beside the cards, or the home gesture, goes home"
         REQUIRE(f.tap(240, c.y + c.height + 40)["ok"] == true);
     }
     SUBCASE("a swipe up from the bottom edge") {
-        REQUIRE(f.compositor.request({{"cmd", "swipe"}, {"x1", 240}, {"y1", 797}, {"x2", 240}, {"y2", 500},
-                                      {"ms", 120}, {"steps", 6}})["ok"] == true);
+        REQUIRE(f.compositor.request({{"cmd", "swipe"},
+                                      {"x1", 240},
+                                      {"y1", 797},
+                                      {"x2", 240},
+                                      {"y2", 500},
+                                      {"ms", 120},
+                                      {"steps", 6}})["ok"] == true);
     }
     f.wait_switcher_gone();
     // Home: the apps stay hidden (and running), nothing is focused; the home
@@ -286,7 +301,7 @@ TEST_CASE("the switcher: a tap beside the cards, or the home gesture, goes home"
     const Image shot = f.screenshot();
     const Box c = f.card(0);
     CHECK_FALSE(cirrus_it::same_rgb(shot.at(centre_x(c), centre_y(c)), kBlueWindow, 30));
-    CHECK_FALSE(cirrus_it::same_rgb(shot.at(centre_x(c), centre_y(c)), cirrus::shell::switcher_background_rgb, 2));
+    CHECK_FALSE(cirrus_it::same_rgb(shot.at(centre_x(c), centre_y(c)), cirrus::shell::kSwitcherBackgroundRgb, 2));
 }
 
 TEST_CASE("the switcher gesture with no app running goes home and leaves nothing covered") {
@@ -298,5 +313,6 @@ TEST_CASE("the switcher gesture with no app running goes home and leaves nothing
     // An app launched now is shown: the compositor is not left in the switcher.
     f.install(kRedApp, "Red", 0xe08020);
     REQUIRE(f.compositor.request({{"cmd", "launch"}, {"app", kRedApp}})["ok"] == true);
-    f.wait_window(kRedApp, [](const json& w) { return w["visible"] == true; }, "visible");
+    f.wait_window(
+        kRedApp, [](const json& w) { return w["visible"] == true; }, "visible");
 }

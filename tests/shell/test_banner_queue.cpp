@@ -11,7 +11,7 @@ namespace {
 
 Notice notice(std::uint32_t id) { return {id, "app", "Title " + std::to_string(id), "Body"}; }
 
-constexpr BannerTiming timing{};  // 5000 ms shown, 200 ms slides
+constexpr BannerTiming kTiming{};  // 5000 ms shown, 200 ms slides
 
 }  // namespace
 
@@ -34,7 +34,7 @@ TEST_CASE("a banner slides down, stays five seconds, slides up, and is gone") {
     CHECK(q.visible_fraction(1200) == doctest::Approx(1));
     // Resting: the shell sleeps until then (a timer), no frames.
     REQUIRE(q.ms_until_leave(1200).has_value());
-    CHECK(*q.ms_until_leave(1200) == timing.show_ms);
+    CHECK(*q.ms_until_leave(1200) == kTiming.show_ms);
     q.advance(1200 + 4999);
     CHECK(q.phase() == BannerQueue::Phase::showing);
 
@@ -140,7 +140,7 @@ TEST_CASE("a finger on the banner keeps it; letting go gives it a little longer"
     CHECK(q.phase() == BannerQueue::Phase::showing);
     q.hold(false, 20000);
     REQUIRE(q.ms_until_leave(20000).has_value());
-    CHECK(*q.ms_until_leave(20000) == timing.after_touch_ms);
+    CHECK(*q.ms_until_leave(20000) == kTiming.after_touch_ms);
     q.advance(22000);
     CHECK(q.phase() == BannerQueue::Phase::leaving);
 
@@ -186,7 +186,7 @@ TEST_CASE("times that wrap around, and frames from just before the push") {
 
 TEST_CASE("the banner band sits under the status bar with the card inside it") {
     const BannerGeometry g = compute_banner_geometry(480);
-    CHECK(g.card.height == banner_card_height);
+    CHECK(g.card.height == kBannerCardHeight);
     CHECK(g.card.x == 8);
     CHECK(g.card.width == 464);
     CHECK(g.surface_height >= g.card.y + g.card.height);

@@ -30,7 +30,7 @@ TEST_CASE("480x800 has 4 columns by 5 rows of 72 px icons, below the status bar,
     CHECK(g.rows == 5);
     CHECK(g.per_page() == 20);
     CHECK(g.icon_size == 72);
-    CHECK(g.grid.y >= status_bar_height);
+    CHECK(g.grid.y >= kStatusBarHeight);
     CHECK(g.dots.y >= g.grid.y + g.grid.height);
     CHECK(g.dock.y >= g.dots.y + g.dots.height);
     CHECK(g.dock.y + g.dock.height == 800);
@@ -83,7 +83,7 @@ TEST_CASE("dock icons are centred as a group and fit the dock") {
     const HomeGeometry g = compute_geometry(480, 800);
     const Box one = g.dock_icon(0, 1);
     CHECK(one.x + one.width / 2 == 240);
-    for (int count = 1; count <= dock_capacity; ++count) {
+    for (int count = 1; count <= kDockCapacity; ++count) {
         for (int i = 0; i < count; ++i) {
             CHECK(inside(g.dock_icon(i, count), g.dock_panel));
             if (i > 0) CHECK(g.dock_icon(i, count).x > g.dock_icon(i - 1, count).x + g.icon_size);
@@ -92,7 +92,7 @@ TEST_CASE("dock icons are centred as a group and fit the dock") {
 }
 
 TEST_CASE("apps go to their positions: page, cell and dock") {
-    const Placement p = place_apps(positions({0, 5, 21, dock_first_position + 2, dock_first_position}), 20);
+    const Placement p = place_apps(positions({0, 5, 21, kDockFirstPosition + 2, kDockFirstPosition}), 20);
     CHECK(p.slots[0] == Slot{Slot::Area::grid, 0, 0});
     CHECK(p.slots[1] == Slot{Slot::Area::grid, 0, 5});
     CHECK(p.slots[2] == Slot{Slot::Area::grid, 1, 1});
@@ -111,12 +111,12 @@ TEST_CASE("empty pages are not shown, and no apps is one empty page") {
     const Placement none = place_apps(positions({}), 20);
     CHECK(none.pages == 1);
     CHECK(none.slots.empty());
-    const Placement only_dock = place_apps(positions({dock_first_position}), 20);
+    const Placement only_dock = place_apps(positions({kDockFirstPosition}), 20);
     CHECK(only_dock.pages == 1);
 }
 
 TEST_CASE("apps without a position take the first free grid slots, in order, to be stored") {
-    const Placement p = place_apps(positions({0, std::nullopt, 2, std::nullopt, dock_first_position}), 20);
+    const Placement p = place_apps(positions({0, std::nullopt, 2, std::nullopt, kDockFirstPosition}), 20);
     CHECK(p.slots[1] == Slot{Slot::Area::grid, 0, 1});
     CHECK(p.slots[3] == Slot{Slot::Area::grid, 0, 3});
     REQUIRE(p.assigned.size() == 2);
@@ -136,7 +136,7 @@ TEST_CASE("positions reflow with the grid: the order is kept") {
 
 TEST_CASE("a point hits the app whose icon or label is under it, on the page shown") {
     const HomeGeometry g = compute_geometry(480, 800);
-    const Placement p = place_apps(positions({0, 6, 20, dock_first_position}), g.per_page());
+    const Placement p = place_apps(positions({0, 6, 20, kDockFirstPosition}), g.per_page());
     const Box icon0 = g.icon(0);
     CHECK(hit_test(g, p, 0, icon0.x + 1, icon0.y + 1) == 0u);
     const Box label6 = g.label(6);
@@ -146,7 +146,7 @@ TEST_CASE("a point hits the app whose icon or label is under it, on the page sho
     // Empty cells, gaps between icons and the status bar hit nothing.
     const Box icon3 = g.icon(3);
     CHECK_FALSE(hit_test(g, p, 0, icon3.x + 5, icon3.y + 5).has_value());
-    CHECK_FALSE(hit_test(g, p, 0, 2, icon0.y + 5).has_value());  // the grid's margin
+    CHECK_FALSE(hit_test(g, p, 0, 2, icon0.y + 5).has_value());                // the grid's margin
     CHECK_FALSE(hit_test(g, p, 0, icon0.x + 5, g.cell(0).y + 1).has_value());  // above the icon
     CHECK_FALSE(hit_test(g, p, 0, 10, 5).has_value());
     // The dock is on every page.

@@ -61,7 +61,7 @@ TEST_CASE("a fast flick unlocks from a short distance, but not from a twitch") {
 
 TEST_CASE("a finger that stops before lifting has no flick left") {
     LockSwipe s(800);
-    drag(s, 700, 620, 80);  // a fast start...
+    drag(s, 700, 620, 80);   // a fast start...
     s.move(240, 620, 1300);  // ...then it rests 220 ms
     CHECK(s.end(1300) == LockSwipe::Outcome::stay);
     CHECK(s.release_velocity() == doctest::Approx(0));

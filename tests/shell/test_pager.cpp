@@ -159,8 +159,8 @@ TEST_CASE("a flick turns one page its way, however short") {
     }
     SUBCASE("back against a drag past half") {
         finger.down(450);
-        finger.move_to(60, 800);   // 382 px forward...
-        finger.move_to(150, 90);   // ...then a flick back, still past half
+        finger.move_to(60, 800);  // 382 px forward...
+        finger.move_to(150, 90);  // ...then a flick back, still past half
         finger.up();
         CHECK(pager.target_page() == 0);
     }
@@ -239,7 +239,7 @@ TEST_CASE("every settle ends within the bound, exactly on a page") {
         double from, to;
         std::uint32_t duration;
     } drags[] = {
-        {400, 390, 1000}, {400, 150, 2000}, {400, 20, 50}, {20, 470, 30},
+        {400, 390, 1000}, {400, 150, 2000}, {400, 20, 50},  {20, 470, 30},
         {300, 280, 10},   {470, 10, 500},   {10, 470, 900},
     };
     for (const auto& drag : drags) {
@@ -276,8 +276,7 @@ TEST_CASE("release velocity is measured over the window, not from the last two e
     finger.down(400);
     // 100 px to the left at about 200 px/s with irregular event spacing...
     const std::uint32_t gaps[] = {30, 70, 45, 90, 60, 35, 80, 55, 40, 25};
-    for (std::uint32_t gap : gaps)
-        finger.jump(finger.x - 0.2 * gap, gap);
+    for (std::uint32_t gap : gaps) finger.jump(finger.x - 0.2 * gap, gap);
     // ...and a last event 1 ms later that jumped 4 px (4000 px/s between the
     // two): jitter, not a flick.
     finger.jump(finger.x - 4, 1);
@@ -307,7 +306,7 @@ TEST_CASE("a touch during a glide catches the page where it is, and is not a tap
     CHECK_FALSE(pager.is_animating(100));
     CHECK(pager.offset(100) == doctest::Approx(moving));
     CHECK(pager.offset(5000) == doctest::Approx(moving));  // held by the finger
-    finger.jump(236, 10);  // moves at once: no slop for a caught page
+    finger.jump(236, 10);                                  // moves at once: no slop for a caught page
     CHECK(pager.offset(finger.time) == doctest::Approx(moving + 4));
     finger.wait(100);
     finger.up();

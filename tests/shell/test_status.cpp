@@ -107,16 +107,16 @@ TEST_CASE("text on a theme colour is black or white, whichever reads better") {
     CHECK(text_colour_on(rgb(0xffffff)) == Colour{0, 0, 0, 1});
     CHECK(text_colour_on(rgb(0x000000)) == Colour{1, 1, 1, 1});
     CHECK(text_colour_on(rgb(0xf4b400)) == Colour{0, 0, 0, 1});  // notes' yellow
-    CHECK(text_colour_on(rgb(0x1e88e5)) == Colour{0, 0, 0, 1} ); // weather's mid blue: black reads (slightly) better
+    CHECK(text_colour_on(rgb(0x1e88e5)) == Colour{0, 0, 0, 1});  // weather's mid blue: black reads (slightly) better
     CHECK(text_colour_on(rgb(0x37474f)) == Colour{1, 1, 1, 1});  // calculator's slate
-    CHECK(text_colour_on(rgb(status_bar_home_rgb)) == Colour{1, 1, 1, 1});
+    CHECK(text_colour_on(rgb(kStatusBarHomeRgb)) == Colour{1, 1, 1, 1});
     CHECK(relative_luminance(rgb(0xffffff)) == doctest::Approx(1.0));
     CHECK(relative_luminance(rgb(0x000000)) == doctest::Approx(0.0));
 }
 
 TEST_CASE("the bar's background is the theme colour, or the home colour without one") {
-    CHECK(status_bar_background(0) == rgb(status_bar_home_rgb));
-    CHECK(status_bar_background(0x00ff0000) == rgb(status_bar_home_rgb));  // alpha 0: no theme
+    CHECK(status_bar_background(0) == rgb(kStatusBarHomeRgb));
+    CHECK(status_bar_background(0x00ff0000) == rgb(kStatusBarHomeRgb));  // alpha 0: no theme
     CHECK(status_bar_background(0xff336699) == rgb(0x336699));
     CHECK(status_bar_background(0x80336699) == rgb(0x336699));  // drawn opaque
 }

@@ -18,7 +18,7 @@ using namespace cirrus::shell;
 namespace {
 
 UPowerDevice upower_battery(double percentage, std::uint32_t state) {
-    return {true, upower_type_battery, percentage, state};
+    return {true, kUpowerTypeBattery, percentage, state};
 }
 
 ModemReading modem(std::int32_t state, std::uint32_t tech, std::uint32_t signal) { return {state, tech, signal}; }
@@ -180,11 +180,11 @@ TEST_CASE("the bar's boxes: link left, clock middle, battery right; bars rise in
     CHECK(status_bar_layout(240, 24).link.width == 74);
 
     int previous_right = l.link.x - 1;
-    for (int i = 0; i < signal_bar_count; ++i) {
+    for (int i = 0; i < kSignalBarCount; ++i) {
         const Box bar = signal_bar(l.link, i);
-        CHECK(bar.x > previous_right);            // apart from the last
-        CHECK(bar.y + bar.height == 18);          // a common base line
-        CHECK(bar.height == 3 * (i + 1));         // rising
+        CHECK(bar.x > previous_right);     // apart from the last
+        CHECK(bar.y + bar.height == 18);   // a common base line
+        CHECK(bar.height == 3 * (i + 1));  // rising
         previous_right = bar.x + bar.width - 1;
     }
     const Box label = link_label(l.link);
@@ -193,7 +193,7 @@ TEST_CASE("the bar's boxes: link left, clock middle, battery right; bars rise in
 
     const Box body = battery_body(l.battery);
     CHECK(body == Box{449, 7, 23, 11});
-    CHECK(body.x + body.width + battery_nub_width == l.battery.x + l.battery.width);
+    CHECK(body.x + body.width + kBatteryNubWidth == l.battery.x + l.battery.width);
 }
 
 TEST_CASE("cirrus_shell_v1's link values map onto the link states") {

@@ -89,7 +89,7 @@ TEST_CASE("geometry: cards have an app window's shape, fit the screen, and the o
     for (auto [w, h] : {std::pair{480, 800}, std::pair{320, 480}, std::pair{720, 1440}, std::pair{800, 480}}) {
         INFO(w << "x" << h);
         const SwitcherGeometry g = compute_switcher_geometry(w, h);
-        const double window_aspect = static_cast<double>(w) / (h - status_bar_height);
+        const double window_aspect = static_cast<double>(w) / (h - kStatusBarHeight);
         CHECK(static_cast<double>(g.card_width) / g.card_height == doctest::Approx(window_aspect).epsilon(0.02));
         CHECK(g.card_y - g.header_height >= 0);
         CHECK(g.card_y + g.card_height <= h);
@@ -150,8 +150,8 @@ TEST_CASE("a swipe to the right brings the older card to the centre; past the en
     f.move_to(460, centre_y(c0), 400, 10);
     f.move_to(460, centre_y(c0), 100, 10);  // held still: no flick
     const double shown = m.scroll(f.time);
-    CHECK(shown < g.pitch + 440);       // rubber band past the end
-    CHECK(shown > 2 * g.pitch);         // but it does move past
+    CHECK(shown < g.pitch + 440);  // rubber band past the end
+    CHECK(shown > 2 * g.pitch);    // but it does move past
     f.up();
     CHECK(m.scroll(f.time + kLater) == doctest::Approx(2 * g.pitch));
 }
@@ -219,7 +219,7 @@ TEST_CASE("a card lifted a little and let go comes back; lifted far, even slowly
     f.down(centre_x(c0), centre_y(c0));
     f.move_to(centre_x(c0), centre_y(c0) + 100, 200, 10);
     CHECK(m.card(0, f.time).frame.y > g.card_y);
-    CHECK(m.card(0, f.time).frame.y <= g.card_y + SwitcherGeometry::max_sink);
+    CHECK(m.card(0, f.time).frame.y <= g.card_y + SwitcherGeometry::kMaxSink);
     CHECK(m.card(0, f.time).frame.y + g.card_height <= g.band().y + g.band().height);
     CHECK(f.up().kind == Kind::none);
     CHECK(m.card(0, f.time + kLater).frame.y == g.card_y);

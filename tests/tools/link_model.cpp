@@ -13,7 +13,7 @@ namespace {
 using std::chrono::milliseconds;
 
 // docs/ARCHITECTURE.md, "Weak-link profiles". kbit/s are 1000 bits per second.
-constexpr std::array<Profile, 6> all_profiles{{
+constexpr std::array<Profile, 6> kAllProfiles{{
     {"none", LinkKind::pass_through, 0, 0, milliseconds(0), 0.0, "no shaping: loopback speed (the online baseline)"},
     {"3g", LinkKind::shaped, 1600e3, 750e3, milliseconds(300), 0.0, "1600/750 kbit/s, +300 ms round trip"},
     {"3g-slow", LinkKind::shaped, 400e3, 400e3, milliseconds(2000), 0.0,
@@ -27,10 +27,10 @@ constexpr std::array<Profile, 6> all_profiles{{
 
 }  // namespace
 
-std::span<const Profile> profiles() { return all_profiles; }
+std::span<const Profile> profiles() { return kAllProfiles; }
 
 const Profile* find_profile(std::string_view name) {
-    for (const Profile& profile : all_profiles)
+    for (const Profile& profile : kAllProfiles)
         if (profile.name == name) return &profile;
     return nullptr;
 }

@@ -47,7 +47,7 @@ Duration retransmission_delay(const Profile& profile);
 // The payload of one TCP segment on the radio link. Shaping works in segments
 // of this size so that connections sharing the link interleave the way TCP
 // flows do, rather than one connection's whole burst going first.
-inline constexpr std::size_t segment_bytes = 1460;
+inline constexpr std::size_t kSegmentBytes = 1460;
 
 // One direction of the phone's link: a single serial line shared by every
 // connection (the bandwidth is the link's, not a connection's). A segment is

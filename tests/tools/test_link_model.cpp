@@ -10,7 +10,7 @@ using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const TimePoint t0 = TimePoint() + seconds(1000);
+const TimePoint kT0 = TimePoint() + seconds(1000);
 
 LinkDirection configured(const Profile& profile, bool downstream, std::uint64_t seed = 1) {
     LinkDirection link(seed);
@@ -65,23 +65,23 @@ TEST_CASE("the profiles are docs/ARCHITECTURE.md's, none and blackhole among the
 
 TEST_CASE("a busy line sends segment after segment at its rate, each arriving one-way delay later") {
     LinkDirection link = configured(*find_profile("3g"), true);
-    const Duration per_segment = line_time(segment_bytes, 1'600'000);  // 7.3 ms
+    const Duration per_segment = line_time(kSegmentBytes, 1'600'000);  // 7.3 ms
     for (int k = 1; k <= 200; ++k) {
-        const auto sent = link.transmit(segment_bytes, t0);  // all ready at once
+        const auto sent = link.transmit(kSegmentBytes, kT0);  // all ready at once
         CHECK_FALSE(sent.lost);
         const Duration expected = per_segment * k + milliseconds(150);
         // Each segment's time is rounded up by under a nanosecond.
-        CHECK(sent.arrival - t0 >= expected);
-        CHECK(sent.arrival - t0 <= expected + microseconds(1));
+        CHECK(sent.arrival - kT0 >= expected);
+        CHECK(sent.arrival - kT0 <= expected + microseconds(1));
     }
     // 200 segments = 292 000 bytes at 200 000 bytes/s.
-    CHECK(std::chrono::duration<double>(link.free_at() - t0).count() == doctest::Approx(1.46).epsilon(1e-6));
+    CHECK(std::chrono::duration<double>(link.free_at() - kT0).count() == doctest::Approx(1.46).epsilon(1e-6));
 }
 
 TEST_CASE("an idle line saves no credit: a segment starts when its data is there") {
     LinkDirection link = configured(*find_profile("3g"), false);  // 750 kbit/s up
-    link.transmit(segment_bytes, t0);
-    const TimePoint later = t0 + seconds(10);
+    link.transmit(kSegmentBytes, kT0);
+    const TimePoint later = kT0 + seconds(10);
     const auto sent = link.transmit(100, later);
     CHECK(sent.arrival >= later + line_time(100, 750'000) + milliseconds(150));
     CHECK(sent.arrival <= later + line_time(100, 750'000) + milliseconds(150) + microseconds(1));
@@ -92,8 +92,8 @@ TEST_CASE("an unlimited line hands bytes over at once") {
     LinkDirection link(1);
     link.configure(0, Duration{}, 0, milliseconds(200));
     CHECK(link.unlimited());
-    const auto sent = link.transmit(1 << 20, t0);
-    CHECK(sent.arrival == t0);
+    const auto sent = link.transmit(1 << 20, kT0);
+    CHECK(sent.arrival == kT0);
     CHECK_FALSE(sent.lost);
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("2g loses about 1% of segments, each arriving a retransmission timeout
     int lost = 0;
     const int segments = 20'000;
     for (int k = 0; k < segments; ++k) {
-        const TimePoint ready = t0 + seconds(k);  // far apart: the line is idle each time
+        const TimePoint ready = kT0 + seconds(k);  // far apart: the line is idle each time
         const auto sent = link.transmit(100, ready);
         const Duration delay = sent.arrival - ready;
         if (sent.lost) {
@@ -124,24 +124,24 @@ TEST_CASE("2g loses about 1% of segments, each arriving a retransmission timeout
     LinkDirection first = configured(g2, true, 7);
     LinkDirection second = configured(g2, true, 7);
     for (int k = 0; k < 1000; ++k)
-        CHECK(first.transmit(100, t0 + seconds(k)).lost == second.transmit(100, t0 + seconds(k)).lost);
+        CHECK(first.transmit(100, kT0 + seconds(k)).lost == second.transmit(100, kT0 + seconds(k)).lost);
 }
 
 TEST_CASE("a dead zone postpones the line by its length") {
     LinkDirection link = configured(*find_profile("3g-slow"), true);
-    link.transmit(50'000, t0);  // one second on the line
+    link.transmit(50'000, kT0);  // one second on the line
     const TimePoint busy_until = link.free_at();
     link.postpone(seconds(3));
     CHECK(link.free_at() == busy_until + seconds(3));
-    const auto sent = link.transmit(segment_bytes, t0);
-    CHECK(sent.arrival >= busy_until + seconds(3) + line_time(segment_bytes, 400'000) + seconds(1));
+    const auto sent = link.transmit(kSegmentBytes, kT0);
+    CHECK(sent.arrival >= busy_until + seconds(3) + line_time(kSegmentBytes, 400'000) + seconds(1));
 }
 
 TEST_CASE("TCP hands segments over in order: one after a lost one waits for it") {
     InOrderArrivals order;
-    CHECK(order.next(t0 + milliseconds(800)) == t0 + milliseconds(800));  // a retransmitted segment
-    CHECK(order.next(t0 + milliseconds(160)) == t0 + milliseconds(800));  // the one after it
-    CHECK(order.next(t0 + milliseconds(900)) == t0 + milliseconds(900));
+    CHECK(order.next(kT0 + milliseconds(800)) == kT0 + milliseconds(800));  // a retransmitted segment
+    CHECK(order.next(kT0 + milliseconds(160)) == kT0 + milliseconds(800));  // the one after it
+    CHECK(order.next(kT0 + milliseconds(900)) == kT0 + milliseconds(900));
     order.postpone(seconds(1));
-    CHECK(order.last() == t0 + milliseconds(1900));
+    CHECK(order.last() == kT0 + milliseconds(1900));
 }

@@ -370,7 +370,7 @@ private:
 // Ceilings are the nominal time times this: room for a loaded machine's late
 // wake-ups. (A small request, ~40 bytes each way, spends well under a
 // millisecond on a 3g line, so its nominal time is the round trip.)
-constexpr double margin = 1.25;
+constexpr double kMargin = 1.25;
 
 double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
@@ -423,9 +423,8 @@ TEST_CASE("3g adds its 300 ms round trip to a small request, never less") {
         CHECK(response.seconds >= 0.300);  // the floor, strictly
         round_trips.push_back(response.seconds);
     }
-    MESSAGE("3g small-request round trips (s): first " << round_trips.front() << ", median "
-                                                       << median(round_trips));
-    CHECK(median(round_trips) <= 0.300 * margin);
+    MESSAGE("3g small-request round trips (s): first " << round_trips.front() << ", median " << median(round_trips));
+    CHECK(median(round_trips) <= 0.300 * kMargin);
     CHECK(origin.connections() == 1);
 }
 
@@ -440,7 +439,7 @@ TEST_CASE("3g downloads 200 KB at 1600 kbit/s plus the round trip") {
     const double floor = 0.300 + size * 8 / 1.6e6;  // 1.324 s
     MESSAGE("3g 200 KB download: " << response.seconds << " s (nominal " << floor << " s)");
     CHECK(response.seconds >= floor);
-    CHECK(response.seconds <= floor * margin);
+    CHECK(response.seconds <= floor * kMargin);
 }
 
 TEST_CASE("two parallel downloads share the link's bandwidth") {
@@ -464,10 +463,10 @@ TEST_CASE("two parallel downloads share the link's bandwidth") {
     CHECK(complete[1]);
     const double total = std::max(finished[0], finished[1]);
     const double floor = 0.300 + 2 * size * 8 / 1.6e6;  // 2.348 s
-    MESSAGE("3g two parallel 200 KB downloads: " << finished[0] << " s and " << finished[1] << " s (nominal "
-                                                 << floor << " s for both)");
+    MESSAGE("3g two parallel 200 KB downloads: " << finished[0] << " s and " << finished[1] << " s (nominal " << floor
+                                                 << " s for both)");
     CHECK(total >= floor);
-    CHECK(total <= floor * margin);
+    CHECK(total <= floor * kMargin);
     // Shared in turn, not one after the other: both end near the end.
     CHECK(std::min(finished[0], finished[1]) >= 0.9 * total);
 }
@@ -494,7 +493,7 @@ TEST_CASE("a small request is not queued behind another connection's download") 
     CHECK(response.seconds >= 0.300);
     // Round robin by segment: it waits for at most one 1460-byte segment
     // (7.3 ms) of the download on the line.
-    CHECK(response.seconds <= 0.300 * margin + 0.0073);
+    CHECK(response.seconds <= 0.300 * kMargin + 0.0073);
     CHECK(bulk_received < 200'000);  // the download was still going
 }
 
@@ -539,7 +538,7 @@ TEST_CASE("3g-slow shapes uploads: a 50 KB POST takes its time on the 400 kbit/s
     const double floor = 2.0 + size * 8 / 400e3;  // 3.024 s: the round trip and 1.024 s on the uplink
     MESSAGE("3g-slow 50 KB upload: " << response.seconds << " s (nominal " << floor << " s)");
     CHECK(response.seconds >= floor);
-    CHECK(response.seconds <= floor * margin);
+    CHECK(response.seconds <= floor * kMargin);
 }
 
 TEST_CASE("offline resets a new connection at once") {
@@ -577,13 +576,13 @@ TEST_CASE("switching to offline cuts an open transfer") {
     Client client(link.port());
     const std::size_t size = 1024 * 1024;  // 5.2 s on 3g
     Clock::time_point switched{};
-    const Response response = client.request("GET", "/bytes/" + std::to_string(size), {}, 15s, false,
-                                             [&](std::size_t received) {
-                                                 if (received >= 50'000 && switched == Clock::time_point{}) {
-                                                     link.set_profile("offline");
-                                                     switched = Clock::now();
-                                                 }
-                                             });
+    const Response response =
+        client.request("GET", "/bytes/" + std::to_string(size), {}, 15s, false, [&](std::size_t received) {
+            if (received >= 50'000 && switched == Clock::time_point{}) {
+                link.set_profile("offline");
+                switched = Clock::now();
+            }
+        });
     REQUIRE(switched != Clock::time_point{});
     CHECK(response.end == End::reset);
     CHECK(response.received < size);
@@ -655,7 +654,7 @@ TEST_CASE("2g: a small request pays 650 ms and the slow lines") {
     MESSAGE("2g small request: " << response.seconds << " s; " << link.stats().lost << " segment(s) lost");
     CHECK(response.seconds >= floor);
     // At most one of its two segments is lost (+650 ms) on a 1% link.
-    CHECK(response.seconds <= (floor + 0.650) * margin);
+    CHECK(response.seconds <= (floor + 0.650) * kMargin);
 }
 
 TEST_CASE("--handshake: a new connection's first request pays one more round trip") {
@@ -668,9 +667,9 @@ TEST_CASE("--handshake: a new connection's first request pays one more round tri
     REQUIRE(second.end == End::complete);
     MESSAGE("3g --handshake: first request " << first.seconds << " s, second " << second.seconds << " s");
     CHECK(first.seconds >= 0.600);
-    CHECK(first.seconds <= 0.600 * margin);
+    CHECK(first.seconds <= 0.600 * kMargin);
     CHECK(second.seconds >= 0.300);
-    CHECK(second.seconds <= 0.300 * margin);
+    CHECK(second.seconds <= 0.300 * kMargin);
 }
 
 TEST_CASE("the command protocol: profile switches answer, bad ones are errors") {

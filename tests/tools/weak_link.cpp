@@ -98,17 +98,17 @@ namespace {
 
 // Bytes read from one side ahead of the link, per connection and direction.
 // The kernel's socket buffers hold more behind it.
-constexpr std::size_t pending_limit = 128 * 1024;
+constexpr std::size_t kPendingLimit = 128 * 1024;
 // Bytes on the line or waiting for a destination that reads slowly, per
 // connection and direction; above this the direction stops taking the link.
-constexpr std::size_t delivery_limit = 256 * 1024;
-constexpr std::size_t read_chunk = 64 * 1024;
+constexpr std::size_t kDeliveryLimit = 256 * 1024;
+constexpr std::size_t kReadChunk = 64 * 1024;
 
 // epoll tags of the fixed descriptors; a connection's socket is id * 2 + side.
-constexpr std::uint64_t listen_tag = ~std::uint64_t{0};
-constexpr std::uint64_t stdin_tag = listen_tag - 1;
-constexpr std::uint64_t signal_tag = listen_tag - 2;
-constexpr std::uint64_t timer_tag = listen_tag - 3;
+constexpr std::uint64_t kListenTag = ~std::uint64_t{0};
+constexpr std::uint64_t kStdinTag = kListenTag - 1;
+constexpr std::uint64_t kSignalTag = kListenTag - 2;
+constexpr std::uint64_t kTimerTag = kListenTag - 3;
 
 enum Direction { up = 0, down = 1 };  // up: client -> origin
 enum Side { client_side = 0, upstream_side = 1 };
@@ -166,7 +166,7 @@ struct Flow {
     bool destination_shut = false;
 
     std::size_t awaiting_delivery() const { return in_flight_bytes + outbox.size(); }
-    bool reading() const { return !source_ended && pending.size() < pending_limit; }
+    bool reading() const { return !source_ended && pending.size() < kPendingLimit; }
 };
 
 enum class UpstreamState { waiting_for_link, connecting, connected };
@@ -178,7 +178,7 @@ struct Connection {
     UpstreamState upstream_state = UpstreamState::waiting_for_link;
     // Nothing crosses before this (the handshake, with --handshake).
     TimePoint link_ready_at{};
-    Flow flows[2];  // [up], [down]
+    Flow flows[2];                    // [up], [down]
     std::uint32_t client_events = 0;  // registered with epoll; 0 = not registered
     std::uint32_t upstream_events = 0;
     bool closed = false;
@@ -216,8 +216,7 @@ std::optional<sockaddr_in> parse_address(std::string_view text) {
         port_text = std::string(text.substr(colon + 1));
     }
     if (host == "localhost") host = "127.0.0.1";
-    if (port_text.empty() || port_text.find_first_not_of("0123456789") != std::string::npos ||
-        port_text.size() > 5)
+    if (port_text.empty() || port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5)
         return std::nullopt;
     const int port = std::stoi(port_text);
     if (port > 65535) return std::nullopt;
@@ -246,8 +245,9 @@ void reset_and_close(int fd) {
 class Forwarder {
 public:
     explicit Forwarder(const Options& options)
-        : options_(options), profile_(options.profile), links_{LinkDirection(options.seed),
-                                                               LinkDirection(options.seed + 1)} {}
+        : options_(options),
+          profile_(options.profile),
+          links_{LinkDirection(options.seed), LinkDirection(options.seed + 1)} {}
 
     ~Forwarder() {
         for (auto& [id, connection] : connections_) close_sockets(*connection);
@@ -312,7 +312,7 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::uint64_t next_id_ = 1;
     std::uint64_t round_robin_[2] = {0, 0};  // id of the connection served last
-    std::vector<char> read_buffer_ = std::vector<char>(read_chunk);
+    std::vector<char> read_buffer_ = std::vector<char>(kReadChunk);
 
     std::uint64_t bytes_[2] = {0, 0};  // delivered to the destination, per direction
     std::uint64_t accepted_ = 0;
@@ -376,12 +376,12 @@ bool Forwarder::open() {
     socklen_t length = sizeof(bound);
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &length);
 
-    if (signal_fd_ < 0 || !watch(listen_fd_, listen_tag, EPOLLIN) || !watch(signal_fd_, signal_tag, EPOLLIN) ||
-        !watch(timer_fd_, timer_tag, EPOLLIN)) {
+    if (signal_fd_ < 0 || !watch(listen_fd_, kListenTag, EPOLLIN) || !watch(signal_fd_, kSignalTag, EPOLLIN) ||
+        !watch(timer_fd_, kTimerTag, EPOLLIN)) {
         std::fprintf(stderr, "cirrus-weak-link: epoll: %s\n", errno_text());
         return false;
     }
-    stdin_open_ = watch(STDIN_FILENO, stdin_tag, EPOLLIN);
+    stdin_open_ = watch(STDIN_FILENO, kStdinTag, EPOLLIN);
     if (!stdin_open_)
         std::fprintf(stderr, "cirrus-weak-link: stdin cannot be polled (%s): no commands, stop with SIGTERM\n",
                      errno_text());
@@ -413,19 +413,19 @@ int Forwarder::run() {
 
 void Forwarder::dispatch(const epoll_event& event, TimePoint now) {
     switch (event.data.u64) {
-    case listen_tag:
+    case kListenTag:
         accept_clients(now);
         return;
-    case stdin_tag:
+    case kStdinTag:
         read_commands();
         return;
-    case signal_tag: {
+    case kSignalTag: {
         signalfd_siginfo info;
         if (read(signal_fd_, &info, sizeof(info)) > 0) log("signal %u", info.ssi_signo);
         running_ = false;
         return;
     }
-    case timer_tag: {
+    case kTimerTag: {
         std::uint64_t expirations;
         [[maybe_unused]] auto ignored = read(timer_fd_, &expirations, sizeof(expirations));
         armed_deadline_.reset();
@@ -475,8 +475,8 @@ void Forwarder::start_upstream(Connection& connection, TimePoint now) {
         return;
     }
     set_no_delay(connection.upstream);
-    const int result = connect(connection.upstream, reinterpret_cast<const sockaddr*>(&options_.upstream),
-                               sizeof(options_.upstream));
+    const int result =
+        connect(connection.upstream, reinterpret_cast<const sockaddr*>(&options_.upstream), sizeof(options_.upstream));
     if (result == 0) {
         connection.upstream_state = UpstreamState::connected;
     } else if (errno == EINPROGRESS) {
@@ -531,7 +531,7 @@ void Forwarder::read_source(Connection& connection, Direction direction, TimePoi
     Flow& flow = connection.flow(direction);
     const int fd = direction == up ? connection.client : connection.upstream;
     while (flow.reading()) {
-        const std::size_t wanted = std::min(read_buffer_.size(), pending_limit - flow.pending.size());
+        const std::size_t wanted = std::min(read_buffer_.size(), kPendingLimit - flow.pending.size());
         const ssize_t count = recv(fd, read_buffer_.data(), wanted, 0);
         if (count > 0) {
             if (flow.pending.empty()) flow.ready_since = now;
@@ -578,8 +578,8 @@ void Forwarder::write_destination(Connection& connection, Direction direction) {
 
 void Forwarder::abort_connection(Connection& connection, const char* why) {
     if (connection.closed) return;
-    log("connection %llu reset: %s%s%s", static_cast<unsigned long long>(connection.id), why,
-        errno != 0 ? ": " : "", errno != 0 ? errno_text() : "");
+    log("connection %llu reset: %s%s%s", static_cast<unsigned long long>(connection.id), why, errno != 0 ? ": " : "",
+        errno != 0 ? errno_text() : "");
     reset_and_close(connection.client);
     reset_and_close(connection.upstream);
     connection.client = connection.upstream = -1;
@@ -663,8 +663,7 @@ void Forwarder::configure_links() {
     const Duration one_way = shaped ? Duration(profile_->added_round_trip) / 2 : Duration{};
     const double loss = shaped ? profile_->loss : 0.0;
     links_[up].configure(shaped ? profile_->up_bits_per_second : 0, one_way, loss, retransmission_delay(*profile_));
-    links_[down].configure(shaped ? profile_->down_bits_per_second : 0, one_way, loss,
-                           retransmission_delay(*profile_));
+    links_[down].configure(shaped ? profile_->down_bits_per_second : 0, one_way, loss, retransmission_delay(*profile_));
 }
 
 void Forwarder::set_profile(const Profile& profile, TimePoint now) {
@@ -725,7 +724,7 @@ void Forwarder::pump(TimePoint now) {
     for (auto& [id, connection] : connections_) {
         if (connection->closed) continue;
         for (Flow& flow : connection->flows) {
-            const bool over = flow.awaiting_delivery() >= delivery_limit;
+            const bool over = flow.awaiting_delivery() >= kDeliveryLimit;
             if (over) {
                 flow.held = true;
             } else if (flow.held) {
@@ -744,8 +743,8 @@ void Forwarder::pump(TimePoint now) {
 Connection* Forwarder::next_sender(Direction direction, TimePoint now) {
     auto sendable = [&](const Connection& connection) {
         const Flow& flow = connection.flows[direction];
-        return !connection.closed && !flow.pending.empty() && !flow.held &&
-               flow.awaiting_delivery() < delivery_limit && connection.link_ready_at <= now;
+        return !connection.closed && !flow.pending.empty() && !flow.held && flow.awaiting_delivery() < kDeliveryLimit &&
+               connection.link_ready_at <= now;
     };
     const auto after = connections_.upper_bound(round_robin_[direction]);
     for (auto it = after; it != connections_.end(); ++it)
@@ -763,9 +762,9 @@ void Forwarder::send_segments(Direction direction, TimePoint now) {
         if (!connection) return;
         round_robin_[direction] = connection->id;
         Flow& flow = connection->flow(direction);
-        const std::size_t room = delivery_limit - flow.awaiting_delivery();
+        const std::size_t room = kDeliveryLimit - flow.awaiting_delivery();
         const std::size_t size =
-            std::min({flow.pending.size(), room, link.unlimited() ? flow.pending.size() : segment_bytes});
+            std::min({flow.pending.size(), room, link.unlimited() ? flow.pending.size() : kSegmentBytes});
         const auto sent = link.transmit(size, std::max(flow.ready_since, connection->link_ready_at));
         if (sent.lost) ++lost_;
         flow.in_flight.push_back(Segment{flow.order.next(sent.arrival), std::string(flow.pending.front(), size)});
@@ -866,7 +865,7 @@ std::optional<TimePoint> Forwarder::next_deadline() const {
             const Flow& flow = connection->flows[direction];
             if (!flow.in_flight.empty()) consider(flow.in_flight.front().arrival);
             // Held flows wait for the destination's EPOLLOUT, not for time.
-            if (!flow.pending.empty() && flow.awaiting_delivery() < delivery_limit)
+            if (!flow.pending.empty() && flow.awaiting_delivery() < kDeliveryLimit)
                 consider(std::max(links_[direction].free_at(), connection->link_ready_at));
         }
     }
@@ -883,8 +882,7 @@ void Forwarder::arm_timer(std::optional<TimePoint> deadline) {
         setting.it_value.tv_sec = static_cast<time_t>(nanoseconds / 1'000'000'000);
         setting.it_value.tv_nsec = static_cast<long>(nanoseconds % 1'000'000'000);
     }
-    if (timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &setting, nullptr) < 0)
-        log("timerfd_settime: %s", errno_text());
+    if (timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &setting, nullptr) < 0) log("timerfd_settime: %s", errno_text());
     armed_deadline_ = deadline;
 }
 

@@ -23,9 +23,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::runtime_error failure(const std::string& what) {
-    return std::runtime_error("cirrus-weak-link: " + what);
-}
+std::runtime_error failure(const std::string& what) { return std::runtime_error("cirrus-weak-link: " + what); }
 
 std::runtime_error system_failure(const std::string& what) { return failure(what + ": " + std::strerror(errno)); }
 

@@ -50,10 +50,21 @@ TEST_CASE("a host that exits frees its app for the next launch") {
 
 TEST_CASE("a host's environment keeps locale, XDG dirs and CIRRUS_*, and nothing else") {
     const std::vector<std::string> parent = {
-        "PATH=/usr/bin", "HOME=/root", "LANG=zh_CN.UTF-8", "LC_TIME=en_GB.UTF-8", "TZ=Asia/Shanghai",
-        "XDG_RUNTIME_DIR=/run/user/0", "XDG_DATA_HOME=/data", "CIRRUS_REGISTRY=/data/r.db",
-        "DISPLAY=:0", "DBUS_SESSION_BUS_ADDRESS=unix:path=/x", "LD_PRELOAD=/evil.so", "WAYLAND_DISPLAY=wayland-9",
-        "WLR_BACKENDS=headless", "PATHOLOGICAL=1", "not-an-assignment",
+        "PATH=/usr/bin",
+        "HOME=/root",
+        "LANG=zh_CN.UTF-8",
+        "LC_TIME=en_GB.UTF-8",
+        "TZ=Asia/Shanghai",
+        "XDG_RUNTIME_DIR=/run/user/0",
+        "XDG_DATA_HOME=/data",
+        "CIRRUS_REGISTRY=/data/r.db",
+        "DISPLAY=:0",
+        "DBUS_SESSION_BUS_ADDRESS=unix:path=/x",
+        "LD_PRELOAD=/evil.so",
+        "WAYLAND_DISPLAY=wayland-9",
+        "WLR_BACKENDS=headless",
+        "PATHOLOGICAL=1",
+        "not-an-assignment",
     };
     const auto env = host_environment(parent, "wayland-1");
     auto has = [&](const std::string& entry) { return std::find(env.begin(), env.end(), entry) != env.end(); };
@@ -78,8 +89,8 @@ TEST_CASE("standby hosts are no app's until one is given an app, and then they a
     table.standby_started(300, 10);
     CHECK(table.is_standby(300));
     CHECK_FALSE(table.app_for_pid(300).has_value());  // its windows belong to no app
-    CHECK_FALSE(table.window_mapped(300, 20));         // and do not make it an app
-    CHECK(table.processes().empty());                  // not listed as an app
+    CHECK_FALSE(table.window_mapped(300, 20));        // and do not make it an app
+    CHECK(table.processes().empty());                 // not listed as an app
     CHECK(table.on_launch_request("notes") == LaunchAction::spawn);
 
     CHECK(table.assign_standby(300, "notes", 50));
@@ -156,7 +167,7 @@ TEST_CASE("the standby planner keeps the pool full, waits while a launch is busy
     CHECK(planner.target() == 1);
     CHECK(planner.delay_before_next(5000, 0, 0) == 0);
     CHECK_FALSE(planner.delay_before_next(5000, 1, 0).has_value());  // full
-    CHECK(planner.delay_before_next(5000, 0, 6500) == 1500);           // a launch is busy
+    CHECK(planner.delay_before_next(5000, 0, 6500) == 1500);         // a launch is busy
 
     // A host binary that keeps failing is restarted ever more slowly.
     planner.failed(10000);
@@ -167,7 +178,7 @@ TEST_CASE("the standby planner keeps the pool full, waits while a launch is busy
     CHECK(planner.delay_before_next(13000, 0, 0) == 4000);
     CHECK(planner.delay_before_next(13000, 0, 20000) == 7000);  // the later of the two
     for (int i = 0; i < 30; ++i) planner.failed(20000);
-    CHECK(planner.delay_before_next(20000, 0, 0) == StandbyPlanner::max_backoff_ms);
+    CHECK(planner.delay_before_next(20000, 0, 0) == StandbyPlanner::kMaxBackoffMs);
     // One that served a launch proves the binary works.
     planner.served();
     CHECK(planner.failures() == 0);

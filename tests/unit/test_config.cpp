@@ -22,8 +22,7 @@ public:
     explicit TempFile(const std::string& contents) {
         static std::atomic<int> counter{0};
         path_ = (std::filesystem::temp_directory_path() /
-                 ("cirrus-config-test-" + std::to_string(getpid()) + "-" +
-                  std::to_string(counter++) + ".ini"))
+                 ("cirrus-config-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".ini"))
                     .string();
         std::ofstream(path_) << contents;
     }
@@ -63,16 +62,14 @@ Config load(const std::string& contents) {
 
 std::string load_error(const std::string& contents, std::string* path_out = nullptr) {
     TempFile file(contents);
-    if (path_out)
-        *path_out = file.path();
+    if (path_out) *path_out = file.path();
     Config cfg;
     return error_of([&] { load_config_file(file.path(), cfg, true); });
 }
 
 Config parse(std::initializer_list<std::string> args, const std::string& default_path = "") {
     std::vector<const char*> argv{"cirrus-compositor"};
-    for (const std::string& arg : args)
-        argv.push_back(arg.c_str());
+    for (const std::string& arg : args) argv.push_back(arg.c_str());
     return parse_command_line(static_cast<int>(argv.size()), argv.data(), default_path);
 }
 
@@ -91,9 +88,8 @@ TEST_CASE("parse_size accepts WxH") {
 }
 
 TEST_CASE("parse_size refuses bad sizes and names the option") {
-    for (const char* bad : {"", "480", "480x", "x800", "0x800", "480x0", "-480x800", "480x-800",
-                            "16385x800", "480x800x2", "480 x 800", "abcxdef", "480.5x800",
-                            "99999999999x1"}) {
+    for (const char* bad : {"", "480", "480x", "x800", "0x800", "480x0", "-480x800", "480x-800", "16385x800",
+                            "480x800x2", "480 x 800", "abcxdef", "480.5x800", "99999999999x1"}) {
         CAPTURE(bad);
         const std::string message = error_of([&] { parse_size(bad, "--size"); });
         CHECK(message.find("--size") != std::string::npos);
@@ -205,8 +201,7 @@ TEST_CASE("config file errors name the file, the line and the key") {
     }
     SUBCASE("bad scale says what is expected") {
         const std::string message = load_error("[output]\nscale = abc\n", &path);
-        CHECK(message ==
-              path + ":2: bad value for output.scale: 'abc' (expected a number between 0.25 and 8)");
+        CHECK(message == path + ":2: bad value for output.scale: 'abc' (expected a number between 0.25 and 8)");
     }
     SUBCASE("bad size") {
         const std::string message = load_error("[output]\nsize = 480*800\n", &path);
@@ -276,9 +271,8 @@ TEST_CASE("no flags give the defaults") {
 }
 
 TEST_CASE("every flag is understood, in both --flag value and --flag=value forms") {
-    const Config cfg = parse({"--size", "480x800", "--mode=1024x600@60.5", "--scale", "2",
-                              "--transform=270", "--socket", "wayland-cirrus", "--trusted",
-                              "cirrus-shell --verbose", "--trusted=foot"});
+    const Config cfg = parse({"--size", "480x800", "--mode=1024x600@60.5", "--scale", "2", "--transform=270",
+                              "--socket", "wayland-cirrus", "--trusted", "cirrus-shell --verbose", "--trusted=foot"});
     CHECK(cfg.output.size == Size{480, 800});
     CHECK(cfg.output.mode == Size{1024, 600});
     CHECK(cfg.output.refresh_mhz == 60500);
@@ -366,11 +360,10 @@ TEST_CASE("the default config file is read only when it exists") {
 
 TEST_CASE("usage text lists every flag and every config key") {
     const std::string usage = usage_text();
-    for (const char* word : {"--config", "--size", "--mode", "--scale", "--transform", "--socket",
-                             "--trusted", "--help", "-h", "--version", "[output]", "[keyboard]",
-                             "size =", "mode =", "scale =", "transform =", "rules =", "model =",
-                             "layout =", "variant =", "options =", "repeat_rate =",
-                             "repeat_delay ="}) {
+    for (const char* word : {"--config",  "--size",    "--mode",    "--scale",       "--transform",   "--socket",
+                             "--trusted", "--help",    "-h",        "--version",     "[output]",      "[keyboard]",
+                             "size =",    "mode =",    "scale =",   "transform =",   "rules =",       "model =",
+                             "layout =",  "variant =", "options =", "repeat_rate =", "repeat_delay ="}) {
         CAPTURE(word);
         CHECK(usage.find(word) != std::string::npos);
     }
@@ -454,8 +447,8 @@ TEST_CASE("the system browser app comes from [apps] browser") {
     const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
     const char* neither[] = {"cirrus-compositor"};
     CHECK(parse_command_line(1, neither, "").browser_app == "browser");
-    for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
-             {"my.browser", "my.browser"}, {"none", ""}}) {
+    for (const auto& [text, expected] :
+         std::vector<std::pair<std::string, std::string>>{{"my.browser", "my.browser"}, {"none", ""}}) {
         {
             std::ofstream file(path);
             file << "[apps]\nbrowser = " << text << "\n";

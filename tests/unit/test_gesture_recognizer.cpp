@@ -15,9 +15,12 @@ namespace cirrus {
 // So that failed checks print names instead of "{?}".
 inline std::ostream& operator<<(std::ostream& out, Gesture g) {
     switch (g) {
-    case Gesture::none: return out << "none";
-    case Gesture::home: return out << "home";
-    case Gesture::switcher: return out << "switcher";
+    case Gesture::none:
+        return out << "none";
+    case Gesture::home:
+        return out << "home";
+    case Gesture::switcher:
+        return out << "switcher";
     }
     return out << "?";
 }
@@ -44,8 +47,7 @@ struct Finger {
 
     TouchResult note(TouchResult result) {
         routes.push_back(result.route);
-        if (result.decided)
-            decisions.push_back(*result.decided);
+        if (result.decided) decisions.push_back(*result.decided);
         return result;
     }
     TouchResult down(TouchPoint p, Rect output = phone) {
@@ -363,7 +365,7 @@ TEST_CASE("a hold across the wrap-around of the ms clock") {
     GestureRecognizer recognizer;
     Finger finger{recognizer, 0, {}, 0xFFFFFF00u};
     finger.down({240, 795});
-    finger.jump({240, 715}, 100);  // armed at 0xFFFFFF64
+    finger.jump({240, 715}, 100);                       // armed at 0xFFFFFF64
     const std::uint32_t deadline = 0xFFFFFF64u + 250u;  // wraps to 0x5E
     CHECK(recognizer.next_deadline() == deadline);
     CHECK(recognizer.ms_until_deadline(0xFFFFFF64u) == std::uint32_t{250});

@@ -11,9 +11,9 @@ using cirrus::test::phone;
 
 namespace {
 
-constexpr std::uint32_t all_edges = anchor::top | anchor::bottom | anchor::left | anchor::right;
-constexpr std::uint32_t top_bar_anchor = anchor::top | anchor::left | anchor::right;
-constexpr std::uint32_t bottom_bar_anchor = anchor::bottom | anchor::left | anchor::right;
+constexpr std::uint32_t kAllEdges = anchor::top | anchor::bottom | anchor::left | anchor::right;
+constexpr std::uint32_t kTopBarAnchor = anchor::top | anchor::left | anchor::right;
+constexpr std::uint32_t kBottomBarAnchor = anchor::bottom | anchor::left | anchor::right;
 
 LayerRequest bar(std::uint32_t edges, Size size, int zone, Layer layer = Layer::top) {
     LayerRequest request;
@@ -37,28 +37,27 @@ TEST_CASE("no layer surfaces leave the whole output for apps") {
 }
 
 TEST_CASE("a top status bar with a 30px zone takes the top 30 rows") {
-    const LayerArrangement result = arrange({bar(top_bar_anchor, {0, 30}, 30)});
+    const LayerArrangement result = arrange({bar(kTopBarAnchor, {0, 30}, 30)});
     REQUIRE(result.boxes.size() == 1);
     CHECK(result.boxes[0] == Rect{0, 0, 480, 30});
     CHECK(result.work_area == Rect{0, 30, 480, 770});
 }
 
 TEST_CASE("a bottom bar reserves from the bottom edge") {
-    const LayerArrangement result = arrange({bar(bottom_bar_anchor, {0, 48}, 48)});
+    const LayerArrangement result = arrange({bar(kBottomBarAnchor, {0, 48}, 48)});
     CHECK(result.boxes[0] == Rect{0, 752, 480, 48});
     CHECK(result.work_area == Rect{0, 0, 480, 752});
 }
 
 TEST_CASE("top and bottom bars together shrink both edges") {
-    const LayerArrangement result =
-        arrange({bar(top_bar_anchor, {0, 30}, 30), bar(bottom_bar_anchor, {0, 48}, 48)});
+    const LayerArrangement result = arrange({bar(kTopBarAnchor, {0, 30}, 30), bar(kBottomBarAnchor, {0, 48}, 48)});
     CHECK(result.boxes[0] == Rect{0, 0, 480, 30});
     CHECK(result.boxes[1] == Rect{0, 752, 480, 48});
     CHECK(result.work_area == Rect{0, 30, 480, 722});
 }
 
 TEST_CASE("the margin on the anchored edge is reserved along with the zone") {
-    LayerRequest request = bar(top_bar_anchor, {0, 30}, 30);
+    LayerRequest request = bar(kTopBarAnchor, {0, 30}, 30);
     request.margin = {.top = 5, .right = 10, .bottom = 7, .left = 20};
     const LayerArrangement result = arrange({request});
     // Stretched width loses both horizontal margins; it sits below the top margin.
@@ -80,7 +79,7 @@ TEST_CASE("left and right zones shrink the width") {
 
 TEST_CASE("a later exclusive surface is placed in the area left by earlier ones") {
     const LayerArrangement result = arrange({
-        bar(top_bar_anchor, {0, 30}, 30),
+        bar(kTopBarAnchor, {0, 30}, 30),
         bar(anchor::left | anchor::top | anchor::bottom, {40, 0}, 40),
     });
     CHECK(result.boxes[1] == Rect{0, 30, 40, 770});
@@ -89,8 +88,8 @@ TEST_CASE("a later exclusive surface is placed in the area left by earlier ones"
 
 TEST_CASE("higher layers claim space first, whatever the request order") {
     const LayerArrangement result = arrange({
-        bar(top_bar_anchor, {0, 20}, 20, Layer::background),
-        bar(top_bar_anchor, {0, 30}, 30, Layer::overlay),
+        bar(kTopBarAnchor, {0, 20}, 20, Layer::background),
+        bar(kTopBarAnchor, {0, 30}, 30, Layer::overlay),
     });
     CHECK(result.boxes[1] == Rect{0, 0, 480, 30});   // overlay at the very top
     CHECK(result.boxes[0] == Rect{0, 30, 480, 20});  // background below it
@@ -108,7 +107,7 @@ TEST_CASE("a zone counts only for one edge, or one edge plus both perpendicular 
         CHECK(result.work_area == phone);
     }
     SUBCASE("all four edges reserve nothing") {
-        const LayerArrangement result = arrange({bar(all_edges, {0, 0}, 30)});
+        const LayerArrangement result = arrange({bar(kAllEdges, {0, 0}, 30)});
         CHECK(result.work_area == phone);
     }
     SUBCASE("a lone top anchor reserves") {
@@ -119,21 +118,21 @@ TEST_CASE("a zone counts only for one edge, or one edge plus both perpendicular 
 }
 
 TEST_CASE("a surface anchored to three edges stretches along the two and hugs the third") {
-    const LayerArrangement result = arrange({bar(bottom_bar_anchor, {0, 60}, 0)});
+    const LayerArrangement result = arrange({bar(kBottomBarAnchor, {0, 60}, 0)});
     CHECK(result.boxes[0] == Rect{0, 740, 480, 60});
     CHECK(result.work_area == phone);  // zone 0 reserves nothing
 }
 
 TEST_CASE("non-exclusive surfaces avoid exclusive zones") {
-    LayerRequest home = bar(all_edges, {0, 0}, 0, Layer::bottom);
-    const LayerArrangement result = arrange({home, bar(top_bar_anchor, {0, 30}, 30)});
+    LayerRequest home = bar(kAllEdges, {0, 0}, 0, Layer::bottom);
+    const LayerArrangement result = arrange({home, bar(kTopBarAnchor, {0, 30}, 30)});
     CHECK(result.boxes[0] == Rect{0, 30, 480, 770});
     CHECK(result.work_area == Rect{0, 30, 480, 770});
 }
 
 TEST_CASE("zone -1 ignores other surfaces' zones and covers the whole output") {
-    LayerRequest lock = bar(all_edges, {0, 0}, -1, Layer::overlay);
-    const LayerArrangement result = arrange({bar(top_bar_anchor, {0, 30}, 30), lock});
+    LayerRequest lock = bar(kAllEdges, {0, 0}, -1, Layer::overlay);
+    const LayerArrangement result = arrange({bar(kTopBarAnchor, {0, 30}, 30), lock});
     CHECK(result.boxes[1] == phone);
     CHECK(result.work_area == Rect{0, 30, 480, 770});
 }
@@ -141,7 +140,7 @@ TEST_CASE("zone -1 ignores other surfaces' zones and covers the whole output") {
 TEST_CASE("a fixed size with no anchors, or with both opposite anchors, is centred") {
     const LayerArrangement result = arrange({
         bar(0, {200, 100}, 0),
-        bar(all_edges, {200, 100}, 0),
+        bar(kAllEdges, {200, 100}, 0),
     });
     CHECK(result.boxes[0] == Rect{140, 350, 200, 100});
     CHECK(result.boxes[1] == Rect{140, 350, 200, 100});
@@ -159,14 +158,14 @@ TEST_CASE("single anchors put the surface at that edge plus its margin") {
 
 TEST_CASE("boxes are relative to the output rectangle that is passed in") {
     const Rect output{100, 50, 480, 800};
-    const LayerArrangement result = arrange({bar(top_bar_anchor, {0, 30}, 30)}, output);
+    const LayerArrangement result = arrange({bar(kTopBarAnchor, {0, 30}, 30)}, output);
     CHECK(result.boxes[0] == Rect{100, 50, 480, 30});
     CHECK(result.work_area == Rect{100, 80, 480, 770});
 }
 
 TEST_CASE("nothing gets a negative size") {
     SUBCASE("margins wider than the output") {
-        LayerRequest request = bar(top_bar_anchor, {0, 30}, 0);
+        LayerRequest request = bar(kTopBarAnchor, {0, 30}, 0);
         request.margin = {.top = 0, .right = 300, .bottom = 0, .left = 300};
         const LayerArrangement result = arrange({request});
         CHECK(result.boxes[0].width == 0);
@@ -174,8 +173,8 @@ TEST_CASE("nothing gets a negative size") {
     }
     SUBCASE("zones larger than the output") {
         const LayerArrangement result = arrange({
-            bar(top_bar_anchor, {0, 30}, 500),
-            bar(bottom_bar_anchor, {0, 30}, 500),
+            bar(kTopBarAnchor, {0, 30}, 500),
+            bar(kBottomBarAnchor, {0, 30}, 500),
         });
         CHECK(result.work_area.width == 480);
         CHECK(result.work_area.height == 0);

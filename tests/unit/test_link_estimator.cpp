@@ -93,10 +93,9 @@ TEST_CASE("the weak-link profiles: 2g is 2g, 3g-slow and 3g are 3g, a fast link 
         Link link;
         LinkClass expected;
     };
-    for (const auto& [name, link, expected] : {Expectation{"2g", k2g, LinkClass::two_g},
-                                               Expectation{"3g-slow", k3gSlow, LinkClass::three_g},
-                                               Expectation{"3g", k3g, LinkClass::three_g},
-                                               Expectation{"good", kGood, LinkClass::good}}) {
+    for (const auto& [name, link, expected] :
+         {Expectation{"2g", k2g, LinkClass::two_g}, Expectation{"3g-slow", k3gSlow, LinkClass::three_g},
+          Expectation{"3g", k3g, LinkClass::three_g}, Expectation{"good", kGood, LinkClass::good}}) {
         CAPTURE(name);
         LinkEstimator estimator;
         LinkTime now{0};

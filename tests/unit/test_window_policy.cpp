@@ -12,11 +12,11 @@ using Ids = std::vector<ViewId>;
 namespace {
 
 // A 480x800 phone with a 30px status bar.
-const Rect work{0, 30, 480, 770};
+const Rect kWork{0, 30, 480, 770};
 
 WindowPolicy phone_policy() {
     WindowPolicy policy;
-    policy.set_work_area(work);
+    policy.set_work_area(kWork);
     return policy;
 }
 
@@ -29,8 +29,7 @@ void map_dialog(WindowPolicy& policy, ViewId id, ViewId parent, Size size = {200
 Ids visible_views(const WindowPolicy& policy) {
     Ids ids;
     for (const ViewPlacement& p : policy.placements()) {
-        if (p.visible)
-            ids.push_back(p.id);
+        if (p.visible) ids.push_back(p.id);
     }
     return ids;
 }
@@ -55,7 +54,7 @@ TEST_CASE("a mapped app goes to the front, takes focus and fills the work area")
 
     const auto placement = policy.placement(2);
     REQUIRE(placement);
-    CHECK(placement->box == work);
+    CHECK(placement->box == kWork);
     CHECK(placement->resize);
     CHECK(placement->visible);
     CHECK(visible_views(policy) == Ids{2});  // only the front app is shown
@@ -176,7 +175,7 @@ TEST_CASE("the dialogs of an unmapped app become apps") {
     CHECK(policy.front_app() == ViewId{10});
     CHECK(policy.focused() == ViewId{10});
     const auto placement = policy.placement(10);
-    CHECK(placement->box == work);  // now fills the work area like any app
+    CHECK(placement->box == kWork);  // now fills the work area like any app
     CHECK(placement->resize);
 }
 
@@ -229,7 +228,7 @@ TEST_CASE("unknown ids are ignored") {
         map_dialog(policy, 5, 99);
         CHECK(policy.app_of(5) == 5);
         CHECK(policy.front_app() == ViewId{5});
-        CHECK(policy.placement(5)->box == work);
+        CHECK(policy.placement(5)->box == kWork);
     }
     SUBCASE("mapping a view twice keeps the first mapping") {
         map_app(policy, 2);
@@ -273,7 +272,7 @@ TEST_CASE("a dialog larger than the work area is clamped and resized") {
     SUBCASE("too tall and too wide") {
         map_dialog(policy, 10, 1, {1000, 1000});
         const auto placement = policy.placement(10);
-        CHECK(placement->box == work);
+        CHECK(placement->box == kWork);
         CHECK(placement->resize);
     }
     SUBCASE("exactly the work area needs no resize") {
@@ -290,10 +289,10 @@ TEST_CASE("a dialog centred over a small parent dialog stays inside the work are
     const Rect box = policy.placement(100)->box;
     CHECK(box.width == 470);
     CHECK(box.height == 760);
-    CHECK(box.x >= work.x);
-    CHECK(box.y >= work.y);
-    CHECK(box.x + box.width <= work.x + work.width);
-    CHECK(box.y + box.height <= work.y + work.height);
+    CHECK(box.x >= kWork.x);
+    CHECK(box.y >= kWork.y);
+    CHECK(box.x + box.width <= kWork.x + kWork.width);
+    CHECK(box.y + box.height <= kWork.y + kWork.height);
 }
 
 TEST_CASE("a dialog whose size is not known yet gets a 0x0 box at its parent's centre") {
@@ -339,18 +338,15 @@ TEST_CASE("placements come in stacking order") {
     map_dialog(policy, 10, 1);
     map_app(policy, 2);
     Ids order;
-    for (const ViewPlacement& p : policy.placements())
-        order.push_back(p.id);
+    for (const ViewPlacement& p : policy.placements()) order.push_back(p.id);
     CHECK(order == policy.stacking());
     CHECK(order == Ids{1, 10, 2});
 }
 
 TEST_CASE("popup constraint box is the output in the toplevel's coordinates") {
     CHECK(popup_constraint_box({0, 0, 480, 800}, {0, 30, 480, 770}) == Rect{0, -30, 480, 800});
-    CHECK(popup_constraint_box({0, 0, 480, 800}, {140, 365, 200, 100}) ==
-          Rect{-140, -365, 480, 800});
-    CHECK(popup_constraint_box({1920, 0, 480, 800}, {2000, 100, 10, 10}) ==
-          Rect{-80, -100, 480, 800});
+    CHECK(popup_constraint_box({0, 0, 480, 800}, {140, 365, 200, 100}) == Rect{-140, -365, 480, 800});
+    CHECK(popup_constraint_box({1920, 0, 480, 800}, {2000, 100, 10, 10}) == Rect{-80, -100, 480, 800});
 }
 
 TEST_CASE("home in front hides every window and takes focus away until an app comes back") {

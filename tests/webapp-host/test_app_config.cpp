@@ -68,7 +68,9 @@ TEST_CASE("the app comes from the registry, with its display mode") {
     const auto db = tmp.path() / "registry.db";
     {
         Registry registry = Registry::open(db);
-        registry.install(webapp_test::packaged_app("notes", tmp.path() / "pkg", R"({"display":"minimal-ui","theme_color":"#336699"})"), {});
+        registry.install(webapp_test::packaged_app("notes", tmp.path() / "pkg",
+                                                   R"({"display":"minimal-ui","theme_color":"#336699"})"),
+                         {});
         registry.install(webapp_test::packaged_app("full", tmp.path() / "pkg", R"({"display":"fullscreen"})"), {});
     }
     LoadResult r = load_app(db, "notes");

@@ -78,9 +78,7 @@ struct Apps {
         setenv("CIRRUS_REGISTRY", db.c_str(), 1);
         write_file(tmp.path() / "outside.txt", "outside-secret\n");
     }
-    ~Apps() {
-        unsetenv("CIRRUS_REGISTRY");
-    }
+    ~Apps() { unsetenv("CIRRUS_REGISTRY"); }
 
     void install(const std::string& id, const std::string& members) {
         const auto dir = tmp.path() / "packages" / id;
@@ -262,7 +260,7 @@ TEST_CASE("a packaged app shows its page in a window named after the app, and ap
     const bool painted = wait_for_page(c, 0, shot);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     REQUIRE_MESSAGE(painted, "the page colour never filled the work area; last screenshot " << shot << "\n"
-                                                                                              << c.log_tail(4000));
+                                                                                            << c.log_tail(4000));
     MESSAGE("launch request to page on screen: " << seconds << " s; screenshot " << shot);
 
     // The page's probes, reported through its title.
@@ -272,16 +270,16 @@ TEST_CASE("a packaged app shows its page in a window named after the app, and ap
     const std::string title = probed["title"];
     MESSAGE("probe title: " << title);
     CHECK(title.find("LEAK") == std::string::npos);
-    CHECK(title.find("dotdot=404") != std::string::npos);    // the URL parser drops the dots: /etc/passwd in the package
+    CHECK(title.find("dotdot=404") != std::string::npos);  // the URL parser drops the dots: /etc/passwd in the package
     CHECK(title.find("encdot=404") != std::string::npos);
     CHECK(title.find("encslash=403") != std::string::npos);  // decoded "..": refused
     CHECK(title.find("link=403") != std::string::npos);      // a symlink out of the package
     CHECK(title.find("other=") != std::string::npos);
-    CHECK(title.find("other=200") == std::string::npos);     // another app's origin: 403 or a CORS error
+    CHECK(title.find("other=200") == std::string::npos);  // another app's origin: 403 or a CORS error
     CHECK(title.find("missing=404") != std::string::npos);
     CHECK(title.find("css=200:text/css") != std::string::npos);
-    CHECK(title.find("secure=1") != std::string::npos);       // app:// is a secure context
-    CHECK(title.find("loads=1") != std::string::npos);        // localStorage works
+    CHECK(title.find("secure=1") != std::string::npos);  // app:// is a secure context
+    CHECK(title.find("loads=1") != std::string::npos);   // localStorage works
 
     // Its storage is its own, under the XDG folders it was given.
     const std::filesystem::path xdg = c.runtime_dir();
@@ -392,8 +390,8 @@ open.onsuccess = () => {
     // The same host reloads the page, whose IndexedDB reads the first run's
     // count and writes the next.
     const json w = window_of_app(
-        c, "stored", [](const json& w) { return w["title"] == "idb loads=2"; },
-        "the reloaded page's IndexedDB write", kWindowTimeout + kPaintTimeout);
+        c, "stored", [](const json& w) { return w["title"] == "idb loads=2"; }, "the reloaded page's IndexedDB write",
+        kWindowTimeout + kPaintTimeout);
     CHECK(w["pid"] == host.pid);
     CHECK(c.log_tail(20000).find("the network process (pid " + std::to_string(network) + ") stopped; reloading") !=
           std::string::npos);
@@ -480,9 +478,9 @@ TEST_CASE("minimal-ui draws a back/reload bar in the theme colour above the page
 TEST_CASE("cirrus launch opens a bundled app in the real host, and a second launch focuses it") {
     webapp_test::TempDir tmp;
     const std::string registry = (tmp.path() / "registry.db").string();
-    const RunResult installed = run_program(
-        {program("CIRRUS_CLI"), "--registry", registry, "install", std::string(CIRRUS_SOURCE_MANIFESTS) + "/calculator"},
-        {});
+    const RunResult installed = run_program({program("CIRRUS_CLI"), "--registry", registry, "install",
+                                             std::string(CIRRUS_SOURCE_MANIFESTS) + "/calculator"},
+                                            {});
     REQUIRE_MESSAGE(installed.exited_ok(), installed.err);
     setenv("CIRRUS_REGISTRY", registry.c_str(), 1);  // the compositor passes CIRRUS_* on to hosts
     Compositor c(host_options());
@@ -506,7 +504,8 @@ TEST_CASE("cirrus launch opens a bundled app in the real host, and a second laun
     for (const json& window : c.windows()) windows += window["app"] == "calculator" ? 1 : 0;
     CHECK(windows == 1);
 
-    const RunResult info = run_program({program("CIRRUS_CLI"), "--registry", registry, "info", "calculator", "--json"}, {});
+    const RunResult info =
+        run_program({program("CIRRUS_CLI"), "--registry", registry, "info", "calculator", "--json"}, {});
     CHECK(json::parse(info.out)["launch_count"] == 2);
 }
 
@@ -581,8 +580,9 @@ TEST_CASE("out-of-scope navigations are refused with a message; file:// reads fa
     Apps apps;
     apps.install_files("scoped", R"({"display":"standalone","name":"Scoped"})",
                        {{"index.html", kScopePage},
-                        {"second.html", "<!doctype html><title>second page</title>"
-                                        "<body style='background:#00ff00'>second</body>"}});
+                        {"second.html",
+                         "<!doctype html><title>second page</title>"
+                         "<body style='background:#00ff00'>second</body>"}});
     Compositor c(host_options());
     HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "scoped"}})["pid"].get<pid_t>()};
 
@@ -645,9 +645,8 @@ TEST_CASE("a permission is denied by default and granted after cirrus permission
     CHECK(listed.out.find("geolocation") != std::string::npos);
     CHECK(listed.out.find("granted") != std::string::npos);
     // An unknown name is refused.
-    CHECK_FALSE(
-        run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker", "telepathy", "grant"}, {})
-            .exited_ok());
+    CHECK_FALSE(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker", "telepathy", "grant"}, {})
+                    .exited_ok());
 
     // Launched again (the first host is gone), the request is granted.
     wait_until([&] { return c.windows().empty(); }, 5);
@@ -673,8 +672,7 @@ TEST_CASE("a permission is denied by default and granted after cirrus permission
 TEST_CASE("a hung page is offered a reload and reloaded after 10 s; the window stays") {
     Apps apps;
     // The first load hangs when tapped; the reload (a second load) does not.
-    apps.install_files("hang", R"({"display":"standalone"})",
-                       {{"index.html", R"(<!doctype html><title>loading</title>
+    apps.install_files("hang", R"({"display":"standalone"})", {{"index.html", R"(<!doctype html><title>loading</title>
 <body style="margin:0;min-height:100vh;background:#00ff00"><script>
 const loads = Number(localStorage.getItem('loads') || 0) + 1;
 localStorage.setItem('loads', String(loads));

@@ -40,7 +40,8 @@ HttpTestServer::Handler page(const std::string& title) {
 }
 
 struct Handoff {
-    HttpTestServer server{{{"/outside/page", page("outside page")}, {"/target/", page("target home")},
+    HttpTestServer server{{{"/outside/page", page("outside page")},
+                           {"/target/", page("target home")},
                            {"/target/deep", page("target deep")}}};
     TempDir tmp;
     std::filesystem::path db = tmp.path() / "registry.db";
@@ -52,10 +53,11 @@ struct Handoff {
         const std::string url = server.url(path);
         cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
         const auto dir = tmp.path() / "packages" / "linker";
-        write_file(dir / "index.html", "<!doctype html><html><head><meta charset=utf-8><title>linker</title></head>"
-                                       "<body style='margin:0;min-height:100vh'><script>"
-                                       "addEventListener('touchstart', () => { location.href = '" +
-                                           url + "'; });</script></body></html>");
+        write_file(dir / "index.html",
+                   "<!doctype html><html><head><meta charset=utf-8><title>linker</title></head>"
+                   "<body style='margin:0;min-height:100vh'><script>"
+                   "addEventListener('touchstart', () => { location.href = '" +
+                       url + "'; });</script></body></html>");
         registry.install(webapp_test::packaged_app("linker", dir), {});
         // An app whose scope is the origin's /target/ (hosted, as installed
         // from a manifest there).
@@ -98,7 +100,8 @@ struct Handoff {
         const std::size_t before = follows();
         const auto followed = [&] { return follows() > before; };
         for (int attempt = 0; attempt < 4 && !followed(); ++attempt) {
-            REQUIRE(c->request({{"cmd", "tap"}, {"x", out["width"].get<int>() / 2},
+            REQUIRE(c->request({{"cmd", "tap"},
+                                {"x", out["width"].get<int>() / 2},
                                 {"y", out["height"].get<int>() / 2}})["ok"] == true);
             wait_until(followed, 5);
         }

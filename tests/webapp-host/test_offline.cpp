@@ -47,7 +47,8 @@ std::map<std::string, HttpTestServer::Handler> news_routes(const std::string& ve
     return {
         {"/news/", respond("text/html", replace_all(kNewsPage, "VERSION", version), "")},
         {"/news/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
-        {"/news/style.css", respond("text/css", "html,body{margin:0;min-height:100vh;background:#1e90ff}", "max-age=60")},
+        {"/news/style.css",
+         respond("text/css", "html,body{margin:0;min-height:100vh;background:#1e90ff}", "max-age=60")},
         {"/news/app.js", respond("text/javascript", "window.appScript = 'ran';", "max-age=60")},
         {"/news/api/headlines", respond("application/json", R"({"count":3})", "no-cache")},
     };
@@ -133,7 +134,8 @@ std::map<std::string, HttpTestServer::Handler> paper_routes(std::shared_ptr<std:
              soup_server_message_set_response(message, "text/html", SOUP_MEMORY_COPY, page.data(), page.size());
          }},
         {"/paper/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
-        {"/paper/style.css", respond("text/css", "html,body{margin:0;min-height:100vh;background:#1e90ff}", "max-age=600")},
+        {"/paper/style.css",
+         respond("text/css", "html,body{margin:0;min-height:100vh;background:#1e90ff}", "max-age=600")},
     };
 }
 
@@ -165,8 +167,8 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
     {
         HostGuard host{c, launch(c, id)};
         window_with_title(c, id, "paper v1", kPageTimeout, host.pid);
-        REQUIRE_MESSAGE(wait_until([&] { return first_frame_ms(c, id) >= 0; }, 10),
-                        c.request({{"cmd", "apps"}}).dump() << c.log_tail(3000));
+        REQUIRE_MESSAGE(wait_until([&] { return first_frame_ms(c, id) >= 0; }, 10), c.request({{"cmd", "apps"}}).dump()
+                                                                                        << c.log_tail(3000));
         const int first_frame = first_frame_ms(c, id);
         MESSAGE("first frame on 3g-slow from the copy: " << first_frame << " ms");
         CHECK(first_frame < 2000);  // less than one round trip: it did not wait for the network
@@ -175,8 +177,8 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
             [&] {
                 auto store = cirrus::offline::OfflineStore::open(store_path);
                 const auto stored = store.get(id, {"GET", link.url("/paper/"), {}});
-                return stored && std::string(stored->body.begin(), stored->body.end()).find("paper v2") !=
-                                     std::string::npos;
+                return stored &&
+                       std::string(stored->body.begin(), stored->body.end()).find("paper v2") != std::string::npos;
             },
             20);
         CHECK_MESSAGE(refreshed, c.log_tail(3000));
@@ -208,8 +210,7 @@ setInterval(() => { fetch('api/ping?' + Date.now()).catch(() => {}); }, 250);
 }  // namespace
 
 TEST_CASE("a dead link is published to the shell and to the page's navigator.onLine, and so is its return") {
-    const std::string manifest =
-        R"({"name":"Pinger","start_url":"/ping/","scope":"/ping/","display":"standalone"})";
+    const std::string manifest = R"({"name":"Pinger","start_url":"/ping/","scope":"/ping/","display":"standalone"})";
     HttpTestServer origin({
         {"/ping/", respond("text/html", kLinkPage, "no-store")},
         {"/ping/manifest.webmanifest", respond("application/manifest+json", manifest, "")},

@@ -49,7 +49,8 @@ TEST_CASE("only granted allows; absent, denied and ask deny") {
 }
 
 TEST_CASE("decisions read the table") {
-    Table table{{{"notifications", PermissionState::granted}, {"camera", PermissionState::granted},
+    Table table{{{"notifications", PermissionState::granted},
+                 {"camera", PermissionState::granted},
                  {"microphone", PermissionState::ask}}};
     CHECK(decide_permission({RequestKind::notifications}, table).allow);
     CHECK_FALSE(decide_permission({RequestKind::geolocation}, table).allow);

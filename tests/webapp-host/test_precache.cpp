@@ -115,9 +115,8 @@ TEST_CASE("precache: a hosted app installed by cirrus install renders at its fir
     const auto store = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "offline.sqlite";
     const std::map<std::string, std::string> cli_env = {{"CIRRUS_OFFLINE_STORE", store.string()}};
 
-    const RunResult installed =
-        run_program({program("CIRRUS_CLI"), "--registry", registry.string(), "install", origin->url("/shop/")},
-                    cli_env, 60);
+    const RunResult installed = run_program(
+        {program("CIRRUS_CLI"), "--registry", registry.string(), "install", origin->url("/shop/")}, cli_env, 60);
     REQUIRE_MESSAGE(installed.exited_ok(), installed.err);
     MESSAGE(installed.out << installed.err);
     // The page, its manifest, stylesheet, script, image, the stylesheet's
@@ -145,19 +144,18 @@ TEST_CASE("precache: a stylesheet failing at install leaves the app not offline-
         {"CIRRUS_OFFLINE_STORE", (tmp.path() / "offline.sqlite").string()}};
     const std::string css = origin.url("/shop/css/style.css");
 
-    const RunResult installed =
-        run_program({program("CIRRUS_CLI"), "--registry", registry.string(), "install", origin.url("/shop/")}, cli_env,
-                    60);
+    const RunResult installed = run_program(
+        {program("CIRRUS_CLI"), "--registry", registry.string(), "install", origin.url("/shop/")}, cli_env, 60);
     REQUIRE_MESSAGE(installed.exited_ok(), installed.err);  // installed all the same
     // The stylesheet's background image is never found: 5 of the 6 known.
-    CHECK_MESSAGE(installed.out.find("not offline-ready (5/6 stored); missing:\n  " + css + ": HTTP 500") !=
-                      std::string::npos,
-                  installed.out);
+    CHECK_MESSAGE(
+        installed.out.find("not offline-ready (5/6 stored); missing:\n  " + css + ": HTTP 500") != std::string::npos,
+        installed.out);
     const std::string id = installed_id(installed.out);
     REQUIRE(!id.empty());
 
     const RunResult info = run_program({program("CIRRUS_CLI"), "--registry", registry.string(), "info", id}, cli_env);
-    CHECK_MESSAGE(info.out.find("offline:          not ready (5/6 stored; missing: " + css + ")\n") !=
-                      std::string::npos,
-                  info.out);
+    CHECK_MESSAGE(
+        info.out.find("offline:          not ready (5/6 stored; missing: " + css + ")\n") != std::string::npos,
+        info.out);
 }

@@ -23,11 +23,11 @@
 using namespace cirrus_it;
 using cirrus::test::HttpTestServer;
 using webapp_test::kPageColour;
-using webapp_test::TempDir;
-using webapp_test::write_file;
 using webapp_test::launch;
 using webapp_test::replace_all;
 using webapp_test::respond;
+using webapp_test::TempDir;
+using webapp_test::write_file;
 
 namespace {
 
@@ -287,8 +287,7 @@ std::string run_through_pool(Compositor& c, const std::string& id, const std::st
     standby = ready_standby(c, standby);
     const pid_t pid = launch(c, id);
     CHECK_MESSAGE(pid == standby, id << " was not served by the standby host " << standby);
-    const std::string title =
-        window_of(c, id, pid, "storage " + name + ":", kPageTimeout)["title"].get<std::string>();
+    const std::string title = window_of(c, id, pid, "storage " + name + ":", kPageTimeout)["title"].get<std::string>();
     if (name == "one") std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // WebKit writes in batches
     stop_host(c, pid);
     return title;

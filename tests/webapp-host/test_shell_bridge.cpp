@@ -106,7 +106,7 @@ TEST_CASE("a permission the registry leaves open is asked through the shell, and
 TEST_CASE("a Web Notification becomes a shell banner, and tapping it reaches the page") {
     Bridge b("notifier", "");
     cirrus::launcher::Registry::open(b.db).set_permission("notifier", "notifications",
-                                                           cirrus::launcher::PermissionState::granted);
+                                                          cirrus::launcher::PermissionState::granted);
     const json launched = b.c->request({{"cmd", "launch"}, {"app", "notifier"}});
     REQUIRE(launched["ok"] == true);
     const auto shown = b.shell->next_event("notification", kBridgeTimeout);

@@ -133,8 +133,7 @@ TEST_CASE("the splash shows the app's colour, icon and name until its first fram
         },
         25);
     REQUIRE_MESSAGE(mapped, c.request({{"cmd", "apps"}}).dump() << c.windows().dump() << c.log_tail(3000));
-    const double mapped_after =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - launched_at).count();
+    const double mapped_after = std::chrono::duration<double>(std::chrono::steady_clock::now() - launched_at).count();
     if (mapped_after < std::chrono::duration<double>(kHold).count() - 0.5) {
         const std::string path = c.new_path("splash-over-window.png");
         REQUIRE(c.request({{"cmd", "screenshot"}, {"path", path}})["ok"] == true);

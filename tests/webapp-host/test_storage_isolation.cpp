@@ -97,8 +97,8 @@ TEST_CASE("two apps from the same origin do not see each other's storage") {
         const auto second = installer.install(server.url("/two/"));
         one = first.app.id;
         two = second.app.id;
-        MESSAGE("installed " << one << " (" << first.app.start_url << ", scope " << first.app.scope << ") and "
-                             << two << " (" << second.app.start_url << ", scope " << second.app.scope << ")");
+        MESSAGE("installed " << one << " (" << first.app.start_url << ", scope " << first.app.scope << ") and " << two
+                             << " (" << second.app.start_url << ", scope " << second.app.scope << ")");
         REQUIRE(one != two);
         CHECK(first.app.start_url == server.url("/one/"));
         CHECK(first.app.scope == server.url("/one/"));
@@ -123,8 +123,8 @@ TEST_CASE("two apps from the same origin do not see each other's storage") {
         CHECK(title.find("cookie=none") != std::string::npos);
         CHECK(title.find("cookie-after=secret=from-one") != std::string::npos);
         // Written to its own folder before the host goes.
-        const bool stored = wait_until([&] { return has_origin_localstorage(app_data / one, server.port()); },
-                                       kReportTimeout);
+        const bool stored =
+            wait_until([&] { return has_origin_localstorage(app_data / one, server.port()); }, kReportTimeout);
         CHECK_MESSAGE(stored, "no localStorage database in " << (app_data / one).string() << ":\n"
                                                              << listing(app_data / one));
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // WebKit writes it in batches
@@ -165,7 +165,9 @@ TEST_CASE("two apps from the same origin do not see each other's storage") {
     // Separate data folders under the compositor's XDG_DATA_HOME.
     CHECK(std::filesystem::is_directory(app_data / one));
     CHECK(std::filesystem::is_directory(app_data / two));
-    CHECK(std::filesystem::is_directory(std::filesystem::path(c.runtime_dir()) / "cache" / "cirrus" / "app-data" / one));
-    CHECK(std::filesystem::is_directory(std::filesystem::path(c.runtime_dir()) / "cache" / "cirrus" / "app-data" / two));
+    CHECK(
+        std::filesystem::is_directory(std::filesystem::path(c.runtime_dir()) / "cache" / "cirrus" / "app-data" / one));
+    CHECK(
+        std::filesystem::is_directory(std::filesystem::path(c.runtime_dir()) / "cache" / "cirrus" / "app-data" / two));
     CHECK(has_origin_localstorage(app_data / one, server.port()));
 }

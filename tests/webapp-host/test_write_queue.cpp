@@ -110,7 +110,7 @@ struct NotesApi {
     };
     std::mutex mutex;
     std::vector<Arrival> arrivals;
-    std::vector<std::string> notes;             // created, in order
+    std::vector<std::string> notes;              // created, in order
     std::map<std::string, std::string> answers;  // key -> the answer it got
     std::atomic<int> delay_ms{0};                // the slow origin
 
@@ -210,12 +210,8 @@ struct NotesSession {
     std::filesystem::path queue_path() const {
         return std::filesystem::path(c->runtime_dir()) / "data" / "cirrus" / "write-queue.sqlite";
     }
-    std::int64_t pending() const {
-        return cirrus::offline::WriteQueue::open(queue_path()).pending_count(id);
-    }
-    std::size_t unheard_outcomes() const {
-        return cirrus::offline::WriteQueue::open(queue_path()).outcomes(id).size();
-    }
+    std::int64_t pending() const { return cirrus::offline::WriteQueue::open(queue_path()).pending_count(id); }
+    std::size_t unheard_outcomes() const { return cirrus::offline::WriteQueue::open(queue_path()).outcomes(id).size(); }
 
     // Launches the app, waits for its page, cuts the link and waits until
     // the page has been told that its three notes are queued. Returns the

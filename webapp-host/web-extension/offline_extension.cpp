@@ -57,7 +57,7 @@ void on_page_created(WebKitWebExtension*, WebKitWebPage* page, gpointer) {
 // The host passes (app id, origin) as kRewriteDataType; anything else leaves
 // every request untouched (the app then simply has no offline copy).
 extern "C" G_MODULE_EXPORT void webkit_web_extension_initialize_with_user_data(WebKitWebExtension* extension,
-                                                                                const GVariant* user_data) {
+                                                                               const GVariant* user_data) {
     auto* data = const_cast<GVariant*>(user_data);
     if (data && g_variant_is_of_type(data, G_VARIANT_TYPE(cirrus::webapp::kRewriteDataType))) {
         const char* app_id = nullptr;

@@ -40,9 +40,22 @@ TEST_CASE("the installer's ids: lowercased, other runs made one '-', never empty
 }
 
 TEST_CASE("every id the installer makes is a valid app id") {
-    const std::vector<std::string> names = {
-        "notes", "My App/v2", "", "...", "-", "é", "Ünïcödé", "a b c", "_under", "x.", "0", std::string(200, '.'),
-        std::string(127, 'a') + "/b", std::string(129, 'a'), "host.example:8080/path?q=1#f", std::string("a\0b", 3)};
+    const std::vector<std::string> names = {"notes",
+                                            "My App/v2",
+                                            "",
+                                            "...",
+                                            "-",
+                                            "é",
+                                            "Ünïcödé",
+                                            "a b c",
+                                            "_under",
+                                            "x.",
+                                            "0",
+                                            std::string(200, '.'),
+                                            std::string(127, 'a') + "/b",
+                                            std::string(129, 'a'),
+                                            "host.example:8080/path?q=1#f",
+                                            std::string("a\0b", 3)};
     for (const std::string& name : names) {
         CAPTURE(name);
         const std::string id = app_id_from_name(name);

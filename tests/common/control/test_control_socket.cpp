@@ -62,7 +62,9 @@ private:
     std::thread thread_;
 };
 
-void write_all(int fd, const std::string& bytes) { CHECK(write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())); }
+void write_all(int fd, const std::string& bytes) {
+    CHECK(write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+}
 
 // The ControlError that `fn` throws (fails the test if none).
 ControlError control_error_of(const std::function<void()>& fn) {

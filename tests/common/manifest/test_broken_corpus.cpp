@@ -39,7 +39,8 @@ void check_expectations(const ProcessedManifest& result, const std::string& expe
             CHECK_MESSAGE(result.error->text().find(line.substr(7)) != std::string::npos, result.error->text());
         } else if (line.starts_with("warning: ")) {
             bool found = false;
-            for (const auto& warning : result.warnings) found |= warning.text().find(line.substr(9)) != std::string::npos;
+            for (const auto& warning : result.warnings)
+                found |= warning.text().find(line.substr(9)) != std::string::npos;
             CHECK_MESSAGE(found, all_warnings(result));
         } else {
             FAIL("bad line in .expect file: " << line);
@@ -73,8 +74,8 @@ TEST_CASE("a 2 MiB manifest is refused before parsing") {
     text += R"({"src": "last.png"}]})";
     auto result = process(text);
     REQUIRE(result.error);
-    CHECK(result.error->text() == kManifestUrl + ": manifest is " + std::to_string(text.size()) +
-                                      " bytes; the limit is 1048576 bytes (1 MiB)");
+    CHECK(result.error->text() ==
+          kManifestUrl + ": manifest is " + std::to_string(text.size()) + " bytes; the limit is 1048576 bytes (1 MiB)");
 }
 
 TEST_CASE("every prefix of a valid manifest is handled without crashing") {

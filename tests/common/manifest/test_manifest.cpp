@@ -159,8 +159,9 @@ TEST_CASE("nesting deeper than the limit is fatal; up to it is fine") {
 }
 
 TEST_CASE("warnings name the member and give its line") {
-    auto result = process("{\n  \"name\": \"ok\",\n  \"icons\": [\n    {\"src\": \"a.png\"},\n"
-                          "    {\"src\": \"b.png\", \"sizes\": \"big\"}\n  ],\n  \"display\": 3\n}");
+    auto result = process(
+        "{\n  \"name\": \"ok\",\n  \"icons\": [\n    {\"src\": \"a.png\"},\n"
+        "    {\"src\": \"b.png\", \"sizes\": \"big\"}\n  ],\n  \"display\": 3\n}");
     REQUIRE(result.manifest);
     REQUIRE(result.warnings.size() == 2);
     auto warning_about = [&](std::string_view member) {
@@ -220,9 +221,10 @@ TEST_CASE("best_icon: sizes any counts as infinite only for SVG") {
         {"src": "logo.svg", "sizes": "any"},
         {"src": "64.png", "sizes": "64x64"}
     ]})j");
-    CHECK(best_icon(manifest, 48)->src.ends_with("64.png"));   // a fitting raster beats "infinite"
+    CHECK(best_icon(manifest, 48)->src.ends_with("64.png"));  // a fitting raster beats "infinite"
     CHECK(best_icon(manifest, 128)->src.ends_with("logo.svg"));
-    auto no_svg = processed(R"j({"icons": [{"src": "any.png", "sizes": "any"}, {"src": "64.png", "sizes": "64x64"}]})j");
+    auto no_svg =
+        processed(R"j({"icons": [{"src": "any.png", "sizes": "any"}, {"src": "64.png", "sizes": "64x64"}]})j");
     CHECK(best_icon(no_svg, 128)->src.ends_with("64.png"));
     auto only_unsized = processed(R"j({"icons": [{"src": "a.png"}]})j");
     CHECK(best_icon(only_unsized, 128)->src.ends_with("a.png"));

@@ -73,8 +73,8 @@ TEST_CASE("a manifest URL that is not absolute is fatal") {
 }
 
 TEST_CASE("app: and file: URLs work for packaged and developer-mode apps") {
-    auto packaged = process_manifest(R"j({"start_url": "index.html", "scope": "/"})j",
-                                     "app://weather/manifest.json", "app://weather/index.html");
+    auto packaged = process_manifest(R"j({"start_url": "index.html", "scope": "/"})j", "app://weather/manifest.json",
+                                     "app://weather/index.html");
     REQUIRE(packaged.manifest);
     CHECK(packaged.manifest->start_url == "app://weather/index.html");
     CHECK(packaged.manifest->scope == "app://weather/");
@@ -204,7 +204,8 @@ TEST_CASE("icons: src resolved against the manifest URL; sizes, type and purpose
 }
 
 TEST_CASE("icons: invalid sizes tokens are ignored one by one") {
-    auto result = process(R"j({"icons": [{"src": "a.png", "sizes": "48x48 0x10 048x48 12 axb 99999999999x1 16x16 48x48"}]})j");
+    auto result =
+        process(R"j({"icons": [{"src": "a.png", "sizes": "48x48 0x10 048x48 12 axb 99999999999x1 16x16 48x48"}]})j");
     REQUIRE(result.manifest->icons.size() == 1);
     CHECK(result.manifest->icons[0].sizes == std::vector<IconSize>{{48, 48}, {16, 16}});
     CHECK(has_warning(result, "icons[0].sizes", "\"0x10\""));
@@ -250,7 +251,8 @@ TEST_CASE("icons: entries without a usable src are dropped with a warning naming
 
 TEST_CASE("icons: more than 100 keeps the first 100") {
     std::string text = R"j({"icons": [)j";
-    for (int i = 0; i < 150; ++i) text += (i ? "," : "") + std::string(R"j({"src": "i)j") + std::to_string(i) + ".png\"}";
+    for (int i = 0; i < 150; ++i)
+        text += (i ? "," : "") + std::string(R"j({"src": "i)j") + std::to_string(i) + ".png\"}";
     text += "]}";
     auto result = process(text);
     REQUIRE(result.manifest->icons.size() == 100);
@@ -272,7 +274,8 @@ TEST_CASE("theme_color and background_color: CSS colours, else dropped with a wa
 }
 
 TEST_CASE("lang: a language tag, else dropped") {
-    for (std::string tag : {"en", "en-GB", "zh-Hant-TW", "sr-Latn-RS", "de-CH-1996", "x-private", "i-klingon", "es-419"}) {
+    for (std::string tag :
+         {"en", "en-GB", "zh-Hant-TW", "sr-Latn-RS", "de-CH-1996", "x-private", "i-klingon", "es-419"}) {
         CAPTURE(tag);
         CHECK(processed(std::string(R"j({"lang": ")j") + tag + "\"}").lang == tag);
     }
@@ -338,7 +341,8 @@ TEST_CASE("shortcuts: more than 100 keeps the first 100") {
 }
 
 TEST_CASE("share_target: GET with url-encoded params") {
-    auto manifest = processed(R"j({"share_target": {"action": "share", "params": {"title": "t", "text": "x", "url": "u"}}})j");
+    auto manifest =
+        processed(R"j({"share_target": {"action": "share", "params": {"title": "t", "text": "x", "url": "u"}}})j");
     REQUIRE(manifest.share_target);
     CHECK(manifest.share_target->action == "https://app.example/app/share");
     CHECK(manifest.share_target->method == ShareTarget::Method::get);
@@ -401,14 +405,11 @@ TEST_CASE("protocol_handlers: safelisted or web+ schemes, %s, within scope") {
         "mailto"
     ]})j");
     REQUIRE(result.manifest->protocol_handlers.size() == 2);
-    CHECK(result.manifest->protocol_handlers[0] ==
-          ProtocolHandler{"mailto", "https://app.example/app/compose?to=%s"});
-    CHECK(result.manifest->protocol_handlers[1] ==
-          ProtocolHandler{"web+weather", "https://app.example/app/w?loc=%s"});
+    CHECK(result.manifest->protocol_handlers[0] == ProtocolHandler{"mailto", "https://app.example/app/compose?to=%s"});
+    CHECK(result.manifest->protocol_handlers[1] == ProtocolHandler{"web+weather", "https://app.example/app/w?loc=%s"});
     for (const char* member : {"protocol_handlers[2].protocol", "protocol_handlers[3].protocol",
-                               "protocol_handlers[4].protocol", "protocol_handlers[5].url",
-                               "protocol_handlers[6].url", "protocol_handlers[7].url", "protocol_handlers[8]",
-                               "protocol_handlers[9]"}) {
+                               "protocol_handlers[4].protocol", "protocol_handlers[5].url", "protocol_handlers[6].url",
+                               "protocol_handlers[7].url", "protocol_handlers[8]", "protocol_handlers[9]"}) {
         CAPTURE(member);
         CHECK(has_warning(result, member));
     }
@@ -459,8 +460,9 @@ TEST_CASE("cirrus_offline: same origin is enough, the scope is not required") {
     CHECK(manifest.cirrus_offline->assets == std::vector<std::string>{"https://app.example/static/app.css"});
     CHECK(manifest.cirrus_offline->write_endpoints == std::vector<std::string>{"https://app.example/api/*"});
     // Packaged apps declare theirs on their app: origin.
-    auto packaged = process_manifest(R"j({"cirrus_offline": {"write_endpoints": ["/api/*", "https://sync.example/*"]}})j",
-                                     "app://notes/manifest.json", "app://notes/index.html");
+    auto packaged =
+        process_manifest(R"j({"cirrus_offline": {"write_endpoints": ["/api/*", "https://sync.example/*"]}})j",
+                         "app://notes/manifest.json", "app://notes/index.html");
     REQUIRE(packaged.manifest);
     CHECK(packaged.manifest->cirrus_offline->write_endpoints == std::vector<std::string>{"app://notes/api/*"});
     CHECK(has_warning(packaged, "cirrus_offline.write_endpoints[1]", "not a URL same origin"));

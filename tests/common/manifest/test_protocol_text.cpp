@@ -45,10 +45,14 @@ TEST_CASE("protocol text: a cut never splits a character") {
 }
 
 TEST_CASE("protocol text: bad bytes become U+FFFD and control characters spaces") {
-    CHECK(bounded("a\xff" "b", 64) == "a\xef\xbf\xbd" "b");
-    CHECK(bounded("\xc0\xaf", 64) == "\xef\xbf\xbd\xef\xbf\xbd");          // overlong '/'
+    CHECK(bounded("a\xff"
+                  "b",
+                  64) ==
+          "a\xef\xbf\xbd"
+          "b");
+    CHECK(bounded("\xc0\xaf", 64) == "\xef\xbf\xbd\xef\xbf\xbd");                  // overlong '/'
     CHECK(bounded("\xed\xa0\x80", 64) == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate
-    CHECK(bounded("\xe5\x90", 64) == "\xef\xbf\xbd\xef\xbf\xbd");          // a truncated character
+    CHECK(bounded("\xe5\x90", 64) == "\xef\xbf\xbd\xef\xbf\xbd");                  // a truncated character
     CHECK(bounded("line\nbreak\ttab\x1b[31m\x7f", 64) == "line break tab [31m ");
     CHECK_FALSE(is_bounded("a\nb", 64));
 }

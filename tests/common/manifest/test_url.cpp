@@ -25,9 +25,9 @@ TEST_CASE("parse_url normalises scheme, host, default port and dot segments") {
 }
 
 TEST_CASE("parse_url refuses relative references and garbage without crashing") {
-    for (const char* garbage : {"", "   ", "foo", "/index.html", "https://", "https://:80/",
-                                "https://example.com:99999/", "http://[::1", "\x01\x02", "%", ":",
-                                "//example.com/x", "app:///no-host"}) {
+    for (const char* garbage :
+         {"", "   ", "foo", "/index.html", "https://", "https://:80/", "https://example.com:99999/", "http://[::1",
+          "\x01\x02", "%", ":", "//example.com/x", "app:///no-host"}) {
         CAPTURE(garbage);
         CHECK_FALSE(parse_url(garbage));
     }

@@ -75,7 +75,8 @@ TEST_CASE("Cache-Control: an invalid max-age makes the response stale; a huge on
         CHECK_FALSE(control.max_age);
     }
     CHECK(parse_cache_control("max-age=99999999999999999999").max_age == seconds(2147483648LL));
-    auto invalid = response_at(kExampleDate, {{"Cache-Control", "max-age=abc"}, {"Expires", "Sun, 06 Nov 2044 08:49:37 GMT"}});
+    auto invalid =
+        response_at(kExampleDate, {{"Cache-Control", "max-age=abc"}, {"Expires", "Sun, 06 Nov 2044 08:49:37 GMT"}});
     CHECK(freshness_lifetime(invalid) == seconds(0));
 }
 
@@ -87,19 +88,19 @@ TEST_CASE("request Cache-Control: Pragma: no-cache counts only without Cache-Con
 
 TEST_CASE("storable: GET with a final status the cache understands, and something allowing it") {
     const HeaderList none;
-    CHECK(storable("GET", none, 200, none));                              // heuristically cacheable
+    CHECK(storable("GET", none, 200, none));  // heuristically cacheable
     CHECK(storable("GET", none, 404, none));
     CHECK(storable("GET", none, 301, none));
     CHECK_FALSE(storable("POST", none, 200, {{"Cache-Control", "max-age=60"}}));
     CHECK_FALSE(storable("HEAD", none, 200, none));
     CHECK_FALSE(storable("GET", none, 100, none));
     CHECK_FALSE(storable("GET", none, 206, {{"Cache-Control", "max-age=60"}}));  // no partial content
-    CHECK_FALSE(storable("GET", none, 304, none));                        // refreshes, is not stored
-    CHECK_FALSE(storable("GET", none, 302, none));                        // not heuristically cacheable...
-    CHECK(storable("GET", none, 302, {{"Cache-Control", "max-age=60"}})); // ...unless it says so
+    CHECK_FALSE(storable("GET", none, 304, none));                               // refreshes, is not stored
+    CHECK_FALSE(storable("GET", none, 302, none));                               // not heuristically cacheable...
+    CHECK(storable("GET", none, 302, {{"Cache-Control", "max-age=60"}}));        // ...unless it says so
     CHECK_FALSE(storable("GET", none, 500, none));
     CHECK(storable("GET", none, 500, {{"Expires", "Sun, 06 Nov 1994 08:49:37 GMT"}}));
-    CHECK(storable("GET", none, 200, {{"Cache-Control", "private"}}));   // this is a private cache
+    CHECK(storable("GET", none, 200, {{"Cache-Control", "private"}}));  // this is a private cache
     CHECK_FALSE(storable("GET", none, 200, {{"Cache-Control", "public, no-store"}}));
     CHECK_FALSE(storable("GET", {{"Cache-Control", "no-store"}}, 200, {{"Cache-Control", "max-age=60"}}));
     CHECK_FALSE(storable("GET", none, 200, {{"Vary", "Accept-Encoding, *"}}));
@@ -107,9 +108,12 @@ TEST_CASE("storable: GET with a final status the cache understands, and somethin
 }
 
 TEST_CASE("headers_to_store drops hop-by-hop fields, those Connection names, and Set-Cookie") {
-    HeaderList response{{"Content-Type", "text/html"}, {"Connection", "keep-alive, X-Trace"},
-                        {"Keep-Alive", "timeout=5"},   {"X-Trace", "abc"},
-                        {"Set-Cookie", "session=1"},   {"Transfer-Encoding", "chunked"},
+    HeaderList response{{"Content-Type", "text/html"},
+                        {"Connection", "keep-alive, X-Trace"},
+                        {"Keep-Alive", "timeout=5"},
+                        {"X-Trace", "abc"},
+                        {"Set-Cookie", "session=1"},
+                        {"Transfer-Encoding", "chunked"},
                         {"ETag", "\"v1\""}};
     CHECK(headers_to_store(response) == HeaderList{{"Content-Type", "text/html"}, {"ETag", "\"v1\""}});
 }
@@ -121,17 +125,15 @@ TEST_CASE("freshness lifetime: max-age, else Expires - Date, else the heuristic"
                                                         {"Cache-Control", "max-age=600"},
                                                         {"Expires", format_http_date(kExampleDate + hours(1))}})) ==
           seconds(600));
-    CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date},
-                                                        {"Expires", format_http_date(kExampleDate + hours(1))}})) ==
-          hours(1));
+    CHECK(freshness_lifetime(response_at(
+              kExampleDate, {{"Date", date}, {"Expires", format_http_date(kExampleDate + hours(1))}})) == hours(1));
     // Expires is measured from Date, not from when the response arrived.
     CHECK(freshness_lifetime(response_at(kExampleDate + hours(5),
                                          {{"Date", date}, {"Expires", format_http_date(kExampleDate + hours(1))}})) ==
           hours(1));
     // An Expires in the past, or that is not a date, means already expired.
-    CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date},
-                                                        {"Expires", format_http_date(kExampleDate - hours(1))}})) ==
-          seconds(0));
+    CHECK(freshness_lifetime(response_at(
+              kExampleDate, {{"Date", date}, {"Expires", format_http_date(kExampleDate - hours(1))}})) == seconds(0));
     CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date}, {"Expires", "0"}})) == seconds(0));
 }
 
@@ -140,10 +142,10 @@ TEST_CASE("heuristic freshness: 10% of Date - Last-Modified, at most a day, only
     auto modified_ago = [&](hours age) { return format_http_date(kExampleDate - age); };
     CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date}, {"Last-Modified", modified_ago(hours(50))}})) ==
           hours(5));
-    CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date}, {"Last-Modified", modified_ago(hours(240))}})) ==
-          hours(24));
-    CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date}, {"Last-Modified", modified_ago(hours(2400))}})) ==
-          kMaxHeuristicFreshness);
+    CHECK(freshness_lifetime(
+              response_at(kExampleDate, {{"Date", date}, {"Last-Modified", modified_ago(hours(240))}})) == hours(24));
+    CHECK(freshness_lifetime(response_at(
+              kExampleDate, {{"Date", date}, {"Last-Modified", modified_ago(hours(2400))}})) == kMaxHeuristicFreshness);
     // Not for a status that is not heuristically cacheable, unless public.
     HeaderList redirect{{"Date", date}, {"Last-Modified", modified_ago(hours(50))}};
     CHECK(freshness_lifetime(response_at(kExampleDate, redirect, 302)) == seconds(0));
@@ -151,16 +153,16 @@ TEST_CASE("heuristic freshness: 10% of Date - Last-Modified, at most a day, only
     CHECK(freshness_lifetime(response_at(kExampleDate, redirect, 302)) == hours(5));
     // No Last-Modified, or one after Date: no heuristic.
     CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date}})) == seconds(0));
-    CHECK(freshness_lifetime(response_at(kExampleDate, {{"Date", date}, {"Last-Modified", format_http_date(kExampleDate + hours(1))}})) ==
+    CHECK(freshness_lifetime(response_at(
+              kExampleDate, {{"Date", date}, {"Last-Modified", format_http_date(kExampleDate + hours(1))}})) ==
           seconds(0));
 }
 
 TEST_CASE("current age: RFC 9111 §4.2.3 with Age, Date and the request's flight time") {
     // The response says it is 100 s old; it left the origin (Date) 10 s
     // before it arrived; the request took 2 s; it has been stored 50 s.
-    auto response = response_at(kExampleDate,
-                                 {{"Age", "100"}, {"Date", format_http_date(kExampleDate - seconds(10))}}, 200,
-                                 seconds(2));
+    auto response = response_at(kExampleDate, {{"Age", "100"}, {"Date", format_http_date(kExampleDate - seconds(10))}},
+                                200, seconds(2));
     // apparent_age = 10, corrected_age_value = 100 + 2, initial age = 102.
     CHECK(current_age(response, kExampleDate + seconds(50)) == seconds(152));
     // Without Age, a Date far in the past is the age (a clock-skewed server
@@ -176,7 +178,8 @@ TEST_CASE("current age: RFC 9111 §4.2.3 with Age, Date and the request's flight
 }
 
 TEST_CASE("is_fresh: fresh while the lifetime exceeds the age, stale from then on") {
-    auto response = response_at(kExampleDate, {{"Date", format_http_date(kExampleDate)}, {"Cache-Control", "max-age=60"}});
+    auto response =
+        response_at(kExampleDate, {{"Date", format_http_date(kExampleDate)}, {"Cache-Control", "max-age=60"}});
     CHECK(is_fresh(response, kExampleDate));
     CHECK(is_fresh(response, kExampleDate + seconds(59)));
     CHECK_FALSE(is_fresh(response, kExampleDate + seconds(60)));
@@ -264,7 +267,8 @@ TEST_CASE("Vary: the stored request's fields must match the new request's") {
     auto kept = vary_request_fields(response, first_request);
     CHECK(kept == HeaderList{{"Accept-Language", "fr"}, {"accept-encoding", "gzip,  br"}});
     CHECK(vary_matches(response, kept, {{"accept-language", "fr"}, {"Accept-Encoding", "gzip, br"}}));
-    CHECK(vary_matches(response, kept, {{"Accept-Language", "fr"}, {"Accept-Encoding", "gzip"}, {"Accept-Encoding", "br"}}));
+    CHECK(vary_matches(response, kept,
+                       {{"Accept-Language", "fr"}, {"Accept-Encoding", "gzip"}, {"Accept-Encoding", "br"}}));
     CHECK_FALSE(vary_matches(response, kept, {{"Accept-Language", "de"}, {"Accept-Encoding", "gzip, br"}}));
     CHECK_FALSE(vary_matches(response, kept, {{"Accept-Encoding", "gzip, br"}}));  // absent is not "fr"
     // A field absent from both requests matches.

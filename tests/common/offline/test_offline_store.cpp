@@ -16,26 +16,22 @@ using cirrus::launcher::Statement;
 
 namespace {
 
-CacheResponse response_of(std::vector<std::uint8_t> body, Headers headers = {})
-{
+CacheResponse response_of(std::vector<std::uint8_t> body, Headers headers = {}) {
     return {200, std::move(headers), std::move(body)};
 }
 
 // What an entry without Vary is charged besides its body.
-std::int64_t meta_bytes(const std::string& url, const Headers& response_headers)
-{
+std::int64_t meta_bytes(const std::string& url, const Headers& response_headers) {
     return static_cast<std::int64_t>(url.size() + serialize_headers(response_headers).size());
 }
 
-std::int64_t count(OfflineStore& store, const std::string& table)
-{
+std::int64_t count(OfflineStore& store, const std::string& table) {
     return single_int(store.database(), "SELECT count(*) FROM " + table);
 }
 
 // The counters the triggers keep agree with the rows, and no body is left
 // that no entry uses.
-void check_accounting(OfflineStore& store)
-{
+void check_accounting(OfflineStore& store) {
     Database& database = store.database();
     Statement apps = database.prepare(
         "SELECT app_id, used_bytes, (SELECT coalesce(sum(body_bytes + meta_bytes), 0) FROM entries e "
@@ -45,17 +41,19 @@ void check_accounting(OfflineStore& store)
         CHECK(apps.column_int64(1) == apps.column_int64(2));
     }
     CHECK(single_int(database, "SELECT bytes FROM totals") ==
-          single_int(database, "SELECT (SELECT coalesce(sum(size), 0) FROM bodies) + "
-                               "(SELECT coalesce(sum(meta_bytes), 0) FROM entries)"));
-    CHECK(single_int(database, "SELECT count(*) FROM bodies b WHERE NOT EXISTS "
-                               "(SELECT 1 FROM entries e WHERE e.body_id = b.id)") == 0);
-    CHECK(single_int(database, "SELECT count(*) FROM entries e JOIN bodies b ON b.id = e.body_id "
-                               "WHERE e.body_bytes != b.size") == 0);
+          single_int(database,
+                     "SELECT (SELECT coalesce(sum(size), 0) FROM bodies) + "
+                     "(SELECT coalesce(sum(meta_bytes), 0) FROM entries)"));
+    CHECK(single_int(database,
+                     "SELECT count(*) FROM bodies b WHERE NOT EXISTS "
+                     "(SELECT 1 FROM entries e WHERE e.body_id = b.id)") == 0);
+    CHECK(single_int(database,
+                     "SELECT count(*) FROM entries e JOIN bodies b ON b.id = e.body_id "
+                     "WHERE e.body_bytes != b.size") == 0);
     CHECK(database.integrity_check() == "ok");
 }
 
-OfflineStore::Options options_with(FakeClock& clock, Budget budget = {})
-{
+OfflineStore::Options options_with(FakeClock& clock, Budget budget = {}) {
     OfflineStore::Options options;
     options.clock = clock.clock();
     options.budget = budget;
@@ -64,8 +62,7 @@ OfflineStore::Options options_with(FakeClock& clock, Budget budget = {})
 
 }  // namespace
 
-TEST_CASE("a stored response comes back whole, also after reopening")
-{
+TEST_CASE("a stored response comes back whole, also after reopening") {
     TempDir dir;
     FakeClock clock;
     const Headers headers{{"Content-Type", "text/html"},
@@ -110,8 +107,7 @@ TEST_CASE("a stored response comes back whole, also after reopening")
     CHECK(hit->headers == headers);
 }
 
-TEST_CASE("the store runs in WAL mode with NORMAL sync and a quiet secure_delete")
-{
+TEST_CASE("the store runs in WAL mode with NORMAL sync and a quiet secure_delete") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     auto text = [&](const std::string& pragma) {
@@ -125,8 +121,7 @@ TEST_CASE("the store runs in WAL mode with NORMAL sync and a quiet secure_delete
     CHECK(store.database().user_version() == 1);
 }
 
-TEST_CASE("an empty body and a body of zeros are stored and told apart")
-{
+TEST_CASE("an empty body and a body of zeros are stored and told apart") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     store.put("a", get_request("https://a.example/empty"), response_of({}), 1);
@@ -140,8 +135,7 @@ TEST_CASE("an empty body and a body of zeros are stored and told apart")
     CHECK(count(store, "bodies") == 2);
 }
 
-TEST_CASE("Vary: a request gets the variant whose Vary fields it matches, and only that")
-{
+TEST_CASE("Vary: a request gets the variant whose Vary fields it matches, and only that") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const std::string url = "https://a.example/app.js";
@@ -157,7 +151,7 @@ TEST_CASE("Vary: a request gets the variant whose Vary fields it matches, and on
     };
     CHECK(body_for({{"ACCEPT-ENCODING", "gzip"}}) == "gzip body");
     CHECK(body_for({{"Accept-Encoding", "  br "}}) == "br body");
-    CHECK(body_for({}) == "plain body");  // absent matches only absent
+    CHECK(body_for({}) == "plain body");                     // absent matches only absent
     CHECK(body_for({{"Accept-Encoding", ""}}) == "(miss)");  // empty is not absent
     CHECK(body_for({{"Accept-Encoding", "identity"}}) == "(miss)");
     // Other fields do not matter.
@@ -170,8 +164,7 @@ TEST_CASE("Vary: a request gets the variant whose Vary fields it matches, and on
     check_accounting(store);
 }
 
-TEST_CASE("Vary: several fields, list values normalised, repeated fields combined")
-{
+TEST_CASE("Vary: several fields, list values normalised, repeated fields combined") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const std::string url = "https://a.example/data";
@@ -186,8 +179,7 @@ TEST_CASE("Vary: several fields, list values normalised, repeated fields combine
     CHECK_FALSE(hit({{"Accept-Encoding", "gzip, br"}}));
 }
 
-TEST_CASE("Vary: * is never stored, and a new Vary replaces the variants it supersedes")
-{
+TEST_CASE("Vary: * is never stored, and a new Vary replaces the variants it supersedes") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const std::string url = "https://a.example/";
@@ -212,8 +204,7 @@ TEST_CASE("Vary: * is never stored, and a new Vary replaces the variants it supe
     check_accounting(store);
 }
 
-TEST_CASE("a body is stored once by SHA-256 across entries and apps, and deleted with its last entry")
-{
+TEST_CASE("a body is stored once by SHA-256 across entries and apps, and deleted with its last entry") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const std::vector<std::uint8_t> shared = random_bytes(10'000, 7);
@@ -250,8 +241,7 @@ TEST_CASE("a body is stored once by SHA-256 across entries and apps, and deleted
     check_accounting(store);
 }
 
-TEST_CASE("replacing an entry's body drops the old body unless another entry uses it")
-{
+TEST_CASE("replacing an entry's body drops the old body unless another entry uses it") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const auto v1 = random_bytes(1000, 1);
@@ -271,8 +261,7 @@ TEST_CASE("replacing an entry's body drops the old body unless another entry use
     check_accounting(store);
 }
 
-TEST_CASE("one app's entries are never returned for another app")
-{
+TEST_CASE("one app's entries are never returned for another app") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const std::string url = "https://shared.example/api";
@@ -289,8 +278,7 @@ TEST_CASE("one app's entries are never returned for another app")
     CHECK(store.remove("b", "GET", url) == 0);
 }
 
-TEST_CASE("malformed headers are refused before anything is written")
-{
+TEST_CASE("malformed headers are refused before anything is written") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     CHECK_THROWS_AS(store.put("a", get_request("https://a.example/"), response_of(bytes("x"), {{"X", "a\r\nb: c"}}), 1),
@@ -300,8 +288,7 @@ TEST_CASE("malformed headers are refused before anything is written")
     CHECK(count(store, "entries") == 0);
 }
 
-TEST_CASE("an app's quota evicts its least recently used entries, and only its own")
-{
+TEST_CASE("an app's quota evicts its least recently used entries, and only its own") {
     TempDir dir;
     FakeClock clock;
     OfflineStore store = OfflineStore::open(dir / "cache.db", options_with(clock));
@@ -342,8 +329,7 @@ TEST_CASE("an app's quota evicts its least recently used entries, and only its o
     check_accounting(store);
 }
 
-TEST_CASE("a response larger than the quota or the budget is refused and keeps what was stored")
-{
+TEST_CASE("a response larger than the quota or the budget is refused and keeps what was stored") {
     TempDir dir;
     FakeClock clock;
     Budget budget;
@@ -363,8 +349,7 @@ TEST_CASE("a response larger than the quota or the budget is refused and keeps w
     check_accounting(store);
 }
 
-TEST_CASE("the overall budget evicts the least recently used entries of any app, counting shared bodies once")
-{
+TEST_CASE("the overall budget evicts the least recently used entries of any app, counting shared bodies once") {
     TempDir dir;
     FakeClock clock;
     Budget budget;
@@ -403,8 +388,7 @@ TEST_CASE("the overall budget evicts the least recently used entries of any app,
     check_accounting(store);
 }
 
-TEST_CASE("a hit writes nothing; use times reach the file with the next write, flush(), or once per interval")
-{
+TEST_CASE("a hit writes nothing; use times reach the file with the next write, flush(), or once per interval") {
     TempDir dir;
     FakeClock clock;
     OfflineStore store = OfflineStore::open(dir / "cache.db", options_with(clock));
@@ -445,8 +429,7 @@ TEST_CASE("a hit writes nothing; use times reach the file with the next write, f
     CHECK(last_used_on_disk() == third_use);
 }
 
-TEST_CASE("use times kept in memory reach the file when the store is closed")
-{
+TEST_CASE("use times kept in memory reach the file when the store is closed") {
     TempDir dir;
     FakeClock clock;
     {
@@ -459,16 +442,15 @@ TEST_CASE("use times kept in memory reach the file when the store is closed")
     CHECK(single_int(observer, "SELECT last_used FROM entries") == clock.now);
 }
 
-TEST_CASE("precache: progress, offline-ready, and precached entries evicted last")
-{
+TEST_CASE("precache: progress, offline-ready, and precached entries evicted last") {
     TempDir dir;
     FakeClock clock;
     OfflineStore store = OfflineStore::open(dir / "cache.db", options_with(clock));
     CHECK(store.precache_progress("a").total == 0);
     CHECK_FALSE(store.offline_ready("a"));  // nothing declared is not ready
 
-    const std::vector<std::string> list{"https://a.example/", "https://a.example/app.js",
-                                        "https://a.example/icon.png", "https://a.example/app.js"};
+    const std::vector<std::string> list{"https://a.example/", "https://a.example/app.js", "https://a.example/icon.png",
+                                        "https://a.example/app.js"};
     store.put("a", get_request("https://a.example/app.js"), response_of(bytes("js")), 1);  // before the list
     store.set_precache_list("a", list);
     PrecacheProgress progress = store.precache_progress("a");
@@ -525,8 +507,7 @@ TEST_CASE("precache: progress, offline-ready, and precached entries evicted last
     check_accounting(store);
 }
 
-TEST_CASE("freshen applies a 304's fields and time, keeps the body and the accounting right")
-{
+TEST_CASE("freshen applies a 304's fields and time, keeps the body and the accounting right") {
     TempDir dir;
     OfflineStore store = OfflineStore::open(dir / "cache.db");
     const std::string url = "https://a.example/style.css";
@@ -548,8 +529,7 @@ TEST_CASE("freshen applies a 304's fields and time, keeps the body and the accou
     check_accounting(store);
 }
 
-TEST_CASE("a hit does not wait for another connection's write lock to record its use")
-{
+TEST_CASE("a hit does not wait for another connection's write lock to record its use") {
     TempDir dir;
     FakeClock clock;
     OfflineStore store = OfflineStore::open(dir / "cache.db", options_with(clock));
@@ -565,11 +545,9 @@ TEST_CASE("a hit does not wait for another connection's write lock to record its
     CHECK(store.get("a", get_request("https://a.example/2")));
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));  // the busy timeout is 5 s
     writer.exec("COMMIT");
-    CHECK(single_int(writer, "SELECT last_used FROM entries WHERE url = 'https://a.example/1'") ==
-          clock.now - 200'000);
+    CHECK(single_int(writer, "SELECT last_used FROM entries WHERE url = 'https://a.example/1'") == clock.now - 200'000);
 
     store.flush();  // the kept uses were not lost
-    CHECK(single_int(writer, "SELECT last_used FROM entries WHERE url = 'https://a.example/1'") ==
-          clock.now - 100'000);
+    CHECK(single_int(writer, "SELECT last_used FROM entries WHERE url = 'https://a.example/1'") == clock.now - 100'000);
     CHECK(single_int(writer, "SELECT last_used FROM entries WHERE url = 'https://a.example/2'") == clock.now);
 }

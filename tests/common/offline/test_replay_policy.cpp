@@ -12,19 +12,27 @@
 namespace cirrus::offline {
 inline std::ostream& operator<<(std::ostream& out, Verdict verdict) {
     switch (verdict) {
-    case Verdict::delivered: return out << "delivered";
-    case Verdict::retry_later: return out << "retry_later";
-    case Verdict::failed: return out << "failed";
+    case Verdict::delivered:
+        return out << "delivered";
+    case Verdict::retry_later:
+        return out << "retry_later";
+    case Verdict::failed:
+        return out << "failed";
     }
     return out << "?";
 }
 inline std::ostream& operator<<(std::ostream& out, ReplayAction action) {
     switch (action) {
-    case ReplayAction::idle: return out << "idle";
-    case ReplayAction::wait_for_link: return out << "wait_for_link";
-    case ReplayAction::in_flight: return out << "in_flight";
-    case ReplayAction::wait_until: return out << "wait_until";
-    case ReplayAction::send: return out << "send";
+    case ReplayAction::idle:
+        return out << "idle";
+    case ReplayAction::wait_for_link:
+        return out << "wait_for_link";
+    case ReplayAction::in_flight:
+        return out << "in_flight";
+    case ReplayAction::wait_until:
+        return out << "wait_until";
+    case ReplayAction::send:
+        return out << "send";
     }
     return out << "?";
 }
@@ -48,7 +56,7 @@ RandomSource fixed_random(std::vector<std::uint64_t> values) {
     };
 }
 
-constexpr std::uint64_t kLowest = 0;                 // jitter factor 0.5
+constexpr std::uint64_t kLowest = 0;                   // jitter factor 0.5
 constexpr std::uint64_t kHighest = ~std::uint64_t{0};  // jitter factor just under 1
 
 const WallTime kStart = WallTime(std::chrono::hours(24 * 365 * 54));
@@ -148,7 +156,7 @@ TEST_CASE("back-off: 2 s doubling to 5 min, times a jitter factor in [0.5, 1)") 
     CHECK(backoff_delay(3, low) == seconds(4));
     CHECK(backoff_delay(1, high) == milliseconds(1999));
     CHECK(backoff_delay(8, high) == milliseconds(255999));
-    CHECK(backoff_delay(9, high) == milliseconds(299999));   // 512 s capped at 5 min
+    CHECK(backoff_delay(9, high) == milliseconds(299999));  // 512 s capped at 5 min
     CHECK(backoff_delay(9, low) == milliseconds(150000));
     CHECK(backoff_delay(1000, high) == milliseconds(299999));  // no overflow however many retries
     // The middle of the range for a middling random value.

@@ -17,32 +17,26 @@ using cirrus::launcher::Database;
 
 namespace {
 
-std::string url_of(int i)
-{
-    return "https://a.example/asset/" + std::to_string(i);
-}
+std::string url_of(int i) { return "https://a.example/asset/" + std::to_string(i); }
 
 // A closed store of `entries` responses of `body_bytes` each, checkpointed
 // (the WAL folded in and removed) so that damage to the main file is damage
 // to the store.
-void make_store(const std::filesystem::path& path, int entries, std::size_t body_bytes)
-{
+void make_store(const std::filesystem::path& path, int entries, std::size_t body_bytes) {
     OfflineStore store = OfflineStore::open(path);
     for (int i = 0; i < entries; ++i) {
-        store.put("a", get_request(url_of(i)), {200, {{"Content-Type", "text/plain"}},
-                                                 random_bytes(body_bytes, static_cast<unsigned>(i))}, i);
+        store.put("a", get_request(url_of(i)),
+                  {200, {{"Content-Type", "text/plain"}}, random_bytes(body_bytes, static_cast<unsigned>(i))}, i);
     }
 }
 
-std::int64_t page_size_of(const std::filesystem::path& path)
-{
+std::int64_t page_size_of(const std::filesystem::path& path) {
     Database database = Database::open(path);
     return single_int(database, "PRAGMA page_size");
 }
 
 // After a recovery the store is a working, empty store.
-void check_works_fresh(OfflineStore& store)
-{
+void check_works_fresh(OfflineStore& store) {
     CHECK(store.total_usage() == 0);
     CHECK_FALSE(store.get("a", get_request(url_of(0))));
     CHECK(store.put("a", get_request("https://a.example/new"), {200, {}, bytes("new")}, 1).outcome ==
@@ -52,20 +46,17 @@ void check_works_fresh(OfflineStore& store)
 }
 
 // Reads every entry; damage found on the way is recovered inside the call.
-int hits_of_all(OfflineStore& store, int entries)
-{
+int hits_of_all(OfflineStore& store, int entries) {
     int hits = 0;
     for (int i = 0; i < entries; ++i) {
-        if (store.get("a", get_request(url_of(i))))
-            ++hits;
+        if (store.get("a", get_request(url_of(i)))) ++hits;
     }
     return hits;
 }
 
 }  // namespace
 
-TEST_CASE("a store file of garbage is set aside whole and a fresh store made")
-{
+TEST_CASE("a store file of garbage is set aside whole and a fresh store made") {
     TempDir dir;
     const std::vector<std::uint8_t> garbage = random_bytes(64 * 1024, 5);
     write_file(dir / "cache.db", garbage);
@@ -78,8 +69,7 @@ TEST_CASE("a store file of garbage is set aside whole and a fresh store made")
     check_works_fresh(store);
 }
 
-TEST_CASE("a truncated store file is set aside, at open or at the first read that meets the damage")
-{
+TEST_CASE("a truncated store file is set aside, at open or at the first read that meets the damage") {
     TempDir dir;
     const std::filesystem::path path = dir / "cache.db";
     make_store(path, 60, 10'000);
@@ -94,8 +84,7 @@ TEST_CASE("a truncated store file is set aside, at open or at the first read tha
     check_works_fresh(store);
 }
 
-TEST_CASE("a damaged page among the entries is found at open")
-{
+TEST_CASE("a damaged page among the entries is found at open") {
     TempDir dir;
     const std::filesystem::path path = dir / "cache.db";
     make_store(path, 400, 200);
@@ -109,8 +98,7 @@ TEST_CASE("a damaged page among the entries is found at open")
     check_works_fresh(store);
 }
 
-TEST_CASE("a damaged page among the bodies is found by the hit that reads it, which then misses")
-{
+TEST_CASE("a damaged page among the bodies is found by the hit that reads it, which then misses") {
     TempDir dir;
     const std::filesystem::path path = dir / "cache.db";
     make_store(path, 200, 3000);
@@ -128,15 +116,13 @@ TEST_CASE("a damaged page among the bodies is found by the hit that reads it, wh
     check_works_fresh(store);
 }
 
-TEST_CASE("a put that meets damage is stored in the fresh file")
-{
+TEST_CASE("a put that meets damage is stored in the fresh file") {
     TempDir dir;
     const std::filesystem::path path = dir / "cache.db";
     make_store(path, 200, 3000);
     const std::vector<std::int64_t> pages = leaf_pages(path, "bodies");
     const std::int64_t page_size = page_size_of(path);
-    for (std::int64_t page : pages)
-        damage_page(path, page, page_size);
+    for (std::int64_t page : pages) damage_page(path, page, page_size);
 
     OfflineStore store = OfflineStore::open(path);
     CHECK(store.recoveries().empty());
@@ -147,8 +133,7 @@ TEST_CASE("a put that meets damage is stored in the fresh file")
     CHECK(store.get("a", get_request("https://a.example/after"))->body == bytes("after"));
 }
 
-TEST_CASE("a store file from a newer Cirrus is set aside; a queue file from one is refused and kept")
-{
+TEST_CASE("a store file from a newer Cirrus is set aside; a queue file from one is refused and kept") {
     TempDir dir;
     {
         Database database = Database::open(dir / "cache.db");
@@ -169,8 +154,7 @@ TEST_CASE("a store file from a newer Cirrus is set aside; a queue file from one 
     CHECK(database.user_version() == 99);
 }
 
-TEST_CASE("a write follows the file when another process has set it aside and made a new one")
-{
+TEST_CASE("a write follows the file when another process has set it aside and made a new one") {
     TempDir dir;
     const std::filesystem::path path = dir / "cache.db";
     OfflineStore first = OfflineStore::open(path);
@@ -186,8 +170,7 @@ TEST_CASE("a write follows the file when another process has set it aside and ma
     CHECK(first.recoveries().empty());  // nothing was damaged for this one
 }
 
-TEST_CASE("a queue file of garbage is set aside and the queue keeps working")
-{
+TEST_CASE("a queue file of garbage is set aside and the queue keeps working") {
     TempDir dir;
     const std::vector<std::uint8_t> garbage = random_bytes(10'000, 8);
     write_file(dir / "queue.db", garbage);
@@ -199,17 +182,21 @@ TEST_CASE("a queue file of garbage is set aside and the queue keeps working")
     CHECK(queue.head("a")->idempotency_key == "k");
 }
 
-TEST_CASE("a damaged queue file keeps the pending writes before the damage, in order, with their keys")
-{
+TEST_CASE("a damaged queue file keeps the pending writes before the damage, in order, with their keys") {
     TempDir dir;
     const std::filesystem::path path = dir / "queue.db";
     std::vector<std::string> keys;
     {
         WriteQueue queue = WriteQueue::open(path);
         for (int i = 0; i < 300; ++i) {
-            keys.push_back(queue.enqueue("a", {"POST", "https://a.example/" + std::to_string(i), {},
-                                               random_bytes(300, static_cast<unsigned>(i)), {}},
-                                         i)
+            keys.push_back(queue
+                               .enqueue("a",
+                                        {"POST",
+                                         "https://a.example/" + std::to_string(i),
+                                         {},
+                                         random_bytes(300, static_cast<unsigned>(i)),
+                                         {}},
+                                        i)
                                .idempotency_key);
         }
     }

@@ -18,15 +18,13 @@ using namespace cirrus::offline::testing;
 
 namespace {
 
-WriteRequest post(const std::string& url, const std::string& body, std::string key = {})
-{
+WriteRequest post(const std::string& url, const std::string& body, std::string key = {}) {
     return {"POST", url, {{"Content-Type", "application/json"}}, bytes(body), std::move(key)};
 }
 
 // Runs `work` in a child process that is then killed with SIGKILL: no
 // destructor, no close, no checkpoint, as when the host is killed.
-void in_killed_child(const std::function<void()>& work)
-{
+void in_killed_child(const std::function<void()>& work) {
     const pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
@@ -46,8 +44,7 @@ void in_killed_child(const std::function<void()>& work)
 
 }  // namespace
 
-TEST_CASE("writes are kept per app in the order they were made, the head first")
-{
+TEST_CASE("writes are kept per app in the order they were made, the head first") {
     TempDir dir;
     WriteQueue queue = WriteQueue::open(dir / "queue.db");
     std::vector<std::int64_t> a_ids;
@@ -79,7 +76,7 @@ TEST_CASE("writes are kept per app in the order they were made, the head first")
     CHECK(claimed->claimed_until == 30'200);
     CHECK_FALSE(queue.claim_head("a", 201, 30'000));  // in flight
     CHECK_FALSE(queue.claim(a_ids[0], 201, 30'000));
-    CHECK(queue.claim_head("b", 201, 30'000));        // another app's queue is its own
+    CHECK(queue.claim_head("b", 201, 30'000));  // another app's queue is its own
 
     CHECK(queue.complete(a_ids[0], {WriteResult::responded, 201, {}, {}, {}}, 300));
     CHECK(queue.head("a")->id == a_ids[1]);
@@ -87,8 +84,7 @@ TEST_CASE("writes are kept per app in the order they were made, the head first")
     CHECK(queue.pending_count("a") == 2);
 }
 
-TEST_CASE("each write has one idempotency key for life; a key is not queued twice")
-{
+TEST_CASE("each write has one idempotency key for life; a key is not queued twice") {
     TempDir dir;
     WriteQueue queue = WriteQueue::open(dir / "queue.db");
     Enqueued first = queue.enqueue("a", post("https://a.example/x", "1"), 1);
@@ -123,11 +119,13 @@ TEST_CASE("each write has one idempotency key for life; a key is not queued twic
           EnqueueState::already_completed);
 }
 
-TEST_CASE("a queued write survives close and reopen, field for field")
-{
+TEST_CASE("a queued write survives close and reopen, field for field") {
     TempDir dir;
-    const WriteRequest request{"PUT", "https://a.example/doc/7", {{"Content-Type", "text/plain"}, {"X-A", "1"}},
-                               random_bytes(70'000, 3), "k-7"};
+    const WriteRequest request{"PUT",
+                               "https://a.example/doc/7",
+                               {{"Content-Type", "text/plain"}, {"X-A", "1"}},
+                               random_bytes(70'000, 3),
+                               "k-7"};
     {
         WriteQueue queue = WriteQueue::open(dir / "queue.db");
         queue.enqueue("a", request, 42);
@@ -144,8 +142,7 @@ TEST_CASE("a queued write survives close and reopen, field for field")
     CHECK(head->created_at == 42);
 }
 
-TEST_CASE("a write enqueued by a process killed right after is there")
-{
+TEST_CASE("a write enqueued by a process killed right after is there") {
     TempDir dir;
     std::filesystem::path path = dir / "queue.db";
     in_killed_child([&] {
@@ -159,8 +156,7 @@ TEST_CASE("a write enqueued by a process killed right after is there")
     CHECK(head->body == bytes("kept"));
 }
 
-TEST_CASE("killed between claim and complete: the write is still there with the same key, claimable after the lease")
-{
+TEST_CASE("killed between claim and complete: the write is still there with the same key, claimable after the lease") {
     TempDir dir;
     std::filesystem::path path = dir / "queue.db";
     std::string key;
@@ -172,8 +168,7 @@ TEST_CASE("killed between claim and complete: the write is still there with the 
     in_killed_child([&] {
         WriteQueue queue = WriteQueue::open(path);
         std::optional<StoredWrite> claimed = queue.claim_head("a", 2000, 30'000);
-        if (!claimed || claimed->idempotency_key != key)
-            _exit(5);
+        if (!claimed || claimed->idempotency_key != key) _exit(5);
         // ... sent, and then the process dies before complete().
     });
 
@@ -196,8 +191,7 @@ TEST_CASE("killed between claim and complete: the write is still there with the 
     CHECK(queue.head("a")->body == bytes("{\"cents\":200}"));
 }
 
-TEST_CASE("a completion made just before the process is killed is whole: out of the queue, outcome kept")
-{
+TEST_CASE("a completion made just before the process is killed is whole: out of the queue, outcome kept") {
     TempDir dir;
     std::filesystem::path path = dir / "queue.db";
     std::int64_t id = 0;
@@ -218,8 +212,7 @@ TEST_CASE("a completion made just before the process is killed is whole: out of 
     CHECK(outcomes[0].completion.status == 204);
 }
 
-TEST_CASE("a retry plan is kept: back-off time, waiting for the link, server retries, the error")
-{
+TEST_CASE("a retry plan is kept: back-off time, waiting for the link, server retries, the error") {
     TempDir dir;
     WriteQueue queue = WriteQueue::open(dir / "queue.db");
     const std::int64_t id = queue.enqueue("a", post("https://a.example/x", "1"), 0).id;
@@ -246,16 +239,14 @@ TEST_CASE("a retry plan is kept: back-off time, waiting for the link, server ret
     CHECK_FALSE(queue.retry_later(12345, {1, false, false, ""}));
 }
 
-TEST_CASE("outcomes are kept for the page until forgotten, and a write completes once")
-{
+TEST_CASE("outcomes are kept for the page until forgotten, and a write completes once") {
     TempDir dir;
     WriteQueue queue = WriteQueue::open(dir / "queue.db");
     const std::int64_t first = queue.enqueue("a", post("https://a.example/1", "1", "k1"), 1).id;
     const std::int64_t second = queue.enqueue("a", post("https://a.example/2", "2", "k2"), 2).id;
     const std::int64_t third = queue.enqueue("a", post("https://a.example/3", "3", "k3"), 3).id;
     queue.claim_head("a", 10, 100);
-    CHECK(queue.complete(first,
-                         {WriteResult::responded, 201, {{"Location", "/1"}}, bytes("{\"id\":1}"), {}}, 11));
+    CHECK(queue.complete(first, {WriteResult::responded, 201, {{"Location", "/1"}}, bytes("{\"id\":1}"), {}}, 11));
     CHECK_FALSE(queue.complete(first, {WriteResult::responded, 500, {}, {}, {}}, 12));
     CHECK(queue.complete(second, {WriteResult::gave_up, std::nullopt, {}, {}, "8 attempts over 2 days"}, 13));
     CHECK(queue.complete(third, {WriteResult::cancelled, std::nullopt, {}, {}, "the user discarded it"}, 14));
@@ -289,8 +280,7 @@ TEST_CASE("outcomes are kept for the page until forgotten, and a write completes
     CHECK(queue.pending_count("a") == 0);
 }
 
-TEST_CASE("the queue commits with synchronous=FULL in WAL mode, in a file of its own")
-{
+TEST_CASE("the queue commits with synchronous=FULL in WAL mode, in a file of its own") {
     TempDir dir;
     WriteQueue queue = WriteQueue::open(dir / "queue.db");
     auto text = [&](const std::string& pragma) {

@@ -24,20 +24,17 @@ public:
     TempDir() : cirrus::test::TempDir("cirrus-registry") {}
 };
 
-inline std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path)
-{
+inline std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline void write_bytes(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
-{
+inline void write_bytes(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
-inline void write_text(const std::filesystem::path& path, const std::string& text)
-{
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
 }
@@ -46,23 +43,20 @@ struct Rgb {
     double red, green, blue;
 };
 
-inline cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length)
-{
+inline cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
     auto* bytes = static_cast<std::vector<std::uint8_t>*>(closure);
     bytes->insert(bytes->end(), data, data + length);
     return CAIRO_STATUS_SUCCESS;
 }
 
-inline std::vector<std::uint8_t> surface_png(cairo_surface_t* surface)
-{
+inline std::vector<std::uint8_t> surface_png(cairo_surface_t* surface) {
     std::vector<std::uint8_t> png;
     cairo_surface_write_to_png_stream(surface, append_png, &png);
     return png;
 }
 
 // A square PNG filled with `fill`; `border` px at the edges in `edge`.
-inline std::vector<std::uint8_t> make_png(int width, int height, Rgb fill, int border = 0, Rgb edge = {0, 0, 0})
-{
+inline std::vector<std::uint8_t> make_png(int width, int height, Rgb fill, int border = 0, Rgb edge = {0, 0, 0}) {
     cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
     cairo_t* cr = cairo_create(surface);
     cairo_set_source_rgb(cr, edge.red, edge.green, edge.blue);
@@ -79,8 +73,7 @@ inline std::vector<std::uint8_t> make_png(int width, int height, Rgb fill, int b
 // A decoded PNG for looking at pixels.
 class Picture {
 public:
-    explicit Picture(std::span<const std::uint8_t> png)
-    {
+    explicit Picture(std::span<const std::uint8_t> png) {
         struct Reader {
             std::span<const std::uint8_t> bytes;
             std::size_t offset = 0;
@@ -88,8 +81,7 @@ public:
         surface_ = cairo_image_surface_create_from_png_stream(
             [](void* closure, unsigned char* data, unsigned int length) {
                 auto* r = static_cast<Reader*>(closure);
-                if (r->offset + length > r->bytes.size())
-                    return CAIRO_STATUS_READ_ERROR;
+                if (r->offset + length > r->bytes.size()) return CAIRO_STATUS_READ_ERROR;
                 std::copy_n(r->bytes.data() + r->offset, length, data);
                 r->offset += length;
                 return CAIRO_STATUS_SUCCESS;
@@ -107,13 +99,11 @@ public:
     int width() const { return cairo_image_surface_get_width(surface_); }
     int height() const { return cairo_image_surface_get_height(surface_); }
     // Premultiplied ARGB as cairo stores it (RGB24 PNGs read as alpha 255).
-    std::uint32_t pixel(int x, int y) const
-    {
+    std::uint32_t pixel(int x, int y) const {
         const unsigned char* row = cairo_image_surface_get_data(surface_) +
                                    static_cast<std::ptrdiff_t>(y) * cairo_image_surface_get_stride(surface_);
         std::uint32_t value = reinterpret_cast<const std::uint32_t*>(row)[x];
-        if (cairo_image_surface_get_format(surface_) == CAIRO_FORMAT_RGB24)
-            value |= 0xff000000u;
+        if (cairo_image_surface_get_format(surface_) == CAIRO_FORMAT_RGB24) value |= 0xff000000u;
         return value;
     }
     int alpha(int x, int y) const { return static_cast<int>(pixel(x, y) >> 24); }

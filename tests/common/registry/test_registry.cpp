@@ -14,8 +14,8 @@
 #include "common/registry.hpp"
 
 using namespace cirrus::launcher;
-using cirrus::launcher::testing::TempDir;
 using cirrus::launcher::testing::read_bytes;
+using cirrus::launcher::testing::TempDir;
 using cirrus::launcher::testing::write_text;
 
 namespace {
@@ -23,22 +23,19 @@ namespace {
 // A clock the test moves by hand.
 struct FakeClock {
     std::shared_ptr<std::int64_t> time = std::make_shared<std::int64_t>(1'700'000'000'000);
-    Registry::Clock clock() const
-    {
+    Registry::Clock clock() const {
         return [time = time] { return *time; };
     }
     void advance(std::int64_t ms) { *time += ms; }
 };
 
-Registry open_registry(const std::filesystem::path& path, const FakeClock& clock)
-{
+Registry open_registry(const std::filesystem::path& path, const FakeClock& clock) {
     Registry::Options options;
     options.clock = clock.clock();
     return Registry::open(path, options);
 }
 
-AppRecord make_app(const std::string& id, const std::string& name = "")
-{
+AppRecord make_app(const std::string& id, const std::string& name = "") {
     AppRecord app;
     app.id = id;
     app.name = name.empty() ? "App " + id : name;
@@ -54,32 +51,27 @@ AppRecord make_app(const std::string& id, const std::string& name = "")
     return app;
 }
 
-std::vector<IconImage> make_icons(std::uint8_t marker)
-{
+std::vector<IconImage> make_icons(std::uint8_t marker) {
     std::vector<IconImage> icons;
-    for (int size : shell_icon_sizes)
+    for (int size : kShellIconSizes)
         icons.push_back({size, IconPurpose::any, std::vector<std::uint8_t>(static_cast<std::size_t>(size), marker)});
     icons.push_back({192, IconPurpose::maskable, {marker, 1, 2, 3}});
     return icons;
 }
 
-std::int64_t count(const Registry& registry, const std::string& sql)
-{
+std::int64_t count(const Registry& registry, const std::string& sql) {
     Statement statement = registry.database().prepare(sql);
     REQUIRE(statement.step());
     return statement.column_int64(0);
 }
 
-std::vector<std::string> ids_in_order(const Registry& registry)
-{
+std::vector<std::string> ids_in_order(const Registry& registry) {
     std::vector<std::string> ids;
-    for (const AppRecord& app : registry.list())
-        ids.push_back(app.id);
+    for (const AppRecord& app : registry.list()) ids.push_back(app.id);
     return ids;
 }
 
-std::int64_t position_of(const Registry& registry, const std::string& id)
-{
+std::int64_t position_of(const Registry& registry, const std::string& id) {
     auto app = registry.get(id);
     REQUIRE(app.has_value());
     REQUIRE(app->home_position.has_value());
@@ -89,10 +81,8 @@ std::int64_t position_of(const Registry& registry, const std::string& id)
 // Sets an environment variable for one scope.
 class ScopedEnv {
 public:
-    ScopedEnv(const char* name, const char* value) : name_(name)
-    {
-        if (const char* old = std::getenv(name))
-            old_ = old;
+    ScopedEnv(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
         value ? setenv(name, value, 1) : unsetenv(name);
     }
     ~ScopedEnv() { old_ ? setenv(name_, old_->c_str(), 1) : unsetenv(name_); }
@@ -104,8 +94,7 @@ private:
 
 }  // namespace
 
-TEST_CASE("the default path follows XDG_DATA_HOME, else HOME")
-{
+TEST_CASE("the default path follows XDG_DATA_HOME, else HOME") {
     ScopedEnv home("HOME", "/home/tester");
     {
         ScopedEnv xdg("XDG_DATA_HOME", "/data");
@@ -121,8 +110,7 @@ TEST_CASE("the default path follows XDG_DATA_HOME, else HOME")
     }
 }
 
-TEST_CASE("open creates the folder and the schema at the latest version")
-{
+TEST_CASE("open creates the folder and the schema at the latest version") {
     TempDir dir;
     Registry registry = Registry::open(dir / "deep/er/registry.db");
     CHECK(std::filesystem::exists(dir / "deep/er/registry.db"));
@@ -133,8 +121,7 @@ TEST_CASE("open creates the folder and the schema at the latest version")
         CHECK(count(registry, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + table + "'") == 1);
 }
 
-TEST_CASE("install stores every field, its icons, and takes the first free position")
-{
+TEST_CASE("install stores every field, its icons, and takes the first free position") {
     TempDir dir;
     FakeClock clock;
     Registry registry = open_registry(dir / "registry.db", clock);
@@ -142,7 +129,7 @@ TEST_CASE("install stores every field, its icons, and takes the first free posit
     AppRecord app = make_app("notes");
     app.background_color = "#ffffff";
     app.offline_ready = true;
-    app.launch_count = 99;      // ignored: the registry keeps these
+    app.launch_count = 99;  // ignored: the registry keeps these
     app.home_position = 42;
     AppRecord stored = registry.install(app, make_icons(7));
 
@@ -168,8 +155,7 @@ TEST_CASE("install stores every field, its icons, and takes the first free posit
     CHECK_FALSE(registry.get("nobody").has_value());
 }
 
-TEST_CASE("optional fields round-trip as NULL")
-{
+TEST_CASE("optional fields round-trip as NULL") {
     TempDir dir;
     Registry registry = Registry::open(dir / "registry.db");
     AppRecord app = make_app("bare");
@@ -184,8 +170,7 @@ TEST_CASE("optional fields round-trip as NULL")
     CHECK(count(registry, "SELECT count(*) FROM apps WHERE theme_color IS NULL AND short_name IS NULL") == 1);
 }
 
-TEST_CASE("an update keeps position, launches, install time and permissions, and replaces the icons")
-{
+TEST_CASE("an update keeps position, launches, install time and permissions, and replaces the icons") {
     TempDir dir;
     FakeClock clock;
     Registry registry = open_registry(dir / "registry.db", clock);
@@ -216,8 +201,7 @@ TEST_CASE("an update keeps position, launches, install time and permissions, and
     CHECK(registry.list().size() == 2);
 }
 
-TEST_CASE("a failed install changes nothing")
-{
+TEST_CASE("a failed install changes nothing") {
     TempDir dir;
     Registry registry = Registry::open(dir / "registry.db");
     AppRecord first = registry.install(make_app("x"), make_icons(3));
@@ -233,8 +217,7 @@ TEST_CASE("a failed install changes nothing")
     CHECK_THROWS_AS(registry.install(AppRecord{}, {}), RegistryError);
 }
 
-TEST_CASE("remove returns the record and cascades to icons and permissions")
-{
+TEST_CASE("remove returns the record and cascades to icons and permissions") {
     TempDir dir;
     Registry registry = Registry::open(dir / "registry.db");
     registry.install(make_app("keep"), make_icons(1));
@@ -257,41 +240,34 @@ TEST_CASE("remove returns the record and cascades to icons and permissions")
     CHECK(registry.install(make_app("next"), {}).home_position == 1);
 }
 
-TEST_CASE("positions: moves shift the apps between, and stay unique")
-{
+TEST_CASE("positions: moves shift the apps between, and stay unique") {
     TempDir dir;
     Registry registry = Registry::open(dir / "registry.db");
-    for (const char* id : {"a", "b", "c", "d", "e"})
-        registry.install(make_app(id), {});
+    for (const char* id : {"a", "b", "c", "d", "e"}) registry.install(make_app(id), {});
 
-    SUBCASE("forward: the apps after it move back by one")
-    {
+    SUBCASE("forward: the apps after it move back by one") {
         registry.set_position("a", 3);
         CHECK(ids_in_order(registry) == std::vector<std::string>{"b", "c", "d", "a", "e"});
         CHECK(position_of(registry, "b") == 0);
         CHECK(position_of(registry, "a") == 3);
     }
-    SUBCASE("backward: the apps before it move on by one")
-    {
+    SUBCASE("backward: the apps before it move on by one") {
         registry.set_position("e", 1);
         CHECK(ids_in_order(registry) == std::vector<std::string>{"a", "e", "b", "c", "d"});
         CHECK(position_of(registry, "d") == 4);
     }
-    SUBCASE("to a free slot: nothing else moves")
-    {
+    SUBCASE("to a free slot: nothing else moves") {
         registry.set_position("b", 10);
         CHECK(position_of(registry, "b") == 10);
         CHECK(position_of(registry, "c") == 2);
         // And the gap it left is the next new app's.
         CHECK(registry.install(make_app("f"), {}).home_position == 1);
     }
-    SUBCASE("to its own slot: nothing changes")
-    {
+    SUBCASE("to its own slot: nothing changes") {
         registry.set_position("c", 2);
         CHECK(ids_in_order(registry) == std::vector<std::string>{"a", "b", "c", "d", "e"});
     }
-    SUBCASE("an app off the home screen pushes the run it lands in up to the next gap")
-    {
+    SUBCASE("an app off the home screen pushes the run it lands in up to the next gap") {
         registry.set_position("e", 7);
         registry.database().exec("UPDATE apps SET home_position = NULL WHERE id = 'c'");
         registry.set_position("c", 0);
@@ -301,8 +277,7 @@ TEST_CASE("positions: moves shift the apps between, and stay unique")
         CHECK(position_of(registry, "d") == 3);  // a and b filled c's old slot; d did not move
         CHECK(position_of(registry, "e") == 7);
     }
-    SUBCASE("bad moves are refused")
-    {
+    SUBCASE("bad moves are refused") {
         CHECK_THROWS_AS(registry.set_position("nobody", 0), std::out_of_range);
         CHECK_THROWS_AS(registry.set_position("a", -1), RegistryError);
         CHECK(ids_in_order(registry) == std::vector<std::string>{"a", "b", "c", "d", "e"});
@@ -317,8 +292,7 @@ TEST_CASE("positions: moves shift the apps between, and stay unique")
     CHECK(positions.size() == apps.size());
 }
 
-TEST_CASE("apps off the home screen are listed last, by name")
-{
+TEST_CASE("apps off the home screen are listed last, by name") {
     TempDir dir;
     Registry registry = Registry::open(dir / "registry.db");
     registry.install(make_app("z", "Zed"), {});
@@ -328,8 +302,7 @@ TEST_CASE("apps off the home screen are listed last, by name")
     CHECK(ids_in_order(registry) == std::vector<std::string>{"x", "y", "z"});
 }
 
-TEST_CASE("launches are counted")
-{
+TEST_CASE("launches are counted") {
     TempDir dir;
     FakeClock clock;
     Registry registry = open_registry(dir / "registry.db", clock);
@@ -346,8 +319,7 @@ TEST_CASE("launches are counted")
     CHECK_THROWS_AS(registry.set_offline_ready("nobody", true), std::out_of_range);
 }
 
-TEST_CASE("permissions are set, changed, listed, and only for installed apps")
-{
+TEST_CASE("permissions are set, changed, listed, and only for installed apps") {
     TempDir dir;
     FakeClock clock;
     Registry registry = open_registry(dir / "registry.db", clock);
@@ -368,16 +340,14 @@ TEST_CASE("permissions are set, changed, listed, and only for installed apps")
     CHECK(entries[1].state == PermissionState::denied);
 
     CHECK_THROWS_AS(registry.set_permission("nobody", "camera", PermissionState::granted), std::out_of_range);
-    CHECK_THROWS_AS(registry.database().exec(
-                        "INSERT INTO permissions VALUES ('app', 'mic', 'maybe', 0)"),
+    CHECK_THROWS_AS(registry.database().exec("INSERT INTO permissions VALUES ('app', 'mic', 'maybe', 0)"),
                     SqliteError);  // the CHECK constraint
     CHECK(registry.permissions("nobody").empty());
 }
 
-TEST_CASE("the enums convert to and from their stored text")
-{
-    for (SourceKind kind : {SourceKind::bundled, SourceKind::folder, SourceKind::zip, SourceKind::manifest_url,
-                            SourceKind::site})
+TEST_CASE("the enums convert to and from their stored text") {
+    for (SourceKind kind :
+         {SourceKind::bundled, SourceKind::folder, SourceKind::zip, SourceKind::manifest_url, SourceKind::site})
         CHECK(source_kind_from_string(to_string(kind)) == kind);
     CHECK(to_string(SourceKind::manifest_url) == "manifest-url");
     CHECK_FALSE(source_kind_from_string("ftp").has_value());
@@ -391,8 +361,7 @@ namespace {
 
 // What a registry written by an older Cirrus (schema v1) holds: made with
 // plain SQL here, not through Registry, as that file would have been.
-void write_v1_file(const std::filesystem::path& path)
-{
+void write_v1_file(const std::filesystem::path& path) {
     Database database = Database::open(path);
     database.exec(registry_migrations()[0].sql);
     database.exec(
@@ -404,20 +373,19 @@ void write_v1_file(const std::filesystem::path& path)
     database.set_user_version(1);
 }
 
-constexpr Migration test_v2{2,
+constexpr Migration kTestV2{2,
                             "ALTER TABLE apps ADD COLUMN category TEXT;"
                             "CREATE INDEX apps_by_last_launch ON apps(last_launched_at)"};
 
 }  // namespace
 
-TEST_CASE("a v1 file migrates to a newer schema with its data kept")
-{
+TEST_CASE("a v1 file migrates to a newer schema with its data kept") {
     TempDir dir;
     const auto path = dir / "registry.db";
     write_v1_file(path);
 
     std::vector<Migration> steps(registry_migrations().begin(), registry_migrations().end());
-    steps.push_back(test_v2);
+    steps.push_back(kTestV2);
     Registry::Options options;
     options.migrations = steps;
     Registry registry = Registry::open(path, options);
@@ -435,8 +403,7 @@ TEST_CASE("a v1 file migrates to a newer schema with its data kept")
     CHECK(registry.install(make_app("new"), {}).home_position == 1);
 }
 
-TEST_CASE("the real migrations open a v1 file as it is")
-{
+TEST_CASE("the real migrations open a v1 file as it is") {
     TempDir dir;
     write_v1_file(dir / "registry.db");
     Registry registry = Registry::open(dir / "registry.db");
@@ -444,8 +411,7 @@ TEST_CASE("the real migrations open a v1 file as it is")
     CHECK(registry.database().user_version() == registry_migrations().back().version);
 }
 
-TEST_CASE("a migration that fails leaves the file at the old version, unchanged")
-{
+TEST_CASE("a migration that fails leaves the file at the old version, unchanged") {
     TempDir dir;
     const auto path = dir / "registry.db";
     write_v1_file(path);
@@ -461,8 +427,7 @@ TEST_CASE("a migration that fails leaves the file at the old version, unchanged"
     CHECK(registry.get("old").has_value());
 }
 
-TEST_CASE("a file from a newer Cirrus is refused and left alone")
-{
+TEST_CASE("a file from a newer Cirrus is refused and left alone") {
     TempDir dir;
     const auto path = dir / "registry.db";
     write_v1_file(path);
@@ -478,18 +443,13 @@ TEST_CASE("a file from a newer Cirrus is refused and left alone")
 
 // --- Damage and crashes --------------------------------------------------------
 
-TEST_CASE("a damaged registry is set aside, kept, and rebuilt from the registry's copies")
-{
+TEST_CASE("a damaged registry is set aside, kept, and rebuilt from the registry's copies") {
     TempDir dir;
     const auto path = dir / "registry.db";
     std::size_t installed = 0;  // what the copies beside the file hold
 
-    SUBCASE("garbage, nothing ever installed: a new, empty one")
-    {
-        write_text(path, std::string(3000, '\x7f'));
-    }
-    SUBCASE("a real registry, truncated: every app comes back from its copy")
-    {
+    SUBCASE("garbage, nothing ever installed: a new, empty one") { write_text(path, std::string(3000, '\x7f')); }
+    SUBCASE("a real registry, truncated: every app comes back from its copy") {
         {
             Registry registry = Registry::open(path);
             for (int i = 0; i < 40; ++i) {
@@ -519,8 +479,7 @@ TEST_CASE("a damaged registry is set aside, kept, and rebuilt from the registry'
     CHECK(registry.database().integrity_check() == "ok");
 }
 
-TEST_CASE("a process killed in the middle of an install leaves the registry as it was")
-{
+TEST_CASE("a process killed in the middle of an install leaves the registry as it was") {
     TempDir dir;
     const auto path = dir / "registry.db";
     std::vector<AppRecord> before;
@@ -548,8 +507,7 @@ TEST_CASE("a process killed in the middle of an install leaves the registry as i
         for (int size = 1;; ++size) {
             insert.bind(1, size).run();
             insert.reset();
-            if (size == 3000 && write(ready[1], "r", 1) != 1)
-                _exit(2);
+            if (size == 3000 && write(ready[1], "r", 1) != 1) _exit(2);
         }
     }
     close(ready[1]);

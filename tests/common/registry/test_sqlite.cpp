@@ -12,27 +12,22 @@
 #include "common/sqlite.hpp"
 
 using namespace cirrus::launcher;
-using cirrus::launcher::testing::TempDir;
 using cirrus::launcher::testing::read_bytes;
+using cirrus::launcher::testing::TempDir;
 using cirrus::launcher::testing::write_bytes;
 using cirrus::launcher::testing::write_text;
 
 namespace {
 
-std::vector<std::uint8_t> bytes(const std::string& text)
-{
-    return {text.begin(), text.end()};
-}
+std::vector<std::uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
 
-std::string pragma_text(const Database& database, const std::string& pragma)
-{
+std::string pragma_text(const Database& database, const std::string& pragma) {
     Statement statement = database.prepare("PRAGMA " + pragma);
     REQUIRE(statement.step());
     return statement.column_text(0);
 }
 
-std::int64_t count_rows(const Database& database, const std::string& table)
-{
+std::int64_t count_rows(const Database& database, const std::string& table) {
     Statement statement = database.prepare("SELECT count(*) FROM " + table);
     REQUIRE(statement.step());
     return statement.column_int64(0);
@@ -40,8 +35,7 @@ std::int64_t count_rows(const Database& database, const std::string& table)
 
 // A database of `rows` rows of ~1 KiB text in table t, closed again (so that
 // its WAL is checkpointed into the main file and removed).
-void make_database(const std::filesystem::path& path, int rows)
-{
+void make_database(const std::filesystem::path& path, int rows) {
     Database database = Database::open(path);
     database.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
     Transaction transaction(database);
@@ -55,8 +49,7 @@ void make_database(const std::filesystem::path& path, int rows)
 
 }  // namespace
 
-TEST_CASE("open creates a database with WAL, foreign keys, NORMAL sync and a busy timeout")
-{
+TEST_CASE("open creates a database with WAL, foreign keys, NORMAL sync and a busy timeout") {
     TempDir dir;
     Database database = Database::open(dir / "new.db");
     CHECK(std::filesystem::exists(dir / "new.db"));
@@ -68,8 +61,7 @@ TEST_CASE("open creates a database with WAL, foreign keys, NORMAL sync and a bus
     CHECK(database.integrity_check() == "ok");
 }
 
-TEST_CASE("open without create refuses a missing file, naming it")
-{
+TEST_CASE("open without create refuses a missing file, naming it") {
     TempDir dir;
     OpenOptions options;
     options.mode = OpenMode::read_write;
@@ -83,8 +75,7 @@ TEST_CASE("open without create refuses a missing file, naming it")
     }
 }
 
-TEST_CASE("statements bind and read every type, by index and by name")
-{
+TEST_CASE("statements bind and read every type, by index and by name") {
     TempDir dir;
     Database database = Database::open(dir / "types.db");
     database.exec("CREATE TABLE v (i INTEGER, d REAL, t TEXT, b BLOB, n TEXT)");
@@ -116,8 +107,7 @@ TEST_CASE("statements bind and read every type, by index and by name")
     CHECK_FALSE(query.step());
 }
 
-TEST_CASE("errors name the file, the operation, the SQL and SQLite's message")
-{
+TEST_CASE("errors name the file, the operation, the SQL and SQLite's message") {
     TempDir dir;
     Database database = Database::open(dir / "errors.db");
     try {
@@ -147,8 +137,7 @@ TEST_CASE("errors name the file, the operation, the SQL and SQLite's message")
     CHECK_THROWS_WITH_AS(named.bind(":unknown", 1), doctest::Contains("no parameter named :unknown"), SqliteError);
 }
 
-TEST_CASE("a transaction commits, or rolls back when it goes out of scope")
-{
+TEST_CASE("a transaction commits, or rolls back when it goes out of scope") {
     TempDir dir;
     Database database = Database::open(dir / "tx.db");
     database.exec("CREATE TABLE t (x INTEGER)");
@@ -165,25 +154,23 @@ TEST_CASE("a transaction commits, or rolls back when it goes out of scope")
         Transaction transaction(database);
         database.exec("INSERT INTO t VALUES (3)");
         throw std::runtime_error("interrupted");
-    } catch (const std::runtime_error&) {
-    }
+    } catch (const std::runtime_error&) {}
     CHECK(count_rows(database, "t") == 1);
 }
 
-TEST_CASE("foreign keys are enforced")
-{
+TEST_CASE("foreign keys are enforced") {
     TempDir dir;
     Database database = Database::open(dir / "fk.db");
-    database.exec("CREATE TABLE parent (id TEXT PRIMARY KEY);"
-                  "CREATE TABLE child (p TEXT REFERENCES parent(id) ON DELETE CASCADE)");
+    database.exec(
+        "CREATE TABLE parent (id TEXT PRIMARY KEY);"
+        "CREATE TABLE child (p TEXT REFERENCES parent(id) ON DELETE CASCADE)");
     CHECK_THROWS_AS(database.exec("INSERT INTO child VALUES ('nobody')"), SqliteError);
     database.exec("INSERT INTO parent VALUES ('a'); INSERT INTO child VALUES ('a')");
     database.exec("DELETE FROM parent");
     CHECK(count_rows(database, "child") == 0);
 }
 
-TEST_CASE("a file that is not a database is reported as such")
-{
+TEST_CASE("a file that is not a database is reported as such") {
     TempDir dir;
     write_text(dir / "garbage.db", std::string(8192, 'x'));
     try {
@@ -196,8 +183,7 @@ TEST_CASE("a file that is not a database is reported as such")
     }
 }
 
-TEST_CASE("open_or_recover sets a garbage file aside, with its -wal and -shm, and starts afresh")
-{
+TEST_CASE("open_or_recover sets a garbage file aside, with its -wal and -shm, and starts afresh") {
     TempDir dir;
     const auto path = dir / "registry.db";
     const std::string garbage(5000, 'g');
@@ -216,8 +202,7 @@ TEST_CASE("open_or_recover sets a garbage file aside, with its -wal and -shm, an
     database.exec("CREATE TABLE t (x)");
     CHECK(database.integrity_check() == "ok");
 
-    SUBCASE("a second damaged file in the same second gets its own name")
-    {
+    SUBCASE("a second damaged file in the same second gets its own name") {
         database = Database::open(dir / "other.db");  // closes registry.db
         write_text(path, garbage);
         std::filesystem::remove(path.string() + "-wal");
@@ -230,8 +215,7 @@ TEST_CASE("open_or_recover sets a garbage file aside, with its -wal and -shm, an
     }
 }
 
-TEST_CASE("a healthy file is opened by open_or_recover untouched")
-{
+TEST_CASE("a healthy file is opened by open_or_recover untouched") {
     TempDir dir;
     make_database(dir / "fine.db", 10);
     auto [database, recovery] = Database::open_or_recover(dir / "fine.db");
@@ -239,8 +223,7 @@ TEST_CASE("a healthy file is opened by open_or_recover untouched")
     CHECK(count_rows(database, "t") == 10);
 }
 
-TEST_CASE("a truncated database is found damaged on open and set aside")
-{
+TEST_CASE("a truncated database is found damaged on open and set aside") {
     TempDir dir;
     const auto path = dir / "truncated.db";
     make_database(path, 200);  // ~200 KiB over many pages
@@ -261,8 +244,7 @@ TEST_CASE("a truncated database is found damaged on open and set aside")
     CHECK(count_rows(database, "sqlite_schema") == 0);
 }
 
-TEST_CASE("a damaged read-only database is reported, never moved")
-{
+TEST_CASE("a damaged read-only database is reported, never moved") {
     TempDir dir;
     write_text(dir / "ro.db", std::string(4096, 'z'));
     OpenOptions options;
@@ -276,8 +258,7 @@ namespace {
 // Runs `child` in a forked process that must not return normally; returns
 // how the child ended.
 template <typename Child>
-int run_child(Child child)
-{
+int run_child(Child child) {
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -291,8 +272,7 @@ int run_child(Child child)
 
 }  // namespace
 
-TEST_CASE("a process that exits inside a transaction leaves the previous state whole")
-{
+TEST_CASE("a process that exits inside a transaction leaves the previous state whole") {
     TempDir dir;
     const auto path = dir / "crash.db";
     make_database(path, 50);
@@ -315,8 +295,7 @@ TEST_CASE("a process that exits inside a transaction leaves the previous state w
     CHECK(database.integrity_check() == "ok");
 }
 
-TEST_CASE("a process killed with SIGKILL mid-transaction leaves the previous state whole")
-{
+TEST_CASE("a process killed with SIGKILL mid-transaction leaves the previous state whole") {
     TempDir dir;
     const auto path = dir / "killed.db";
     make_database(path, 50);
@@ -334,8 +313,7 @@ TEST_CASE("a process killed with SIGKILL mid-transaction leaves the previous sta
         for (int i = 0;; ++i) {  // keeps writing until killed
             insert.bind(1, std::string(500, 'k')).run();
             insert.reset();
-            if (i == 2000 && write(ready[1], "r", 1) != 1)
-                _exit(2);
+            if (i == 2000 && write(ready[1], "r", 1) != 1) _exit(2);
         }
     }
     close(ready[1]);
@@ -355,8 +333,7 @@ TEST_CASE("a process killed with SIGKILL mid-transaction leaves the previous sta
     CHECK(database.integrity_check() == "ok");
 }
 
-TEST_CASE("a transaction committed just before a kill is kept")
-{
+TEST_CASE("a transaction committed just before a kill is kept") {
     TempDir dir;
     const auto path = dir / "committed.db";
     make_database(path, 5);

@@ -36,7 +36,7 @@ TEST_CASE("trim: ASCII whitespace by default, a format's own set when named") {
     CHECK(trim("  inner  space  ") == "inner  space");
     CHECK(trim(" \t\n") == "");
     CHECK(trim("") == "");
-    CHECK(trim("\vx\v") == "\vx\v");  // vertical tab is not ASCII whitespace
+    CHECK(trim("\vx\v") == "\vx\v");           // vertical tab is not ASCII whitespace
     CHECK(trim(" \xC2\xA0x") == "\xC2\xA0x");  // nor is a no-break space
 
     // HTTP's OWS is space and tab: a CR or LF is part of the value.

@@ -32,9 +32,10 @@ inline std::filesystem::path make_package(const std::filesystem::path& dir, cons
     write_file(dir / "index.html", "<!doctype html><title>" + name + "</title><body>" + name);
     write_file(dir / "icon.svg", svg_icon("#336699"));
     write_file(dir / "manifest.webmanifest",
-               R"J({"name": ")J" + name + R"J(", "start_url": "./index.html", "display": "standalone",)J"
-               R"J( "theme_color": "#336699", "background_color": "rgb(255, 255, 255)",)J"
-               R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}])J" +
+               R"J({"name": ")J" + name +
+                   R"J(", "start_url": "./index.html", "display": "standalone",)J"
+                   R"J( "theme_color": "#336699", "background_color": "rgb(255, 255, 255)",)J"
+                   R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}])J" +
                    manifest_extra + "}");
     return dir;
 }
@@ -71,22 +72,28 @@ inline void respond(SoupServerMessage* message, const char* type, const std::str
 // A hosted app with a manifest, and a plain site without one, on 127.0.0.1.
 inline std::map<std::string, HttpTestServer::Handler> hosted_routes() {
     return {
-        {"/app/", [](SoupServerMessage* m) {
-             respond(m, "text/html", R"(<!doctype html><html lang="en"><head><title>Hosted</title>)"
-                                     R"(<link rel="manifest" href="app.webmanifest"></head><body>hi)");
+        {"/app/",
+         [](SoupServerMessage* m) {
+             respond(m, "text/html",
+                     R"(<!doctype html><html lang="en"><head><title>Hosted</title>)"
+                     R"(<link rel="manifest" href="app.webmanifest"></head><body>hi)");
          }},
-        {"/app/app.webmanifest", [](SoupServerMessage* m) {
-             respond(m, "application/manifest+json",
-                     R"J({"name": "Hosted News", "short_name": "News", "start_url": "./?from=home",)J"
-                     R"J( "display": "standalone", "theme_color": "hsl(120, 100%, 25%)",)J"
-                     R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any maskable"},)J"
-                     R"J( {"src": "missing.png", "sizes": "192x192", "type": "image/png"}]})J");
+        {"/app/app.webmanifest",
+         [](SoupServerMessage* m) {
+             respond(
+                 m, "application/manifest+json",
+                 R"J({"name": "Hosted News", "short_name": "News", "start_url": "./?from=home",)J"
+                 R"J( "display": "standalone", "theme_color": "hsl(120, 100%, 25%)",)J"
+                 R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any maskable"},)J"
+                 R"J( {"src": "missing.png", "sizes": "192x192", "type": "image/png"}]})J");
          }},
         {"/app/icon.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#008000")); }},
-        {"/site/", [](SoupServerMessage* m) {
-             respond(m, "text/html", R"(<html><head><title>  Plain   Site </title>)"
-                                     R"(<meta name="theme-color" content="#aa0000">)"
-                                     R"(<link rel="apple-touch-icon" href="/site/touch.svg" sizes="any"></head>)");
+        {"/site/",
+         [](SoupServerMessage* m) {
+             respond(m, "text/html",
+                     R"(<html><head><title>  Plain   Site </title>)"
+                     R"(<meta name="theme-color" content="#aa0000">)"
+                     R"(<link rel="apple-touch-icon" href="/site/touch.svg" sizes="any"></head>)");
          }},
         {"/site/touch.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#aa0000")); }},
     };
@@ -96,20 +103,22 @@ inline std::map<std::string, HttpTestServer::Handler> hosted_routes() {
 // script and an image; the stylesheet answers `css_status`.
 inline std::map<std::string, HttpTestServer::Handler> offline_app_routes(unsigned css_status = 200) {
     return {
-        {"/news/", [](SoupServerMessage* m) {
-             respond(m, "text/html", R"(<!doctype html><title>News</title><link rel="manifest" href="app.webmanifest">)"
-                                     R"(<link rel="stylesheet" href="style.css"><script src="app.js"></script>)"
-                                     R"(<img src="logo.svg">)");
+        {"/news/",
+         [](SoupServerMessage* m) {
+             respond(m, "text/html",
+                     R"(<!doctype html><title>News</title><link rel="manifest" href="app.webmanifest">)"
+                     R"(<link rel="stylesheet" href="style.css"><script src="app.js"></script>)"
+                     R"(<img src="logo.svg">)");
          }},
-        {"/news/app.webmanifest", [](SoupServerMessage* m) {
+        {"/news/app.webmanifest",
+         [](SoupServerMessage* m) {
              respond(m, "application/manifest+json",
                      R"J({"name": "Offline News", "start_url": "/news/", "display": "standalone",)J"
                      R"J( "icons": [{"src": "icon.svg", "sizes": "any", "type": "image/svg+xml"}],)J"
                      R"J( "cirrus_offline": {"assets": ["offline.html"]}})J");
          }},
-        {"/news/style.css", [css_status](SoupServerMessage* m) {
-             respond(m, "text/css", "body{background:url(bg.svg)}", css_status);
-         }},
+        {"/news/style.css",
+         [css_status](SoupServerMessage* m) { respond(m, "text/css", "body{background:url(bg.svg)}", css_status); }},
         {"/news/bg.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#1e90ff")); }},
         {"/news/app.js", [](SoupServerMessage* m) { respond(m, "text/javascript", "document.title = 'ran';"); }},
         {"/news/logo.svg", [](SoupServerMessage* m) { respond(m, "image/svg+xml", svg_icon("#000000")); }},

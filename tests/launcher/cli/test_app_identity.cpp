@@ -48,10 +48,10 @@ struct Phone {
 
     Run cirrus(const std::vector<std::string>& args) const {
         const auto err_path = dir.path() / "stderr.txt";
-        std::string command = "XDG_DATA_HOME='" + data.string() + "' XDG_CACHE_HOME='" +
-                              (dir.path() / "cache").string() + "' CIRRUS_BUNDLED_DIR='" +
-                              std::string(CIRRUS_SOURCE_MANIFESTS) +
-                              "' CIRRUS_REGISTRY= CIRRUS_APPS_DIR= CIRRUS_OFFLINE_STORE= '" + std::string(CIRRUS_CLI) + "'";
+        std::string command =
+            "XDG_DATA_HOME='" + data.string() + "' XDG_CACHE_HOME='" + (dir.path() / "cache").string() +
+            "' CIRRUS_BUNDLED_DIR='" + std::string(CIRRUS_SOURCE_MANIFESTS) +
+            "' CIRRUS_REGISTRY= CIRRUS_APPS_DIR= CIRRUS_OFFLINE_STORE= '" + std::string(CIRRUS_CLI) + "'";
         for (const auto& a : args) command += " '" + a + "'";
         command += " 2>'" + err_path.string() + "'";
         Run run;
@@ -104,9 +104,9 @@ bool mentions(const std::vector<std::string>& warnings, const std::string& text)
     return false;
 }
 
-
-TEST_CASE("a zip named browser.zip holding another app installs beside the bundled browser, which keeps its row, "
-          "its data and the links") {
+TEST_CASE(
+    "a zip named browser.zip holding another app installs beside the bundled browser, which keeps its row, "
+    "its data and the links") {
     // The other app says it is another app (its own id), claims the
     // browser's own id, or says nothing: none of them may become "browser".
     std::string extra;
@@ -187,8 +187,7 @@ TEST_CASE("two hosted apps on two ports of 127.0.0.1 are two apps, and each rein
     CHECK(run.err.find("beside it as '" + second_id + "'") != std::string::npos);
 
     CHECK(first_line(phone.cirrus({"install", first.url("/app/")}).out) == "updated 127.0.0.1-app (Hosted News)");
-    CHECK(first_line(phone.cirrus({"install", second.url("/app/")}).out) ==
-          "updated " + second_id + " (Hosted News)");
+    CHECK(first_line(phone.cirrus({"install", second.url("/app/")}).out) == "updated " + second_id + " (Hosted News)");
 
     Registry registry = Registry::open(phone.registry);
     CHECK(registry.list().size() == 2);
@@ -208,8 +207,9 @@ TEST_CASE("two packages of one folder name and different manifest ids are two ap
     CHECK(second.app.id == "todo-2");
     CHECK_FALSE(second.updated);
     CHECK(second.app.start_url == "app://todo-2/index.html");
-    CHECK(mentions(second.warnings, "'todo' (Todo) is installed and is another app (its manifest id is '/todo-a/', "
-                                    "this one's '/todo-b/')"));
+    CHECK(mentions(second.warnings,
+                   "'todo' (Todo) is installed and is another app (its manifest id is '/todo-a/', "
+                   "this one's '/todo-b/')"));
     CHECK(s.registry.get("todo")->package_dir == first.app.package_dir);  // untouched
 
     // Each again: an update of its own.

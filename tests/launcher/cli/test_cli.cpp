@@ -20,8 +20,8 @@ Run run_cli(const TempDir& dir, const std::vector<std::string>& args, const std:
     const auto err_path = dir.path() / "stderr.txt";
     // The offline store too is the test's own (else $XDG_DATA_HOME's).
     std::string command = "CIRRUS_OFFLINE_STORE='" + (dir.path() / "offline.sqlite").string() + "' " + extra_env +
-                          " '" + std::string(CIRRUS_CLI) + "' --registry '" +
-                          (dir.path() / "registry.db").string() + "'";
+                          " '" + std::string(CIRRUS_CLI) + "' --registry '" + (dir.path() / "registry.db").string() +
+                          "'";
     for (const auto& a : args) command += " '" + a + "'";
     return run_shell(command, err_path);
 }
@@ -154,13 +154,12 @@ TEST_CASE("a stylesheet that fails at install leaves the app not offline-ready, 
     Run run = run_cli(dir, {"install", origin.url("/news/")});
     REQUIRE_MESSAGE(run.status == 0, run.err);
     const std::string css = origin.url("/news/style.css");
-    CHECK_MESSAGE(run.out.find("not offline-ready (6/7 stored); missing:\n  " + css + ": HTTP 500") !=
-                      std::string::npos,
-                  run.out);
+    CHECK_MESSAGE(
+        run.out.find("not offline-ready (6/7 stored); missing:\n  " + css + ": HTTP 500") != std::string::npos,
+        run.out);
     const std::string id = run.out.substr(10, run.out.find(' ', 10) - 10);
     run = run_cli(dir, {"info", id});
-    CHECK_MESSAGE(run.out.find("offline:          not ready (6/7 stored; missing: " + css + ")\n") !=
-                      std::string::npos,
+    CHECK_MESSAGE(run.out.find("offline:          not ready (6/7 stored; missing: " + css + ")\n") != std::string::npos,
                   run.out);
     run = run_cli(dir, {"info", id, "--json"});
     const auto info = nlohmann::json::parse(run.out);
@@ -172,7 +171,8 @@ TEST_CASE("a name with escape sequences and newlines is printed escaped: no colo
     // The attack: a manifest name that recolours the terminal, clears it,
     // reverses the line's direction and forges a second app in `cirrus list`.
     TempDir dir;
-    const std::string hostile = R"(Evil\u001b[31m\u001b[2J\u202e\nforged                   Forged App                   app://forged/)";
+    const std::string hostile =
+        R"(Evil\u001b[31m\u001b[2J\u202e\nforged                   Forged App                   app://forged/)";
     const auto package = make_package(dir.path() / "src" / "evil", hostile);
     Run run = run_cli(dir, {"install", package.string()});
     REQUIRE_MESSAGE(run.status == 0, run.err);

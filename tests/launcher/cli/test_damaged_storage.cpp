@@ -35,10 +35,10 @@ struct Phone {
     // `cirrus ARGS` as the compositor and the user run it (no --registry:
     // the default paths under $XDG_DATA_HOME).
     std::string command(const std::vector<std::string>& args) const {
-        std::string command = "XDG_DATA_HOME='" + data.string() + "' XDG_CACHE_HOME='" +
-                              (dir.path() / "cache").string() + "' CIRRUS_BUNDLED_DIR='" +
-                              std::string(CIRRUS_SOURCE_MANIFESTS) +
-                              "' CIRRUS_REGISTRY= CIRRUS_APPS_DIR= CIRRUS_OFFLINE_STORE= '" + std::string(CIRRUS_CLI) + "'";
+        std::string command =
+            "XDG_DATA_HOME='" + data.string() + "' XDG_CACHE_HOME='" + (dir.path() / "cache").string() +
+            "' CIRRUS_BUNDLED_DIR='" + std::string(CIRRUS_SOURCE_MANIFESTS) +
+            "' CIRRUS_REGISTRY= CIRRUS_APPS_DIR= CIRRUS_OFFLINE_STORE= '" + std::string(CIRRUS_CLI) + "'";
         for (const auto& a : args) command += " '" + a + "'";
         return command;
     }
@@ -213,15 +213,15 @@ TEST_CASE("a full data folder: install fails naming the folder and the fix, list
     std::filesystem::create_directories(phone.data);
     // The attack, in a private mount namespace: the data folder is a 4 MiB
     // tmpfs, the bundled apps are installed, then the disk fills up.
-    const std::string script =
-        "unshare -m sh -c \"mount -t tmpfs -o size=4m tmpfs '" + phone.data.string() + "' && " +
-        phone.command({"install-bundled"}) + " >/dev/null 2>&1 && " +
-        "dd if=/dev/zero of='" + (phone.data / "filler").string() + "' bs=64k 2>/dev/null; " +
-        "echo BEFORE; " + phone.command({"list"}) + "; echo INSTALL; " + phone.command({"install", diary}) +
-        "; echo STATUS=\\$?; " + phone.command({"list"}) + "; echo LISTED=\\$?\"";
+    const std::string script = "unshare -m sh -c \"mount -t tmpfs -o size=4m tmpfs '" + phone.data.string() + "' && " +
+                               phone.command({"install-bundled"}) + " >/dev/null 2>&1 && " + "dd if=/dev/zero of='" +
+                               (phone.data / "filler").string() + "' bs=64k 2>/dev/null; " + "echo BEFORE; " +
+                               phone.command({"list"}) + "; echo INSTALL; " + phone.command({"install", diary}) +
+                               "; echo STATUS=\\$?; " + phone.command({"list"}) + "; echo LISTED=\\$?\"";
     const Run run = phone.shell(script);
     INFO("out: " << run.out << "\nerr: " << run.err);
-    const std::string before = run.out.substr(run.out.find("BEFORE\n") + 7, run.out.find("INSTALL") - run.out.find("BEFORE\n") - 7);
+    const std::string before =
+        run.out.substr(run.out.find("BEFORE\n") + 7, run.out.find("INSTALL") - run.out.find("BEFORE\n") - 7);
     REQUIRE(before.find("notes") != std::string::npos);
     CHECK(run.out.find("STATUS=1") != std::string::npos);
     CHECK(run.err.find("cannot install: the data folder " + (phone.data / "cirrus").string() + " cannot be written") !=

@@ -55,7 +55,7 @@ TEST_CASE("a packaged folder installs with its manifest, icons and files") {
     CHECK(result.app.offline_ready);
     CHECK(result.app.home_position == 0);
     CHECK(std::filesystem::exists(std::filesystem::path(result.app.package_dir) / "index.html"));
-    for (int size : shell_icon_sizes) CHECK(s.registry.icon("my-notes", size, IconPurpose::any).has_value());
+    for (int size : kShellIconSizes) CHECK(s.registry.icon("my-notes", size, IconPurpose::any).has_value());
 
     const auto manifest = manifest_from_json(nlohmann::json::parse(s.registry.get("my-notes")->manifest_json));
     REQUIRE(manifest.has_value());
@@ -95,8 +95,8 @@ TEST_CASE("a zip installs like a folder, and a zip-slip entry is refused with no
     zip_file_add(archive, "manifest.webmanifest", zip_source_buffer(archive, manifest.data(), manifest.size(), 0), 0);
     zip_file_add(archive, "../../escape.txt", zip_source_buffer(archive, "x", 1, 0), 0);
     REQUIRE(zip_close(archive) == 0);
-    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path() / "evil.zip").string()),
-                         doctest::Contains("zip-slip"), InstallError);
+    CHECK_THROWS_WITH_AS(s.installer.install((s.dir.path() / "evil.zip").string()), doctest::Contains("zip-slip"),
+                         InstallError);
     CHECK_FALSE(s.registry.get("evil").has_value());
     CHECK_FALSE(std::filesystem::exists(s.dir.path() / "escape.txt"));
 }
@@ -105,7 +105,8 @@ TEST_CASE("a broken manifest is refused with the file, the line and the member")
     Setup s;
     const auto dir = s.dir.path() / "src" / "broken";
     write_file(dir / "index.html", "<title>x</title>");
-    write_file(dir / "manifest.webmanifest", "{\n  \"name\": \"Broken\",\n  \"start_url\": \"index.html\",\n  \"icons\": [\n");
+    write_file(dir / "manifest.webmanifest",
+               "{\n  \"name\": \"Broken\",\n  \"start_url\": \"index.html\",\n  \"icons\": [\n");
     try {
         s.installer.install(dir.string());
         FAIL("installed a truncated manifest");
@@ -147,8 +148,8 @@ TEST_CASE("with an offline store, a hosted install precaches the app and records
     HttpTestServer origin(offline_app_routes());
     const auto store_path = s.dir.path() / "offline.sqlite";
     std::vector<InstallProgress> steps;
-    Installer installer(s.registry, s.dir.path() / "apps", [&](const InstallProgress& p) { steps.push_back(p); },
-                        store_path);
+    Installer installer(
+        s.registry, s.dir.path() / "apps", [&](const InstallProgress& p) { steps.push_back(p); }, store_path);
     const InstallResult result = installer.install(origin.url("/news/"));
     REQUIRE(result.precache.has_value());
     // The page, its stylesheet, the stylesheet's image, script, image,
@@ -179,7 +180,9 @@ TEST_CASE("with an offline store, a hosted install precaches the app and records
     CHECK(installer.remove(result.app.id).has_value());
     CHECK(store.precache_progress(result.app.id).total == 0);
     CHECK_FALSE(store.get(result.app.id, {"GET", origin.url("/news/bg.svg"), {}}).has_value());
-    CHECK(cirrus::offline::WriteQueue::open(cirrus::offline::write_queue_path(store_path)).pending_count(result.app.id) == 0);
+    CHECK(
+        cirrus::offline::WriteQueue::open(cirrus::offline::write_queue_path(store_path)).pending_count(result.app.id) ==
+        0);
 }
 
 TEST_CASE("a hosted app whose stylesheet fails is installed, but not offline-ready, and the stylesheet is named") {
@@ -208,8 +211,9 @@ TEST_CASE("an offline store that cannot be opened leaves a hosted app installed,
     CHECK_FALSE(result.app.offline_ready);
     CHECK_FALSE(result.precache.has_value());
     bool warned = false;
-    for (const auto& w : result.warnings) warned = warned || (w.find("not-a-dir") != std::string::npos &&
-                                                              w.find("not offline-ready") != std::string::npos);
+    for (const auto& w : result.warnings)
+        warned =
+            warned || (w.find("not-a-dir") != std::string::npos && w.find("not offline-ready") != std::string::npos);
     CHECK(warned);
 }
 

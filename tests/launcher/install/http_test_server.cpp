@@ -30,8 +30,7 @@ HttpTestServer::HttpTestServer(std::map<std::string, Handler> routes) : routes_(
         // Drops paused requests (the "slow" routes) and closes the socket.
         soup_server_disconnect(server);
         g_object_unref(server);
-        while (g_main_context_iteration(context_, FALSE)) {
-        }
+        while (g_main_context_iteration(context_, FALSE)) {}
         g_main_context_pop_thread_default(context_);
     });
     port_ = port.get();
@@ -45,7 +44,8 @@ HttpTestServer::HttpTestServer(std::map<std::string, Handler> routes) : routes_(
 
 HttpTestServer::~HttpTestServer() {
     g_main_context_invoke(
-        context_, [](gpointer loop) {
+        context_,
+        [](gpointer loop) {
             g_main_loop_quit(static_cast<GMainLoop*>(loop));
             return G_SOURCE_REMOVE;
         },
@@ -59,8 +59,7 @@ std::string HttpTestServer::url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-void HttpTestServer::dispatch(SoupServer*, SoupServerMessage* message, const char* path, GHashTable*,
-                              gpointer self) {
+void HttpTestServer::dispatch(SoupServer*, SoupServerMessage* message, const char* path, GHashTable*, gpointer self) {
     auto& routes = static_cast<HttpTestServer*>(self)->routes_;
     auto route = routes.find(path);
     if (route == routes.end()) {

@@ -29,8 +29,7 @@ public:
 
 private:
     void run();
-    static void dispatch(SoupServer*, SoupServerMessage* message, const char* path, GHashTable*,
-                         gpointer self);
+    static void dispatch(SoupServer*, SoupServerMessage* message, const char* path, GHashTable*, gpointer self);
 
     std::map<std::string, Handler> routes_;
     GMainContext* context_ = nullptr;

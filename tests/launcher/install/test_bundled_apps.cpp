@@ -98,8 +98,7 @@ TEST_CASE("bundled apps: weather") {
 
 TEST_CASE("bundled apps: browser, the default system browser") {
     check_app("browser");
-    const auto manifest =
-        nlohmann::json::parse(open_package(manifests_dir() / "browser").read("manifest.webmanifest"));
+    const auto manifest = nlohmann::json::parse(open_package(manifests_dir() / "browser").read("manifest.webmanifest"));
     CHECK(manifest["description"].get<std::string>().find("浏览器") != std::string::npos);
 }
 

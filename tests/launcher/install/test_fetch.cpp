@@ -57,12 +57,14 @@ void respond_gzip_bomb(SoupServerMessage* message, std::size_t size) {
     g_object_unref(compressor);
 }
 
-const std::string app_json_body = "{\"name\":\"Test\"," + std::string(300 * 1024, ' ') + "}";
+const std::string kAppJsonBody = "{\"name\":\"Test\"," + std::string(300 * 1024, ' ') + "}";
 
 HttpTestServer& server() {
     static HttpTestServer instance({
-        {"/app.json", [](SoupServerMessage* m) { respond(m, "application/manifest+json; charset=utf-8", app_json_body); }},
-        {"/page", [](SoupServerMessage* m) {
+        {"/app.json",
+         [](SoupServerMessage* m) { respond(m, "application/manifest+json; charset=utf-8", kAppJsonBody); }},
+        {"/page",
+         [](SoupServerMessage* m) {
              soup_message_headers_append(soup_server_message_get_response_headers(m), "X-Cirrus-Test", "yes");
              respond(m, "text/html; charset=UTF-8", "<title>hi</title>");
          }},
@@ -74,7 +76,8 @@ HttpTestServer& server() {
         {"/big-chunked", [](SoupServerMessage* m) { respond_chunked(m, 6 << 20); }},
         {"/gzip-bomb", [](SoupServerMessage* m) { respond_gzip_bomb(m, 64 << 20); }},
         {"/slow", never_finish},
-        {"/teapot", [](SoupServerMessage* m) {
+        {"/teapot",
+         [](SoupServerMessage* m) {
              soup_server_message_set_status(m, 418, nullptr);
              soup_server_message_set_response(m, "text/plain", SOUP_MEMORY_COPY, "short and stout", 15);
          }},
@@ -111,18 +114,18 @@ TEST_CASE("fetch: a 200 returns the body, type, headers and reports progress") {
     };
     const auto result = fetch(server().url("/app.json"), options);
     CHECK(result.status == 200);
-    CHECK(result.body == app_json_body);
+    CHECK(result.body == kAppJsonBody);
     CHECK(result.final_url == server().url("/app.json"));
     CHECK(result.content_type == "application/manifest+json");
     CHECK(result.charset == "utf-8");
     CHECK(result.header("server") == "cirrus-test");
-    CHECK(result.header("CONTENT-LENGTH") == std::to_string(app_json_body.size()));
+    CHECK(result.header("CONTENT-LENGTH") == std::to_string(kAppJsonBody.size()));
 
     REQUIRE(calls.size() >= 3);  // the start, several 64 KiB chunks
     CHECK(calls.front().first == 0);
-    CHECK(calls.back().first == app_json_body.size());
+    CHECK(calls.back().first == kAppJsonBody.size());
     for (std::size_t i = 1; i < calls.size(); ++i) CHECK(calls[i].first >= calls[i - 1].first);
-    for (const auto& call : calls) CHECK(call.second == app_json_body.size());
+    for (const auto& call : calls) CHECK(call.second == kAppJsonBody.size());
 }
 
 TEST_CASE("fetch: custom headers and charset are read") {
@@ -151,7 +154,7 @@ TEST_CASE("fetch: redirects are followed and bounded") {
     SUBCASE("one, and the final URL is the target") {
         const auto result = fetch(server().url("/redirect"));
         CHECK(result.final_url == server().url("/app.json"));
-        CHECK(result.body == app_json_body);
+        CHECK(result.body == kAppJsonBody);
     }
     SUBCASE("a relative Location, two hops") {
         CHECK(fetch(server().url("/redirect-twice")).final_url == server().url("/app.json"));

@@ -118,9 +118,7 @@ std::string open_error(const fs::path& path, const PackageLimits& limits = {}) {
     return error_of([&] { open_package(path, limits); });
 }
 
-bool contains_text(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+bool contains_text(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Whether `dir` holds anything whose name starts with `prefix`.
 bool has_entry_starting(const fs::path& dir, const std::string& prefix) {
@@ -323,7 +321,8 @@ TEST_CASE("zip package: limits") {
     }
     SUBCASE("a file over the per-file limit, stored") {
         ZipWriter(zip).file("video.bin", std::string((10u << 20) + 1, 'v'), false).close();
-        CHECK(open_error(zip) == "app.zip: entry 'video.bin' is 10485761 bytes, over the 10 MiB per-file limit; refusing it");
+        CHECK(open_error(zip) ==
+              "app.zip: entry 'video.bin' is 10485761 bytes, over the 10 MiB per-file limit; refusing it");
     }
     SUBCASE("too many files (2001)") {
         ZipWriter writer(zip);
@@ -332,8 +331,11 @@ TEST_CASE("zip package: limits") {
         CHECK(open_error(zip) == "app.zip: has more than 2000 files, over the limit; refusing it");
     }
     SUBCASE("the total") {
-        ZipWriter(zip).file("a.bin", random_bytes(400000, 1)).file("b.bin", random_bytes(400000, 2)).file(
-                "c.bin", random_bytes(400000, 3)).close();
+        ZipWriter(zip)
+            .file("a.bin", random_bytes(400000, 1))
+            .file("b.bin", random_bytes(400000, 2))
+            .file("c.bin", random_bytes(400000, 3))
+            .close();
         PackageLimits limits;
         limits.max_total_bytes = 1u << 20;
         CHECK(open_error(zip, limits) ==
@@ -416,7 +418,8 @@ TEST_CASE("extract_to: a failure late in the package leaves nothing behind") {
         const Package package = open_package(temp / "app");
         fs::remove(temp / "app/zz-last.bin");
         fs::create_symlink("/etc/passwd", temp / "app/zz-last.bin");
-        CHECK(contains_text(error_of([&] { package.extract_to(temp / "installed/app"); }), "cannot read 'zz-last.bin'"));
+        CHECK(
+            contains_text(error_of([&] { package.extract_to(temp / "installed/app"); }), "cannot read 'zz-last.bin'"));
         CHECK(fs::is_empty(temp / "installed"));
     }
     SUBCASE("a zip whose last entry is damaged, over an existing install") {

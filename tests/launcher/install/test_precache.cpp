@@ -68,19 +68,19 @@ TEST_CASE("precache discovery: every kind of load a page makes, once each, in do
                                         "http://127.0.0.1:8080/news/");
     const std::string base = "http://127.0.0.1:8080/news/";
     const std::vector<std::string> expected = {
-        base + "style.css",   "http://127.0.0.1:8080/alt.css",
-        base + "favicon.ico", base + "touch.png",
+        base + "style.css",       "http://127.0.0.1:8080/alt.css",
+        base + "favicon.ico",     base + "touch.png",
         base + "app.webmanifest", base + "font.woff2",
-        base + "hero-1.png",  base + "hero-2.png",
-        base + "mod.js",      base + "app.js",
-        base + "bg.png",      base + "imported.css",
-        base + "body-bg.png", base + "a.png",
-        base + "a-1x.png",    base + "a-2x.png",
-        base + "a-3x.png",    base + "wide.webp",
-        base + "narrow.webp", base + "pic.jpg",
-        base + "poster.jpg",  base + "clip.mp4",
-        base + "subs.vtt",    base + "sound.ogg",
-        base + "button.png",  base + "b.png",
+        base + "hero-1.png",      base + "hero-2.png",
+        base + "mod.js",          base + "app.js",
+        base + "bg.png",          base + "imported.css",
+        base + "body-bg.png",     base + "a.png",
+        base + "a-1x.png",        base + "a-2x.png",
+        base + "a-3x.png",        base + "wide.webp",
+        base + "narrow.webp",     base + "pic.jpg",
+        base + "poster.jpg",      base + "clip.mp4",
+        base + "subs.vtt",        base + "sound.ogg",
+        base + "button.png",      base + "b.png",
     };
     CHECK(urls == expected);
 }
@@ -127,10 +127,19 @@ myurl(not-this.png);
                                             "http://127.0.0.1:8080/news/css/main.css");
     const std::string base = "http://127.0.0.1:8080/news/css/";
     CHECK(urls == std::vector<std::string>{
-                      base + "reset.css", base + "theme.css", base + "print.css", base + "img/bg.png",
-                      base + "img/quoted%20a.png", base + "img/dq.png", "http://127.0.0.1:8080/abs/mask.svg",
-                      base + "img/set-1x.png", base + "img/set-2x.png", base + "img/wk.png",
-                      base + "img/esc)aped.png", base + "img/spaced.png", base + "fonts/f.woff2",
+                      base + "reset.css",
+                      base + "theme.css",
+                      base + "print.css",
+                      base + "img/bg.png",
+                      base + "img/quoted%20a.png",
+                      base + "img/dq.png",
+                      "http://127.0.0.1:8080/abs/mask.svg",
+                      base + "img/set-1x.png",
+                      base + "img/set-2x.png",
+                      base + "img/wk.png",
+                      base + "img/esc)aped.png",
+                      base + "img/spaced.png",
+                      base + "fonts/f.woff2",
                   });
 }
 
@@ -236,9 +245,10 @@ TEST_CASE("precache: a hosted app's page, what it loads, its icons and assets ar
         {"/news/manifest.webmanifest", answer("application/manifest+json", "{}")},
         {"/news/style.css", gzipped("text/css", "@import 'theme.css';\nbody{background:url(img/bg.png)}")},
         {"/news/theme.css", answer("text/css", "h1{background:url(/news/img/h1.png)}", "max-age=60")},
-        {"/news/app.js", answer("text/javascript", "window.x = 1;", "max-age=60",
-                                200, {{"Set-Cookie", "session=1"}, {"Connection", "close"}})},
-        {"/news/img/logo.png", [&](SoupServerMessage* m) {
+        {"/news/app.js", answer("text/javascript", "window.x = 1;", "max-age=60", 200,
+                                {{"Set-Cookie", "session=1"}, {"Connection", "close"}})},
+        {"/news/img/logo.png",
+         [&](SoupServerMessage* m) {
              ++logo_requests;
              answer("image/png", "logo-bytes")(m);
          }},
@@ -258,9 +268,9 @@ TEST_CASE("precache: a hosted app's page, what it loads, its icons and assets ar
 
     const std::string start = origin.url("/news/?from=home");
     CHECK(report.urls.front() == start);  // the start_url, without its fragment
-    for (const char* path : {"/news/manifest.webmanifest", "/news/style.css", "/news/theme.css", "/news/app.js",
-                             "/news/img/logo.png", "/news/img/bg.png", "/news/img/h1.png", "/news/icon.svg",
-                             "/news/offline.html"})
+    for (const char* path :
+         {"/news/manifest.webmanifest", "/news/style.css", "/news/theme.css", "/news/app.js", "/news/img/logo.png",
+          "/news/img/bg.png", "/news/img/h1.png", "/news/icon.svg", "/news/offline.html"})
         CHECK_MESSAGE(contains(report.urls, origin.url(path)), path);
     CHECK(report.urls.size() == 10);  // nothing from cdn.example
     CHECK(report.ready());
@@ -344,7 +354,8 @@ TEST_CASE("precache: a copy stored before counts when the origin fails now, and 
     std::atomic<bool> broken{false};
     HttpTestServer origin({
         {"/news/", answer("text/html", "<link rel=stylesheet href=style.css>")},
-        {"/news/style.css", [&](SoupServerMessage* m) {
+        {"/news/style.css",
+         [&](SoupServerMessage* m) {
              if (broken) answer("text/plain", "down", "", 503)(m);
              else answer("text/css", "body{}")(m);
          }},
@@ -358,8 +369,8 @@ TEST_CASE("precache: a copy stored before counts when the origin fails now, and 
     const PrecacheReport again = precache_app("news", manifest_for(origin), options);
     CHECK(again.ready());
     bool noted = false;
-    for (const auto& note : again.notes) noted = noted || (note.find("style.css") != std::string::npos &&
-                                                           note.find("HTTP 503") != std::string::npos);
+    for (const auto& note : again.notes)
+        noted = noted || (note.find("style.css") != std::string::npos && note.find("HTTP 503") != std::string::npos);
     CHECK(noted);
 }
 
@@ -371,14 +382,14 @@ TEST_CASE("precache: stylesheets importing stylesheets stop at the depth bound, 
     };
     for (int i = 0; i < 10; ++i) {
         routes["/c/" + std::to_string(i) + ".css"] =
-            answer("text/css", "@import '" + std::to_string(i + 1) + ".css'; a{background:url(" +
-                                   std::to_string(i) + ".png)}");
+            answer("text/css",
+                   "@import '" + std::to_string(i + 1) + ".css'; a{background:url(" + std::to_string(i) + ".png)}");
         routes["/c/" + std::to_string(i) + ".png"] = answer("image/png", "png");
     }
     HttpTestServer origin(routes);
     cirrus::test::TempDir tmp("cirrus-precache-test");
-    ProcessedManifest processed = process_manifest(R"({"name":"C","start_url":"/c/"})", origin.url("/c/m.json"),
-                                                   origin.url("/c/"));
+    ProcessedManifest processed =
+        process_manifest(R"({"name":"C","start_url":"/c/"})", origin.url("/c/m.json"), origin.url("/c/"));
     REQUIRE(processed);
     PrecacheOptions options;
     options.store_path = tmp / "offline.sqlite";
@@ -406,8 +417,7 @@ TEST_CASE("precache: stylesheets importing stylesheets stop at the depth bound, 
 TEST_CASE("precache: the origin gone leaves nothing ready, with the reason, and a store that cannot open throws") {
     const int port = cirrus::test::closed_local_port();
     const std::string base = "http://127.0.0.1:" + std::to_string(port);
-    ProcessedManifest processed =
-        process_manifest(R"({"name":"Gone","start_url":"/"})", base + "/m.json", base + "/");
+    ProcessedManifest processed = process_manifest(R"({"name":"Gone","start_url":"/"})", base + "/m.json", base + "/");
     REQUIRE(processed);
     cirrus::test::TempDir tmp("cirrus-precache-test");
     PrecacheOptions options;

@@ -86,8 +86,9 @@ TEST_CASE("site: the first of each wins; media-specific theme colours only stand
     CHECK(info.base_url == "http://127.0.0.1:8080/one/");
     CHECK(info.manifest_url == "http://127.0.0.1:8080/one/a.json");
 
-    const auto dark_only = parse_site(R"html(<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#000">)html",
-                                      "http://127.0.0.1/");
+    const auto dark_only =
+        parse_site(R"html(<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#000">)html",
+                   "http://127.0.0.1/");
     CHECK(dark_only.theme_color == "#000");
 }
 
