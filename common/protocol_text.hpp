@@ -39,4 +39,14 @@ std::string bounded(std::string_view text, std::size_t max_bytes);
 // Whether `text` needs no change by bounded().
 bool is_bounded(std::string_view text, std::size_t max_bytes);
 
+// The character at text[at] if a well-formed UTF-8 sequence starts there
+// (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF), with
+// its length in bytes; length 0 if not. The one UTF-8 reader of the
+// programs that show text a stranger chose (the CLI's terminal escaping too).
+struct Utf8Char {
+    char32_t code_point = 0;
+    std::size_t length = 0;
+};
+Utf8Char decode_utf8(std::string_view text, std::size_t at);
+
 }  // namespace cirrus::protocol_text

@@ -62,3 +62,19 @@ TEST_CASE("protocol text: bounds too small for the ellipsis cut without one") {
     CHECK(bounded("名字", 2).empty());
     CHECK(bounded("abc", 0).empty());
 }
+
+TEST_CASE("protocol text: decode_utf8 reads one character and refuses what RFC 3629 refuses") {
+    using cirrus::protocol_text::decode_utf8;
+    CHECK(decode_utf8("a", 0).code_point == U'a');
+    CHECK(decode_utf8("a", 0).length == 1);
+    CHECK(decode_utf8("名", 0).code_point == U'名');
+    CHECK(decode_utf8("名", 0).length == 3);
+    CHECK(decode_utf8("🎉", 0).code_point == U'🎉');
+    CHECK(decode_utf8("x\xc3\xa9", 1).code_point == 0xe9);
+    CHECK(decode_utf8("\xc0\xaf", 0).length == 0);          // overlong
+    CHECK(decode_utf8("\xe0\x80\xaf", 0).length == 0);      // overlong
+    CHECK(decode_utf8("\xed\xa0\x80", 0).length == 0);      // a surrogate
+    CHECK(decode_utf8("\xf4\x90\x80\x80", 0).length == 0);  // past U+10FFFF
+    CHECK(decode_utf8("\xe5\x90", 0).length == 0);          // cut short
+    CHECK(decode_utf8("\x80", 0).length == 0);              // a lone continuation
+}
