@@ -33,12 +33,6 @@ using namespace cirrus::test;
 using cirrus::kMaxAppIdLength;
 using cirrus::valid_app_id;
 
-struct Run {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
 // A phone's data folders in a temporary folder, where the real programs put
 // them ($XDG_DATA_HOME/cirrus/...), and `cirrus` run on them.
 struct Phone {
@@ -53,18 +47,7 @@ struct Phone {
             "' CIRRUS_BUNDLED_DIR='" + std::string(CIRRUS_SOURCE_MANIFESTS) +
             "' CIRRUS_REGISTRY= CIRRUS_APPS_DIR= CIRRUS_OFFLINE_STORE= '" + std::string(CIRRUS_CLI) + "'";
         for (const auto& a : args) command += " '" + a + "'";
-        command += " 2>'" + err_path.string() + "'";
-        Run run;
-        FILE* pipe = popen(command.c_str(), "r");
-        REQUIRE(pipe != nullptr);
-        std::array<char, 4096> buffer{};
-        size_t n;
-        while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-        const int status = pclose(pipe);
-        run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        std::ifstream err(err_path);
-        run.err.assign(std::istreambuf_iterator<char>(err), {});
-        return run;
+        return run_shell(command, err_path);
     }
 
     std::filesystem::path website_data(const std::string& id) const { return data / "cirrus" / "app-data" / id; }
