@@ -103,8 +103,8 @@ void check_scene(const Scene& scene, int scale) {
         if (!ok) {
             const std::string actual = env_or("CIRRUS_KEYBOARD_ACTUAL_DIR", ".") + "/keyboard-actual-" + file;
             cairo_surface_write_to_png(image, actual.c_str());
-            FAIL_CHECK(file << ": " << (c.problem.empty() ? "" : c.problem + "; ") << c.differing << " of "
-                            << c.total << " pixels differ; actual image: " << actual);
+            FAIL_CHECK(file << ": " << (c.problem.empty() ? "" : c.problem + "; ") << c.differing << " of " << c.total
+                            << " pixels differ; actual image: " << actual);
         } else {
             CHECK(c.differing <= static_cast<long>(c.total * kMaxDifferingFraction));
         }
