@@ -51,7 +51,7 @@ TEST_CASE("a focused text field shows the keyboard; taps type into it; closing i
     const json layer = *keyboard_layer(c);
     CHECK(layer.at("layer") == "top");
     CHECK(layer.at("exclusive_zone") == layer.at("height"));
-    CHECK(layer.at("keyboard_interactive") == false);
+    CHECK(layer.at("keyboard_interactive") == "none");
     CHECK(layer.at("y").get<int>() + layer.at("height").get<int>() == 800);
     CHECK(layer.at("width") == 480);
     // The app's work area is smaller by the keyboard.
