@@ -36,7 +36,10 @@
 // but a-z and punctuation returns false: the keyboard then sends it to the
 // app as in English. At most kMaxLetters letters are composed: past that,
 // further letters and apostrophes are ignored (swallowed) until the
-// composition is committed or shortened.
+// composition is committed or shortened. Send every BackSpace through
+// press(), also when not composing (it then returns false and the app
+// deletes): Rime takes a choice committed less than 3 s before back out of
+// the user dictionary, as the user just undid it.
 #pragma once
 
 #include <cstddef>
