@@ -336,9 +336,14 @@ void key_row(const std::string& name, const std::vector<double>& pairs) {
         (pairs[i] < 0 ? spaces : letters).push_back(std::fabs(pairs[i]));
         cpu.push_back(pairs[i + 1]);
     }
-    std::printf("| %s | %.3f | %.3f | %.3f | %.3f | %zu | %.3f / %.3f | %.3f / %.3f |\n", name.c_str(),
-                quantile(all, 0.5), quantile(all, 0.95), quantile(all, 0.99), quantile(all, 1.0), all.size(),
-                quantile(letters, 0.99), quantile(spaces, 0.99), quantile(cpu, 0.5), quantile(cpu, 0.99));
+    auto p99 = [](const std::vector<double>& samples) {
+        char text[32] = "-";
+        if (!samples.empty()) std::snprintf(text, sizeof text, "%.3f", quantile(samples, 0.99));
+        return std::string(text);
+    };
+    std::printf("| %s | %.3f | %.3f | %.3f | %.3f | %zu | %s / %s | %.3f / %.3f |\n", name.c_str(), quantile(all, 0.5),
+                quantile(all, 0.95), quantile(all, 0.99), quantile(all, 1.0), all.size(), p99(letters).c_str(),
+                p99(spaces).c_str(), quantile(cpu, 0.5), quantile(cpu, 0.99));
 }
 
 double p99_of(const std::vector<double>& pairs) {
