@@ -15,21 +15,7 @@
 
 #include "keyboard_client.hpp"
 
-#ifdef CIRRUS_KEYBOARD_PINYIN
 #include "pinyin_engine_adapter.hpp"
-#endif
-
-namespace {
-
-std::unique_ptr<cirrus::keyboard::CompositionEngine> open_engine() {
-#ifdef CIRRUS_KEYBOARD_PINYIN
-    return cirrus::keyboard::open_pinyin_engine();
-#else
-    return nullptr;  // English only: built without librime
-#endif
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     cirrus::keyboard::KeyboardClient::Options options;
@@ -54,7 +40,7 @@ int main(int argc, char** argv) {
     }
     int status = 1;
     {
-        cirrus::keyboard::KeyboardClient client(display, open_engine(), options);
+        cirrus::keyboard::KeyboardClient client(display, cirrus::keyboard::open_pinyin_engine(), options);
         if (client.start()) status = client.run();
     }
     wl_display_disconnect(display);

@@ -1,6 +1,5 @@
 // The one place that knows PinyinEngine (librime): it opens the engine with
 // the phone's data folders and wraps it as the keyboard's CompositionEngine.
-// Built only with pinyin_engine.cpp (keyboard/meson.build).
 #pragma once
 
 #include <memory>
