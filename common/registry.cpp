@@ -198,8 +198,10 @@ std::filesystem::path default_registry_path() {
 
 AppDataDirs app_data_dirs(std::string_view id) {
     return {xdg_dir("XDG_DATA_HOME", ".local/share") / "cirrus" / "app-data" / std::string(id),
-            xdg_dir("XDG_CACHE_HOME", ".cache") / "cirrus" / "app-data" / std::string(id)};
+            cache_home() / "cirrus" / "app-data" / std::string(id)};
 }
+
+std::filesystem::path cache_home() { return xdg_dir("XDG_CACHE_HOME", ".cache"); }
 
 // --- Registry ----------------------------------------------------------------
 

@@ -105,6 +105,8 @@ struct AppDataDirs {
     std::filesystem::path cache;
 };
 AppDataDirs app_data_dirs(std::string_view id);
+// The cache home app_data_dirs builds on: XDG_CACHE_HOME, or ~/.cache.
+std::filesystem::path cache_home();
 
 class Registry {
 public:

@@ -141,17 +141,10 @@ bool ControlServer::listen(const std::string& path) {
 int ControlServer::handle_accept(int fd, uint32_t, void* data) {
     auto* self = static_cast<ControlServer*>(data);
     for (;;) {
-        const int conn_fd = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (conn_fd < 0) {
-            if (errno == EINTR) continue;
-            // Out of fds (EMFILE/ENFILE) the connection stays in the backlog and
-            // the listening fd readable: one wasted wake-up per loop turn at
-            // worst; Wayland clients get the fds kept in reserve for them.
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                wlr_log_errno(WLR_ERROR, "control: cannot accept a connection");
-            }
-            break;
-        }
+        // Out of fds (EMFILE/ENFILE) the connection is closed at once rather
+        // than left to keep the listening fd readable (unix_socket.hpp).
+        const int conn_fd = accept_connection(fd, SOCK_CLOEXEC | SOCK_NONBLOCK, "control socket");
+        if (conn_fd < 0) break;
         self->make_room_for_connection();
         auto conn = std::make_shared<Connection>();
         conn->owner = self;

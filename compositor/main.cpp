@@ -7,6 +7,7 @@
 #include "config.hpp"
 #include "server.hpp"
 #include "trust.hpp"
+#include "unix_socket.hpp"
 
 namespace {
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     }
     wlr_log_init(log_level(), nullptr);
     cirrus::raise_fd_limit();
+    cirrus::reserve_spare_fd();  // for accept_connection, out of fds
 
     cirrus::Server server(std::move(config));
     if (!server.start()) {

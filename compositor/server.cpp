@@ -16,6 +16,7 @@
 #include "splash.hpp"
 #include "supervisor.hpp"
 #include "trust.hpp"
+#include "wayland_socket.hpp"
 #include "xdg_view.hpp"
 
 namespace cirrus {
@@ -79,21 +80,20 @@ bool Server::start() {
     }
     if (!create_globals()) return false;
 
-    if (config.socket_name.empty()) {
-        const char* name = wl_display_add_socket_auto(display);
-        if (!name) {
-            wlr_log_errno(WLR_ERROR, "cannot open a Wayland socket in $XDG_RUNTIME_DIR");
-            return false;
+    // The compositor's own listener, not wl_display_add_socket: it caps
+    // plain clients and keeps going when out of fds (wayland_socket.hpp).
+    wayland_socket =
+        std::make_unique<WaylandSocket>(display, [this](pid_t pid) { return supervisor->is_host_process(pid); });
+    if (!wayland_socket->listen(config.socket_name)) {
+        if (config.socket_name.empty()) {
+            wlr_log(WLR_ERROR, "cannot open a Wayland socket in $XDG_RUNTIME_DIR");
+        } else {
+            wlr_log(WLR_ERROR, "cannot open the Wayland socket '%s' (is another compositor using it?)",
+                    config.socket_name.c_str());
         }
-        socket_name = name;
-    } else {
-        if (wl_display_add_socket(display, config.socket_name.c_str()) != 0) {
-            wlr_log_errno(WLR_ERROR, "cannot open the Wayland socket '%s' (is another compositor using it?)",
-                          config.socket_name.c_str());
-            return false;
-        }
-        socket_name = config.socket_name;
+        return false;
     }
+    socket_name = wayland_socket->name();
 
     if (!wlr_backend_start(backend)) {
         wlr_log(WLR_ERROR, "the backend did not start (on a device: is this a seat with a DRM device?)");
@@ -216,6 +216,7 @@ Server::~Server() {
     // listen to.
     shutting_down = true;
     control.reset();
+    wayland_socket.reset();  // no new clients while the others go
     if (display) wl_display_destroy_clients(display);
     link_monitor.reset();  // its netlink source is on the display's loop
     app_link.reset();

@@ -23,6 +23,7 @@ class XdgView;
 class LayerSurface;
 class Seat;
 class Trust;
+class WaylandSocket;
 class ControlServer;
 class Supervisor;
 class Splash;
@@ -119,6 +120,7 @@ public:
     wlr_virtual_pointer_manager_v1* virtual_pointer = nullptr;
 
     std::unique_ptr<Trust> trust;
+    std::unique_ptr<WaylandSocket> wayland_socket;
     std::unique_ptr<Seat> seat;
     std::unique_ptr<ControlServer> control;
     std::unique_ptr<Supervisor> supervisor;

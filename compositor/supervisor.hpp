@@ -52,6 +52,9 @@ public:
     // standby host counts only once it has its app: before, it must not reach
     // what is attributed to an app by pid (cirrus_app_v1).
     bool is_host(pid_t pid) const { return table_.app_for_pid(pid).has_value(); }
+    // A host, or a standby host not yet given its app: a process the
+    // compositor started to show web apps (never refused a Wayland connection).
+    bool is_host_process(pid_t pid) const { return is_host(pid) || table_.is_standby(pid); }
     // A program of ours: as given when it has a '/', else the copy in the
     // build tree beside the compositor's folder, else found on PATH.
     std::string find_program(const std::string& name, const char* build_folder) const;

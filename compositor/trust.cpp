@@ -99,11 +99,8 @@ bool Trust::listen(const std::string& path) {
 int Trust::handle_connection(int fd, uint32_t, void* data) {
     auto* self = static_cast<Trust*>(data);
     for (;;) {
-        const int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
+        const int conn = accept_connection(fd, SOCK_CLOEXEC, "trusted socket");
+        if (conn < 0) break;
         // Each is a Wayland client with its buffers and fds: a flood of them
         // must not use up what the other clients need.
         if (self->socket_clients_ >= kMaxTrustedSocketClients) {

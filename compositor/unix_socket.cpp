@@ -1,6 +1,10 @@
 #include "unix_socket.hpp"
 
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -33,6 +37,64 @@ int listen_unix_socket(const std::string& path, const char* what) {
         return -1;
     }
     return fd;
+}
+
+namespace {
+
+// The reserve: one fd the compositor holds for nothing but to give it up
+// when it is out of fds (the classic spare-fd trick).
+int spare_fd = -1;
+// Connections closed at once for want of fds, over the compositor's life.
+std::uint64_t shed_connections = 0;
+
+int open_spare_fd() { return open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+unsigned long long fd_limit() {
+    rlimit limit{};
+    return getrlimit(RLIMIT_NOFILE, &limit) == 0 ? static_cast<unsigned long long>(limit.rlim_cur) : 0;
+}
+
+// The first of a flood and then fewer and fewer (1, 2, 4, 8, ...): a flood
+// must not fill the log as well.
+bool worth_a_log_line(std::uint64_t count) { return (count & (count - 1)) == 0; }
+
+}  // namespace
+
+void reserve_spare_fd() {
+    if (spare_fd >= 0) return;
+    spare_fd = open_spare_fd();
+    if (spare_fd < 0) {
+        wlr_log_errno(WLR_ERROR, "cannot reserve a spare fd: out of fds, new connections will wait unanswered");
+    }
+}
+
+int accept_connection(int listen_fd, int flags, const char* what) {
+    for (;;) {
+        const int fd = accept4(listen_fd, nullptr, nullptr, flags);
+        if (fd >= 0) return fd;
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+        const int error = errno;
+        if ((error != EMFILE && error != ENFILE) || spare_fd < 0) {
+            wlr_log_errno(WLR_ERROR, "cannot accept a connection on the %s", what);
+            return -1;
+        }
+        close(spare_fd);
+        const int shed = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (shed >= 0) close(shed);
+        spare_fd = open_spare_fd();
+        if (shed >= 0 && worth_a_log_line(++shed_connections)) {
+            wlr_log(WLR_ERROR,
+                    "out of fds (%s; RLIMIT_NOFILE %llu): closed a new connection on the %s at once "
+                    "(%llu so far)",
+                    std::strerror(error), fd_limit(), what, static_cast<unsigned long long>(shed_connections));
+        }
+        if (spare_fd < 0) {
+            wlr_log(WLR_ERROR, "cannot take the spare fd back: new connections will wait unanswered");
+            return -1;
+        }
+        if (shed < 0) return -1;  // nothing left waiting, or still no fd for it
+    }
 }
 
 }  // namespace cirrus

@@ -61,6 +61,9 @@ constexpr guint kNetworkRestartReloadMs = 300;
 struct Host {
     HostOptions options;
     LoadedApp app;
+    // The app's own folders, taken from the phone's cache home before the
+    // host's became the app's (confine_cache_home).
+    AppDataDirs dirs;
     GtkWidget* window = nullptr;
     WebKitWebView* view = nullptr;
     GtkWidget* back_button = nullptr;
@@ -750,8 +753,36 @@ void confine_gstreamer_registry(const Host& host, const AppDataDirs& dirs) {
     g_setenv("GST_REGISTRY", (folder / "registry.bin").c_str(), TRUE);
 }
 
+// WebKit binds the fontconfig folder of the cache home (GLib's
+// g_get_user_cache_dir(), read once per process) into every web process's
+// sandbox, read-write, when it exists: $XDG_CACHE_HOME/fontconfig, the font
+// cache the shell and every app read, so one app's page could rewrite what
+// all the others load. From the moment the host knows its app, its cache
+// home is the app's own cache folder: WebKit then binds the app's own
+// font cache (made here, so that fontconfig can keep what it builds), and
+// the web process's fontconfig, which inherits the variable, writes there.
+// The system's caches (/var/cache/fontconfig) stay read-only. A standby host
+// reaches this after it is named: GLib has not read the variable by then
+// (nothing before the app's context asks for the cache home), and the
+// variable exists since its start (main), so this replaces it in place.
+void confine_cache_home(Host& host) {
+    host.dirs = app_data_dirs(host.options.app_id);
+    const std::filesystem::path fonts = host.dirs.cache / "fontconfig";
+    if (g_mkdir_with_parents(fonts.c_str(), 0700) != 0) {
+        std::fprintf(stderr, "%scannot create %s; the app's fonts will be looked up on every start\n",
+                     prefix(host).c_str(), fonts.c_str());
+    }
+    g_setenv("XDG_CACHE_HOME", host.dirs.cache.c_str(), TRUE);
+    if (std::filesystem::path(g_get_user_cache_dir()) != host.dirs.cache) {
+        std::fprintf(stderr,
+                     "%sthe cache home was read before the app was known (%s): the web process will see that "
+                     "folder's font cache, shared with other apps\n",
+                     prefix(host).c_str(), g_get_user_cache_dir());
+    }
+}
+
 WebKitWebContext* make_context(Host& host) {
-    const AppDataDirs dirs = app_data_dirs(host.options.app_id);
+    const AppDataDirs& dirs = host.dirs;
     for (const auto& dir : {dirs.data, dirs.cache}) {
         if (g_mkdir_with_parents(dir.c_str(), 0700) != 0) {
             std::fprintf(stderr, "%scannot create %s; the app's data will not be kept\n", prefix(host).c_str(),
@@ -937,6 +968,7 @@ int run_app(Host& host) {
     g_unix_signal_add(SIGTERM, on_terminate_signal, nullptr);
     g_unix_signal_add(SIGINT, on_terminate_signal, nullptr);
 
+    confine_cache_home(host);
     WebKitWebContext* context = make_context(host);
     trace_startup("context");
     trace_web_process_start(context);
@@ -1008,6 +1040,14 @@ int main(int argc, char** argv) {
 
     static Host host;  // outlives every callback
     host.options = parsed.options;
+    // The cache home becomes the app's own once it is known
+    // (confine_cache_home); the variable exists from here on, before any
+    // thread, so that changing it later replaces it in place.
+    try {
+        g_setenv("XDG_CACHE_HOME", launcher::cache_home().c_str(), FALSE);
+    } catch (const std::exception&) {
+        // No home: GLib has no cache home either, and the app fails later.
+    }
     if (host.options.standby) {
         if (const auto exit_code = wait_as_standby(host, argc, argv)) return *exit_code;
     }

@@ -1,18 +1,24 @@
 // Attacks on the control socket by a client of the same user, buggy or
 // hostile (issue 14, item 9): requests pipelined without reading the answers,
-// more connections than the compositor can hold, over-long request lines.
-// What must survive: the compositor's memory and fds stay bounded, it still
-// answers other control clients, and Wayland clients can still connect.
+// more connections than the compositor can hold, over-long request lines;
+// and floods of connections to the trusted and the Wayland sockets, also at
+// the compositor's fd limit. What must survive: the compositor's memory and
+// fds stay bounded, it still answers other control clients, and Wayland
+// clients can still connect.
 
 #include "helpers.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <filesystem>
+#include <sstream>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -219,4 +225,148 @@ TEST_CASE("a request line over the maximum after a whole one is refused and its 
     auto answer = other.exchange(R"({"cmd":"stats"})", 5);
     REQUIRE(answer);
     CHECK(json::parse(*answer)["ok"] == true);
+}
+
+// --- the Wayland socket ------------------------------------------------------
+
+namespace {
+
+// The highest fd number a process has open.
+int highest_fd(pid_t pid) {
+    int highest = -1;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+        highest = std::max(highest, std::stoi(entry.path().filename().string()));
+    }
+    return highest;
+}
+
+// utime + stime of a process, in seconds.
+double cpu_seconds(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(all.substr(all.rfind(')') + 2));
+    std::string field;
+    long ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14 || i == 15) ticks += std::stol(field);
+    }
+    return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::size_t count_closed(const std::vector<int>& fds, std::size_t from, int timeout_ms) {
+    std::size_t closed = 0;
+    for (std::size_t i = from; i < fds.size(); ++i) closed += peer_closed(fds[i], timeout_ms) ? 1 : 0;
+    return closed;
+}
+
+}  // namespace
+
+// The attack: a client of the same user opens connection after connection
+// to the Wayland socket (no protocol, just the connections). Before, each
+// was a client of the compositor, with its fds, until the fd limit: then no
+// client at all could connect. What must survive: plain clients are capped
+// (128; the newest refused and logged), the compositor answers its control
+// socket, a web-app host still connects during the flood, and an app started
+// once the flood is over connects and maps.
+TEST_CASE("a flood of plain Wayland connections is capped, and hosts and later apps still connect") {
+    char env_template[] = "/tmp/cirrus-host-env-XXXXXX";
+    const char* env_dir = mkdtemp(env_template);
+    REQUIRE(env_dir);
+    setenv("CIRRUS_TEST_HOST_ENV_DIR", env_dir, 1);  // the stand-in host writes its environment there
+    Compositor::Options options;
+    options.extra_args = {"--app-host", program("CIRRUS_TEST_STAND_IN_HOST")};
+    options.installed_apps = {"flooded-d03030"};
+    Compositor c(options);
+    const std::size_t fds_before = open_fds(c.pid());
+    constexpr std::size_t kCap = 128;
+    auto flood = std::make_unique<FdCloser>();
+    for (int i = 0; i < 300; ++i) {
+        const int fd = connect_raw(c.wayland_socket_path());
+        if (fd >= 0) flood->fds.push_back(fd);
+    }
+    REQUIRE(flood->fds.size() > kCap + 100);
+
+    // The control socket answers during the flood.
+    ControlConnection control(c.control_path());
+    auto answer = control.exchange(R"({"cmd":"stats"})", 5);
+    REQUIRE_MESSAGE(answer, "no control answer during a flood of Wayland connections");
+    CHECK(json::parse(*answer)["ok"] == true);
+    // The first 128 are clients; the others were refused (closed).
+    CHECK(count_closed(flood->fds, kCap, 50) >= flood->fds.size() - kCap - 2);
+    CHECK_FALSE(peer_closed(flood->fds.front(), 50));
+    CHECK_FALSE(peer_closed(flood->fds[kCap - 3], 50));
+    const std::size_t fds_during = open_fds(c.pid());
+    MESSAGE("compositor fds " << fds_before << " -> " << fds_during << " during the flood");
+    // Two fds per client: its socket and the event loop's copy of it.
+    CHECK(fds_during <= fds_before + 2 * kCap + 6);
+    CHECK(c.log_tail(200000).find("128 plain Wayland clients connected, the cap") != std::string::npos);
+
+    // A web-app host is never refused: it connects and maps while the cap holds.
+    const json launched = c.request({{"cmd", "launch"}, {"app", "flooded-d03030"}});
+    REQUIRE(launched["ok"] == true);
+    const json host_window = wait_window_where(
+        c, [](const json& w) { return w["app"] == "flooded-d03030"; }, "the host's window during the flood");
+    CHECK(host_window["pid"] == launched["pid"]);
+
+    // Once the flood ends, an ordinary app connects and maps.
+    flood.reset();
+    auto app = start_app(c);
+    CHECK(app->alive());
+    REQUIRE(c.alive());
+    std::error_code ec;
+    std::filesystem::remove_all(env_dir, ec);
+}
+
+// The compositor at its fd limit (lowered here for it with prlimit, 20 fds
+// above what it holds): connections it has no fd for used to stay in the
+// backlog, the listening socket readable, and libwayland's accept handler
+// ran again on every turn of the event loop (a core spinning, the log
+// filling). Now the fd kept in reserve lets each be accepted and closed at
+// once; the compositor stays idle, answers its control connection, and once
+// the flood is over a client connects and maps, under the same limit.
+TEST_CASE("out of fds, new Wayland connections are closed at once instead of spinning the compositor") {
+    Compositor c;
+    REQUIRE(c.request({{"cmd", "stats"}})["ok"] == true);  // the harness's control connection is open
+    const rlim_t limit = static_cast<rlim_t>(highest_fd(c.pid())) + 1 + 20;
+    const rlimit lowered{limit, limit};
+    rlimit previous{};
+    REQUIRE_MESSAGE(prlimit(c.pid(), RLIMIT_NOFILE, &lowered, &previous) == 0,
+                    "cannot lower the compositor's fd limit: " << std::strerror(errno));
+
+    auto flood = std::make_unique<FdCloser>();
+    for (int i = 0; i < 100; ++i) {
+        const int fd = connect_raw(c.wayland_socket_path());
+        if (fd >= 0) flood->fds.push_back(fd);
+    }
+    REQUIRE(flood->fds.size() > 60);
+    // About 10 fit (two fds each, and any gaps below the limit); every other
+    // one is closed, not left waiting.
+    const std::size_t closed = count_closed(flood->fds, 0, 200);
+    MESSAGE(closed << " of " << flood->fds.size() << " connections closed at the fd limit " << limit);
+    CHECK(closed >= flood->fds.size() - 15);
+
+    // Idle while it stays at the limit: a spinning loop would burn a core.
+    const double cpu_before = cpu_seconds(c.pid());
+    sleep_ms(1000);
+    for (int i = 0; i < 20; ++i) {  // more knocking at the limit
+        const int fd = connect_raw(c.wayland_socket_path());
+        if (fd >= 0) flood->fds.push_back(fd);
+    }
+    sleep_ms(500);
+    const double cpu_used = cpu_seconds(c.pid()) - cpu_before;
+    MESSAGE("compositor CPU over 1.5 s at the fd limit: " << cpu_used << " s");
+    CHECK(cpu_used < 0.3);
+    CHECK(c.request({{"cmd", "stats"}})["ok"] == true);
+    CHECK(c.log_tail(200000).find("out of fds") != std::string::npos);
+
+    // The flood over, the compositor has its fds back: a new control
+    // connection and a client connect, under the same lowered limit.
+    flood.reset();
+    CHECK(wait_until([&] { return open_fds(c.pid()) + 12 < limit; }, 5));
+    ControlConnection fresh(c.control_path());
+    auto answer = fresh.exchange(R"({"cmd":"stats"})", 5);
+    REQUIRE_MESSAGE(answer, "no control answer once the flood is over");
+    auto app = start_app(c);
+    CHECK(app->alive());
+    REQUIRE(c.alive());
 }

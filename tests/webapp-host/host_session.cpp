@@ -1,6 +1,10 @@
 #include "host_session.hpp"
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace webapp_test {
@@ -84,6 +88,65 @@ void stop_host(cirrus_it::Compositor& c, pid_t pid) {
             return true;
         },
         5);
+}
+
+// Processes whose parent chain reaches `root` (not `root` itself).
+std::set<pid_t> descendants(pid_t root) {
+    std::map<pid_t, pid_t> parent;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream rest(line.substr(close + 2));
+        char state;
+        pid_t ppid;
+        rest >> state >> ppid;
+        parent[std::stoi(name)] = ppid;
+    }
+    std::set<pid_t> out;
+    for (const auto& [pid, ppid] : parent) {
+        for (pid_t p = ppid; p > 1; p = parent.count(p) ? parent[p] : 0) {
+            if (p == root) {
+                out.insert(pid);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+std::string comm_of(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/comm");
+    std::string comm;
+    std::getline(file, comm);
+    return comm;
+}
+
+pid_t web_process_of(pid_t host) {
+    for (pid_t pid : descendants(host)) {
+        if (comm_of(pid).starts_with("WebKitWebProces")) return pid;
+    }
+    return -1;
+}
+
+std::vector<Mount> mounts_of(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/mountinfo");
+    std::vector<Mount> mounts;
+    std::string line;
+    while (std::getline(file, line)) {
+        // ID PARENT MAJOR:MINOR ROOT MOUNT-POINT OPTIONS ...
+        std::istringstream fields(line);
+        std::string skip;
+        Mount mount;
+        fields >> skip >> skip >> skip >> skip >> mount.point >> mount.options;
+        mount.writable = mount.options.starts_with("rw");
+        if (!mount.point.empty()) mounts.push_back(mount);
+    }
+    return mounts;
 }
 
 }  // namespace webapp_test

@@ -7,7 +7,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "../integration/harness.hpp"
 #include "../launcher/install/http_test_server.hpp"
@@ -48,5 +50,21 @@ struct HostGuard {
     pid_t pid = -1;
     ~HostGuard() { stop_host(c, pid); }
 };
+
+// Processes whose parent chain reaches `root` (not `root` itself).
+std::set<pid_t> descendants(pid_t root);
+// A process's name (/proc/PID/comm).
+std::string comm_of(pid_t pid);
+// WebKit's web process under a host, or -1.
+pid_t web_process_of(pid_t host);
+
+// A mount as a process sees it (/proc/PID/mountinfo): inside a sandbox,
+// every folder bound into it.
+struct Mount {
+    std::string point;
+    std::string options;
+    bool writable = false;
+};
+std::vector<Mount> mounts_of(pid_t pid);
 
 }  // namespace webapp_test

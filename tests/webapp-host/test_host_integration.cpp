@@ -18,6 +18,8 @@
 #include "test_support.hpp"
 
 using namespace cirrus_it;
+using webapp_test::comm_of;
+using webapp_test::descendants;
 using webapp_test::kPageColour;
 using webapp_test::replace_all;
 using webapp_test::TempDir;
@@ -173,42 +175,6 @@ bool wait_for_page(Compositor& c, int top, const std::string& keep_as, double ti
 std::string screenshot_dir() {
     const char* dir = std::getenv("CIRRUS_SCREENSHOT_DIR");
     return dir && *dir ? dir : "/tmp";
-}
-
-// Processes whose parent chain reaches `root` (not `root` itself).
-std::set<pid_t> descendants(pid_t root) {
-    std::map<pid_t, pid_t> parent;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream stat(entry.path() / "stat");
-        std::string line;
-        if (!std::getline(stat, line)) continue;
-        const auto close = line.rfind(')');
-        if (close == std::string::npos) continue;
-        std::istringstream rest(line.substr(close + 2));
-        char state;
-        pid_t ppid;
-        rest >> state >> ppid;
-        parent[std::stoi(name)] = ppid;
-    }
-    std::set<pid_t> out;
-    for (const auto& [pid, ppid] : parent) {
-        for (pid_t p = ppid; p > 1; p = parent.count(p) ? parent[p] : 0) {
-            if (p == root) {
-                out.insert(pid);
-                break;
-            }
-        }
-    }
-    return out;
-}
-
-std::string comm_of(pid_t pid) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/comm");
-    std::string comm;
-    std::getline(file, comm);
-    return comm;
 }
 
 // Pss (KiB) of one process.
@@ -401,9 +367,12 @@ open.onsuccess = () => {
 // The attack: a page's web process reads or writes what is under the cache
 // folder of the phone: every other app's HTTP cache, CacheStorage and HSTS
 // store (WebKit bound the folder of GStreamer's registry, by default the
-// whole $XDG_CACHE_HOME, read-write). What must hold: the web process of one
-// app (seen from outside, through /proc/PID/root) has no path to another
-// app's cache or data folders, nor to the cache home they sit in; and both
+// whole $XDG_CACHE_HOME, read-write), or the font cache every app and the
+// shell read ($XDG_CACHE_HOME/fontconfig, which WebKit binds read-write
+// when it exists). What must hold: the web process of one app (seen from
+// outside, through /proc/PID/root and its mountinfo) has no path to another
+// app's cache or data folders, nor to the cache home they sit in, nor to its
+// font cache: the only font cache it may write is its app's own; and both
 // apps' own storage still works.
 TEST_CASE("an app's web process sees neither another app's cache and data folders nor the cache home") {
     Apps apps;
@@ -415,6 +384,9 @@ TEST_CASE("an app's web process sees neither another app's cache and data folder
     const std::filesystem::path beta_data = xdg / "data" / "cirrus" / "app-data" / "beta";
 
     write_file(xdg / "cache" / "left-in-the-cache-home.txt", "not for any app\n");
+    // The phone's own font cache, as the shell's fontconfig keeps it.
+    const std::filesystem::path shared_fonts = xdg / "cache" / "fontconfig";
+    write_file(shared_fonts / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
     HostProcessGuard beta{c.request({{"cmd", "launch"}, {"app", "beta"}})["pid"].get<pid_t>()};
     window_of_app(
         c, "beta", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
@@ -425,10 +397,7 @@ TEST_CASE("an app's web process sees neither another app's cache and data folder
         c, "alpha", [](const json& w) { return w["title"].get<std::string>().find("loads=1") != std::string::npos; },
         "alpha's probe title", kWindowTimeout + kPaintTimeout);
 
-    pid_t web = -1;
-    for (pid_t pid : descendants(alpha.pid)) {
-        if (comm_of(pid).starts_with("WebKitWebProces")) web = pid;
-    }
+    const pid_t web = webapp_test::web_process_of(alpha.pid);
     REQUIRE_MESSAGE(web > 0, "no WebKitWebProcess under alpha's host " << alpha.pid);
     const std::filesystem::path root = "/proc/" + std::to_string(web) + "/root";
     REQUIRE(std::filesystem::exists(root / "usr"));  // the sandbox's view can be read at all
@@ -438,6 +407,17 @@ TEST_CASE("an app's web process sees neither another app's cache and data folder
     CHECK_FALSE(std::filesystem::exists(root / beta_cache.relative_path() / "secret.txt"));
     CHECK_FALSE(std::filesystem::exists(root / beta_data.relative_path()));
     CHECK_FALSE(std::filesystem::exists(root / (xdg / "cache" / "left-in-the-cache-home.txt").relative_path()));
+    // No font cache of the cache home; of the writable ones, only alpha's own.
+    CHECK_FALSE(std::filesystem::exists(root / shared_fonts.relative_path()));
+    const std::filesystem::path alpha_fonts = xdg / "cache" / "cirrus" / "app-data" / "alpha" / "fontconfig";
+    bool own_fonts_writable = false;
+    for (const webapp_test::Mount& mount : webapp_test::mounts_of(web)) {
+        if (!mount.point.ends_with("/fontconfig")) continue;
+        CHECK_MESSAGE(mount.point != shared_fonts.string(), mountinfo);
+        if (mount.writable) CHECK_MESSAGE(mount.point == alpha_fonts.string(), mountinfo);
+        own_fonts_writable = own_fonts_writable || (mount.point == alpha_fonts.string() && mount.writable);
+    }
+    CHECK_MESSAGE(own_fonts_writable, "alpha's own font cache is not bound writable: " << mountinfo);
     // Of the apps' cache folders, at most its own is there.
     std::error_code ec;
     for (const auto& entry :

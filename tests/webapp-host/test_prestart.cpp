@@ -175,6 +175,13 @@ TEST_CASE("a launch is served by the standby host, which becomes the app's, and 
     CHECK_FALSE(std::filesystem::exists(xdg / "data" / "cirrus" / "app-data"));
     CHECK_FALSE(std::filesystem::exists(xdg / "cache" / "cirrus" / "app-data"));
 
+    // The phone's own font cache, as the shell's fontconfig keeps it: WebKit
+    // binds the cache home's fontconfig folder into the web process's
+    // sandbox, read-write, and a standby host's cache home is chosen before
+    // its app is known.
+    const std::filesystem::path shared_fonts = xdg / "cache" / "fontconfig";
+    write_file(shared_fonts / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+
     HostGuard host{c, launch(c, "green")};
     CHECK(host.pid == standby);
 
@@ -193,6 +200,20 @@ TEST_CASE("a launch is served by the standby host, which becomes the app's, and 
     CHECK(w["focused"] == true);
     const bool painted = wait_until([&] { return page_on_screen(c); }, kPageTimeout);
     CHECK_MESSAGE(painted, "the page colour never filled the work area\n" << c.log_tail(4000));
+    // Its web process sees only the app's own font cache, not the phone's.
+    const pid_t web = webapp_test::web_process_of(standby);
+    REQUIRE_MESSAGE(web > 0, "no WebKitWebProcess under the host " << standby);
+    const std::filesystem::path own_fonts = xdg / "cache" / "cirrus" / "app-data" / "green" / "fontconfig";
+    bool own_fonts_writable = false;
+    for (const webapp_test::Mount& mount : webapp_test::mounts_of(web)) {
+        if (!mount.point.ends_with("/fontconfig")) continue;
+        CHECK(mount.point != shared_fonts.string());
+        if (mount.writable) CHECK(mount.point == own_fonts.string());
+        own_fonts_writable = own_fonts_writable || (mount.point == own_fonts.string() && mount.writable);
+    }
+    CHECK(own_fonts_writable);
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::path("/proc/" + std::to_string(web) + "/root") /
+                                        shared_fonts.relative_path()));
     // It reached cirrus_app_v1 as the app's host (only hosts with an app
     // see it): its first frame was reported.
     const bool reported = wait_until([&] { return apps_reply(c)["apps"][0].contains("first_frame_ms"); }, kPageTimeout);
