@@ -257,3 +257,33 @@ TEST_CASE("text input: a keyboard layer with an exclusive zone shrinks the app a
     CHECK_FALSE(app->next_event("leave", 0.5));
     CHECK(text_input_state(c)["text_input"]["enabled"] == true);
 }
+
+TEST_CASE("text input: the keyboard slot starts the keyboard as a trusted input method and restarts it") {
+    Compositor::Options options;
+    options.keyboard = program("CIRRUS_TEST_INPUT_METHOD");
+    Compositor c(options);
+    json state;
+    REQUIRE(wait_until([&] {
+        state = text_input_state(c);
+        return state["keyboard"]["pid"].get<int>() > 0 && state["input_method"]["connected"] == true;
+    }));
+    const int first = state["keyboard"]["pid"];
+    auto app = start_field(c);
+    CHECK(wait_until([&] { return text_input_state(c)["input_method"]["active"] == true; }));
+
+    kill(first, SIGKILL);
+    CHECK(wait_until([&] {
+        state = text_input_state(c);
+        return state["keyboard"]["restarts"] == 1 && state["keyboard"]["pid"].get<int>() > 0 &&
+               state["keyboard"]["pid"] != first && state["input_method"]["active"] == true;
+    }));
+    INFO(state.dump());
+}
+
+TEST_CASE("text input: a keyboard command that is not installed starts nothing and says so") {
+    Compositor::Options options;
+    options.keyboard = "cirrus-keyboard-not-installed";
+    Compositor c(options);
+    CHECK(text_input_state(c)["keyboard"]["pid"] == -1);
+    CHECK(wait_until([&] { return c.log_tail().find("no on-screen keyboard") != std::string::npos; }));
+}
