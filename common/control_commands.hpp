@@ -35,6 +35,8 @@ inline constexpr std::array kControlCommands = {
     ControlCommand{"launch", "APP-ID", "start an installed app, or bring it to the front"},
     ControlCommand{"home", "", "show the home screen"},
     ControlCommand{"apps", "", "running apps and standby hosts (JSON)"},
+    ControlCommand{"text_input", "", "the focused text field, the input method and the on-screen keyboard (JSON)"},
+    ControlCommand{"keyboard_device", "attach|detach", "attach or detach a keyboard that counts as hardware (tests)"},
     ControlCommand{"quit", "", "shut the compositor down"},
 };
 

@@ -121,7 +121,8 @@ Request build_request(const std::string& cmd, const std::vector<std::string>& ar
     const cirrus::control::ControlCommand* command = cirrus::control::find_control_command(cmd);
     if (!command) usage_error("unknown command '" + cmd + "'");
     json j;
-    if (cmd == "outputs" || cmd == "windows" || cmd == "layers" || cmd == "stats" || cmd == "apps") {
+    if (cmd == "outputs" || cmd == "windows" || cmd == "layers" || cmd == "stats" || cmd == "apps" ||
+        cmd == "text_input") {
         expect_args(args, 0, 0, *command);
         j = {{"cmd", cmd}};
         req.pretty = true;
@@ -173,6 +174,10 @@ Request build_request(const std::string& cmd, const std::vector<std::string>& ar
         expect_args(args, 1, 1, *command);
         j = {{"cmd", "launch"}, {"app", args[0]}};
         req.pretty = true;
+    } else if (cmd == "keyboard_device") {
+        expect_args(args, 1, 1, *command);
+        if (args[0] != "attach" && args[0] != "detach") usage_error("keyboard_device: attach or detach");
+        j = {{"cmd", cmd}, {"action", args[0]}};
     } else if (command->arguments.empty()) {
         // home, quit, and any later command without arguments.
         expect_args(args, 0, 0, *command);

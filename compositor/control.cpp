@@ -21,6 +21,8 @@
 #include "supervisor.hpp"
 #include "trust.hpp"
 #include "unix_socket.hpp"
+#include "keyboard_slot.hpp"
+#include "text_input.hpp"
 #include "xdg_view.hpp"
 
 using nlohmann::json;
@@ -575,6 +577,15 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
              return ok();
          }},
         {"apps", [](Self& self, const Args&, Reply&) -> Answer { return ok(self.apps()); }},
+        {"text_input", [](Self& self, const Args&, Reply&) -> Answer { return ok(self.text_input()); }},
+        {"keyboard_device",
+         [](Self& self, const Args& a, Reply&) -> Answer {
+             Seat& seat = *self.server_.seat;
+             const bool done =
+                 std::get<args::KeyboardDevice>(a).attach ? seat.attach_test_keyboard() : seat.detach_test_keyboard();
+             if (!done) throw RequestError("no test keyboard to detach, or none can be attached");
+             return ok({{"hardware_keyboards", seat.hardware_keyboards()}});
+         }},
         {"quit",
          [](Self& self, const Args&, Reply&) -> Answer {
              self.server_.terminate();
@@ -610,6 +621,37 @@ json ControlServer::apps() const {
         standby.push_back({{"pid", h.pid}, {"ready", h.ready}, {"started_ms", h.started_ms}});
     }
     return {{"apps", list}, {"standby", standby}};
+}
+
+json ControlServer::text_input() const {
+    const TextInputRelay::Report r = server_.text_input->report();
+    auto rect = [](const Rect& b) { return json{{"x", b.x}, {"y", b.y}, {"width", b.width}, {"height", b.height}}; };
+    json focused = nullptr;
+    if (r.focused) {
+        focused = {{"enabled", r.enabled},
+                   {"purpose", text_input_purpose_name(r.purpose)},
+                   {"hints", text_input_hint_names(r.hints)},
+                   {"surrounding_text", r.surrounding_text},
+                   {"cursor", r.cursor},
+                   {"anchor", r.anchor},
+                   {"cursor_rectangle", rect(r.cursor_rectangle)},
+                   {"cursor_rectangle_layout", rect(r.cursor_rectangle_layout)}};
+    }
+    json popup = nullptr;
+    if (r.popup_mapped) popup = rect(r.popup);
+    return {{"text_input", focused},
+            {"input_method",
+             {{"connected", r.input_method},
+              {"pid", r.input_method_pid},
+              {"active", r.active},
+              {"popup", popup},
+              {"commits_dropped", r.commits_dropped}}},
+            {"keyboard",
+             {{"pid", server_.keyboard->pid()},
+              {"restarts", server_.keyboard->restarts()},
+              {"command", server_.keyboard->command()},
+              {"show", server_.config.keyboard.show == KeyboardShow::never ? "never" : "auto"},
+              {"hardware_keyboards", server_.seat->hardware_keyboards()}}}};
 }
 
 std::optional<json> ControlServer::dispatch(const ControlRequest& request, Reply later) {

@@ -63,6 +63,7 @@ private:
     nlohmann::json windows() const;
     nlohmann::json layers() const;
     nlohmann::json apps() const;
+    nlohmann::json text_input() const;
     // The mapped window of that id (focus, close).
     XdgView& mapped_view(ViewId id) const;
     nlohmann::json touch(const std::vector<ControlTouchEvent>& events);

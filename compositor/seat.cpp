@@ -9,6 +9,7 @@
 #include "output.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
+#include "text_input.hpp"
 #include "xdg_view.hpp"
 
 namespace cirrus {
@@ -89,8 +90,7 @@ Seat::Seat(Server& server) : wlr(wlr_seat_create(server.display, "seat0")), serv
 
     if (server_.virtual_keyboard) {
         new_virtual_keyboard_.connect(&server_.virtual_keyboard->events.new_virtual_keyboard, [this](void* data) {
-            add_device(&static_cast<wlr_virtual_keyboard_v1*>(data)->input_device);
-            devices_.back()->virtual_keyboard = true;
+            add_device(&static_cast<wlr_virtual_keyboard_v1*>(data)->input_device, true);
         });
     }
     if (server_.virtual_pointer) {
@@ -123,10 +123,11 @@ uint32_t Seat::now_msec() const {
     return static_cast<uint32_t>(now.tv_sec * 1000 + now.tv_nsec / 1000000);
 }
 
-void Seat::add_device(wlr_input_device* device) {
+void Seat::add_device(wlr_input_device* device, bool virtual_keyboard) {
     auto owned = std::make_unique<Device>();
     Device& dev = *owned;
     dev.wlr = device;
+    dev.virtual_keyboard = virtual_keyboard;
     dev.destroy.connect(&device->events.destroy, [this, &dev](void*) { remove_device(&dev); });
 
     switch (device->type) {
@@ -172,6 +173,34 @@ void Seat::add_device(wlr_input_device* device) {
     }
     devices_.push_back(std::move(owned));
     update_capabilities();
+    if (device->type == WLR_INPUT_DEVICE_KEYBOARD && server_.text_input) server_.text_input->refresh();
+}
+
+std::size_t Seat::hardware_keyboards() const {
+    std::size_t count = 0;
+    for (const auto& dev : devices_) {
+        if (dev->wlr->type != WLR_INPUT_DEVICE_KEYBOARD) continue;
+        if (is_hardware_keyboard({dev->virtual_keyboard, dev->wlr == synthetic_keyboard_})) ++count;
+    }
+    return count;
+}
+
+bool Seat::attach_test_keyboard() {
+    if (!server_.synthetic_input_backend || !synthetic_keyboard_) return false;
+    // The synthetic backend announces it through new_input: add_device.
+    wlr_input_device* device =
+        wlr_headless_add_input_device(server_.synthetic_input_backend, WLR_INPUT_DEVICE_KEYBOARD);
+    if (!device) return false;
+    test_keyboards_.push_back(device);
+    return true;
+}
+
+bool Seat::detach_test_keyboard() {
+    if (test_keyboards_.empty()) return false;
+    wlr_input_device* device = test_keyboards_.back();
+    test_keyboards_.pop_back();
+    wlr_input_device_destroy(device);  // its destroy signal: remove_device
+    return true;
 }
 
 void Seat::free_orphaned_keyboards(void* data) {
@@ -192,8 +221,11 @@ void Seat::remove_device(Device* device) {
     }
     if (device->wlr == synthetic_keyboard_) synthetic_keyboard_ = nullptr;
     if (device->wlr == synthetic_touch_) synthetic_touch_ = nullptr;
+    std::erase(test_keyboards_, device->wlr);
+    const bool keyboard = device->wlr->type == WLR_INPUT_DEVICE_KEYBOARD;
     devices_.remove_if([device](const std::unique_ptr<Device>& d) { return d.get() == device; });
     update_capabilities();
+    if (keyboard && server_.text_input && !server_.shutting_down) server_.text_input->refresh();
 }
 
 void Seat::update_capabilities() {

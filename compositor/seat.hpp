@@ -27,7 +27,14 @@ public:
     Seat(const Seat&) = delete;
     Seat& operator=(const Seat&) = delete;
 
-    void add_device(wlr_input_device* device);
+    void add_device(wlr_input_device* device, bool virtual_keyboard = false);
+    // Keyboards a user types on (text_input_policy.hpp: is_hardware_keyboard);
+    // while there is one, the on-screen keyboard stays down.
+    std::size_t hardware_keyboards() const;
+    // For tests on the headless backend: a keyboard device that counts as
+    // hardware, attached and detached (the control socket's keyboard_device).
+    bool attach_test_keyboard();
+    bool detach_test_keyboard();
     // Keyboard focus: an exclusive layer surface, else the one the user
     // touched (on-demand), else the window the policy focused.
     void update_keyboard_focus();
@@ -72,6 +79,7 @@ private:
     std::list<std::unique_ptr<Device>> devices_;
     wlr_input_device* synthetic_keyboard_ = nullptr;
     wlr_input_device* synthetic_touch_ = nullptr;
+    std::vector<wlr_input_device*> test_keyboards_;  // attach_test_keyboard's, newest last
     LayerSurface* layer_focus_ = nullptr;
     // wlroots 0.15 never frees a virtual keyboard's wlr_keyboard (its destroy
     // hook is empty). They are freed here, after wlroots is done with them.

@@ -17,6 +17,8 @@
 #include "supervisor.hpp"
 #include "trust.hpp"
 #include "wayland_socket.hpp"
+#include "keyboard_slot.hpp"
+#include "text_input.hpp"
 #include "xdg_view.hpp"
 
 namespace cirrus {
@@ -117,6 +119,7 @@ bool Server::start() {
     unsetenv("DISPLAY");  // our clients belong here, not to a parent X server
     if (config.install_bundled_apps) supervisor->install_bundled_apps();
     shell->start();
+    keyboard->start();
     for (const std::string& command : config.trusted_commands) {
         trust->spawn({"/bin/sh", "-c", command}, true);
     }
@@ -169,6 +172,11 @@ bool Server::create_globals() {
         trust->add_privileged(global);
     }
     seat = std::make_unique<Seat>(*this);
+    // Apps' text fields and the on-screen keyboard (text_input.hpp); the
+    // keyboard's protocols are for trusted clients.
+    text_input = std::make_unique<TextInputRelay>(*this);
+    trust->add_privileged(text_input->input_method_global());
+    keyboard = std::make_unique<KeyboardSlot>(*this);
     supervisor = std::make_unique<Supervisor>(*this);
     supervisor->on_change = [this](const std::string& app, Supervisor::Change change) {
         handle_app_change(app, static_cast<int>(change));
@@ -220,6 +228,7 @@ Server::~Server() {
     if (display) wl_display_destroy_clients(display);
     link_monitor.reset();  // its netlink source is on the display's loop
     app_link.reset();
+    keyboard.reset();
     shell.reset();
     splash.reset();
     decorations_.clear();
@@ -231,6 +240,7 @@ Server::~Server() {
     new_decoration_.disconnect();
     output_power_set_mode_.disconnect();
     new_inhibitor_.disconnect();
+    text_input.reset();
     seat.reset();
     trust.reset();
     if (backend) wlr_backend_destroy(backend);  // its outputs remove themselves
@@ -271,6 +281,7 @@ void Server::reap_children() {
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (shell && shell->child_exited(pid)) continue;
+        if (keyboard && keyboard->child_exited(pid)) continue;
         if (supervisor) supervisor->child_exited(pid, status);
     }
 }

@@ -29,6 +29,8 @@ class Supervisor;
 class Splash;
 class ShellLink;
 class AppLink;
+class TextInputRelay;
+class KeyboardSlot;
 
 // Scene trees from bottom to top. Apps sit between the bottom and top layers,
 // as layer-shell prescribes.
@@ -128,6 +130,8 @@ public:
     std::unique_ptr<ShellLink> shell;
     std::unique_ptr<AppLink> app_link;
     std::unique_ptr<LinkMonitor> link_monitor;
+    std::unique_ptr<TextInputRelay> text_input;  // text-input-v3 <-> input-method-v2
+    std::unique_ptr<KeyboardSlot> keyboard;      // the on-screen keyboard process
     std::list<std::unique_ptr<Output>> outputs;
     std::list<std::unique_ptr<XdgView>> views;
     std::list<std::unique_ptr<LayerSurface>> layer_surfaces;

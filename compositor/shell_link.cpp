@@ -31,12 +31,8 @@ std::uint32_t shell_link_enum(LinkClass link) {
 }
 
 constexpr std::uint32_t kShellVersion = 1;
-// A shell that keeps dying must not take a core with it: restarts back off
-// from 100 ms (the user sees a new shell at once) to 5 s, and the back-off
-// resets once a shell has lived for a while.
-constexpr int kFirstBackoffMs = 100;
-constexpr int kMaxBackoffMs = 5000;
-constexpr std::uint64_t kHealthyAfterMs = 10000;
+// A shell that keeps dying must not take a core with it (restart_backoff.hpp).
+constexpr std::uint64_t kHealthyAfterMs = RestartBackoff::kHealthyAfterMs;
 
 ShellLink* link_of(wl_resource* resource) { return static_cast<ShellLink*>(wl_resource_get_user_data(resource)); }
 
@@ -198,7 +194,7 @@ bool ShellLink::child_exited(pid_t pid) {
     if (!lived_long && !replayed_.empty() && server_.app_link) server_.app_link->drop_replayed(replayed_);
     replayed_ = {};
     client_ = nullptr;
-    backoff_ms_ = lived_long || backoff_ms_ == 0 ? kFirstBackoffMs : std::min(backoff_ms_ * 2, kMaxBackoffMs);
+    backoff_ms_ = backoff_.after_exit(server_.uptime_ms() - started_ms_);
     wlr_log(WLR_ERROR, "the shell (pid %d) ended; starting a new one in %d ms", static_cast<int>(pid), backoff_ms_);
     if (!restart_timer_) restart_timer_ = wl_event_loop_add_timer(server_.loop, &ShellLink::handle_restart_timer, this);
     if (restart_timer_) wl_event_source_timer_update(restart_timer_, backoff_ms_);

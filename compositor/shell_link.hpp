@@ -13,6 +13,7 @@
 
 #include "app_link.hpp"
 #include "link_estimator.hpp"
+#include "restart_backoff.hpp"
 #include "wlr.hpp"
 
 namespace cirrus {
@@ -71,6 +72,7 @@ private:
     // a replayed message must cost that message, not the phone).
     AppLink::Replayed replayed_;
     wl_client* client_ = nullptr;  // the running shell's connection (it binds through it)
+    RestartBackoff backoff_;
     int backoff_ms_ = 0;
     wl_event_source* restart_timer_ = nullptr;
 };

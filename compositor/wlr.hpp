@@ -4,6 +4,8 @@
 // includes. Every compositor file includes wlroots through this header only.
 #pragma once
 
+#include <cstdint>
+#include <cstdlib>  // before the C block: wlr_input_method_v2.h includes <stdlib.h>
 #include <wayland-server-core.h>
 #include <xkbcommon/xkbcommon.h>
 
@@ -54,6 +56,11 @@ extern "C" {
 #include <wlr/types/wlr_xdg_shell.h>
 #include <wlr/util/box.h>
 #include <wlr/util/log.h>
+// struct wlr_input_method_v2_state has a member named `delete`.
+#define delete delete_
+#include <wlr/types/wlr_input_method_v2.h>
+#undef delete
+#include <wlr/types/wlr_text_input_v3.h>
 #undef namespace
 #undef static
 }

@@ -82,6 +82,12 @@ int parse_int_in_range(const std::string& text, const std::string& what, int low
     return *value;
 }
 
+KeyboardShow parse_keyboard_show(const std::string& text, const std::string& what) {
+    if (text == "auto") return KeyboardShow::automatic;
+    if (text == "never") return KeyboardShow::never;
+    refuse(what, text, "auto or never");
+}
+
 // ---- config file ----------------------------------------------------------
 
 using KeyHandler = std::function<void(Config&, const std::string& value, const std::string& what)>;
@@ -136,6 +142,19 @@ const std::vector<Section>& known_sections() {
              {"repeat_delay", "MS", "delay before a key repeats, 1 to 10000 ms (default 600)",
               [](Config& c, const std::string& v, const std::string& w) {
                   c.keyboard.repeat_delay = parse_int_in_range(v, w, 1, 10000);
+              }},
+             {"command", "CMD|none",
+              "the on-screen keyboard (an input method), started as a trusted client and restarted "
+              "if it dies (default: cirrus-keyboard when it is installed; none: no keyboard)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v.empty()) refuse(w, v, "a command, or none");
+                  c.keyboard.command = v == "none" ? "" : v;
+              }},
+             {"show", "auto|never",
+              "when the on-screen keyboard comes up: auto (a text field is focused and no hardware "
+              "keyboard is attached) or never (default auto)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.keyboard.show = parse_keyboard_show(v, w);
               }},
          }},
         {"apps",
@@ -284,6 +303,9 @@ const std::vector<Flag>& known_flags() {
         {"prestart", "N", "keep N standby hosts started ahead of launches (default 1; 0: off)"},
         {"shell", "CMD", "start CMD as the shell, restarted if it dies (default: cirrus-shell)"},
         {"no-shell", "", "start no shell (tests that drive the compositor alone)"},
+        {"keyboard", "CMD", "start CMD as the on-screen keyboard, restarted if it dies (default: cirrus-keyboard)"},
+        {"no-keyboard", "", "start no on-screen keyboard"},
+        {"keyboard-show", "auto|never", "when the on-screen keyboard comes up (default auto)"},
         {"help", "", "show this help and exit"},
         {"version", "", "show the version and exit"},
     };
@@ -366,6 +388,12 @@ void apply_flag(const FlagUse& use, Config& cfg) {
         cfg.shell_command = use.value;
     } else if (name == "no-shell") {
         cfg.shell_command.clear();
+    } else if (name == "keyboard") {
+        cfg.keyboard.command = use.value;
+    } else if (name == "no-keyboard") {
+        cfg.keyboard.command.clear();
+    } else if (name == "keyboard-show") {
+        cfg.keyboard.show = parse_keyboard_show(use.value, use.option);
     } else if (name == "help") {
         cfg.show_help = true;
     } else if (name == "version") {

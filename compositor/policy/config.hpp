@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "geometry.hpp"
+#include "text_input_policy.hpp"
 
 namespace cirrus {
 
@@ -38,6 +39,11 @@ struct KeyboardConfig {
     std::string rules, model, layout, variant, options;
     int repeat_rate = 25;    // per second
     int repeat_delay = 600;  // ms
+    // The on-screen keyboard: started as a trusted client (a bare name is
+    // looked up next to the compositor's build folder, then in PATH; not
+    // found: no keyboard, one log line) and restarted if it dies. Empty: none.
+    std::string command = "cirrus-keyboard";
+    KeyboardShow show = KeyboardShow::automatic;
 };
 
 struct Config {

@@ -134,6 +134,12 @@ ControlArguments launch(const json& request) {
     return args::Launch{app.get<std::string>()};
 }
 
+ControlArguments keyboard_device(const json& request) {
+    const std::string action = request.value("action", "");
+    if (action != "attach" && action != "detach") throw ArgumentError("'action' is attach or detach");
+    return args::KeyboardDevice{action == "attach"};
+}
+
 // One reader per command of common/control_commands.hpp, in its order.
 struct ArgumentReader {
     std::string_view name;
@@ -156,6 +162,8 @@ constexpr ArgumentReader kArgumentReaders[] = {
     {"launch", launch},
     {"home", none},
     {"apps", none},
+    {"text_input", none},
+    {"keyboard_device", keyboard_device},
     {"quit", none},
 };
 static_assert(control::follows_control_commands(kArgumentReaders),

@@ -31,7 +31,7 @@ struct ControlTouchEvent {
 
 // Each command's arguments, checked: what the compositor may act on as is.
 namespace control_arguments {
-struct None {};  // outputs, windows, layers, stats, home, apps, quit
+struct None {};  // outputs, windows, layers, stats, home, apps, text_input, quit
 struct Window {
     std::uint64_t id = 0;
 };  // focus, close: a ViewId
@@ -57,13 +57,17 @@ struct Spawn {
 struct Launch {
     std::string app;
 };  // not checked against the registry here
+struct KeyboardDevice {
+    bool attach = true;
+};
 
 inline constexpr std::uint32_t kMaxKeycode = 0xffff;
 }  // namespace control_arguments
 
-using ControlArguments = std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch,
-                                      control_arguments::Swipe, control_arguments::Key, control_arguments::Screenshot,
-                                      control_arguments::Spawn, control_arguments::Launch>;
+using ControlArguments =
+    std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch, control_arguments::Swipe,
+                 control_arguments::Key, control_arguments::Screenshot, control_arguments::Spawn,
+                 control_arguments::Launch, control_arguments::KeyboardDevice>;
 
 struct ControlRequest {
     std::string_view command;  // a name of kControlCommands (static storage)

@@ -41,6 +41,7 @@ void check(const args::Key& key) { require(key.keycode <= args::kMaxKeycode); }
 void check(const args::Screenshot& shot) { require(!shot.path.empty() && shot.path[0] == '/'); }
 void check(const args::Spawn& spawn) { require(!spawn.argv.empty()); }
 void check(const args::Launch&) {}
+void check(const args::KeyboardDevice&) {}
 
 }  // namespace
 

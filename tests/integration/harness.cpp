@@ -383,6 +383,12 @@ Compositor::Compositor(const Options& options) {
         po.argv.push_back("--shell");
         po.argv.push_back(options.shell);
     }
+    if (options.keyboard.empty()) {
+        po.argv.push_back("--no-keyboard");
+    } else {
+        po.argv.push_back("--keyboard");
+        po.argv.push_back(options.keyboard);
+    }
     po.argv.insert(po.argv.end(), options.extra_args.begin(), options.extra_args.end());
     // Private XDG folders: no user config is read and no user data is touched.
     po.env = {{"XDG_RUNTIME_DIR", runtime_dir_},

@@ -132,6 +132,8 @@ public:
         // The shell it starts (and restarts); empty: none, so that tests of the
         // compositor alone see only their own clients.
         std::string shell{};
+        // The on-screen keyboard it starts (and restarts); empty: none.
+        std::string keyboard{};
         // Apps written into its private registry before it starts (a launch
         // of an app that is not installed is refused): each a bare record
         // of that id, enough for a stand-in host (--app-host).

@@ -13,13 +13,10 @@ using namespace cirrus_it;
 namespace {
 
 const std::vector<std::string> kPrivileged = {
-    "zwlr_layer_shell_v1",
-    "zwlr_foreign_toplevel_manager_v1",
-    "zwlr_screencopy_manager_v1",
-    "zwp_virtual_keyboard_manager_v1",
-    "zwlr_virtual_pointer_manager_v1",
-    "zwlr_output_power_manager_v1",
-    "cirrus_shell_v1",
+    "zwlr_layer_shell_v1",          "zwlr_foreign_toplevel_manager_v1",
+    "zwlr_screencopy_manager_v1",   "zwp_virtual_keyboard_manager_v1",
+    "zwp_input_method_manager_v2",  "zwlr_virtual_pointer_manager_v1",
+    "zwlr_output_power_manager_v1", "cirrus_shell_v1",
 };
 
 // Offered only to the processes the compositor started as web-app hosts.

@@ -464,3 +464,37 @@ TEST_CASE("the system browser app comes from [apps] browser") {
     }
     std::remove(path.c_str());
 }
+
+TEST_CASE("the on-screen keyboard comes from [keyboard] command and show, and their flags, flags last") {
+    const std::string path = "/tmp/cirrus-config-test-keyboard-" + std::to_string(getpid()) + ".ini";
+    {
+        std::ofstream file(path);
+        file << "[keyboard]\nlayout = us\ncommand = squeekboard\nshow = never\n";
+    }
+    const char* neither[] = {"cirrus-compositor"};
+    const Config defaults = parse_command_line(1, neither, "");
+    CHECK(defaults.keyboard.command == "cirrus-keyboard");
+    CHECK(defaults.keyboard.show == KeyboardShow::automatic);
+    const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
+    const Config read = parse_command_line(3, from_file, "");
+    CHECK(read.keyboard.command == "squeekboard");
+    CHECK(read.keyboard.show == KeyboardShow::never);
+    const char* overridden[] = {"cirrus-compositor", "--config", path.c_str(), "--keyboard", "other",
+                                "--keyboard-show",   "auto"};
+    const Config flags = parse_command_line(7, overridden, "");
+    CHECK(flags.keyboard.command == "other");
+    CHECK(flags.keyboard.show == KeyboardShow::automatic);
+    const char* none[] = {"cirrus-compositor", "--no-keyboard"};
+    CHECK(parse_command_line(2, none, "").keyboard.command.empty());
+    {
+        std::ofstream file(path);
+        file << "[keyboard]\nshow = sometimes\n";
+    }
+    CHECK_THROWS_WITH_AS(parse_command_line(3, from_file, ""), doctest::Contains("keyboard.show"), ConfigError);
+    {
+        std::ofstream file(path);
+        file << "[keyboard]\ncommand = none\n";
+    }
+    CHECK(parse_command_line(3, from_file, "").keyboard.command.empty());
+    std::remove(path.c_str());
+}
