@@ -7,6 +7,7 @@
 // Prints Markdown tables. Goal from the issue: install within 100 ms.
 //
 //   launcher-bench [--runs 20] [--manifests 20000]
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cmath>

@@ -3,6 +3,8 @@
 #include "strings.hpp"
 #include "url.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -1007,7 +1009,7 @@ std::variant<Manifest, ManifestDiagnostic> ManifestProcessor::run(const std::str
     manifest.share_target = process_share_target(manifest.scope);
     manifest.protocol_handlers = process_protocol_handlers(manifest.scope);
     manifest.cirrus_offline = process_cirrus_offline(manifest.start_url);
-    manifest.unknown_members = unknown_members();
+    manifest.unknown_members = unknown_members().dump();
     return manifest;
 }
 
@@ -1184,7 +1186,8 @@ ProcessedManifest process_manifest(std::string_view text, const std::string& man
 }
 
 json to_json(const Manifest& manifest) {
-    json out = manifest.unknown_members.is_object() ? manifest.unknown_members : json::object();
+    json out = json::parse(manifest.unknown_members, nullptr, /*allow_exceptions=*/false);
+    if (!out.is_object()) out = json::object();
     put_if_set(out, "name", manifest.name);
     put_if_set(out, "short_name", manifest.short_name);
     put_if_set(out, "description", manifest.description);

@@ -11,7 +11,7 @@
 
 #include "css_colour.hpp"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -150,8 +150,10 @@ struct Manifest {
     std::vector<ProtocolHandler> protocol_handlers;
     std::optional<CirrusOffline> cirrus_offline;
     // Members this processor does not know, kept as written (for later use
-    // and so that nothing the author wrote is lost on a round trip).
-    nlohmann::json unknown_members = nlohmann::json::object();
+    // and so that nothing the author wrote is lost on a round trip): a JSON
+    // object as compact text, so that this header does not make every file
+    // that reads a manifest compile all of nlohmann-json.
+    std::string unknown_members = "{}";
     friend bool operator==(const Manifest&, const Manifest&) = default;
 };
 

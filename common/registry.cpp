@@ -3,6 +3,7 @@
 #include "registry_copies.hpp"
 #include "manifest.hpp"
 
+#include <nlohmann/json.hpp>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sqlite3.h>

@@ -1,5 +1,6 @@
 #include "install.hpp"
 
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>

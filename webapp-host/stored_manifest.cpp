@@ -3,6 +3,8 @@
 #include "display_mode.hpp"
 #include "common/manifest.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace cirrus::webapp {
 
 std::optional<DisplayMode> stored_manifest_display(const std::string& manifest_json) {

@@ -1,5 +1,6 @@
 #include "write_replay.hpp"
 
+#include <nlohmann/json.hpp>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>

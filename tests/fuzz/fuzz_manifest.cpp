@@ -3,6 +3,7 @@
 // registry's JSON round trip unchanged.
 #include "common/manifest.hpp"
 
+#include <nlohmann/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

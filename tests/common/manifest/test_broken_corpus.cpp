@@ -4,6 +4,7 @@
 // TEXT), "warning: TEXT" (some warning's text contains TEXT); '#' comments.
 #include "manifest_test_support.hpp"
 
+#include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>

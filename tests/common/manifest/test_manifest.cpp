@@ -2,6 +2,7 @@
 // lines, limits, the JSON round trip the registry relies on, best_icon.
 #include "manifest_test_support.hpp"
 
+#include <nlohmann/json.hpp>
 #include <algorithm>
 
 using namespace cirrus::launcher;

@@ -1,6 +1,7 @@
 // Installing, updating and removing apps through the Installer, on real
 // SQLite files and a real loopback origin.
 
+#include <nlohmann/json.hpp>
 #include <doctest/doctest.h>
 
 #include <csignal>
