@@ -41,6 +41,11 @@ void Composition::clear() {
     preedit_shown_ = false;
 }
 
+void Composition::release() {
+    clear();
+    if (engine_) engine_->release();
+}
+
 void Composition::sync(TextSink& sink) {
     // The commit replaces the preedit in the field (input-method-v2 applies
     // the commit string in place of the preedit), then the new preedit.

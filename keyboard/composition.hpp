@@ -34,6 +34,10 @@ public:
     virtual std::string take_commit() = 0;
     virtual CompositionState state() const = 0;
     virtual bool composing() const = 0;
+    // Gives back what the engine holds while the keyboard is hidden (librime's
+    // dictionaries: most of the keyboard's memory); the next key opens it
+    // again. The composition is cleared first.
+    virtual void release() {}
 };
 
 // Where the keyboard's text goes (the input method, or a test's recorder).
@@ -75,6 +79,8 @@ public:
     void finish(TextSink& sink);
     // Drops the composition without committing (the field went away).
     void clear();
+    // The keyboard went away: clear, and let the engine give back its memory.
+    void release();
 
 private:
     void sync(TextSink& sink);

@@ -321,6 +321,7 @@ void KeyboardClient::hide_surface() {
     if (!surface_ || !surface_->shown()) return;
     model_.touch_cancel();
     surface_->hide();
+    composition_.release();
     arm_timer();
     event(R"({"event":"hidden"})");
 }

@@ -10,7 +10,7 @@ namespace cirrus::keyboard {
 
 // Shared data: $CIRRUS_RIME_SHARED_DATA or /usr/share/rime-data. The user's
 // dictionary: $XDG_DATA_HOME/cirrus/keyboard/rime (~/.local/share/...).
-// Null, with the reason on stderr, when librime or its data are missing:
+// Null, with the reason on stderr, when the pinyin schema is not installed:
 // the keyboard is then English only.
 std::unique_ptr<CompositionEngine> open_pinyin_engine();
 
