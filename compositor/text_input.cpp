@@ -1,5 +1,7 @@
 #include "text_input.hpp"
 
+#include <cstdlib>
+
 #include <stdexcept>
 #include <string_view>
 
@@ -205,7 +207,26 @@ void TextInputRelay::handle_input_method_destroy() {
     }
 }
 
+namespace {
+
+// wlroots 0.15's commit handler replaces the input method's `current` state
+// with `pending` without freeing the strings `current` held, and frees them
+// only when the input method goes: every commit with text would leak it.
+// The relay is their last reader, so it frees them once read.
+struct ReleaseCommittedText {
+    wlr_input_method_v2_state& state;
+    ~ReleaseCommittedText() {
+        std::free(state.commit_text);
+        state.commit_text = nullptr;
+        std::free(state.preedit.text);
+        state.preedit.text = nullptr;
+    }
+};
+
+}  // namespace
+
 void TextInputRelay::handle_input_method_commit() {
+    const ReleaseCommittedText release{input_method_->current};
     const wlr_input_method_v2_state& state = input_method_->current;
     // The protocol: a commit whose serial is not the number of done events
     // sent answers a state the input method has not seen yet; it changes
