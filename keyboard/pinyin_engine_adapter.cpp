@@ -11,22 +11,46 @@ namespace cirrus::keyboard {
 
 namespace {
 
-class PinyinComposition : public CompositionEngine {
+// Rime is opened at the first key given to it (the user switched to 中 and
+// typed), not when the keyboard starts: its dictionaries and schema (about
+// 6 MiB of PSS) stay out of a keyboard that is only ever used in English,
+// and out of its start. The first pinyin key pays the open (tens of ms, once
+// per process).
+class LazyPinyinComposition : public CompositionEngine {
 public:
-    explicit PinyinComposition(std::unique_ptr<PinyinEngine> engine) : engine_(std::move(engine)) {}
-    bool press(std::uint32_t keysym) override { return engine_->press(keysym); }
-    bool select(std::size_t index_on_page) override { return engine_->select(index_on_page); }
-    bool page(int direction) override { return engine_->page(direction); }
-    void clear() override { engine_->clear(); }
-    std::string take_commit() override { return engine_->take_commit(); }
+    LazyPinyinComposition(std::filesystem::path shared, std::filesystem::path user)
+        : shared_(std::move(shared)), user_(std::move(user)) {}
+    bool press(std::uint32_t keysym) override { return opened() && engine_->press(keysym); }
+    bool select(std::size_t index_on_page) override { return engine_ && engine_->select(index_on_page); }
+    bool page(int direction) override { return engine_ && engine_->page(direction); }
+    void clear() override {
+        if (engine_) engine_->clear();
+    }
+    std::string take_commit() override { return engine_ ? engine_->take_commit() : std::string(); }
     CompositionState state() const override {
+        if (!engine_) return {};
         const PinyinState s = engine_->state();
         return {s.preedit, s.caret, s.candidates, s.highlighted, s.has_previous_page, s.has_next_page};
     }
-    bool composing() const override { return engine_->composing(); }
+    bool composing() const override { return engine_ && engine_->composing(); }
 
 private:
+    bool opened() {
+        if (engine_ || failed_) return engine_ != nullptr;
+        std::string error;
+        engine_ = PinyinEngine::open(shared_, user_, error);
+        if (!engine_) {
+            failed_ = true;  // said once; the keys then type letters
+            std::fprintf(stderr, "cirrus-keyboard: pinyin is off: %s\n", error.c_str());
+        } else if (!engine_->notice().empty()) {
+            std::fprintf(stderr, "cirrus-keyboard: %s\n", engine_->notice().c_str());
+        }
+        return engine_ != nullptr;
+    }
+
+    std::filesystem::path shared_, user_;
     std::unique_ptr<PinyinEngine> engine_;
+    bool failed_ = false;
 };
 
 std::filesystem::path user_data_folder() {
@@ -42,12 +66,11 @@ std::unique_ptr<CompositionEngine> open_pinyin_engine() {
     const char* shared_env = std::getenv("CIRRUS_RIME_SHARED_DATA");
     const std::filesystem::path shared = shared_env && *shared_env ? shared_env : "/usr/share/rime-data";
     std::string error;
-    auto engine = PinyinEngine::open(shared, user_data_folder(), error);
-    if (!engine) {
+    if (!PinyinEngine::data_present(shared, error)) {
         std::fprintf(stderr, "cirrus-keyboard: pinyin is off: %s\n", error.c_str());
         return nullptr;
     }
-    return std::make_unique<PinyinComposition>(std::move(engine));
+    return std::make_unique<LazyPinyinComposition>(shared, user_data_folder());
 }
 
 }  // namespace cirrus::keyboard
