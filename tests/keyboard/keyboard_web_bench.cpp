@@ -40,9 +40,9 @@
 #include <thread>
 #include <vector>
 
-#include "../tests/integration/harness.hpp"
-#include "../tests/webapp-host/host_session.hpp"
-#include "../tests/webapp-host/test_support.hpp"
+#include "../integration/harness.hpp"
+#include "../webapp-host/host_session.hpp"
+#include "../webapp-host/test_support.hpp"
 #include "common/registry.hpp"
 #include "geometry.hpp"
 #include "layouts.hpp"
