@@ -172,10 +172,7 @@ void TextInputRelay::send_state(const TextInput& text_input) {
     }
 }
 
-void TextInputRelay::send_done() {
-    wlr_input_method_v2_send_done(input_method_);
-    ++dones_;
-}
+void TextInputRelay::send_done() { wlr_input_method_v2_send_done(input_method_); }
 
 void TextInputRelay::handle_new_input_method(wlr_input_method_v2* wlr) {
     if (input_method_) {
@@ -185,7 +182,6 @@ void TextInputRelay::handle_new_input_method(wlr_input_method_v2* wlr) {
         return;
     }
     input_method_ = wlr;
-    dones_ = 0;
     input_method_commit_.connect(&wlr->events.commit, [this](void*) { handle_input_method_commit(); });
     input_method_new_popup_.connect(&wlr->events.new_popup_surface, [this](void* data) {
         handle_new_popup(static_cast<wlr_input_popup_surface_v2*>(data));
@@ -228,10 +224,13 @@ struct ReleaseCommittedText {
 void TextInputRelay::handle_input_method_commit() {
     const ReleaseCommittedText release{input_method_->current};
     const wlr_input_method_v2_state& state = input_method_->current;
-    // The protocol: a commit whose serial is not the number of done events
-    // sent answers a state the input method has not seen yet; it changes
-    // nothing.
-    if (input_method_->current_serial != dones_ || !active_ || !active_->wlr->focused_surface) return;
+    // A commit whose serial is not the number of done events sent was made
+    // before the input method saw the app's latest state (the app answered
+    // the previous key while this one was on its way: fast typing, a busy
+    // phone). input-method-v2 says the compositor "must proceed as normal"
+    // then (only the input method object's own state stays as it was), and
+    // sway's relay delivers it: dropping it lost keystrokes.
+    if (!active_ || !active_->wlr->focused_surface) return;
     wlr_text_input_v3* text_input = active_->wlr;
     if (state.preedit.text) {
         const std::string_view preedit = state.preedit.text;

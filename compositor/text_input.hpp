@@ -89,7 +89,6 @@ private:
     wlr_surface* focus_ = nullptr;
     wlr_input_method_v2* input_method_ = nullptr;
     TextInput* active_ = nullptr;  // the text input the input method is active for
-    std::uint32_t dones_ = 0;      // done events sent to the input method (its commit serials)
     std::uint32_t commits_dropped_ = 0;
 
     Listener new_text_input_;

@@ -53,6 +53,12 @@ struct LayoutChoice {
     bool auto_capitalize = false;
 };
 
+// Whether two choices give the same keyboard.
+inline bool same_layout_choice(const LayoutChoice& a, const LayoutChoice& b) {
+    return a.page == b.page && a.variant == b.variant && a.pinyin_allowed == b.pinyin_allowed &&
+           a.caps_lock == b.caps_lock && a.auto_capitalize == b.auto_capitalize;
+}
+
 // `purpose` as received (unknown values act as Normal).
 LayoutChoice choose_layout(std::uint32_t purpose, std::uint32_t hints);
 

@@ -166,6 +166,9 @@ bool KeyboardClient::start() {
         std::fprintf(stderr, "cirrus-keyboard: cannot make a timerfd or signalfd: %s\n", std::strerror(errno));
         return false;
     }
+    // A keyboard started (or restarted) while a field is focused was
+    // activated during the roundtrips above, before it had a surface.
+    if (active_) show();
     nlohmann::json ready = {{"event", "ready"},
                             {"input_method", input_method_ != nullptr},
                             {"virtual_keyboard", virtual_keyboard_.ready()},
@@ -286,6 +289,18 @@ void KeyboardClient::input_method_done(const InputMethodState& state, bool newly
     if (newly_activated) {
         hidden_by_user_ = false;
         model_.activate(choose_layout(state.content_purpose, state.content_hint));
+    } else if (state.active && active_) {
+        // Another field of the same text input: a web page's fields share
+        // the view's one text input, which WebKit keeps enabled from field
+        // to field and only gives a new content type. That field gets its
+        // own layout (every page is as tall: the surface stays).
+        const LayoutChoice wanted = choose_layout(state.content_purpose, state.content_hint);
+        if (!same_layout_choice(wanted, model_.choice())) {
+            preedit_.clear();
+            model_.deactivate();
+            model_.activate(wanted);
+            if (surface_ && surface_->shown()) layout_event("layout");
+        }
     }
     if (state.active && !active_) {
         active_ = true;
@@ -309,11 +324,17 @@ void KeyboardClient::show() {
     model_.resize(sw, sw, sh);  // the width the anchors will give, until the configure says
     if (!surface_->show(static_cast<int>(std::lround(model_.geometry().height)), scale)) return;
     ++shown_count_;
-    nlohmann::json e = {{"event", "shown"},
+    layout_event("shown", scale);
+}
+
+void KeyboardClient::layout_event(const char* name, int scale) {
+    if (!options_.events) return;
+    nlohmann::json e = {{"event", name},
                         {"height", std::lround(model_.geometry().height)},
-                        {"scale", scale},
                         {"page", page_name(model_.layout().page)},
+                        {"variant", variant_name(model_.layout().variant)},
                         {"pinyin_allowed", model_.choice().pinyin_allowed}};
+    if (scale > 0) e["scale"] = scale;
     event(e.dump());
 }
 

@@ -73,6 +73,9 @@ private:
     void input_method_done(const InputMethodState& state, bool newly_activated);
     void show();
     void hide_surface();
+    // A JSON line (--events) with the layout shown: "shown", or "layout" when
+    // another field of the same text input changed it; `scale` when > 0.
+    void layout_event(const char* name, int scale = 0);
     void after_input();
     void flush_text();
     void arm_timer();

@@ -143,4 +143,16 @@ const char* page_name(Page page) {
     return "?";
 }
 
+const char* variant_name(Variant variant) {
+    switch (variant) {
+    case Variant::Text:
+        return "text";
+    case Variant::Url:
+        return "url";
+    case Variant::Email:
+        return "email";
+    }
+    return "?";
+}
+
 }  // namespace cirrus::keyboard

@@ -51,5 +51,6 @@ struct Layout {
 Layout make_layout(Page page, Variant variant, bool show_language);
 
 const char* page_name(Page page);
+const char* variant_name(Variant variant);
 
 }  // namespace cirrus::keyboard

@@ -178,6 +178,23 @@ std::string current_schema(RimeSessionId session) {
 
 }  // namespace
 
+bool PinyinEngine::data_present(const std::filesystem::path& shared_data, std::string& error) {
+    std::error_code ec;
+    if (shared_data.empty() || !fs::is_directory(shared_data, ec)) {
+        error = "Rime's shared data folder " + shared_data.string() + " does not exist (" + kInstallHint +
+                "; Debian puts it in /usr/share/rime-data)";
+        return false;
+    }
+    const fs::path prebuilt = shared_data / "build";
+    for (const char* name : kPrebuiltFiles) {
+        if (!fs::is_regular_file(prebuilt / name, ec)) {
+            error = "pinyin data missing: " + (prebuilt / name).string() + " (" + kInstallHint + ")";
+            return false;
+        }
+    }
+    return true;
+}
+
 std::unique_ptr<PinyinEngine> PinyinEngine::open(const fs::path& shared_data, const fs::path& user_data,
                                                  std::string& error) {
     error.clear();
@@ -187,19 +204,8 @@ std::unique_ptr<PinyinEngine> PinyinEngine::open(const fs::path& shared_data, co
             "a pinyin engine is already open in this process (Rime is one per process): use it, or destroy it first";
         return nullptr;
     }
-    std::error_code ec;
-    if (shared_data.empty() || !fs::is_directory(shared_data, ec)) {
-        error = "Rime's shared data folder " + shared_data.string() + " does not exist (" + kInstallHint +
-                "; Debian puts it in /usr/share/rime-data)";
-        return nullptr;
-    }
+    if (!data_present(shared_data, error)) return nullptr;
     const fs::path prebuilt = shared_data / "build";
-    for (const char* name : kPrebuiltFiles) {
-        if (!fs::is_regular_file(prebuilt / name, ec)) {
-            error = "pinyin data missing: " + (prebuilt / name).string() + " (" + kInstallHint + ")";
-            return nullptr;
-        }
-    }
     if (!find_opencc_t2s(shared_data, user_data)) {
         error =
             "OpenCC's t2s.json is missing from /usr/share/opencc: without it pinyin would write traditional "

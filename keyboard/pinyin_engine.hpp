@@ -80,6 +80,9 @@ public:
     // notice() says why.
     static std::unique_ptr<PinyinEngine> open(const std::filesystem::path& shared_data,
                                               const std::filesystem::path& user_data, std::string& error);
+    // Whether `shared_data` holds the prebuilt Luna Pinyin files open()
+    // needs (a cheap check: nothing of Rime is loaded); else sets `error`.
+    static bool data_present(const std::filesystem::path& shared_data, std::string& error);
     ~PinyinEngine();
     PinyinEngine(const PinyinEngine&) = delete;
     PinyinEngine& operator=(const PinyinEngine&) = delete;

@@ -13,17 +13,18 @@ namespace cirrus::keyboard {
 
 namespace {
 
-// Opens librime on the first key and closes it when the keyboard hides: an
-// idle keyboard then holds none of its dictionaries (issue 15: idle PSS at
-// most 8 MiB; open, about 15 MiB). Reopening in the same process takes
-// about 50 ms, once per show, before the first pinyin key is answered.
-class PinyinComposition : public CompositionEngine {
+// Rime is opened at the first key given to it (the user switched to 中 and
+// typed), not when the keyboard starts, and closed when the keyboard hides:
+// its dictionaries and schema (about 6 MiB of PSS) stay out of an idle
+// keyboard. The first pinyin key after a show pays the open (about 50 ms in
+// the same process).
+class LazyPinyinComposition : public CompositionEngine {
 public:
-    PinyinComposition(std::filesystem::path shared, std::filesystem::path user)
+    LazyPinyinComposition(std::filesystem::path shared, std::filesystem::path user)
         : shared_(std::move(shared)), user_(std::move(user)) {}
-    bool press(std::uint32_t keysym) override { return open() && engine_->press(keysym); }
-    bool select(std::size_t index_on_page) override { return open() && engine_->select(index_on_page); }
-    bool page(int direction) override { return open() && engine_->page(direction); }
+    bool press(std::uint32_t keysym) override { return opened() && engine_->press(keysym); }
+    bool select(std::size_t index_on_page) override { return engine_ && engine_->select(index_on_page); }
+    bool page(int direction) override { return engine_ && engine_->page(direction); }
     void clear() override {
         if (engine_) engine_->clear();
     }
@@ -41,21 +42,22 @@ public:
     }
 
 private:
-    bool open() {
-        if (engine_) return true;
+    bool opened() {
+        if (engine_ || failed_) return engine_ != nullptr;
         std::string error;
         engine_ = PinyinEngine::open(shared_, user_, error);
-        if (!engine_ && error != last_error_) {
+        if (!engine_) {
+            failed_ = true;  // said once; the keys then type letters
             std::fprintf(stderr, "cirrus-keyboard: pinyin is off: %s\n", error.c_str());
-            last_error_ = error;
+        } else if (!engine_->notice().empty()) {
+            std::fprintf(stderr, "cirrus-keyboard: %s\n", engine_->notice().c_str());
         }
         return engine_ != nullptr;
     }
 
-    std::filesystem::path shared_;
-    std::filesystem::path user_;
+    std::filesystem::path shared_, user_;
     std::unique_ptr<PinyinEngine> engine_;
-    std::string last_error_;
+    bool failed_ = false;
 };
 
 std::filesystem::path user_data_folder() {
@@ -70,19 +72,12 @@ std::filesystem::path user_data_folder() {
 std::unique_ptr<CompositionEngine> open_pinyin_engine() {
     const char* shared_env = std::getenv("CIRRUS_RIME_SHARED_DATA");
     const std::filesystem::path shared = shared_env && *shared_env ? shared_env : "/usr/share/rime-data";
-    // Only the schema is looked for now: opening librime would touch its
-    // libraries and dictionaries, which an idle keyboard must not hold. A
-    // later failure to open is said then, and the keys type English.
-    std::error_code ec;
-    if (!std::filesystem::exists(shared / "luna_pinyin_simp.schema.yaml", ec) &&
-        !std::filesystem::exists(shared / "build" / "luna_pinyin_simp.schema.yaml", ec)) {
-        std::fprintf(
-            stderr,
-            "cirrus-keyboard: pinyin is off: no luna_pinyin_simp schema in %s (install rime-data-luna-pinyin)\n",
-            shared.c_str());
+    std::string error;
+    if (!PinyinEngine::data_present(shared, error)) {
+        std::fprintf(stderr, "cirrus-keyboard: pinyin is off: %s\n", error.c_str());
         return nullptr;
     }
-    return std::make_unique<PinyinComposition>(shared, user_data_folder());
+    return std::make_unique<LazyPinyinComposition>(shared, user_data_folder());
 }
 
 }  // namespace cirrus::keyboard

@@ -34,6 +34,7 @@
 #include "online_state.hpp"
 #include "package_files.hpp"
 #include "permission_policy.hpp"
+#include "focused_field.hpp"
 #include "shell_presence.hpp"
 #include "standby.hpp"
 #include "startup_trace.hpp"
@@ -843,6 +844,7 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
 
     WebKitUserContentManager* content = webkit_user_content_manager_new();
     ShellPresence::add_first_frame_script(content);
+    add_focused_field_script(content);
     const auto& link = host.link->link_state();
     host.online =
         std::make_unique<OnlineState>(content, !link || link->link != CompositorLink::LinkState::Class::offline);
