@@ -134,13 +134,15 @@ LifecycleGlue::LifecycleGlue(Server& server) : server_(server), policy_(server.c
     if (config.budget_bytes == 0 && !apps_cgroup_.empty()) {
         // The profile's apps_max, as the session set it.
         const std::string max = read_small_file(std::filesystem::path(apps_cgroup_) / "memory.max");
-        if (!max.empty() && max.front() >= '0' && max.front() <= '9') config.budget_bytes = std::strtoull(max.c_str(), nullptr, 10);
+        if (!max.empty() && max.front() >= '0' && max.front() <= '9')
+            config.budget_bytes = std::strtoull(max.c_str(), nullptr, 10);
         policy_ = AppLifecycle(config);
     }
     tick_timer_ = wl_event_loop_add_timer(server_.loop, &LifecycleGlue::handle_tick, this);
     poll_timer_ = wl_event_loop_add_timer(server_.loop, &LifecycleGlue::handle_poll, this);
     if (!tick_timer_ || !poll_timer_) {
-        wlr_log(WLR_ERROR, "cannot create the app lifecycle's timers: background apps are neither frozen nor discarded");
+        wlr_log(WLR_ERROR,
+                "cannot create the app lifecycle's timers: background apps are neither frozen nor discarded");
     }
     if (poll_timer_) wl_event_source_timer_update(poll_timer_, kPollMs);
 }
@@ -257,9 +259,8 @@ MemoryPressure LifecycleGlue::current_pressure() const {
 void LifecycleGlue::sample_pressure() {
     const MemoryPressure sample = current_pressure();
     if (const auto app = policy_.on_pressure(sample, server_.uptime_ms())) {
-        wlr_log(WLR_INFO, "memory pressure (some %.1f%%, full %.1f%%, apps %llu MiB): discarding %s",
-                sample.some_avg10, sample.full_avg10, static_cast<unsigned long long>(sample.apps_bytes >> 20),
-                app->c_str());
+        wlr_log(WLR_INFO, "memory pressure (some %.1f%%, full %.1f%%, apps %llu MiB): discarding %s", sample.some_avg10,
+                sample.full_avg10, static_cast<unsigned long long>(sample.apps_bytes >> 20), app->c_str());
         discard(*app);
     }
 }
@@ -335,7 +336,8 @@ void LifecycleGlue::schedule() {
         return;
     }
     const std::uint64_t now = server_.uptime_ms();
-    wl_event_source_timer_update(tick_timer_, static_cast<int>(std::clamp<std::uint64_t>(*next > now ? *next - now : 1, 1, 3600000)));
+    wl_event_source_timer_update(
+        tick_timer_, static_cast<int>(std::clamp<std::uint64_t>(*next > now ? *next - now : 1, 1, 3600000)));
 }
 
 // The event-loop callbacks: no C++ exception may unwind through libwayland.
