@@ -283,6 +283,7 @@ void Server::handle_app_change(const std::string& app, int change) {
         // report its first frame: its window's map is the best we know.
         const auto pid = supervisor->table().pid_for_app(app);
         if (pid && !app_link->bound_by(*pid)) splash->remove(app);
+        if (lifecycle) lifecycle->app_mapped(app);
         if (shell) shell->app_state(app, ShellAppState::running);
         if (pid) {
             if (XdgView* view = app_window(*this, *pid); view && shell) shell->app_title(app, view->title());

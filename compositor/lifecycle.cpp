@@ -156,9 +156,14 @@ LifecycleGlue::~LifecycleGlue() {
 }
 
 void LifecycleGlue::app_launched(const std::string& app) {
-    policy_.opened(app, false, server_.uptime_ms());
+    policy_.opened(app, false, server_.uptime_ms(), true);
     // In front as soon as the window policy says so (front_changed).
     if (server_.front_app().app == app) policy_.set_front(app, server_.uptime_ms());
+    schedule();
+}
+
+void LifecycleGlue::app_mapped(const std::string& app) {
+    policy_.mapped(app, server_.uptime_ms());
     schedule();
 }
 
@@ -231,9 +236,9 @@ MemoryPressure LifecycleGlue::current_pressure() const {
     const LifecycleConfig& c = policy_.config();
     switch (simulated_) {
     case SimulatedPressure::moderate:
-        return {std::max(c.pressure_some_avg10, 1.0), 0, 0};
+        return {std::max(c.pressure_some_avg10, 1.0), 0, 0, true};
     case SimulatedPressure::critical:
-        return {100, std::max(c.pressure_full_avg10, 1.0), 0};
+        return {100, std::max(c.pressure_full_avg10, 1.0), 0, true};
     case SimulatedPressure::none:
         break;
     }

@@ -48,6 +48,8 @@ public:
 
     // A host was started for the app (a launch, or a discarded app's restore).
     void app_launched(const std::string& app);
+    // Its first window mapped: from now on it may be frozen or discarded.
+    void app_mapped(const std::string& app);
     // The app's host ended. True when the app stays listed, discarded (the
     // shell keeps its card and it is not reported closed).
     bool host_exited(const std::string& app);

@@ -33,7 +33,7 @@ std::optional<Lifecycle> AppLifecycle::state(std::string_view app) const {
     return e ? std::optional(e->state) : std::nullopt;
 }
 
-void AppLifecycle::opened(std::string_view app, bool front, std::uint64_t now_ms) {
+void AppLifecycle::opened(std::string_view app, bool front, std::uint64_t now_ms, bool launching) {
     LifecycleEntry* e = find(app);
     if (!e) e = &entries_.emplace_back(LifecycleEntry{std::string(app)});
     *e = LifecycleEntry{std::string(app)};  // a new host: nothing of the old one holds
@@ -47,6 +47,15 @@ void AppLifecycle::opened(std::string_view app, bool front, std::uint64_t now_ms
     }
     e->state = front ? Lifecycle::front : Lifecycle::background;
     e->background_since_ms = now_ms;
+    e->launching = launching;
+}
+
+void AppLifecycle::mapped(std::string_view app, std::uint64_t now_ms) {
+    LifecycleEntry* e = find(app);
+    if (!e || !e->launching) return;
+    e->launching = false;
+    // Its delay starts when it could first have been seen.
+    if (e->state == Lifecycle::background) e->background_since_ms = now_ms;
 }
 
 std::vector<std::string> AppLifecycle::set_front(std::optional<std::string_view> app, std::uint64_t now_ms) {
@@ -98,7 +107,7 @@ LifecycleActions AppLifecycle::tick(std::uint64_t now_ms) {
             }
             continue;
         }
-        if (e.state != Lifecycle::background || config_.freeze_after_ms == 0) continue;
+        if (e.state != Lifecycle::background || e.launching || config_.freeze_after_ms == 0) continue;
         if (!e.freeze_told && now_ms >= e.background_since_ms + config_.freeze_after_ms) {
             e.freeze_told = true;
             e.freeze_told_ms = now_ms;
@@ -119,7 +128,7 @@ std::optional<std::uint64_t> AppLifecycle::next_deadline() const {
     for (const LifecycleEntry& e : entries_) {
         if (e.discarding) {
             consider(e.discard_asked_ms + config_.discard_timeout_ms);
-        } else if (e.state == Lifecycle::background && config_.freeze_after_ms != 0) {
+        } else if (e.state == Lifecycle::background && !e.launching && config_.freeze_after_ms != 0) {
             consider(e.freeze_told ? e.freeze_told_ms + config_.freeze_grace_ms
                                    : e.background_since_ms + config_.freeze_after_ms);
         }
@@ -128,6 +137,7 @@ std::optional<std::uint64_t> AppLifecycle::next_deadline() const {
 }
 
 bool AppLifecycle::under_pressure(const MemoryPressure& sample) const {
+    if (sample.forced) return true;
     if (config_.pressure_some_avg10 > 0 && sample.some_avg10 >= config_.pressure_some_avg10) return true;
     if (config_.pressure_full_avg10 > 0 && sample.full_avg10 >= config_.pressure_full_avg10) return true;
     if (config_.budget_bytes > 0 && sample.apps_bytes > 0) {
@@ -146,7 +156,9 @@ bool AppLifecycle::discard_in_flight() const {
 std::optional<std::string> AppLifecycle::discard_candidate() const {
     const LifecycleEntry* best = nullptr;
     for (const LifecycleEntry& e : entries_) {
-        if (e.state == Lifecycle::front || e.state == Lifecycle::discarded || e.discarding || e.replaying) continue;
+        if (e.state == Lifecycle::front || e.state == Lifecycle::discarded || e.discarding || e.replaying ||
+            e.launching)
+            continue;
         if (!best || e.background_since_ms < best->background_since_ms) best = &e;
     }
     return best ? std::optional(best->app) : std::nullopt;
@@ -154,7 +166,8 @@ std::optional<std::string> AppLifecycle::discard_candidate() const {
 
 bool AppLifecycle::begin_discard(std::string_view app, std::uint64_t now_ms) {
     LifecycleEntry* e = find(app);
-    if (!e || e->state == Lifecycle::front || e->state == Lifecycle::discarded || e->discarding || e->replaying) {
+    if (!e || e->state == Lifecycle::front || e->state == Lifecycle::discarded || e->discarding || e->replaying ||
+        e->launching) {
         return false;
     }
     e->discarding = true;

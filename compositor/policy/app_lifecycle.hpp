@@ -54,6 +54,9 @@ struct MemoryPressure {
     double some_avg10 = 0;
     double full_avg10 = 0;
     std::uint64_t apps_bytes = 0;
+    // Pressure whatever the thresholds say (the control socket's simulated
+    // pressure, for tests).
+    bool forced = false;
 };
 
 struct LifecycleEntry {
@@ -62,6 +65,7 @@ struct LifecycleEntry {
     std::uint64_t background_since_ms = 0;  // when it last left the front (or opened behind it)
     bool freeze_told = false;               // the host heard `freeze`; its stop is due after the grace
     std::uint64_t freeze_told_ms = 0;
+    bool launching = false;   // no window yet: neither frozen nor discarded until it maps
     bool replaying = false;   // its host replays an offline write: never discarded
     bool discarding = false;  // asked to save and exit; not exited yet
     std::uint64_t discard_asked_ms = 0;
@@ -81,7 +85,10 @@ public:
 
     // An app's host started (launch or restore): in front if `front`, else
     // behind. A discarded app opened again is in front from now on.
-    void opened(std::string_view app, bool front, std::uint64_t now_ms);
+    // With `launching`, it is left alone (not frozen, not discarded) until
+    // mapped() says its window is up.
+    void opened(std::string_view app, bool front, std::uint64_t now_ms, bool launching = false);
+    void mapped(std::string_view app, std::uint64_t now_ms);
     // The app in front now (none: home screen, switcher, lock screen).
     // Returns the apps that must be continued first (they were frozen, or
     // told to freeze): the glue continues them and tells their pages

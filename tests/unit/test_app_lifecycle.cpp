@@ -95,6 +95,7 @@ TEST_CASE("pressure thresholds: PSI some, PSI full, the apps' memory against the
     none.pressure_some_avg10 = 0;
     none.pressure_full_avg10 = 0;
     CHECK_FALSE(AppLifecycle(none).under_pressure({99, 99, 1ull << 40}));
+    CHECK(AppLifecycle(none).under_pressure({0, 0, 0, true}));  // simulated: whatever the thresholds
 }
 
 TEST_CASE("pressure discards the least recently used app, never the front one") {
@@ -170,4 +171,16 @@ TEST_CASE("lifecycle names as the control socket reports them") {
     CHECK(std::string(lifecycle_name(Lifecycle::background)) == "background");
     CHECK(std::string(lifecycle_name(Lifecycle::frozen)) == "frozen");
     CHECK(std::string(lifecycle_name(Lifecycle::discarded)) == "discarded");
+}
+
+TEST_CASE("an app still launching is neither frozen nor discarded; its delay starts when its window maps") {
+    AppLifecycle life(quick());
+    life.opened("notes", false, 0, true);
+    CHECK(life.tick(5000).tell_freeze.empty());
+    CHECK_FALSE(life.next_deadline().has_value());
+    CHECK(life.discard_candidate() == std::nullopt);
+    CHECK(life.on_pressure(kSpike, 5000) == std::nullopt);
+    life.mapped("notes", 6000);
+    CHECK(life.next_deadline() == 7000);
+    CHECK(life.discard_candidate() == "notes");
 }
