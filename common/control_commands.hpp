@@ -37,6 +37,8 @@ inline constexpr std::array kControlCommands = {
     ControlCommand{"apps", "", "running apps and standby hosts (JSON)"},
     ControlCommand{"text_input", "", "the focused text field, the input method and the on-screen keyboard (JSON)"},
     ControlCommand{"keyboard_device", "attach|detach", "attach or detach a keyboard that counts as hardware (tests)"},
+    ControlCommand{"memory_pressure", "none|moderate|critical",
+                   "simulate memory pressure (tests): background apps are discarded as under real pressure"},
     ControlCommand{"quit", "", "shut the compositor down"},
 };
 

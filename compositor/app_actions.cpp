@@ -7,6 +7,7 @@
 #include "common/css_colour.hpp"
 #include "output.hpp"
 #include "common/registry.hpp"
+#include "lifecycle.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"
@@ -135,6 +136,10 @@ void Server::show_home() {
 bool Server::activate_app(const std::string& app) {
     const auto pid = supervisor->table().pid_for_app(app);
     XdgView* view = pid ? app_window(*this, *pid) : nullptr;
+    if (!view && !pid && lifecycle && lifecycle->policy().state(app) == Lifecycle::discarded) {
+        // A discarded app's card: a new host restores its saved state.
+        return launch_app(app).error.empty();
+    }
     if (!view) return false;
     if (switcher_open_) {
         switcher_open_ = false;
@@ -146,7 +151,16 @@ bool Server::activate_app(const std::string& app) {
 
 bool Server::close_app(const std::string& app) {
     const auto pid = supervisor->table().pid_for_app(app);
+    if (!pid && lifecycle && lifecycle->close_discarded(app)) {
+        if (shell) {
+            shell->app_state(app, ShellAppState::closed);
+            shell->done();
+        }
+        return true;
+    }
     if (!pid) return false;
+    // A frozen host must run to hear that its window closes.
+    if (lifecycle) lifecycle->continue_app(app);
     bool asked = false;
     for (const auto& view : views) {
         if (view->pid == *pid && view->mapped() && !view->parent()) {
@@ -188,8 +202,11 @@ Server::FrontApp Server::front_app() const {
 }
 
 void Server::update_front_app() {
-    if (!shell || shutting_down) return;
+    if (shutting_down) return;
     const FrontApp front = front_app();
+    // Before this frame shows it: a frozen app coming forward runs again.
+    if (lifecycle) lifecycle->front_changed(front.app.empty() ? std::nullopt : std::optional(front.app));
+    if (!shell) return;
     if (front == reported_front_) return;
     reported_front_ = front;
     shell->front_app(front.app, front.theme_argb);
@@ -258,6 +275,7 @@ void Server::power_key() {
 void Server::handle_app_change(const std::string& app, int change) {
     switch (static_cast<Supervisor::Change>(change)) {
     case Supervisor::Change::launching:
+        if (lifecycle) lifecycle->app_launched(app);
         if (shell) shell->app_state(app, ShellAppState::launching);
         break;
     case Supervisor::Change::running: {
@@ -265,6 +283,7 @@ void Server::handle_app_change(const std::string& app, int change) {
         // report its first frame: its window's map is the best we know.
         const auto pid = supervisor->table().pid_for_app(app);
         if (pid && !app_link->bound_by(*pid)) splash->remove(app);
+        if (lifecycle) lifecycle->app_mapped(app);
         if (shell) shell->app_state(app, ShellAppState::running);
         if (pid) {
             if (XdgView* view = app_window(*this, *pid); view && shell) shell->app_title(app, view->title());
@@ -274,6 +293,9 @@ void Server::handle_app_change(const std::string& app, int change) {
     case Supervisor::Change::closed:
         splash->remove(app);
         app_link->app_closed(app);
+        // A discarded app keeps its card: the shell still sees it running,
+        // and its tap (activate) restores it.
+        if (lifecycle && lifecycle->host_exited(app)) break;
         if (shell) shell->app_state(app, ShellAppState::closed);
         break;
     }

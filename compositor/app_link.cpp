@@ -8,6 +8,7 @@
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
 #include "common/url_routing.hpp"
+#include "lifecycle.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
 #include "splash.hpp"
@@ -16,7 +17,7 @@
 namespace cirrus {
 namespace {
 
-constexpr std::uint32_t kAppVersion = 1;
+constexpr std::uint32_t kAppVersion = 2;
 
 // What a held link's banner shows of the source app's name and of the URL:
 // enough to recognise them, far below the Wayland message limit.
@@ -113,6 +114,12 @@ void send_link_state(wl_resource* resource, const LinkEstimate& estimate) {
     cirrus_app_v1_send_link_state(resource, app_link_enum(estimate.link_class), rtt, kbps);
 }
 
+void handle_replaying(wl_client*, wl_resource* resource, uint32_t active) {
+    as_app(resource, "replaying", [&](AppLink& link, const std::string& app) {
+        if (link.server().lifecycle) link.server().lifecycle->set_replaying(app, active != 0);
+    });
+}
+
 const struct cirrus_app_v1_interface kAppImplementation = {
     .destroy = handle_destroy,
     .first_frame = handle_first_frame,
@@ -122,6 +129,7 @@ const struct cirrus_app_v1_interface kAppImplementation = {
     .request_permission = handle_request_permission,
     .open_url = handle_open_url,
     .link_sample = handle_link_sample,
+    .replaying = handle_replaying,
 };
 
 void unbind(wl_resource* resource) {
@@ -445,6 +453,23 @@ void AppLink::answer_permission(std::uint32_t request_id, std::uint32_t answer) 
     }
     cirrus_app_v1_send_permission_answered(q.host, q.serial,
                                            granted ? CIRRUS_APP_V1_ANSWER_GRANTED : CIRRUS_APP_V1_ANSWER_DENIED);
+}
+
+bool AppLink::send_lifecycle(const std::string& app, LifecycleEvent event) {
+    wl_resource* resource = resource_of(app);
+    if (!resource || wl_resource_get_version(resource) < CIRRUS_APP_V1_FREEZE_SINCE_VERSION) return false;
+    switch (event) {
+    case LifecycleEvent::freeze:
+        cirrus_app_v1_send_freeze(resource);
+        break;
+    case LifecycleEvent::resume:
+        cirrus_app_v1_send_resume(resource);
+        break;
+    case LifecycleEvent::discard:
+        cirrus_app_v1_send_discard(resource);
+        break;
+    }
+    return true;
 }
 
 void AppLink::link_state(const LinkEstimate& estimate) {

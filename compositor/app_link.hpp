@@ -80,6 +80,10 @@ public:
                             const std::string& permission);
     void open_url(wl_resource* host, const std::string& app, std::uint32_t serial, const std::string& url);
     void forget(wl_resource* host);
+    // The app lifecycle's word to the app's host (cirrus_app_v1 version 2);
+    // false when its host has no such binding (gone, or version 1).
+    enum class LifecycleEvent { freeze, resume, discard };
+    bool send_lifecycle(const std::string& app, LifecycleEvent event);
     // The phone's link estimate changed: every host hears it.
     void link_state(const LinkEstimate& estimate);
 

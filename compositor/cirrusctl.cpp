@@ -178,6 +178,11 @@ Request build_request(const std::string& cmd, const std::vector<std::string>& ar
         expect_args(args, 1, 1, *command);
         if (args[0] != "attach" && args[0] != "detach") usage_error("keyboard_device: attach or detach");
         j = {{"cmd", cmd}, {"action", args[0]}};
+    } else if (cmd == "memory_pressure") {
+        expect_args(args, 1, 1, *command);
+        if (args[0] != "none" && args[0] != "moderate" && args[0] != "critical")
+            usage_error("memory_pressure: none, moderate or critical");
+        j = {{"cmd", cmd}, {"level", args[0]}};
     } else if (command->arguments.empty()) {
         // home, quit, and any later command without arguments.
         expect_args(args, 0, 0, *command);

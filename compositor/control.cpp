@@ -14,6 +14,7 @@
 #include "seat.hpp"
 #include "server.hpp"
 #include "app_link.hpp"
+#include "lifecycle.hpp"
 #include "common/control_commands.hpp"
 #include "control_request.hpp"
 #include "shell_link.hpp"
@@ -586,6 +587,16 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
              if (!done) throw RequestError("no test keyboard to detach, or none can be attached");
              return ok({{"hardware_keyboards", seat.hardware_keyboards()}});
          }},
+        {"memory_pressure",
+         [](Self& self, const Args& a, Reply&) -> Answer {
+             using Level = args::MemoryPressure::Level;
+             const Level level = std::get<args::MemoryPressure>(a).level;
+             const auto discarded = self.server_.lifecycle->simulate_pressure(
+                 level == Level::none       ? LifecycleGlue::SimulatedPressure::none
+                 : level == Level::moderate ? LifecycleGlue::SimulatedPressure::moderate
+                                            : LifecycleGlue::SimulatedPressure::critical);
+             return ok({{"discarding", discarded ? json(*discarded) : json(nullptr)}});
+         }},
         {"quit",
          [](Self& self, const Args&, Reply&) -> Answer {
              self.server_.terminate();
@@ -605,15 +616,27 @@ XdgView& ControlServer::mapped_view(ViewId id) const {
 
 json ControlServer::apps() const {
     json list = json::array();
+    const LifecycleGlue& lifecycle = *server_.lifecycle;
     for (const AppProcess& p : server_.supervisor->table().processes()) {
+        const auto life = lifecycle.policy().state(p.app);
         json entry = {{"app", p.app},
                       {"pid", p.pid},
-                      {"state", p.state == AppState::running ? "running" : "launching"},
+                      {"state", p.state != AppState::running ? "launching"
+                                : life                       ? lifecycle_name(*life)
+                                                             : "background"},
+                      {"memory_bytes", lifecycle.app_memory_bytes(p.app)},
                       {"started_ms", p.started_ms},
                       {"splash", server_.splash->showing(p.app)},
                       {"prestarted", p.from_standby}};
         if (const auto ms = server_.app_link->first_frame_ms(p.app)) entry["first_frame_ms"] = *ms;
+        if (const auto ms = lifecycle.thaw_to_frame_ms(p.app)) entry["thaw_to_frame_ms"] = *ms;
         list.push_back(std::move(entry));
+    }
+    // Discarded apps have no process: listed with their saved state, so that
+    // a launch restores them.
+    for (const LifecycleEntry& e : lifecycle.policy().entries()) {
+        if (e.state != Lifecycle::discarded) continue;
+        list.push_back({{"app", e.app}, {"pid", nullptr}, {"state", "discarded"}, {"memory_bytes", 0}});
     }
     // Standby hosts run no app: listed apart, never as apps.
     json standby = json::array();

@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "lifecycle.hpp"
+
 #include <cmath>
 #include <ctime>
 #include <vector>
@@ -147,6 +149,7 @@ void Output::handle_frame() {
 void Output::handle_commit(wlr_output_event_commit* event) {
     if (event->committed & WLR_OUTPUT_STATE_BUFFER) {
         ++server_.frames_committed;
+        if (server_.lifecycle) server_.lifecycle->output_frame();
         // wlroots 0.15's headless backend reports "present" inside the commit,
         // before presentation-time feedback for that commit is registered, so
         // no client ever hears "presented" there. Report it again once the

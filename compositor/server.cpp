@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include "lifecycle.hpp"
+
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -184,6 +186,7 @@ bool Server::create_globals() {
     splash = std::make_unique<Splash>(*this);
     shell = std::make_unique<ShellLink>(*this);
     app_link = std::make_unique<AppLink>(*this);
+    lifecycle = std::make_unique<LifecycleGlue>(*this);
     link_monitor = std::make_unique<LinkMonitor>(loop);
     link_monitor->on_change = [this](const LinkEstimate& estimate) {
         if (shell) shell->link_state(estimate.link_class);
@@ -223,6 +226,7 @@ Server::~Server() {
     // the rest still exists; our listeners go before the wlroots objects they
     // listen to.
     shutting_down = true;
+    lifecycle.reset();  // stopped hosts run again, to see their connection end
     control.reset();
     wayland_socket.reset();  // no new clients while the others go
     if (display) wl_display_destroy_clients(display);

@@ -29,6 +29,7 @@ class Supervisor;
 class Splash;
 class ShellLink;
 class AppLink;
+class LifecycleGlue;
 class TextInputRelay;
 class KeyboardSlot;
 
@@ -129,6 +130,7 @@ public:
     std::unique_ptr<Splash> splash;
     std::unique_ptr<ShellLink> shell;
     std::unique_ptr<AppLink> app_link;
+    std::unique_ptr<LifecycleGlue> lifecycle;  // freezes and discards background apps
     std::unique_ptr<LinkMonitor> link_monitor;
     std::unique_ptr<TextInputRelay> text_input;  // text-input-v3 <-> input-method-v2
     std::unique_ptr<KeyboardSlot> keyboard;      // the on-screen keyboard process

@@ -1,5 +1,7 @@
 #include "compositor_link.hpp"
 
+#include <algorithm>
+
 #include <cstring>
 #include <gdk/gdkwayland.h>
 
@@ -32,6 +34,9 @@ CompositorLink::CompositorLink() {
             .browser_role = &CompositorLink::handle_browser_role,
             .notification_activated = &CompositorLink::handle_notification_activated,
             .permission_answered = &CompositorLink::handle_permission_answered,
+            .freeze = &CompositorLink::handle_freeze,
+            .resume = &CompositorLink::handle_resume,
+            .discard = &CompositorLink::handle_discard,
         };
         cirrus_app_v1_add_listener(app_, &app_listener, this);
         // What the compositor says on bind (the role, a launch's URL) is
@@ -50,11 +55,34 @@ CompositorLink::~CompositorLink() {
 }
 
 void CompositorLink::handle_global(void* data, wl_registry* registry, std::uint32_t name, const char* interface,
-                                   std::uint32_t) {
+                                   std::uint32_t version) {
     auto* self = static_cast<CompositorLink*>(data);
     if (std::strcmp(interface, cirrus_app_v1_interface.name) == 0 && !self->app_) {
-        self->app_ = static_cast<cirrus_app_v1*>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, 1));
+        // Version 2 adds the lifecycle; an older compositor gets version 1.
+        const std::uint32_t bound = std::min<std::uint32_t>(version, 2);
+        self->app_ = static_cast<cirrus_app_v1*>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, bound));
     }
+}
+
+void CompositorLink::handle_freeze(void* data, cirrus_app_v1*) {
+    auto* self = static_cast<CompositorLink*>(data);
+    if (self->on_freeze) self->on_freeze();
+}
+
+void CompositorLink::handle_resume(void* data, cirrus_app_v1*) {
+    auto* self = static_cast<CompositorLink*>(data);
+    if (self->on_resume) self->on_resume();
+}
+
+void CompositorLink::handle_discard(void* data, cirrus_app_v1*) {
+    auto* self = static_cast<CompositorLink*>(data);
+    if (self->on_discard) self->on_discard();
+}
+
+void CompositorLink::replaying(bool active) {
+    if (!app_ || cirrus_app_v1_get_version(app_) < CIRRUS_APP_V1_REPLAYING_SINCE_VERSION) return;
+    cirrus_app_v1_replaying(app_, active ? 1 : 0);
+    flush();
 }
 
 void CompositorLink::handle_global_remove(void*, wl_registry*, std::uint32_t) {}

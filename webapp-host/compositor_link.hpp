@@ -62,6 +62,15 @@ public:
     // One real transfer of the offline cache, for that estimate.
     void link_sample(std::uint32_t bytes, std::uint32_t time_to_headers_ms, std::uint32_t total_ms, bool failed);
 
+    // The app lifecycle (cirrus_app_v1 version 2): the host is about to be
+    // stopped, runs again, or must save its page and exit. Never called
+    // under a compositor without version 2.
+    std::function<void()> on_freeze;
+    std::function<void()> on_resume;
+    std::function<void()> on_discard;
+    // The host replays a queued offline write (it is then never discarded).
+    void replaying(bool active);
+
     // Set by the host: a URL the compositor asks it to show (a launch for a
     // link, or a link handed over while running), and the browser role.
     std::function<void(const std::string& url)> on_open_url;
@@ -81,6 +90,9 @@ private:
     static void handle_browser_role(void* data, cirrus_app_v1* app);
     static void handle_link_state(void* data, cirrus_app_v1* app, std::uint32_t link, std::uint32_t rtt_ms,
                                   std::uint32_t kbit_per_s);
+    static void handle_freeze(void* data, cirrus_app_v1* app);
+    static void handle_resume(void* data, cirrus_app_v1* app);
+    static void handle_discard(void* data, cirrus_app_v1* app);
     void flush();
 
     wl_display* display_ = nullptr;

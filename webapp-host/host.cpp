@@ -33,6 +33,7 @@
 #include "offline_cache.hpp"
 #include "online_state.hpp"
 #include "package_files.hpp"
+#include "page_lifecycle.hpp"
 #include "permission_policy.hpp"
 #include "focused_field.hpp"
 #include "shell_presence.hpp"
@@ -88,6 +89,8 @@ struct Host {
     std::unique_ptr<OnlineState> online;
     // WebKit's network process, whose end reloads the page.
     std::unique_ptr<NetworkProcessWatch> network;
+    // Freeze, resume and discard as the compositor says (page_lifecycle.hpp).
+    std::unique_ptr<PageLifecycle> lifecycle;
 };
 
 // Every load of one of the app's own pages that the host starts itself.
@@ -899,6 +902,12 @@ void build_window(Host& host, WebKitWebContext* context) {
         writes->link_changed(state && state->link == CompositorLink::LinkState::Class::offline);
     }
     host.link->on_open_url = [&host](const std::string& url) { show_url(host, url); };
+    host.lifecycle = std::make_unique<PageLifecycle>(host.view, webkit_web_view_get_user_content_manager(host.view),
+                                                     host.dirs.data / "discarded", prefix(host));
+    host.link->on_freeze = [&host] { host.lifecycle->freeze(); };
+    host.link->on_resume = [&host] { host.lifecycle->resume(); };
+    // Discarded: the page's state is saved, then the host ends as if closed.
+    host.link->on_discard = [&host] { host.lifecycle->discard([] { gtk_main_quit(); }); };
     host.network = std::make_unique<NetworkProcessWatch>([&host](pid_t pid) { on_network_process_ended(host, pid); });
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
@@ -979,7 +988,8 @@ int run_app(Host& host) {
     // A launch for a link opens at that link, if the app may show it.
     const std::string link = host.link->take_launch_url();
     const bool at_link = !link.empty() && may_show(host, link);
-    load_page(host, at_link ? link : host.app.record.start_url);
+    // A discarded app comes back where the user left it (page_lifecycle.hpp).
+    if (at_link || !host.lifecycle->restore()) load_page(host, at_link ? link : host.app.record.start_url);
     gtk_widget_show_all(host.window);
     trace_startup("shown");
     // Writes an earlier run (or a killed host) left are replayed from the
@@ -987,6 +997,7 @@ int run_app(Host& host) {
     if (host.offline && host.offline->writes()) host.offline->writes()->start();
     gtk_main();
 
+    host.lifecycle.reset();
     host.network.reset();  // its end now is the host's own
     host.presence.reset();
     if (host.window) gtk_widget_destroy(host.window);

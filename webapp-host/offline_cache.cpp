@@ -214,6 +214,9 @@ void OfflineCache::attach(WebKitWebContext* context) {
     writes.lock_path = app_data_dirs(app_id_).data / "write-queue.lock";
     writes.fetch = fetch_.get();
     writes.report_transfer = [this](const UpstreamResponse& response) { report_transfer(response); };
+    writes.replaying = [this](bool active) {
+        if (link_) link_->replaying(active);
+    };
     writes.link_offline = [this] { return link_report().offline; };
     writes_ = std::make_unique<WriteReplay>(std::move(writes));
     webkit_web_context_register_uri_scheme(context, kOfflineScheme, &OfflineCache::on_scheme_request, this, nullptr);

@@ -469,6 +469,7 @@ void WriteReplay::send_head(std::int64_t id) {
     }
     replay_.started(static_cast<std::uint64_t>(id));
     replay_in_flight_ = true;
+    if (options_.replaying) options_.replaying(true);
     UpstreamRequest request{write->method, write->url, write->headers, as_text(write->body)};
     request.headers.push_back({std::string(offline::kIdempotencyKeyHeader), write->idempotency_key});
     log(options_.app_id, "sending #" + std::to_string(id) + " " + write->method + " " + write->url + " (attempt " +
@@ -479,6 +480,7 @@ void WriteReplay::send_head(std::int64_t id) {
 
 void WriteReplay::head_answered(std::int64_t id, UpstreamResponse response) {
     replay_in_flight_ = false;
+    if (options_.replaying) options_.replaying(false);
     if (options_.report_transfer) options_.report_transfer(response);
     const AttemptOutcome outcome = attempt_outcome(response);
     const std::int64_t now = now_ms();

@@ -84,6 +84,8 @@ public:
         std::function<void(const UpstreamResponse&)> report_transfer;
         // Whether the compositor says the link is offline now.
         std::function<bool()> link_offline;
+        // A queued write goes upstream (true) or has its answer (false).
+        std::function<void(bool)> replaying;
         offline::ReplayConfig config;
     };
 

@@ -75,6 +75,59 @@ Mode parse_mode(const std::string& text, const std::string& what) {
     return mode;
 }
 
+// "10s", "300ms", "0" (milliseconds without a unit are refused: a bare
+// number would be read as seconds by some and as milliseconds by others).
+std::uint64_t parse_duration_ms(const std::string& text, const std::string& what) {
+    const std::string expected = "a duration such as 10s or 300ms (0: never), at most 1 hour";
+    std::string_view number = text;
+    std::uint64_t unit = 0;
+    if (text.ends_with("ms")) {
+        number.remove_suffix(2);
+        unit = 1;
+    } else if (text.ends_with("s")) {
+        number.remove_suffix(1);
+        unit = 1000;
+    } else if (text == "0") {
+        return 0;
+    }
+    const auto value = unit ? parse_number<std::uint64_t>(number) : std::nullopt;
+    if (!value || *value * unit > 3600ull * 1000) refuse(what, text, expected);
+    return *value * unit;
+}
+
+// "320M", "1G", "512K", or bytes; "none" is 0.
+std::uint64_t parse_memory_bytes(const std::string& text, const std::string& what) {
+    if (text == "none") return 0;
+    const std::string expected = "a size such as 320M or 1G, or none";
+    std::string_view number = text;
+    std::uint64_t unit = 1;
+    if (!text.empty()) {
+        switch (text.back()) {
+        case 'K':
+            unit = 1ull << 10;
+            break;
+        case 'M':
+            unit = 1ull << 20;
+            break;
+        case 'G':
+            unit = 1ull << 30;
+            break;
+        default:
+            break;
+        }
+        if (unit != 1) number.remove_suffix(1);
+    }
+    const auto value = parse_number<std::uint64_t>(number);
+    if (!value || *value > (1ull << 50) / unit) refuse(what, text, expected);
+    return *value * unit;
+}
+
+double parse_percent(const std::string& text, const std::string& what) {
+    const auto value = parse_number<double>(text);
+    if (!value || !std::isfinite(*value) || *value < 0 || *value > 100) refuse(what, text, "0 to 100 (0: not used)");
+    return *value;
+}
+
 int parse_int_in_range(const std::string& text, const std::string& what, int low, int high) {
     const auto value = parse_number<int>(text);
     if (!value || *value < low || *value > high)
@@ -181,6 +234,32 @@ const std::vector<Section>& known_sections() {
              {"prestart", "N", "standby hosts started ahead of launches, 0 to 4 (default 1; 0: off)",
               [](Config& c, const std::string& v, const std::string& w) {
                   c.prestart = parse_int_in_range(v, w, 0, kMaxPrestart);
+              }},
+             {"freeze_after", "DURATION",
+              "a background app's processes are stopped this long after it left the front, e.g. 10s "
+              "or 500ms (default 10s; 0: never)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.lifecycle.freeze_after_ms = parse_duration_ms(v, w);
+              }},
+             {"memory_budget", "SIZE|none",
+              "all apps' memory before background apps are discarded, e.g. 320M (default none: the "
+              "apps cgroup's memory.max where there is one)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.lifecycle.budget_bytes = parse_memory_bytes(v, w);
+              }},
+             {"discard_above", "PERCENT",
+              "discard the least recently used background app above this share of memory_budget "
+              "(default 85)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.lifecycle.discard_above_percent = parse_int_in_range(v, w, 1, 100);
+              }},
+             {"pressure_some", "PERCENT", "discard when memory PSI 'some avg10' reaches this (default 20; 0: not used)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.lifecycle.pressure_some_avg10 = parse_percent(v, w);
+              }},
+             {"pressure_full", "PERCENT", "discard when memory PSI 'full avg10' reaches this (default 5; 0: not used)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  c.lifecycle.pressure_full_avg10 = parse_percent(v, w);
               }},
          }},
         {"shell",

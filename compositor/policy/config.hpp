@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app_lifecycle.hpp"
 #include "geometry.hpp"
 #include "text_input_policy.hpp"
 
@@ -57,6 +58,10 @@ struct Config {
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.
     int prestart = 1;
+    // Background apps frozen, and discarded under memory pressure
+    // ([apps] freeze_after, memory_budget, discard_above, pressure_some,
+    // pressure_full). A budget of 0 takes the apps cgroup's memory.max.
+    LifecycleConfig lifecycle;
     std::string shell_command = "cirrus-shell";  // empty: no shell
     std::string config_path;                     // the file that was read, if any
     bool show_help = false;

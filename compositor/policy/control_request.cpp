@@ -140,6 +140,15 @@ ControlArguments keyboard_device(const json& request) {
     return args::KeyboardDevice{action == "attach"};
 }
 
+ControlArguments memory_pressure(const json& request) {
+    const std::string level = request.value("level", "");
+    using Level = args::MemoryPressure::Level;
+    if (level == "none") return args::MemoryPressure{Level::none};
+    if (level == "moderate") return args::MemoryPressure{Level::moderate};
+    if (level == "critical") return args::MemoryPressure{Level::critical};
+    throw ArgumentError("'level' is none, moderate or critical");
+}
+
 // One reader per command of common/control_commands.hpp, in its order.
 struct ArgumentReader {
     std::string_view name;
@@ -164,6 +173,7 @@ constexpr ArgumentReader kArgumentReaders[] = {
     {"apps", none},
     {"text_input", none},
     {"keyboard_device", keyboard_device},
+    {"memory_pressure", memory_pressure},
     {"quit", none},
 };
 static_assert(control::follows_control_commands(kArgumentReaders),

@@ -60,6 +60,10 @@ struct Launch {
 struct KeyboardDevice {
     bool attach = true;
 };
+struct MemoryPressure {
+    enum class Level { none, moderate, critical };
+    Level level = Level::none;
+};
 
 inline constexpr std::uint32_t kMaxKeycode = 0xffff;
 }  // namespace control_arguments
@@ -67,7 +71,7 @@ inline constexpr std::uint32_t kMaxKeycode = 0xffff;
 using ControlArguments =
     std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch, control_arguments::Swipe,
                  control_arguments::Key, control_arguments::Screenshot, control_arguments::Spawn,
-                 control_arguments::Launch, control_arguments::KeyboardDevice>;
+                 control_arguments::Launch, control_arguments::KeyboardDevice, control_arguments::MemoryPressure>;
 
 struct ControlRequest {
     std::string_view command;  // a name of kControlCommands (static storage)

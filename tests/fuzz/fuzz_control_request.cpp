@@ -42,6 +42,7 @@ void check(const args::Screenshot& shot) { require(!shot.path.empty() && shot.pa
 void check(const args::Spawn& spawn) { require(!spawn.argv.empty()); }
 void check(const args::Launch&) {}
 void check(const args::KeyboardDevice&) {}
+void check(const args::MemoryPressure&) {}
 
 }  // namespace
 

@@ -498,3 +498,25 @@ TEST_CASE("the on-screen keyboard comes from [keyboard] command and show, and th
     CHECK(parse_command_line(3, from_file, "").keyboard.command.empty());
     std::remove(path.c_str());
 }
+
+TEST_CASE("the app lifecycle's delay, budget and thresholds come from [apps]") {
+    const Config defaults = parse({});
+    CHECK(defaults.lifecycle.freeze_after_ms == 10000);
+    CHECK(defaults.lifecycle.budget_bytes == 0);
+    const Config c = load(
+        "[apps]\nfreeze_after = 300ms\nmemory_budget = 320M\ndiscard_above = 90\npressure_some = 15\n"
+        "pressure_full = 0\n");
+    CHECK(c.lifecycle.freeze_after_ms == 300);
+    CHECK(c.lifecycle.budget_bytes == 320ull << 20);
+    CHECK(c.lifecycle.discard_above_percent == 90);
+    CHECK(c.lifecycle.pressure_some_avg10 == doctest::Approx(15));
+    CHECK(c.lifecycle.pressure_full_avg10 == 0);
+    CHECK(load("[apps]\nfreeze_after = 10s\n").lifecycle.freeze_after_ms == 10000);
+    CHECK(load("[apps]\nfreeze_after = 0\n").lifecycle.freeze_after_ms == 0);
+    CHECK(load("[apps]\nmemory_budget = none\n").lifecycle.budget_bytes == 0);
+    CHECK(load_error("[apps]\nfreeze_after = 10\n").find("apps.freeze_after: '10' (expected a duration") !=
+          std::string::npos);
+    CHECK(load_error("[apps]\nmemory_budget = lots\n").find("apps.memory_budget") != std::string::npos);
+    CHECK(load_error("[apps]\npressure_some = 101\n").find("0 to 100") != std::string::npos);
+    CHECK(load_error("[apps]\ndiscard_above = 0\n").find("apps.discard_above") != std::string::npos);
+}

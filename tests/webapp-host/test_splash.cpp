@@ -129,7 +129,7 @@ TEST_CASE("the splash shows the app's colour, icon and name until its first fram
     const bool mapped = wait_until(
         [&] {
             const json entry = app_entry(c, id);
-            return entry.contains("state") && entry["state"] == "running";
+            return entry.contains("state") && entry["state"] == "front";
         },
         25);
     REQUIRE_MESSAGE(mapped, c.request({{"cmd", "apps"}}).dump() << c.windows().dump() << c.log_tail(3000));
