@@ -30,7 +30,7 @@ using cirrus_it::Image;
 using cirrus_it::json;
 using cirrus_it::Process;
 
-constexpr double kTimeout = 10;
+constexpr double kTimeout = 30;  // a ceiling: two suites share two cores under the sanitizers
 
 // Icon colours for the home screen's apps, far enough apart to tell by pixel.
 constexpr std::uint32_t kRed = 0xd03030;
