@@ -1,5 +1,7 @@
 #include "lifecycle.hpp"
 
+#include "common/proc_stat.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -37,21 +39,15 @@ bool write_small_file(const std::filesystem::path& path, const std::string& text
     return static_cast<bool>(out);
 }
 
-// The parent of each process, from /proc/PID/stat (the field after the
-// command, which may itself hold spaces and parentheses: after the last ')').
+// The parent of each process (common/proc_stat).
 std::map<pid_t, pid_t> parents() {
     std::map<pid_t, pid_t> result;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
         const std::string name = entry.path().filename().string();
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-        const std::string stat = read_small_file(entry.path() / "stat");
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos) continue;
-        std::istringstream fields(stat.substr(close + 1));
-        char state = 0;
-        long ppid = 0;
-        if (fields >> state >> ppid) result[static_cast<pid_t>(std::atol(name.c_str()))] = static_cast<pid_t>(ppid);
+        const auto pid = static_cast<pid_t>(std::atol(name.c_str()));
+        if (const auto stat = read_proc_stat(pid)) result[pid] = stat->ppid;
     }
     return result;
 }
@@ -69,25 +65,21 @@ std::vector<pid_t> process_tree(pid_t root) {
     return tree;
 }
 
-// PSS from smaps_rollup (shared libraries counted once across processes),
-// else RSS from statm.
-std::uint64_t process_memory_bytes(pid_t pid) {
-    const std::string proc = "/proc/" + std::to_string(pid);
-    const std::string rollup = read_small_file(proc + "/smaps_rollup");
-    if (const auto at = rollup.find("\nPss:"); at != std::string::npos) {
-        return std::strtoull(rollup.c_str() + at + 5, nullptr, 10) * 1024;
-    }
-    std::istringstream statm(read_small_file(proc + "/statm"));
-    std::uint64_t size = 0, resident = 0;
-    if (statm >> size >> resident) return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-    return 0;
-}
-
 std::uint64_t process_rss_bytes(pid_t pid) {
     std::istringstream statm(read_small_file("/proc/" + std::to_string(pid) + "/statm"));
     std::uint64_t size = 0, resident = 0;
     if (statm >> size >> resident) return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
     return 0;
+}
+
+// PSS from smaps_rollup (shared libraries counted once across processes),
+// else RSS.
+std::uint64_t process_memory_bytes(pid_t pid) {
+    const std::string rollup = read_small_file("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    if (const auto at = rollup.find("\nPss:"); at != std::string::npos) {
+        return std::strtoull(rollup.c_str() + at + 5, nullptr, 10) * 1024;
+    }
+    return process_rss_bytes(pid);
 }
 
 // The host's own cgroup folder when it is a child of the apps cgroup (the

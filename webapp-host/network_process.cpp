@@ -1,12 +1,12 @@
 #include "network_process.hpp"
 
+#include "common/proc_stat.hpp"
+
 #include <dirent.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include <glib-unix.h>
 
@@ -19,36 +19,6 @@ constexpr std::string_view kNetworkProcessComm = "WebKitNetworkPr";
 
 }  // namespace
 
-std::optional<ProcStat> parse_proc_stat(std::string_view stat) {
-    // "PID (COMM) STATE PPID ...": the name may hold spaces and ')' itself,
-    // so it ends at the last ')'.
-    const auto open = stat.find('(');
-    const auto close = stat.rfind(')');
-    if (open == std::string_view::npos || close == std::string_view::npos || close < open) return std::nullopt;
-    ProcStat result;
-    result.comm = std::string(stat.substr(open + 1, close - open - 1));
-    std::string_view rest = stat.substr(close + 1);
-    // " STATE PPID"
-    std::size_t i = 0;
-    auto skip_spaces = [&] {
-        while (i < rest.size() && rest[i] == ' ') ++i;
-    };
-    skip_spaces();
-    if (i >= rest.size()) return std::nullopt;
-    ++i;  // the state letter
-    skip_spaces();
-    pid_t ppid = 0;
-    std::size_t digits = 0;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && digits < 10) {
-        ppid = ppid * 10 + (rest[i] - '0');
-        ++i;
-        ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-    result.ppid = ppid;
-    return result;
-}
-
 std::optional<pid_t> find_child(pid_t parent, std::string_view comm_prefix) {
     DIR* proc = opendir("/proc");
     if (!proc) return std::nullopt;
@@ -56,9 +26,7 @@ std::optional<pid_t> find_child(pid_t parent, std::string_view comm_prefix) {
     while (dirent* entry = readdir(proc)) {
         const char* name = entry->d_name;
         if (name[0] < '1' || name[0] > '9') continue;
-        std::ifstream in(std::string("/proc/") + name + "/stat");
-        const std::string line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        const auto stat = parse_proc_stat(line);
+        const auto stat = read_proc_stat(static_cast<pid_t>(std::atoi(name)));
         if (stat && stat->ppid == parent && std::string_view(stat->comm).starts_with(comm_prefix)) {
             found = static_cast<pid_t>(std::atoi(name));
             break;

@@ -17,14 +17,6 @@
 
 namespace cirrus::webapp {
 
-// What /proc/PID/stat says of a process: its name (comm, at most 15
-// bytes) and its parent. Nullopt when `stat` is not such a line.
-struct ProcStat {
-    std::string comm;
-    pid_t ppid = 0;
-};
-std::optional<ProcStat> parse_proc_stat(std::string_view stat);
-
 // A child of `parent` whose comm starts with `comm_prefix`, if any.
 std::optional<pid_t> find_child(pid_t parent, std::string_view comm_prefix);
 
