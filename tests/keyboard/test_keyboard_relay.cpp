@@ -22,8 +22,25 @@ std::string read_file(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-void tap(Compositor& c, std::pair<int, int> p) {
+json cursor_rectangle(Compositor& c) {
+    const json r = c.request({{"cmd", "text_input"}});
+    return r.contains("text_input") && r["text_input"].is_object() ? r["text_input"].value("cursor_rectangle", json())
+                                                                   : json();
+}
+
+// Taps a key as a person would: the next only once the app has answered the
+// last. foot drops a whole text-input `done` (its commit string with it)
+// whose serial is behind the commits it has sent (its ime.c; GTK and WebKit
+// apply it as text-input-v3 says), and it commits a new cursor rectangle each
+// time its echo moves the cursor: a letter relayed while that commit is on
+// its way is lost however the compositor relays it (the serial it must send
+// is the last commit it has read). So the tap waits for the cursor to move.
+void type_key(Compositor& c, const json& layer, const char* label) {
+    const json before = cursor_rectangle(c);
+    const auto p = key_point(layer, label, 480, 800);
     CHECK(c.request({{"cmd", "tap"}, {"x", p.first}, {"y", p.second}})["ok"] == true);
+    CHECK_MESSAGE(wait_until([&] { return cursor_rectangle(c) != before; }, 10),
+                  "foot's cursor did not move after " << label);
 }
 
 }  // namespace
@@ -54,15 +71,12 @@ TEST_CASE("a focused text field shows the keyboard; taps type into it; closing i
     const long pss = pss_kib(kb->pid());
     MESSAGE("cirrus-keyboard shown PSS: " << pss << " KiB");
 
-    for (const char* k : {"h", "i"}) tap(c, key_point(layer, k, 480, 800));
-    tap(c, key_point(layer, "⏎", 480, 800));
+    for (const char* k : {"h", "i", "⏎"}) type_key(c, layer, k);
     CHECK(wait_until([&] { return read_file(out) == "hi\n"; }, 10));
     CHECK(read_file(out) == "hi\n");
 
     // Backspace (no surrounding text from a terminal: the BackSpace key).
-    for (const char* k : {"o", "x"}) tap(c, key_point(layer, k, 480, 800));
-    tap(c, key_point(layer, "⌫", 480, 800));
-    for (const char* k : {"k", "⏎"}) tap(c, key_point(layer, k, 480, 800));
+    for (const char* k : {"o", "x", "⌫", "k", "⏎"}) type_key(c, layer, k);
     CHECK(wait_until([&] { return read_file(out) == "hi\nok\n"; }, 10));
 
     term->signal(SIGTERM);

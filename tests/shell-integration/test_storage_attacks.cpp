@@ -63,6 +63,9 @@ TEST_CASE("a read-only data folder: the shell still draws every app, says so, in
 
     std::map<std::string, std::string> env = f.env();
     f.shell = f.compositor.client(with_read_only(folder, {cirrus_it::program("CIRRUS_SHELL")}), true, env);
+    // The banner that says storage cannot be written. It comes as the shell
+    // starts and leaves after its few seconds: looked for first.
+    CHECK(cirrus_it::wait_until([&] { return banner_mapped(f.compositor); }, kTimeout));
     f.wait_shell_mapped();
 
     // Every app's icon in its slot.
@@ -70,8 +73,6 @@ TEST_CASE("a read-only data folder: the shell still draws every app, says so, in
     f.wait_pixel(centre_x(g.icon(0)), centre_y(g.icon(0)), kRed);
     f.wait_pixel(centre_x(g.icon(1)), centre_y(g.icon(1)), kGreen);
     f.wait_pixel(centre_x(g.icon(2)), centre_y(g.icon(2)), kBlue);
-    // The banner that says storage cannot be written.
-    CHECK(cirrus_it::wait_until([&] { return banner_mapped(f.compositor); }, kTimeout));
     const std::string shell_log = f.shell->log_tail(4000);
     CHECK_MESSAGE(shell_log.find("is read-only") != std::string::npos, shell_log);
     CHECK(f.shell->alive());  // not crash-looping
@@ -109,8 +110,8 @@ TEST_CASE("a damaged offline store, set aside by whoever opened it, puts up a ba
     REQUIRE(std::filesystem::exists(store.string() + ".damaged"));
 
     f.start_shell();
+    CHECK(cirrus_it::wait_until([&] { return banner_mapped(f.compositor); }, kTimeout));  // before it leaves
     const HomeGeometry g = compute_geometry(480, 800);
     f.wait_pixel(centre_x(g.icon(0)), centre_y(g.icon(0)), kRed);
-    CHECK(cirrus_it::wait_until([&] { return banner_mapped(f.compositor); }, kTimeout));
     CHECK(f.shell->alive());
 }
