@@ -910,6 +910,7 @@ void build_window(Host& host, WebKitWebContext* context) {
     host.link->on_discard = [&host] { host.lifecycle->discard([] { gtk_main_quit(); }); };
     host.network = std::make_unique<NetworkProcessWatch>([&host](pid_t pid) { on_network_process_ended(host, pid); });
     host.presence = std::make_unique<ShellPresence>(*host.link, host.window, host.view);
+    follow_input_mode(host.view);
     g_signal_connect(host.view, "notify::title", G_CALLBACK(on_title_changed), &host);
     g_signal_connect(host.view, "load-changed", G_CALLBACK(on_load_changed), &host);
     g_signal_connect(host.view, "web-process-terminated", G_CALLBACK(on_web_process_terminated), &host);

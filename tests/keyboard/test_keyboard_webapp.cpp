@@ -161,11 +161,15 @@ TEST_CASE("web app: each input type and inputmode reaches the keyboard as its pu
         {"search", "normal", "letters", "text", true},
         {"pw", "password", "letters", "text", false},
         {"digits", "digits", "number", "text", false},
-        // WebKit's limitation: inputmode on an <input> is not read (the type
-        // is), so this one is a plain text field...
-        {"numeric", "normal", "letters", "text", true},
-        // ...while on a textarea it is.
+        // inputmode on an <input>: WebKit does not read it there (it does
+        // on a textarea), the host does and sets the purpose itself.
+        {"numeric", "digits", "number", "text", false},
+        {"pin", "password", "letters", "text", false},  // a password field stays one
+        {"phone", "phone", "phone", "text", false},
+        {"plain", "normal", "letters", "text", true},  // none: text-input-v3 cannot say "no keyboard"
         {"area", "digits", "number", "text", false},
+        // After an inputmode field, a plain field has WebKit's purpose back.
+        {"search", "normal", "letters", "text", true},
     };
     for (const Expect& e : expected) {
         const std::string id = e.id;
@@ -184,7 +188,14 @@ TEST_CASE("web app: each input type and inputmode reaches the keyboard as its pu
         }
         wait_page(
             c, [&](const PageState& s) { return s.focused == e.id; }, std::string("focus on ") + e.id);
-        const json shown = kb->expect("shown", 10);
+        json shown = kb->expect("shown", 10);
+        // The host sets an <input>'s inputmode purpose a moment after
+        // WebKit's own: the keyboard then changes its page.
+        if (shown.at("page") != e.page || shown.value("variant", "") != e.variant) {
+            MESSAGE(id << ": shown as " << shown.dump() << ", then");
+            shown = kb->expect("layout", 5);
+        }
+        CHECK(wait_until([&] { return text_input_state(c)["text_input"]["purpose"] == e.purpose; }, 5));
         const json report = text_input_state(c);
         MESSAGE(id << ": text_input " << report["text_input"].dump() << "; keyboard " << shown.dump());
         CHECK(report["text_input"]["purpose"] == e.purpose);
@@ -208,6 +219,19 @@ TEST_CASE("web app: each input type and inputmode reaches the keyboard as its pu
     const json relaid = kb->expect("layout", 10);
     CHECK(relaid.at("page") == "number");
     CHECK(text_input_state(c)["text_input"]["purpose"] == "number");
+    // To an inputmode field the host's purpose follows WebKit's; from it to
+    // a plain field WebKit's comes back (WebKit itself sees no change: to
+    // it both are plain text fields).
+    tap_field(c, window, 405);  // inputmode=numeric
+    wait_page(
+        c, [](const PageState& s) { return s.focused == "numeric"; }, "focus on numeric");
+    CHECK(wait_until([&] { return text_input_state(c)["text_input"]["purpose"] == "digits"; }, 5));
+    CHECK(kb->expect("layout", 10, [](const json& e) { return e.at("page") == "number"; }).at("page") == "number");
+    tap_field(c, window, 295);  // search, a plain text field above the keyboard
+    wait_page(
+        c, [](const PageState& s) { return s.focused == "search"; }, "focus on search");
+    CHECK(wait_until([&] { return text_input_state(c)["text_input"]["purpose"] == "normal"; }, 5));
+    CHECK(kb->expect("layout", 10, [](const json& e) { return e.at("page") == "letters"; }).at("page") == "letters");
 }
 
 TEST_CASE("web app: a password field gets no preedit or candidates and teaches the user dictionary nothing") {

@@ -42,9 +42,13 @@ inline constexpr TypedField kTypedFields[] = {
     {"pw", R"(type="password")", 240},
     {"search", R"(type="search")", 295},
     // WebKitGTK reads `inputmode` on a textarea or contenteditable only; on
-    // an <input> it goes by the type and by a digits-only `pattern`.
+    // an <input> it goes by the type and by a digits-only `pattern`, and the
+    // host reads `inputmode` itself (webapp-host/input_mode.hpp).
     {"digits", R"(inputmode="numeric" pattern="[0-9]*")", 350},
     {"numeric", R"(inputmode="numeric")", 405},
+    {"pin", R"(type="password" inputmode="numeric")", 460},
+    {"phone", R"(inputmode="tel")", 575},
+    {"plain", R"(inputmode="none")", 630},
 };
 inline constexpr int kNumericAreaY = 520;  // <textarea inputmode="numeric">
 
