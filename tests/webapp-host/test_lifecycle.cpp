@@ -54,8 +54,10 @@ function report() {
 }
 setInterval(report, 100);
 if (wd) {
+  // Long enough for the test to read this page's title under the sanitizers
+  // on a busy machine (1.5 s was once too short).
   sessionStorage.setItem('back', 'yes');
-  setTimeout(() => history.back(), 1500);
+  setTimeout(() => history.back(), 5000);
 } else if (sessionStorage.getItem('back') === 'yes' && name === 'two') {
   setTimeout(() => history.back(), 300);
 } else if (next && !sessionStorage.getItem('went-' + name)) {
@@ -202,5 +204,5 @@ TEST_CASE("a discarded app comes back with its page, form field, scroll position
     CHECK(f.state_is("pages", "front"));
     // Its history came back too: two, then one, each a fresh load (no
     // wasDiscarded on them).
-    REQUIRE_MESSAGE(wait_until([&] { return f.title("pages").starts_with("one wd=false"); }, 10), f.dump());
+    REQUIRE_MESSAGE(wait_until([&] { return f.title("pages").starts_with("one wd=false"); }, 20), f.dump());
 }
