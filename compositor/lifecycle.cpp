@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "app_link.hpp"
+#include "common/registry.hpp"
 #include "server.hpp"
 #include "supervisor.hpp"
+#include "thumbnail.hpp"
 
 namespace cirrus {
 namespace {
@@ -130,6 +132,11 @@ LifecycleGlue::LifecycleGlue(Server& server) : server_(server), policy_(server.c
             config.budget_bytes = std::strtoull(max.c_str(), nullptr, 10);
         policy_ = AppLifecycle(config);
     }
+    // Frames of apps discarded before a restart have no card to show them:
+    // the list of discarded apps lives in this process only.
+    frames_dir_ = launcher::default_registry_path().parent_path() / "discarded-frames";
+    std::error_code ec;
+    std::filesystem::remove_all(frames_dir_, ec);
     tick_timer_ = wl_event_loop_add_timer(server_.loop, &LifecycleGlue::handle_tick, this);
     poll_timer_ = wl_event_loop_add_timer(server_.loop, &LifecycleGlue::handle_poll, this);
     if (!tick_timer_ || !poll_timer_) {
@@ -155,6 +162,7 @@ void LifecycleGlue::app_launched(const std::string& app) {
 }
 
 void LifecycleGlue::app_mapped(const std::string& app) {
+    forget_frame(app);  // its window is back
     policy_.mapped(app, server_.uptime_ms());
     schedule();
 }
@@ -172,7 +180,15 @@ bool LifecycleGlue::host_exited(const std::string& app) {
 bool LifecycleGlue::close_discarded(const std::string& app) {
     if (policy_.state(app) != Lifecycle::discarded) return false;
     policy_.forget(app);
+    forget_frame(app);
     return true;
+}
+
+std::filesystem::path LifecycleGlue::frame_path(const std::string& app) const { return frames_dir_ / (app + ".png"); }
+
+void LifecycleGlue::forget_frame(const std::string& app) {
+    std::error_code ec;
+    std::filesystem::remove(frame_path(app), ec);
 }
 
 void LifecycleGlue::front_changed(const std::optional<std::string>& app) {
@@ -263,6 +279,10 @@ void LifecycleGlue::sample_pressure() {
 }
 
 void LifecycleGlue::discard(const std::string& app) {
+    // Its card keeps its last frame; the window goes with the host.
+    if (const std::string error = save_app_frame(server_, app, frame_path(app)); !error.empty()) {
+        wlr_log(WLR_ERROR, "app %s: its last frame is not kept for the switcher (%s)", app.c_str(), error.c_str());
+    }
     // A frozen host must run to save its page.
     set_stopped(app, false);
     if (!server_.app_link->send_lifecycle(app, AppLink::LifecycleEvent::discard)) {

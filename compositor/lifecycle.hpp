@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -75,6 +76,9 @@ public:
     // Milliseconds from the last thaw to the next frame an output showed
     // (the app's window, whose last buffer wlroots kept, is in it).
     std::optional<std::uint64_t> thaw_to_frame_ms(const std::string& app) const;
+    // Where a discarded app's last frame is kept for its switcher card (the
+    // compositor's data, beside the registry: thumbnail.hpp draws it).
+    std::filesystem::path frame_path(const std::string& app) const;
     // The apps cgroup (empty when hosts are not in one).
     const std::string& apps_cgroup() const { return apps_cgroup_; }
     // An output committed a frame (for thaw_to_frame_ms).
@@ -85,6 +89,7 @@ private:
     void run_tick();
     void sample_pressure();
     void discard(const std::string& app);
+    void forget_frame(const std::string& app);
     void set_stopped(const std::string& app, bool stopped);
     MemoryPressure current_pressure() const;
     static int handle_tick(void* data);
@@ -95,6 +100,7 @@ private:
     wl_event_source* tick_timer_ = nullptr;
     wl_event_source* poll_timer_ = nullptr;
     std::string apps_cgroup_;
+    std::filesystem::path frames_dir_;
     SimulatedPressure simulated_ = SimulatedPressure::none;
     struct Thaw {
         std::string app;

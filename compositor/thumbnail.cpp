@@ -4,11 +4,14 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <system_error>
 #include <vector>
 
+#include <cairo.h>
 #include <drm_fourcc.h>
 
 #include "cirrus-shell-unstable-v1-protocol.h"
+#include "lifecycle.hpp"
 #include "screenshot.hpp"
 #include "server.hpp"
 #include "supervisor.hpp"
@@ -143,6 +146,90 @@ void flip_rows(std::uint8_t* data, std::int32_t stride, std::int32_t height) {
     }
 }
 
+// The app's window and dialogs, scaled by `scale`, into `dest` (width x
+// height pixels of `drm_format`, `stride` bytes a row; the content covers
+// content_w x content_h at the top-left, the rest is transparent). `dest` is
+// `shm`'s memory when given: accessed only while the pixels are read back,
+// as libwayland allows one shm pool's access at a time and the renderer
+// reads the apps' own shm buffers before that.
+bool render_family(Server& server, const std::vector<const XdgView*>& family, double scale, int content_w,
+                   int content_h, std::int32_t width, std::int32_t height, std::uint32_t drm_format,
+                   std::int32_t stride, wl_shm_buffer* shm, void* dest) {
+    wlr_buffer* target = create_render_buffer(server.allocator, width, height);
+    if (!target) return false;
+    bool read = false;
+    std::uint32_t flags = 0;
+    if (wlr_renderer_begin_with_buffer(server.renderer, target)) {
+        static constexpr float transparent[4] = {0, 0, 0, 0};
+        wlr_renderer_clear(server.renderer, transparent);
+        // Dialogs and popups may reach past the window: the card is the window.
+        wlr_box content{0, 0, content_w, content_h};
+        wlr_renderer_scissor(server.renderer, &content);
+        for (const Placed& p : surfaces_of(family)) render_surface(server.renderer, p, scale);
+        wlr_renderer_scissor(server.renderer, nullptr);
+        // The shell's memory: a client that shrinks its pool meanwhile gets
+        // SIGBUS handled by libwayland instead of crashing us.
+        if (shm) wl_shm_buffer_begin_access(shm);
+        void* pixels = shm ? wl_shm_buffer_get_data(shm) : dest;
+        read = wlr_renderer_read_pixels(server.renderer, drm_format, &flags, static_cast<std::uint32_t>(stride),
+                                        static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height), 0, 0, 0,
+                                        0, pixels);
+        if (read && (flags & WLR_RENDERER_READ_PIXELS_Y_INVERT)) {
+            flip_rows(static_cast<std::uint8_t*>(pixels), stride, height);
+        }
+        if (shm) wl_shm_buffer_end_access(shm);
+        wlr_renderer_end(server.renderer);
+    }
+    wlr_buffer_drop(target);
+    return read;
+}
+
+bool is_discarded(const Server& server, const std::string& app) {
+    return server.lifecycle && server.lifecycle->policy().state(app) == Lifecycle::discarded;
+}
+
+// A discarded app's card, from the frame saved when it was discarded.
+ThumbnailResult draw_saved_frame(const std::filesystem::path& png, wl_shm_buffer* shm, std::int32_t width,
+                                 std::int32_t height, std::int32_t stride) {
+    cairo_surface_t* frame = cairo_image_surface_create_from_png(png.c_str());
+    const int frame_w = cairo_image_surface_get_width(frame);
+    const int frame_h = cairo_image_surface_get_height(frame);
+    if (cairo_surface_status(frame) != CAIRO_STATUS_SUCCESS || frame_w <= 0 || frame_h <= 0 || frame_w > kMaxSide ||
+        frame_h > kMaxSide) {
+        cairo_surface_destroy(frame);
+        return failure(CaptureFailure::no_content, "its saved frame " + png.string() + " cannot be read");
+    }
+    const double scale = std::min(static_cast<double>(width) / frame_w, static_cast<double>(height) / frame_h);
+    const int content_w = std::clamp(static_cast<int>(std::lround(frame_w * scale)), 1, width);
+    const int content_h = std::clamp(static_cast<int>(std::lround(frame_h * scale)), 1, height);
+    wl_shm_buffer_begin_access(shm);
+    // argb8888 and xrgb8888 are cairo's ARGB32 in memory (xrgb ignores alpha).
+    cairo_surface_t* target = cairo_image_surface_create_for_data(
+        static_cast<unsigned char*>(wl_shm_buffer_get_data(shm)), CAIRO_FORMAT_ARGB32, width, height, stride);
+    cairo_t* cr = cairo_create(target);
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0);
+    cairo_paint(cr);
+    cairo_rectangle(cr, 0, 0, content_w, content_h);
+    cairo_clip(cr);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_surface(cr, frame, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    const bool ok = cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+    cairo_destroy(cr);
+    cairo_surface_flush(target);
+    cairo_surface_destroy(target);
+    wl_shm_buffer_end_access(shm);
+    cairo_surface_destroy(frame);
+    if (!ok) return failure(CaptureFailure::render_failed, "cannot draw its saved frame");
+    ThumbnailResult result;
+    result.ok = true;
+    result.width = static_cast<std::uint32_t>(content_w);
+    result.height = static_cast<std::uint32_t>(content_h);
+    return result;
+}
+
 }  // namespace
 
 ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_resource* buffer_resource) {
@@ -162,7 +249,12 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
 
     const auto pid = server.supervisor->table().pid_for_app(app);
     const std::vector<const XdgView*> family = pid ? window_family(server, *pid) : std::vector<const XdgView*>{};
-    if (family.empty()) return failure(CaptureFailure::unknown_app, app + " has no window");
+    if (family.empty()) {
+        if (!pid && is_discarded(server, app)) {
+            return draw_saved_frame(server.lifecycle->frame_path(app), shm, width, height, stride);
+        }
+        return failure(CaptureFailure::unknown_app, app + " has no window");
+    }
     if (!wlr_surface_get_texture(family.front()->surface())) {
         return failure(CaptureFailure::no_content, app + "'s window has no frame yet");
     }
@@ -175,31 +267,8 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
     const int content_w = std::clamp(static_cast<int>(std::lround(geo.width * scale)), 1, width);
     const int content_h = std::clamp(static_cast<int>(std::lround(geo.height * scale)), 1, height);
 
-    wlr_buffer* target = create_render_buffer(server.allocator, width, height);
-    if (!target) return failure(CaptureFailure::render_failed, "cannot allocate a render buffer");
-    bool read = false;
-    std::uint32_t flags = 0;
-    if (wlr_renderer_begin_with_buffer(server.renderer, target)) {
-        static constexpr float transparent[4] = {0, 0, 0, 0};
-        wlr_renderer_clear(server.renderer, transparent);
-        // Dialogs and popups may reach past the window: the card is the window.
-        wlr_box content{0, 0, content_w, content_h};
-        wlr_renderer_scissor(server.renderer, &content);
-        for (const Placed& p : surfaces_of(family)) render_surface(server.renderer, p, scale);
-        wlr_renderer_scissor(server.renderer, nullptr);
-        // The shell's memory: a client that shrinks its pool meanwhile gets
-        // SIGBUS handled by libwayland instead of crashing us.
-        wl_shm_buffer_begin_access(shm);
-        read = wlr_renderer_read_pixels(server.renderer, drm_format, &flags, static_cast<std::uint32_t>(stride),
-                                        static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height), 0, 0, 0,
-                                        0, wl_shm_buffer_get_data(shm));
-        if (read && (flags & WLR_RENDERER_READ_PIXELS_Y_INVERT)) {
-            flip_rows(static_cast<std::uint8_t*>(wl_shm_buffer_get_data(shm)), stride, height);
-        }
-        wl_shm_buffer_end_access(shm);
-        wlr_renderer_end(server.renderer);
-    }
-    wlr_buffer_drop(target);
+    const bool read =
+        render_family(server, family, scale, content_w, content_h, width, height, drm_format, stride, shm, nullptr);
     if (!read) return failure(CaptureFailure::render_failed, "the renderer could not draw or read back");
 
     ThumbnailResult result;
@@ -207,6 +276,39 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
     result.width = static_cast<std::uint32_t>(content_w);
     result.height = static_cast<std::uint32_t>(content_h);
     return result;
+}
+
+std::string save_app_frame(Server& server, const std::string& app, const std::filesystem::path& png) {
+    const auto pid = server.supervisor->table().pid_for_app(app);
+    const std::vector<const XdgView*> family = pid ? window_family(server, *pid) : std::vector<const XdgView*>{};
+    if (family.empty() || !wlr_surface_get_texture(family.front()->surface())) return app + " has no frame";
+    const wlr_box geo = geometry_of(*family.front());
+    if (geo.width <= 0 || geo.height <= 0 || geo.width > kMaxSide || geo.height > kMaxSide) {
+        return app + "'s window has no size to save";
+    }
+    const std::int32_t stride = geo.width * 4;
+    std::vector<std::uint32_t> pixels(static_cast<std::size_t>(geo.width) * static_cast<std::size_t>(geo.height));
+    if (!render_family(server, family, 1.0, geo.width, geo.height, geo.width, geo.height, DRM_FORMAT_ARGB8888, stride,
+                       nullptr, pixels.data())) {
+        return "the renderer could not draw or read back " + app + "'s window";
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(png.parent_path(), ec);
+    const std::filesystem::path partial = png.string() + ".partial";
+    cairo_surface_t* image = cairo_image_surface_create_for_data(reinterpret_cast<unsigned char*>(pixels.data()),
+                                                                 CAIRO_FORMAT_ARGB32, geo.width, geo.height, stride);
+    const cairo_status_t status = cairo_surface_write_to_png(image, partial.c_str());
+    cairo_surface_destroy(image);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        std::filesystem::remove(partial, ec);
+        return "cannot write " + partial.string() + ": " + cairo_status_to_string(status);
+    }
+    std::filesystem::rename(partial, png, ec);
+    if (ec) {
+        std::filesystem::remove(partial, ec);
+        return "cannot rename " + partial.string() + " to " + png.filename().string();
+    }
+    return {};
 }
 
 namespace {

@@ -7,6 +7,10 @@
 // into a render buffer of the shm buffer's size (any renderer, pixman or
 // GLES2), then reads the pixels back into the shm buffer.
 //
+// A discarded app has no window (its host ended to free its memory): its
+// last frame is kept as a PNG file when it is discarded (save_app_frame) and
+// its card is drawn from that file until it is back.
+//
 // On demand, not a snapshot taken whenever an app leaves the front (as iOS
 // does). wlroots keeps the texture of a surface's last committed buffer for
 // as long as the surface lives, hidden or not (the policy only disables the
@@ -20,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "wlr.hpp"
@@ -42,6 +47,11 @@ struct ThumbnailResult {
 // popups and dialogs, cut to its window geometry) scaled to fit the buffer,
 // at its top-left; the rest is cleared to transparent.
 ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_resource* shm_buffer);
+
+// Writes the app's window as it last showed it, at its own size, to `png`
+// (through a file beside it, renamed: a crash leaves the old one or none).
+// The error, for logs, when it cannot.
+std::string save_app_frame(Server& server, const std::string& app, const std::filesystem::path& png);
 
 // cirrus_shell_v1.capture_app: creates the cirrus_app_capture_v1 `id` of
 // the shell's client and ends it at once with ready or failed.

@@ -26,6 +26,7 @@ using webapp_test::title_of_app;
 namespace {
 
 constexpr double kTimeout = 25;
+constexpr const char* kThreeColour = "#3050d0";  // the page the discarded app was on
 
 // Every page shows what the test reads in its title, refreshed often.
 const char* kCounterPage = R"(<!doctype html><html><head><meta charset=utf-8><title>count 0</title></head>
@@ -38,9 +39,10 @@ setInterval(() => { ++count; document.title = 'count ' + count + ' events ' + ev
 
 // one -> two -> three on the first visit; three fills its field and scrolls.
 // Restored (wasDiscarded), three reports, then goes back twice.
-std::string history_page(const std::string& name, const std::string& next) {
+std::string history_page(const std::string& name, const std::string& next, const std::string& colour) {
     return "<!doctype html><html><head><meta charset=utf-8><title>" + name +
-           "</title></head><body style='margin:0;height:4000px'>"
+           "</title></head><body style='margin:0;height:4000px;background:" + colour +
+           "'>"
            "<input id=field name=field style='margin-top:100px'><script>\n"
            "const name = '" +
            name + "', next = '" + next +
@@ -82,9 +84,9 @@ struct Lifecycle {
         webapp_test::write_file(counter / "index.html", kCounterPage);
         registry.install(webapp_test::packaged_app("counter", counter), {});
         const auto pages = tmp.path() / "packages" / "pages";
-        webapp_test::write_file(pages / "index.html", history_page("one", "two.html"));
-        webapp_test::write_file(pages / "two.html", history_page("two", "three.html"));
-        webapp_test::write_file(pages / "three.html", history_page("three", ""));
+        webapp_test::write_file(pages / "index.html", history_page("one", "two.html", "#d03030"));
+        webapp_test::write_file(pages / "two.html", history_page("two", "three.html", "#30a050"));
+        webapp_test::write_file(pages / "three.html", history_page("three", "", kThreeColour));
         registry.install(webapp_test::packaged_app("pages", pages), {});
         // A short freeze delay keeps the test fast; no real pressure may
         // discard anything here (only the simulated one).
@@ -191,6 +193,19 @@ TEST_CASE("a discarded app comes back with its page, form field, scroll position
     CHECK(pressed["discarding"] == "pages");
     REQUIRE_MESSAGE(wait_until([&] { return f.state_is("pages", "discarded"); }, 10), f.dump());
     CHECK(f.entry("pages")["pid"].is_null());
+    // Its switcher card still shows its last frame (kept when it was
+    // discarded: its window went with its host).
+    {
+        auto shell = f.c->client({program("CIRRUS_TEST_SHELL_PROTOCOL")}, true);
+        shell->expect("done", kTimeout);
+        shell->send_line("capture pages 240x400");
+        const json card =
+            shell->expect("capture", kTimeout, [](const json& e) { return e.value("app", "") == "pages"; });
+        MESSAGE("the discarded app's card: " << card.dump());
+        CHECK(card["centre"] == "#ff3050d0");
+        CHECK(card["width"] == 240);
+        CHECK(card["height"].get<int>() > 300);
+    }
     REQUIRE(f.c->request({{"cmd", "memory_pressure"}, {"level", "none"}})["ok"] == true);
 
     const auto launched_at = std::chrono::steady_clock::now();
