@@ -811,6 +811,54 @@ def check_cirrus(path):
     return path
 
 
+class PackagedApps:
+    """A temporary registry of packaged apps, each one page (app id -> HTML),
+    installed with the real CLI of `build_dir`, whose compositor and web-app
+    host are checked too; config() writes a compositor config beside it and
+    start() runs a headless Cirrus (no shell, no standby host unless the
+    config says) on it. The set-up of the lifecycle and JIT benchmarks."""
+
+    def __init__(self, build_dir, prefix, pages):
+        build = os.path.abspath(build_dir)
+        self.cirrus = check_cirrus(os.path.abspath(default_cirrus(build)))
+        cli = require_executable(os.path.join(build, "launcher", "cirrus"), "the cirrus CLI",
+                                 "build it: ninja -C BUILD launcher/cirrus")
+        require_executable(os.path.join(build, "webapp-host", "cirrus-webapp-host"), "cirrus-webapp-host",
+                           "build it: ninja -C BUILD webapp-host/cirrus-webapp-host")
+        self.root = make_tempdir(prefix)
+        self.registry = os.path.join(self.root, "registry.db")
+        env = dict(os.environ, HOME=self.root, XDG_DATA_HOME=os.path.join(self.root, "data"),
+                   CIRRUS_REGISTRY=self.registry)
+        for app, page in pages:
+            folder = os.path.join(self.root, "packages", app)
+            write_text(os.path.join(folder, "index.html"), page)
+            write_text(os.path.join(folder, "manifest.webmanifest"),
+                       json.dumps({"name": app, "start_url": "./index.html", "display": "standalone"}))
+            r = subprocess.run([cli, "--registry", self.registry, "install", folder], env=env,
+                               capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+            if r.returncode != 0:
+                raise BenchError(f"`cirrus install {folder}` failed: {(r.stderr or r.stdout)[-500:]}")
+
+    def config(self, name, text):
+        path = os.path.join(self.root, f"{name}.conf")
+        write_text(path, text)
+        return path
+
+    def start(self, socket_name, extra_args=()):
+        comp = Cirrus(None, self.cirrus, socket_name=socket_name)
+        data = os.path.join(comp.runtime_dir, "data")
+        os.makedirs(data, 0o700)
+        comp.start(list(extra_args), {"XDG_DATA_HOME": data, "CIRRUS_REGISTRY": self.registry})
+        comp.wait_ready(timeout=15)
+        return comp
+
+
+def write_text(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def fmt(v, digits=1):
     if v is None:
         return "—"

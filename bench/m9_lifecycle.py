@@ -39,7 +39,6 @@ nothing else acts).
 import argparse
 import os
 import statistics
-import subprocess
 import time
 
 import benchlib as bl
@@ -57,61 +56,32 @@ def colour_of(i):
     return palette[i % len(palette)]
 
 
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+def page_of(app, colour):
+    return ("<!doctype html><meta name=viewport content='width=device-width'><title>"
+            f"{app}</title><body style='margin:0;height:100vh;background:#{colour:06x}'>"
+            "<input style='margin:40px'></body>")
 
 
 class Setup:
     def __init__(self, args):
-        build = os.path.abspath(args.build_dir)
-        self.cirrus = bl.check_cirrus(os.path.abspath(bl.default_cirrus(build)))
-        self.cli = bl.require_executable(os.path.join(build, "launcher", "cirrus"), "the cirrus CLI",
-                                         "build it: ninja -C BUILD launcher/cirrus")
-        bl.require_executable(os.path.join(build, "webapp-host", "cirrus-webapp-host"), "cirrus-webapp-host",
-                              "build it: ninja -C BUILD webapp-host/cirrus-webapp-host")
-        self.root = bl.make_tempdir("bench-m9-")
-        self.registry = os.path.join(self.root, "registry.db")
-        self.apps = []
-        env = dict(os.environ, HOME=self.root, XDG_DATA_HOME=os.path.join(self.root, "data"),
-                   CIRRUS_REGISTRY=self.registry)
-        for i in range(args.apps):
-            app = f"m9-app-{i:02d}"
-            d = os.path.join(self.root, "packages", app)
-            colour = colour_of(i)
-            write(os.path.join(d, "index.html"),
-                  "<!doctype html><meta name=viewport content='width=device-width'><title>"
-                  f"{app}</title><body style='margin:0;height:100vh;background:#{colour:06x}'>"
-                  "<input style='margin:40px'></body>")
-            write(os.path.join(d, "manifest.webmanifest"),
-                  f'{{"name":"{app}","start_url":"./index.html","display":"standalone"}}')
-            r = subprocess.run([self.cli, "--registry", self.registry, "install", d], env=env,
-                               capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
-            if r.returncode != 0:
-                raise BenchError(f"`cirrus install {d}` failed: {(r.stderr or r.stdout)[-500:]}")
-            self.apps.append((app, colour))
-        # The returns: no budget (only the simulated pressure discards); M9:
-        # W700's. PSI is off in both, so that nothing else decides.
-        # "standby": as "returns" with a standby host kept (the device's
-        # prestart = 1), which a cold launch and a restore both take.
-        # "off": today's phone, no freezing and no budget (M9's peer).
+        self.apps = [(f"m9-app-{i:02d}", colour_of(i)) for i in range(args.apps)]
+        self.packaged = bl.PackagedApps(args.build_dir, "bench-m9-", [(a, page_of(a, c)) for a, c in self.apps])
+        # The returns: no budget (only the simulated pressure discards);
+        # "standby": the same with a standby host kept (the device's
+        # prestart = 1), which a cold launch and a restore both take; M9:
+        # W700's budget; "off": today's phone, no freezing and no budget
+        # (M9's peer). PSI is off in all, so that nothing else decides.
         self.configs = {}
         for name, prestart, freeze, budget in (("returns", 0, "1s", "none"), ("standby", 1, "1s", "none"),
                                                ("m9", 0, "1s", f"{BUDGET_MIB}M"), ("off", 0, "0", "none")):
-            self.configs[name] = os.path.join(self.root, f"{name}.conf")
-            write(self.configs[name], f"[apps]\nprestart = {prestart}\nfreeze_after = {freeze}\n"
-                  f"memory_budget = {budget}\ndiscard_above = 90\npressure_some = 0\npressure_full = 0\n")
-        log(f"{len(self.apps)} apps installed in {self.registry}")
+            self.configs[name] = self.packaged.config(
+                name, f"[apps]\nprestart = {prestart}\nfreeze_after = {freeze}\nmemory_budget = {budget}\n"
+                "discard_above = 90\npressure_some = 0\npressure_full = 0\n")
+        log(f"{len(self.apps)} apps installed in {self.packaged.registry}")
 
     def start(self, args, config):
-        comp = bl.Cirrus(None, self.cirrus, socket_name=SOCKET)
-        data = os.path.join(comp.runtime_dir, "data")
-        os.makedirs(data, 0o700)
         prestart = "1" if config == "standby" else "0"
-        comp.start(["--config", self.configs[config], "--prestart", prestart],
-                   {"XDG_DATA_HOME": data, "CIRRUS_REGISTRY": self.registry})
-        comp.wait_ready(timeout=15)
+        comp = self.packaged.start(SOCKET, ["--config", self.configs[config], "--prestart", prestart])
         m23.attach_poller(comp, args.poll_ms / 1000.0, args.poll_ms / 1000.0)
         return comp
 

@@ -127,7 +127,8 @@ std::optional<std::uint64_t> StandbyPlanner::delay_before_next(std::uint64_t now
     return earliest > now_ms ? earliest - now_ms : 0;
 }
 
-std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display) {
+std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display,
+                                          bool javascript_jit) {
     // Locale and time zone shape what the user reads; the XDG dirs say where
     // per-app data lives; CIRRUS_* carries our own settings (registry path,
     // developer flags). Session buses, DISPLAY, LD_* and the rest stay out.
@@ -144,6 +145,7 @@ std::vector<std::string> host_environment(const std::vector<std::string>& parent
         if (keep) env.push_back(entry);
     }
     env.push_back("WAYLAND_DISPLAY=" + wayland_display);
+    if (!javascript_jit) env.push_back("JSC_useJIT=false");
     return env;
 }
 

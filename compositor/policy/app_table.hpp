@@ -112,7 +112,10 @@ private:
 };
 
 // The environment a web-app host starts with: only what it needs, so that
-// nothing of the compositor's (or its parent desktop's) leaks into an app.
-std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display);
+// nothing of the compositor's (or its parent desktop's) leaks into an app;
+// without the JIT, JavaScriptCore's own switch (JSC_useJIT=false), which the
+// host's web processes inherit.
+std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display,
+                                          bool javascript_jit = true);
 
 }  // namespace cirrus

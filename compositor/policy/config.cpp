@@ -235,6 +235,13 @@ const std::vector<Section>& known_sections() {
               [](Config& c, const std::string& v, const std::string& w) {
                   c.prestart = parse_int_in_range(v, w, 0, kMaxPrestart);
               }},
+             {"javascript_jit", "on|off",
+              "JavaScriptCore's JIT in the apps' web processes (default on; off: slower JavaScript, "
+              "less memory for script-heavy pages)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v != "on" && v != "off") refuse(w, v, "on or off");
+                  c.javascript_jit = v == "on";
+              }},
              {"freeze_after", "DURATION",
               "a background app's processes are stopped this long after it left the front, e.g. 10s "
               "or 500ms (default 10s; 0: never)",

@@ -58,6 +58,10 @@ struct Config {
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.
     int prestart = 1;
+    // JavaScriptCore's JIT in the apps' web processes ([apps] javascript_jit):
+    // off costs JavaScript speed and saves the memory of a JS-heavy page
+    // (bench/README.md, "JavaScript JIT"): the low-memory profiles turn it off.
+    bool javascript_jit = true;
     // Background apps frozen, and discarded under memory pressure
     // ([apps] freeze_after, memory_budget, discard_above, pressure_some,
     // pressure_full). A budget of 0 takes the apps cgroup's memory.max.

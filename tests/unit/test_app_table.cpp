@@ -67,6 +67,7 @@ TEST_CASE("a host's environment keeps locale, XDG dirs and CIRRUS_*, and nothing
         "not-an-assignment",
     };
     const auto env = host_environment(parent, "wayland-1");
+    CHECK(std::find(env.begin(), env.end(), "JSC_useJIT=false") == env.end());  // the JIT by default
     auto has = [&](const std::string& entry) { return std::find(env.begin(), env.end(), entry) != env.end(); };
     CHECK(has("PATH=/usr/bin"));
     CHECK(has("LANG=zh_CN.UTF-8"));
@@ -82,6 +83,21 @@ TEST_CASE("a host's environment keeps locale, XDG dirs and CIRRUS_*, and nothing
     CHECK_FALSE(has("WLR_BACKENDS=headless"));
     CHECK_FALSE(has("PATHOLOGICAL=1"));
     CHECK(env.size() == 9);
+}
+
+TEST_CASE("without the JIT, a host's environment carries JavaScriptCore's own switch, and a parent's never passes") {
+    const std::vector<std::string> parent = {"PATH=/usr/bin", "JSC_useJIT=true", "JSC_useDFGJIT=false"};
+    const auto on = host_environment(parent, "wayland-1", true);
+    const auto off = host_environment(parent, "wayland-1", false);
+    auto has = [](const std::vector<std::string>& env, const std::string& entry) {
+        return std::find(env.begin(), env.end(), entry) != env.end();
+    };
+    CHECK_FALSE(has(on, "JSC_useJIT=true"));  // the compositor's own JSC settings stay its own
+    CHECK_FALSE(has(on, "JSC_useDFGJIT=false"));
+    CHECK_FALSE(has(on, "JSC_useJIT=false"));
+    CHECK(has(off, "JSC_useJIT=false"));
+    CHECK_FALSE(has(off, "JSC_useJIT=true"));
+    CHECK(off.size() == on.size() + 1);
 }
 
 TEST_CASE("standby hosts are no app's until one is given an app, and then they are exactly that app's") {

@@ -418,6 +418,15 @@ TEST_CASE("the shell comes from [shell] command, --shell and --no-shell, flags l
     std::remove(path.c_str());
 }
 
+TEST_CASE("[apps] javascript_jit: on by default, off for low-memory profiles, nothing else") {
+    CHECK(parse({}).javascript_jit);
+    CHECK_FALSE(load("[apps]\njavascript_jit = off\n").javascript_jit);
+    CHECK(load("[apps]\njavascript_jit = on\n").javascript_jit);
+    const std::string error = load_error("[apps]\njavascript_jit = no\n");
+    CHECK(error.find(":2: bad value for apps.javascript_jit: 'no'") != std::string::npos);
+    CHECK(error.find("on or off") != std::string::npos);
+}
+
 TEST_CASE("the standby pool comes from [apps] prestart and --prestart, flags last; 0 is off") {
     CHECK(parse({}).prestart == 1);  // a user's phone keeps one host ready
     CHECK(load("[apps]\nprestart = 0\n").prestart == 0);

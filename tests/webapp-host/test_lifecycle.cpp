@@ -78,7 +78,8 @@ struct Lifecycle {
     std::filesystem::path db = tmp.path() / "registry.db";
     std::unique_ptr<Compositor> c;
 
-    Lifecycle() {
+    // `more_apps_config`: lines added to the [apps] section.
+    explicit Lifecycle(const std::string& more_apps_config = "") {
         cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
         const auto counter = tmp.path() / "packages" / "counter";
         webapp_test::write_file(counter / "index.html", kCounterPage);
@@ -91,7 +92,8 @@ struct Lifecycle {
         // A short freeze delay keeps the test fast; no real pressure may
         // discard anything here (only the simulated one).
         const auto config = tmp.path() / "compositor.conf";
-        std::ofstream(config) << "[apps]\nprestart = 0\nfreeze_after = 300ms\npressure_some = 0\npressure_full = 0\n";
+        std::ofstream(config) << "[apps]\nprestart = 0\nfreeze_after = 300ms\npressure_some = 0\npressure_full = 0\n"
+                              << more_apps_config;
         setenv("CIRRUS_REGISTRY", db.c_str(), 1);
         Compositor::Options o;
         o.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST"), "--config", config.string()};
@@ -220,4 +222,28 @@ TEST_CASE("a discarded app comes back with its page, form field, scroll position
     // Its history came back too: two, then one, each a fresh load (no
     // wasDiscarded on them).
     REQUIRE_MESSAGE(wait_until([&] { return f.title("pages").starts_with("one wd=false"); }, 20), f.dump());
+}
+
+// Per-app cost: a low-memory profile turns JavaScriptCore's JIT off
+// ([apps] javascript_jit = off). What must hold: the app's web process runs
+// with it off (standby hosts start through the same Supervisor::spawn).
+TEST_CASE("[apps] javascript_jit = off reaches each app's web process") {
+    Lifecycle f("javascript_jit = off\n");
+    REQUIRE(f.c->request({{"cmd", "launch"}, {"app", "counter"}})["ok"] == true);
+    REQUIRE_MESSAGE(wait_until([&] { return counter_in(f.title("counter")) > 0; }, kTimeout), f.dump());
+    const auto host = f.entry("counter")["pid"];
+    REQUIRE(host.is_number());
+    std::vector<std::string> web_processes;
+    for (pid_t pid : webapp_test::descendants(host.get<pid_t>())) {
+        std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name != "WebKitWebProces") continue;
+        std::ifstream environ("/proc/" + std::to_string(pid) + "/environ");
+        const std::string env((std::istreambuf_iterator<char>(environ)), {});
+        web_processes.push_back(name);
+        CHECK_MESSAGE(env.find(std::string("JSC_useJIT=false\0", 17)) != std::string::npos,
+                      "web process " << pid << " runs with the JIT");
+    }
+    CHECK(web_processes.size() >= 1);
 }
