@@ -39,6 +39,28 @@ ThumbnailResult failure(CaptureFailure why, std::string message) {
     return r;
 }
 
+// A picture of `w` x `h` scaled uniformly to fit a `width` x `height` buffer
+// at its top-left: the scale and the part of the buffer it covers.
+struct Fit {
+    double scale;
+    int width;
+    int height;
+};
+
+Fit fit_into(int w, int h, std::int32_t width, std::int32_t height) {
+    const double scale = std::min(static_cast<double>(width) / w, static_cast<double>(height) / h);
+    return {scale, std::clamp(static_cast<int>(std::lround(w * scale)), 1, width),
+            std::clamp(static_cast<int>(std::lround(h * scale)), 1, height)};
+}
+
+ThumbnailResult covered(const Fit& fit) {
+    ThumbnailResult r;
+    r.ok = true;
+    r.width = static_cast<std::uint32_t>(fit.width);
+    r.height = static_cast<std::uint32_t>(fit.height);
+    return r;
+}
+
 // The app's window as a switcher card shows it: its topmost app window (a
 // host has one; a client with several shows its last used) and that
 // window's dialogs, in stacking order.
@@ -59,6 +81,12 @@ std::vector<const XdgView*> window_family(const Server& server, pid_t pid) {
         if (view && view != main && view->mapped() && server.policy.app_of(id) == main->id) family.push_back(view);
     }
     return family;
+}
+
+// The app's window family, empty when it has no host or no mapped window.
+std::vector<const XdgView*> family_of(const Server& server, const std::string& app) {
+    const auto pid = server.supervisor->table().pid_for_app(app);
+    return pid ? window_family(server, *pid) : std::vector<const XdgView*>{};
 }
 
 wlr_box geometry_of(const XdgView& view) {
@@ -146,15 +174,14 @@ void flip_rows(std::uint8_t* data, std::int32_t stride, std::int32_t height) {
     }
 }
 
-// The app's window and dialogs, scaled by `scale`, into `dest` (width x
+// The app's window and dialogs, scaled as `fit` says, into `dest` (width x
 // height pixels of `drm_format`, `stride` bytes a row; the content covers
-// content_w x content_h at the top-left, the rest is transparent). `dest` is
+// fit's part at the top-left, the rest is transparent). `dest` is
 // `shm`'s memory when given: accessed only while the pixels are read back,
 // as libwayland allows one shm pool's access at a time and the renderer
 // reads the apps' own shm buffers before that.
-bool render_family(Server& server, const std::vector<const XdgView*>& family, double scale, int content_w,
-                   int content_h, std::int32_t width, std::int32_t height, std::uint32_t drm_format,
-                   std::int32_t stride, wl_shm_buffer* shm, void* dest) {
+bool render_family(Server& server, const std::vector<const XdgView*>& family, const Fit& fit, std::int32_t width,
+                   std::int32_t height, std::uint32_t drm_format, std::int32_t stride, wl_shm_buffer* shm, void* dest) {
     wlr_buffer* target = create_render_buffer(server.allocator, width, height);
     if (!target) return false;
     bool read = false;
@@ -163,9 +190,9 @@ bool render_family(Server& server, const std::vector<const XdgView*>& family, do
         static constexpr float transparent[4] = {0, 0, 0, 0};
         wlr_renderer_clear(server.renderer, transparent);
         // Dialogs and popups may reach past the window: the card is the window.
-        wlr_box content{0, 0, content_w, content_h};
+        wlr_box content{0, 0, fit.width, fit.height};
         wlr_renderer_scissor(server.renderer, &content);
-        for (const Placed& p : surfaces_of(family)) render_surface(server.renderer, p, scale);
+        for (const Placed& p : surfaces_of(family)) render_surface(server.renderer, p, fit.scale);
         wlr_renderer_scissor(server.renderer, nullptr);
         // The shell's memory: a client that shrinks its pool meanwhile gets
         // SIGBUS handled by libwayland instead of crashing us.
@@ -199,9 +226,7 @@ ThumbnailResult draw_saved_frame(const std::filesystem::path& png, wl_shm_buffer
         cairo_surface_destroy(frame);
         return failure(CaptureFailure::no_content, "its saved frame " + png.string() + " cannot be read");
     }
-    const double scale = std::min(static_cast<double>(width) / frame_w, static_cast<double>(height) / frame_h);
-    const int content_w = std::clamp(static_cast<int>(std::lround(frame_w * scale)), 1, width);
-    const int content_h = std::clamp(static_cast<int>(std::lround(frame_h * scale)), 1, height);
+    const Fit fit = fit_into(frame_w, frame_h, width, height);
     wl_shm_buffer_begin_access(shm);
     // argb8888 and xrgb8888 are cairo's ARGB32 in memory (xrgb ignores alpha).
     cairo_surface_t* target = cairo_image_surface_create_for_data(
@@ -210,9 +235,9 @@ ThumbnailResult draw_saved_frame(const std::filesystem::path& png, wl_shm_buffer
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     cairo_set_source_rgba(cr, 0, 0, 0, 0);
     cairo_paint(cr);
-    cairo_rectangle(cr, 0, 0, content_w, content_h);
+    cairo_rectangle(cr, 0, 0, fit.width, fit.height);
     cairo_clip(cr);
-    cairo_scale(cr, scale, scale);
+    cairo_scale(cr, fit.scale, fit.scale);
     cairo_set_source_surface(cr, frame, 0, 0);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_paint(cr);
@@ -223,11 +248,7 @@ ThumbnailResult draw_saved_frame(const std::filesystem::path& png, wl_shm_buffer
     wl_shm_buffer_end_access(shm);
     cairo_surface_destroy(frame);
     if (!ok) return failure(CaptureFailure::render_failed, "cannot draw its saved frame");
-    ThumbnailResult result;
-    result.ok = true;
-    result.width = static_cast<std::uint32_t>(content_w);
-    result.height = static_cast<std::uint32_t>(content_h);
-    return result;
+    return covered(fit);
 }
 
 }  // namespace
@@ -247,10 +268,10 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
                                                        std::to_string(height) + " (at most 4096x4096)");
     }
 
-    const auto pid = server.supervisor->table().pid_for_app(app);
-    const std::vector<const XdgView*> family = pid ? window_family(server, *pid) : std::vector<const XdgView*>{};
+    const std::vector<const XdgView*> family = family_of(server, app);
     if (family.empty()) {
-        if (!pid && is_discarded(server, app)) {
+        // A discarded app has no host (a restore's new host makes it launching).
+        if (is_discarded(server, app)) {
             return draw_saved_frame(server.lifecycle->frame_path(app), shm, width, height, stride);
         }
         return failure(CaptureFailure::unknown_app, app + " has no window");
@@ -263,24 +284,15 @@ ThumbnailResult render_thumbnail(Server& server, const std::string& app, wl_reso
 
     // Uniformly, to fit: a card has the work area's shape, so an app window
     // (which fills the work area) fills the card.
-    const double scale = std::min(static_cast<double>(width) / geo.width, static_cast<double>(height) / geo.height);
-    const int content_w = std::clamp(static_cast<int>(std::lround(geo.width * scale)), 1, width);
-    const int content_h = std::clamp(static_cast<int>(std::lround(geo.height * scale)), 1, height);
-
-    const bool read =
-        render_family(server, family, scale, content_w, content_h, width, height, drm_format, stride, shm, nullptr);
-    if (!read) return failure(CaptureFailure::render_failed, "the renderer could not draw or read back");
-
-    ThumbnailResult result;
-    result.ok = true;
-    result.width = static_cast<std::uint32_t>(content_w);
-    result.height = static_cast<std::uint32_t>(content_h);
-    return result;
+    const Fit fit = fit_into(geo.width, geo.height, width, height);
+    if (!render_family(server, family, fit, width, height, drm_format, stride, shm, nullptr)) {
+        return failure(CaptureFailure::render_failed, "the renderer could not draw or read back");
+    }
+    return covered(fit);
 }
 
 std::string save_app_frame(Server& server, const std::string& app, const std::filesystem::path& png) {
-    const auto pid = server.supervisor->table().pid_for_app(app);
-    const std::vector<const XdgView*> family = pid ? window_family(server, *pid) : std::vector<const XdgView*>{};
+    const std::vector<const XdgView*> family = family_of(server, app);
     if (family.empty() || !wlr_surface_get_texture(family.front()->surface())) return app + " has no frame";
     const wlr_box geo = geometry_of(*family.front());
     if (geo.width <= 0 || geo.height <= 0 || geo.width > kMaxSide || geo.height > kMaxSide) {
@@ -288,8 +300,8 @@ std::string save_app_frame(Server& server, const std::string& app, const std::fi
     }
     const std::int32_t stride = geo.width * 4;
     std::vector<std::uint32_t> pixels(static_cast<std::size_t>(geo.width) * static_cast<std::size_t>(geo.height));
-    if (!render_family(server, family, 1.0, geo.width, geo.height, geo.width, geo.height, DRM_FORMAT_ARGB8888, stride,
-                       nullptr, pixels.data())) {
+    if (!render_family(server, family, Fit{1.0, geo.width, geo.height}, geo.width, geo.height, DRM_FORMAT_ARGB8888,
+                       stride, nullptr, pixels.data())) {
         return "the renderer could not draw or read back " + app + "'s window";
     }
     std::error_code ec;
