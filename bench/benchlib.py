@@ -812,7 +812,8 @@ def check_cirrus(path):
 
 
 class PackagedApps:
-    """A temporary registry of packaged apps, each one page (app id -> HTML),
+    """A temporary registry of packaged apps, each one page (app id -> HTML,
+    or -> {file name: text or bytes}),
     installed with the real CLI of `build_dir`, whose compositor and web-app
     host are checked too; config() writes a compositor config beside it and
     start() runs a headless Cirrus (no shell, no standby host unless the
@@ -831,7 +832,14 @@ class PackagedApps:
                    CIRRUS_REGISTRY=self.registry)
         for app, page in pages:
             folder = os.path.join(self.root, "packages", app)
-            write_text(os.path.join(folder, "index.html"), page)
+            # A page, or {file name: text or bytes} with an index.html.
+            for name, body in (page.items() if isinstance(page, dict) else [("index.html", page)]):
+                if isinstance(body, bytes):
+                    os.makedirs(folder, exist_ok=True)
+                    with open(os.path.join(folder, name), "wb") as f:
+                        f.write(body)
+                else:
+                    write_text(os.path.join(folder, name), body)
             write_text(os.path.join(folder, "manifest.webmanifest"),
                        json.dumps({"name": app, "start_url": "./index.html", "display": "standalone"}))
             r = subprocess.run([cli, "--registry", self.registry, "install", folder], env=env,

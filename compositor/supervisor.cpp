@@ -86,8 +86,8 @@ std::string Supervisor::find_program(const std::string& name, const char* build_
 }
 
 pid_t Supervisor::spawn(std::vector<std::string> argv, int channel_fd) {
-    const std::vector<std::string> env =
-        host_environment(current_environment(), server_.socket_name, server_.config.javascript_jit);
+    const std::vector<std::string> env = host_environment(current_environment(), server_.socket_name,
+                                                          server_.config.javascript_jit, server_.config.web_memory);
     std::vector<char*> envp;
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);

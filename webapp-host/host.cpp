@@ -41,6 +41,7 @@
 #include "startup_trace.hpp"
 #include "write_replay.hpp"
 #include "common/protocol_text.hpp"
+#include "common/web_memory.hpp"
 
 namespace {
 
@@ -91,6 +92,9 @@ struct Host {
     std::unique_ptr<NetworkProcessWatch> network;
     // Freeze, resume and discard as the compositor says (page_lifecycle.hpp).
     std::unique_ptr<PageLifecycle> lifecycle;
+    // The profile's memory-pressure settings for the app's web process
+    // (null: WebKit's own); see use_web_memory_settings.
+    WebKitMemoryPressureSettings* web_memory = nullptr;
 };
 
 // Every load of one of the app's own pages that the host starts itself.
@@ -798,7 +802,12 @@ WebKitWebContext* make_context(Host& host) {
     // (localStorage, IndexedDB, cookies, caches).
     WebKitWebsiteDataManager* manager = webkit_website_data_manager_new(
         "base-data-directory", dirs.data.c_str(), "base-cache-directory", dirs.cache.c_str(), nullptr);
-    WebKitWebContext* context = webkit_web_context_new_with_website_data_manager(manager);
+    // The memory-pressure settings can only be given when the context is
+    // made (a construct-only property).
+    WebKitWebContext* context =
+        host.web_memory ? WEBKIT_WEB_CONTEXT(g_object_new(WEBKIT_TYPE_WEB_CONTEXT, "website-data-manager", manager,
+                                                          "memory-pressure-settings", host.web_memory, nullptr))
+                        : webkit_web_context_new_with_website_data_manager(manager);
     g_object_unref(manager);
     webkit_web_context_set_cache_model(context, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
     // WebKitGTK keeps cookies in memory unless told where to store them: an
@@ -952,6 +961,31 @@ void quiet_session_services() {
 // 45 MiB of page cache per host, for nothing (measured on a standby host).
 void no_gl_display() { g_setenv("WEBKIT_DISABLE_COMPOSITING_MODE", "1", FALSE); }
 
+// The profile's memory-pressure settings ([apps] web_memory_limit, passed as
+// CIRRUS_WEB_MEMORY: common/web_memory.hpp). The network process's must be
+// set before WebKit makes any data manager (a standby host's warm-up makes
+// one), the web process's go to the app's context (make_context). Above a
+// third of the limit WebKit frees caches, above half it collects garbage
+// harder; there is no kill threshold, so the front app's page is never
+// ended by it (were it ended, on_web_process_terminated reloads the page,
+// but what the user typed would be gone).
+void use_web_memory_settings(Host& host) {
+    const char* value = g_getenv(std::string(cirrus::kWebMemoryVariable).c_str());
+    if (!value) return;
+    const auto settings = cirrus::parse_web_memory(value);
+    if (!settings) {
+        std::fprintf(stderr,
+                     "cirrus-webapp-host: ignoring %s=%s (expected LIMIT_MIB,POLL_MS, e.g. 160,2000, as the "
+                     "compositor sets from [apps] web_memory_limit); WebKit keeps its own memory settings\n",
+                     std::string(cirrus::kWebMemoryVariable).c_str(), value);
+        return;
+    }
+    host.web_memory = webkit_memory_pressure_settings_new();
+    webkit_memory_pressure_settings_set_memory_limit(host.web_memory, settings->limit_mib);
+    webkit_memory_pressure_settings_set_poll_interval(host.web_memory, settings->poll_ms / 1000.0);
+    webkit_website_data_manager_set_memory_pressure_settings(host.web_memory);
+}
+
 // What every app needs and none decides: the display connection and GTK.
 bool start_toolkit(int& argc, char**& argv) {
     quiet_session_services();
@@ -1062,6 +1096,7 @@ int main(int argc, char** argv) {
     } catch (const std::exception&) {
         // No home: GLib has no cache home either, and the app fails later.
     }
+    use_web_memory_settings(host);
     if (host.options.standby) {
         if (const auto exit_code = wait_as_standby(host, argc, argv)) return *exit_code;
     }

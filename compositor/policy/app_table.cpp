@@ -128,10 +128,11 @@ std::optional<std::uint64_t> StandbyPlanner::delay_before_next(std::uint64_t now
 }
 
 std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display,
-                                          bool javascript_jit) {
+                                          bool javascript_jit, const WebMemorySettings& web_memory) {
     // Locale and time zone shape what the user reads; the XDG dirs say where
     // per-app data lives; CIRRUS_* carries our own settings (registry path,
-    // developer flags). Session buses, DISPLAY, LD_* and the rest stay out.
+    // developer flags). Session buses, DISPLAY, LD_* and the rest stay out;
+    // so does the compositor's own CIRRUS_WEB_MEMORY: the profile decides.
     static constexpr std::array<std::string_view, 9> kept = {
         "PATH", "HOME", "USER", "LANG", "TZ", "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
     };
@@ -142,10 +143,11 @@ std::vector<std::string> host_environment(const std::vector<std::string>& parent
         const std::string_view name(entry.data(), eq);
         const bool keep = std::find(kept.begin(), kept.end(), name) != kept.end() || name.starts_with("LC_") ||
                           name.starts_with("CIRRUS_");
-        if (keep) env.push_back(entry);
+        if (keep && name != kWebMemoryVariable) env.push_back(entry);
     }
     env.push_back("WAYLAND_DISPLAY=" + wayland_display);
     if (!javascript_jit) env.push_back("JSC_useJIT=false");
+    if (std::string memory = web_memory_assignment(web_memory); !memory.empty()) env.push_back(std::move(memory));
     return env;
 }
 

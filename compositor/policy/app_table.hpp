@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/web_memory.hpp"
+
 namespace cirrus {
 
 enum class AppState { launching, running };
@@ -114,8 +116,9 @@ private:
 // The environment a web-app host starts with: only what it needs, so that
 // nothing of the compositor's (or its parent desktop's) leaks into an app;
 // without the JIT, JavaScriptCore's own switch (JSC_useJIT=false), which the
-// host's web processes inherit.
+// host's web processes inherit; with a web memory limit, CIRRUS_WEB_MEMORY
+// (common/web_memory.hpp), which the host gives WebKit.
 std::vector<std::string> host_environment(const std::vector<std::string>& parent, const std::string& wayland_display,
-                                          bool javascript_jit = true);
+                                          bool javascript_jit = true, const WebMemorySettings& web_memory = {});
 
 }  // namespace cirrus

@@ -242,6 +242,35 @@ const std::vector<Section>& known_sections() {
                   if (v != "on" && v != "off") refuse(w, v, "on or off");
                   c.javascript_jit = v == "on";
               }},
+             {"web_memory_limit", "SIZE|none",
+              "WebKit's memory-pressure limit for each app's web and network process, e.g. 160M: above "
+              "a third of it WebKit frees caches, above half it collects harder; nothing is ever killed "
+              "(default none: WebKit's own, the RAM size)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  const std::string expected = "whole MiB between " + std::to_string(WebMemorySettings::kMinLimitMib) +
+                                               "M and " + std::to_string(WebMemorySettings::kMaxLimitMib) +
+                                               "M, e.g. 160M, or none";
+                  std::uint64_t bytes = 0;
+                  try {
+                      bytes = parse_memory_bytes(v, w);
+                  } catch (const ConfigError&) {
+                      refuse(w, v, expected);  // this key's own bounds, not any size's
+                  }
+                  const std::uint64_t mib = bytes >> 20;
+                  if (bytes != 0 && ((bytes & ((1ull << 20) - 1)) != 0 || mib < WebMemorySettings::kMinLimitMib ||
+                                     mib > WebMemorySettings::kMaxLimitMib)) {
+                      refuse(w, v, expected);
+                  }
+                  c.web_memory.limit_mib = static_cast<std::uint32_t>(mib);
+              }},
+             {"web_memory_poll", "DURATION",
+              "how often WebKit checks an app's process against web_memory_limit, 1s to 1 hour "
+              "(default 30s, WebKit's own)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  const std::uint64_t ms = parse_duration_ms(v, w);
+                  if (ms < WebMemorySettings::kMinPollMs) refuse(w, v, "a duration of at least 1s, e.g. 2s");
+                  c.web_memory.poll_ms = static_cast<std::uint32_t>(ms);
+              }},
              {"freeze_after", "DURATION",
               "a background app's processes are stopped this long after it left the front, e.g. 10s "
               "or 500ms (default 10s; 0: never)",

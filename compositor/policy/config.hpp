@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app_lifecycle.hpp"
+#include "common/web_memory.hpp"
 #include "geometry.hpp"
 #include "text_input_policy.hpp"
 
@@ -62,6 +63,10 @@ struct Config {
     // off costs JavaScript speed and saves the memory of a JS-heavy page
     // (bench/README.md, "JavaScript JIT"): the low-memory profiles turn it off.
     bool javascript_jit = true;
+    // WebKit's memory-pressure settings for the apps' web and network
+    // processes ([apps] web_memory_limit, web_memory_poll; no limit: WebKit's
+    // own, the RAM size). Never a kill threshold (common/web_memory.hpp).
+    WebMemorySettings web_memory;
     // Background apps frozen, and discarded under memory pressure
     // ([apps] freeze_after, memory_budget, discard_above, pressure_some,
     // pressure_full). A budget of 0 takes the apps cgroup's memory.max.

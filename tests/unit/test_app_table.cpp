@@ -100,6 +100,21 @@ TEST_CASE("without the JIT, a host's environment carries JavaScriptCore's own sw
     CHECK(off.size() == on.size() + 1);
 }
 
+TEST_CASE("a web memory limit reaches the host as CIRRUS_WEB_MEMORY, and the compositor's own never passes") {
+    const std::vector<std::string> parent = {"PATH=/usr/bin", "CIRRUS_WEB_MEMORY=64,1000", "CIRRUS_REGISTRY=/r.db"};
+    auto has = [](const std::vector<std::string>& env, const std::string& entry) {
+        return std::find(env.begin(), env.end(), entry) != env.end();
+    };
+    const auto none = host_environment(parent, "wayland-1", true, {});
+    CHECK(has(none, "CIRRUS_REGISTRY=/r.db"));  // the other CIRRUS_* still pass
+    for (const auto& entry : none) CHECK_FALSE(entry.starts_with("CIRRUS_WEB_MEMORY="));
+    const auto w700 = host_environment(parent, "wayland-1", false, cirrus::WebMemorySettings{160, 2000});
+    CHECK(has(w700, "CIRRUS_WEB_MEMORY=160,2000"));
+    CHECK_FALSE(has(w700, "CIRRUS_WEB_MEMORY=64,1000"));
+    CHECK(has(w700, "JSC_useJIT=false"));
+    CHECK(w700.size() == none.size() + 2);
+}
+
 TEST_CASE("standby hosts are no app's until one is given an app, and then they are exactly that app's") {
     AppTable table;
     table.standby_started(300, 10);

@@ -427,6 +427,29 @@ TEST_CASE("[apps] javascript_jit: on by default, off for low-memory profiles, no
     CHECK(error.find("on or off") != std::string::npos);
 }
 
+TEST_CASE("[apps] web_memory_limit and web_memory_poll: WebKit's own by default, whole MiB, never a poll under 1s") {
+    CHECK(parse({}).web_memory == cirrus::WebMemorySettings{});
+    CHECK(parse({}).web_memory.limit_mib == 0);  // nothing passed: WebKit's own
+    const auto w700 = load("[apps]\nweb_memory_limit = 160M\nweb_memory_poll = 2s\n").web_memory;
+    CHECK(w700.limit_mib == 160);
+    CHECK(w700.poll_ms == 2000);
+    CHECK(load("[apps]\nweb_memory_limit = 1G\n").web_memory == cirrus::WebMemorySettings{1024, 30000});
+    CHECK(load("[apps]\nweb_memory_limit = none\n").web_memory.limit_mib == 0);
+    // A size without a unit is bytes: 160 is far below the least limit.
+    for (const char* bad : {"160", "16M", "4G", "160.5M", "163841K", "-160M", "lots"}) {
+        CAPTURE(bad);
+        const std::string error = load_error(std::string("[apps]\nweb_memory_limit = ") + bad + "\n");
+        CHECK(error.find(std::string(":2: bad value for apps.web_memory_limit: '") + bad + "'") != std::string::npos);
+        CHECK(error.find("whole MiB between 32M and 3072M") != std::string::npos);
+    }
+    for (const char* bad : {"0", "500ms", "2"}) {
+        CAPTURE(bad);
+        const std::string error = load_error(std::string("[apps]\nweb_memory_poll = ") + bad + "\n");
+        CHECK(error.find(":2: bad value for apps.web_memory_poll") != std::string::npos);
+    }
+    CHECK(load_error("[apps]\nweb_memory_poll = 0\n").find("at least 1s") != std::string::npos);
+}
+
 TEST_CASE("the standby pool comes from [apps] prestart and --prestart, flags last; 0 is off") {
     CHECK(parse({}).prestart == 1);  // a user's phone keeps one host ready
     CHECK(load("[apps]\nprestart = 0\n").prestart == 0);

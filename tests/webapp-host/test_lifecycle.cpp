@@ -278,3 +278,20 @@ TEST_CASE("[apps] javascript_jit = off reaches each app's web process") {
     }
     CHECK(web_processes.size() >= 1);
 }
+
+// Per-app cost: WebKit's memory-pressure settings ([apps] web_memory_limit,
+// web_memory_poll) reach each app's host, which gives them to WebKit.
+TEST_CASE("[apps] web_memory_limit reaches each app's host") {
+    Lifecycle f("web_memory_limit = 160M\nweb_memory_poll = 2s\n");
+    REQUIRE(f.c->request({{"cmd", "launch"}, {"app", "counter"}})["ok"] == true);
+    REQUIRE_MESSAGE(wait_until([&] { return counter_in(f.title("counter")) > 0; }, kTimeout), f.dump());
+    const auto host = f.entry("counter")["pid"];
+    REQUIRE(host.is_number());
+    std::ifstream environ("/proc/" + std::to_string(host.get<pid_t>()) + "/environ");
+    const std::string env((std::istreambuf_iterator<char>(environ)), {});
+    CHECK(env.find(std::string("\0CIRRUS_WEB_MEMORY=160,2000\0", 28)) != std::string::npos);
+    // With the settings, the page still runs (WebKit took the context's
+    // construct property): the counter goes on.
+    const int before = counter_in(f.title("counter"));
+    CHECK(wait_until([&] { return counter_in(f.title("counter")) > before; }, kTimeout));
+}
