@@ -366,16 +366,20 @@ void KeyboardClient::set_preedit(const std::string& text, std::size_t caret) {
 }
 
 void KeyboardClient::backspace() {
-    if (!input_method_ || !active_) return;
-    const BackspacePlan plan = plan_backspace(input_method_->state().surrounding);
-    if (plan.how == BackspacePlan::How::DeleteSurrounding) {
-        input_method_->delete_before(plan.before_bytes);
-        text_pending_ = true;
-    } else if (virtual_keyboard_.ready()) {
-        virtual_keyboard_.tap(kEvdevBackspace, now_ms());
+    const char* how = "none";
+    if (input_method_ && active_) {
+        const BackspacePlan plan = plan_backspace(input_method_->state().surrounding, virtual_keyboard_.ready());
+        if (plan.how == BackspacePlan::How::Key) {
+            virtual_keyboard_.tap(kEvdevBackspace, now_ms());
+            how = "key";
+        } else if (plan.how == BackspacePlan::How::DeleteSurrounding) {
+            input_method_->delete_before(plan.before_bytes);
+            text_pending_ = true;
+            how = "delete_surrounding";
+        }
     }
-    // Without surrounding text or a virtual keyboard there is no way to
-    // delete: the protocol offers none.
+    // Which way a backspace went is what a test needs when one deletes nothing.
+    if (options_.events) event(nlohmann::json{{"event", "backspace"}, {"how", how}, {"active", active_}}.dump());
 }
 
 // Return is a key, never "\n" as text: a single-line field submits on the

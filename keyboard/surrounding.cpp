@@ -17,14 +17,13 @@ std::size_t previous_character_bytes(const std::string& text, std::size_t cursor
     return length;
 }
 
-BackspacePlan plan_backspace(const SurroundingText& s) {
+BackspacePlan plan_backspace(const SurroundingText& s, bool have_key) {
     BackspacePlan plan;
-    if (!s.known || s.cursor != s.anchor || s.cursor > s.text.size()) return plan;  // the key
-    if (s.cursor == 0) {
-        // Nothing before the cursor in what the app sent; the field may hold
-        // more than it reported (long text), so the key, whose effect the app decides.
-        return plan;
-    }
+    if (have_key) return plan;  // the key
+    plan.how = BackspacePlan::How::Nothing;
+    // Nothing known before the cursor (the field may hold more than it
+    // reported), a selection, or offsets that do not fit the text.
+    if (!s.known || s.cursor != s.anchor || s.cursor > s.text.size() || s.cursor == 0) return plan;
     plan.how = BackspacePlan::How::DeleteSurrounding;
     plan.before_bytes = static_cast<std::uint32_t>(previous_character_bytes(s.text, s.cursor));
     return plan;

@@ -317,7 +317,8 @@ TEST_CASE("auto-capitalisation at the start of a sentence") {
     CHECK(b.model.shift() == Shift::Off);
 }
 
-TEST_CASE("backspace plan: delete_surrounding_text by whole UTF-8 characters only when the text is known") {
+TEST_CASE(
+    "backspace plan: the key when there is a virtual keyboard, else whole UTF-8 characters when the text is known") {
     CHECK(previous_character_bytes("a你", 4) == 3);
     CHECK(previous_character_bytes("a你", 1) == 1);
     CHECK(previous_character_bytes("é", 2) == 2);
@@ -327,16 +328,19 @@ TEST_CASE("backspace plan: delete_surrounding_text by whole UTF-8 characters onl
     CHECK(previous_character_bytes("a\x80", 2) == 1);  // a stray continuation byte
 
     SurroundingText s{"hello 你", 9, 9, true};
-    BackspacePlan plan = plan_backspace(s);
+    CHECK(plan_backspace(s, true).how == BackspacePlan::How::Key);
+    BackspacePlan plan = plan_backspace(s, false);
     CHECK(plan.how == BackspacePlan::How::DeleteSurrounding);
     CHECK(plan.before_bytes == 3);
     s.known = false;  // stale after our own commit
-    CHECK(plan_backspace(s).how == BackspacePlan::How::Key);
+    CHECK(plan_backspace(s, false).how == BackspacePlan::How::Nothing);
+    CHECK(plan_backspace(s, true).how == BackspacePlan::How::Key);
     s = {"hello", 5, 2, true};  // a selection
-    CHECK(plan_backspace(s).how == BackspacePlan::How::Key);
+    CHECK(plan_backspace(s, false).how == BackspacePlan::How::Nothing);
+    CHECK(plan_backspace(s, true).how == BackspacePlan::How::Key);
     s = {"hello", 0, 0, true};
-    CHECK(plan_backspace(s).how == BackspacePlan::How::Key);
+    CHECK(plan_backspace(s, false).how == BackspacePlan::How::Nothing);
     s = {"hi", 7, 7, true};  // a cursor beyond the text: hostile
-    CHECK(plan_backspace(s).how == BackspacePlan::How::Key);
+    CHECK(plan_backspace(s, false).how == BackspacePlan::How::Nothing);
     CHECK(text_before_cursor({"Hi. there", 4, 4, true}) == "Hi. ");
 }
