@@ -1040,6 +1040,7 @@ int run_app(Host& host) {
     host.online.reset();
     host.link.reset();
     g_object_unref(context);
+    if (host.web_memory) webkit_memory_pressure_settings_free(host.web_memory);  // WebKit kept copies
     return 0;
 }
 

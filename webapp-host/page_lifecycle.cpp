@@ -63,6 +63,10 @@ const std::string kSaveScript = R"JS(
 })();
 )JS";
 
+// The scroll position is applied again until it holds, for 3 s or until the
+// user touches the page, as browsers restore it: WebKit's own history
+// restore may put the page back at the top after the load (seen under load),
+// and a page whose content arrives late is not yet tall enough at first.
 constexpr const char* kRestoreScript = R"JS(
 (function (s) {
   const all = document.querySelectorAll('input, textarea, select');
@@ -72,7 +76,21 @@ constexpr const char* kRestoreScript = R"JS(
     if ('checked' in f) el.checked = !!f.checked;
     else if (typeof f.value === 'string') el.value = f.value;
   }
-  window.scrollTo(Number(s.x) || 0, Number(s.y) || 0);
+  const x = Number(s.x) || 0, y = Number(s.y) || 0;
+  const inputs = ['touchstart', 'wheel', 'keydown', 'mousedown'];
+  let timer = 0;
+  const done = () => {
+    clearInterval(timer);
+    for (const t of inputs) removeEventListener(t, done, true);
+  };
+  for (const t of inputs) addEventListener(t, done, {capture: true, passive: true});
+  const until = Date.now() + 3000;
+  const apply = () => {
+    if (Math.round(scrollX) !== Math.round(x) || Math.round(scrollY) !== Math.round(y)) window.scrollTo(x, y);
+    if (Date.now() >= until) done();
+  };
+  apply();
+  timer = setInterval(apply, 50);
 })
 )JS";
 

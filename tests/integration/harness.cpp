@@ -391,8 +391,9 @@ Compositor::Compositor(const Options& options) {
     }
     po.argv.insert(po.argv.end(), options.extra_args.begin(), options.extra_args.end());
     // Private XDG folders: no user config is read and no user data is touched.
+    const std::string data_home = options.data_home.empty() ? runtime_dir_ + "/data" : options.data_home;
     po.env = {{"XDG_RUNTIME_DIR", runtime_dir_},
-              {"XDG_DATA_HOME", runtime_dir_ + "/data"},
+              {"XDG_DATA_HOME", data_home},
               {"XDG_CONFIG_HOME", runtime_dir_ + "/config"},
               {"XDG_CACHE_HOME", runtime_dir_ + "/cache"},
               {"WLR_BACKENDS", "headless"},
@@ -402,7 +403,7 @@ Compositor::Compositor(const Options& options) {
     if (!options.installed_apps.empty()) {
         // Where it would look anyway ($XDG_DATA_HOME/cirrus), and said, so
         // that a CIRRUS_REGISTRY of the caller's does not take its place.
-        const std::string registry = runtime_dir_ + "/data/cirrus/registry.db";
+        const std::string registry = data_home + "/cirrus/registry.db";
         install_bare_apps(registry, options.installed_apps);
         po.env["CIRRUS_REGISTRY"] = registry;
     }

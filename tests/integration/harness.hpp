@@ -138,6 +138,9 @@ public:
         // of an app that is not installed is refused): each a bare record
         // of that id, enough for a stand-in host (--app-host).
         std::vector<std::string> installed_apps{};
+        // Its XDG_DATA_HOME (apps' data, saved pages); empty: a private one
+        // in its runtime folder. Set to outlive it: a phone restarted.
+        std::string data_home{};
     };
 
     Compositor();
