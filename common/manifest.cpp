@@ -98,15 +98,21 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
 // ---------------------------------------------------------------------------
 // A light pass over the JSON text before the real parse. It refuses nesting
 // deeper than kMaxNestingDepth (the parse itself would cope, but every later
-// recursive walk of the tree - copy, dump, comparison - would not), and
+// recursive walk of the tree - copy, dump, comparison - would not, on a
+// megabyte of brackets), without recursing itself, and
 // remembers where each value starts, under paths like "icons[3].sizes", so
 // warnings can give a line. It trusts nothing: on malformed text it simply
 // stops and leaves the error to the real parser.
 
 class SourceMap {
 public:
-    // Returns the offset of the bracket that nests too deep, if one does.
+    // Returns the offset of the bracket that nests too deep, if one does
+    // (then top_level_member() is the manifest member that holds it: the
+    // full path would be hundreds of "[0]"s long).
     std::optional<std::size_t> scan(std::string_view text);
+    std::string top_level_member() const {
+        return !stack_.empty() && stack_.front().is_object ? stack_.front().key : std::string();
+    }
     TextPosition position_of(const std::string& path) const {
         auto found = positions_.find(path);
         return found == positions_.end() ? TextPosition{} : found->second;
@@ -1156,8 +1162,12 @@ ProcessedManifest process_manifest(std::string_view text, const std::string& man
     if (is_blank(text)) return fatal(manifest_url, text, std::nullopt, "manifest is empty");
     SourceMap source;
     if (auto too_deep = source.scan(text)) {
-        return fatal(manifest_url, text, too_deep,
-                     "JSON nests deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+        auto result = fatal(manifest_url, text, too_deep,
+                            "JSON nests deeper than " + std::to_string(kMaxNestingDepth) +
+                                " levels (the root object is level 1; Chromium reads no deeper either); "
+                                "flatten this member or remove it");
+        result.error->member = source.top_level_member();
+        return result;
     }
     json root;
     try {
