@@ -187,7 +187,9 @@ struct ProcessedManifest {
 
 // Processes manifest `text` fetched from `manifest_url` for the page at
 // `document_url` (for an app installed from a package, pass the start page's
-// URL). Never throws.
+// URL; for a manifest URL installed on its own, pass "": there is no document,
+// so a manifest without a usable start_url is refused, not started at the
+// manifest's own URL). Never throws.
 ProcessedManifest process_manifest(std::string_view text, const std::string& manifest_url,
                                    const std::string& document_url);
 
