@@ -220,6 +220,9 @@ void OfflineCache::attach(WebKitWebContext* context) {
         if (link_) link_->replaying(active);
     };
     writes.link_offline = [this] { return link_report().offline; };
+    writes.answer_wait = [this](std::size_t body_bytes) {
+        return offline::write_answer_wait(link_report(), body_bytes);
+    };
     writes_ = std::make_unique<WriteReplay>(std::move(writes));
     webkit_web_context_register_uri_scheme(context, kOfflineScheme, &OfflineCache::on_scheme_request, this, nullptr);
     WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
