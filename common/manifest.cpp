@@ -98,15 +98,21 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
 // ---------------------------------------------------------------------------
 // A light pass over the JSON text before the real parse. It refuses nesting
 // deeper than kMaxNestingDepth (the parse itself would cope, but every later
-// recursive walk of the tree - copy, dump, comparison - would not), and
+// recursive walk of the tree - copy, dump, comparison - would not, on a
+// megabyte of brackets), without recursing itself, and
 // remembers where each value starts, under paths like "icons[3].sizes", so
 // warnings can give a line. It trusts nothing: on malformed text it simply
 // stops and leaves the error to the real parser.
 
 class SourceMap {
 public:
-    // Returns the offset of the bracket that nests too deep, if one does.
+    // Returns the offset of the bracket that nests too deep, if one does
+    // (then top_level_member() is the manifest member that holds it: the
+    // full path would be hundreds of "[0]"s long).
     std::optional<std::size_t> scan(std::string_view text);
+    std::string top_level_member() const {
+        return !stack_.empty() && stack_.front().is_object ? stack_.front().key : std::string();
+    }
     TextPosition position_of(const std::string& path) const {
         auto found = positions_.find(path);
         return found == positions_.end() ? TextPosition{} : found->second;
@@ -494,16 +500,22 @@ std::optional<Enum> ManifestProcessor::enum_member(const json& object, std::stri
 }
 
 // start_url: resolved against the manifest URL, and it must be same origin
-// as the document; otherwise the document URL is the start URL.
+// as the document; otherwise the document URL is the start URL. With no
+// document (an empty document_url: a manifest URL installed on its own)
+// there is nothing to default to, so only a declared start_url, same origin
+// as the manifest, is usable.
 std::optional<std::string> ManifestProcessor::process_start_url(const std::string& document_url) {
-    auto document = normalise_url(document_url);
-    std::optional<std::string> start_url = document;
+    const bool no_document = document_url.empty();
+    const std::string& origin_source = no_document ? manifest_url_ : document_url;
+    std::optional<std::string> start_url = no_document ? std::nullopt : normalise_url(document_url);
     // An empty start_url would resolve to the manifest itself; the spec
     // treats it as absent.
     bool declared_empty = root_.contains("start_url") && root_["start_url"] == "";
     if (auto declared = declared_empty ? std::nullopt : url_member(root_, "", "start_url")) {
-        if (same_origin(*declared, document_url)) {
+        if (same_origin(*declared, origin_source)) {
             start_url = declared;
+        } else if (no_document) {
+            warn("start_url", in_quotes(*declared) + " is not same origin as the manifest " + in_quotes(manifest_url_));
         } else {
             warn("start_url", in_quotes(*declared) + " is not same origin as the document " + in_quotes(document_url) +
                                   "; the document URL is used");
@@ -982,6 +994,18 @@ std::variant<Manifest, ManifestDiagnostic> ManifestProcessor::run(const std::str
     }
     Manifest manifest;
     auto start_url = process_start_url(document_url);
+    if (!start_url && document_url.empty()) {
+        // Why the declared one is unusable was warned about; say it here too.
+        std::string reason = root_.contains("start_url") ? "start_url is empty" : "start_url is missing";
+        for (const auto& warning : warnings_) {
+            if (warning.member == "start_url") reason = "start_url is unusable (" + warning.message + ")";
+        }
+        return diagnostic("start_url", reason +
+                                           ", and a manifest installed on its own has no page to start at instead: "
+                                           "install the URL of the app's page (the page whose <link rel=\"manifest\"> "
+                                           "names this manifest), or add a start_url to the manifest, same origin "
+                                           "as it");
+    }
     if (!start_url) {
         return diagnostic("start_url",
                           "no usable start URL: start_url is missing or invalid and the "
@@ -1156,8 +1180,12 @@ ProcessedManifest process_manifest(std::string_view text, const std::string& man
     if (is_blank(text)) return fatal(manifest_url, text, std::nullopt, "manifest is empty");
     SourceMap source;
     if (auto too_deep = source.scan(text)) {
-        return fatal(manifest_url, text, too_deep,
-                     "JSON nests deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+        auto result = fatal(manifest_url, text, too_deep,
+                            "JSON nests deeper than " + std::to_string(kMaxNestingDepth) +
+                                " levels (the root object is level 1; Chromium reads no deeper either); "
+                                "flatten this member or remove it");
+        result.error->member = source.top_level_member();
+        return result;
     }
     json root;
     try {

@@ -23,7 +23,16 @@ namespace cirrus::launcher {
 
 // Limits that keep a hostile manifest from costing memory or time.
 inline constexpr std::size_t kMaxManifestBytes = 1024 * 1024;
-inline constexpr std::size_t kMaxNestingDepth = 64;
+// JSON nesting: as deep as Chromium's manifest parser goes, and no deeper.
+// Chromium's base::JSONReader (kAbsoluteMaxDepth = 200) counts the root
+// object as depth 1 and refuses a container at depth 200, so the deepest
+// manifest it reads has 199 nested objects and arrays (the root included).
+// Every path that reads manifest JSON goes through this one number (the
+// pre-scan in process_manifest; what it accepts is what the registry stores
+// and manifest_from_json reads back), and every recursive walk of a parsed
+// manifest (copy, dump, comparison) stays this shallow.
+inline constexpr std::size_t kChromiumJsonMaxDepth = 200;
+inline constexpr std::size_t kMaxNestingDepth = kChromiumJsonMaxDepth - 1;
 inline constexpr std::size_t kMaxImageResources = 100;  // per icons list
 inline constexpr std::size_t kMaxShortcuts = 100;
 
@@ -178,7 +187,9 @@ struct ProcessedManifest {
 
 // Processes manifest `text` fetched from `manifest_url` for the page at
 // `document_url` (for an app installed from a package, pass the start page's
-// URL). Never throws.
+// URL; for a manifest URL installed on its own, pass "": there is no document,
+// so a manifest without a usable start_url is refused, not started at the
+// manifest's own URL). Never throws.
 ProcessedManifest process_manifest(std::string_view text, const std::string& manifest_url,
                                    const std::string& document_url);
 

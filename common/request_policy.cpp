@@ -133,6 +133,21 @@ Milliseconds document_network_wait(const LinkReport& link) {
     return std::max(wait, kMinDocumentWait);
 }
 
+Milliseconds write_answer_wait(const LinkReport& link, std::size_t body_bytes) {
+    if (link.offline) return Milliseconds(0);
+    if (!link.rtt && !link.bits_per_second) return kUnmeasuredLinkWriteAnswerWait;
+    double seconds = 0;
+    if (link.rtt) seconds += kRoundTripsPerWrite * std::chrono::duration<double>(*link.rtt).count();
+    if (link.bits_per_second && *link.bits_per_second > 0) {
+        // A body of gigabytes must not overflow anything: the cap ends it.
+        const double bytes = static_cast<double>(body_bytes) + 1460;
+        seconds += bytes * 8 / *link.bits_per_second;
+    }
+    const double wait_ms = seconds * kWriteWaitMargin * 1000 + static_cast<double>(kServerWriteTime.count());
+    if (!(wait_ms < static_cast<double>(kMaxWriteAnswerWait.count()))) return kMaxWriteAnswerWait;  // NaN too
+    return std::max(Milliseconds(std::llround(wait_ms)), kMinWriteAnswerWait);
+}
+
 CacheKey cache_key(std::string_view app_id, std::string_view url) {
     return CacheKey{std::string(app_id), std::string(url.substr(0, url.find('#')))};
 }

@@ -117,6 +117,39 @@ inline constexpr double kDocumentWaitMargin = 1.5;
 Milliseconds document_network_wait(const LinkReport& link);
 
 // ---------------------------------------------------------------------------
+// How long a write to a declared endpoint waits for its answer
+//
+// A write the write queue sends at once (write_replay.hpp) has its answer,
+// or its 202 and a place in the queue, within this bound: past it the page
+// is told "queued" and the attempt already sent goes on in the background
+// as the queued write's first try, same Idempotency-Key. A dead zone (the
+// origin's connection open, nothing crossing) then costs a save a few
+// seconds, not the host's 60 s exchange timeout. So:
+//   expected = 3 * RTT + (body + 1460 B) / throughput
+//   wait     = 1.5 * expected + 1 s, between 2 s and 8 s
+// - 3 round trips and 1.5: as for documents (a fresh connection, TLS, the
+//   request; 3G's round trips vary by about half).
+// - body + one segment: the write goes up, its answer (small) comes down.
+// - 1 s: the server's own time for a write (a database commit), which a
+//   document's cached copy does not have to allow for.
+// - 2 s at least: on a good link a write that takes longer is the server's
+//   slowness, and the page may as well have its real answer a moment later.
+// - 8 s at most: past about 10 s a user no longer waits for a task
+//   (Nielsen), and 8 s still covers a healthy exchange on 3g-slow (3 round
+//   trips of 2 s), so only a stuck one is queued there.
+// On the weak-link profiles: 3g (300 ms, 1.6 Mbit/s) 2.4 s for a 1 KB note;
+// 2g (650 ms, 50 kbit/s) 4.5 s; 3g-slow (2 s, 400 kbit/s) 10 s, so 8 s; a
+// good link 2 s. With no measurement yet, 5 s; offline, 0 (queued at once,
+// as before: no attempt is made).
+inline constexpr Milliseconds kMinWriteAnswerWait{2000};
+inline constexpr Milliseconds kMaxWriteAnswerWait{8000};
+inline constexpr Milliseconds kUnmeasuredLinkWriteAnswerWait{5000};
+inline constexpr Milliseconds kServerWriteTime{1000};
+inline constexpr double kRoundTripsPerWrite = 3;
+inline constexpr double kWriteWaitMargin = 1.5;
+Milliseconds write_answer_wait(const LinkReport& link, std::size_t body_bytes);
+
+// ---------------------------------------------------------------------------
 // Whose responses are whose
 
 // Every stored response is keyed by the app that fetched it and the URL

@@ -236,8 +236,9 @@ InstallResult Installer::install_from_url(const std::string& url) {
     std::optional<Manifest> manifest;
     SourceKind kind = SourceKind::manifest_url;
     if (looks_like_manifest(page)) {
-        // A manifest URL on its own: it is its own document.
-        ProcessedManifest processed = process_manifest(page.body, page.final_url, page.final_url);
+        // A manifest URL on its own: there is no document, so its start_url
+        // must say where the app starts (the manifest is no page to start at).
+        ProcessedManifest processed = process_manifest(page.body, page.final_url, "");
         if (!processed) throw InstallError(processed.error->text());
         for (const auto& w : processed.warnings) warnings.push_back(w.text());
         manifest = std::move(processed.manifest);

@@ -168,6 +168,8 @@ struct OfflineCache::Request {
 
 OfflineCache::OfflineCache(std::string app_id, std::string origin, std::vector<std::string> write_endpoints)
     : app_id_(std::move(app_id)), origin_(std::move(origin)), write_endpoints_(std::move(write_endpoints)) {
+    if (const char* coalescing = std::getenv("CIRRUS_FETCH_COALESCING"))
+        coalesce_gets_ = std::string_view(coalescing) != "off";
     try {
         store_ = std::make_unique<offline::OfflineStore>(offline::OfflineStore::open(default_offline_store_path()));
         for (const auto& recovery : store_->recoveries()) {
@@ -218,6 +220,9 @@ void OfflineCache::attach(WebKitWebContext* context) {
         if (link_) link_->replaying(active);
     };
     writes.link_offline = [this] { return link_report().offline; };
+    writes.answer_wait = [this](std::size_t body_bytes) {
+        return offline::write_answer_wait(link_report(), body_bytes);
+    };
     writes_ = std::make_unique<WriteReplay>(std::move(writes));
     webkit_web_context_register_uri_scheme(context, kOfflineScheme, &OfflineCache::on_scheme_request, this, nullptr);
     WebKitSecurityManager* security = webkit_web_context_get_security_manager(context);
@@ -264,7 +269,7 @@ void OfflineCache::serve(WebKitURISchemeRequest* webkit_request) {
     request->key.url = request->key.url.substr(0, request->key.url.find('#'));
     request->key.headers = from_soup(webkit_uri_scheme_request_get_http_headers(webkit_request));
     if (request->key.method == "GET" || request->key.method == "HEAD") {
-        serve_get(request.release());
+        serve_get(std::shared_ptr<Request>(request.release()));
         return;
     }
     // A write: its body is read without blocking the UI (it may be large).
@@ -351,8 +356,7 @@ void OfflineCache::keep(const offline::CacheRequest& key, const UpstreamResponse
     }
 }
 
-void OfflineCache::serve_get(Request* raw) {
-    std::shared_ptr<Request> request(raw);
+void OfflineCache::serve_get(std::shared_ptr<Request> request, bool may_share) {
     const std::optional<offline::CachedResponse> stored = stored_for(request->key);
     const offline::RequestPlan plan = this->plan(request->key, false, stored);
     if (plan.serve_cached_now && stored) request->answer_stored(*stored);
@@ -365,26 +369,45 @@ void OfflineCache::serve_get(Request* raw) {
     UpstreamRequest upstream{request->key.method, request->key.url, {}, {}};
     for (const auto& h : request->key.headers) upstream.headers.push_back(h);
     for (const auto& [name, value] : plan.conditional_headers.fields()) upstream.headers.push_back({name, value});
+    GetWaiter waiter{request, upstream.headers, stored, plan.serve_cached_now && stored.has_value(),
+                     plan.cache_on_network_failure};
+    // The same GET already on its way: wait for its answer instead.
+    const std::string key =
+        coalesce_gets_ && may_share ? inflight_key(upstream.method, upstream.url, upstream.headers) : "";
+    if (!inflight_.lead_or_join(key, waiter)) return;
+
     const std::int64_t sent_ms = now_ms();
-    const bool answered = plan.serve_cached_now && stored;
     const bool may_store = plan.may_store;
-    fetch_->send(std::move(upstream), [this, request, stored, answered, may_store, sent_ms,
-                                       fallback = plan.cache_on_network_failure](UpstreamResponse response) {
-        report_transfer(response);
-        if (may_store) keep(request->key, response, sent_ms);
-        if (answered) return;  // a background revalidation: the page has its copy
-        if (!response.network_failed) {
-            if (response.status == 304 && stored) {
-                request->answer_stored(*stored);  // our validators, not the page's
-            } else {
-                request->answer(response.status, body_headers(response.headers), std::move(response.body));
-            }
-        } else if (stored && fallback) {
-            request->answer_stored(*stored);
+    fetch_->send(std::move(upstream),
+                 [this, leader = std::move(waiter), key, may_store, sent_ms](UpstreamResponse response) {
+                     report_transfer(response);
+                     if (may_store) keep(leader.request->key, response, sent_ms);  // once, for all who share it
+                     deliver(leader, response);
+                     for (auto& joiner : inflight_.finish(key)) {
+                         if (!response.network_failed && !joiner.answered &&
+                             !shares_answer(leader.upstream_headers, joiner.upstream_headers, response.headers)) {
+                             serve_get(joiner.request, false);  // the answer varies on a field it differs in
+                         } else {
+                             deliver(joiner, response);
+                         }
+                     }
+                 });
+}
+
+void OfflineCache::deliver(const GetWaiter& waiter, const UpstreamResponse& response) {
+    Request& request = *waiter.request;
+    if (waiter.answered || request.finished) return;  // a background revalidation: the page has its copy
+    if (!response.network_failed) {
+        if (response.status == 304 && waiter.stored) {
+            request.answer_stored(*waiter.stored);  // our validators, not the page's
         } else {
-            request->fail("offline, and no copy of " + request->key.url + " is kept");
+            request.answer(response.status, body_headers(response.headers), response.body);
         }
-    });
+    } else if (waiter.stored && waiter.cache_on_network_failure) {
+        request.answer_stored(*waiter.stored);
+    } else {
+        request.fail("offline, and no copy of " + request.key.url + " is kept");
+    }
 }
 
 void OfflineCache::serve_write(Request* raw) noexcept {

@@ -10,6 +10,8 @@
 //    own-origin requests to cirrus-offline://APP-ID/path, served here: static
 //    assets from the store at once (revalidated in the background when
 //    stale), API GETs from the network first and the store when it fails.
+//    Identical GETs in flight share one upstream fetch (inflight_gets.hpp),
+//    whose answer is stored once.
 //  - Writes (POST, PUT, ...) to the endpoints the app declares go through
 //    the write queue (write_replay.hpp): kept and replayed when the network
 //    fails; other writes go to the network as they are.
@@ -29,6 +31,7 @@
 
 #include "common/offline_store.hpp"
 #include "common/request_policy.hpp"
+#include "inflight_gets.hpp"
 
 namespace cirrus::webapp {
 
@@ -73,10 +76,21 @@ public:
 private:
     struct Request;
     struct DocumentLoad;
+    // A page's GET waiting on an upstream answer, its own or one it joined.
+    struct GetWaiter {
+        std::shared_ptr<Request> request;
+        offline::Headers upstream_headers;  // what was (or would have been) sent
+        std::optional<offline::CachedResponse> stored;
+        bool answered = false;  // from the store already: the fetch only revalidates
+        bool cache_on_network_failure = false;
+    };
     OfflineCache(std::string app_id, std::string origin, std::vector<std::string> write_endpoints);
     static void on_scheme_request(WebKitURISchemeRequest* request, gpointer self);
     void serve(WebKitURISchemeRequest* request);
-    void serve_get(Request* request);
+    // may_share: false for a request that joined a fetch whose answer its
+    // Vary fields did not match, so that it is sent on its own.
+    void serve_get(std::shared_ptr<Request> request, bool may_share = true);
+    void deliver(const GetWaiter& waiter, const UpstreamResponse& response);
     void serve_write(Request* request) noexcept;  // takes the request
     void send_write(const std::shared_ptr<Request>& request);
     void show_document(DocumentLoad& load, const std::string& html);
@@ -97,6 +111,10 @@ private:
     std::unique_ptr<WriteReplay> writes_;  // after fetch_: goes first, while fetch_ still exists
     std::string own_navigation_;
     CompositorLink* link_ = nullptr;
+    InFlightGets<GetWaiter> inflight_;
+    // CIRRUS_FETCH_COALESCING=off: every GET is fetched on its own, as before
+    // issue 17 (bench/fetch_coalescing.py runs that as its peer).
+    bool coalesce_gets_ = true;
 };
 
 }  // namespace cirrus::webapp

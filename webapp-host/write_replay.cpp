@@ -153,6 +153,7 @@ WriteReplay::WriteReplay(Options options)
 
 WriteReplay::~WriteReplay() {
     cancel_timer();
+    cancel_first_timer();
     g_cancellable_cancel(cancellable_);  // pending deliveries drop their owner
     g_object_unref(cancellable_);
     if (view_) {
@@ -245,12 +246,60 @@ void WriteReplay::next_incoming() {
         UpstreamRequest request = front.request;
         request.headers.push_back({std::string(offline::kIdempotencyKeyHeader), front.key});
         first_in_flight_ = true;
-        options_.fetch->send(std::move(request),
-                             [this](UpstreamResponse response) { first_attempt_answered(std::move(response)); });
+        auto attempt = std::make_shared<FirstAttempt>();
+        first_attempt_ = attempt;
+        const std::size_t body_bytes = request.body.size();
+        options_.fetch->send(std::move(request), [this, attempt](UpstreamResponse response) {
+            if (!attempt->overdue) {
+                first_attempt_answered(std::move(response));
+            } else if (attempt->id > 0) {
+                head_answered(attempt->id, std::move(response));  // the queued write's first try
+            } else if (options_.report_transfer) {
+                options_.report_transfer(response);  // not this host's to record: replayed with its key
+            }
+        });
+        // The bound needs the queue and its lock: only then can the attempt
+        // out be recorded as the queued write's try.
+        if (options_.answer_wait && store && lock_fd_ >= 0) {
+            const auto wait = std::max<std::int64_t>(0, options_.answer_wait(body_bytes).count());
+            attempt->wait_ms = wait;
+            first_timer_ = g_timeout_add_full(
+                G_PRIORITY_DEFAULT, static_cast<guint>(std::min<std::int64_t>(wait, 24LL * 3600 * 1000)),
+                [](gpointer data) -> gboolean {
+                    auto* self = static_cast<WriteReplay*>(data);
+                    self->first_timer_ = 0;
+                    try {
+                        self->first_attempt_overdue();
+                    } catch (const std::exception& e) {
+                        log(self->options_.app_id, e.what());
+                    }
+                    return G_SOURCE_REMOVE;
+                },
+                this, nullptr);
+        }
     }
 }
 
+void WriteReplay::cancel_first_timer() {
+    if (first_timer_) g_source_remove(first_timer_);
+    first_timer_ = 0;
+}
+
+// The first attempt has had the time the link deserves: the page is told
+// "queued" now, and the attempt goes on as the queued write's first try.
+void WriteReplay::first_attempt_overdue() {
+    if (!first_in_flight_ || !first_attempt_ || incoming_.empty()) return;
+    first_attempt_->overdue = true;
+    first_in_flight_ = false;
+    queue_front(std::nullopt, true);
+    first_attempt_.reset();
+    next_incoming();
+    pump();
+}
+
 void WriteReplay::first_attempt_answered(UpstreamResponse response) {
+    cancel_first_timer();
+    first_attempt_.reset();
     first_in_flight_ = false;
     if (options_.report_transfer) options_.report_transfer(response);
     if (response.network_failed && queue()) {
@@ -273,7 +322,7 @@ void WriteReplay::first_attempt_answered(UpstreamResponse response) {
     pump();
 }
 
-bool WriteReplay::queue_front(std::optional<AttemptOutcome> first_attempt) {
+bool WriteReplay::queue_front(std::optional<AttemptOutcome> first_attempt, bool attempt_out) {
     std::unique_ptr<Incoming> front = std::move(incoming_.front());
     incoming_.pop_front();
     offline::WriteRequest write;
@@ -297,8 +346,17 @@ bool WriteReplay::queue_front(std::optional<AttemptOutcome> first_attempt) {
     if (enqueued.state == offline::EnqueueState::queued && lock_fd_ >= 0) {
         replay_.enqueue({static_cast<std::uint64_t>(enqueued.id), 0, 0, wall(now), false});
     }
-    log(options_.app_id, "queued " + write.method + " " + write.url + " as #" + std::to_string(enqueued.id) +
-                             (first_attempt ? " (the network failed)" : " (the link is offline or writes wait ahead)"));
+    if (attempt_out) {
+        claim_attempt_out(enqueued);
+        log(options_.app_id, "queued " + write.method + " " + write.url + " as #" + std::to_string(enqueued.id) +
+                                 " (no answer within the link's bound of " +
+                                 std::to_string(first_attempt_ ? first_attempt_->wait_ms : 0) +
+                                 " ms; the attempt goes on as its first try)");
+    } else {
+        log(options_.app_id,
+            "queued " + write.method + " " + write.url + " as #" + std::to_string(enqueued.id) +
+                (first_attempt ? " (the network failed)" : " (the link is offline or writes wait ahead)"));
+    }
 
     PageAnswer answer;
     answer.status = 202;
@@ -312,6 +370,29 @@ bool WriteReplay::queue_front(std::optional<AttemptOutcome> first_attempt) {
     }
     pump();
     return true;
+}
+
+// The overdue first attempt becomes the queued write's first try: claimed
+// in the store (one attempt, in flight under a lease longer than the
+// exchange's own bound) and in flight for the replay rules, so nothing is
+// sent again meanwhile; its answer goes to head_answered(). When the write
+// is not this host's head (another's key, a store that disagrees), the
+// attempt's answer is dropped and the stored write replayed with its key.
+void WriteReplay::claim_attempt_out(const offline::Enqueued& enqueued) {
+    if (enqueued.state != offline::EnqueueState::queued || lock_fd_ < 0 || replay_in_flight_ ||
+        replay_.writes().empty() || replay_.writes().front().id != static_cast<std::uint64_t>(enqueued.id)) {
+        return;
+    }
+    try {
+        if (!queue()->claim(enqueued.id, now_ms(), kLeaseMs)) return;
+    } catch (const std::exception& e) {
+        log(options_.app_id, e.what());
+        return;
+    }
+    replay_.started(static_cast<std::uint64_t>(enqueued.id));
+    replay_in_flight_ = true;
+    if (options_.replaying) options_.replaying(true);
+    if (first_attempt_) first_attempt_->id = enqueued.id;
 }
 
 // The first attempt went out before the write was stored: count it, and

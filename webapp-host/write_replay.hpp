@@ -14,7 +14,12 @@
 //  - is stored durably, then answered "202 Accepted" with
 //    {"queued":true,"id":N,"key":"..."} and X-Cirrus-Queued: 1, when that
 //    attempt fails for a network reason, when the link is known offline,
-//    or when earlier writes are still queued (it must not overtake them).
+//    or when earlier writes are still queued (it must not overtake them);
+//  - also when that attempt has no answer within the bound the link
+//    estimate gives (write_answer_wait, common/request_policy.hpp: a few
+//    seconds, never a minute): the attempt goes on in the background as
+//    the queued write's first try (claimed in the store, same key), and its
+//    late answer is that try's outcome.
 // Declared writes are taken one at a time in the order the page made them:
 // one that arrives while another's first attempt is out waits for its
 // outcome (in memory: the page has no answer yet), so that the durable
@@ -44,6 +49,7 @@
 // leaves this module.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -86,6 +92,9 @@ public:
         std::function<bool()> link_offline;
         // A queued write goes upstream (true) or has its answer (false).
         std::function<void(bool)> replaying;
+        // How long a first attempt with this many body bytes waits for its
+        // answer before the write is queued; none: as long as the exchange.
+        std::function<std::chrono::milliseconds(std::size_t)> answer_wait;
         offline::ReplayConfig config;
     };
 
@@ -122,6 +131,14 @@ public:
 private:
     struct Incoming;
     struct Delivery;
+    // The first attempt out now; overdue once its bound passed and the
+    // write was queued with it as its first try (then `id` is that write's
+    // when the attempt was claimed for it, else 0).
+    struct FirstAttempt {
+        bool overdue = false;
+        std::int64_t id = 0;
+        std::int64_t wait_ms = 0;  // its bound
+    };
 
     offline::WriteQueue* queue();
     bool take_lock();
@@ -134,8 +151,13 @@ private:
     void head_answered(std::int64_t id, UpstreamResponse response);
     void next_incoming();
     void first_attempt_answered(UpstreamResponse response);
-    bool queue_front(std::optional<offline::AttemptOutcome> first_attempt);
+    void first_attempt_overdue();
+    void cancel_first_timer();
+    // attempt_out: the first attempt is still on its way (overdue): claimed
+    // as the queued write's first try.
+    bool queue_front(std::optional<offline::AttemptOutcome> first_attempt, bool attempt_out = false);
     void record_first_failure(std::int64_t id, const offline::AttemptOutcome& outcome);
+    void claim_attempt_out(const offline::Enqueued& enqueued);
     void completed(const offline::WriteOutcome& outcome);
     void deliver_outcomes();
     void delivered(const std::vector<std::int64_t>& ids, bool ok);
@@ -162,6 +184,8 @@ private:
     // front's first attempt may be out.
     std::deque<std::unique_ptr<Incoming>> incoming_;
     bool first_in_flight_ = false;
+    std::shared_ptr<FirstAttempt> first_attempt_;  // while first_in_flight_
+    guint first_timer_ = 0;                        // its bound
     // The page and what it has been told.
     WebKitWebView* view_ = nullptr;
     bool page_ready_ = false;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -110,6 +111,84 @@ TEST_CASE("a hosted app opens from the offline store when its origin is gone") {
         MESSAGE("offline: " << w["title"].get<std::string>());
         CHECK_MESSAGE(wait_until([&] { return styled_page_on_screen(c); }, 10), c.log_tail(3000));
     }
+}
+
+namespace {
+
+// Asks for one image, which the store does not hold and the origin is slow
+// to send, 30 times at once: 15 <img>s and 15 fetch()es, as a page that adds
+// one picture per list item does. The title counts what arrived whole.
+const char* kRepeatPage = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>loading</title></head><body><script>
+const N = 30;
+let ok = 0, failed = 0;
+function settle(good) {
+  if (good) ok++; else failed++;
+  if (ok + failed === N) document.title = 'repeat done ok=' + ok + ' failed=' + failed;
+}
+for (let i = 0; i < N; i++) {
+  if (i % 2 === 0) {
+    const img = new Image();
+    img.onload = () => settle(img.naturalWidth === 4);
+    img.onerror = () => settle(false);
+    img.src = 'slow.svg';
+    document.body.appendChild(img);
+  } else {
+    fetch('slow.svg').then(r => r.ok ? r.text() : '').then(t => settle(t.includes('<svg')), () => settle(false));
+  }
+}
+</script></body></html>
+)";
+
+const char* kSlowSvg =
+    R"(<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="#0f0"/></svg>)";
+
+// The image's route: counts each request and answers it 1.5 s later,
+// without holding up the origin's other requests.
+HttpTestServer::Handler slow_image(std::shared_ptr<std::atomic<int>> requests) {
+    return [requests](SoupServerMessage* message) {
+        requests->fetch_add(1);
+        soup_server_message_pause(message);
+        GSource* timer = g_timeout_source_new(1500);
+        g_source_set_callback(
+            timer,
+            [](gpointer data) -> gboolean {
+                auto* m = static_cast<SoupServerMessage*>(data);
+                SoupMessageHeaders* headers = soup_server_message_get_response_headers(m);
+                soup_message_headers_replace(headers, "Cache-Control", "max-age=600");
+                soup_server_message_set_status(m, 200, nullptr);
+                soup_server_message_set_response(m, "image/svg+xml", SOUP_MEMORY_STATIC, kSlowSvg,
+                                                 std::strlen(kSlowSvg));
+                soup_server_message_unpause(m);
+                return G_SOURCE_REMOVE;
+            },
+            g_object_ref(message), g_object_unref);
+        g_source_attach(timer, g_main_context_get_thread_default());
+        g_source_unref(timer);
+    };
+}
+
+}  // namespace
+
+TEST_CASE("identical GETs in flight are fetched once: a slow, unstored image asked for 30 times") {
+    auto requests = std::make_shared<std::atomic<int>>(0);
+    const std::string manifest =
+        R"({"name":"Repeat","start_url":"/repeat/","scope":"/repeat/","display":"standalone"})";
+    HttpTestServer origin({
+        {"/repeat/", respond("text/html", kRepeatPage, "no-store")},
+        {"/repeat/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
+        {"/repeat/slow.svg", slow_image(requests)},
+    });
+    InstalledApp app(origin.url("/repeat/"));
+    Compositor& c = *app.compositor;
+    HostGuard host{c, launch(c, app.id)};
+    const json w = window_with_title(c, app.id, "repeat done", kPageTimeout, host.pid);
+    CHECK(title_of(w) == "repeat done ok=30 failed=0");
+    CHECK(requests->load() == 1);
+    // Stored once: the next asks are the store's.
+    const auto store_path = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "offline.sqlite";
+    auto store = cirrus::offline::OfflineStore::open(store_path);
+    CHECK(store.get(app.id, {"GET", origin.url("/repeat/slow.svg"), {}}).has_value());
 }
 
 namespace {

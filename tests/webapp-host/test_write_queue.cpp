@@ -113,6 +113,7 @@ struct NotesApi {
     std::vector<std::string> notes;              // created, in order
     std::map<std::string, std::string> answers;  // key -> the answer it got
     std::atomic<int> delay_ms{0};                // the slow origin
+    std::atomic<bool> hold{false};               // a dead zone: requests read, never answered until false
 
     void handle(SoupServerMessage* message) {
         if (g_strcmp0(soup_server_message_get_method(message), "POST") != 0) {
@@ -140,6 +141,37 @@ struct NotesApi {
         // The answer takes a while: a host killed meanwhile never hears it,
         // though the note is made.
         if (const int delay = delay_ms.load(); delay > 0) g_usleep(static_cast<gulong>(delay) * 1000);
+        if (hold.load()) {
+            // The connection stays open and silent until the hold ends
+            // (checked on the server's own loop, which goes on serving).
+            soup_server_message_pause(message);
+            struct Held {
+                NotesApi* api;
+                SoupServerMessage* message;
+                std::string answer;
+            };
+            GSource* check = g_timeout_source_new(50);
+            g_source_set_callback(
+                check,
+                [](gpointer data) -> gboolean {
+                    auto* held = static_cast<Held*>(data);
+                    if (held->api->hold.load()) return G_SOURCE_CONTINUE;
+                    soup_server_message_set_status(held->message, 201, nullptr);
+                    soup_server_message_set_response(held->message, "application/json", SOUP_MEMORY_COPY,
+                                                     held->answer.data(), held->answer.size());
+                    soup_server_message_unpause(held->message);
+                    return G_SOURCE_REMOVE;
+                },
+                new Held{this, SOUP_SERVER_MESSAGE(g_object_ref(message)), answer},
+                [](gpointer data) {
+                    auto* held = static_cast<Held*>(data);
+                    g_object_unref(held->message);
+                    delete held;
+                });
+            g_source_attach(check, g_main_context_get_thread_default());
+            g_source_unref(check);
+            return;
+        }
         soup_server_message_set_status(message, 201, nullptr);
         soup_server_message_set_response(message, "application/json", SOUP_MEMORY_COPY, answer.data(), answer.size());
     }
@@ -341,4 +373,117 @@ TEST_CASE("write queue: a host killed in the middle of the replay loses nothing 
     CHECK(first_arrivals == std::vector<std::string>{"note 1", "note 2", "note 3"});
     CHECK(s.api->created() == std::vector<std::string>{"note 1", "note 2", "note 3"});
     CHECK(arrivals.size() <= 4);  // at most the one cut short went twice
+}
+
+namespace {
+
+// Posts one note with its own key 3 s after it loaded, timing the answer; the title says what the page was told and every event.
+const char* kDeadZonePage = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>loading</title>
+<link rel="manifest" href="manifest.webmanifest"></head><body><script>
+const state = { phase: 'ready', answer: '', events: [] };
+function report() {
+  document.title = 'zone ' + state.phase + ' answer=' + state.answer + ' events=' + state.events.join(',');
+}
+window.addEventListener('cirrus-write', (e) => {
+  const d = e.detail;
+  state.events.push(d.id + ':' + d.outcome + ':' + d.status + ':' + d.key);
+  report();
+});
+const postNote = async () => {
+  state.phase = 'posting';
+  report();
+  const t0 = performance.now();
+  try {
+    const r = await fetch('api/notes', { method: 'POST', headers: { 'Content-Type': 'text/plain',
+      'Idempotency-Key': '"zone-key-1"' }, body: 'note in a dead zone' });
+    const j = await r.json();
+    state.answer = r.status + ':' + Math.round(performance.now() - t0) + ':' + (j.id || '') + ':' + (j.key || '');
+    state.phase = 'posted';
+  } catch (e) {
+    state.phase = 'error ' + e;
+  }
+  report();
+};
+report();
+setTimeout(postNote, 3000);
+</script></body></html>
+)";
+
+// The bound the host said it used, from its log line; -1 when absent.
+long logged_bound_ms(const std::string& log) {
+    const std::string marker = "no answer within the link's bound of ";
+    const auto at = log.rfind(marker);
+    if (at == std::string::npos) return -1;
+    return std::strtol(log.c_str() + at + marker.size(), nullptr, 10);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "write queue: an origin that never answers: the page has its 202 within the link's bound, and the "
+    "attempt already sent delivers the note exactly once") {
+    auto api = std::make_shared<NotesApi>();
+    const std::string manifest = R"({"name":"Zone","start_url":"/zone/","scope":"/zone/","display":"standalone",)"
+                                 R"("cirrus_offline":{"write_endpoints":["/zone/api/notes"]}})";
+    HttpTestServer origin({
+        {"/zone/", respond("text/html", kDeadZonePage, "no-store")},
+        {"/zone/manifest.webmanifest", respond("application/manifest+json", manifest, "")},
+        {"/zone/api/notes", [api](SoupServerMessage* message) { api->handle(message); }},
+    });
+    TempDir tmp;
+    const std::filesystem::path db = tmp.path() / "registry.db";
+    std::string id;
+    {
+        auto registry = cirrus::launcher::Registry::open(db);
+        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+        id = installer.install(origin.url("/zone/")).app.id;
+    }
+    setenv("CIRRUS_REGISTRY", db.c_str(), 1);
+    Compositor::Options options;
+    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+    Compositor c(options);
+    unsetenv("CIRRUS_REGISTRY");
+    const auto queue_path = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "write-queue.sqlite";
+
+    HostGuard host{c, launch(c, id)};
+    window_with_title(c, id, "zone ready", kPageTimeout, host.pid);
+    api->hold = true;  // from now on the origin reads requests and says nothing
+    // The page posts its note 3 s after it loaded (as a user's save would).
+    const json posted = window_with_title(c, id, "zone posted", 20, host.pid);
+    const std::string title = title_of(posted);
+    MESSAGE("the page was told: " << title);
+    const std::vector<std::string> answer = split(title_field(title, "answer"), ':');
+    REQUIRE(answer.size() == 4);
+    CHECK(answer[0] == "202");
+    const long waited_ms = std::strtol(answer[1].c_str(), nullptr, 10);
+    const long bound_ms = logged_bound_ms(c.log_tail(20000));
+    MESSAGE("202 after " << waited_ms << " ms; the host's bound " << bound_ms << " ms");
+    REQUIRE(bound_ms >= 2000);  // write_answer_wait's floor
+    CHECK(bound_ms <= 8000);    // and its cap: never a minute
+    CHECK(waited_ms >= bound_ms - 100);
+    CHECK(waited_ms <= bound_ms + 1500);
+    CHECK(answer[3] == "zone-key-1");
+    CHECK(api->seen().size() == 1);  // the one attempt, still open
+    CHECK(cirrus::offline::WriteQueue::open(queue_path).pending_count(id) == 1);
+
+    // The origin answers the attempt it has held all along: that is the
+    // queued write's first try, and nothing else was sent.
+    g_usleep(1000 * 1000);
+    CHECK(api->seen().size() == 1);
+    api->hold = false;
+    CHECK_MESSAGE(wait_until([&] { return cirrus::offline::WriteQueue::open(queue_path).pending_count(id) == 0; }, 15),
+                  c.log_tail(4000));
+    std::string heard;
+    CHECK(wait_until(
+        [&] {
+            heard = title_of_app(c, id, host.pid);
+            return title_field(heard, "events").find(":delivered:201:zone-key-1") != std::string::npos;
+        },
+        10));
+    MESSAGE("then the page heard: " << heard);
+    const auto arrivals = api->seen();
+    REQUIRE(arrivals.size() == 1);
+    CHECK(arrivals[0].key == "\"zone-key-1\"");
+    CHECK(api->created() == std::vector<std::string>{"note in a dead zone"});
 }

@@ -148,15 +148,61 @@ TEST_CASE("invalid UTF-8 is fatal, with its line") {
     CHECK(process(R"j({"name": "\ud800"})j").error);
 }
 
-TEST_CASE("nesting deeper than the limit is fatal; up to it is fine") {
-    std::string deep = "{\"x\": " + std::string(10000, '[') + std::string(10000, ']') + "}";
-    auto result = process(deep);
-    REQUIRE(result.error);
-    CHECK(result.error->message.find("nests deeper than 64 levels") != std::string::npos);
-    std::string ok = "{\"x\": " + std::string(kMaxNestingDepth - 1, '[') + std::string(kMaxNestingDepth - 1, ']') + "}";
-    CHECK(process(ok).manifest);
+namespace {
+// A manifest whose root object holds "x": levels - 1 nested arrays, so the
+// text nests `levels` deep counting the root, as Chromium counts.
+std::string nested_manifest(std::size_t levels) {
+    return "{\"x\": " + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}";
+}
+}  // namespace
+
+TEST_CASE("nesting: as deep as Chromium's JSON parser reads, and a clear error beyond") {
+    // base::JSONReader (kAbsoluteMaxDepth 200) reads 199 levels and refuses
+    // the container at level 200 (its own unit test: 201 nested arrays fail
+    // at column 200).
+    CHECK(kChromiumJsonMaxDepth == 200);
+    CHECK(kMaxNestingDepth == 199);
+    CHECK(process(nested_manifest(64)).manifest);
+    CHECK(process(nested_manifest(65)).manifest);  // refused before issue 17
+    auto at_limit = process(nested_manifest(199));
+    REQUIRE(at_limit.manifest);
+    // What is accepted survives the registry's round trip (dump, parse, read back).
+    auto stored = nlohmann::json::parse(to_json(*at_limit.manifest).dump());
+    auto read_back = manifest_from_json(stored);
+    REQUIRE(read_back);
+    CHECK(*read_back == *at_limit.manifest);
+
+    for (std::size_t levels : {std::size_t{200}, std::size_t{201}}) {
+        CAPTURE(levels);
+        auto result = process(nested_manifest(levels));
+        REQUIRE(result.error);
+        CHECK(result.error->message.find("nests deeper than 199 levels") != std::string::npos);
+        CHECK(result.error->message.find("flatten") != std::string::npos);
+        CHECK(result.error->member == "x");
+        // The error points at the 200th bracket, as Chromium's does.
+        CHECK(result.error->line == 1);
+        CHECK(result.error->column == 7 + 198);
+        CHECK(result.error->text().find("manifest.json:1:205: x") != std::string::npos);
+    }
     // Brackets inside strings do not count.
     CHECK(process("{\"x\": \"" + std::string(1000, '[') + "\"}").manifest);
+    // Objects count as arrays do.
+    std::string objects = "{";
+    for (int i = 1; i < 200; ++i) objects += "\"o\": {";
+    objects += std::string(200, '}');
+    CHECK(process(objects).error);
+}
+
+TEST_CASE("nesting: a megabyte of brackets is refused without recursing (no stack overflow under ASan)") {
+    std::string deep =
+        "{\"x\": " + std::string(kMaxManifestBytes / 2 - 8, '[') + std::string(kMaxManifestBytes / 2 - 8, ']') + "}";
+    REQUIRE(deep.size() <= kMaxManifestBytes);
+    auto result = process(deep);
+    REQUIRE(result.error);
+    CHECK(result.error->message.find("nests deeper than 199 levels") != std::string::npos);
+    // Unbalanced and unterminated: still refused at the limit, not parsed.
+    CHECK(process(std::string(100000, '[')).error);
+    CHECK(process("{\"x\": " + std::string(100000, '{')).error);
 }
 
 TEST_CASE("warnings name the member and give its line") {

@@ -110,6 +110,43 @@ TEST_CASE("each kind has its strategy") {
     CHECK(strategy_for(RequestKind::write) == Strategy::network_only);
 }
 
+TEST_CASE("write answer wait: follows the link, a few seconds on 3G, never a minute") {
+    using std::chrono::milliseconds;
+    const std::size_t note = 1000;  // a small JSON note
+    // 3g: 1.5 * (0.9 s + 2460 B * 8 / 1.6 Mbit/s) + 1 s = 2.37 s.
+    const auto on_3g = write_answer_wait(k3g, note);
+    CHECK(on_3g >= milliseconds(2360));
+    CHECK(on_3g <= milliseconds(2380));
+    // 2g: 1.5 * (1.95 s + 0.39 s) + 1 s = 4.5 s.
+    const auto on_2g = write_answer_wait(k2g, note);
+    CHECK(on_2g >= milliseconds(4500));
+    CHECK(on_2g <= milliseconds(4520));
+    // 3g-slow would be 10 s: the cap.
+    CHECK(write_answer_wait(k3gSlow, note) == kMaxWriteAnswerWait);
+    CHECK(kMaxWriteAnswerWait == milliseconds(8000));
+    // A good link: 1.5 * 0.152 s + 1 s = 1.23 s, raised to the floor.
+    CHECK(write_answer_wait(kGood, note) == kMinWriteAnswerWait);
+    CHECK(kMinWriteAnswerWait == milliseconds(2000));
+    // Offline: no wait (the queue takes it without an attempt); unmeasured: 5 s.
+    CHECK(write_answer_wait(kOffline, note) == milliseconds(0));
+    CHECK(write_answer_wait(LinkReport{}, note) == kUnmeasuredLinkWriteAnswerWait);
+    // A larger body waits longer, but never past the cap: a 2 MB photo on 3g.
+    CHECK(write_answer_wait(k3g, 100'000) > on_3g);
+    CHECK(write_answer_wait(k3g, 2'000'000) == kMaxWriteAnswerWait);
+    CHECK(write_answer_wait(k3g, std::size_t(-1)) == kMaxWriteAnswerWait);
+    // Hostile or broken estimates stay within the bounds.
+    CHECK(write_answer_wait(LinkReport{false, milliseconds(0), 1e12}, note) == kMinWriteAnswerWait);
+    CHECK(write_answer_wait(LinkReport{false, std::nullopt, 0.0}, note) == kMinWriteAnswerWait);
+    CHECK(write_answer_wait(LinkReport{false, milliseconds(3'600'000), std::nullopt}, note) == kMaxWriteAnswerWait);
+    // Every wait is in [2 s, 8 s] whatever the link, but offline.
+    for (int rtt : {0, 10, 100, 500, 1000, 5000})
+        for (double bps : {1e3, 1e5, 1e6, 1e8}) {
+            const auto wait = write_answer_wait(LinkReport{false, milliseconds(rtt), bps}, note);
+            CHECK(wait >= kMinWriteAnswerWait);
+            CHECK(wait <= kMaxWriteAnswerWait);
+        }
+}
+
 TEST_CASE("document wait: only a link that answers within a second is waited for") {
     // 3g: 1.5 * (3 * 0.3 s + 116.8 kbit / 1.6 Mbit/s) = 1.46 s: too long, the copy at the floor.
     CHECK(document_network_wait(k3g) == kMinDocumentWait);

@@ -113,6 +113,18 @@ TEST_CASE("a hosted app installs from a loopback origin by URL") {
     CHECK(run.err.find("warning: icon") != std::string::npos);
 }
 
+TEST_CASE("install of a manifest URL without start_url fails, asking for the page's URL") {
+    TempDir dir;
+    HttpTestServer origin({{"/bare.webmanifest", [](SoupServerMessage* m) {
+                                respond(m, "application/manifest+json", R"({"name": "B"})");
+                            }}});
+    Run run = run_cli(dir, {"install", origin.url("/bare.webmanifest")});
+    CHECK(run.status != 0);
+    CHECK(run.err.find(origin.url("/bare.webmanifest") + ": start_url: start_url is missing") != std::string::npos);
+    CHECK(run.err.find("install the URL of the app's page") != std::string::npos);
+    CHECK(nlohmann::json::parse(run_cli(dir, {"list", "--json"}).out).empty());
+}
+
 TEST_CASE("install precaches a hosted app, shows its progress, and info and remove follow the offline store") {
     TempDir dir;
     HttpTestServer origin(offline_app_routes());

@@ -218,6 +218,58 @@ TEST_CASE("an offline store that cannot be opened leaves a hosted app installed,
     CHECK(warned);
 }
 
+namespace {
+// A manifest served on its own at /bare/app.webmanifest; `start_url` is the
+// member's JSON (or empty for none). A page at /bare/ is there to start at.
+std::map<std::string, HttpTestServer::Handler> bare_manifest_routes(const std::string& start_url) {
+    const std::string manifest = R"J({"name": "Bare", "display": "standalone")J" +
+                                 (start_url.empty() ? std::string() : ", \"start_url\": " + start_url) + "}";
+    return {
+        {"/bare/app.webmanifest",
+         [manifest](SoupServerMessage* m) { respond(m, "application/manifest+json", manifest); }},
+        {"/bare/", [](SoupServerMessage* m) { respond(m, "text/html", "<!doctype html><title>Bare</title>"); }},
+    };
+}
+}  // namespace
+
+TEST_CASE("a manifest URL without a usable start_url is refused, asking for the page's URL; with one it installs") {
+    Setup s;
+    const auto store_path = s.dir.path() / "offline.sqlite";
+    Installer installer(s.registry, s.dir.path() / "apps", {}, store_path);
+    for (const std::string& start_url :
+         {std::string(), std::string(R"("")"), std::string("42"), std::string(R"("http://other.example/")")}) {
+        CAPTURE(start_url);
+        HttpTestServer origin(bare_manifest_routes(start_url));
+        const std::string manifest_url = origin.url("/bare/app.webmanifest");
+        try {
+            installer.install(manifest_url);
+            FAIL("installed a manifest with no page to start at");
+        } catch (const InstallError& e) {
+            const std::string message = e.what();
+            CAPTURE(message);
+            // The file, the member, and the fix: the page's URL.
+            CHECK(message.starts_with(manifest_url + ":"));
+            CHECK(message.find("start_url") != std::string::npos);
+            CHECK(message.find("install the URL of the app's page") != std::string::npos);
+            CHECK(message.find("<link rel=\"manifest\">") != std::string::npos);
+            if (start_url.empty()) CHECK(message.find("start_url is missing") != std::string::npos);
+            if (start_url == "42") CHECK(message.find("expected string, got number") != std::string::npos);
+            if (start_url.starts_with("\"http")) CHECK(message.find("not same origin") != std::string::npos);
+        }
+        // Nothing installed, nothing stored offline, nothing called ready.
+        CHECK(s.registry.list().empty());
+        if (std::filesystem::exists(store_path))
+            CHECK(cirrus::offline::OfflineStore::open(store_path).total_usage() == 0);
+    }
+
+    // With a start_url, the manifest URL on its own installs that page.
+    HttpTestServer origin(bare_manifest_routes(R"("./")"));
+    const InstallResult result = installer.install(origin.url("/bare/app.webmanifest"));
+    CHECK(result.app.source_kind == SourceKind::manifest_url);
+    CHECK(result.app.start_url == origin.url("/bare/"));
+    CHECK(result.app.name == "Bare");
+}
+
 TEST_CASE("a site without a manifest installs as a browser's add-to-home-screen does") {
     Setup s;
     HttpTestServer origin(hosted_routes());
