@@ -378,6 +378,7 @@ json ControlServer::windows() const {
             {"height", box.height},
             {"focused", focused == id},
             {"visible", view->visible()},
+            {"fullscreen", server_.policy.placement(id) && server_.policy.placement(id)->fullscreen},
             {"parent", parent ? json(parent->id) : json(nullptr)},
             {"app", app ? json(*app) : json(nullptr)},
             {"trusted", server_.trust->is_trusted(wl_resource_get_client(view->xdg->resource))},
@@ -403,6 +404,7 @@ json ControlServer::layers() const {
             {"exclusive_zone", state.exclusive_zone},
             {"keyboard_interactive", keyboard_name(state.keyboard_interactive)},
             {"mapped", layer->mapped()},
+            {"hidden", layer->hidden()},
         });
     }
     return list;

@@ -78,6 +78,12 @@ void LayerSurface::place(Rect box) {
     }
 }
 
+void LayerSurface::set_hidden(bool hidden) {
+    if (hidden == hidden_) return;
+    hidden_ = hidden;
+    if (tree_) wlr_scene_node_set_enabled(&tree_->node, !hidden);
+}
+
 bool LayerSurface::wants_exclusive_keyboard() const {
     return wlr->mapped && wlr->current.keyboard_interactive == ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_EXCLUSIVE &&
            (wlr->current.layer == ZWLR_LAYER_SHELL_V1_LAYER_TOP ||

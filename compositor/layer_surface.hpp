@@ -31,6 +31,10 @@ public:
     bool mapped() const { return wlr->mapped; }
     bool wants_exclusive_keyboard() const;
     bool accepts_keyboard() const;
+    // Hidden (not drawn, not hit by input) while a fullscreen app covers it:
+    // the status bar, see yields_to_fullscreen.
+    void set_hidden(bool hidden);
+    bool hidden() const { return hidden_; }
 
     wlr_layer_surface_v1* const wlr;
     const ViewId id;
@@ -45,6 +49,7 @@ private:
     wlr_scene_tree* tree_ = nullptr;
     Layer layer_ = Layer::top;
     Rect box_;
+    bool hidden_ = false;
     Listener map_;
     Listener unmap_;
     Listener destroy_;

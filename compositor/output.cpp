@@ -121,8 +121,12 @@ bool Output::arrange_layers() {
     Rect area = arrangement.work_area;
     area.x += output_box.x;
     area.y += output_box.y;
-    const bool changed = area != work_area_;
+    Rect fullscreen = arrangement.fullscreen_area;
+    fullscreen.x += output_box.x;
+    fullscreen.y += output_box.y;
+    const bool changed = area != work_area_ || fullscreen != fullscreen_area_;
     work_area_ = area;
+    fullscreen_area_ = fullscreen;
     return changed;
 }
 

@@ -20,7 +20,9 @@ public:
     // Layout box in logical pixels.
     Rect box() const;
     Rect work_area() const { return work_area_; }
-    // Places this output's layer surfaces; returns true when the work area changed.
+    Rect fullscreen_area() const { return fullscreen_area_; }  // see LayerArrangement
+    // Places this output's layer surfaces; returns true when the work area
+    // or the fullscreen area changed.
     bool arrange_layers();
     bool set_power(bool on);  // false if the backend cannot
 
@@ -37,6 +39,7 @@ private:
     Server& server_;
     wlr_scene_rect* background_ = nullptr;
     Rect work_area_;
+    Rect fullscreen_area_;
     wl_event_source* present_idle_ = nullptr;
     Listener frame_;
     Listener commit_;

@@ -352,6 +352,7 @@ void Seat::gesture_result(const TouchResult& result) {
     if (!result.decided) return;
     if (*result.decided == Gesture::home) server_.system_gesture(ShellGesture::home);
     if (*result.decided == Gesture::switcher) server_.system_gesture(ShellGesture::switcher);
+    if (*result.decided == Gesture::reveal_status_bar) server_.reveal_status_bar();
 }
 
 void Seat::arm_gesture_timer(uint32_t now) {
@@ -376,6 +377,9 @@ void Seat::handle_touch_down(wlr_event_touch_down* event) {
     const double ly = area.y + event->y * area.height;
     // The lock screen's own swipe up is the shell's: no system gestures then.
     if (!server_.locked()) {
+        // The top strip is the system's only while a fullscreen app hides
+        // the status bar; otherwise the bar (or the app) keeps its touches.
+        gestures_.set_top_edge(server_.policy.status_bar_hidden());
         const TouchResult result = gestures_.touch_down(event->touch_id, {lx, ly}, area, event->time_msec);
         if (result.route == TouchRoute::system) {
             gesture_result(result);

@@ -254,7 +254,7 @@ Server::~Server() {
     if (scene) wlr_scene_node_destroy(&scene->node);
     if (allocator) wlr_allocator_destroy(allocator);
     if (renderer) wlr_renderer_destroy(renderer);
-    for (wl_event_source* source : {sigterm_, sigint_, sigchld_}) {
+    for (wl_event_source* source : {sigterm_, sigint_, sigchld_, reveal_timer_}) {
         if (source) wl_event_source_remove(source);
     }
     if (display) wl_display_destroy(display);
@@ -410,9 +410,13 @@ void Server::arrange() {
     for (auto& output : outputs) changed = output->arrange_layers() || changed;
     Output* primary = primary_output();
     const Rect area = primary ? primary->work_area() : Rect{};
-    if (changed || area != policy.work_area()) {
+    const Rect fullscreen = primary ? primary->fullscreen_area() : Rect{};
+    if (changed || area != policy.work_area() || fullscreen != policy.fullscreen_area()) {
         policy.set_work_area(area);
+        policy.set_fullscreen_area(fullscreen);
         apply_window_policy();
+    } else {
+        update_bars();  // a new or changed layer surface may be one to hide
     }
 }
 
@@ -425,6 +429,7 @@ void Server::apply_window_policy() {
     for (auto& view : views) view->set_focused(focused == view->id);
     seat->update_keyboard_focus();
     splash->restack();
+    update_bars();
     update_front_app();
 }
 

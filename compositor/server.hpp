@@ -81,6 +81,11 @@ public:
     void view_title_changed(const XdgView& view);
     // A system gesture or hardware key, recognised by the seat.
     void system_gesture(ShellGesture gesture);
+    // A swipe down from the top edge: the status bar shows over the
+    // fullscreen app in front for kStatusBarRevealMs (status_bar_reveal.cpp).
+    void reveal_status_bar();
+    // Hides the bars a fullscreen app in front covers, shows them otherwise.
+    void update_bars();
     void power_key();
     bool blanked() const { return blanked_; }
 
@@ -166,6 +171,8 @@ private:
     wl_event_source* sigterm_ = nullptr;
     wl_event_source* sigint_ = nullptr;
     wl_event_source* sigchld_ = nullptr;
+    wl_event_source* reveal_timer_ = nullptr;  // ends a status bar reveal
+    static int handle_reveal_timer(void* data);
 
     Listener new_output_;
     Listener new_xdg_surface_;

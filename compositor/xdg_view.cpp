@@ -43,14 +43,16 @@ XdgView::XdgView(Server& server, wlr_xdg_surface* surface) : xdg(surface), id(se
         // the simplest correct move is to re-enter the policy.
         if (!xdg->mapped) return;
         server_.policy.unmap(id);
-        const XdgView* p = parent();
-        server_.policy.map(id, p ? std::optional<ViewId>(p->id) : std::nullopt, geometry_size());
+        enter_policy();
         server_.apply_window_policy();
     });
-    // A phone has no other window states to grant: answer each request with
-    // a configure that restates the current one, as the protocol asks.
+    // Fullscreen is granted to apps (a web app whose manifest says display:
+    // fullscreen asks for it); a phone has no other window states to grant:
+    // answer each request with a configure that restates the current one, as
+    // the protocol asks.
     auto restate = [this](void*) { wlr_xdg_surface_schedule_configure(xdg); };
-    request_fullscreen_.connect(&xdg->toplevel->events.request_fullscreen, restate);
+    request_fullscreen_.connect(&xdg->toplevel->events.request_fullscreen,
+                                [this](void*) { handle_request_fullscreen(); });
     request_maximize_.connect(&xdg->toplevel->events.request_maximize, restate);
     request_minimize_.connect(&xdg->toplevel->events.request_minimize, [](void*) {});
 
@@ -58,7 +60,17 @@ XdgView::XdgView(Server& server, wlr_xdg_surface* surface) : xdg(surface), id(se
     // first configure already carries the phone's size and states.
     wlr_xdg_toplevel_set_tiled(xdg, kAllEdges);
     wlr_xdg_toplevel_set_maximized(xdg, true);
-    const Rect area = server_.policy.work_area();
+    // A client that asked for fullscreen before its first commit (GTK does,
+    // for a window made fullscreen before it is shown) was not heard by the
+    // listener above: its request is in `requested`.
+    wants_fullscreen_ = xdg->toplevel->requested.fullscreen;
+    const bool fullscreen = wants_fullscreen_ && !xdg->toplevel->parent;
+    const Rect fullscreen_area = server_.policy.fullscreen_area();
+    const Rect area = fullscreen && !fullscreen_area.empty() ? fullscreen_area : server_.policy.work_area();
+    if (fullscreen) {
+        fullscreen_ = true;
+        wlr_xdg_toplevel_set_fullscreen(xdg, true);
+    }
     if (!xdg->toplevel->parent && !area.empty()) {
         requested_size_ = area.size();
         wlr_xdg_toplevel_set_size(xdg, static_cast<uint32_t>(area.width), static_cast<uint32_t>(area.height));
@@ -91,10 +103,25 @@ Size XdgView::geometry_size() const {
     return {geo.width, geo.height};
 }
 
-void XdgView::handle_map() {
+void XdgView::enter_policy() {
     const XdgView* p = parent();
+    server_.policy.map(id, p ? std::optional<ViewId>(p->id) : std::nullopt, geometry_size());
+    server_.policy.set_fullscreen(id, wants_fullscreen_);
+}
+
+void XdgView::handle_request_fullscreen() {
+    wants_fullscreen_ = xdg->toplevel->requested.fullscreen;
+    if (xdg->mapped) {
+        server_.policy.set_fullscreen(id, wants_fullscreen_);
+        server_.apply_window_policy();
+    }
+    // Granted or not, the request is answered with a configure.
+    wlr_xdg_surface_schedule_configure(xdg);
+}
+
+void XdgView::handle_map() {
     last_geometry_ = geometry_size();
-    server_.policy.map(id, p ? std::optional<ViewId>(p->id) : std::nullopt, last_geometry_);
+    enter_policy();
     server_.supervisor->window_mapped(*this);
 
     if (server_.foreign_toplevels) {
@@ -143,6 +170,10 @@ void XdgView::handle_commit() {
 void XdgView::apply(const ViewPlacement& placement) {
     box_ = placement.box;
     visible_ = placement.visible;
+    if (placement.fullscreen != fullscreen_) {
+        fullscreen_ = placement.fullscreen;
+        wlr_xdg_toplevel_set_fullscreen(xdg, fullscreen_);
+    }
     // wlroots sends a configure for every set_size, even an unchanged one;
     // each costs the client a repaint, so only real changes go out.
     if (placement.resize && box_.size() != requested_size_) {

@@ -42,6 +42,9 @@ private:
     void handle_unmap();
     void handle_commit();
     Size geometry_size() const;
+    // Enters the policy (on map, and again when the parent changes).
+    void enter_policy();
+    void handle_request_fullscreen();
 
     Server& server_;
     wlr_scene_node* node_ = nullptr;
@@ -50,7 +53,9 @@ private:
     bool visible_ = false;
     bool focused_ = false;
     Size last_geometry_;
-    Size requested_size_;  // the last size we configured: configure only on change
+    Size requested_size_;            // the last size we configured: configure only on change
+    bool wants_fullscreen_ = false;  // what the client last asked (xdg_toplevel.set_fullscreen)
+    bool fullscreen_ = false;        // the state last configured
 
     Listener map_;
     Listener unmap_;

@@ -1,4 +1,4 @@
-// The bottom-edge gesture recognizer. One system touch at a time; all other
+// The edge gesture recognizer. One system touch at a time; all other
 // touches are only counted, so that a finger already on an app keeps the edge
 // from starting a gesture (only the first finger down can be a gesture).
 #include "gesture_recognizer.hpp"
@@ -22,6 +22,12 @@ bool GestureRecognizer::in_edge_zone(TouchPoint point, Rect output) const {
            point.y <= bottom;
 }
 
+bool GestureRecognizer::in_top_zone(TouchPoint point, Rect output) const {
+    if (output.empty()) return false;
+    return point.x >= output.x && point.x <= output.x + output.width && point.y >= output.y &&
+           point.y <= output.y + config_.edge_px;
+}
+
 TouchResult GestureRecognizer::touch_down(std::int32_t id, TouchPoint point, Rect output, std::uint32_t time) {
     if (phase_ != Phase::idle || !client_touches_.empty()) {
         // Not the first finger: it belongs to the app, and a second finger
@@ -31,7 +37,11 @@ TouchResult GestureRecognizer::touch_down(std::int32_t id, TouchPoint point, Rec
         client_touches_.push_back(id);
         return result;
     }
-    if (!in_edge_zone(point, output)) {
+    if (in_edge_zone(point, output)) {
+        edge_ = Edge::bottom;
+    } else if (top_edge_enabled_ && in_top_zone(point, output)) {
+        edge_ = Edge::top;
+    } else {
         client_touches_.push_back(id);
         return {TouchRoute::client, {}};
     }
@@ -51,6 +61,7 @@ TouchResult GestureRecognizer::touch_motion(std::int32_t id, TouchPoint point, s
 
     last_ = point;
     samples_.add(time, point.y);
+    if (edge_ == Edge::top) return top_edge_motion(point);
 
     // The direction is judged until the swipe has come far enough: after
     // that the intent is clear and a drift sideways is forgiven.
@@ -76,6 +87,16 @@ TouchResult GestureRecognizer::touch_motion(std::int32_t id, TouchPoint point, s
     return {TouchRoute::system, {}};
 }
 
+TouchResult GestureRecognizer::top_edge_motion(TouchPoint point) {
+    const double down = point.y - start_.y;
+    const double dx = point.x - start_.x;
+    // Sideways first (within the slop it is not judged yet): not a pull down.
+    if (distance(point, start_) >= config_.direction_slop_px && std::abs(dx) > down * config_.max_sideways_ratio)
+        return {TouchRoute::system, decide(Gesture::none)};
+    if (down >= config_.reveal_travel_px) return {TouchRoute::system, decide(Gesture::reveal_status_bar)};
+    return {TouchRoute::system, {}};
+}
+
 TouchResult GestureRecognizer::touch_up(std::int32_t id, std::uint32_t time) {
     if (phase_ == Phase::idle || id != system_id_) {
         std::erase(client_touches_, id);
@@ -84,7 +105,12 @@ TouchResult GestureRecognizer::touch_up(std::int32_t id, std::uint32_t time) {
     TouchResult result{TouchRoute::system, {}};
     if (phase_ == Phase::candidate) {
         // A hold whose timer has not run yet still counts: the user held.
-        result.decided = hold_complete(time) ? Gesture::switcher : release_gesture(time);
+        // A top-edge candidate still undecided did not come far enough.
+        if (edge_ == Edge::top) {
+            result.decided = Gesture::none;
+        } else {
+            result.decided = hold_complete(time) ? Gesture::switcher : release_gesture(time);
+        }
     }
     forget_system_touch();
     return result;
@@ -118,7 +144,7 @@ std::optional<std::uint32_t> GestureRecognizer::ms_until_deadline(std::uint32_t 
 }
 
 std::optional<double> GestureRecognizer::progress() const {
-    if (phase_ != Phase::candidate) return std::nullopt;
+    if (phase_ != Phase::candidate || edge_ != Edge::bottom) return std::nullopt;
     const double span = output_.height * config_.progress_span;
     if (span <= 0) return 1.0;
     return std::clamp(upward_travel() / span, 0.0, 1.0);

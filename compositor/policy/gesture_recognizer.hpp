@@ -1,6 +1,7 @@
 // System gestures from raw touch input, as on a phone without buttons: swipe
 // up from the bottom edge and let go to go home; swipe up and hold to open the
-// app switcher. Plain C++ (no wlroots) so that unit tests drive it with
+// app switcher; while a fullscreen app hides the status bar (and only then),
+// swipe down from the top edge to show it for a moment. Plain C++ (no wlroots) so that unit tests drive it with
 // made-up touch streams; the seat glue feeds it every touch event and obeys
 // the route it returns.
 //
@@ -17,7 +18,10 @@
 //    under it; it is only edge_px (16 logical px) tall.
 //  - It keeps the recognizer and the glue simple: no event queue, and no
 //    touch stream that changes owner half-way.
-// Touches that go down outside the strip, or while another finger is already
+// The top strip (edge_px as well) is the system's in the same way, but only
+// while the glue enables it (set_top_edge: a fullscreen app in front with the
+// status bar hidden); otherwise it is the status bar's or the app's as before.
+// Touches that go down outside the strips, or while another finger is already
 // down, go to clients untouched and cost nothing.
 //
 // Coordinates are layout px (logical px: scale already applied), and the
@@ -50,9 +54,13 @@ struct GestureConfig {
     double hold_radius_px = 12;              // "still": within this distance of where it stopped
     std::uint32_t velocity_window_ms = 100;  // release velocity: samples this recent
     double progress_span = 0.4;              // fraction of the output height at which progress() is 1
+    // Downward travel from the top strip that shows the status bar; decided
+    // as soon as the finger has come this far (the bar shows while the
+    // finger is still down, as pulling it into view should feel).
+    double reveal_travel_px = 30;
 };
 
-enum class Gesture { none, home, switcher };
+enum class Gesture { none, home, switcher, reveal_status_bar };
 
 // Where the glue sends a touch event.
 enum class TouchRoute { client, system };
@@ -73,6 +81,10 @@ struct TouchPoint {
 class GestureRecognizer {
 public:
     explicit GestureRecognizer(GestureConfig config = {}) : config_(config) {}
+
+    // Whether a touch going down in the top strip starts a swipe that can
+    // show the status bar; read at touch down (a swipe under way is kept).
+    void set_top_edge(bool enabled) { top_edge_enabled_ = enabled; }
 
     // Every touch event of the seat goes through these, in order.
     TouchResult touch_down(std::int32_t id, TouchPoint point, Rect output, std::uint32_t time);
@@ -99,9 +111,12 @@ private:
         candidate,  // a system touch, gesture undecided
         decided,    // a system touch, gesture decided; consumed until it lifts
     };
+    enum class Edge { bottom, top };
     bool in_edge_zone(TouchPoint point, Rect output) const;
+    bool in_top_zone(TouchPoint point, Rect output) const;
+    TouchResult top_edge_motion(TouchPoint point);
     double upward_travel() const { return start_.y - last_.y; }
-    bool armed() const { return upward_travel() >= config_.min_travel_px; }
+    bool armed() const { return edge_ == Edge::bottom && upward_travel() >= config_.min_travel_px; }
     bool hold_complete(std::uint32_t now) const;
     double upward_velocity(std::uint32_t now) const;
     Gesture release_gesture(std::uint32_t now) const;
@@ -112,6 +127,8 @@ private:
     std::vector<std::int32_t> client_touches_;
     Phase phase_ = Phase::idle;
     std::int32_t system_id_ = 0;
+    Edge edge_ = Edge::bottom;  // where the system touch went down
+    bool top_edge_enabled_ = false;
     Rect output_;
     TouchPoint start_;
     TouchPoint last_;

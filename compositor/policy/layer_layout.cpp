@@ -17,6 +17,12 @@ constexpr std::array<Layer, 4> kLayersTopDown = {Layer::overlay, Layer::top, Lay
 
 bool reserves_space(const LayerRequest& request) { return request.exclusive_zone > 0; }
 
+// Anchored to one edge, or to it and both perpendicular ones (a full-width
+// bar): the anchorings the protocol gives an exclusive zone meaning for.
+bool anchored_to_edge(std::uint32_t anchors, std::uint32_t edge, std::uint32_t perpendicular) {
+    return anchors == edge || anchors == (edge | perpendicular);
+}
+
 // A position and length along one axis.
 struct Span {
     int position;
@@ -53,24 +59,23 @@ Rect place_surface(const LayerRequest& request, Rect bounds) {
 // surface is anchored to one edge, or to one edge and both perpendicular ones
 // (a full-width bar); any other anchoring reserves nothing.
 void reserve_exclusive_zone(const LayerRequest& request, Rect& usable) {
-    const std::uint32_t a = request.anchor;
-    auto anchored_to_edge = [a](std::uint32_t edge, std::uint32_t perpendicular) {
-        return a == edge || a == (edge | perpendicular);
+    auto anchored_to = [a = request.anchor](std::uint32_t edge, std::uint32_t perpendicular) {
+        return anchored_to_edge(a, edge, perpendicular);
     };
     const Margins& m = request.margin;
     const int zone = request.exclusive_zone;
 
-    if (anchored_to_edge(anchor::top, kBothHorizontal)) {
+    if (anchored_to(anchor::top, kBothHorizontal)) {
         const int reserved = std::max(0, zone + m.top);
         usable.y += reserved;
         usable.height -= reserved;
-    } else if (anchored_to_edge(anchor::bottom, kBothHorizontal)) {
+    } else if (anchored_to(anchor::bottom, kBothHorizontal)) {
         usable.height -= std::max(0, zone + m.bottom);
-    } else if (anchored_to_edge(anchor::left, kBothVertical)) {
+    } else if (anchored_to(anchor::left, kBothVertical)) {
         const int reserved = std::max(0, zone + m.left);
         usable.x += reserved;
         usable.width -= reserved;
-    } else if (anchored_to_edge(anchor::right, kBothVertical)) {
+    } else if (anchored_to(anchor::right, kBothVertical)) {
         usable.width -= std::max(0, zone + m.right);
     }
     // Zones larger than what is left must not produce a negative area.
@@ -80,10 +85,15 @@ void reserve_exclusive_zone(const LayerRequest& request, Rect& usable) {
 
 }  // namespace
 
+bool yields_to_fullscreen(const LayerRequest& request) {
+    return request.layer != Layer::overlay && anchored_to_edge(request.anchor, anchor::top, kBothHorizontal);
+}
+
 LayerArrangement arrange_layers(Rect output, std::span<const LayerRequest> surfaces) {
     LayerArrangement result;
     result.boxes.resize(surfaces.size());
     Rect usable = output;
+    Rect fullscreen_usable = output;
 
     // Pass 1: surfaces that reserve space, top-most layer first; within a layer
     // in request order (the glue passes them in creation order).
@@ -93,6 +103,7 @@ LayerArrangement arrange_layers(Rect output, std::span<const LayerRequest> surfa
             if (request.layer != layer || !reserves_space(request)) continue;
             result.boxes[i] = place_surface(request, usable);
             reserve_exclusive_zone(request, usable);
+            if (!yields_to_fullscreen(request)) reserve_exclusive_zone(request, fullscreen_usable);
         }
     }
 
@@ -108,6 +119,7 @@ LayerArrangement arrange_layers(Rect output, std::span<const LayerRequest> surfa
     }
 
     result.work_area = usable;
+    result.fullscreen_area = fullscreen_usable;
     return result;
 }
 

@@ -39,7 +39,19 @@ struct LayerRequest {
 struct LayerArrangement {
     std::vector<Rect> boxes;  // one per request, same order, output-local
     Rect work_area;           // output-local area left for app windows
+    // The area of a fullscreen app: the output less the zones of the surfaces
+    // that stay above it (all but those that yield_to_fullscreen).
+    Rect fullscreen_area;
 };
+
+// A fullscreen app (manifest display: fullscreen, xdg_toplevel.set_fullscreen)
+// covers the top-edge bars: surfaces below the overlay layer anchored to the
+// top edge alone or to it and both sides (the status bar). Their zones do not
+// shrink its window, and the glue hides them while it is in front. Everything
+// else keeps its zone and its place above the app: the on-screen keyboard (a
+// top-layer bar at the bottom edge) must still push a fullscreen page up, and
+// overlay surfaces (lock screen, switcher, banners) stay above everything.
+bool yields_to_fullscreen(const LayerRequest& request);
 
 // Follows the layer-shell protocol: surfaces that reserve space are placed
 // first (overlay down to background), each shrinking the usable area from the
@@ -47,6 +59,8 @@ struct LayerArrangement {
 // whole output for exclusive_zone == -1). A size of 0 in a dimension without
 // both opposite anchors is a client error the glue reports before calling this;
 // here it is treated as stretching over the available extent.
+// fullscreen_area is worked out the same way with only the zones of surfaces
+// that do not yield_to_fullscreen.
 LayerArrangement arrange_layers(Rect output, std::span<const LayerRequest> surfaces);
 
 }  // namespace cirrus

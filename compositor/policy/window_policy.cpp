@@ -141,6 +141,33 @@ void WindowPolicy::set_preferred_size(ViewId id, Size preferred) {
     if (Entry* entry = find(id)) entry->preferred = preferred;
 }
 
+void WindowPolicy::set_fullscreen(ViewId id, bool fullscreen) {
+    if (Entry* entry = find(id)) entry->fullscreen = fullscreen;
+}
+
+bool WindowPolicy::fullscreen(ViewId id) const {
+    const Entry* app = find(app_of(id));
+    return app != nullptr && app->fullscreen;
+}
+
+bool WindowPolicy::fullscreen_in_front() const {
+    if (home_ || covered_) return false;
+    const std::optional<ViewId> front = top_app();
+    return front && fullscreen(*front);
+}
+
+bool WindowPolicy::reveal_status_bar() {
+    if (!fullscreen_in_front()) return false;
+    revealing_ = true;
+    return true;
+}
+
+Rect WindowPolicy::area_of_app(ViewId app) const {
+    // Before the first arrangement with a fullscreen area (no output yet) a
+    // fullscreen app has the work area, as everything else does.
+    return fullscreen(app) && !fullscreen_area_.empty() ? fullscreen_area_ : work_area_;
+}
+
 std::vector<ViewId> WindowPolicy::stacking() const {
     std::vector<ViewId> ids;
     ids.reserve(stack_.size());
@@ -149,22 +176,23 @@ std::vector<ViewId> WindowPolicy::stacking() const {
 }
 
 WindowPolicy::Geometry WindowPolicy::geometry_of(const Entry& entry) const {
-    if (!entry.parent) return {work_area_, true};  // apps fill the work area
+    const Rect area = area_of_app(app_of(entry.id));
+    if (!entry.parent) return {area, true};  // apps fill their area
 
     const Entry* parent = find(*entry.parent);
-    const Rect parent_box = parent ? geometry_of(*parent).box : work_area_;
+    const Rect parent_box = parent ? geometry_of(*parent).box : area;
     const Size preferred = entry.preferred;
     if (preferred.empty()) {
         // Size not known yet (before the client's first commit): a 0x0 box at
         // the parent's centre, and the client chooses its own size.
         return {centred_over(parent_box, {0, 0}), false};
     }
-    if (work_area_.empty()) return {centred_over(parent_box, preferred), false};  // no output yet: nothing to clamp to
+    if (area.empty()) return {centred_over(parent_box, preferred), false};  // no output yet: nothing to clamp to
 
-    // Never larger than the work area, and moved back inside it when centring
-    // over a smaller parent dialog would push it off screen.
-    const Size clamped{std::min(preferred.width, work_area_.width), std::min(preferred.height, work_area_.height)};
-    return {moved_inside(centred_over(parent_box, clamped), work_area_), clamped != preferred};
+    // Never larger than its app's area, and moved back inside it when
+    // centring over a smaller parent dialog would push it off screen.
+    const Size clamped{std::min(preferred.width, area.width), std::min(preferred.height, area.height)};
+    return {moved_inside(centred_over(parent_box, clamped), area), clamped != preferred};
 }
 
 std::optional<ViewPlacement> WindowPolicy::placement(ViewId id) const {
@@ -175,6 +203,7 @@ std::optional<ViewPlacement> WindowPolicy::placement(ViewId id) const {
     const Geometry geometry = geometry_of(*entry);
     result.box = geometry.box;
     result.resize = geometry.resize;
+    result.fullscreen = !entry->parent && entry->fullscreen;
     result.visible = !home_ && !covered_ && top_app() == app_of(id);
     return result;
 }

@@ -11,6 +11,8 @@
 //   --crash-after-ms N  N ms after mapping, attach+damage a new buffer and
 //                       abort before the commit
 //   --xdg-decoration    ask for client-side decorations, report the mode
+//   --fullscreen        ask for fullscreen (xdg_toplevel.set_fullscreen) before
+//                       the first commit, as GTK does for a fullscreen web app
 //   --popup-at X,Y,W,H  once the main window is mapped, open an xdg_popup on it
 //                       through an xdg_positioner: anchor rect X,Y,W,H (window
 //                       coordinates), anchor and gravity bottom_right
@@ -20,7 +22,8 @@
 //                       (default slide_x,slide_y,flip_x,flip_y)
 //
 // stdin commands (one per line): "color RRGGBB" (redraw and commit),
-// "commit" (commit the same content again with damage), "quit".
+// "commit" (commit the same content again with damage), "fullscreen on|off"
+// (set_fullscreen / unset_fullscreen on the main window), "quit".
 //
 // Events: configure, mapped, decoration, close, touch_*, pointer_*,
 // keyboard_*, key, seat, committed, terminated, disconnected, error;
@@ -54,6 +57,7 @@ struct Options {
     int dialog_height = 100;
     int crash_after_ms = -1;
     bool decoration = false;
+    bool fullscreen = false;
     bool popup = false;
     int popup_anchor[4] = {0, 0, 1, 1};
     int popup_width = 200;
@@ -333,6 +337,8 @@ std::unique_ptr<Window> create_window(App& app, const std::string& name, int w, 
         // A dialog asks for its size; the compositor may still override it.
         xdg_toplevel_set_min_size(win->toplevel, w, h);
         xdg_toplevel_set_max_size(win->toplevel, w, h);
+    } else if (app.opt.fullscreen) {
+        xdg_toplevel_set_fullscreen(win->toplevel, nullptr);
     }
     if (app.opt.decoration) {
         if (!app.decoration_manager) {
@@ -381,7 +387,7 @@ const wl_registry_listener kRegistryListener = {registry_global, registry_global
     std::fprintf(stderr,
                  "%s\nusage: cirrus-test-client [--color RRGGBB] [--bottom-color RRGGBB] [--app-id ID] [--title T] "
                  "[--size WxH]\n"
-                 "       [--dialog WxH] [--crash-after-ms N] [--xdg-decoration]\n"
+                 "       [--dialog WxH] [--crash-after-ms N] [--xdg-decoration] [--fullscreen]\n"
                  "       [--popup-at X,Y,W,H] [--popup-size WxH] [--popup-adjust LIST]\n",
                  msg.c_str());
     std::exit(2);
@@ -416,6 +422,8 @@ Options parse_options(int argc, char** argv) {
             o.crash_after_ms = std::atoi(value().c_str());
         } else if (a == "--xdg-decoration") {
             o.decoration = true;
+        } else if (a == "--fullscreen") {
+            o.fullscreen = true;
         } else if (a == "--popup-at") {
             o.popup = true;
             auto parts = split(value(), ',');
@@ -464,6 +472,14 @@ void handle_command(App& app, const std::string& line) {
         for (Window* w : {app.main.get(), app.dialog.get()})
             if (w && !w->closed && w->configured) w->draw_and_commit();
         emit({{"event", "committed"}, {"color", words[1]}});
+    } else if (words[0] == "fullscreen" && words.size() == 2 && app.main && !app.main->closed) {
+        if (words[1] == "on") {
+            xdg_toplevel_set_fullscreen(app.main->toplevel, nullptr);
+        } else {
+            xdg_toplevel_unset_fullscreen(app.main->toplevel);
+        }
+        wl_display_flush(app.display);
+        emit({{"event", "fullscreen_requested"}, {"on", words[1] == "on"}});
     } else if (words[0] == "commit") {
         for (Window* w : {app.main.get(), app.dialog.get()}) {
             if (w && !w->closed && w->configured) w->draw_and_commit();

@@ -21,6 +21,8 @@ inline std::ostream& operator<<(std::ostream& out, Gesture g) {
         return out << "home";
     case Gesture::switcher:
         return out << "switcher";
+    case Gesture::reveal_status_bar:
+        return out << "reveal_status_bar";
     }
     return out << "?";
 }
@@ -495,4 +497,103 @@ TEST_CASE("events of unknown touches go to the client") {
     CHECK(recognizer.touch_up(9, 0).route == TouchRoute::client);
     CHECK(recognizer.touch_cancel(9).route == TouchRoute::client);
     CHECK(recognizer.touch_down(1, {240, 795}, phone, 10).route == TouchRoute::system);
+}
+
+// The top edge: a swipe down shows the status bar over a fullscreen app. The
+// strip is the system's only while the glue enables it.
+
+TEST_CASE("without set_top_edge the top strip is the client's, as before") {
+    GestureRecognizer recognizer;
+    Finger finger{recognizer};
+    CHECK(finger.down({240, 2}).route == TouchRoute::client);
+    finger.move_to({240, 200}, 150);
+    finger.up();
+    CHECK(finger.all_routed(TouchRoute::client));
+    CHECK(finger.decisions.empty());
+}
+
+TEST_CASE("with the top edge on, a swipe down from it reveals the status bar while the finger is down") {
+    GestureRecognizer recognizer;
+    recognizer.set_top_edge(true);
+    Finger finger{recognizer};
+    CHECK(finger.down({240, 3}).route == TouchRoute::system);
+    finger.jump({240, 20}, 16);
+    CHECK(finger.decisions.empty());          // 17 px: not yet reveal_travel_px (30)
+    CHECK_FALSE(recognizer.progress());       // progress is the bottom swipe's
+    CHECK_FALSE(recognizer.next_deadline());  // no hold at the top
+    const TouchResult far = finger.jump({244, 40}, 16);
+    CHECK(far.decided == Gesture::reveal_status_bar);
+    finger.move_to({240, 300}, 100);
+    finger.up();
+    CHECK(finger.decisions == Gestures{Gesture::reveal_status_bar});  // once
+    CHECK(finger.all_routed(TouchRoute::system));                     // the app saw none of it
+}
+
+TEST_CASE("the top strip is edge_px tall, measured from the output's top") {
+    GestureRecognizer recognizer;
+    recognizer.set_top_edge(true);
+    CHECK(recognizer.touch_down(1, {240, 16.5}, phone, 0).route == TouchRoute::client);
+    recognizer.touch_up(1, 10);
+    CHECK(recognizer.touch_down(2, {240, 16}, phone, 20).route == TouchRoute::system);
+    recognizer.touch_cancel(2);
+    CHECK(recognizer.touch_down(3, {480, 0}, phone, 30).route == TouchRoute::system);
+    recognizer.touch_cancel(3);
+    // An output lower in the layout: its top, not the layout's.
+    const Rect second{0, 800, 480, 800};
+    CHECK(recognizer.touch_down(4, {240, 805}, second, 40).route == TouchRoute::system);
+    recognizer.touch_cancel(4);
+    CHECK(recognizer.touch_down(5, {240, 5}, second, 50).route == TouchRoute::client);
+}
+
+TEST_CASE("a short pull from the top edge, a sideways one or one that goes up is nothing, and stays consumed") {
+    GestureRecognizer recognizer;
+    recognizer.set_top_edge(true);
+
+    Finger short_pull{recognizer, 1};
+    short_pull.down({240, 4});
+    short_pull.move_to({240, 25}, 100);
+    const TouchResult up = short_pull.up();
+    CHECK(up.decided == Gesture::none);
+    CHECK(short_pull.all_routed(TouchRoute::system));
+
+    Finger sideways{recognizer, 2};
+    sideways.down({100, 4});
+    const TouchResult side = sideways.jump({130, 12}, 16);
+    CHECK(side.decided == Gesture::none);
+    sideways.move_to({200, 200}, 100);  // later travel down no longer counts
+    sideways.up();
+    CHECK(sideways.decisions == Gestures{Gesture::none});
+    CHECK(sideways.all_routed(TouchRoute::system));
+
+    Finger upward{recognizer, 3};
+    upward.down({240, 10});
+    upward.jump({240, 0}, 16);
+    upward.up();
+    CHECK(upward.decisions == Gestures{Gesture::none});
+}
+
+TEST_CASE("the bottom edge works the same with the top edge on") {
+    GestureRecognizer recognizer;
+    recognizer.set_top_edge(true);
+    Finger finger{recognizer};
+    CHECK(finger.down({240, 795}).route == TouchRoute::system);
+    finger.move_to({240, 600}, 150);
+    finger.up();
+    CHECK(finger.decisions == Gestures{Gesture::home});
+}
+
+TEST_CASE("a second finger cancels a top-edge candidate, and a finger on the app keeps the top edge off") {
+    GestureRecognizer recognizer;
+    recognizer.set_top_edge(true);
+    Finger edge{recognizer, 1};
+    edge.down({240, 4});
+    Finger other{recognizer, 2};
+    CHECK(other.down({240, 400}).decided == Gesture::none);
+    other.up();
+    edge.up();
+
+    Finger on_app{recognizer, 3};
+    on_app.down({240, 400});
+    Finger late{recognizer, 4};
+    CHECK(late.down({240, 4}).route == TouchRoute::client);
 }

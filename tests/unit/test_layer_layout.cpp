@@ -181,3 +181,34 @@ TEST_CASE("nothing gets a negative size") {
         CHECK(result.work_area.empty());
     }
 }
+
+// A fullscreen app covers the top-edge bars below the overlay layer (the
+// status bar); the keyboard and overlay surfaces keep their zones.
+
+TEST_CASE("the fullscreen area ignores the status bar's zone but keeps the keyboard's") {
+    const LayerArrangement without_keyboard = arrange({bar(kTopBarAnchor, {0, 24}, 24)});
+    CHECK(without_keyboard.work_area == Rect{0, 24, 480, 776});
+    CHECK(without_keyboard.fullscreen_area == phone);
+
+    const LayerArrangement with_keyboard =
+        arrange({bar(kTopBarAnchor, {0, 24}, 24), bar(kBottomBarAnchor, {0, 260}, 260)});
+    CHECK(with_keyboard.boxes[1] == Rect{0, 540, 480, 260});
+    CHECK(with_keyboard.work_area == Rect{0, 24, 480, 516});
+    CHECK(with_keyboard.fullscreen_area == Rect{0, 0, 480, 540});
+}
+
+TEST_CASE("which surfaces yield to a fullscreen app") {
+    CHECK(yields_to_fullscreen(bar(kTopBarAnchor, {0, 24}, 24)));                       // the status bar
+    CHECK(yields_to_fullscreen(bar(anchor::top, {200, 24}, 24, Layer::bottom)));        // a top panel, lower layer
+    CHECK_FALSE(yields_to_fullscreen(bar(kBottomBarAnchor, {0, 260}, 260)));            // the keyboard
+    CHECK_FALSE(yields_to_fullscreen(bar(kTopBarAnchor, {0, 60}, 0, Layer::overlay)));  // banners
+    CHECK_FALSE(yields_to_fullscreen(bar(kAllEdges, {0, 0}, -1, Layer::overlay)));      // lock screen, switcher
+    CHECK_FALSE(yields_to_fullscreen(bar(kAllEdges, {0, 0}, -1, Layer::background)));   // home screen
+}
+
+TEST_CASE("an overlay bar's zone shrinks the fullscreen area too") {
+    const LayerArrangement result =
+        arrange({bar(kTopBarAnchor, {0, 24}, 24), bar(kTopBarAnchor, {0, 40}, 40, Layer::overlay)});
+    CHECK(result.work_area == Rect{0, 64, 480, 736});
+    CHECK(result.fullscreen_area == Rect{0, 40, 480, 760});
+}

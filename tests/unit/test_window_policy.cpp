@@ -403,3 +403,119 @@ TEST_CASE("covering the apps (lock screen, switcher) hides them and uncovering r
     CHECK(visible_views(policy) == Ids{2});
     CHECK(policy.focused() == 2u);
 }
+
+// display: fullscreen. The phone: a 24px status bar; the fullscreen area is
+// the whole screen (less the keyboard's zone while it is up).
+namespace {
+
+const Rect kBarWork{0, 24, 480, 776};
+const Rect kWhole{0, 0, 480, 800};
+
+WindowPolicy fullscreen_phone() {
+    WindowPolicy policy;
+    policy.set_work_area(kBarWork);
+    policy.set_fullscreen_area(kWhole);
+    return policy;
+}
+
+}  // namespace
+
+TEST_CASE("a fullscreen app fills the output, a standalone app the work area below the bar") {
+    WindowPolicy policy = fullscreen_phone();
+    map_app(policy, 1);
+    map_app(policy, 2);
+    policy.set_fullscreen(2, true);
+    CHECK(policy.placement(2)->box == kWhole);
+    CHECK(policy.placement(2)->fullscreen);
+    CHECK(policy.placement(2)->resize);
+    CHECK(policy.placement(1)->box == kBarWork);
+    CHECK_FALSE(policy.placement(1)->fullscreen);
+
+    SUBCASE("and back when it leaves fullscreen") {
+        policy.set_fullscreen(2, false);
+        CHECK(policy.placement(2)->box == kBarWork);
+        CHECK_FALSE(policy.placement(2)->fullscreen);
+        CHECK_FALSE(policy.status_bar_hidden());
+    }
+}
+
+TEST_CASE("the keyboard's zone shrinks a fullscreen app from the bottom") {
+    WindowPolicy policy = fullscreen_phone();
+    map_app(policy, 1);
+    policy.set_fullscreen(1, true);
+    policy.set_fullscreen_area({0, 0, 480, 540});  // a 260px keyboard came up
+    CHECK(policy.placement(1)->box == Rect{0, 0, 480, 540});
+}
+
+TEST_CASE("with no fullscreen area yet a fullscreen app has the work area") {
+    WindowPolicy policy = phone_policy();
+    map_app(policy, 1);
+    policy.set_fullscreen(1, true);
+    CHECK(policy.placement(1)->box == kWork);
+}
+
+TEST_CASE("a fullscreen app's dialog is centred over it, inside the whole output, and is not fullscreen") {
+    WindowPolicy policy = fullscreen_phone();
+    map_app(policy, 1);
+    policy.set_fullscreen(1, true);
+    map_dialog(policy, 2, 1, {200, 100});
+    CHECK(policy.placement(2)->box == Rect{140, 350, 200, 100});
+    CHECK_FALSE(policy.placement(2)->fullscreen);
+    CHECK(policy.fullscreen(2));  // it belongs to a fullscreen app
+    map_dialog(policy, 3, 1, {600, 900});
+    CHECK(policy.placement(3)->box == kWhole);  // clamped to the output, not the work area
+}
+
+TEST_CASE("a dialog's own fullscreen wish does not count while it is a dialog") {
+    WindowPolicy policy = fullscreen_phone();
+    map_app(policy, 1);
+    map_dialog(policy, 2, 1, {200, 100});
+    policy.set_fullscreen(2, true);
+    CHECK_FALSE(policy.placement(2)->fullscreen);
+    CHECK_FALSE(policy.fullscreen_in_front());
+    SUBCASE("it counts once the dialog becomes an app") {
+        policy.unmap(1);
+        CHECK(policy.placement(2)->fullscreen);
+        CHECK(policy.placement(2)->box == kWhole);
+    }
+}
+
+TEST_CASE("the status bar is hidden only while a fullscreen app is in front and shown") {
+    WindowPolicy policy = fullscreen_phone();
+    CHECK_FALSE(policy.status_bar_hidden());
+    map_app(policy, 1);
+    CHECK_FALSE(policy.status_bar_hidden());  // standalone
+    map_app(policy, 2);
+    policy.set_fullscreen(2, true);
+    CHECK(policy.status_bar_hidden());
+
+    policy.activate(1);
+    CHECK_FALSE(policy.status_bar_hidden());  // the standalone app in front
+    policy.activate(2);
+    CHECK(policy.status_bar_hidden());
+
+    policy.show_home();
+    CHECK_FALSE(policy.status_bar_hidden());  // the home screen has its bar
+    policy.activate(2);
+    policy.set_covered(true);  // lock screen or switcher
+    CHECK_FALSE(policy.status_bar_hidden());
+    policy.set_covered(false);
+    CHECK(policy.status_bar_hidden());
+    policy.unmap(2);
+    CHECK_FALSE(policy.status_bar_hidden());
+}
+
+TEST_CASE("a reveal shows the bar over a fullscreen app without resizing it, until it ends") {
+    WindowPolicy policy = fullscreen_phone();
+    CHECK_FALSE(policy.reveal_status_bar());  // nothing to reveal over
+    map_app(policy, 1);
+    CHECK_FALSE(policy.reveal_status_bar());  // a standalone app: the bar is there
+    policy.set_fullscreen(1, true);
+    REQUIRE(policy.reveal_status_bar());
+    CHECK(policy.status_bar_revealed());
+    CHECK_FALSE(policy.status_bar_hidden());
+    CHECK(policy.placement(1)->box == kWhole);  // the bar goes over it
+    policy.end_status_bar_reveal();
+    CHECK(policy.status_bar_hidden());
+    CHECK_FALSE(policy.status_bar_revealed());
+}
