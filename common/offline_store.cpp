@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "content_hash.hpp"
+#include "needed_urls.hpp"
 #include "store_damage.hpp"
 #include "vary.hpp"
 
@@ -93,8 +94,28 @@ CREATE TRIGGER entry_removed AFTER DELETE ON entries BEGIN
 END;
 )sql";
 
-constexpr std::array<launcher::Migration, 1> kMigrations{{
+// v2: what each app has been seen to need at run time (needed_urls.hpp),
+// beside its precache list, and whether it has had an online run to learn
+// from. Tables of their own: a v1 file gains them empty, and nothing in v1
+// changes meaning.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE needed (
+    app_id     TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,  -- Unix ms; `cirrus info` lists missing URLs in this order
+    PRIMARY KEY (app_id, url)
+) WITHOUT ROWID;
+CREATE TABLE learning (
+    app_id          TEXT PRIMARY KEY NOT NULL,
+    online_runs     INTEGER NOT NULL DEFAULT 0,
+    last_online_run INTEGER NOT NULL DEFAULT 0,  -- Unix ms
+    refused         INTEGER NOT NULL DEFAULT 0   -- URLs not recorded: the list was full
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<launcher::Migration, 2> kMigrations{{
     {1, kSchemaV1},
+    {2, kSchemaV2},
 }};
 
 // Resets a cached statement when the scope ends, however it ends: a
@@ -215,7 +236,7 @@ struct OfflineStore::Impl {
         // the file (about 0.35 ms per MiB to check here, far more on a phone).
         // Damage among the bodies shows when a hit reads it, and is
         // recovered from then.
-        spec.check_tables = {"entries", "apps", "totals", "precache"};
+        spec.check_tables = {"entries", "apps", "totals", "precache", "needed", "learning"};
         // A cache may be thrown away: a file from a newer Cirrus is set aside.
         spec.set_aside_newer_schema = true;
         const std::int64_t mmap_bytes = options.mmap_bytes;
@@ -565,7 +586,8 @@ void OfflineStore::remove_app(std::string_view app_id) {
         Database& database = impl_->database();
         Transaction transaction(database);
         for (const char* sql : {"DELETE FROM entries WHERE app_id = ?1", "DELETE FROM precache WHERE app_id = ?1",
-                                "DELETE FROM apps WHERE app_id = ?1"}) {
+                                "DELETE FROM apps WHERE app_id = ?1", "DELETE FROM needed WHERE app_id = ?1",
+                                "DELETE FROM learning WHERE app_id = ?1"}) {
             Statement erase = database.prepare(sql);
             erase.bind(1, app_id).run();
         }
@@ -662,6 +684,88 @@ std::vector<std::string> OfflineStore::missing_precache(std::string_view app_id)
         std::vector<std::string> urls;
         while (query.step()) urls.push_back(query.column_text(0));
         return urls;
+    });
+}
+
+NoteOutcome OfflineStore::note_needed(std::string_view app_id, std::string_view url, std::int64_t seen_at) {
+    return impl_->file.run_write([&] {
+        Database& database = impl_->database();
+        {  // Known already: no write (a host asks once per URL and run anyway).
+            Statement known = database.prepare("SELECT 1 FROM needed WHERE app_id = ?1 AND url = ?2");
+            known.bind(1, app_id).bind(2, url);
+            if (known.step()) return NoteOutcome::known;
+        }
+        Transaction transaction(database);
+        Statement count = database.prepare("SELECT count(*) FROM needed WHERE app_id = ?1");
+        count.bind(1, app_id);
+        count.step();
+        NoteOutcome outcome = NoteOutcome::recorded;
+        if (count.column_int64(0) >= static_cast<std::int64_t>(kMaxNeededUrls)) {
+            Statement refuse = database.prepare(
+                "INSERT INTO learning (app_id, refused) VALUES (?1, 1) "
+                "ON CONFLICT (app_id) DO UPDATE SET refused = refused + 1");
+            refuse.bind(1, app_id).run();
+            outcome = NoteOutcome::list_full;
+        } else {
+            Statement insert =
+                database.prepare("INSERT OR IGNORE INTO needed (app_id, url, first_seen) VALUES (?1, ?2, ?3)");
+            insert.bind(1, app_id).bind(2, url).bind(3, seen_at).run();
+        }
+        transaction.commit();
+        return outcome;
+    });
+}
+
+bool OfflineStore::forget_needed(std::string_view app_id, std::string_view url) {
+    return impl_->file.run_write([&] {
+        Statement erase = impl_->database().prepare("DELETE FROM needed WHERE app_id = ?1 AND url = ?2");
+        erase.bind(1, app_id).bind(2, url).run();
+        return impl_->database().changes() > 0;
+    });
+}
+
+void OfflineStore::note_online_run(std::string_view app_id, std::int64_t at) {
+    impl_->file.run_write([&] {
+        Statement write = impl_->database().prepare(
+            "INSERT INTO learning (app_id, online_runs, last_online_run) VALUES (?1, 1, ?2) "
+            "ON CONFLICT (app_id) DO UPDATE SET online_runs = online_runs + 1, last_online_run = "
+            "excluded.last_online_run");
+        write.bind(1, app_id).bind(2, at).run();
+    });
+}
+
+Readiness OfflineStore::readiness(std::string_view app_id, std::size_t max_missing) const {
+    return impl_->file.run([&] {
+        Database& database = impl_->database();
+        Readiness result;
+        {
+            Statement learning =
+                database.prepare("SELECT online_runs, last_online_run, refused FROM learning WHERE app_id = ?1");
+            learning.bind(1, app_id);
+            if (learning.step()) {
+                result.online_runs = learning.column_int64(0);
+                result.last_online_run = learning.column_int64(1);
+                result.refused = learning.column_int64(2);
+            }
+        }
+        // The precache list in its order, then what runs added, first seen first.
+        Statement query = database.prepare(
+            "SELECT w.url, EXISTS (SELECT 1 FROM entries e WHERE e.app_id = ?1 AND e.method = 'GET' AND e.url = w.url) "
+            "FROM (SELECT url, 0 AS part, position AS rank FROM precache WHERE app_id = ?1 "
+            "      UNION ALL "
+            "      SELECT url, 1, first_seen FROM needed n WHERE app_id = ?1 "
+            "        AND NOT EXISTS (SELECT 1 FROM precache p WHERE p.app_id = ?1 AND p.url = n.url)) w "
+            "ORDER BY w.part, w.rank, w.url");
+        query.bind(1, app_id);
+        while (query.step()) {
+            ++result.total;
+            if (query.column_int64(1) != 0) {
+                ++result.stored;
+            } else if (result.missing.size() < max_missing) {
+                result.missing.push_back(query.column_text(0));
+            }
+        }
+        return result;
     });
 }
 

@@ -27,6 +27,11 @@
 // that finds the file unlocked. LRU order is therefore exact to about that
 // interval, and a killed process loses only its unwritten use times.
 //
+// Readiness. Besides the precache list (what install found), the store keeps
+// per app the own-origin GET URLs its runs were seen to need (note_needed;
+// the rule is needed_urls.hpp) and how many runs were online to learn from;
+// readiness() weighs both against what is stored.
+//
 // Errors. A damaged file is set aside and a fresh store made, at open or in
 // any later call (recoverable_database.hpp); recoveries() says when. Other
 // failures throw StoreError, and a malformed request or response throws
@@ -34,6 +39,7 @@
 // An OfflineStore belongs to one thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -101,6 +107,28 @@ struct PrecacheProgress {
     bool complete() const { return total > 0 && stored == total; }
 };
 
+// An app's offline readiness: its precache list and what its runs were seen
+// to need (needed_urls.hpp), against what is stored.
+struct Readiness {
+    std::int64_t stored = 0;
+    std::int64_t total = 0;            // precache list and needed URLs, each once
+    std::vector<std::string> missing;  // the first few not stored: precache order, then first seen
+    std::int64_t online_runs = 0;      // runs whose page came from the network (learned from)
+    std::int64_t last_online_run = 0;  // Unix ms; 0: never
+    std::int64_t refused = 0;          // URLs not recorded because the list was full
+    std::int64_t missing_count() const { return total - stored; }
+    bool learned() const { return online_runs > 0; }
+    // What it loads at run time is known (one online run at least) and all
+    // of it, with the precache list, is stored.
+    bool ready() const { return learned() && total > 0 && stored == total; }
+};
+
+enum class NoteOutcome {
+    recorded,
+    known,      // recorded before
+    list_full,  // kMaxNeededUrls reached: counted in Readiness::refused
+};
+
 class OfflineStore {
 public:
     using Clock = std::function<std::int64_t()>;  // Unix ms
@@ -162,6 +190,17 @@ public:
     PrecacheProgress precache_progress(std::string_view app_id) const;
     std::vector<std::string> missing_precache(std::string_view app_id) const;  // in list order
     bool offline_ready(std::string_view app_id) const { return precache_progress(app_id).complete(); }
+
+    // What the app was seen to need (a URL needed_url() accepted, whose
+    // answer meant `needed`): kept until the app is removed or the origin
+    // answers 404/410 for it (forget_needed). At most kMaxNeededUrls per app.
+    NoteOutcome note_needed(std::string_view app_id, std::string_view url, std::int64_t seen_at);
+    bool forget_needed(std::string_view app_id, std::string_view url);  // false: it was not recorded
+    // A run whose start page came from the network: what it needs is being
+    // learned. Before the first, readiness() is never ready().
+    void note_online_run(std::string_view app_id, std::int64_t at);
+    // Lists at most `max_missing` missing URLs (missing_count() says how many).
+    Readiness readiness(std::string_view app_id, std::size_t max_missing = 5) const;
 
     // For idle time: writes the use times kept in memory, and copies what
     // the WAL holds into the main file, so that later hits read those pages

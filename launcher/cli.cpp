@@ -16,6 +16,7 @@
 #include "install.hpp"
 #include "terminal_text.hpp"
 #include "common/control_socket.hpp"
+#include "common/needed_urls.hpp"
 #include "common/offline_store.hpp"
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
@@ -140,18 +141,21 @@ private:
     std::string label_;
 };
 
-// A hosted app's offline copy, as the offline store has it now.
+// A hosted app's offline copy, as the offline store has it now: its
+// precache list and what its runs were seen to need (needed_urls.hpp).
 struct OfflineState {
     bool packaged = false;
     bool store_exists = false;
-    std::size_t stored = 0;
-    std::size_t total = 0;
-    std::vector<std::string> missing;
+    cirrus::offline::Readiness readiness;
     // Its copy was in an offline store that was damaged and set aside.
     std::optional<cirrus::offline::StoreDamage> lost_in;
-    bool ready() const { return packaged || (total > 0 && stored == total); }
+    bool ready() const { return packaged || (readiness.ready() && readiness.refused == 0); }
 };
 
+// How many missing URLs `cirrus info` names (the rest are counted).
+constexpr std::size_t kMissingNamed = 5;
+
+// The damage note's question: is what install stored there again?
 bool stored_whole(cirrus::offline::OfflineStore& store, const std::string& id) {
     return store.precache_progress(id).complete();
 }
@@ -219,29 +223,41 @@ OfflineState offline_state(const AppRecord& app) {
     state.store_exists = std::filesystem::exists(path, ec);
     if (!state.store_exists) return state;  // not made just to be read
     auto store = cirrus::offline::OfflineStore::open(path);
-    const auto progress = store.precache_progress(app.id);
-    state.stored = static_cast<std::size_t>(progress.stored);
-    state.total = static_cast<std::size_t>(progress.total);
-    state.missing = store.missing_precache(app.id);
+    state.readiness = store.readiness(app.id, kMissingNamed);
     return state;
+}
+
+// "a, b and 3 more"
+std::string missing_list(const cirrus::offline::Readiness& readiness) {
+    std::string text;
+    for (const auto& url : readiness.missing) text += (text.empty() ? "" : ", ") + url;
+    const std::int64_t more = readiness.missing_count() - static_cast<std::int64_t>(readiness.missing.size());
+    if (more > 0) text += " and " + std::to_string(more) + " more";
+    return text;
 }
 
 std::string describe(const OfflineState& state, const AppRecord& app) {
     if (state.packaged) return "packaged (always available)";
+    const cirrus::offline::Readiness& r = state.readiness;
     if (state.lost_in && !state.ready()) {
         return "not ready (its offline copy was lost: the offline store was damaged (" + state.lost_in->problem +
                ") and set aside as " + state.lost_in->moved_to.string() + "; `cirrus install " + app.source +
                "` stores it again)";
     }
-    if (state.total == 0) {
+    if (r.total == 0) {
         return "not ready (nothing of it is stored in " + cirrus::offline::default_store_path().string() +
                "; `cirrus install " + app.source + "` stores it)";
     }
-    const std::string counts = std::to_string(state.stored) + "/" + std::to_string(state.total) + " stored";
+    const std::string counts = std::to_string(r.stored) + "/" + std::to_string(r.total) + " stored";
     if (state.ready()) return "ready (" + counts + ")";
-    std::string missing;
-    for (const auto& url : state.missing) missing += (missing.empty() ? "" : ", ") + url;
-    return "not ready (" + counts + "; missing: " + missing + ")";
+    std::string text = "not ready (" + counts;
+    if (r.missing_count() > 0) text += "; missing: " + missing_list(r);
+    if (!r.learned()) text += "; not run online yet, so what its scripts load is not known";
+    if (r.refused > 0) {
+        text += "; " + std::to_string(r.refused) + " more URLs it asked for were not tracked (the list holds " +
+                std::to_string(cirrus::offline::kMaxNeededUrls) + ")";
+    }
+    return text + ")";
 }
 
 json offline_json(const OfflineState& state) {
@@ -252,9 +268,13 @@ json offline_json(const OfflineState& state) {
                      {"set_aside_as", state.lost_in->moved_to.string()}};
     }
     if (!state.packaged) {
-        j["stored"] = state.stored;
-        j["total"] = state.total;
-        j["missing"] = state.missing;
+        const cirrus::offline::Readiness& r = state.readiness;
+        j["stored"] = r.stored;
+        j["total"] = r.total;
+        j["missing"] = r.missing;  // the first few
+        j["missing_count"] = r.missing_count();
+        j["online_runs"] = r.online_runs;
+        j["untracked"] = r.refused;
     }
     return j;
 }
@@ -296,7 +316,23 @@ void print_install(const InstallResult& result) {
     const PrecacheReport& report = *result.precache;
     const std::string counts = std::to_string(report.stored) + "/" + std::to_string(report.urls.size()) + " stored";
     if (report.ready()) {
-        std::printf("offline-ready (%s)\n", counts.c_str());
+        // What install found is stored; ready also needs what runs learned.
+        OfflineState state;
+        try {
+            state = offline_state(result.app);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "cirrus: warning: offline store: %s\n", terminal_safe(e.what()).c_str());
+        }
+        if (state.ready()) {
+            std::printf("offline-ready (%s)\n", counts.c_str());
+        } else if (!state.readiness.learned()) {
+            std::printf(
+                "precached (%s); offline-ready after its first online run, which learns what its scripts "
+                "load\n",
+                counts.c_str());
+        } else {
+            std::printf("not offline-ready: %s\n", terminal_safe(describe(state, result.app)).c_str());
+        }
         return;
     }
     std::printf("not offline-ready (%s); missing:\n", counts.c_str());

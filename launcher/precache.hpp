@@ -17,8 +17,9 @@
 // is stored decoded). HTTP's storing rules hold (offline::storable): a
 // no-store response is not kept, and then the app cannot be offline-ready.
 // Then the app's precache list is set to every URL found, so that the store
-// says when the app is offline-ready (all of it stored) and keeps those
-// entries the longest.
+// keeps those entries the longest and counts them towards offline readiness,
+// with what the app's runs are seen to load (common/needed_urls.hpp): what
+// scripts load cannot be found by reading the page.
 //
 // A few fetches run at once, each on its own thread (fetch.hpp is
 // synchronous); the store is written from the calling thread only.

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/http_cache.hpp"
+#include "common/needed_urls.hpp"
 #include "common/offline_store.hpp"
 #include "common/store_path.hpp"
 #include "common/strings.hpp"
@@ -339,6 +340,27 @@ offline::RequestPlan OfflineCache::plan(const offline::CacheRequest& key, bool n
     return offline::plan_request(request, freshness ? &*freshness : nullptr, link_report(), http_time(now_ms()));
 }
 
+void OfflineCache::learn(const offline::CacheRequest& key, bool network_failed, int status) {
+    if (!store_) return;
+    const offline::AnswerMeaning meaning = offline::answer_meaning(network_failed, status);
+    if (meaning == offline::AnswerMeaning::unknown) return;
+    const offline::NeededUrl needed = offline::needed_url(key.method, key.url, origin_, write_endpoints_);
+    if (!needed.url) return;
+    try {
+        if (meaning == offline::AnswerMeaning::gone) {
+            learned_.erase(*needed.url);
+            store_->forget_needed(app_id_, *needed.url);
+            return;
+        }
+        // Bounded as the store's list is: past it the store counts, not keeps.
+        if (learned_.contains(*needed.url) || learned_.size() >= offline::kMaxNeededUrls) return;
+        learned_.insert(*needed.url);
+        store_->note_needed(app_id_, *needed.url, now_ms());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cirrus-webapp-host[%s]: offline store: %s\n", app_id_.c_str(), e.what());
+    }
+}
+
 void OfflineCache::keep(const offline::CacheRequest& key, const UpstreamResponse& response, std::int64_t sent_ms) {
     if (!store_ || response.network_failed) return;
     try {
@@ -359,7 +381,10 @@ void OfflineCache::keep(const offline::CacheRequest& key, const UpstreamResponse
 void OfflineCache::serve_get(std::shared_ptr<Request> request, bool may_share) {
     const std::optional<offline::CachedResponse> stored = stored_for(request->key);
     const offline::RequestPlan plan = this->plan(request->key, false, stored);
-    if (plan.serve_cached_now && stored) request->answer_stored(*stored);
+    if (plan.serve_cached_now && stored) {
+        request->answer_stored(*stored);
+        learn(request->key, false, stored->status);  // the page uses it: it was needed before, or is now
+    }
     if (!plan.send_to_network) {
         // A plan that neither answers nor asks would leave the page waiting.
         if (!request->finished) request->fail("no copy of " + request->key.url + " may be shown");
@@ -382,6 +407,7 @@ void OfflineCache::serve_get(std::shared_ptr<Request> request, bool may_share) {
                  [this, leader = std::move(waiter), key, may_store, sent_ms](UpstreamResponse response) {
                      report_transfer(response);
                      if (may_store) keep(leader.request->key, response, sent_ms);  // once, for all who share it
+                     learn(leader.request->key, response.network_failed, response.status);
                      deliver(leader, response);
                      for (auto& joiner : inflight_.finish(key)) {
                          if (!response.network_failed && !joiner.answered &&
@@ -522,6 +548,17 @@ void OfflineCache::open_document(WebKitWebView* view, const std::string& url) {
     fetch_->send(std::move(upstream), [this, load, key, sent_ms](UpstreamResponse response) {
         report_transfer(response);
         keep(key, response, sent_ms);
+        learn(key, response.network_failed, response.status);
+        if (!response.network_failed && response.status >= 200 && response.status < 400 && !online_run_noted_ &&
+            store_) {
+            // The page came from the network: what it loads now is learned.
+            online_run_noted_ = true;
+            try {
+                store_->note_online_run(app_id_, now_ms());
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "cirrus-webapp-host[%s]: offline store: %s\n", app_id_.c_str(), e.what());
+            }
+        }
         if (load->shown) return;  // the copy is on screen; this one is for next time
         if (!response.network_failed && response.status == 304 && load->stored_html) {
             show_document(*load, *load->stored_html);

@@ -15,6 +15,9 @@
 //  - Writes (POST, PUT, ...) to the endpoints the app declares go through
 //    the write queue (write_replay.hpp): kept and replayed when the network
 //    fails; other writes go to the network as they are.
+//  - What the app needs offline is learned as it runs: every own-origin GET
+//    answered 2xx/304 is recorded in the store (needed_urls.hpp), so that
+//    `cirrus info` counts what scripts load, not only what install found.
 //  - Anything else (other origins, packaged apps' app://) is not touched.
 //
 // Every entry point is a GLib callback: no exception leaves this module.
@@ -25,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <webkit2/webkit2.h>
@@ -100,6 +104,8 @@ private:
     std::optional<offline::CachedResponse> stored_for(const offline::CacheRequest& key);
     offline::RequestPlan plan(const offline::CacheRequest& key, bool navigation,
                               const std::optional<offline::CachedResponse>& stored) const;
+    // Records what an answer says the app needs offline (needed_urls.hpp).
+    void learn(const offline::CacheRequest& key, bool network_failed, int status);
     // Stores what the network answered, when HTTP's rules allow it.
     void keep(const offline::CacheRequest& key, const UpstreamResponse& response, std::int64_t sent_ms);
 
@@ -112,6 +118,9 @@ private:
     std::string own_navigation_;
     CompositorLink* link_ = nullptr;
     InFlightGets<GetWaiter> inflight_;
+    // URLs recorded as needed in this run: each is written once per run.
+    std::unordered_set<std::string> learned_;
+    bool online_run_noted_ = false;
     // CIRRUS_FETCH_COALESCING=off: every GET is fetched on its own, as before
     // issue 17 (bench/fetch_coalescing.py runs that as its peer).
     bool coalesce_gets_ = true;

@@ -131,7 +131,10 @@ TEST_CASE("install precaches a hosted app, shows its progress, and info and remo
     Run run = run_cli(dir, {"install", origin.url("/news/")});
     REQUIRE_MESSAGE(run.status == 0, run.err);
     CHECK(run.out.find("installed 127.0.0.1") == 0);
-    CHECK(run.out.ends_with("offline-ready (8/8 stored)\n"));
+    // What install found is stored; what the page's scripts load is not known.
+    CHECK_MESSAGE(run.out.ends_with("precached (8/8 stored); offline-ready after its first online run, which learns "
+                                    "what its scripts load\n"),
+                  run.out);
     // In a pipe: a line per file.
     for (int i = 1; i <= 8; ++i)
         CHECK_MESSAGE(run.err.find("cirrus: precaching " + std::to_string(i) + "/") != std::string::npos, run.err);
@@ -140,12 +143,60 @@ TEST_CASE("install precaches a hosted app, shows its progress, and info and remo
 
     run = run_cli(dir, {"info", id});
     CHECK(run.status == 0);
-    CHECK_MESSAGE(run.out.find("offline:          ready (8/8 stored)\n") != std::string::npos, run.out);
-    run = run_cli(dir, {"info", id, "--json"});
-    const auto info = nlohmann::json::parse(run.out);
+    CHECK_MESSAGE(
+        run.out.find("offline:          not ready (8/8 stored; not run online yet, so what its scripts load is not "
+                     "known)\n") != std::string::npos,
+        run.out);
+    auto info = nlohmann::json::parse(run_cli(dir, {"info", id, "--json"}).out);
+    CHECK(info["offline_ready"] == false);
+    CHECK(info["offline"]["state"] == "not-ready");
+    CHECK(info["offline"]["total"] == 8);
+    CHECK(info["offline"]["online_runs"] == 0);
+
+    // What a host records on an online run (webapp-host/offline_cache.cpp):
+    // the run, and seven images its script added, two of them stored.
+    std::vector<std::string> images;
+    {
+        auto store = cirrus::offline::OfflineStore::open(dir.path() / "offline.sqlite");
+        store.note_online_run(id, 1000);
+        for (int i = 0; i < 7; ++i) {
+            images.push_back(origin.url("/news/img/" + std::to_string(i) + ".png"));
+            store.note_needed(id, images.back(), 1000 + i);
+        }
+        for (int i : {0, 3})
+            store.put(id, {"GET", images[i], {}}, {200, {{"Content-Type", "image/png"}}, {1, 2, 3}}, 1000);
+    }
+    run = run_cli(dir, {"info", id});
+    CHECK_MESSAGE(run.out.find("offline:          not ready (10/15 stored; missing: " + images[1] + ", " + images[2] +
+                               ", " + images[4] + ", " + images[5] + ", " + images[6] + ")\n") != std::string::npos,
+                  run.out);
+    {  // A sixth missing one: five are named, the rest counted.
+        auto store = cirrus::offline::OfflineStore::open(dir.path() / "offline.sqlite");
+        store.note_needed(id, origin.url("/news/late.png"), 2000);
+    }
+    run = run_cli(dir, {"info", id});
+    CHECK_MESSAGE(
+        run.out.find("offline:          not ready (10/16 stored; missing: " + images[1] + ", " + images[2] + ", " +
+                     images[4] + ", " + images[5] + ", " + images[6] + " and 1 more)\n") != std::string::npos,
+        run.out);
+    info = nlohmann::json::parse(run_cli(dir, {"info", id, "--json"}).out);
+    CHECK(info["offline"]["missing"].size() == 5);
+    CHECK(info["offline"]["missing_count"] == 6);
+    {  // All stored: ready.
+        auto store = cirrus::offline::OfflineStore::open(dir.path() / "offline.sqlite");
+        for (const std::string& url :
+             {images[1], images[2], images[4], images[5], images[6], origin.url("/news/late.png")})
+            store.put(id, {"GET", url, {}}, {200, {{"Content-Type", "image/png"}}, {1, 2, 3}}, 1000);
+    }
+    run = run_cli(dir, {"info", id});
+    CHECK_MESSAGE(run.out.find("offline:          ready (16/16 stored)\n") != std::string::npos, run.out);
+    info = nlohmann::json::parse(run_cli(dir, {"info", id, "--json"}).out);
     CHECK(info["offline_ready"] == true);
     CHECK(info["offline"]["state"] == "ready");
-    CHECK(info["offline"]["total"] == 8);
+    CHECK(info["offline"]["online_runs"] == 1);
+    // A second install (an update) keeps what runs learned: offline-ready at once.
+    run = run_cli(dir, {"install", origin.url("/news/")});
+    CHECK_MESSAGE(run.out.ends_with("offline-ready (8/8 stored)\n"), run.out);
 
     // With its store gone, info says nothing is stored, and how to fix it.
     run = run_cli(dir, {"info", id}, "CIRRUS_OFFLINE_STORE='" + (dir.path() / "elsewhere.sqlite").string() + "'");
@@ -171,7 +222,8 @@ TEST_CASE("a stylesheet that fails at install leaves the app not offline-ready, 
         run.out);
     const std::string id = run.out.substr(10, run.out.find(' ', 10) - 10);
     run = run_cli(dir, {"info", id});
-    CHECK_MESSAGE(run.out.find("offline:          not ready (6/7 stored; missing: " + css + ")\n") != std::string::npos,
+    CHECK_MESSAGE(run.out.find("offline:          not ready (6/7 stored; missing: " + css +
+                               "; not run online yet, so what its scripts load is not known)\n") != std::string::npos,
                   run.out);
     run = run_cli(dir, {"info", id, "--json"});
     const auto info = nlohmann::json::parse(run.out);
