@@ -237,10 +237,18 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
     const std::string& id = app.id;
     const auto store_path = std::filesystem::path(c.runtime_dir()) / "data" / "cirrus" / "offline.sqlite";
 
+    // The same app's launch on a good link is the peer: a launch that waited
+    // for the network on 3g-slow would take a round trip (2 s) more than it.
+    // (A bound of its own would measure the machine: a sanitizer build on a
+    // loaded machine took 3.2 s to its first frame from the copy.)
+    int good_link_frame = -1;
     {  // A good link: the page is fetched and kept.
         HostGuard host{c, launch(c, id)};
         window_with_title(c, id, "paper v1", kPageTimeout, host.pid);
+        REQUIRE(wait_until([&] { return first_frame_ms(c, id) >= 0; }, 10));
+        good_link_frame = first_frame_ms(c, id);
     }
+    const int bound = good_link_frame + 1500;
     version->store(2);
     link.set_profile("3g-slow");  // 2 s round trips: any wait on the network shows
     {
@@ -249,8 +257,9 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
         REQUIRE_MESSAGE(wait_until([&] { return first_frame_ms(c, id) >= 0; }, 10), c.request({{"cmd", "apps"}}).dump()
                                                                                         << c.log_tail(3000));
         const int first_frame = first_frame_ms(c, id);
-        MESSAGE("first frame on 3g-slow from the copy: " << first_frame << " ms");
-        CHECK(first_frame < 2000);  // less than one round trip: it did not wait for the network
+        MESSAGE("first frame on 3g-slow from the copy: " << first_frame << " ms (good link: " << good_link_frame
+                                                         << " ms)");
+        CHECK(first_frame < bound);  // less than one round trip more: it did not wait for the network
         // Meanwhile the page is fetched in the background and kept for next time.
         const bool refreshed = wait_until(
             [&] {
@@ -265,7 +274,7 @@ TEST_CASE("on 3g-slow a hosted app opens from its copy at once, and the newer pa
     {  // The next launch, still on 3g-slow, opens at once with the newer page.
         HostGuard host{c, launch(c, id)};
         window_with_title(c, id, "paper v2", kPageTimeout, host.pid);
-        CHECK(first_frame_ms(c, id) < 2000);
+        CHECK(first_frame_ms(c, id) < bound);
     }
 }
 
