@@ -261,8 +261,11 @@ MemoryPressure LifecycleGlue::current_pressure() const {
         if (!current.empty()) {
             p.apps_bytes = std::strtoull(current.c_str(), nullptr, 10);
         } else {
+            // Without the apps cgroup: PSS, as `apps` reports it. RSS counted
+            // WebKit's shared libraries once per process (two apps' RSS was
+            // over 90 % of W700's budget where their PSS was 280 of 320 MiB).
             for (const AppProcess& host : server_.supervisor->table().processes()) {
-                for (pid_t pid : process_tree(host.pid)) p.apps_bytes += process_rss_bytes(pid);
+                for (pid_t pid : process_tree(host.pid)) p.apps_bytes += process_memory_bytes(pid);
             }
         }
     }

@@ -136,17 +136,26 @@ std::optional<std::uint64_t> AppLifecycle::next_deadline() const {
     return next;
 }
 
+namespace {
+
+// Integer arithmetic: bytes * percent stays far below 2^64 for any phone's
+// memory.
+bool at_percent(std::uint64_t bytes, std::uint64_t budget, int percent) {
+    return budget > 0 && bytes > 0 && bytes * 100 >= budget * static_cast<std::uint64_t>(percent);
+}
+
+}  // namespace
+
 bool AppLifecycle::under_pressure(const MemoryPressure& sample) const {
     if (sample.forced) return true;
     if (config_.pressure_some_avg10 > 0 && sample.some_avg10 >= config_.pressure_some_avg10) return true;
     if (config_.pressure_full_avg10 > 0 && sample.full_avg10 >= config_.pressure_full_avg10) return true;
-    if (config_.budget_bytes > 0 && sample.apps_bytes > 0) {
-        // Integer arithmetic: bytes * percent stays far below 2^64 for any
-        // phone's memory.
-        return sample.apps_bytes * 100 >=
-               config_.budget_bytes * static_cast<std::uint64_t>(config_.discard_above_percent);
-    }
-    return false;
+    return at_percent(sample.apps_bytes, config_.budget_bytes,
+                      std::max(config_.discard_above_percent, kImmediateBudgetPercent));
+}
+
+bool AppLifecycle::over_budget_line(const MemoryPressure& sample) const {
+    return at_percent(sample.apps_bytes, config_.budget_bytes, config_.discard_above_percent);
 }
 
 bool AppLifecycle::discard_in_flight() const {
@@ -177,7 +186,13 @@ bool AppLifecycle::begin_discard(std::string_view app, std::uint64_t now_ms) {
 }
 
 std::optional<std::string> AppLifecycle::on_pressure(const MemoryPressure& sample, std::uint64_t now_ms) {
-    if (!under_pressure(sample) || discard_in_flight()) return std::nullopt;
+    if (!over_budget_line(sample)) {
+        over_line_since_ms_.reset();
+    } else if (!over_line_since_ms_) {
+        over_line_since_ms_ = now_ms;
+    }
+    const bool sustained = over_line_since_ms_ && now_ms - *over_line_since_ms_ >= config_.budget_sustain_ms;
+    if (!(under_pressure(sample) || sustained) || discard_in_flight()) return std::nullopt;
     if (last_discard_end_ms_ && now_ms < *last_discard_end_ms_ + config_.discard_cooldown_ms) return std::nullopt;
     auto app = discard_candidate();
     if (app) begin_discard(*app, now_ms);

@@ -38,15 +38,22 @@ struct LifecycleConfig {
     double pressure_some_avg10 = 20.0;
     double pressure_full_avg10 = 5.0;
     // All apps' memory: discard above this share of the budget (0 budget:
-    // not used).
+    // not used) once it has stayed there budget_sustain_ms: a launching
+    // app's load peak (decoded images, the parser) passes within a second or
+    // two and is no reason to put another app away; memory that stays does.
+    // At kImmediateBudgetPercent of the budget, close to where the kernel
+    // reclaims and then kills, at once.
     std::uint64_t budget_bytes = 0;
     int discard_above_percent = 85;
+    std::uint64_t budget_sustain_ms = 2500;
     // No second discard this soon after the last one ended.
     std::uint64_t discard_cooldown_ms = 5000;
     // A host that has not exited this long after being told to save and
     // exit is no longer waited for (its discard ends, the glue kills it).
     std::uint64_t discard_timeout_ms = 5000;
 };
+
+inline constexpr int kImmediateBudgetPercent = 95;
 
 // One sample of memory pressure: the apps cgroup's or the system's PSI, and
 // the apps' summed memory (0: unknown).
@@ -105,8 +112,11 @@ public:
     // When tick() has something to do next; nullopt: nothing is due.
     std::optional<std::uint64_t> next_deadline() const;
 
-    // Whether this sample is pressure enough to discard.
+    // Whether this sample is pressure enough to discard at once (forced,
+    // PSI, or the apps' memory at kImmediateBudgetPercent of the budget).
     bool under_pressure(const MemoryPressure& sample) const;
+    // Whether the apps' memory is above discard_above_percent of the budget.
+    bool over_budget_line(const MemoryPressure& sample) const;
     // The app to discard for this sample (and it is marked discarding), or
     // none: no pressure, one discard still in flight or just done, or no app
     // may be discarded.
@@ -128,6 +138,8 @@ private:
     LifecycleConfig config_;
     std::vector<LifecycleEntry> entries_;
     std::optional<std::uint64_t> last_discard_end_ms_;
+    // Since when the samples have been over the budget's line, unbroken.
+    std::optional<std::uint64_t> over_line_since_ms_;
 };
 
 }  // namespace cirrus

@@ -284,8 +284,8 @@ const std::vector<Section>& known_sections() {
                   c.lifecycle.budget_bytes = parse_memory_bytes(v, w);
               }},
              {"discard_above", "PERCENT",
-              "discard the least recently used background app above this share of memory_budget "
-              "(default 85)",
+              "discard the least recently used background app once the apps' memory has stayed above this "
+              "share of memory_budget for 2.5 s (at 95% at once; default 85)",
               [](Config& c, const std::string& v, const std::string& w) {
                   c.lifecycle.discard_above_percent = parse_int_in_range(v, w, 1, 100);
               }},

@@ -89,7 +89,11 @@ TEST_CASE("pressure thresholds: PSI some, PSI full, the apps' memory against the
     CHECK_FALSE(life.under_pressure({19.9, 4.9, 799}));
     CHECK(life.under_pressure({20, 0, 0}));
     CHECK(life.under_pressure({0, 5, 0}));
-    CHECK(life.under_pressure({0, 0, 800}));
+    // The budget: its line (80 %) is a reason only once it lasts; 95 % at once.
+    CHECK(life.over_budget_line({0, 0, 800}));
+    CHECK_FALSE(life.over_budget_line({0, 0, 799}));
+    CHECK_FALSE(life.under_pressure({0, 0, 949}));
+    CHECK(life.under_pressure({0, 0, 950}));
     LifecycleConfig none = quick();
     none.budget_bytes = 0;
     none.pressure_some_avg10 = 0;
@@ -183,4 +187,35 @@ TEST_CASE("an app still launching is neither frozen nor discarded; its delay sta
     life.mapped("notes", 6000);
     CHECK(life.next_deadline() == 7000);
     CHECK(life.discard_candidate() == "notes");
+}
+
+TEST_CASE("the apps' memory over the budget's line discards once it has lasted; a launch's short peak does not") {
+    LifecycleConfig c = quick();
+    c.pressure_some_avg10 = 0;
+    c.pressure_full_avg10 = 0;
+    c.budget_sustain_ms = 2500;
+    AppLifecycle life(c);
+    life.opened("notes", true, 0);
+    life.opened("weather", true, 100);  // notes behind, weather launching then in front
+    const MemoryPressure over{0, 0, 850};
+    const MemoryPressure under{0, 0, 700};
+    // A peak while weather loads: 2 s over the line, then back under.
+    CHECK(life.on_pressure(over, 1000) == std::nullopt);
+    CHECK(life.on_pressure(over, 3000) == std::nullopt);
+    CHECK(life.on_pressure(under, 3400) == std::nullopt);
+    // Over again: the time counts from here, not from the first peak.
+    CHECK(life.on_pressure(over, 4000) == std::nullopt);
+    CHECK(life.on_pressure(over, 6499) == std::nullopt);
+    CHECK(life.on_pressure(over, 6500) == "notes");
+    CHECK(life.state("weather") == Lifecycle::front);
+}
+
+TEST_CASE("the apps' memory close to the whole budget discards at once") {
+    LifecycleConfig c = quick();
+    c.pressure_some_avg10 = 0;
+    c.pressure_full_avg10 = 0;
+    AppLifecycle life(c);
+    life.opened("notes", true, 0);
+    life.opened("weather", true, 100);
+    CHECK(life.on_pressure({0, 0, 960}, 1000) == "notes");
 }
