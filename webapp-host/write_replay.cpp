@@ -152,8 +152,8 @@ WriteReplay::WriteReplay(Options options)
 }
 
 WriteReplay::~WriteReplay() {
-    cancel_timer();
-    cancel_first_timer();
+    cancel_timer(timer_);
+    cancel_timer(first_timer_);
     g_cancellable_cancel(cancellable_);  // pending deliveries drop their owner
     g_object_unref(cancellable_);
     if (view_) {
@@ -263,26 +263,9 @@ void WriteReplay::next_incoming() {
         if (options_.answer_wait && store && lock_fd_ >= 0) {
             const auto wait = std::max<std::int64_t>(0, options_.answer_wait(body_bytes).count());
             attempt->wait_ms = wait;
-            first_timer_ = g_timeout_add_full(
-                G_PRIORITY_DEFAULT, static_cast<guint>(std::min<std::int64_t>(wait, 24LL * 3600 * 1000)),
-                [](gpointer data) -> gboolean {
-                    auto* self = static_cast<WriteReplay*>(data);
-                    self->first_timer_ = 0;
-                    try {
-                        self->first_attempt_overdue();
-                    } catch (const std::exception& e) {
-                        log(self->options_.app_id, e.what());
-                    }
-                    return G_SOURCE_REMOVE;
-                },
-                this, nullptr);
+            start_timer(first_timer_, wait, &WriteReplay::first_attempt_overdue);
         }
     }
-}
-
-void WriteReplay::cancel_first_timer() {
-    if (first_timer_) g_source_remove(first_timer_);
-    first_timer_ = 0;
 }
 
 // The first attempt has had the time the link deserves: the page is told
@@ -298,7 +281,7 @@ void WriteReplay::first_attempt_overdue() {
 }
 
 void WriteReplay::first_attempt_answered(UpstreamResponse response) {
-    cancel_first_timer();
+    cancel_timer(first_timer_);
     first_attempt_.reset();
     first_in_flight_ = false;
     if (options_.report_transfer) options_.report_transfer(response);
@@ -475,28 +458,39 @@ void WriteReplay::link_changed(bool offline) {
     pump();
 }
 
-void WriteReplay::cancel_timer() {
-    if (timer_) g_source_remove(timer_);
-    timer_ = 0;
+void WriteReplay::cancel_timer(guint& slot) {
+    if (slot) g_source_remove(slot);
+    slot = 0;
 }
 
-void WriteReplay::schedule(std::int64_t at_ms) {
-    cancel_timer();
-    // A day at most: the rules never ask for longer, and guint must hold it.
-    const std::int64_t delay = std::clamp<std::int64_t>(at_ms - now_ms(), 0, 24LL * 3600 * 1000);
-    timer_ = g_timeout_add_full(
+// A one-shot timer whose source id lives in `slot` (cleared as it fires);
+// what `run` throws is logged, never let through GLib. A day at most: the
+// rules never ask for longer, and guint must hold it.
+void WriteReplay::start_timer(guint& slot, std::int64_t delay_ms, void (WriteReplay::*run)()) {
+    struct Firing {
+        WriteReplay* self;
+        guint* slot;
+        void (WriteReplay::*run)();
+    };
+    const std::int64_t delay = std::clamp<std::int64_t>(delay_ms, 0, 24LL * 3600 * 1000);
+    slot = g_timeout_add_full(
         G_PRIORITY_DEFAULT, static_cast<guint>(delay),
         [](gpointer data) -> gboolean {
-            auto* self = static_cast<WriteReplay*>(data);
-            self->timer_ = 0;
+            const auto* firing = static_cast<Firing*>(data);
+            *firing->slot = 0;
             try {
-                self->pump();
+                (firing->self->*firing->run)();
             } catch (const std::exception& e) {
-                log(self->options_.app_id, e.what());
+                log(firing->self->options_.app_id, e.what());
             }
             return G_SOURCE_REMOVE;
         },
-        this, nullptr);
+        new Firing{this, &slot, run}, [](gpointer data) { delete static_cast<Firing*>(data); });
+}
+
+void WriteReplay::schedule(std::int64_t at_ms) {
+    cancel_timer(timer_);
+    start_timer(timer_, at_ms - now_ms(), &WriteReplay::pump);
 }
 
 void WriteReplay::pump() {
@@ -511,7 +505,7 @@ void WriteReplay::pump() {
         }
         restore();
     }
-    cancel_timer();
+    cancel_timer(timer_);
     const std::int64_t now = now_ms();
     // Back-off decides; "offline" only spaces the attempts further apart
     // (probes), since only a success brings the compositor's link back.

@@ -146,13 +146,13 @@ private:
     void restore();
     void pump();
     void schedule(std::int64_t at_ms);
-    void cancel_timer();
+    static void cancel_timer(guint& slot);
+    void start_timer(guint& slot, std::int64_t delay_ms, void (WriteReplay::*run)());
     void send_head(std::int64_t id);
     void head_answered(std::int64_t id, UpstreamResponse response);
     void next_incoming();
     void first_attempt_answered(UpstreamResponse response);
     void first_attempt_overdue();
-    void cancel_first_timer();
     // attempt_out: the first attempt is still on its way (overdue): claimed
     // as the queued write's first try.
     bool queue_front(std::optional<offline::AttemptOutcome> first_attempt, bool attempt_out = false);
