@@ -272,6 +272,39 @@ TEST_CASE("a discarded app comes back with its state after the compositor restar
     CHECK_MESSAGE(discard_and_restore(seen, true), seen);
 }
 
+// A host killed while it saved (or a disk that garbled the files) leaves a
+// damaged state: the next launch must open the app at its start page, not
+// crash or show a broken page, and drop what it could not read.
+TEST_CASE("a damaged saved state opens the app at its start page and is dropped") {
+    Lifecycle f;
+    REQUIRE(f.c->request({{"cmd", "launch"}, {"app", "pages"}})["ok"] == true);
+    REQUIRE_MESSAGE(
+        wait_until([&] { return f.title("pages").starts_with("three wd=false v=typed before discard y=1500 len=3"); },
+                   kTimeout),
+        f.dump());
+    REQUIRE(f.c->request({{"cmd", "home"}})["ok"] == true);
+    REQUIRE_MESSAGE(wait_until([&] { return f.state_is("pages", "background") || f.state_is("pages", "frozen"); }, 10),
+                    f.dump());
+    REQUIRE(f.c->request({{"cmd", "memory_pressure"}, {"level", "critical"}})["ok"] == true);
+    REQUIRE_MESSAGE(wait_until([&] { return f.state_is("pages", "discarded"); }, 10), f.dump());
+    REQUIRE(f.c->request({{"cmd", "memory_pressure"}, {"level", "none"}})["ok"] == true);
+
+    const auto saved = f.tmp.path() / "data" / "cirrus" / "app-data" / "pages" / "discarded";
+    REQUIRE(std::filesystem::exists(saved / "page.json"));
+    webapp_test::write_file(saved / "page.json", "{\"url\": 42, \"page\": {\"fields\": [");
+    webapp_test::write_file(saved / "session.bin", std::string("\x00\xff\x13garbage", 10));
+
+    REQUIRE(f.c->request({{"cmd", "launch"}, {"app", "pages"}})["ok"] == true);
+    // A fresh visit: not restored (wasDiscarded false), the start page goes
+    // on to three, which fills its own field.
+    CHECK_MESSAGE(
+        wait_until([&] { return f.title("pages").starts_with("three wd=false v=typed before discard y=1500 len=3"); },
+                   kTimeout),
+        f.dump());
+    CHECK(f.entry("pages")["pid"].is_number());
+    CHECK_FALSE(std::filesystem::exists(saved));
+}
+
 // Per-app cost: a low-memory profile turns JavaScriptCore's JIT off
 // ([apps] javascript_jit = off). What must hold: the app's web process runs
 // with it off (standby hosts start through the same Supervisor::spawn).
