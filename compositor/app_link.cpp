@@ -211,22 +211,20 @@ void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t 
         return;
     }
     wlr_log(WLR_INFO, "a link from %s opens in %s", app.c_str(), route.app.c_str());
-    cirrus_app_v1_send_url_opened(host, serial, hand_over(route.app, url) ? 1 : 0);
+    cirrus_app_v1_send_url_opened(host, serial, launch_at(route.app, url).error.empty() ? 1 : 0);
 }
 
-bool AppLink::hand_over(const std::string& target, const std::string& url) {
+LaunchOutcome AppLink::launch_at(const std::string& target, const std::string& url) {
     if (wl_resource* resource = resource_of(target)) {
         cirrus_app_v1_send_open_url(resource, url.c_str());
-        server_.launch_app(target);  // running: it comes to the front, and the launch counts
-        return true;
+        return server_.launch_app(target);  // running: it comes to the front, and the launch counts
     }
+    // Not running (or discarded, or still starting): the host hears the URL
+    // as it binds, and opens there instead of its start page or saved state.
     pending_urls_[target] = url;
     const Server::LaunchOutcome launched = server_.launch_app(target);
-    if (!launched.error.empty()) {
-        pending_urls_.erase(target);
-        return false;
-    }
-    return true;
+    if (!launched.error.empty()) pending_urls_.erase(target);
+    return launched;
 }
 
 void AppLink::hold_handoff(const std::string& from, const std::string& from_name, const std::string& target,
@@ -395,7 +393,7 @@ void AppLink::activate_notification(std::uint32_t id) {
     if (!n.handoff_url.empty()) {
         // The user tapped a held link: now it is theirs.
         wlr_log(WLR_INFO, "a link from %s opens in %s (its banner was tapped)", n.handoff_from.c_str(), n.app.c_str());
-        hand_over(n.app, n.handoff_url);
+        launch_at(n.app, n.handoff_url);
         return;
     }
     server_.activate_app(n.app);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "config.hpp"
+#include "launch_outcome.hpp"
 #include "listener.hpp"
 #include "link_monitor.hpp"
 #include "shell_link.hpp"
@@ -58,12 +59,12 @@ public:
 
     // App-level actions, as the shell, the control socket and gestures ask
     // (app_actions.cpp). A launch shows the app's splash at once.
-    struct LaunchOutcome {
-        std::string action;  // "spawned", "focused", "launching"
-        pid_t pid = -1;
-        std::string error;  // empty on success
-    };
+    using LaunchOutcome = cirrus::LaunchOutcome;
     LaunchOutcome launch_app(const std::string& app);
+    // A launch that opens the app at `url` (a web URL already checked for
+    // form): refused unless the app's scope holds it, or the app is the
+    // system browser (any web page).
+    LaunchOutcome launch_app_at(const std::string& app, const std::string& url);
     void show_home();
     bool activate_app(const std::string& app);
     bool close_app(const std::string& app);

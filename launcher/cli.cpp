@@ -40,7 +40,8 @@ commands:
   info ID [--json]       everything about one app, and whether all of it is
                          stored for offline use
   remove ID              uninstall an app and delete its files and offline copy
-  launch ID              ask the running compositor to open the app
+  launch ID [URL]        ask the running compositor to open the app; at URL,
+                         a page in its scope (any web page for the browser)
   permission ID [NAME grant|deny|ask|reset]
                          list an app's permissions, or set one (NAME:
                          geolocation, notifications, camera, microphone,
@@ -430,8 +431,9 @@ int run(const Options& o) {
     } else if (command == "launch") {
         const std::string id = arg(o, 1, "ID");
         if (!registry.get(id)) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
-        const json response =
-            cirrus::control::control_request(cirrus::control::find_control_socket(), {{"cmd", "launch"}, {"app", id}});
+        json request = {{"cmd", "launch"}, {"app", id}};
+        if (o.args.size() > 2) request["url"] = o.args[2];
+        const json response = cirrus::control::control_request(cirrus::control::find_control_socket(), request);
         if (response.value("ok", false) != true) {
             throw std::runtime_error("the compositor refused: " + response.value("error", std::string("?")));
         }
