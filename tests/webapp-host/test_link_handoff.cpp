@@ -61,12 +61,7 @@ struct Handoff {
         registry.install(webapp_test::packaged_app("linker", dir), {});
         // An app whose scope is the origin's /target/ (hosted, as installed
         // from a manifest there).
-        auto target = webapp_test::packaged_app("target", tmp.path() / "packages" / "target");
-        target.start_url = server.url("/target/");
-        target.scope = server.url("/target/");
-        target.source_kind = cirrus::launcher::SourceKind::manifest_url;
-        target.package_dir.clear();
-        registry.install(target, {});
+        registry.install(webapp_test::hosted_app("target", server.url("/target/"), server.url("/target/")), {});
         if (with_browser) {
             cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
             installer.install_bundled(CIRRUS_SOURCE_MANIFESTS);
