@@ -8,6 +8,7 @@
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
 #include "common/url_routing.hpp"
+#include "app_install.hpp"
 #include "lifecycle.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
@@ -17,7 +18,7 @@
 namespace cirrus {
 namespace {
 
-constexpr std::uint32_t kAppVersion = 2;
+constexpr std::uint32_t kAppVersion = 3;
 
 // What a held link's banner shows of the source app's name and of the URL:
 // enough to recognise them, far below the Wayland message limit.
@@ -120,6 +121,13 @@ void handle_replaying(wl_client*, wl_resource* resource, uint32_t active) {
     });
 }
 
+void handle_install_app(wl_client*, wl_resource* resource, uint32_t serial, const char* url) {
+    as_app(resource, "install_app", [&](AppLink& link, const std::string& app) {
+        // Refused unless bounded (install_flow.hpp), never cut.
+        if (link.server().app_install) link.server().app_install->request(resource, app, serial, url);
+    });
+}
+
 const struct cirrus_app_v1_interface kAppImplementation = {
     .destroy = handle_destroy,
     .first_frame = handle_first_frame,
@@ -130,6 +138,7 @@ const struct cirrus_app_v1_interface kAppImplementation = {
     .open_url = handle_open_url,
     .link_sample = handle_link_sample,
     .replaying = handle_replaying,
+    .install_app = handle_install_app,
 };
 
 void unbind(wl_resource* resource) {
@@ -259,6 +268,7 @@ void AppLink::user_action(pid_t pid) {
 
 void AppLink::forget(wl_resource* host) {
     resources_.remove(host);
+    if (server_.app_install) server_.app_install->forget_host(host);
     for (auto it = notifications_.begin(); it != notifications_.end();) {
         if (it->second.host == host) {
             // The banner may stay (the app's process is gone, not the news),

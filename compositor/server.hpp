@@ -30,6 +30,7 @@ class Supervisor;
 class Splash;
 class ShellLink;
 class AppLink;
+class AppInstall;
 class LifecycleGlue;
 class TextInputRelay;
 class KeyboardSlot;
@@ -136,6 +137,7 @@ public:
     std::unique_ptr<Splash> splash;
     std::unique_ptr<ShellLink> shell;
     std::unique_ptr<AppLink> app_link;
+    std::unique_ptr<AppInstall> app_install;   // "Add to Home Screen" (issue 20)
     std::unique_ptr<LifecycleGlue> lifecycle;  // freezes and discards background apps
     std::unique_ptr<LinkMonitor> link_monitor;
     std::unique_ptr<TextInputRelay> text_input;  // text-input-v3 <-> input-method-v2
