@@ -207,6 +207,12 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     const PackagedIdentity identity{processed.manifest->name.value_or(home_screen_label(*processed.manifest)), source,
                                     kind, declared_package_id(*processed.manifest, name_id)};
     const IdChoice choice = [&] {
+        // A folder run in place is its folder: a renamed app is still the same one.
+        if (in_place) {
+            for (const AppRecord& app : registry_.list()) {
+                if (is_in_place(app) && app.source == source) return IdChoice{app.id, true, std::nullopt};
+            }
+        }
         try {
             return choose_package_id(registry_.list(), name_id, identity,
                                      [this](const std::string& id) { return leaves_nothing_behind(id); });
