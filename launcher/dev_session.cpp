@@ -283,6 +283,57 @@ void reload(const std::string& control, const std::string& id) {
     if (running) kill(entry->value("pid", -1), SIGUSR2);
 }
 
+constexpr const char* kKeys =
+    "keys: r reload, h home (the app goes to the background, frozen after a while), d discard, o open (restore), "
+    "m memory, q quit";
+
+// The app's processes' memory (PSS where the kernel has it), as `apps` says.
+std::string memory_line(const std::string& control, const std::string& id) {
+    const auto entry = app_entry(control, id);
+    if (!entry) return "memory: the app is not running";
+    const double mib = static_cast<double>(entry->value("memory_bytes", std::int64_t{0})) / (1024.0 * 1024.0);
+    char text[128];
+    std::snprintf(text, sizeof text, "memory: %.1f MiB (host and its WebKit processes), state %s", mib,
+                  entry->value("state", std::string("?")).c_str());
+    return text;
+}
+
+void handle_key(char key, const std::string& control, const std::string& id) {
+    switch (key) {
+    case 'q':
+        g_stop = 1;
+        return;
+    case 'r':
+        reload(control, id);
+        say("reloaded");
+        return;
+    case 'm':
+        say(memory_line(control, id));
+        return;
+    case 'h':
+        control::control_request(control, {{"cmd", "home"}}, 5);
+        say("home: the app is in the background");
+        return;
+    case 'o': {
+        const json answer = control::control_request(control, {{"cmd", "launch"}, {"app", id}}, 5);
+        say("open: " + answer.value("action", std::string("?")));
+        return;
+    }
+    case 'd': {
+        // What a phone short of memory does: the app, in the background, is
+        // told to save its state and exit; `o` restores it.
+        control::control_request(control, {{"cmd", "home"}}, 5);
+        const json answer = control::control_request(control, {{"cmd", "memory_pressure"}, {"level", "critical"}}, 5);
+        control::control_request(control, {{"cmd", "memory_pressure"}, {"level", "none"}}, 5);
+        say(answer.value("discarding", json()).is_string() ? "discarding the app (o restores it)"
+                                                           : "the app could not be discarded now");
+        return;
+    }
+    default:
+        return;
+    }
+}
+
 }  // namespace
 
 int run_dev(const std::vector<std::string>& args) {
@@ -350,10 +401,11 @@ int run_dev(const std::vector<std::string>& args) {
     if (app.folder) watch.emplace(*app.folder);
     ChangeDebouncer debouncer(manifest_of(app));
     RawKeys keys;
-    say(std::string(app.folder ? "a saved change reloads the app; " : "") +
-        (keys.active() ? "keys: r reload, q quit" : "Ctrl-C quits"));
+    say(std::string(app.folder ? "a saved change reloads the app; " : "") + kKeys);
+    say(memory_line(control, app.id));
 
     int status = 0;
+    bool stdin_open = true;  // keys come from a terminal (raw) or a pipe (a test)
     while (!g_stop) {
         if (const auto ended = cirrus.ended()) {
             say("the Cirrus window was closed");
@@ -362,20 +414,23 @@ int run_dev(const std::vector<std::string>& args) {
         }
         std::vector<pollfd> fds;
         if (watch) fds.push_back({watch->fd(), POLLIN, 0});
-        if (keys.active()) fds.push_back({STDIN_FILENO, POLLIN, 0});
+        if (stdin_open) fds.push_back({STDIN_FILENO, POLLIN, 0});
         const int timeout = static_cast<int>(debouncer.due_in(now_ms()).value_or(250));
         if (poll(fds.data(), fds.size(), std::min(timeout, 250)) < 0 && errno != EINTR) break;
         for (const pollfd& p : fds) {
-            if (!(p.revents & POLLIN)) continue;
+            if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
             if (watch && p.fd == watch->fd()) {
                 for (const std::string& path : watch->read_changes()) debouncer.changed(path, now_ms());
             } else if (p.fd == STDIN_FILENO) {
                 char key = 0;
-                if (::read(STDIN_FILENO, &key, 1) != 1) continue;
-                if (key == 'q') g_stop = 1;
-                if (key == 'r') {
-                    reload(control, app.id);
-                    say("reloaded");
+                if (::read(STDIN_FILENO, &key, 1) != 1) {
+                    stdin_open = false;  // closed (or /dev/null): no keys
+                    continue;
+                }
+                try {
+                    handle_key(key, control, app.id);
+                } catch (const std::exception& e) {
+                    say(std::string("key ") + key + ": " + e.what());
                 }
             }
         }

@@ -35,6 +35,7 @@
 #include "package_files.hpp"
 #include "page_lifecycle.hpp"
 #include "permission_policy.hpp"
+#include "request_log.hpp"
 #include "focused_field.hpp"
 #include "shell_presence.hpp"
 #include "standby.hpp"
@@ -134,6 +135,11 @@ void serve_app_scheme(WebKitURISchemeRequest* request, gpointer data) {
         return;
     }
     const PackageLookup found = resolve_package_uri(uri ? uri : "", host.options.app_id, host.app.record.package_dir);
+    if (request_log_enabled()) {
+        std::error_code size_error;
+        const auto bytes = found.status == 200 ? std::filesystem::file_size(found.file, size_error) : 0;
+        log_request({method ? method : "GET", uri ? uri : "", found.status, size_error ? 0 : bytes, 0, "package"});
+    }
     if (found.status == 403) {
         g_printerr("%srefused %s: %s\n", prefix(host).c_str(), uri, found.reason.c_str());
         finish_with_status(request, 403, "Forbidden", found.reason);
@@ -882,6 +888,7 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
     host.online =
         std::make_unique<OnlineState>(content, !link || link->link != CompositorLink::LinkState::Class::offline);
     if (host.options.inspector || host.options.console) {
+        enable_request_log(host.options.app_id);
         g_signal_connect(content, "script-message-received::cirrusConsole", G_CALLBACK(on_console_message), &host);
         webkit_user_content_manager_register_script_message_handler(content, "cirrusConsole");
         WebKitUserScript* script =

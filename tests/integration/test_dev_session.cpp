@@ -72,6 +72,21 @@ struct DevRun {
         return found;
     }
 
+    std::size_t count_with(const std::string& text) {
+        process->events();
+        std::size_t count = 0;
+        for (const std::string& line : process->other_lines()) count += line.find(text) != std::string::npos;
+        return count;
+    }
+
+    // What it printed so far, for a failure's message.
+    std::string printed() {
+        process->events();
+        std::string text;
+        for (const std::string& line : process->other_lines()) text += line + "\n";
+        return text;
+    }
+
     std::string control_socket() {
         const auto line = line_with("control socket: ");
         REQUIRE_MESSAGE(line.has_value(), process->describe());
@@ -103,7 +118,8 @@ TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, th
     write_file(folder / "style.css", "body { background: #ff0000; }\n");
     write_file(folder / "app.js",
                "localStorage.setItem('runs', String(Number(localStorage.getItem('runs') || 0) + 1));\n"
-               "console.log('probe loaded', localStorage.getItem('runs'));\n");
+               "console.log('probe loaded', localStorage.getItem('runs'));\n"
+               "setTimeout(() => { throw new Error('probe failure'); }, 0);\n");
     write_file(folder / "manifest.webmanifest",
                R"({"name": "Colour Probe", "start_url": "index.html", "display": "standalone",)"
                "\n"
@@ -131,6 +147,11 @@ TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, th
     // The page's console.log in the terminal, with its file and line.
     CHECK(dev.line_with("[colour-probe] console.log: probe loaded 1 (at app://colour-probe/app.js:2:", 20));
     CHECK(same_rgb(page_pixel(control, desktop.new_path("red.png")), 0xff0000, 8));
+    // An uncaught error with where it was thrown and its stack; the request log.
+    CHECK(dev.line_with("[colour-probe] console.uncaught: Error: probe failure (at app://colour-probe/app.js:3:", 20));
+    const auto request = dev.line_with("[colour-probe] GET app://colour-probe/style.css 200 ", 20);
+    REQUIRE(request.has_value());
+    CHECK(request->ends_with(" package"));
 
     // A saved colour is on screen within a second, and storage survives the reload.
     const auto saved = std::chrono::steady_clock::now();
@@ -157,6 +178,14 @@ TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, th
         CHECK(app->theme_color == "#123456");
         CHECK(app->package_dir == std::filesystem::canonical(folder).string());  // served in place
     }
+
+    // Keys (from a pipe here, a terminal's single keys otherwise): the memory line.
+    // (one memory line is printed at start: the key's is the next one)
+    const std::size_t memory_lines = dev.count_with("cirrus dev: memory: ");
+    CHECK(memory_lines == 1);
+    dev.process->send_line("m");
+    REQUIRE(wait_until([&] { return dev.count_with("cirrus dev: memory: ") == memory_lines + 1; }, 10));
+    CHECK(dev.printed().find(" MiB (host and its WebKit processes), state front") != std::string::npos);
 
     // Ctrl-C: the window goes, the session's data goes, the app's files stay.
     dev.process->signal(SIGINT);
