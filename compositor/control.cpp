@@ -376,6 +376,7 @@ json ControlServer::windows() const {
             {"y", box.y},
             {"width", box.width},
             {"height", box.height},
+            {"content", {{"width", view->geometry_size().width}, {"height", view->geometry_size().height}}},
             {"focused", focused == id},
             {"visible", view->visible()},
             {"fullscreen", server_.policy.placement(id) && server_.policy.placement(id)->fullscreen},

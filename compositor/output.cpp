@@ -8,6 +8,7 @@
 
 #include "layer_layout.hpp"
 #include "layer_surface.hpp"
+#include "nested_window.hpp"
 #include "server.hpp"
 
 namespace cirrus {
@@ -44,6 +45,13 @@ Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server
     destroy_.connect(&wlr->events.destroy, [this](void*) { handle_destroy(); });
 
     apply_config();
+    const OutputConfig& cfg = server_.config.output;
+    if (!cfg.window_title.empty() || cfg.fixed_window_size) {
+        const Size* fixed = cfg.fixed_window_size && cfg.size ? &*cfg.size : nullptr;
+        const std::string done = configure_nested_window(wlr, cfg.window_title, fixed);
+        if (!done.empty()) wlr_log(WLR_INFO, "output %s: nested window: %s", wlr->name, done.c_str());
+        if (fixed) mode_.connect(&wlr->events.mode, [this](void*) { handle_mode(); });
+    }
     wlr_output_layout_add_auto(server_.output_layout, wlr);
     scene_output = wlr_scene_get_scene_output(server_.scene, wlr);
 
@@ -56,6 +64,7 @@ Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server
 
 Output::~Output() {
     if (present_idle_) wl_event_source_remove(present_idle_);
+    if (fixed_size_idle_) wl_event_source_remove(fixed_size_idle_);
     if (background_) wlr_scene_node_destroy(&background_->node);
     wlr->data = nullptr;
 }
@@ -176,6 +185,28 @@ void Output::send_headless_present(void* data) {
     event.presented = true;
     event.refresh = self->wlr->refresh > 0 ? static_cast<int>(1000000000000LL / self->wlr->refresh) : 0;
     wlr_output_send_present(self->wlr, &event);
+}
+
+void Output::handle_mode() {
+    // wlroots' wl backend takes a desktop's configure as the new mode. The
+    // phone keeps its size: the window goes back to it at once (the desktop
+    // then letterboxes the smaller window in its tile), so the layout never
+    // stretches to the desktop's size. Not inside the backend's event.
+    const Size wanted = *server_.config.output.size;
+    if ((wlr->width == wanted.width && wlr->height == wanted.height) || fixed_size_idle_) return;
+    fixed_size_idle_ = wl_event_loop_add_idle(server_.loop, &Output::restore_fixed_size, this);
+}
+
+void Output::restore_fixed_size(void* data) {
+    auto* self = static_cast<Output*>(data);
+    self->fixed_size_idle_ = nullptr;
+    const Size wanted = *self->server_.config.output.size;
+    if (self->wlr->width == wanted.width && self->wlr->height == wanted.height) return;
+    wlr_output_set_custom_mode(self->wlr, wanted.width, wanted.height, 0);
+    if (!wlr_output_commit(self->wlr)) {
+        wlr_output_rollback(self->wlr);
+        wlr_log(WLR_ERROR, "output %s: could not keep its %dx%d size", self->wlr->name, wanted.width, wanted.height);
+    }
 }
 
 void Output::handle_destroy() {

@@ -35,14 +35,20 @@ private:
     void handle_commit(wlr_output_event_commit* event);
     void handle_destroy();
     static void send_headless_present(void* data);
+    // A nested window with a fixed size (--fixed-size) that the desktop
+    // configured to another size: back to the configured size.
+    void handle_mode();
+    static void restore_fixed_size(void* data);
 
     Server& server_;
     wlr_scene_rect* background_ = nullptr;
     Rect work_area_;
     Rect fullscreen_area_;
     wl_event_source* present_idle_ = nullptr;
+    wl_event_source* fixed_size_idle_ = nullptr;
     Listener frame_;
     Listener commit_;
+    Listener mode_;
     Listener destroy_;
 };
 

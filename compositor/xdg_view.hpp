@@ -37,11 +37,14 @@ public:
     const ViewId id;
     pid_t pid = 0;
 
+    // What the client drew: its xdg window geometry's size (smaller than
+    // box() for a window that keeps its own size, e.g. a fixed-size nested phone).
+    Size geometry_size() const;
+
 private:
     void handle_map();
     void handle_unmap();
     void handle_commit();
-    Size geometry_size() const;
     // Enters the policy (on map, and again when the parent changes).
     void enter_policy();
     void handle_request_fullscreen();

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dev_policy.hpp"
+#include "dev_session.hpp"
 #include "fetch.hpp"
 #include "install.hpp"
 #include "terminal_text.hpp"
@@ -53,6 +55,11 @@ commands:
   remove ID              uninstall an app and delete its files and offline copy
   launch ID [URL]        ask the running compositor to open the app; at URL,
                          a page in its scope (any web page for the browser)
+  dev PATH|URL [--device w700|phone-480x800|WxH] [--inspector]
+                         run an app from its folder (served in place) or a
+                         URL in a phone-sized Cirrus window on this desktop,
+                         with data of its own; a saved change reloads it and
+                         its console prints here
   permission ID [NAME grant|deny|ask|reset]
                          list an app's permissions, or set one (NAME:
                          geolocation, notifications, camera, microphone,
@@ -493,6 +500,8 @@ int run(const Options& o) {
         std::fputs(kUsage, stdout);
         return 0;
     }
+    // Before any registry is opened: a dev session has its own (dev_session.hpp).
+    if (command == "dev") return run_dev({o.args.begin() + 1, o.args.end()});
     Registry registry = Registry::open(o.registry);
     if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
     // The JSON modes say every error as JSON, a read-only data folder too.
@@ -620,6 +629,9 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
     try {
         return run(parse(argc, argv));
+    } catch (const DevUsageError& e) {
+        std::fprintf(stderr, "cirrus dev: %s\n%s\n", terminal_safe(e.what()).c_str(), kDevUsage);
+        return 2;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), kUsage);
         return 2;

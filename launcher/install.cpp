@@ -91,6 +91,28 @@ bool is_html(const FetchResult& result) {
     return result.content_type == "text/html" || result.content_type == "application/xhtml+xml";
 }
 
+// A folder run in place (install_in_place): the developer's own files.
+bool is_in_place(const AppRecord& app) { return !app.package_dir.empty() && app.package_dir == app.source; }
+
+// What a browser's "add to home screen" takes from a page without a
+// manifest, built as a manifest so that the rest is one path.
+nlohmann::json site_manifest(const SiteInfo& site, const std::string& start_url) {
+    nlohmann::json synthesised = {{"start_url", start_url}, {"display", "minimal-ui"}};
+    const std::string name = site.application_name.value_or(site.title);
+    if (!name.empty()) synthesised["name"] = name;
+    if (site.theme_color) synthesised["theme_color"] = *site.theme_color;
+    if (site.lang) synthesised["lang"] = *site.lang;
+    nlohmann::json icons = nlohmann::json::array();
+    for (const SiteIcon& icon : site.icons) {
+        nlohmann::json entry = {{"src", icon.url}};
+        if (!icon.sizes.empty()) entry["sizes"] = icon.sizes;
+        if (!icon.type.empty()) entry["type"] = icon.type;
+        icons.push_back(entry);
+    }
+    synthesised["icons"] = icons;
+    return synthesised;
+}
+
 }  // namespace
 
 std::filesystem::path default_apps_dir() { return default_registry_path().parent_path() / "apps"; }
@@ -126,6 +148,21 @@ InstallResult Installer::install(const std::string& source) {
 }
 
 InstallResult Installer::install_package(const std::filesystem::path& path, SourceKind kind) {
+    return install_package(path, kind, false, nullptr);
+}
+
+Installer::InPlace Installer::install_in_place(const std::filesystem::path& folder) {
+    std::error_code ec;
+    const std::filesystem::path canonical = std::filesystem::canonical(folder, ec);
+    if (ec || !std::filesystem::is_directory(canonical, ec))
+        throw InstallError(folder.string() + ": not a folder (cirrus dev runs an app from its folder, or a URL)");
+    InPlace in_place;
+    in_place.result = install_package(canonical, SourceKind::folder, true, &in_place.site);
+    return in_place;
+}
+
+InstallResult Installer::install_package(const std::filesystem::path& path, SourceKind kind, bool in_place,
+                                         bool* as_site) {
     say("reading " + path.string());
     Package package = [&] {
         try {
@@ -134,7 +171,11 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
             throw InstallError(e.what());
         }
     }();
-    const std::optional<std::string> manifest_path = package.find_manifest();
+    std::optional<std::string> manifest_path = package.find_manifest();
+    // A folder in place without a manifest: a site, its manifest made from its index.html.
+    const bool site = in_place && !manifest_path && package.contains("index.html");
+    if (site) manifest_path = "index.html";
+    if (as_site) *as_site = site;
     if (!manifest_path) {
         throw InstallError(package.name() +
                            ": no manifest.webmanifest or manifest.json at the package root "
@@ -153,6 +194,12 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     const auto process = [&](const std::string& id) {
         const std::string base = package_base_url(id);
         const std::string document = base + (package.contains("index.html") ? "index.html" : "");
+        if (site) {
+            ProcessedManifest processed = process_manifest(
+                site_manifest(parse_site(package.read("index.html"), document), document).dump(), document, document);
+            if (processed && !processed.manifest->name) processed.manifest->name = name_id;
+            return processed;
+        }
         return process_manifest(package.read(*manifest_path), base + *manifest_path, document);
     };
     auto name_file = [&](ManifestDiagnostic d) {
@@ -164,6 +211,12 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     const PackagedIdentity identity{processed.manifest->name.value_or(home_screen_label(*processed.manifest)), source,
                                     kind, declared_package_id(*processed.manifest, name_id)};
     const IdChoice choice = [&] {
+        // A folder run in place is its folder: a renamed app is still the same one.
+        if (in_place) {
+            for (const AppRecord& app : registry_.list()) {
+                if (is_in_place(app) && app.source == source) return IdChoice{app.id, true, std::nullopt};
+            }
+        }
         try {
             return choose_package_id(registry_.list(), name_id, identity,
                                      [this](const std::string& id) { return leaves_nothing_behind(id); });
@@ -205,6 +258,7 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     }
     const std::vector<IconImage> icons = rasterise_or_fallback(manifest, sources, warnings);
 
+    if (in_place) return record(id, manifest, SourceKind::folder, source, source, icons, std::move(warnings));
     // A new folder for every install, so the previous one stays whole until
     // the registry points elsewhere.
     const std::filesystem::path package_dir = apps_dir_ / (id + "-" + std::to_string(now_ms()));
@@ -263,23 +317,10 @@ InstallPlan Installer::plan_from_url(const std::string& url) {
             for (const auto& w : processed.warnings) warnings.push_back(w.text());
             manifest = std::move(processed.manifest);
         } else {
-            // No manifest: what a browser's "add to home screen" takes from the
-            // page itself. Built as a manifest so the rest is one path.
+            // No manifest: what the page itself says (site_manifest).
             kind = SourceKind::site;
-            nlohmann::json synthesised = {{"start_url", page.final_url}, {"display", "minimal-ui"}};
-            const std::string name = site.application_name.value_or(site.title);
-            if (!name.empty()) synthesised["name"] = name;
-            if (site.theme_color) synthesised["theme_color"] = *site.theme_color;
-            if (site.lang) synthesised["lang"] = *site.lang;
-            nlohmann::json icons = nlohmann::json::array();
-            for (const SiteIcon& icon : site.icons) {
-                nlohmann::json entry = {{"src", icon.url}};
-                if (!icon.sizes.empty()) entry["sizes"] = icon.sizes;
-                if (!icon.type.empty()) entry["type"] = icon.type;
-                icons.push_back(entry);
-            }
-            synthesised["icons"] = icons;
-            ProcessedManifest processed = process_manifest(synthesised.dump(), page.final_url, page.final_url);
+            ProcessedManifest processed =
+                process_manifest(site_manifest(site, page.final_url).dump(), page.final_url, page.final_url);
             if (!processed) throw InstallError(processed.error->text());
             for (const auto& w : processed.warnings) warnings.push_back(w.text());
             manifest = std::move(processed.manifest);
@@ -412,7 +453,8 @@ InstallResult Installer::record(const std::string& id, const Manifest& manifest,
         throw InstallError(std::string("cannot record ") + id + " in the registry: " + e.what());
     }
     // Only now that the registry points at the new files may the old ones go.
-    if (previous && !previous->package_dir.empty() && previous->package_dir != app.package_dir) {
+    if (previous && !previous->package_dir.empty() && previous->package_dir != app.package_dir &&
+        !is_in_place(*previous)) {
         std::error_code ec;
         std::filesystem::remove_all(previous->package_dir, ec);
     }
@@ -449,7 +491,8 @@ std::optional<AppRecord> Installer::remove(const std::string& id) {
     // its pages stored (cookies, localStorage, IndexedDB, HTTP cache).
     const AppDataDirs data = app_data_dirs(id);
     std::error_code ec;
-    for (const std::filesystem::path& dir : {std::filesystem::path(removed->package_dir), data.data, data.cache}) {
+    const std::filesystem::path package_dir = is_in_place(*removed) ? "" : removed->package_dir;
+    for (const std::filesystem::path& dir : {package_dir, data.data, data.cache}) {
         if (!dir.empty()) std::filesystem::remove_all(dir, ec);
     }
     // And its offline copy (not creating a store just to empty it). Should

@@ -88,6 +88,17 @@ public:
     // A folder, a .zip, a manifest URL or a site URL (http/https).
     InstallResult install(const std::string& source);
     InstallResult install_package(const std::filesystem::path& path, SourceKind kind);
+    // `cirrus dev`: a folder recorded where it is (no copy: the host serves
+    // the developer's files, so an edit shows on the next load). Its
+    // package_dir is its own source path, which marks it as not the
+    // installer's: neither an update nor remove() deletes it. A folder
+    // without a manifest is taken as a site: its index.html's title, icon
+    // links and theme colour make one (`site` is then true).
+    struct InPlace {
+        InstallResult result;
+        bool site = false;
+    };
+    InPlace install_in_place(const std::filesystem::path& folder);
     InstallResult install_from_url(const std::string& url);
     // install_from_url in two steps: the plan fetches and decides (nothing
     // written); install_plan records and precaches it.
@@ -110,6 +121,7 @@ public:
     std::vector<std::filesystem::path> collect_orphans();
 
 private:
+    InstallResult install_package(const std::filesystem::path& path, SourceKind kind, bool in_place, bool* as_site);
     InstallResult record(const std::string& id, const Manifest& manifest, SourceKind kind, const std::string& source,
                          const std::filesystem::path& package_dir, const std::vector<IconImage>& icons,
                          std::vector<std::string> warnings);

@@ -38,6 +38,8 @@ std::string usage_text() {
            "  --inspector   developer extras (web inspector) and console messages on\n"
            "                stdout, prefixed with the app id (or CIRRUS_WEBAPP_INSPECTOR=1)\n"
            "  --no-jit      run JavaScript without the JIT (or CIRRUS_WEBAPP_NO_JIT=1)\n"
+           "CIRRUS_WEBAPP_CONSOLE=1 prints console messages (with file:line:column) without\n"
+           "the developer extras; SIGUSR2 reloads the app's page (cirrus dev, on a save).\n"
            "Exit codes: 2 usage, 3 unknown app, 4 unreadable manifest in the registry,\n"
            "5 no display.\n";
 }
@@ -46,6 +48,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     ParsedOptions parsed;
     HostOptions& o = parsed.options;
     o.inspector = env_flag("CIRRUS_WEBAPP_INSPECTOR");
+    o.console = env_flag("CIRRUS_WEBAPP_CONSOLE");
     o.no_jit = env_flag("CIRRUS_WEBAPP_NO_JIT");
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];

@@ -22,6 +22,7 @@ inline constexpr int kExitNoDisplay = 5;
 struct HostOptions {
     std::string app_id;      // empty in a standby host until the compositor names the app
     bool inspector = false;  // developer extras, console messages on stdout
+    bool console = false;    // console messages on stdout (CIRRUS_WEBAPP_CONSOLE=1: `cirrus dev`)
     bool no_jit = false;     // JSC_useJIT=0 for the web process
     bool help = false;
     // --standby --standby-fd N: start without an app, get ready, and wait

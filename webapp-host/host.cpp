@@ -35,6 +35,7 @@
 #include "package_files.hpp"
 #include "page_lifecycle.hpp"
 #include "permission_policy.hpp"
+#include "request_log.hpp"
 #include "focused_field.hpp"
 #include "shell_presence.hpp"
 #include "standby.hpp"
@@ -137,6 +138,11 @@ void serve_app_scheme(WebKitURISchemeRequest* request, gpointer data) {
         return;
     }
     const PackageLookup found = resolve_package_uri(uri ? uri : "", host.options.app_id, host.app.record.package_dir);
+    if (request_log_enabled()) {
+        std::error_code size_error;
+        const auto bytes = found.status == 200 ? std::filesystem::file_size(found.file, size_error) : 0;
+        log_request({method ? method : "GET", uri ? uri : "", found.status, size_error ? 0 : bytes, 0, "package"});
+    }
     if (found.status == 403) {
         g_printerr("%srefused %s: %s\n", prefix(host).c_str(), uri, found.reason.c_str());
         finish_with_status(request, 403, "Forbidden", found.reason);
@@ -173,7 +179,7 @@ void serve_app_scheme(WebKitURISchemeRequest* request, gpointer data) {
     g_object_unref(stream);
 }
 
-// --- console (--inspector) -------------------------------------------------
+// --- console (--inspector, or CIRRUS_WEBAPP_CONSOLE=1 as `cirrus dev` sets) --
 
 constexpr const char* kConsoleScript = R"JS(
 (function () {
@@ -185,15 +191,27 @@ constexpr const char* kConsoleScript = R"JS(
     if (v instanceof Error) return v.stack ? v.message + '\n' + v.stack : String(v);
     try { return JSON.stringify(v); } catch (e) { return String(v); }
   };
+  // Where the page called from: the first stack frame outside this script
+  // ("fn@app://id/app.js:3:12" in JavaScriptCore), as " (at FILE:LINE:COLUMN)".
+  const frameUrl = (frame) => { const m = /@(.*):\d+:\d+$/.exec(frame); return m ? m[1] : ''; };
+  const own = frameUrl((new Error().stack || '').split('\n')[0] || '');
+  const caller = () => {
+    for (const frame of (new Error().stack || '').split('\n')) {
+      const m = /@(.*):(\d+):(\d+)$/.exec(frame);
+      if (m && m[1] !== own) return ' (at ' + m[1] + ':' + m[2] + ':' + m[3] + ')';
+    }
+    return '';
+  };
   for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
     const original = console[level];
     console[level] = function (...args) {
-      try { sink.postMessage(level + ': ' + args.map(show).join(' ')); } catch (e) {}
+      try { sink.postMessage(level + ': ' + args.map(show).join(' ') + caller()); } catch (e) {}
       return original.apply(this, args);
     };
   }
   window.addEventListener('error', (e) => {
-    try { sink.postMessage('uncaught: ' + e.message + ' (' + e.filename + ':' + e.lineno + ')'); } catch (x) {}
+    const stack = e.error && e.error.stack ? '\n' + e.error.stack : '';
+    try { sink.postMessage('uncaught: ' + e.message + ' (at ' + e.filename + ':' + e.lineno + ':' + e.colno + ')' + stack); } catch (x) {}
   });
   window.addEventListener('unhandledrejection', (e) => {
     try { sink.postMessage('unhandled rejection: ' + show(e.reason)); } catch (x) {}
@@ -697,6 +715,15 @@ gboolean on_terminate_signal(gpointer) {
     return G_SOURCE_REMOVE;
 }
 
+// SIGUSR2 (SIGUSR1 is JavaScriptCore's, for its garbage collector's thread
+// suspension): `cirrus dev` saw the app's files change. The page loads again from
+// them (no cache); its storage is the same web context's, so it is kept.
+gboolean on_reload_signal(gpointer data) {
+    const Host& host = *static_cast<const Host*>(data);
+    if (host.view) webkit_web_view_reload_bypass_cache(host.view);
+    return G_SOURCE_CONTINUE;
+}
+
 // A remembered notifications answer is the page's Notification.permission
 // from its first line of script (WebKit only asks about origins it was not
 // told of, and a page may not ask without a user gesture).
@@ -835,7 +862,8 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
     const auto& link = host.link->link_state();
     host.online =
         std::make_unique<OnlineState>(content, !link || link->link != CompositorLink::LinkState::Class::offline);
-    if (host.options.inspector) {
+    if (host.options.inspector || host.options.console) {
+        enable_request_log(host.options.app_id);
         g_signal_connect(content, "script-message-received::cirrusConsole", G_CALLBACK(on_console_message), &host);
         webkit_user_content_manager_register_script_message_handler(content, "cirrusConsole");
         WebKitUserScript* script =
@@ -996,6 +1024,7 @@ int run_app(Host& host) {
     g_set_application_name(host.app.record.name.c_str());
     g_unix_signal_add(SIGTERM, on_terminate_signal, nullptr);
     g_unix_signal_add(SIGINT, on_terminate_signal, nullptr);
+    g_unix_signal_add(SIGUSR2, on_reload_signal, &host);
 
     confine_cache_home(host);
     WebKitWebContext* context = make_context(host);

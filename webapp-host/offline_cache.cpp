@@ -16,6 +16,7 @@
 #include "app_config.hpp"
 #include "compositor_link.hpp"
 #include "offline_rewrite.hpp"
+#include "request_log.hpp"
 #include "upstream_fetch.hpp"
 #include "write_replay.hpp"
 
@@ -126,11 +127,20 @@ struct OfflineCache::Request {
     offline::CacheRequest key;
     std::string body;
     bool finished = false;  // answered or failed: WebKit takes one of them, once
+    std::int64_t started_ms = request_clock_ms();
 
     ~Request() { g_object_unref(webkit); }
 
-    void answer(int status, const offline::Headers& headers, std::string payload) {
+    // The request log (`cirrus dev`): what the page asked and where the answer came from.
+    void log(int status, std::size_t bytes, std::string_view source) const {
+        if (request_log_enabled())
+            log_request({key.method, key.url, status, bytes, request_clock_ms() - started_ms, source});
+    }
+
+    void answer(int status, const offline::Headers& headers, std::string payload, std::string_view source = {}) {
         finished = true;
+        if (source.empty()) source = offline::header_value(headers, "X-Cirrus-Queued") ? "queued" : "network";
+        log(status, payload.size(), source);
         GBytes* bytes = g_bytes_new(payload.data(), payload.size());
         GInputStream* stream = g_memory_input_stream_new_from_bytes(bytes);
         WebKitURISchemeResponse* response = webkit_uri_scheme_response_new(stream, static_cast<gint64>(payload.size()));
@@ -153,11 +163,12 @@ struct OfflineCache::Request {
     }
 
     void answer_stored(const offline::CachedResponse& stored) {
-        answer(stored.status, stored.headers, body_string(stored.body));
+        answer(stored.status, stored.headers, body_string(stored.body), "store");
     }
 
     void fail(const std::string& why) {
         finished = true;
+        log(0, 0, "network");
         // As the network would: fetch() rejects, an <img> shows nothing.
         GError* error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, why.c_str());
         webkit_uri_scheme_request_finish_error(webkit, error);

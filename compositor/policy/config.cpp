@@ -28,6 +28,7 @@ constexpr double kMaxScale = 8.0;
 // ~120 MiB PSS while no app shares its libraries): a phone with 512 MiB
 // cannot afford many.
 constexpr int kMaxPrestart = 4;
+constexpr std::size_t kMaxWindowTitle = 200;
 
 [[noreturn]] void refuse(const std::string& what, const std::string& text, const std::string& expected) {
     throw ConfigError("bad value for " + what + ": '" + text + "' (expected " + expected + ")");
@@ -414,6 +415,8 @@ const std::vector<Flag>& known_flags() {
         {"config", "FILE", "read settings from FILE (other flags override it)"},
         {"size", "WxH", "size of a nested window or headless output, e.g. 480x800"},
         {"mode", "WxH[@HZ]", "output mode to pick on a real display, e.g. 480x800@60"},
+        {"title", "TEXT", "title of a nested window (default: wlroots - WL-1)"},
+        {"fixed-size", "", "a nested window keeps --size: it asks the desktop for that size and stays so"},
         {"scale", "S", "output scale, 0.25 to 8"},
         {"transform", "T", "output rotation: normal, 90, 180, 270, flipped, flipped-90, ..."},
         {"socket", "NAME", "Wayland socket name (default: first free wayland-N)"},
@@ -487,6 +490,14 @@ void apply_flag(const FlagUse& use, Config& cfg) {
     const std::string& name = use.flag->name;
     if (name == "size") {
         cfg.output.size = parse_size(use.value, use.option);
+    } else if (name == "title") {
+        // The desktop shows it; a title is a line, not a page.
+        if (use.value.size() > kMaxWindowTitle)
+            throw ConfigError(use.option + " is " + std::to_string(use.value.size()) + " bytes; at most " +
+                              std::to_string(kMaxWindowTitle) + " (shorten the title)");
+        cfg.output.window_title = use.value;
+    } else if (name == "fixed-size") {
+        cfg.output.fixed_window_size = true;
     } else if (name == "mode") {
         const Mode mode = parse_mode(use.value, use.option);
         cfg.output.mode = mode.size;

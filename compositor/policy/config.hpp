@@ -34,6 +34,11 @@ struct OutputConfig {
     std::optional<int> refresh_mhz;  // with mode: e.g. 60000
     double scale = 1.0;
     Transform transform = Transform::normal;
+    // A nested window's title (empty: wlroots' "wlroots - WL-1"), and whether
+    // it keeps `size` whatever size the desktop configures it to (`cirrus dev`:
+    // the phone stays phone-sized; the desktop letterboxes it).
+    std::string window_title;
+    bool fixed_window_size = false;
 };
 
 struct KeyboardConfig {

@@ -552,3 +552,15 @@ TEST_CASE("the app lifecycle's delay, budget and thresholds come from [apps]") {
     CHECK(load_error("[apps]\npressure_some = 101\n").find("0 to 100") != std::string::npos);
     CHECK(load_error("[apps]\ndiscard_above = 0\n").find("apps.discard_above") != std::string::npos);
 }
+
+TEST_CASE("--title and --fixed-size set a nested window's title and keep its size") {
+    const Config plain = parse({});
+    CHECK(plain.output.window_title.empty());
+    CHECK_FALSE(plain.output.fixed_window_size);
+    const Config dev = parse({"--size", "480x800", "--title", "Cirrus \xE2\x80\x94 Notes", "--fixed-size"});
+    CHECK(dev.output.window_title == "Cirrus \xE2\x80\x94 Notes");
+    CHECK(dev.output.fixed_window_size);
+    CHECK(dev.output.size == Size{480, 800});
+    CHECK_THROWS_WITH_AS(parse({"--title", std::string(201, 'x')}), doctest::Contains("at most 200"), ConfigError);
+    CHECK_THROWS_WITH_AS(parse({"--fixed-size=yes"}), doctest::Contains("takes no value"), ConfigError);
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""`cirrus dev`: start to the app on screen, and save to the new content on
+screen (issue 18; goal: p95 under 1 s over 20 edits).
+
+A headless Cirrus (pixman, 1280x900) stands in for the developer's desktop;
+`cirrus dev` runs as its client (the nested Cirrus on wlroots' Wayland
+backend, with the real shell and web-app host) on a small app folder whose
+style.css sets the page's colour. "On screen" is the nested Cirrus's own
+output showing the page's colour at a point of the page, read back through
+its control socket's screenshot, polled as fast as screenshots come: the
+screenshot's own time (printed) bounds the resolution.
+
+Start: from the exec of `cirrus dev` to the first screenshot showing the
+page (-n runs, each a fresh session). Edits: style.css rewritten with the
+next colour (one write and rename, as an editor saves), then screenshots
+until the new colour shows.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as bl  # noqa: E402
+
+COLOURS = [(0xff, 0, 0), (0, 0xc0, 0), (0, 0, 0xff), (0xff, 0xa0, 0), (0x80, 0, 0x80)]
+PROBE = (240, 500)  # below the status bar and the heading
+
+
+def write_app(folder, colour):
+    os.makedirs(folder, exist_ok=True)
+    bl.write_text(os.path.join(folder, "index.html"),
+                  "<!doctype html><html><head><title>Bench Probe</title>"
+                  "<link rel=stylesheet href=style.css></head><body><h1>Probe</h1></body></html>")
+    bl.write_text(os.path.join(folder, "manifest.webmanifest"),
+                  '{"name": "Bench Probe", "start_url": "index.html", "display": "standalone"}')
+    save_colour(folder, colour)
+
+
+def save_colour(folder, colour):
+    tmp = os.path.join(folder, ".style.css.new")
+    with open(tmp, "w") as f:
+        f.write("body { background: #%02x%02x%02x; }\n" % colour)
+    os.rename(tmp, os.path.join(folder, "style.css"))
+
+
+def control(path, request, timeout=10):
+    import json
+    import socket
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    try:
+        s.connect(path)
+        s.sendall((json.dumps(request) + "\n").encode())
+        buf = b""
+        while b"\n" not in buf:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    finally:
+        s.close()
+    return json.loads(buf.split(b"\n", 1)[0])
+
+
+def probe_colour(control_path, shot):
+    r = control(control_path, {"cmd": "screenshot", "path": shot})
+    if not r.get("ok"):
+        return None
+    _w, _h, channels, rows = bl.read_png_rows(shot, max_rows=PROBE[1] + 1)
+    px = rows[PROBE[1]][PROBE[0] * channels:PROBE[0] * channels + 3]
+    return tuple(px)
+
+
+def close(a, b, tol=10):
+    return a is not None and all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def start_dev(cli, desktop, folder, log_path):
+    env = dict(os.environ)
+    env.update({"WAYLAND_DISPLAY": desktop.socket_name, "XDG_RUNTIME_DIR": desktop.runtime_dir,
+                "WLR_BACKENDS": "wayland", "WLR_RENDERER": "pixman", "TMPDIR": desktop.runtime_dir,
+                "DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/nonexistent"})
+    env.pop("DISPLAY", None)
+    t0 = time.monotonic()
+    child = bl.Child([cli, "dev", folder], env, log_path, name="cirrus dev")
+    return child, t0
+
+
+def control_path_of(child, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(child.log_path, errors="replace") as f:
+                m = re.search(r"control socket: (\S+)", f.read())
+            if m and os.path.exists(m.group(1)):
+                return m.group(1)
+        except OSError:
+            pass
+        if child.proc.poll() is not None:
+            raise bl.BenchError("cirrus dev ended: " + child.log_tail())
+        time.sleep(0.01)
+    raise bl.BenchError("cirrus dev printed no control socket: " + child.log_tail())
+
+
+def wait_colour(control_path, shot, colour, timeout=30):
+    """Seconds until the screen shows `colour` (from now), and the screenshots taken."""
+    t0 = time.monotonic()
+    shots = 0
+    while time.monotonic() - t0 < timeout:
+        try:
+            seen = probe_colour(control_path, shot)
+        except (OSError, ValueError, bl.BenchError):
+            seen = None
+        shots += 1
+        if close(seen, colour):
+            return time.monotonic() - t0, shots
+    raise bl.BenchError(f"the colour #{'%02x%02x%02x' % colour} did not show within {timeout} s")
+
+
+def pct(values, p):
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1)))))
+    return values[k]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build"))
+    ap.add_argument("-n", "--starts", type=int, default=3, help="fresh sessions for the start time")
+    ap.add_argument("--edits", type=int, default=20)
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    cli = os.path.join(build, "launcher", "cirrus")
+    bl.require_executable(cli, "cirrus", "build it: ninja -C build launcher/cirrus")
+
+    desktop = bl.Cirrus(None, bl.default_cirrus(build), socket_name="desktop")
+    desktop.start(extra_args=("--size", "1280x900"))
+    desktop.wait_ready()
+    folder = os.path.join(desktop.runtime_dir, "bench-probe")
+    shot = os.path.join(desktop.runtime_dir, "probe.png")
+
+    starts, edits, shot_times = [], [], []
+    for run in range(args.starts):
+        write_app(folder, COLOURS[0])
+        child, t0 = start_dev(cli, desktop, folder, os.path.join(desktop.runtime_dir, f"dev-{run}.log"))
+        path = control_path_of(child)
+        waited, _ = wait_colour(path, shot, COLOURS[0], timeout=90)
+        starts.append(time.monotonic() - t0)
+        bl.log(f"start {run + 1}: {starts[-1] * 1000:.0f} ms")
+        if run == args.starts - 1:
+            time.sleep(1.0)  # settled: the standby host and the shell are idle again
+            for i in range(args.edits):
+                colour = COLOURS[(i + 1) % len(COLOURS)]
+                save_colour(folder, colour)
+                seconds, shots = wait_colour(path, shot, colour)
+                edits.append(seconds)
+                shot_times.append(seconds / shots)
+                time.sleep(0.3)
+        child.stop()
+    desktop.stop()
+
+    print("| measure | n | median | p95 | max |")
+    print("| --- | --- | --- | --- | --- |")
+    print(f"| `cirrus dev` start to app on screen | {len(starts)} | {statistics.median(starts) * 1000:.0f} ms "
+          f"| {pct(starts, 95) * 1000:.0f} ms | {max(starts) * 1000:.0f} ms |")
+    print(f"| save to new content on screen | {len(edits)} | {statistics.median(edits) * 1000:.0f} ms "
+          f"| {pct(edits, 95) * 1000:.0f} ms | {max(edits) * 1000:.0f} ms |")
+    print(f"\nScreenshot poll: about {statistics.median(shot_times) * 1000:.0f} ms a shot (the resolution). "
+          f"Goal: save to screen p95 under 1 s: {'met' if pct(edits, 95) < 1.0 else 'NOT met'}.")
+    return 0
+
+
+if __name__ == "__main__":
+    bl.run_main(main)

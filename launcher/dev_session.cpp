@@ -1,0 +1,464 @@
+#include "dev_session.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "dev_policy.hpp"
+#include "install.hpp"
+#include "package.hpp"
+#include "terminal_text.hpp"
+#include "common/control_socket.hpp"
+#include "common/registry.hpp"
+#include "common/store_path.hpp"
+
+namespace cirrus::launcher {
+
+namespace {
+
+using nlohmann::json;
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop_signal(int) { g_stop = 1; }
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+void say(const std::string& text) {
+    std::printf("cirrus dev: %s\n", terminal_safe(text).c_str());
+    std::fflush(stdout);
+}
+
+// The session's own data: registry, app data, offline store, config. The
+// developer's installed phone data is never read or written.
+class SessionFolder {
+public:
+    SessionFolder() {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/cirrus-dev-XXXXXX";
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot make a folder in " + pattern + " (set TMPDIR)");
+        path_ = pattern;
+    }
+    ~SessionFolder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    SessionFolder(const SessionFolder&) = delete;
+    SessionFolder& operator=(const SessionFolder&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// Every folder under the app's, watched (hidden ones left out); changes come
+// back as paths relative to it.
+class FolderWatch {
+public:
+    explicit FolderWatch(std::filesystem::path root) : root_(std::move(root)) {
+        fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (fd_ < 0) throw std::runtime_error("cannot watch " + root_.string() + ": inotify_init1 failed");
+        add_tree("");
+    }
+    ~FolderWatch() { close(fd_); }
+    FolderWatch(const FolderWatch&) = delete;
+    FolderWatch& operator=(const FolderWatch&) = delete;
+    int fd() const { return fd_; }
+
+    std::vector<std::string> read_changes() {
+        std::vector<std::string> changes;
+        alignas(inotify_event) char buffer[16384];
+        for (;;) {
+            const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+            if (n <= 0) break;
+            for (ssize_t at = 0; at < n;) {
+                const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+                at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+                const auto dir = dirs_.find(event->wd);
+                if (dir == dirs_.end() || event->len == 0) continue;
+                const std::string relative = (dir->second.empty() ? "" : dir->second + "/") + event->name;
+                if ((event->mask & IN_ISDIR) && (event->mask & (IN_CREATE | IN_MOVED_TO))) add_tree(relative);
+                changes.push_back(relative);
+            }
+        }
+        return changes;
+    }
+
+private:
+    void add_tree(const std::string& relative) {
+        if (!relative.empty() && ignored_change(relative)) return;
+        const std::filesystem::path dir = relative.empty() ? root_ : root_ / relative;
+        const int wd =
+            inotify_add_watch(fd_, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE);
+        if (wd < 0) {
+            say("cannot watch " + dir.string() + " (raise fs.inotify.max_user_watches?): its changes do not reload");
+            return;
+        }
+        dirs_[wd] = relative;
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+            if (entry.is_directory(ec) && !entry.is_symlink(ec))
+                add_tree((relative.empty() ? "" : relative + "/") + entry.path().filename().string());
+        }
+    }
+
+    std::filesystem::path root_;
+    int fd_ = -1;
+    std::map<int, std::string> dirs_;
+};
+
+// Single keys from a terminal (no Enter needed), restored on exit.
+class RawKeys {
+public:
+    RawKeys() {
+        if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+        termios raw = saved_;
+        raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        active_ = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+    }
+    ~RawKeys() {
+        if (active_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+    }
+    RawKeys(const RawKeys&) = delete;
+    RawKeys& operator=(const RawKeys&) = delete;
+    bool active() const { return active_; }
+
+private:
+    termios saved_{};
+    bool active_ = false;
+};
+
+std::filesystem::path program_beside(const std::string& name, const char* build_folder) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (const auto& candidate :
+             {self.parent_path().parent_path() / build_folder / name, self.parent_path() / name}) {
+            if (access(candidate.c_str(), X_OK) == 0) return candidate;
+        }
+    }
+    return name;  // execvp searches PATH
+}
+
+// The nested compositor, a child that dies with this process.
+class NestedCirrus {
+public:
+    NestedCirrus(const DevDevice& device, const std::string& title, const std::string& socket) {
+        const std::string program = program_beside("cirrus-compositor", "compositor").string();
+        std::vector<std::string> argv = {program,
+                                         "--socket",
+                                         socket,
+                                         "--size",
+                                         std::to_string(device.width) + "x" + std::to_string(device.height),
+                                         "--fixed-size",
+                                         "--title",
+                                         title,
+                                         "--no-bundled-apps"};
+        const pid_t parent = getpid();
+        pid_ = fork();
+        if (pid_ < 0) throw std::runtime_error("cannot start cirrus-compositor: fork failed");
+        if (pid_ == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent) _exit(1);
+            std::vector<char*> args;
+            for (auto& a : argv) args.push_back(a.data());
+            args.push_back(nullptr);
+            execvp(args[0], args.data());
+            std::fprintf(stderr, "cirrus dev: cannot run %s (is Cirrus built or installed?)\n", program.c_str());
+            _exit(127);
+        }
+    }
+    ~NestedCirrus() { stop(); }
+    NestedCirrus(const NestedCirrus&) = delete;
+    NestedCirrus& operator=(const NestedCirrus&) = delete;
+
+    // The exit status once it has ended, else nullopt.
+    std::optional<int> ended() {
+        if (status_) return status_;
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) status_ = status;
+        return status_;
+    }
+
+    void stop(const std::string& control = {}) {
+        if (ended()) return;
+        if (!control.empty()) {
+            try {
+                common_quit(control);
+            } catch (const std::exception&) {}
+        } else {
+            kill(pid_, SIGTERM);
+        }
+        for (int i = 0; i < 60 && !ended(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!ended()) {
+            kill(pid_, SIGKILL);
+            int status = 0;
+            waitpid(pid_, &status, 0);
+            status_ = status;
+        }
+    }
+
+private:
+    static void common_quit(const std::string& control) { control::control_request(control, {{"cmd", "quit"}}, 3); }
+
+    pid_t pid_ = -1;
+    std::optional<int> status_;
+};
+
+std::optional<json> app_entry(const std::string& control, const std::string& id) {
+    const json answer = control::control_request(control, {{"cmd", "apps"}}, 5);
+    for (const json& app : answer.value("apps", json::array())) {
+        if (app.value("app", "") == id) return app;
+    }
+    return std::nullopt;
+}
+
+void print_warnings(const InstallResult& result) {
+    for (const auto& warning : result.warnings)
+        std::fprintf(stderr, "cirrus: warning: %s\n", terminal_safe(warning).c_str());
+}
+
+struct DevApp {
+    std::string id;
+    std::string name;
+    std::optional<std::filesystem::path> folder;  // nullopt for a URL
+    bool site = false;
+};
+
+DevApp install_app(Installer& installer, const DevOptions& options) {
+    DevApp app;
+    if (options.url) {
+        const InstallResult result = installer.install(options.source);
+        print_warnings(result);
+        app.id = result.app.id;
+        app.name = result.app.name;
+        return app;
+    }
+    const Installer::InPlace installed = installer.install_in_place(options.source);
+    print_warnings(installed.result);
+    app.id = installed.result.app.id;
+    app.name = installed.result.app.name;
+    app.folder = installed.result.app.package_dir;
+    app.site = installed.site;
+    return app;
+}
+
+std::string manifest_of(const DevApp& app) {
+    if (app.site || !app.folder) return "index.html";
+    try {
+        return open_package(*app.folder).find_manifest().value_or("manifest.webmanifest");
+    } catch (const std::exception&) {
+        return "manifest.webmanifest";
+    }
+}
+
+// Reloads the app's pages (its host reloads on SIGUSR2, storage kept), or
+// opens it again when it is not running (closed, or discarded).
+void reload(const std::string& control, const std::string& id) {
+    const auto entry = app_entry(control, id);
+    const bool running = entry && entry->value("pid", json()).is_number_integer();
+    // Not in front (closed to the home screen, frozen, discarded): open it
+    // again, which also thaws a frozen host before the signal arrives.
+    if (!running || entry->value("state", "") != "front")
+        control::control_request(control, {{"cmd", "launch"}, {"app", id}}, 5);
+    if (running) kill(entry->value("pid", -1), SIGUSR2);
+}
+
+constexpr const char* kKeys =
+    "keys: r reload, h home (the app goes to the background, frozen after a while), d discard, o open (restore), "
+    "m memory, q quit";
+
+// The app's processes' memory (PSS where the kernel has it), as `apps` says.
+std::string memory_line(const std::string& control, const std::string& id) {
+    const auto entry = app_entry(control, id);
+    if (!entry) return "memory: the app is not running";
+    const double mib = static_cast<double>(entry->value("memory_bytes", std::int64_t{0})) / (1024.0 * 1024.0);
+    char text[128];
+    std::snprintf(text, sizeof text, "memory: %.1f MiB (host and its WebKit processes), state %s", mib,
+                  entry->value("state", std::string("?")).c_str());
+    return text;
+}
+
+void handle_key(char key, const std::string& control, const std::string& id) {
+    switch (key) {
+    case 'q':
+        g_stop = 1;
+        return;
+    case 'r':
+        reload(control, id);
+        say("reloaded");
+        return;
+    case 'm':
+        say(memory_line(control, id));
+        return;
+    case 'h':
+        control::control_request(control, {{"cmd", "home"}}, 5);
+        say("home: the app is in the background");
+        return;
+    case 'o': {
+        const json answer = control::control_request(control, {{"cmd", "launch"}, {"app", id}}, 5);
+        say("open: " + answer.value("action", std::string("?")));
+        return;
+    }
+    case 'd': {
+        // What a phone short of memory does: the app, in the background, is
+        // told to save its state and exit; `o` restores it.
+        control::control_request(control, {{"cmd", "home"}}, 5);
+        const json answer = control::control_request(control, {{"cmd", "memory_pressure"}, {"level", "critical"}}, 5);
+        control::control_request(control, {{"cmd", "memory_pressure"}, {"level", "none"}}, 5);
+        say(answer.value("discarding", json()).is_string() ? "discarding the app (o restores it)"
+                                                           : "the app could not be discarded now");
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+}  // namespace
+
+int run_dev(const std::vector<std::string>& args) {
+    const DevOptions options = parse_dev_args(args);
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    const char* x11 = std::getenv("DISPLAY");
+    if (!(wayland && *wayland) && !(x11 && *x11))
+        throw std::runtime_error(
+            "cirrus dev opens a window on your desktop, and neither WAYLAND_DISPLAY nor DISPLAY is set (run it in "
+            "a desktop session)");
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    if (!runtime || !*runtime) throw std::runtime_error("XDG_RUNTIME_DIR is not set (your desktop session sets it)");
+
+    // Everything this session keeps lives in its own folder, gone at exit.
+    SessionFolder session;
+    for (const char* name : {"CIRRUS_REGISTRY", "CIRRUS_APPS_DIR", "CIRRUS_OFFLINE_STORE", "CIRRUS_CONTROL",
+                             "CIRRUS_BUNDLED_DIR", "CIRRUS_WEBAPP_INSPECTOR"}) {
+        unsetenv(name);
+    }
+    setenv("XDG_DATA_HOME", (session.path() / "data").c_str(), 1);
+    setenv("XDG_CONFIG_HOME", (session.path() / "config").c_str(), 1);  // no compositor.conf of the developer's
+    setenv("XDG_CACHE_HOME", (session.path() / "cache").c_str(), 1);
+    setenv("CIRRUS_WEBAPP_CONSOLE", "1", 1);  // the page's console in this terminal
+    if (options.inspector) setenv("CIRRUS_WEBAPP_INSPECTOR", "1", 1);
+    if (options.network != NetworkProfile::good) {
+        say("--network " + std::string(to_string(options.network)) +
+            " is not applied yet: the app uses this machine's own link");
+    }
+
+    Registry registry = Registry::open(default_registry_path());
+    Installer installer(registry, default_apps_dir(), {}, offline::default_store_path());
+    DevApp app = install_app(installer, options);
+    if (app.site) {
+        say("no manifest in " + app.folder->string() +
+            ": running it as a site (its title and icon links). A manifest.webmanifest would give it a name, "
+            "icons at each size (and a maskable one), theme and background colours, display standalone and "
+            "offline assets");
+    }
+    say(app.name + " (" + app.id + ")" + (app.folder ? " from " + app.folder->string() + ", served in place" : ""));
+
+    const std::int64_t started = now_ms();
+    const std::string socket = "cirrus-dev-" + std::to_string(getpid());
+    const std::string control = control::control_socket_path(runtime, socket);
+    struct sigaction stop {};
+    stop.sa_handler = on_stop_signal;  // no SA_RESTART: poll() returns
+    sigaction(SIGINT, &stop, nullptr);
+    sigaction(SIGTERM, &stop, nullptr);
+    sigaction(SIGHUP, &stop, nullptr);
+
+    NestedCirrus cirrus(options.device, dev_window_title(app.name), socket);
+    control::ControlClient::connect(control, 15);  // it listens once it is up
+    control::control_request(control, {{"cmd", "launch"}, {"app", app.id}}, 10);
+    say(options.device.description + " (" + std::to_string(options.device.width) + "x" +
+        std::to_string(options.device.height) + "); control socket: " + control);
+    for (int i = 0; i < 600 && !g_stop && !cirrus.ended(); ++i) {
+        const auto entry = app_entry(control, app.id);
+        if (entry && entry->contains("first_frame_ms")) {
+            say(app.name + " is on screen (" + std::to_string(now_ms() - started) + " ms after start)");
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+
+    std::optional<FolderWatch> watch;
+    if (app.folder) watch.emplace(*app.folder);
+    ChangeDebouncer debouncer(manifest_of(app));
+    RawKeys keys;
+    say(std::string(app.folder ? "a saved change reloads the app; " : "") + kKeys);
+    say(memory_line(control, app.id));
+
+    int status = 0;
+    bool stdin_open = true;  // keys come from a terminal (raw) or a pipe (a test)
+    while (!g_stop) {
+        if (const auto ended = cirrus.ended()) {
+            say("the Cirrus window was closed");
+            status = WIFEXITED(*ended) ? WEXITSTATUS(*ended) : 1;
+            break;
+        }
+        std::vector<pollfd> fds;
+        if (watch) fds.push_back({watch->fd(), POLLIN, 0});
+        if (stdin_open) fds.push_back({STDIN_FILENO, POLLIN, 0});
+        const int timeout = static_cast<int>(debouncer.due_in(now_ms()).value_or(250));
+        if (poll(fds.data(), fds.size(), std::min(timeout, 250)) < 0 && errno != EINTR) break;
+        for (const pollfd& p : fds) {
+            if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (watch && p.fd == watch->fd()) {
+                for (const std::string& path : watch->read_changes()) debouncer.changed(path, now_ms());
+            } else if (p.fd == STDIN_FILENO) {
+                char key = 0;
+                if (::read(STDIN_FILENO, &key, 1) != 1) {
+                    stdin_open = false;  // closed (or /dev/null): no keys
+                    continue;
+                }
+                try {
+                    handle_key(key, control, app.id);
+                } catch (const std::exception& e) {
+                    say(std::string("key ") + key + ": " + e.what());
+                }
+            }
+        }
+        if (const auto action = debouncer.take(now_ms())) {
+            if (action->reinstall && app.folder) {
+                try {
+                    const Installer::InPlace again = installer.install_in_place(*app.folder);
+                    print_warnings(again.result);
+                    app.name = again.result.app.name;
+                    app.site = again.site;
+                    debouncer.set_manifest_path(manifest_of(app));
+                    say("home screen entry updated: " + app.name);
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "cirrus: %s\n", terminal_safe(e.what()).c_str());
+                }
+            }
+            try {
+                reload(control, app.id);
+                std::string files;
+                for (const auto& f : action->files) files += (files.empty() ? "" : ", ") + f;
+                say("reloaded (" + files + ")");
+            } catch (const std::exception& e) {
+                say(std::string("could not reload: ") + e.what());
+            }
+        }
+    }
+    cirrus.stop(control);
+    return status;
+}
+
+}  // namespace cirrus::launcher

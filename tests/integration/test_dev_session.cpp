@@ -1,0 +1,214 @@
+// `cirrus dev` for real, in a headless desktop session: the real compositor
+// on the headless backend stands in for the developer's desktop, and
+// `cirrus dev` runs as its client (the nested Cirrus on wlroots' Wayland
+// backend, the real shell and web-app host inside). Checked: the window's
+// title and size as the desktop sees them, a saved colour on screen within
+// a second (storage kept across the reload), the console in the terminal
+// with file and line, a manifest change reaching the home-screen entry, a
+// folder without a manifest, and nothing left behind at exit.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "common/control_socket.hpp"
+#include "common/registry.hpp"
+#include "harness.hpp"
+
+using namespace cirrus_it;
+
+namespace {
+
+// WebKit under pixman beside other tests can be slow to start.
+constexpr double kStartTimeout = 90;
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// The desktop: 1280x900, a size that a phone window must not take.
+Compositor::Options desktop_options() {
+    Compositor::Options o;
+    o.size = "1280x900";
+    return o;
+}
+
+struct DevRun {
+    std::unique_ptr<Process> process;
+
+    DevRun(Compositor& desktop, const std::filesystem::path& folder, const std::string& log) {
+        Process::Options o;
+        o.argv = {program("CIRRUS_CLI"), "dev", folder.string()};
+        o.env = desktop.client_env(false);
+        o.env["WLR_BACKENDS"] = "wayland";
+        o.env["WLR_RENDERER"] = "pixman";
+        o.env["TMPDIR"] = desktop.runtime_dir();
+        o.unset_env = {"DISPLAY", "CIRRUS_REGISTRY", "XDG_DATA_HOME"};
+        o.log_path = log;
+        process = std::make_unique<Process>(o);
+    }
+
+    // The first line printed so far that holds `text`; waits up to timeout_s.
+    std::optional<std::string> line_with(const std::string& text, double timeout_s = kStartTimeout) {
+        std::optional<std::string> found;
+        wait_until(
+            [&] {
+                process->events();
+                for (const std::string& line : process->other_lines()) {
+                    if (line.find(text) != std::string::npos) {
+                        found = line;
+                        return true;
+                    }
+                }
+                return !process->alive();
+            },
+            timeout_s);
+        return found;
+    }
+
+    std::size_t count_with(const std::string& text) {
+        process->events();
+        std::size_t count = 0;
+        for (const std::string& line : process->other_lines()) count += line.find(text) != std::string::npos;
+        return count;
+    }
+
+    // What it printed so far, for a failure's message.
+    std::string printed() {
+        process->events();
+        std::string text;
+        for (const std::string& line : process->other_lines()) text += line + "\n";
+        return text;
+    }
+
+    std::string control_socket() {
+        const auto line = line_with("control socket: ");
+        REQUIRE_MESSAGE(line.has_value(), process->describe());
+        return line->substr(line->find("control socket: ") + 16);
+    }
+};
+
+Image::Pixel page_pixel(const std::string& control, const std::string& shot) {
+    cirrus::control::control_request(control, {{"cmd", "screenshot"}, {"path", shot}}, 10);
+    return read_png(shot).at(240, 500);  // below the status bar and the heading
+}
+
+std::filesystem::path session_registry(const std::string& runtime_dir) {
+    for (const auto& entry : std::filesystem::directory_iterator(runtime_dir)) {
+        if (entry.path().filename().string().starts_with("cirrus-dev-") && entry.is_directory())
+            return entry.path() / "data" / "cirrus" / "registry.db";
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, the console with file and line") {
+    Compositor desktop(desktop_options());
+    const std::filesystem::path folder = std::filesystem::path(desktop.runtime_dir()) / "colour-probe";
+    write_file(folder / "index.html",
+               "<!doctype html><html><head><title>Colour Probe</title><link rel=stylesheet href=style.css></head>"
+               "<body><h1>Probe</h1><script src=app.js></script></body></html>");
+    write_file(folder / "style.css", "body { background: #ff0000; }\n");
+    write_file(folder / "app.js",
+               "localStorage.setItem('runs', String(Number(localStorage.getItem('runs') || 0) + 1));\n"
+               "console.log('probe loaded', localStorage.getItem('runs'));\n"
+               "setTimeout(() => { throw new Error('probe failure'); }, 0);\n");
+    write_file(folder / "manifest.webmanifest",
+               R"({"name": "Colour Probe", "start_url": "index.html", "display": "standalone",)"
+               "\n"
+               R"( "theme_color": "not a colour", "background_color": "#ffffff"})");
+
+    DevRun dev(desktop, folder, desktop.new_path("dev.log"));
+    const std::string control = dev.control_socket();
+    REQUIRE_MESSAGE(dev.line_with("is on screen").has_value(), dev.process->describe());
+
+    // The manifest's warning as `cirrus install` prints it: file:line:column.
+    const std::string log = dev.process->log_tail(20000);
+    CHECK_MESSAGE(log.find("warning: " + (std::filesystem::canonical(folder) / "manifest.webmanifest").string() +
+                           ":2:") != std::string::npos,
+                  log);
+
+    // The desktop sees one window: titled with Cirrus and the app's name, and
+    // drawn at the phone's size although the desktop gives it all 1280x900.
+    const json windows = desktop.windows();
+    REQUIRE(windows.size() == 1);
+    CHECK(windows[0]["title"] == "Cirrus \xE2\x80\x94 Colour Probe");
+    CHECK(windows[0]["content"]["width"] == 480);
+    CHECK(windows[0]["content"]["height"] == 800);
+    CHECK(windows[0]["width"] == 1280);  // what the desktop forced: the phone is letterboxed in it
+
+    // The page's console.log in the terminal, with its file and line.
+    CHECK(dev.line_with("[colour-probe] console.log: probe loaded 1 (at app://colour-probe/app.js:2:", 20));
+    CHECK(same_rgb(page_pixel(control, desktop.new_path("red.png")), 0xff0000, 8));
+    // An uncaught error with where it was thrown and its stack; the request log.
+    CHECK(dev.line_with("[colour-probe] console.uncaught: Error: probe failure (at app://colour-probe/app.js:3:", 20));
+    const auto request = dev.line_with("[colour-probe] GET app://colour-probe/style.css 200 ", 20);
+    REQUIRE(request.has_value());
+    CHECK(request->ends_with(" package"));
+
+    // A saved colour is on screen within a second, and storage survives the reload.
+    const auto saved = std::chrono::steady_clock::now();
+    write_file(folder / "style.css", "body { background: #00ff00; }\n");
+    const bool green =
+        wait_until([&] { return same_rgb(page_pixel(control, desktop.new_path("g.png")), 0x00ff00, 8); }, 10);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - saved).count();
+    REQUIRE_MESSAGE(green, dev.process->describe());
+    CHECK_MESSAGE(seconds < 1.0, "the new colour took ", seconds, " s");
+    CHECK(dev.line_with("reloaded (style.css)", 10));
+    CHECK(dev.line_with("probe loaded 2 (at app://colour-probe/app.js:2:", 20));
+
+    // A manifest change updates the home screen's entry (the session's own registry).
+    write_file(folder / "manifest.webmanifest",
+               R"({"name": "Probe Two", "start_url": "index.html", "theme_color": "#123456"})");
+    REQUIRE(dev.line_with("home screen entry updated: Probe Two", 10));
+    const std::filesystem::path registry_path = session_registry(desktop.runtime_dir());
+    REQUIRE_FALSE(registry_path.empty());
+    {
+        auto registry = cirrus::launcher::Registry::open(registry_path);
+        const auto app = registry.get("colour-probe");
+        REQUIRE(app.has_value());
+        CHECK(app->name == "Probe Two");
+        CHECK(app->theme_color == "#123456");
+        CHECK(app->package_dir == std::filesystem::canonical(folder).string());  // served in place
+    }
+
+    // Keys (from a pipe here, a terminal's single keys otherwise): the memory line.
+    // (one memory line is printed at start: the key's is the next one)
+    const std::size_t memory_lines = dev.count_with("cirrus dev: memory: ");
+    CHECK(memory_lines == 1);
+    dev.process->send_line("m");
+    REQUIRE(wait_until([&] { return dev.count_with("cirrus dev: memory: ") == memory_lines + 1; }, 10));
+    CHECK(dev.printed().find(" MiB (host and its WebKit processes), state front") != std::string::npos);
+
+    // Ctrl-C: the window goes, the session's data goes, the app's files stay.
+    dev.process->signal(SIGINT);
+    const auto status = dev.process->wait_exit(20);
+    REQUIRE(status.has_value());
+    CHECK(describe_status(*status) == "exit 0");
+    CHECK_FALSE(std::filesystem::exists(registry_path.parent_path().parent_path().parent_path()));
+    CHECK(std::filesystem::exists(folder / "style.css"));
+    CHECK(wait_until([&] { return desktop.windows().empty(); }, 5));
+}
+
+TEST_CASE("cirrus dev: a folder without a manifest runs as a site, with a hint") {
+    Compositor desktop(desktop_options());
+    const std::filesystem::path folder = std::filesystem::path(desktop.runtime_dir()) / "bare";
+    write_file(folder / "index.html", "<!doctype html><title>Bare Page</title><body style='background:#0000ff'>hi");
+    DevRun dev(desktop, folder, desktop.new_path("dev.log"));
+    const std::string control = dev.control_socket();
+    CHECK(dev.line_with("running it as a site").has_value());
+    REQUIRE_MESSAGE(dev.line_with("is on screen").has_value(), dev.process->describe());
+    const json windows = desktop.windows();
+    REQUIRE(windows.size() == 1);
+    CHECK(windows[0]["title"] == "Cirrus \xE2\x80\x94 Bare Page");
+    CHECK(wait_until([&] { return same_rgb(page_pixel(control, desktop.new_path("b.png")), 0x0000ff, 8); }, 10));
+    dev.process->signal(SIGINT);
+    CHECK(dev.process->wait_exit(20).has_value());
+}
