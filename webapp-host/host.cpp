@@ -686,6 +686,19 @@ std::unique_ptr<BrowserBar> make_browser_bar(Host& host) {
             });
         };
     }
+    if (host.link && host.link->present()) {
+        // The runtime installs: the compositor asks the user through the
+        // shell's sheet, which no page can fake or skip. The installer reads
+        // the page's manifest (or its title and icons) from the page's URL.
+        hooks.add_to_home = [&host](const std::string& uri) {
+            host.link->install_app(uri, [&host](const CompositorLink::InstallAnswer& answer) {
+                using Result = CompositorLink::InstallAnswer::Result;
+                if ((answer.result == Result::failed || answer.result == Result::refused) && !answer.message.empty()) {
+                    show_notice(host, answer.message);
+                }
+            });
+        };
+    }
     hooks.notice = [&host](const std::string& text) { show_notice(host, text); };
     return std::make_unique<BrowserBar>(host.view, std::move(hooks), host.app.record.theme_color);
 }

@@ -154,8 +154,10 @@ BrowserBar::BrowserBar(WebKitWebView* view, Hooks hooks, const std::optional<std
         gtk_clipboard_set_text(gtk_widget_get_clipboard(bar.menu_, GDK_SELECTION_CLIPBOARD), uri.c_str(),
                                static_cast<gint>(uri.size()));
     };
+    // Add to Home Screen comes last: the entries above it keep their places
+    // whether or not it is offered.
     for (const Entry& entry :
-         {Entry{add_entry_, add}, Entry{open_entry_, open}, Entry{reload_entry, again}, Entry{copy_entry_, copy}}) {
+         {Entry{open_entry_, open}, Entry{reload_entry, again}, Entry{copy_entry_, copy}, Entry{add_entry_, add}}) {
         gtk_button_set_relief(GTK_BUTTON(entry.button), GTK_RELIEF_NONE);
         gtk_widget_set_can_focus(entry.button, FALSE);
         gtk_widget_set_halign(gtk_bin_get_child(GTK_BIN(entry.button)), GTK_ALIGN_START);

@@ -1,0 +1,209 @@
+// Add to Home Screen through the runtime (issue 20): the Browser's menu asks,
+// the compositor asks the shell, the shell's sheet shows the app, and the
+// installer does the work -- the real compositor, shell, installer and
+// Browser host, a loopback origin. What must hold: nothing is installed
+// without a tap on the shell's Add; an added app is on the home screen and
+// offline-ready, and opens with its origin gone; an app already installed
+// is offered as Open.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "../integration/harness.hpp"
+#include "../launcher/install/http_test_server.hpp"
+#include "host_session.hpp"
+#include "install.hpp"
+#include "permission_model.hpp"
+#include "common/registry.hpp"
+#include "test_support.hpp"
+
+using namespace cirrus_it;
+using cirrus::test::HttpTestServer;
+using webapp_test::respond;
+using webapp_test::TempDir;
+using webapp_test::title_of_app;
+
+namespace {
+
+constexpr double kAddTimeout = 40;
+
+const char* kNewsIcon =
+    R"(<svg xmlns="http://www.w3.org/2000/svg" width="192" height="192"><rect width="192" height="192" fill="#d03030"/></svg>)";
+
+std::map<std::string, HttpTestServer::Handler> news_site() {
+    return {
+        {"/news/index.html",
+         respond("text/html",
+                 "<!doctype html><html><head><meta charset=utf-8><title>News home</title>"
+                 "<link rel=manifest href=manifest.webmanifest><link rel=stylesheet href=style.css></head>"
+                 "<body style='margin:0;background:#00ff00;min-height:100vh'></body></html>",
+                 "max-age=60")},
+        {"/news/manifest.webmanifest",
+         respond("application/manifest+json",
+                 R"({"name":"News","start_url":"./index.html","display":"standalone","background_color":"#ffffff",)"
+                 R"("icons":[{"src":"icon.svg","sizes":"any","type":"image/svg+xml"}]})",
+                 "max-age=60")},
+        {"/news/icon.svg", respond("image/svg+xml", kNewsIcon, "max-age=60")},
+        {"/news/style.css", respond("text/css", "body{color:#000}", "max-age=60")},
+        {"/plain/index.html", respond("text/html",
+                                      "<!doctype html><html><head><meta charset=utf-8><title>Plain site</title>"
+                                      "<link rel=icon href=icon.svg></head>"
+                                      "<body style='margin:0;background:#00ff00;min-height:100vh'></body></html>",
+                                      "max-age=60")},
+        {"/plain/icon.svg", respond("image/svg+xml", kNewsIcon, "max-age=60")},
+    };
+}
+
+struct AddToHome {
+    std::unique_ptr<HttpTestServer> server = std::make_unique<HttpTestServer>(news_site());
+    TempDir tmp;
+    std::filesystem::path db = tmp.path() / "registry.db";
+    std::unique_ptr<Compositor> c;
+    const cirrus::shell::PromptGeometry sheet = cirrus::shell::compute_prompt_geometry(480, 800);
+
+    AddToHome() {
+        cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
+        cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
+        installer.install_bundled(CIRRUS_SOURCE_MANIFESTS);
+        setenv("CIRRUS_REGISTRY", db.c_str(), 1);
+        Compositor::Options o;
+        o.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+        o.shell = program("CIRRUS_SHELL");
+        c = std::make_unique<Compositor>(o);
+        unsetenv("CIRRUS_REGISTRY");
+        REQUIRE(wait_until([&] { return layer_mapped("cirrus-home"); }, kAddTimeout));
+    }
+
+    bool layer_mapped(const std::string& name_space) {
+        for (const json& l : c->layers()) {
+            if (l["namespace"] == name_space && l.value("mapped", false)) return true;
+        }
+        return false;
+    }
+
+    // The installed app that starts at `start_url` (the manifest's, resolved).
+    std::optional<cirrus::launcher::AppRecord> installed_from(const std::string& start_url) {
+        for (const auto& app : cirrus::launcher::Registry::open(db).list()) {
+            if (app.start_url == start_url) return app;
+        }
+        return std::nullopt;
+    }
+
+    json window() { return webapp_test::window_with_title(*c, "browser", "", 5); }
+    void tap(int x, int y) { REQUIRE(c->request({{"cmd", "tap"}, {"x", x}, {"y", y}})["ok"] == true); }
+    Image screenshot() {
+        const std::string path = c->new_path("add-to-home") + ".png";
+        REQUIRE(c->request({{"cmd", "screenshot"}, {"path", path}})["ok"] == true);
+        return read_png(path);
+    }
+
+    // The Browser at `url`, then its menu's Add to Home Screen (the last
+    // entry, under Open in the installed app, Reload and Copy link): the
+    // shell's sheet comes up.
+    void ask_to_add(const std::string& url, const std::string& title) {
+        REQUIRE(c->request({{"cmd", "launch"}, {"app", "browser"}, {"url", url}})["ok"] == true);
+        REQUIRE_MESSAGE(wait_until([&] { return title_of_app(*c, "browser") == title; }, kAddTimeout),
+                        c->log_tail(4000));
+        // The launch's splash is down (the host reported its first frame).
+        REQUIRE(wait_until(
+            [&] {
+                const json apps = c->request({{"cmd", "apps"}})["apps"];
+                for (const json& app : apps) {
+                    if (app["app"] == "browser") return app["splash"] == false;
+                }
+                return false;
+            },
+            kAddTimeout));
+        const json w = window();
+        const int right = w["x"].get<int>() + w["width"].get<int>() - 12;
+        const int bar_middle = w["y"].get<int>() + 21;
+        const int add_entry = w["y"].get<int>() + 42 + 23 + 46 * 3;
+        // The page has painted (green) where the menu's entry will be; the
+        // menu is up when that point turns white.
+        REQUIRE(wait_until([&] { return same_rgb(screenshot().at(right, add_entry), 0x00ff00); }, kAddTimeout));
+        tap(w["x"].get<int>() + w["width"].get<int>() - 22, bar_middle);
+        REQUIRE(wait_until([&] { return same_rgb(screenshot().at(right, add_entry), 0xffffff); }, 5));
+        tap(right, add_entry);
+        REQUIRE_MESSAGE(wait_until([&] { return layer_mapped("cirrus-install"); }, kAddTimeout), c->log_tail(4000));
+    }
+
+    void tap_sheet_add() { tap(sheet.allow.x + sheet.allow.width / 2, sheet.allow.y + sheet.allow.height / 2); }
+    void tap_sheet_cancel() { tap(sheet.deny.x + sheet.deny.width / 2, sheet.deny.y + sheet.deny.height / 2); }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "Add to Home Screen from the Browser: the shell's sheet, then the app installed, offline-ready, opening offline") {
+    AddToHome h;
+    const std::string news_start = h.server->url("/news/index.html");
+    h.ask_to_add(h.server->url("/news/index.html"), "News home");
+    // Nothing is installed while the sheet waits for the user.
+    sleep_ms(500);
+    CHECK_FALSE(h.installed_from(news_start).has_value());
+
+    const auto added = std::chrono::steady_clock::now();
+    h.tap_sheet_add();
+    REQUIRE_MESSAGE(wait_until([&] { return h.installed_from(news_start).has_value(); }, kAddTimeout),
+                    h.c->log_tail(6000));
+    CHECK(wait_until([&] { return !h.layer_mapped("cirrus-install"); }, 5));
+    REQUIRE_MESSAGE(wait_until([&] { return h.installed_from(news_start)->offline_ready; }, kAddTimeout),
+                    h.c->log_tail(6000));
+    MESSAGE("tap on Add -> offline-ready: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - added).count()
+            << " ms");
+    const auto app = *h.installed_from(news_start);
+    CHECK(app.name == "News");
+    CHECK(app.home_position.has_value());
+
+    // The origin gone, the app opens from its offline copy.
+    h.server.reset();
+    REQUIRE(h.c->request({{"cmd", "launch"}, {"app", app.id}})["ok"] == true);
+    CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, app.id) == "News home"; }, kAddTimeout),
+                  h.c->log_tail(4000));
+}
+
+TEST_CASE("Add to Home Screen: Cancel installs nothing; an app already installed is offered as Open") {
+    AddToHome h;
+    const std::string news_start = h.server->url("/news/index.html");
+    const auto before = cirrus::launcher::Registry::open(h.db).list().size();
+    h.ask_to_add(h.server->url("/news/index.html"), "News home");
+    h.tap_sheet_cancel();
+    CHECK(wait_until([&] { return !h.layer_mapped("cirrus-install"); }, 5));
+    sleep_ms(1000);
+    CHECK(cirrus::launcher::Registry::open(h.db).list().size() == before);
+    CHECK_FALSE(h.installed_from(news_start).has_value());
+
+    // Installed (with the real CLI, as `cirrus install` would), the sheet's
+    // confirm button opens the app instead.
+    const RunResult install = run_program(
+        {program("CIRRUS_CLI"), "--registry", h.db.string(), "install", h.server->url("/news/index.html")}, {}, 60);
+    REQUIRE_MESSAGE(install.exited_ok(), install.out << install.err);
+    const auto app = h.installed_from(news_start);
+    REQUIRE(app.has_value());
+    h.ask_to_add(h.server->url("/news/index.html"), "News home");
+    h.tap_sheet_add();  // "Open"
+    CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, app->id) == "News home"; }, kAddTimeout),
+                  h.c->log_tail(4000));
+    CHECK(cirrus::launcher::Registry::open(h.db).list().size() == before + 1);
+}
+
+TEST_CASE("Add to Home Screen of a site without a manifest: its title and icon") {
+    AddToHome h;
+    h.ask_to_add(h.server->url("/plain/index.html"), "Plain site");
+    h.tap_sheet_add();
+    std::optional<cirrus::launcher::AppRecord> app;
+    REQUIRE_MESSAGE(wait_until(
+                        [&] {
+                            for (const auto& a : cirrus::launcher::Registry::open(h.db).list()) {
+                                if (a.name == "Plain site") app = a;
+                            }
+                            return app.has_value();
+                        },
+                        kAddTimeout),
+                    h.c->log_tail(6000));
+    CHECK(app->start_url == h.server->url("/plain/index.html"));
+}
