@@ -107,6 +107,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import sqlite3
 import statistics
 import struct
@@ -407,6 +408,15 @@ class Origin:
         self.server.server_close()
 
 
+def running(pid):
+    """True while `pid` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 # ---------------------------------------------------------------- the store
 
 def delete_store(path):
@@ -530,7 +540,10 @@ class Bench:
         a = self.args
         comp = bl.Cirrus(None, self.cirrus_path, socket_name=SOCKET)
         comp.store = store or self.store
-        extra = {"XDG_DATA_HOME": self.data, "CIRRUS_REGISTRY": self.registry,
+        # One cache home for every compositor: WebKit keeps a worker's
+        # CacheStorage there (its registrations go to the data folder).
+        extra = {"XDG_DATA_HOME": self.data, "XDG_CACHE_HOME": os.path.join(self.work, "cache"),
+                 "CIRRUS_REGISTRY": self.registry,
                  "CIRRUS_OFFLINE_STORE": comp.store, "CIRRUS_WEBAPP_TRACE": "1", "CIRRUS_LOG": "info"}
         comp.start(["--no-bundled-apps", "--no-shell", "--prestart", str(a.prestart)], extra)
         comp.wait_ready(timeout=15)
@@ -660,6 +673,20 @@ class Bench:
         time.sleep(a.dwell)
         self.loads.append(os.getloadavg()[0])
         requests = self.origin.since(mark_req)
+        # SIGTERM to the host (or bare_webkit) alone, as the compositor
+        # closes an app: WebKit's network process then ends on its own and
+        # writes the worker's registration (a SIGTERM to the whole tree
+        # would lose it). Whatever is left after that is killed.
+        pid = m23.host_pid(comp, self.sw_app) if runner == "cirrus" else child.pid
+        tree = bl.process_tree(pid) if pid else []
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 10
+            while any(running(p) for p in tree) and time.monotonic() < deadline:
+                time.sleep(0.05)
         if runner == "cirrus":
             m23.stop_host(comp, self.sw_app)
         else:
@@ -668,7 +695,9 @@ class Bench:
         if profile != "blackhole" and not self.link.wait_idle(a.timeout):
             log(f"warning: the {key} launch's connections did not drain from the link")
         ff_text = "—" if ff is None else f"{ff:.3f} s"
-        log(f"  {key:<12} first frame {ff_text}, on screen {screen:.3f} s, {len(requests)} requests at the origin")
+        asked = ", ".join(f"{q[3]} {q[4]} at {(q[0] - t0) * 1000:.0f} ms" for q in requests)
+        log(f"  {key:<12} first frame {ff_text}, on screen {screen:.3f} s, {len(requests)} requests at the origin"
+            + (f" ({asked})" if requests else ""))
         return {"first_frame": ff, "screen": screen, "requests": len(requests),
                 "bytes": sum(q[5] for q in requests)}
 
