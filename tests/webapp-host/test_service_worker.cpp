@@ -7,6 +7,7 @@
 // host (WebKit, sandbox on), real headless compositor, a loopback origin.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -105,6 +106,41 @@ std::string id_installed_from(const std::string& out) {
     return out.substr(prefix.size(), out.find(' ', prefix.size()) - prefix.size());
 }
 
+// A worker that only passes requests on, and a page that registers it, or,
+// once the origin says so, unregisters it.
+const char* kPassWorker = R"(
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('fetch', (event) => event.respondWith(fetch(event.request)));
+)";
+
+const char* kRegisteringPage = R"(<!doctype html><html><head><meta charset="utf-8"><title>loading</title></head>
+<body style="background:#00ff00"><script>
+navigator.serviceWorker.register('sw.js');
+navigator.serviceWorker.ready.then(() => { document.title = 'registered'; });
+</script></body></html>
+)";
+
+const char* kUnregisteringPage = R"(<!doctype html><html><head><meta charset="utf-8"><title>loading</title></head>
+<body style="background:#00ff00"><script>
+navigator.serviceWorker.getRegistration().then((r) => r ? r.unregister() : 'none')
+  .then((outcome) => { document.title = 'unregistered ' + outcome; });
+</script></body></html>
+)";
+
+std::map<std::string, HttpTestServer::Handler> unregister_routes(const std::atomic<bool>& unregister) {
+    const std::string manifest =
+        R"({"name":"Gone","start_url":"/gone/","scope":"/gone/","display":"standalone","background_color":"#ffffff"})";
+    const auto registering = respond("text/html", kRegisteringPage);
+    const auto unregistering = respond("text/html", kUnregisteringPage);
+    return {
+        {"/gone/", [&unregister, registering, unregistering](
+                       SoupServerMessage* message) { (unregister ? unregistering : registering)(message); }},
+        {"/gone/manifest.webmanifest", respond("application/manifest+json", manifest)},
+        {"/gone/sw.js", respond("text/javascript", kPassWorker)},
+    };
+}
+
 }  // namespace service_worker_test
 
 TEST_CASE("service worker: an app's own cache-first worker answers its offline launch, images added by script") {
@@ -165,4 +201,54 @@ TEST_CASE("service worker: an app's own cache-first worker answers its offline l
 
     // Recorded beside WebKit's own registrations, in the app's data folder.
     CHECK(cirrus::offline::read_service_worker_record(data_home / "cirrus" / "app-data" / id));
+}
+
+TEST_CASE("service worker: an app that unregisters its worker is back on Cirrus's path at its next launch") {
+    std::atomic<bool> unregister{false};
+    HttpTestServer origin(service_worker_test::unregister_routes(unregister));
+    TempDir tmp;
+    const std::filesystem::path registry = tmp.path() / "registry.db";
+    setenv("CIRRUS_REGISTRY", registry.c_str(), 1);
+    Compositor::Options options;
+    options.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
+    Compositor c(options);
+    unsetenv("CIRRUS_REGISTRY");
+    const std::filesystem::path data_home = std::filesystem::path(c.runtime_dir()) / "data";
+    const std::map<std::string, std::string> cli_env = {
+        {"CIRRUS_OFFLINE_STORE", (data_home / "cirrus" / "offline.sqlite").string()},
+        {"XDG_DATA_HOME", data_home.string()}};
+    const auto cli = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {program("CIRRUS_CLI"), "--registry", registry.string()});
+        return run_program(args, cli_env, 60);
+    };
+    const RunResult installed = cli({"install", origin.url("/gone/")});
+    REQUIRE_MESSAGE(installed.exited_ok(), installed.err);
+    const std::string id = service_worker_test::id_installed_from(installed.out);
+    REQUIRE(!id.empty());
+    const auto worker_recorded = [&] {
+        return cli({"info", id}).out.find("ready (its service worker ") != std::string::npos;
+    };
+    {
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "registered", kPageTimeout, host.pid);
+        CHECK_MESSAGE(wait_until(worker_recorded, 20), c.log_tail(3000));
+    }
+    // The app drops its worker (the worker passes the new page on).
+    unregister = true;
+    {
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "unregistered true", kPageTimeout, host.pid);
+    }
+    // The next launch still goes to WebKit (the record is there); its page
+    // reports no registration, and the record goes.
+    {
+        HostGuard host{c, launch(c, id)};
+        window_with_title(c, id, "unregistered none", kPageTimeout, host.pid);
+        CHECK_MESSAGE(wait_until([&] { return !worker_recorded(); }, 20), c.log_tail(3000));
+        CHECK(c.log_tail(20000).find("no service worker is registered for the app's pages any more: back to Cirrus's "
+                                     "offline store") != std::string::npos);
+    }
+    CHECK_FALSE(cirrus::offline::read_service_worker_record(data_home / "cirrus" / "app-data" / id));
+    // Cirrus's own account again.
+    CHECK(cli({"info", id}).out.find("offline:          ready (its service worker") == std::string::npos);
 }
