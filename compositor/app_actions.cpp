@@ -7,6 +7,7 @@
 #include "common/css_colour.hpp"
 #include "output.hpp"
 #include "common/registry.hpp"
+#include "common/url.hpp"
 #include "lifecycle.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
@@ -121,6 +122,24 @@ Server::LaunchOutcome Server::launch_app(const std::string& app) {
     // launch that failed opened nothing.
     if (launched.action != LaunchAction::wait) record_launch(registry, app);
     return outcome;
+}
+
+Server::LaunchOutcome Server::launch_app_at(const std::string& app, const std::string& url) {
+    std::optional<launcher::AppRecord> record;
+    try {
+        if (valid_app_id(app)) record = launcher::Registry::open(launcher::default_registry_path()).get(app);
+    } catch (const std::exception&) {
+        // launch_app below reads the registry again and says why it cannot.
+    }
+    // An unknown app or id: launch_app refuses it with its own message.
+    if (!record) return launch_app(app);
+    if (app != config.browser_app && !launcher::is_within_scope(url, record->scope)) {
+        LaunchOutcome outcome;
+        outcome.error = "'" + url + "' is outside the scope of '" + app + "' (" + record->scope + ")";
+        if (!config.browser_app.empty()) outcome.error += ": open it in '" + config.browser_app + "'";
+        return outcome;
+    }
+    return app_link->launch_at(app, url);
 }
 
 void Server::show_home() {

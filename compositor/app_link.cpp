@@ -8,6 +8,7 @@
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
 #include "common/url_routing.hpp"
+#include "app_install.hpp"
 #include "lifecycle.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
@@ -17,7 +18,7 @@
 namespace cirrus {
 namespace {
 
-constexpr std::uint32_t kAppVersion = 2;
+constexpr std::uint32_t kAppVersion = 3;
 
 // What a held link's banner shows of the source app's name and of the URL:
 // enough to recognise them, far below the Wayland message limit.
@@ -120,6 +121,13 @@ void handle_replaying(wl_client*, wl_resource* resource, uint32_t active) {
     });
 }
 
+void handle_install_app(wl_client*, wl_resource* resource, uint32_t serial, const char* url) {
+    as_app(resource, "install_app", [&](AppLink& link, const std::string& app) {
+        // Refused unless bounded (install_flow.hpp), never cut.
+        if (link.server().app_install) link.server().app_install->request(resource, app, serial, url);
+    });
+}
+
 const struct cirrus_app_v1_interface kAppImplementation = {
     .destroy = handle_destroy,
     .first_frame = handle_first_frame,
@@ -130,6 +138,7 @@ const struct cirrus_app_v1_interface kAppImplementation = {
     .open_url = handle_open_url,
     .link_sample = handle_link_sample,
     .replaying = handle_replaying,
+    .install_app = handle_install_app,
 };
 
 void unbind(wl_resource* resource) {
@@ -211,22 +220,20 @@ void AppLink::open_url(wl_resource* host, const std::string& app, std::uint32_t 
         return;
     }
     wlr_log(WLR_INFO, "a link from %s opens in %s", app.c_str(), route.app.c_str());
-    cirrus_app_v1_send_url_opened(host, serial, hand_over(route.app, url) ? 1 : 0);
+    cirrus_app_v1_send_url_opened(host, serial, launch_at(route.app, url).error.empty() ? 1 : 0);
 }
 
-bool AppLink::hand_over(const std::string& target, const std::string& url) {
+LaunchOutcome AppLink::launch_at(const std::string& target, const std::string& url) {
     if (wl_resource* resource = resource_of(target)) {
         cirrus_app_v1_send_open_url(resource, url.c_str());
-        server_.launch_app(target);  // running: it comes to the front, and the launch counts
-        return true;
+        return server_.launch_app(target);  // running: it comes to the front, and the launch counts
     }
+    // Not running (or discarded, or still starting): the host hears the URL
+    // as it binds, and opens there instead of its start page or saved state.
     pending_urls_[target] = url;
     const Server::LaunchOutcome launched = server_.launch_app(target);
-    if (!launched.error.empty()) {
-        pending_urls_.erase(target);
-        return false;
-    }
-    return true;
+    if (!launched.error.empty()) pending_urls_.erase(target);
+    return launched;
 }
 
 void AppLink::hold_handoff(const std::string& from, const std::string& from_name, const std::string& target,
@@ -261,6 +268,7 @@ void AppLink::user_action(pid_t pid) {
 
 void AppLink::forget(wl_resource* host) {
     resources_.remove(host);
+    if (server_.app_install) server_.app_install->forget_host(host);
     for (auto it = notifications_.begin(); it != notifications_.end();) {
         if (it->second.host == host) {
             // The banner may stay (the app's process is gone, not the news),
@@ -395,7 +403,7 @@ void AppLink::activate_notification(std::uint32_t id) {
     if (!n.handoff_url.empty()) {
         // The user tapped a held link: now it is theirs.
         wlr_log(WLR_INFO, "a link from %s opens in %s (its banner was tapped)", n.handoff_from.c_str(), n.app.c_str());
-        hand_over(n.app, n.handoff_url);
+        launch_at(n.app, n.handoff_url);
         return;
     }
     server_.activate_app(n.app);

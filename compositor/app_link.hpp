@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "handoff_gate.hpp"
+#include "launch_outcome.hpp"
 #include "link_estimator.hpp"
 #include "wlr.hpp"
 
@@ -84,6 +85,10 @@ public:
     // false when its host has no such binding (gone, or version 1).
     enum class LifecycleEvent { freeze, resume, discard };
     bool send_lifecycle(const std::string& app, LifecycleEvent event);
+    // Shows `url` in `target` and brings it to the front, launching it when
+    // it does not run; the launch's outcome (an error when it cannot be
+    // launched). Whether `target` may show `url` is the caller's to check.
+    LaunchOutcome launch_at(const std::string& target, const std::string& url);
     // The phone's link estimate changed: every host hears it.
     void link_state(const LinkEstimate& estimate);
 
@@ -92,9 +97,6 @@ private:
     // What a host learns as it binds: its role, and the URL it was launched for.
     void greet(wl_resource* resource);
     wl_resource* resource_of(const std::string& app) const;
-    // Shows `url` in `target` and brings it to the front (launching it when
-    // it does not run); false when it cannot be launched.
-    bool hand_over(const std::string& target, const std::string& url);
     // A hand-off nobody asked for: a banner of `target` ("Link from
     // <from_name>", the URL) that performs it when tapped. One per source
     // app `from`: a newer one replaces the older.

@@ -566,8 +566,9 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
          }},
         {"launch",
          [](Self& self, const Args& a, Reply&) -> Answer {
-             const std::string& app = std::get<args::Launch>(a).app;
-             const Server::LaunchOutcome launched = self.server_.launch_app(app);
+             const auto& [app, url] = std::get<args::Launch>(a);
+             const Server::LaunchOutcome launched =
+                 url ? self.server_.launch_app_at(app, *url) : self.server_.launch_app(app);
              if (!launched.error.empty()) throw RequestError(launched.error);
              return ok({{"app", app},
                         {"pid", launched.pid},

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app_install.hpp"
 #include "app_link.hpp"
 #include "common/control_socket.hpp"
 #include "control.hpp"
@@ -186,6 +187,7 @@ bool Server::create_globals() {
     splash = std::make_unique<Splash>(*this);
     shell = std::make_unique<ShellLink>(*this);
     app_link = std::make_unique<AppLink>(*this);
+    app_install = std::make_unique<AppInstall>(*this);
     lifecycle = std::make_unique<LifecycleGlue>(*this);
     link_monitor = std::make_unique<LinkMonitor>(loop);
     link_monitor->on_change = [this](const LinkEstimate& estimate) {
@@ -231,6 +233,7 @@ Server::~Server() {
     wayland_socket.reset();  // no new clients while the others go
     if (display) wl_display_destroy_clients(display);
     link_monitor.reset();  // its netlink source is on the display's loop
+    app_install.reset();
     app_link.reset();
     keyboard.reset();
     shell.reset();
@@ -286,6 +289,7 @@ void Server::reap_children() {
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (shell && shell->child_exited(pid)) continue;
         if (keyboard && keyboard->child_exited(pid)) continue;
+        if (app_install && app_install->child_exited(pid)) continue;
         if (supervisor) supervisor->child_exited(pid, status);
     }
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "config.hpp"
+#include "launch_outcome.hpp"
 #include "listener.hpp"
 #include "link_monitor.hpp"
 #include "shell_link.hpp"
@@ -29,6 +30,7 @@ class Supervisor;
 class Splash;
 class ShellLink;
 class AppLink;
+class AppInstall;
 class LifecycleGlue;
 class TextInputRelay;
 class KeyboardSlot;
@@ -58,12 +60,12 @@ public:
 
     // App-level actions, as the shell, the control socket and gestures ask
     // (app_actions.cpp). A launch shows the app's splash at once.
-    struct LaunchOutcome {
-        std::string action;  // "spawned", "focused", "launching"
-        pid_t pid = -1;
-        std::string error;  // empty on success
-    };
+    using LaunchOutcome = cirrus::LaunchOutcome;
     LaunchOutcome launch_app(const std::string& app);
+    // A launch that opens the app at `url` (a web URL already checked for
+    // form): refused unless the app's scope holds it, or the app is the
+    // system browser (any web page).
+    LaunchOutcome launch_app_at(const std::string& app, const std::string& url);
     void show_home();
     bool activate_app(const std::string& app);
     bool close_app(const std::string& app);
@@ -135,6 +137,7 @@ public:
     std::unique_ptr<Splash> splash;
     std::unique_ptr<ShellLink> shell;
     std::unique_ptr<AppLink> app_link;
+    std::unique_ptr<AppInstall> app_install;   // "Add to Home Screen" (issue 20)
     std::unique_ptr<LifecycleGlue> lifecycle;  // freezes and discards background apps
     std::unique_ptr<LinkMonitor> link_monitor;
     std::unique_ptr<TextInputRelay> text_input;  // text-input-v3 <-> input-method-v2

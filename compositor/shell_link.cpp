@@ -3,6 +3,7 @@
 #include <csignal>
 #include <exception>
 
+#include "app_install.hpp"
 #include "app_link.hpp"
 #include "common/app_id.hpp"
 #include "common/protocol_text.hpp"
@@ -30,7 +31,7 @@ std::uint32_t shell_link_enum(LinkClass link) {
     return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
 }
 
-constexpr std::uint32_t kShellVersion = 1;
+constexpr std::uint32_t kShellVersion = 2;
 // A shell that keeps dying must not take a core with it (restart_backoff.hpp).
 constexpr std::uint64_t kHealthyAfterMs = RestartBackoff::kHealthyAfterMs;
 
@@ -102,6 +103,23 @@ void handle_capture_app(wl_client*, wl_resource* resource, uint32_t id, const ch
     guarded(resource, "capture_app", [&](Server& server) { capture_app(server, resource, id, app, buffer); });
 }
 
+void handle_answer_install(wl_client*, wl_resource* resource, uint32_t request_id, uint32_t answer) {
+    guarded(resource, "answer_install", [&](Server& server) {
+        if (server.app_install) server.app_install->answer(request_id, answer);
+    });
+}
+
+void handle_retry_install(wl_client*, wl_resource* resource, const char* app) {
+    if (!check_app_id(resource, app)) return;
+    guarded(resource, "retry_install", [&](Server& server) {
+        if (server.app_install) server.app_install->retry(app);
+    });
+}
+
+bool speaks_install(wl_resource* r) {
+    return wl_resource_get_version(r) >= CIRRUS_SHELL_V1_INSTALL_OFFER_SINCE_VERSION;
+}
+
 const struct cirrus_shell_v1_interface kShellImplementation = {
     .destroy = handle_destroy,
     .launch = handle_launch,
@@ -114,6 +132,8 @@ const struct cirrus_shell_v1_interface kShellImplementation = {
     .dismiss_notification = handle_dismiss_notification,
     .answer_permission = handle_answer_permission,
     .capture_app = handle_capture_app,
+    .answer_install = handle_answer_install,
+    .retry_install = handle_retry_install,
 };
 
 }  // namespace
@@ -163,6 +183,7 @@ void ShellLink::send_initial_state(wl_resource* resource) {
         AppLink::Replayed replayed = server_.app_link->replay_to_shell(resource);
         if (wl_resource_get_client(resource) == client_) replayed_ = std::move(replayed);
     }
+    if (server_.app_install) server_.app_install->replay_to_shell(resource);
     cirrus_shell_v1_send_done(resource);
 }
 
@@ -254,6 +275,43 @@ void ShellLink::notification_closed(std::uint32_t id) {
 void ShellLink::permission_request(std::uint32_t request_id, const std::string& app, const std::string& permission) {
     for (wl_resource* r : resources_) {
         cirrus_shell_v1_send_permission_request(r, request_id, app.c_str(), permission.c_str());
+    }
+}
+
+bool ShellLink::can_install() const {
+    for (wl_resource* r : resources_) {
+        if (speaks_install(r)) return true;
+    }
+    return false;
+}
+
+void ShellLink::install_offer(std::uint32_t request_id, const std::string& app, const std::string& name,
+                              const std::string& origin, const std::string& icon, std::uint32_t offline_bytes,
+                              std::uint32_t offline_files, bool installed, const std::string& reason) {
+    for (wl_resource* r : resources_) {
+        if (!speaks_install(r)) continue;
+        cirrus_shell_v1_send_install_offer(r, request_id, app.c_str(), name.c_str(), origin.c_str(), icon.c_str(),
+                                           offline_bytes, offline_files, installed ? 1 : 0, reason.c_str());
+    }
+}
+
+void ShellLink::install_progress(const std::string& app, const std::string& name, const std::string& icon,
+                                 std::uint32_t done, std::uint32_t total) {
+    for (wl_resource* r : resources_) {
+        if (speaks_install(r))
+            cirrus_shell_v1_send_install_progress(r, app.c_str(), name.c_str(), icon.c_str(), done, total);
+    }
+}
+
+void ShellLink::install_finished(const std::string& app) {
+    for (wl_resource* r : resources_) {
+        if (speaks_install(r)) cirrus_shell_v1_send_install_finished(r, app.c_str());
+    }
+}
+
+void ShellLink::install_failed(const std::string& app, const std::string& reason) {
+    for (wl_resource* r : resources_) {
+        if (speaks_install(r)) cirrus_shell_v1_send_install_failed(r, app.c_str(), reason.c_str());
     }
 }
 

@@ -52,6 +52,16 @@ public:
     void notification(std::uint32_t id, const std::string& app, const std::string& title, const std::string& body);
     void notification_closed(std::uint32_t id);
     void permission_request(std::uint32_t request_id, const std::string& app, const std::string& permission);
+    // Installing apps (version 2; app_install.hpp): only shells that bound
+    // version 2 hear these, and only then may an app ask to install.
+    bool can_install() const;
+    void install_offer(std::uint32_t request_id, const std::string& app, const std::string& name,
+                       const std::string& origin, const std::string& icon, std::uint32_t offline_bytes,
+                       std::uint32_t offline_files, bool installed, const std::string& reason);
+    void install_progress(const std::string& app, const std::string& name, const std::string& icon, std::uint32_t done,
+                          std::uint32_t total);
+    void install_finished(const std::string& app);
+    void install_failed(const std::string& app, const std::string& reason);
     void done();
 
 private:

@@ -1,5 +1,7 @@
 // cirrus: install, list, inspect, remove and launch web apps.
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,12 +38,22 @@ commands:
                          manifest URL or a site URL (http/https); a hosted
                          app's pages, what they load, its icons and its
                          cirrus_offline assets are stored for offline use
+  install --plan --json [--icon-out FILE] URL
+                         what installing URL would do, as JSON (its id, name,
+                         origin, whether it is installed, what it stores for
+                         offline use); nothing is written but FILE, its icon
+  install --progress=json [--confirm] [--icon-out FILE] URL
+                         install with one JSON line per step on stdout, then
+                         the result or the error; with --confirm, the plan
+                         first, then a line on stdin: "install" goes on,
+                         anything else (or its end) cancels
   install-bundled [DIR]  install the apps Cirrus ships (default: its manifests/)
   list [--json]          the installed apps, in home-screen order
   info ID [--json]       everything about one app, and whether all of it is
                          stored for offline use
   remove ID              uninstall an app and delete its files and offline copy
-  launch ID              ask the running compositor to open the app
+  launch ID [URL]        ask the running compositor to open the app; at URL,
+                         a page in its scope (any web page for the browser)
   permission ID [NAME grant|deny|ask|reset]
                          list an app's permissions, or set one (NAME:
                          geolocation, notifications, camera, microphone,
@@ -366,6 +378,128 @@ bool has_flag(const Options& o, const char* flag) {
     return false;
 }
 
+// The machine-readable install (cirrus install --plan/--progress=json): what
+// the compositor's "Add to Home Screen" runs and reads line by line.
+struct JsonInstallMode {
+    bool plan_only = false;
+    bool confirm = false;
+    std::filesystem::path icon_out;
+    std::string source;
+};
+
+std::optional<JsonInstallMode> json_install_mode(const Options& o) {
+    if (o.args[0] != "install") return std::nullopt;
+    JsonInstallMode mode;
+    bool json_lines = false;
+    bool plan_json = false;
+    for (std::size_t i = 1; i < o.args.size(); ++i) {
+        const std::string& a = o.args[i];
+        if (a == "--plan") mode.plan_only = true;
+        else if (a == "--json") plan_json = true;
+        else if (a == "--progress=json") json_lines = true;
+        else if (a == "--confirm") mode.confirm = true;
+        else if (a == "--icon-out" && i + 1 < o.args.size()) mode.icon_out = o.args[++i];
+        else if (a.starts_with("--")) throw UsageError("unknown install option '" + a + "'");
+        else if (mode.source.empty()) mode.source = a;
+        else throw UsageError("too many arguments");
+    }
+    if (!json_lines && !plan_json && !mode.plan_only && !mode.confirm && mode.icon_out.empty()) return std::nullopt;
+    if (mode.plan_only && !plan_json) throw UsageError("--plan needs --json");
+    if (!mode.plan_only && !json_lines) throw UsageError("--confirm and --icon-out need --plan or --progress=json");
+    if (mode.source.empty()) throw UsageError("missing SOURCE (an http(s) URL)");
+    if (!mode.source.starts_with("http://") && !mode.source.starts_with("https://"))
+        throw UsageError(mode.source + ": --plan and --progress=json install from an http(s) URL only");
+    return mode;
+}
+
+void json_line(const json& line) {
+    // One line per message, flushed: the reader acts on each as it comes.
+    std::fputs((line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n").c_str(), stdout);
+    std::fflush(stdout);
+}
+
+json plan_json(const InstallPlan& plan) {
+    const AppRecord record = record_from_manifest(plan.id, plan.manifest);
+    return {{"id", plan.id},
+            {"name", record.name},
+            {"short_name", record.short_name ? json(*record.short_name) : json(nullptr)},
+            {"origin", plan.origin},
+            {"start_url", plan.manifest.start_url},
+            {"kind", std::string(to_string(plan.kind))},
+            {"installed", plan.already_installed},
+            {"offline_bytes_known", plan.offline_bytes_known},
+            {"offline_files", plan.offline_files},
+            {"warnings", plan.warnings}};
+}
+
+// The largest icon (of the plain purpose if any), as PNG, for the sheet.
+void write_plan_icon(const InstallPlan& plan, const std::filesystem::path& path) {
+    const IconImage* best = nullptr;
+    for (const IconImage& icon : plan.icons) {
+        const bool better_purpose = best && best->purpose != IconPurpose::any && icon.purpose == IconPurpose::any;
+        if (!best || better_purpose || (icon.purpose == best->purpose && icon.size > best->size)) best = &icon;
+    }
+    if (!best) return;
+    const std::filesystem::path partial = path.string() + ".partial";
+    std::FILE* file = std::fopen(partial.c_str(), "wb");
+    if (!file) throw std::runtime_error(path.string() + ": cannot write the icon: " + std::strerror(errno));
+    const bool written = std::fwrite(best->png.data(), 1, best->png.size(), file) == best->png.size();
+    if (std::fclose(file) != 0 || !written)
+        throw std::runtime_error(path.string() + ": cannot write the icon (disk full?)");
+    std::filesystem::rename(partial, path);
+}
+
+int run_json_install(Registry& registry, const Options& o, const JsonInstallMode& mode) {
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point last_download{};
+    Installer installer(
+        registry, o.apps_dir,
+        [&](const InstallProgress& p) {
+            if (mode.plan_only) return;  // one line: the plan
+            // Downloads report every chunk: a line per tenth of a second is plenty.
+            const bool download = !p.counts_files && p.done > 0 && p.done != p.total;
+            if (download && Clock::now() - last_download < std::chrono::milliseconds(100)) return;
+            if (download) last_download = Clock::now();
+            json_line(
+                {{"progress", {{"step", p.step}, {"done", p.done}, {"total", p.total}, {"files", p.counts_files}}}});
+        },
+        cirrus::offline::default_store_path());
+    try {
+        InstallPlan plan = installer.plan_from_url(mode.source);
+        if (!mode.icon_out.empty()) write_plan_icon(plan, mode.icon_out);
+        if (mode.plan_only || mode.confirm) json_line({{"plan", plan_json(plan)}});
+        if (mode.plan_only) return 0;
+        if (mode.confirm) {
+            char answer[64] = {};
+            if (!std::fgets(answer, sizeof answer, stdin) || std::string_view(answer).substr(0, 7) != "install") {
+                json_line({{"cancelled", true}});
+                return 0;
+            }
+        }
+        if (registry.read_only())
+            throw std::runtime_error("the data folder cannot be written (" + *registry.read_only_reason() +
+                                     "): free space on it or make it writable, then try again");
+        const InstallResult result = installer.install_plan(std::move(plan));
+        json done = {{"id", result.app.id},
+                     {"name", result.app.name},
+                     {"updated", result.updated},
+                     {"offline_ready", result.app.offline_ready},
+                     {"warnings", result.warnings}};
+        if (result.precache) {
+            done["stored"] = result.precache->stored;
+            done["total"] = result.precache->urls.size();
+            json missing = json::array();
+            for (const auto& miss : result.precache->missing) missing.push_back(miss.url + ": " + miss.reason);
+            done["missing"] = missing;
+        }
+        json_line({{"installed", done}});
+        return 0;
+    } catch (const std::exception& e) {
+        json_line({{"error", e.what()}});
+        return 1;
+    }
+}
+
 int run(const Options& o) {
     const std::string& command = o.args[0];
     if (command == "help") {
@@ -374,6 +508,8 @@ int run(const Options& o) {
     }
     Registry registry = Registry::open(o.registry);
     if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
+    // The JSON modes say every error as JSON, a read-only data folder too.
+    if (const auto mode = json_install_mode(o)) return run_json_install(registry, o, *mode);
     const bool writes = command == "install" || command == "install-bundled" || command == "remove" ||
                         (command == "permission" && o.args.size() > 2);
     if (writes && registry.read_only()) {
@@ -443,8 +579,9 @@ int run(const Options& o) {
     } else if (command == "launch") {
         const std::string id = arg(o, 1, "ID");
         if (!registry.get(id)) throw std::runtime_error("no app '" + id + "' is installed (see cirrus list)");
-        const json response =
-            cirrus::control::control_request(cirrus::control::find_control_socket(), {{"cmd", "launch"}, {"app", id}});
+        json request = {{"cmd", "launch"}, {"app", id}};
+        if (o.args.size() > 2) request["url"] = o.args[2];
+        const json response = cirrus::control::control_request(cirrus::control::find_control_socket(), request);
         if (response.value("ok", false) != true) {
             throw std::runtime_error("the compositor refused: " + response.value("error", std::string("?")));
         }

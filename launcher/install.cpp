@@ -87,6 +87,10 @@ bool looks_like_manifest(const FetchResult& result) {
            result.final_url.ends_with(".webmanifest") || result.final_url.ends_with(".json");
 }
 
+bool is_html(const FetchResult& result) {
+    return result.content_type == "text/html" || result.content_type == "application/xhtml+xml";
+}
+
 }  // namespace
 
 std::filesystem::path default_apps_dir() { return default_registry_path().parent_path() / "apps"; }
@@ -223,7 +227,9 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
     return record(id, manifest, kind, source, package_dir, icons, std::move(warnings));
 }
 
-InstallResult Installer::install_from_url(const std::string& url) {
+InstallResult Installer::install_from_url(const std::string& url) { return install_plan(plan_from_url(url)); }
+
+InstallPlan Installer::plan_from_url(const std::string& url) {
     say("fetching " + url);
     FetchResult page;
     try {
@@ -315,12 +321,41 @@ InstallResult Installer::install_from_url(const std::string& url) {
             throw InstallError(url + ": " + e.what());
         }
     }();
-    const std::string& id = choice.id;
     if (choice.beside) warnings.insert(warnings.begin(), *choice.beside);
+
+    InstallPlan plan;
+    plan.source = url;
+    plan.page_url = page.final_url;
+    plan.kind = kind;
+    plan.id = choice.id;
+    plan.already_installed = choice.update;
+    plan.origin = url_origin(manifest->start_url).value_or(manifest->start_url);
+    plan.offline_bytes_known = page.body.size();
+    plan.offline_files = 1;
+    for (const auto& [key, icon] : prefetched) {
+        plan.offline_bytes_known += icon.body.size();
+        ++plan.offline_files;
+    }
+    if (is_html(page)) {
+        // What the start page loads from its own origin: fetched by the
+        // precache, counted here.
+        for (const std::string& sub : page_subresources(page.body, page.final_url, {.encoding = page.charset})) {
+            if (url_origin(sub) == url_origin(page.final_url) && !prefetched.count(sub)) ++plan.offline_files;
+        }
+    }
+    plan.manifest = std::move(*manifest);
+    plan.icons = icons;
+    plan.prefetched = std::move(prefetched);
+    plan.warnings = std::move(warnings);
+    return plan;
+}
+
+InstallResult Installer::install_plan(InstallPlan plan) {
     // Hosted apps keep no files here; what they need offline goes into the
     // offline store, which the host reads.
-    InstallResult result = record(id, *manifest, kind, url, {}, icons, std::move(warnings));
-    precache(result, *manifest, std::move(prefetched));
+    InstallResult result =
+        record(plan.id, plan.manifest, plan.kind, plan.source, {}, plan.icons, std::move(plan.warnings));
+    precache(result, plan.manifest, std::move(plan.prefetched));
     return result;
 }
 

@@ -48,6 +48,30 @@ struct InstallResult {
     std::optional<PrecacheReport> precache;
 };
 
+// What installing a URL would do, found before anything is written: what
+// the confirmation sheet of "Add to Home Screen" shows (the app's name,
+// icon, origin and the id it gets; whether it is installed already; what it
+// stores for offline use, as far as the plan can know), and what
+// Installer::install_plan then records and precaches without fetching the
+// page, manifest and icons again.
+struct InstallPlan {
+    std::string source;    // the URL asked for
+    std::string page_url;  // where it led (after redirects)
+    SourceKind kind = SourceKind::manifest_url;
+    Manifest manifest;
+    std::vector<IconImage> icons;
+    std::map<std::string, FetchResult> prefetched;  // the icons, which the offline copy keeps too
+    std::vector<std::string> warnings;
+    std::string id;                  // the local id the app gets (app_identity.hpp)
+    bool already_installed = false;  // `id` is this very app, installed before
+    std::string origin;              // scheme://host[:port] of its start URL
+    // What the offline copy will hold at least: the start page, the manifest
+    // and the icons, in bytes, and the files found so far (those plus what
+    // the start page loads, not yet fetched).
+    std::uint64_t offline_bytes_known = 0;
+    std::size_t offline_files = 0;
+};
+
 // Where installed packages live: $XDG_DATA_HOME/cirrus/apps (beside the registry).
 std::filesystem::path default_apps_dir();
 
@@ -65,6 +89,10 @@ public:
     InstallResult install(const std::string& source);
     InstallResult install_package(const std::filesystem::path& path, SourceKind kind);
     InstallResult install_from_url(const std::string& url);
+    // install_from_url in two steps: the plan fetches and decides (nothing
+    // written); install_plan records and precaches it.
+    InstallPlan plan_from_url(const std::string& url);
+    InstallResult install_plan(InstallPlan plan);
 
     // Installs every package folder under `dir` (the bundled apps) that is not
     // installed, or whose manifest changed; returns what it installed.

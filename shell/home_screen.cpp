@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -88,6 +90,11 @@ void HomeScreen::reload() {
         std::fprintf(stderr, "cirrus-shell: cannot read the app registry %s: %s\n", apps_.path().c_str(), e.what());
         return;
     }
+    // An install's tile stands for its app until the registry has it.
+    for (const auto& [id, tile] : installs_) {
+        const bool listed = std::any_of(loaded.begin(), loaded.end(), [&](const HomeApp& a) { return a.id == id; });
+        if (!listed) loaded.push_back(HomeApp{id, tile.failure ? *tile.failure : tile.name, std::nullopt, -1});
+    }
     const bool same =
         loaded.size() == items_.size() && std::equal(loaded.begin(), loaded.end(), items_.begin(),
                                                      [](const HomeApp& a, const Item& b) { return a == b.app; });
@@ -104,6 +111,7 @@ void HomeScreen::reload() {
             item.icon = std::move(it->second.icon);
             if (it->second.app.label == app.label) item.label = std::move(it->second.label);
         }
+        item.pending = app.updated_at == -1;
         item.app = std::move(app);
         items_.push_back(std::move(item));
     }
@@ -136,7 +144,7 @@ void HomeScreen::arrange(bool rerender) {
         std::vector<std::pair<std::string, std::int64_t>> chosen;
         for (const auto& [index, position] : placement_.assigned) {
             items_[index].app.position = position;
-            chosen.emplace_back(items_[index].app.id, position);
+            if (!items_[index].pending) chosen.emplace_back(items_[index].app.id, position);
         }
         try {
             apps_.store_positions(chosen);
@@ -155,6 +163,12 @@ void HomeScreen::arrange(bool rerender) {
         if (rerender || !item.icon) {
             item.icon.reset();
             if (auto png = apps_.icon_png(item.app.id, icon_pixels)) item.icon = make_icon(*png, icon_pixels);
+            if (const auto tile = installs_.find(item.app.id);
+                !item.icon && tile != installs_.end() && !tile->second.icon.empty()) {
+                std::ifstream file(tile->second.icon, std::ios::binary);
+                const std::vector<std::uint8_t> png((std::istreambuf_iterator<char>(file)), {});
+                if (!png.empty()) item.icon = make_icon(png, icon_pixels);
+            }
             if (!item.icon) item.icon = make_placeholder_icon(item.app.label, icon_pixels);
         }
         if (rerender || !item.label) item.label = make_label(item.app.label, geometry_, scale_);
@@ -211,6 +225,9 @@ void HomeScreen::draw(cairo_t* cr) {
         if (icon.intersects(clip)) {
             paint_at(cr, item.icon.get(), icon.x, icon.y, scale_);
             if (pressed_ == i) paint_pressed(cr, item.icon.get(), icon.x, icon.y, scale_);
+        }
+        if (const auto tile = installs_.find(item.app.id); tile != installs_.end() && icon.intersects(clip)) {
+            paint_install(cr, tile->second, icon);
         }
         if (has_label && label.intersects(clip)) paint_at(cr, item.label.get(), label.x, label.y, scale_);
         if (editing_) paint_remove_badge(cr, remove_badge(icon));
@@ -344,11 +361,108 @@ void HomeScreen::cancel() {
     surface_->damage(moving_band());
 }
 
+std::optional<std::size_t> HomeScreen::index_of(const std::string& app) const {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (items_[i].app.id == app) return i;
+    }
+    return std::nullopt;
+}
+
+void HomeScreen::install_progress(const std::string& app, const std::string& name, const std::string& icon,
+                                  std::uint32_t done, std::uint32_t total) {
+    const bool is_new = !installs_.count(app);
+    InstallTile& tile = installs_[app];
+    const bool was_failed = tile.failure.has_value();
+    tile = InstallTile{name, icon, done, total, std::nullopt};
+    if (is_new || was_failed) {
+        std::fprintf(stderr, "cirrus-shell: installing %s: its tile is on the home screen\n", app.c_str());
+        if (const auto index = index_of(app); index && was_failed) items_[*index].label.reset();
+        items_.erase(std::remove_if(items_.begin(), items_.end(),
+                                    [&](const Item& item) { return item.pending && item.app.id == app; }),
+                     items_.end());
+        reload();
+        arrange(false);
+    } else if (const auto index = index_of(app); index && laid_out_) {
+        surface_->damage(item_box(*index));
+    }
+}
+
+void HomeScreen::install_finished(const std::string& app) {
+    if (!installs_.erase(app)) return;
+    std::fprintf(stderr, "cirrus-shell: installed %s: its icon opens it\n", app.c_str());
+    reload();
+    if (const auto index = index_of(app)) {
+        items_[*index].icon.reset();  // the registry's icon now
+        arrange(false);
+    }
+}
+
+void HomeScreen::install_failed(const std::string& app, const std::string& reason) {
+    InstallTile& tile = installs_[app];
+    tile.failure = reason;
+    std::fprintf(stderr, "cirrus-shell: installing %s failed: %s\n", app.c_str(), reason.c_str());
+    items_.erase(std::remove_if(items_.begin(), items_.end(),
+                                [&](const Item& item) { return item.pending && item.app.id == app; }),
+                 items_.end());
+    reload();
+    if (const auto index = index_of(app); index && laid_out_) {
+        // The label says why.
+        items_[*index].label = make_label(reason, geometry_, scale_);
+        surface_->damage_all();
+    }
+}
+
+void HomeScreen::paint_install(cairo_t* cr, const InstallTile& tile, const Box& icon) const {
+    const double cx = icon.x + icon.width / 2.0;
+    const double cy = icon.y + icon.height / 2.0;
+    const double r = icon.width * 0.28;
+    cairo_save(cr);
+    if (tile.failure) {
+        // A red badge with "!" at the top right: it failed; a tap retries.
+        const double br = icon.width * 0.16;
+        const double bx = icon.x + icon.width - br * 0.6;
+        const double by = icon.y + br * 0.6;
+        cairo_arc(cr, bx, by, br, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 0.85, 0.15, 0.12);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, bx - br * 0.12, by - br * 0.6, br * 0.24, br * 0.75);
+        cairo_rectangle(cr, bx - br * 0.12, by + br * 0.3, br * 0.24, br * 0.24);
+        cairo_fill(cr);
+        cairo_restore(cr);
+        return;
+    }
+    // As iOS draws an app download: the icon dimmed, a ring filling clockwise.
+    cairo_rectangle(cr, icon.x, icon.y, icon.width, icon.height);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
+    cairo_fill(cr);
+    const double fraction = tile.total > 0 ? std::min(1.0, double(tile.done) / tile.total) : 0.0;
+    cairo_set_line_width(cr, std::max(2.0, icon.width * 0.06));
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.35);
+    cairo_arc(cr, cx, cy, r, 0, 2 * M_PI);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_move_to(cr, cx, cy);
+    cairo_arc(cr, cx, cy, r * 0.8, -M_PI / 2, -M_PI / 2 + 2 * M_PI * std::max(fraction, 0.02));
+    cairo_close_path(cr);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
 void HomeScreen::launch(std::size_t index) {
     // The pressed icon (drawn at touch down) reaches the screen first if it
     // has not yet; then the compositor shows the app's splash over it.
     surface_->draw_now();
     const std::string& id = items_[index].app.id;
+    if (const auto tile = installs_.find(id); tile != installs_.end()) {
+        // Installing: nothing to open yet; failed: the tap retries.
+        set_pressed(std::nullopt);
+        if (tile->second.failure) {
+            std::fprintf(stderr, "cirrus-shell: retrying the install of %s\n", id.c_str());
+            protocol_.retry_install(id);
+        }
+        return;
+    }
     if (!protocol_.launch(id)) {
         set_pressed(std::nullopt);
         return;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,15 @@ public:
     // A press that has waited long enough for its launch to show.
     void release_pressed();
 
+    // Apps being installed from the phone (cirrus_shell_v1 version 2): a
+    // tile at once (before the registry has the app: its name and the
+    // sheet's icon), the offline copy's progress drawn on the icon, and a
+    // failure as a badge, its reason as the label; a tap on it retries.
+    void install_progress(const std::string& app, const std::string& name, const std::string& icon, std::uint32_t done,
+                          std::uint32_t total);
+    void install_finished(const std::string& app);
+    void install_failed(const std::string& app, const std::string& reason);
+
     bool editing() const { return editing_; }
     void leave_edit_mode();
     // Uninstalls an app (the shell runs `cirrus remove`); set by main.
@@ -71,7 +81,18 @@ private:
         HomeApp app;
         SurfacePtr icon;
         SurfacePtr label;
+        bool pending = false;  // an install's tile: not in the registry yet
     };
+    struct InstallTile {
+        std::string name;
+        std::string icon;  // a PNG path, for the tile before the registry has the app
+        std::uint32_t done = 0;
+        std::uint32_t total = 0;
+        std::optional<std::string> failure;
+    };
+    // The tile's icon, its ring of progress or its failure badge.
+    void paint_install(cairo_t* cr, const InstallTile& tile, const Box& icon) const;
+    std::optional<std::size_t> index_of(const std::string& app) const;
 
     // Places the apps for the current geometry (writing back positions the
     // registry lacked) and renders icons and labels that are missing.
@@ -98,6 +119,7 @@ private:
     Timer press_timer_;
 
     std::vector<Item> items_;
+    std::map<std::string, InstallTile> installs_;
     Placement placement_;
     HomeGeometry geometry_;
     Pager pager_;

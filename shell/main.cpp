@@ -26,6 +26,7 @@
 #include "banners.hpp"
 #include "home_screen.hpp"
 #include "lock_screen.hpp"
+#include "install_sheet.hpp"
 #include "permission_prompt.hpp"
 #include "protocols.hpp"
 #include "shell_part.hpp"
@@ -158,11 +159,13 @@ int run(const Options& options) {
     LockScreen lock(client, protocol, apps);
     Banners banners(client, protocol, apps);
     PermissionPrompt prompt(client, protocol, apps);
+    InstallSheet install_sheet(client, protocol);
     Switcher switcher(client, protocol, apps);
     SystemStatus system_status(client, bar, {&bar.surface(), &home.surface()});
     // Every part of the shell, once; their hooks run in this order (the
     // surfaces draw before the system bus may be connected).
-    ShellParts parts(client, protocol, {&stop, &bar, &home, &lock, &banners, &prompt, &switcher, &system_status});
+    ShellParts parts(client, protocol,
+                     {&stop, &bar, &home, &lock, &banners, &prompt, &install_sheet, &switcher, &system_status});
 
     static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
                   CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);
@@ -179,7 +182,16 @@ int run(const Options& options) {
     say_storage();
     home.on_registry_reloaded = say_storage;
     follow_gestures(protocol, home, switcher);
+    protocol.on_install_offer = [&](const ShellProtocol::InstallOffer& offer) { install_sheet.show(offer); };
+    protocol.on_install_progress = [&](const std::string& app, const std::string& name, const std::string& icon,
+                                       std::uint32_t done,
+                                       std::uint32_t total) { home.install_progress(app, name, icon, done, total); };
+    protocol.on_install_finished = [&](const std::string& app) { home.install_finished(app); };
+    protocol.on_install_failed = [&](const std::string& app, const std::string& reason) {
+        home.install_failed(app, reason);
+    };
     protocol.deliver_held();  // what a restarted shell was sent as it bound
+    protocol.deliver_install_held();
     parts.compositor_state();
     if (options.locked) lock.lock();
 

@@ -54,6 +54,11 @@ void draw_banner_card(cairo_t* cr, const BannerGeometry& geometry, int scale, co
 
 void draw_permission_dialog(cairo_t* cr, const PromptGeometry& geometry, const std::string& sentence,
                             const Box* pressed) {
+    draw_dialog(cr, geometry, sentence, pressed, "Don\u2019t Allow", "Allow");
+}
+
+void draw_dialog(cairo_t* cr, const PromptGeometry& geometry, const std::string& sentence, const Box* pressed,
+                 const std::string& left_button, const std::string& right_button) {
     // The screen dimmed; the dialog on it.
     cairo_save(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
@@ -95,9 +100,9 @@ void draw_permission_dialog(cairo_t* cr, const PromptGeometry& geometry, const s
     button.px = geometry.button_font_px;
     button.align = 0;
     button.colour = kButtonInk;
-    draw_text(cr, "Don\u2019t Allow", geometry.deny, button);
+    if (!left_button.empty()) draw_text(cr, left_button, geometry.deny, button);
     button.bold = true;
-    draw_text(cr, "Allow", geometry.allow, button);
+    draw_text(cr, right_button, geometry.allow, button);
 }
 
 void draw_lock_notification_row(cairo_t* cr, const Box& row, const std::string& app_name, const Notice& notice) {

@@ -27,6 +27,10 @@ void draw_banner_card(cairo_t* cr, const BannerGeometry& geometry, int scale, co
 void draw_permission_dialog(cairo_t* cr, const PromptGeometry& geometry, const std::string& sentence,
                             const Box* pressed);
 
+// The same dialog with other buttons (the install sheet's Cancel and Add).
+void draw_dialog(cairo_t* cr, const PromptGeometry& geometry, const std::string& sentence, const Box* pressed,
+                 const std::string& left_button, const std::string& right_button);
+
 // One row of the lock screen's notification list.
 void draw_lock_notification_row(cairo_t* cr, const Box& row, const std::string& app_name, const Notice& notice);
 

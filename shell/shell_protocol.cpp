@@ -47,6 +47,43 @@ struct ShellProtocolListener {
                         [&] { s.permission_request(request_id, app_id, permission); });
     }
     static void done(void* data, cirrus_shell_v1*) { self(data).done(); }
+
+    // Installs: delivered at once when handled, else held (a shell binding).
+    static void deliver(ShellProtocol& s, const char* where, std::function<void()> event) {
+        s.client_.guard(where, [&] {
+            if (s.on_install_offer) event();
+            else s.install_held.push_back(std::move(event));
+        });
+    }
+    static void install_offer(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id, const char* name,
+                              const char* origin, const char* icon, uint32_t bytes, uint32_t files, uint32_t installed,
+                              const char* reason) {
+        auto& s = self(data);
+        ShellProtocol::InstallOffer offer{request_id, app_id, name, origin, icon, bytes, files, installed != 0, reason};
+        deliver(s, "cirrus_shell_v1.install_offer", [&s, offer] {
+            if (s.on_install_offer) s.on_install_offer(offer);
+        });
+    }
+    static void install_progress(void* data, cirrus_shell_v1*, const char* app_id, const char* name, const char* icon,
+                                 uint32_t done, uint32_t total) {
+        auto& s = self(data);
+        deliver(s, "cirrus_shell_v1.install_progress",
+                [&s, app = std::string(app_id), n = std::string(name), i = std::string(icon), done, total] {
+                    if (s.on_install_progress) s.on_install_progress(app, n, i, done, total);
+                });
+    }
+    static void install_finished(void* data, cirrus_shell_v1*, const char* app_id) {
+        auto& s = self(data);
+        deliver(s, "cirrus_shell_v1.install_finished", [&s, app = std::string(app_id)] {
+            if (s.on_install_finished) s.on_install_finished(app);
+        });
+    }
+    static void install_failed(void* data, cirrus_shell_v1*, const char* app_id, const char* reason) {
+        auto& s = self(data);
+        deliver(s, "cirrus_shell_v1.install_failed", [&s, app = std::string(app_id), r = std::string(reason)] {
+            if (s.on_install_failed) s.on_install_failed(app, r);
+        });
+    }
 };
 
 namespace {
@@ -63,6 +100,10 @@ const cirrus_shell_v1_listener kShellListener = {
     .notification_closed = ShellProtocolListener::notification_closed,
     .permission_request = ShellProtocolListener::permission_request,
     .done = ShellProtocolListener::done,
+    .install_offer = ShellProtocolListener::install_offer,
+    .install_progress = ShellProtocolListener::install_progress,
+    .install_finished = ShellProtocolListener::install_finished,
+    .install_failed = ShellProtocolListener::install_failed,
 };
 
 }  // namespace
@@ -145,6 +186,24 @@ bool ShellProtocol::answer_permission(std::uint32_t request_id, std::uint32_t an
     if (!available()) return false;
     cirrus_shell_v1_answer_permission(client_.shell_protocol(), request_id, answer);
     return true;
+}
+
+bool ShellProtocol::answer_install(std::uint32_t request_id, std::uint32_t answer) {
+    if (!available()) return false;
+    cirrus_shell_v1_answer_install(client_.shell_protocol(), request_id, answer);
+    return true;
+}
+
+bool ShellProtocol::retry_install(const std::string& app_id) {
+    if (!available()) return false;
+    cirrus_shell_v1_retry_install(client_.shell_protocol(), app_id.c_str());
+    return true;
+}
+
+void ShellProtocol::deliver_install_held() {
+    std::vector<std::function<void()>> held = std::move(install_held);
+    install_held.clear();
+    for (auto& event : held) client_.guard("cirrus_shell_v1 (held install event)", [&] { event(); });
 }
 
 }  // namespace cirrus::shell

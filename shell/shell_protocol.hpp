@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "shell_events.hpp"
 #include "wayland_client.hpp"
@@ -58,6 +59,29 @@ public:
     bool dismiss_notification(std::uint32_t id);
     // answer: cirrus_shell_v1.permission_answer (denied, granted, not_asked).
     bool answer_permission(std::uint32_t request_id, std::uint32_t answer);
+    // Installing apps (version 2): the sheet's answer
+    // (cirrus_shell_v1.install_answer), and a failed install's retry.
+    bool answer_install(std::uint32_t request_id, std::uint32_t answer);
+    bool retry_install(const std::string& app_id);
+
+    // What the compositor says of installs, as it comes (a restarted shell
+    // hears the open sheet and tiles as it binds: held until a handler is set
+    // and deliver_install_held() runs).
+    struct InstallOffer {
+        std::uint32_t request_id = 0;
+        std::string app_id, name, origin, icon;
+        std::uint32_t offline_bytes = 0, offline_files = 0;
+        bool installed = false;
+        std::string reason;
+    };
+    std::function<void(const InstallOffer&)> on_install_offer;
+    std::function<void(const std::string& app, const std::string& name, const std::string& icon, std::uint32_t done,
+                       std::uint32_t total)>
+        on_install_progress;
+    std::function<void(const std::string& app)> on_install_finished;
+    std::function<void(const std::string& app, const std::string& reason)> on_install_failed;
+    void deliver_install_held();
+    std::vector<std::function<void()>> install_held;  // events that came before their handler
     // Asks the compositor for the app's last frame in `buffer` (not attached
     // anywhere meanwhile); `done` runs once, unless the capture is destroyed
     // first. Null (and `done` never runs) when the protocol is missing.

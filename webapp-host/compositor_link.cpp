@@ -37,6 +37,7 @@ CompositorLink::CompositorLink() {
             .freeze = &CompositorLink::handle_freeze,
             .resume = &CompositorLink::handle_resume,
             .discard = &CompositorLink::handle_discard,
+            .install_answered = &CompositorLink::handle_install_answered,
         };
         cirrus_app_v1_add_listener(app_, &app_listener, this);
         // What the compositor says on bind (the role, a launch's URL) is
@@ -59,7 +60,7 @@ void CompositorLink::handle_global(void* data, wl_registry* registry, std::uint3
     auto* self = static_cast<CompositorLink*>(data);
     if (std::strcmp(interface, cirrus_app_v1_interface.name) == 0 && !self->app_) {
         // Version 2 adds the lifecycle; an older compositor gets version 1.
-        const std::uint32_t bound = std::min<std::uint32_t>(version, 2);
+        const std::uint32_t bound = std::min<std::uint32_t>(version, 3);  // 3: install_app
         self->app_ = static_cast<cirrus_app_v1*>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, bound));
     }
 }
@@ -180,6 +181,30 @@ void CompositorLink::open_url(const std::string& url, Opened opened) {
     links_[serial] = std::move(opened);
     cirrus_app_v1_open_url(app_, serial, url.c_str());
     flush();
+}
+
+void CompositorLink::install_app(const std::string& url, InstallAnswered answered) {
+    if (!app_ || cirrus_app_v1_get_version(app_) < CIRRUS_APP_V1_INSTALL_APP_SINCE_VERSION ||
+        url.size() > protocol_text::kMaxUrlBytes) {
+        answered({InstallAnswer::Result::refused, "", "the compositor cannot install apps for this app"});
+        return;
+    }
+    const std::uint32_t serial = next_serial_++;
+    installs_[serial] = std::move(answered);
+    cirrus_app_v1_install_app(app_, serial, url.c_str());
+    flush();
+}
+
+void CompositorLink::handle_install_answered(void* data, cirrus_app_v1*, std::uint32_t serial, std::uint32_t result,
+                                             const char* app_id, const char* message) {
+    auto* self = static_cast<CompositorLink*>(data);
+    auto it = self->installs_.find(serial);
+    if (it == self->installs_.end()) return;
+    InstallAnswered callback = std::move(it->second);
+    self->installs_.erase(it);
+    const auto kind = result <= CIRRUS_APP_V1_INSTALL_RESULT_REFUSED ? static_cast<InstallAnswer::Result>(result)
+                                                                     : InstallAnswer::Result::refused;
+    if (callback) callback({kind, app_id, message});
 }
 
 void CompositorLink::flush() {

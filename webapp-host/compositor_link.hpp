@@ -49,6 +49,20 @@ public:
     using Opened = std::function<void(bool opened)>;
     void open_url(const std::string& url, Opened opened);
 
+    // "Add to Home Screen" (cirrus_app_v1 version 3; the browser and the
+    // catalogue only): the compositor has the shell ask the user and the
+    // installer do the work. `answered` gets the result (added, opened,
+    // cancelled, failed, refused), the app's id and why; refused at once
+    // under a compositor without version 3.
+    struct InstallAnswer {
+        enum class Result { added, opened, cancelled, failed, refused };
+        Result result = Result::refused;
+        std::string app_id;
+        std::string message;
+    };
+    using InstallAnswered = std::function<void(const InstallAnswer&)>;
+    void install_app(const std::string& url, InstallAnswered answered);
+
     // The phone's link as the compositor estimates it (sent on bind and on
     // every change); none under another compositor.
     struct LinkState {
@@ -93,6 +107,8 @@ private:
     static void handle_freeze(void* data, cirrus_app_v1* app);
     static void handle_resume(void* data, cirrus_app_v1* app);
     static void handle_discard(void* data, cirrus_app_v1* app);
+    static void handle_install_answered(void* data, cirrus_app_v1* app, std::uint32_t serial, std::uint32_t result,
+                                        const char* app_id, const char* message);
     void flush();
 
     wl_display* display_ = nullptr;
@@ -100,6 +116,7 @@ private:
     std::map<std::uint32_t, Activated> notifications_;
     std::map<std::uint32_t, Answered> questions_;
     std::map<std::uint32_t, Opened> links_;
+    std::map<std::uint32_t, InstallAnswered> installs_;
     bool browser_role_ = false;
     std::optional<LinkState> link_state_;
     std::string pending_url_;  // arrived before the host set on_open_url

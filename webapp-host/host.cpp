@@ -40,9 +40,11 @@
 #include "shell_presence.hpp"
 #include "standby.hpp"
 #include "startup_trace.hpp"
+#include "top_bar.hpp"
 #include "worker_routing.hpp"
 #include "write_replay.hpp"
 #include "common/protocol_text.hpp"
+#include "common/url_routing.hpp"
 #include "common/web_memory.hpp"
 
 namespace {
@@ -71,7 +73,8 @@ struct Host {
     AppDataDirs dirs;
     GtkWidget* window = nullptr;
     WebKitWebView* view = nullptr;
-    GtkWidget* back_button = nullptr;
+    // The system browser's chrome (absent for other apps).
+    std::unique_ptr<BrowserBar> browser_bar;
     std::deque<Clock::time_point> crashes;
     std::string pending_reload;
     // The refusal message over the bottom of the page.
@@ -227,13 +230,8 @@ void update_title(Host& host) {
 
 void on_title_changed(GObject*, GParamSpec*, gpointer data) { update_title(*static_cast<Host*>(data)); }
 
-void update_back_button(Host& host) {
-    if (host.back_button) gtk_widget_set_sensitive(host.back_button, webkit_web_view_can_go_back(host.view));
-}
-
 void on_load_changed(WebKitWebView*, WebKitLoadEvent event, gpointer data) {
     Host& host = *static_cast<Host*>(data);
-    if (event == WEBKIT_LOAD_COMMITTED || event == WEBKIT_LOAD_FINISHED) update_back_button(host);
     // A load has a network process (WebKit starts one for the first, and a
     // new one after the last ended): watch it.
     if (event == WEBKIT_LOAD_COMMITTED && host.network) host.network->look();
@@ -658,51 +656,28 @@ GtkWidget* make_notice(Host& host) {
     return host.notice;
 }
 
-void on_back_clicked(GtkButton*, gpointer data) { webkit_web_view_go_back(static_cast<Host*>(data)->view); }
-void on_reload_clicked(GtkButton*, gpointer data) { webkit_web_view_reload(static_cast<Host*>(data)->view); }
-
-GtkWidget* bar_button(const char* icon, const char* fallback_label, const char* tooltip) {
-    GtkIconTheme* theme = gtk_icon_theme_get_default();
-    GtkWidget* button = (theme && gtk_icon_theme_has_icon(theme, icon))
-                            ? gtk_button_new_from_icon_name(icon, GTK_ICON_SIZE_BUTTON)
-                            : gtk_button_new_with_label(fallback_label);
-    gtk_widget_set_tooltip_text(button, tooltip);
-    gtk_button_set_relief(GTK_BUTTON(button), GTK_RELIEF_NONE);
-    gtk_widget_set_can_focus(button, FALSE);
-    return button;
-}
-
-// minimal-ui and browser: a slim bar with back and reload, in the app's
-// theme colour when it has one.
-GtkWidget* make_top_bar(Host& host) {
-    GtkWidget* bar = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-    gtk_widget_set_name(bar, "cirrus-bar");
-    host.back_button = bar_button("go-previous-symbolic", "<", "Back");
-    GtkWidget* reload = bar_button("view-refresh-symbolic", "R", "Reload");
-    g_signal_connect(host.back_button, "clicked", G_CALLBACK(on_back_clicked), &host);
-    g_signal_connect(reload, "clicked", G_CALLBACK(on_reload_clicked), &host);
-    gtk_box_pack_start(GTK_BOX(bar), host.back_button, FALSE, FALSE, 0);
-    gtk_box_pack_start(GTK_BOX(bar), reload, FALSE, FALSE, 0);
-    gtk_widget_set_sensitive(host.back_button, FALSE);
-
-    std::string css =
-        "#cirrus-bar { min-height: 32px; padding: 0 4px; }\n"
-        "#cirrus-bar button { min-height: 28px; min-width: 36px; padding: 0; }\n";
-    if (host.app.record.theme_color) {
-        if (const auto rgb = parse_hex_colour(*host.app.record.theme_color)) {
-            char colours[160];
-            std::snprintf(colours, sizeof colours,
-                          "#cirrus-bar { background: #%06x; }\n#cirrus-bar button { color: #%06x; }\n", *rgb,
-                          contrasting_text_colour(*rgb));
-            css += colours;
+// The system browser's chrome: its runtime entries go through the compositor.
+std::unique_ptr<BrowserBar> make_browser_bar(Host& host) {
+    BrowserBar::Hooks hooks;
+    hooks.installed_app = [&host](const std::string& uri) -> std::optional<std::string> {
+        try {
+            const auto apps = launcher::Registry::open(launcher::default_registry_path()).list();
+            return launcher::app_for_url(apps, uri, host.options.app_id);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%scannot read the registry: %s\n", prefix(host).c_str(), e.what());
+            return std::nullopt;
         }
+    };
+    if (host.link && host.link->present()) {
+        // The compositor routes it to the app whose scope holds it.
+        hooks.open_in_app = [&host](const std::string& uri) {
+            host.link->open_url(uri, [&host](bool opened) {
+                if (!opened) show_notice(host, "No installed app opens this page");
+            });
+        };
     }
-    GtkCssProvider* provider = gtk_css_provider_new();
-    gtk_css_provider_load_from_data(provider, css.c_str(), -1, nullptr);
-    gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    g_object_unref(provider);
-    return bar;
+    hooks.notice = [&host](const std::string& text) { show_notice(host, text); };
+    return std::make_unique<BrowserBar>(host.view, std::move(hooks), host.app.record.theme_color);
 }
 
 void on_window_realize(GtkWidget* window, gpointer data) {
@@ -955,17 +930,25 @@ void build_window(Host& host, WebKitWebContext* context) {
     g_signal_connect(host.view, "notify::is-web-process-responsive", G_CALLBACK(on_responsive_changed), &host);
 
     GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
-    if (host.app.display == DisplayMode::minimal_ui || host.app.display == DisplayMode::browser) {
-        gtk_box_pack_start(GTK_BOX(box), make_top_bar(host), FALSE, FALSE, 0);
+    if (host.link->browser_role()) {
+        host.browser_bar = make_browser_bar(host);
+        gtk_box_pack_start(GTK_BOX(box), host.browser_bar->widget(), FALSE, FALSE, 0);
+    } else if (host.app.display == DisplayMode::minimal_ui || host.app.display == DisplayMode::browser) {
+        gtk_box_pack_start(GTK_BOX(box), make_minimal_bar(host.view, host.app.record.theme_color), FALSE, FALSE, 0);
     }
     // The refusal message floats over the bottom of the page.
     GtkWidget* overlay = gtk_overlay_new();
     gtk_container_add(GTK_CONTAINER(overlay), GTK_WIDGET(host.view));
     gtk_overlay_add_overlay(GTK_OVERLAY(overlay), make_notice(host));
+    if (host.browser_bar) gtk_overlay_add_overlay(GTK_OVERLAY(overlay), host.browser_bar->menu());
     gtk_box_pack_start(GTK_BOX(box), overlay, TRUE, TRUE, 0);
     host.hang_bar = make_hang_bar(host);
     gtk_box_pack_end(GTK_BOX(box), host.hang_bar, FALSE, FALSE, 0);
     gtk_container_add(GTK_CONTAINER(host.window), box);
+    // The page has the keyboard from the start, not the browser's address
+    // field (GTK's default focus: the first widget that takes it), which
+    // would bring the on-screen keyboard up over a page nobody touched.
+    gtk_widget_grab_focus(GTK_WIDGET(host.view));
     if (host.app.display == DisplayMode::fullscreen) gtk_window_fullscreen(window);
 }
 

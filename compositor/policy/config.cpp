@@ -226,6 +226,13 @@ const std::vector<Section>& known_sections() {
                   if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
                   c.browser_app = v == "none" ? "" : v;
               }},
+             {"catalogue", "ID|none",
+              "the apps catalogue app: with the browser, the one app that may ask to install an app "
+              "(the shell confirms each) (default: apps; none: only the browser may)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
+                  c.catalogue_app = v == "none" ? "" : v;
+              }},
              {"install_bundled", "yes|no", "install the bundled apps at start (default yes)",
               [](Config& c, const std::string& v, const std::string& w) {
                   if (v != "yes" && v != "no") refuse(w, v, "yes or no");

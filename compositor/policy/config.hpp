@@ -55,7 +55,10 @@ struct Config {
     std::string socket_name;                      // empty: libwayland picks wayland-N
     std::string app_host = "cirrus-webapp-host";  // run as `app_host --app ID`
     std::string browser_app = "browser";          // the system browser app's id ("" none); used when installed
-    bool install_bundled_apps = true;             // run `cirrus install-bundled` at start
+    // The apps catalogue's id ("" none): with the browser, the only apps that
+    // may ask the runtime to install an app (cirrus_app_v1.install_app).
+    std::string catalogue_app = "apps";
+    bool install_bundled_apps = true;  // run `cirrus install-bundled` at start
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.
     int prestart = 1;

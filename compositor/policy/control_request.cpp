@@ -1,11 +1,13 @@
 #include "control_request.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "common/control_commands.hpp"
+#include "common/protocol_text.hpp"
 
 using nlohmann::json;
 
@@ -128,10 +130,39 @@ ControlArguments spawn(const json& request) {
     return spawn;
 }
 
+// "http://" or "https://" (any case) and something after it; whether the
+// rest names a page is for the registry's scope check and the host.
+bool has_web_scheme(std::string_view url) {
+    const auto starts_with = [url](std::string_view prefix) {
+        if (url.size() <= prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+        }
+        return true;
+    };
+    return starts_with("http://") || starts_with("https://");
+}
+
 ControlArguments launch(const json& request) {
     const json app = request.value("app", json());
     if (!app.is_string()) throw ArgumentError("'app' must be an app id");
-    return args::Launch{app.get<std::string>()};
+    args::Launch launch{app.get<std::string>(), std::nullopt};
+    const json url = request.value("url", json());
+    if (url.is_null()) return launch;
+    if (!url.is_string()) throw ArgumentError("'url' must be a string (the page to open the app at)");
+    const std::string& text = url.get_ref<const std::string&>();
+    // Refused, not cut: a cut URL names another page.
+    if (text.size() > protocol_text::kMaxUrlBytes) {
+        throw ArgumentError("'url' is longer than " + std::to_string(protocol_text::kMaxUrlBytes) + " bytes");
+    }
+    for (const unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f) throw ArgumentError("'url' holds a control character (percent-encode it)");
+    }
+    if (!has_web_scheme(text)) {
+        throw ArgumentError("'url' must be an http:// or https:// URL");
+    }
+    launch.url = text;
+    return launch;
 }
 
 ControlArguments keyboard_device(const json& request) {

@@ -56,6 +56,10 @@ struct Spawn {
 };
 struct Launch {
     std::string app;
+    // The page to open the app at (a web URL, at most
+    // protocol_text::kMaxUrlBytes, no control characters); whether the app
+    // may show it is for the compositor to check against the registry.
+    std::optional<std::string> url;
 };  // not checked against the registry here
 struct KeyboardDevice {
     bool attach = true;

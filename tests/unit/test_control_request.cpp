@@ -2,6 +2,9 @@
 // arguments, or the error the client gets back.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "common/protocol_text.hpp"
 #include "control_request.hpp"
 
 using namespace cirrus;
@@ -57,4 +60,31 @@ TEST_CASE("a malformed request is refused with what is wrong, before anything is
     CHECK(refusal(R"({"cmd":"spawn","argv":["x"],"trusted":"yes"})").rfind("bad request: ", 0) == 0);
     CHECK(refusal(R"({"cmd":"screenshot","path":"rel.png"})") == "'path' must be an absolute file name");
     CHECK(refusal(R"({"cmd":"launch","app":7})") == "'app' must be an app id");
+    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":7})") ==
+          "'url' must be a string (the page to open the app at)");
+    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":"file:///etc/passwd"})") ==
+          "'url' must be an http:// or https:// URL");
+    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":"javascript:void0"})") ==
+          "'url' must be an http:// or https:// URL");
+    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":"http://a.example/\u0007x"})") ==
+          "'url' holds a control character (percent-encode it)");
+    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":""})") == "'url' must be an http:// or https:// URL");
+}
+
+TEST_CASE("launch: an optional web URL, refused (not cut) past the bound") {
+    const auto launch_of = [](const nlohmann::json& request) {
+        const auto parsed = parse_control_request(request.dump());
+        REQUIRE(parsed.request.has_value());
+        return std::get<args::Launch>(parsed.request->arguments);
+    };
+    CHECK_FALSE(launch_of({{"cmd", "launch"}, {"app", "notes"}}).url.has_value());
+    CHECK_FALSE(launch_of({{"cmd", "launch"}, {"app", "notes"}, {"url", nullptr}}).url.has_value());
+    CHECK(launch_of({{"cmd", "launch"}, {"app", "browser"}, {"url", "HTTPS://Example.org/a?b#c"}}).url ==
+          "HTTPS://Example.org/a?b#c");
+    const std::string at_bound = "http://a.example/" + std::string(protocol_text::kMaxUrlBytes - 17, 'x');
+    CHECK(launch_of({{"cmd", "launch"}, {"app", "notes"}, {"url", at_bound}}).url == at_bound);
+    const auto over =
+        parse_control_request(nlohmann::json{{"cmd", "launch"}, {"app", "notes"}, {"url", at_bound + "x"}}.dump());
+    CHECK_FALSE(over.request.has_value());
+    CHECK(over.error == "'url' is longer than 2048 bytes");
 }

@@ -61,12 +61,7 @@ struct Handoff {
         registry.install(webapp_test::packaged_app("linker", dir), {});
         // An app whose scope is the origin's /target/ (hosted, as installed
         // from a manifest there).
-        auto target = webapp_test::packaged_app("target", tmp.path() / "packages" / "target");
-        target.start_url = server.url("/target/");
-        target.scope = server.url("/target/");
-        target.source_kind = cirrus::launcher::SourceKind::manifest_url;
-        target.package_dir.clear();
-        registry.install(target, {});
+        registry.install(webapp_test::hosted_app("target", server.url("/target/"), server.url("/target/")), {});
         if (with_browser) {
             cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
             installer.install_bundled(CIRRUS_SOURCE_MANIFESTS);
@@ -170,4 +165,43 @@ TEST_CASE("without a browser a web link no app holds is refused, and the app say
     CHECK_MESSAGE(refused, h.c->log_tail(4000));
     CHECK(title_of_app(*h.c, "linker") == "linker");
     for (const json& w : h.c->windows()) CHECK(w["app"] == "linker");
+}
+
+TEST_CASE("the control socket's launch opens an app at a URL: started there, or moved there while it runs") {
+    Handoff h("/outside/page", true);
+    const auto launch_at = [&](const std::string& app, const std::string& url) {
+        return h.c->request({{"cmd", "launch"}, {"app", app}, {"url", url}});
+    };
+    // Not running: it starts at the URL, not at its start page.
+    const json started = launch_at("target", h.server.url("/target/deep"));
+    REQUIRE_MESSAGE(started["ok"] == true, started.dump());
+    CHECK(started["action"] == "spawned");
+    CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, "target") == "target deep"; }, kHandoffTimeout),
+                  h.c->windows().dump() << h.c->log_tail(4000));
+    // Running: it shows the URL and comes to the front.
+    REQUIRE(h.c->request({{"cmd", "home"}})["ok"] == true);
+    const json moved = launch_at("target", h.server.url("/target/"));
+    REQUIRE_MESSAGE(moved["ok"] == true, moved.dump());
+    CHECK(moved["action"] == "focused");
+    CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, "target") == "target home"; }, kHandoffTimeout),
+                  h.c->log_tail(4000));
+    // The system browser opens any web page.
+    REQUIRE(launch_at("browser", h.server.url("/outside/page"))["ok"] == true);
+    CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, "browser") == "outside page"; }, kHandoffTimeout),
+                  h.c->log_tail(4000));
+
+    // What must not happen: another app's scope, an uninstalled app, a page
+    // that is not a web URL. Each is refused before anything is launched,
+    // and the target keeps its page.
+    const json outside = launch_at("target", h.server.url("/outside/page"));
+    CHECK(outside["ok"] == false);
+    CHECK(outside["error"].get<std::string>().find("is outside the scope of 'target' (" + h.server.url("/target/") +
+                                                   "): open it in 'browser'") != std::string::npos);
+    const json unknown = launch_at("nothere", h.server.url("/target/"));
+    CHECK(unknown["ok"] == false);
+    CHECK(unknown["error"] == "no app 'nothere' is installed (see cirrus list)");
+    CHECK(launch_at("target", "file:///etc/passwd")["error"] == "'url' must be an http:// or https:// URL");
+    CHECK(title_of_app(*h.c, "target") == "target home");
+    const json apps = h.c->request({{"cmd", "apps"}})["apps"];
+    CHECK(apps.size() == 3);  // linker, target, browser: nothing else started
 }

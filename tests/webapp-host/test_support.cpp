@@ -21,6 +21,16 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ec);
 }
 
+cirrus::launcher::AppRecord hosted_app(const std::string& id, const std::string& start_url, const std::string& scope) {
+    cirrus::launcher::AppRecord app = packaged_app(id, {});
+    app.start_url = start_url;
+    app.scope = scope;
+    app.source_kind = cirrus::launcher::SourceKind::manifest_url;
+    app.source = start_url;
+    app.package_dir.clear();
+    return app;
+}
+
 void write_file(const std::filesystem::path& file, const std::string& text) {
     std::filesystem::create_directories(file.parent_path());
     std::ofstream out(file, std::ios::binary);

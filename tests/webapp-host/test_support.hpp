@@ -34,6 +34,10 @@ std::string stored_manifest_json(const std::string& id, const std::string& membe
 cirrus::launcher::AppRecord packaged_app(const std::string& id, const std::filesystem::path& package_dir,
                                          const std::string& manifest_members = "{}");
 
+// A record for a hosted app (as installed from a manifest URL) that starts
+// at `start_url` and whose scope is `scope`.
+cirrus::launcher::AppRecord hosted_app(const std::string& id, const std::string& start_url, const std::string& scope);
+
 void write_file(const std::filesystem::path& file, const std::string& text);
 
 }  // namespace webapp_test

@@ -149,7 +149,7 @@ TEST_CASE(
     CHECK(run.out.empty());
     Registry registry = Registry::open(phone.registry);
     CHECK(*registry.get("browser") == browser_before);
-    CHECK(registry.list().size() == 5);  // notes, calculator, weather, browser, browser-2
+    CHECK(registry.list().size() == 6);  // notes, calculator, weather, browser, apps, browser-2
 }
 
 TEST_CASE("two hosted apps on two ports of 127.0.0.1 are two apps, and each reinstall updates its own") {
@@ -259,7 +259,7 @@ TEST_CASE("the bundled apps keep their ids and update in place; a package claimi
     const auto bundled = s.dir.path() / "bundled";
     std::filesystem::copy(CIRRUS_SOURCE_MANIFESTS, bundled, std::filesystem::copy_options::recursive);
     s.installer.install_bundled(bundled);
-    for (const char* id : {"notes", "calculator", "weather", "browser"}) {
+    for (const char* id : {"notes", "calculator", "weather", "browser", "apps"}) {
         CAPTURE(id);
         REQUIRE(s.registry.get(id).has_value());
         CHECK(s.registry.get(id)->source_kind == SourceKind::bundled);

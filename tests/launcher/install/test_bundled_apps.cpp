@@ -102,6 +102,20 @@ TEST_CASE("bundled apps: browser, the default system browser") {
     CHECK(manifest["description"].get<std::string>().find("浏览器") != std::string::npos);
 }
 
+TEST_CASE("bundled apps: apps, the catalogue, with a sample that lists web apps in two languages") {
+    check_app("apps");
+    const auto package = open_package(manifests_dir() / "apps");
+    const auto sample = nlohmann::json::parse(package.read("sample-catalogue.json"));
+    REQUIRE(sample["apps"].is_array());
+    CHECK(sample["apps"].size() >= 3);
+    for (const auto& app : sample["apps"]) {
+        CHECK(app["manifest_url"].get<std::string>().starts_with("https://"));
+        CHECK_FALSE(app["translations"]["zh"]["name"].get<std::string>().empty());
+        // Its icon is in the package: the list draws offline.
+        CHECK_NOTHROW(package.read(app["icon"].get<std::string>()));
+    }
+}
+
 TEST_CASE("bundled apps: every folder in manifests/ is an app") {
     int apps = 0;
     for (const auto& entry : fs::directory_iterator(manifests_dir())) {
