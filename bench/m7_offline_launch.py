@@ -46,6 +46,21 @@ the machine's load touches all of them alike):
 6. cached, 3g-slow in a fresh compositor (--no-unmeasured leaves it out): a
    phone just booted, whose link estimate has no sample yet.
 
+Service workers (issue 17; --no-service-worker leaves them out): the same
+page served under /sw/ with a worker of its own ("M7 Worker": cache first for
+the page and its files, network first with the cache behind for the API, all
+precached at install), installed as a second app. Cirrus runs it as a browser
+would (webapp-host/worker_routing.hpp: WebKit's navigation, nothing
+rewritten). Its cases, in the none, 3g-slow and offline compositors above,
+after one priming launch online that installs the worker and lets the host
+record it:
+
+7. worker app in Cirrus, on none, 3g-slow and offline;
+8. the same app in a plain WebKitGTK window (bench/bare_webkit, default web
+   context, its own XDG data and cache folders kept for the whole run, so its
+   worker persists; primed online the same way), on the same three links,
+   timed from exec to the header bar on screen (it reports no first frame).
+
 The link estimate (compositor/policy/link_estimator.hpp) is the compositor's,
 learnt from the hosts' transfers (weighted medians of the last 20 round trips
 and throughputs, offline after 3 link failures in a row, a new online class
@@ -92,6 +107,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import sqlite3
 import statistics
 import struct
@@ -120,6 +136,41 @@ GOAL_OFFLINE_RATIO = 1.10
 RESOURCES = [("/app/", "page"), ("/app/style.css", "style.css"), ("/app/app.js", "app.js"),
              ("/app/img/lead.png", "lead.png"), ("/app/img/map.png", "map.png"),
              ("/app/api/latest.json", "api JSON")]
+
+# The service-worker cases (issue 17): (key, label, profile, runner).
+SW_CASES = [
+    ("sw none", "worker app in Cirrus, none (online)", "none", "cirrus"),
+    ("sw 3g-slow", "worker app in Cirrus, 3g-slow", "3g-slow", "cirrus"),
+    ("sw offline", "worker app in Cirrus, offline (reset)", "offline", "cirrus"),
+    ("bare none", "worker app in bare WebKitGTK, none (online)", "none", "bare"),
+    ("bare 3g-slow", "worker app in bare WebKitGTK, 3g-slow", "3g-slow", "bare"),
+    ("bare offline", "worker app in bare WebKitGTK, offline (reset)", "offline", "bare"),
+]
+
+# The worker: cache first for the page and its files, network first (the
+# cache behind it) for the API; everything precached at install.
+SW_SCRIPT = """'use strict';
+const CACHE = 'm7-worker-v1';
+const FILES = ['./', 'style.css', 'app.js', 'img/lead.png', 'img/map.png', 'api/latest.json',
+               'manifest.webmanifest'];
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));
+});
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  if (new URL(request.url).pathname.endsWith('/api/latest.json')) {
+    event.respondWith(fetch(request).then((response) => {
+      const copy = response.clone();
+      caches.open(CACHE).then((c) => c.put(request, copy));
+      return response;
+    }).catch(() => caches.match(request)));
+    return;
+  }
+  event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+});
+"""
 
 CASES = [
     # key, label, profile, store at launch
@@ -266,6 +317,22 @@ footer {{ background: #eceff1; color: #546e7a; padding: 12px; font-size: 12px; }
     }
 
 
+def build_worker_app(routes):
+    """The same app under /sw/, whose page registers a worker of its own."""
+    out = {}
+    for path, (ctype, cc, body) in routes.items():
+        if path == "/app/":
+            body = body.replace(b'<script src="app.js"></script>',
+                                b'<script src="app.js"></script>\n'
+                                b"<script>if (navigator.serviceWorker) navigator.serviceWorker.register('sw.js');"
+                                b"</script>")
+        elif path == "/app/manifest.webmanifest":
+            body = body.replace(b'"M7 Daily"', b'"M7 Worker"').replace(b'"/app/"', b'"/sw/"')
+        out["/sw/" + path[len("/app/"):]] = (ctype, cc, body)
+    out["/sw/sw.js"] = ("text/javascript", "no-cache", SW_SCRIPT.encode())
+    return out
+
+
 class Origin:
     """The app's origin: an HTTP/1.1 server on 127.0.0.1 in a thread, with
     ETags (If-None-Match answers 304), and a log of every request: when it
@@ -339,6 +406,15 @@ class Origin:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def running(pid):
+    """True while `pid` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 # ---------------------------------------------------------------- the store
@@ -419,26 +495,44 @@ class Bench:
 
         self.loads = []   # 1-min load average at each launch's first frame
         self.routes = build_app()
-        self.origin = Origin(self.routes)
+        self.sw_routes = {} if a.no_service_worker else build_worker_app(self.routes)
+        self.origin = Origin({**self.routes, **self.sw_routes})
         self.link = bl.WeakLink(self.weak_link_path, self.origin.port, "none", handshake=a.handshake,
                                 log_path=os.path.join(self.work, "weak-link.log"))
         self.app = self.install()
+        self.sw_app = None if a.no_service_worker else self.install("/sw/")
+        self.bare = None
+        if not a.no_service_worker:
+            self.bare = bl.require_executable(
+                os.path.abspath(a.bare_webkit or os.path.join(build, "bench", "bare_webkit")),
+                "bench/bare_webkit (the worker app's peer)",
+                "ninja -C BUILD bench/bare_webkit, or pass --bare-webkit PATH")
+            self.bare_home = os.path.join(self.work, "bare")   # kept: its worker persists
         self.urls = {self.link.url(p) for p, _n in RESOURCES}
 
     def close(self):
         self.link.stop()
         self.origin.close()
 
-    def install(self):
-        env = dict(os.environ, HOME=self.work, XDG_DATA_HOME=self.data)
-        r = subprocess.run([self.cli, "--registry", self.registry, "install", self.link.url("/app/")],
+    def install(self, path="/app/"):
+        env = dict(os.environ, HOME=self.work, XDG_DATA_HOME=self.data, CIRRUS_OFFLINE_STORE=self.store)
+        r = subprocess.run([self.cli, "--registry", self.registry, "install", self.link.url(path)],
                            env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
         out = r.stdout + r.stderr
         m = re.search(r"^(?:installed|updated) (\S+) \(", r.stdout, re.M)
         if r.returncode != 0 or not m:
-            raise BenchError(f"`cirrus install {self.link.url('/app/')}` failed ({r.returncode}):\n{out[-1500:]}")
-        log(f"installed {m.group(1)} from {self.link.url('/app/')}")
+            raise BenchError(f"`cirrus install {self.link.url(path)}` failed ({r.returncode}):\n{out[-1500:]}")
+        log(f"installed {m.group(1)} from {self.link.url(path)}")
         return m.group(1)
+
+    def info(self, app):
+        env = dict(os.environ, HOME=self.work, XDG_DATA_HOME=self.data, CIRRUS_OFFLINE_STORE=self.store)
+        r = subprocess.run([self.cli, "--registry", self.registry, "info", app], env=env, capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL, timeout=60)
+        return r.stdout
+
+    def worker_recorded(self):
+        return os.path.exists(os.path.join(self.data, "cirrus", "app-data", self.sw_app, "cirrus-service-worker"))
 
     def start_cirrus(self, store=None):
         """A compositor whose hosts use the offline store `store` (default:
@@ -446,7 +540,10 @@ class Bench:
         a = self.args
         comp = bl.Cirrus(None, self.cirrus_path, socket_name=SOCKET)
         comp.store = store or self.store
-        extra = {"XDG_DATA_HOME": self.data, "CIRRUS_REGISTRY": self.registry,
+        # One cache home for every compositor: WebKit keeps a worker's
+        # CacheStorage there (its registrations go to the data folder).
+        extra = {"XDG_DATA_HOME": self.data, "XDG_CACHE_HOME": os.path.join(self.work, "cache"),
+                 "CIRRUS_REGISTRY": self.registry,
                  "CIRRUS_OFFLINE_STORE": comp.store, "CIRRUS_WEBAPP_TRACE": "1", "CIRRUS_LOG": "info"}
         comp.start(["--no-bundled-apps", "--no-shell", "--prestart", str(a.prestart)], extra)
         comp.wait_ready(timeout=15)
@@ -459,11 +556,12 @@ class Bench:
     def on_screen(self, comp):
         return lambda path: m23.frame_matches(path, comp.probes, comp.poller.origin)
 
-    def first_frame_ms(self, comp, timeout):
+    def first_frame_ms(self, comp, timeout, app_id=None):
+        app_id = app_id or self.app
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for app in comp.control({"cmd": "apps"}).get("apps", []):
-                if app.get("app") == self.app and "first_frame_ms" in app:
+                if app.get("app") == app_id and "first_frame_ms" in app:
                     return int(app["first_frame_ms"])
             comp.check_alive()
             time.sleep(0.02)
@@ -525,13 +623,91 @@ class Bench:
             f"{'?' if held is None else f'{held * 1000:.0f} ms'}, link {rec['link_before']}" + (f" -> {','.join(rec['link_during'])}" if rec["link_during"] else ""))
         return rec
 
+    def bare_env(self, comp):
+        """bare_webkit's environment: like the one the compositor gives hosts,
+        with XDG folders of its own kept for the whole run (its worker)."""
+        env = {k: v for k, v in os.environ.items()
+               if k in ("PATH", "USER", "LANG", "TZ") or k.startswith("LC_")}
+        home = self.bare_home
+        env.update(HOME=home, XDG_RUNTIME_DIR=comp.runtime_dir, WAYLAND_DISPLAY=SOCKET,
+                   XDG_DATA_HOME=os.path.join(home, "data"), XDG_CACHE_HOME=os.path.join(home, "cache"),
+                   XDG_CONFIG_HOME=os.path.join(home, "config"),
+                   NO_AT_BRIDGE="1", GTK_A11Y="none", GSETTINGS_BACKEND="memory", no_proxy="*")
+        return env
+
+    def launch_worker(self, comp, key, profile, runner, priming=False):
+        """One launch of the worker app, in Cirrus (a fresh host) or in
+        bare_webkit (a fresh process); returns what was measured."""
+        a = self.args
+        self.link.set_profile(profile)
+        if not self.link.wait_idle(a.timeout):
+            log(f"warning: connections still open through the link at the {key} launch")
+        if runner == "cirrus" and a.prestart:
+            m23.ready_standby(comp, a.timeout)
+        time.sleep(a.pause)
+        mark_req = self.origin.mark()
+        ff, child = None, None
+        if runner == "cirrus":
+            t0, r = m23.launch(comp, self.sw_app)
+            if r.get("action") != "spawned":
+                raise BenchError(f"launch {self.sw_app}: expected a new host, got {r}")
+            screen = comp.poller.wait(t0, self.on_screen(comp), a.timeout, f"{self.sw_app} ({key})")
+            ff = self.first_frame_ms(comp, a.timeout, self.sw_app) / 1000.0
+        else:
+            os.makedirs(self.bare_home, 0o700, exist_ok=True)
+            t0 = time.monotonic()
+            child = bl.Child([self.bare, self.link.url("/sw/")], self.bare_env(comp),
+                             os.path.join(self.work, f"bare-{key.replace(' ', '-')}.log"), name="bare webkit")
+            screen = comp.poller.wait(t0, self.on_screen(comp), a.timeout, f"bare webkit ({key})",
+                                      alive=m23.peer_alive(child))
+        if priming:
+            # The worker installs, precaches and claims the page; in Cirrus
+            # the host records it (the next launch goes to it).
+            deadline = time.monotonic() + a.timeout
+            while runner == "cirrus" and not self.worker_recorded() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if runner == "cirrus" and not self.worker_recorded():
+                raise BenchError(f"the host did not record {self.sw_app}'s worker within {a.timeout:.0f} s:\n"
+                                 f"{comp.log_tail(30)}")
+            time.sleep(2.0)
+        time.sleep(a.dwell)
+        self.loads.append(os.getloadavg()[0])
+        requests = self.origin.since(mark_req)
+        # SIGTERM to the host (or bare_webkit) alone, as the compositor
+        # closes an app: WebKit's network process then ends on its own and
+        # writes the worker's registration (a SIGTERM to the whole tree
+        # would lose it). Whatever is left after that is killed.
+        pid = m23.host_pid(comp, self.sw_app) if runner == "cirrus" else child.pid
+        tree = bl.process_tree(pid) if pid else []
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 10
+            while any(running(p) for p in tree) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        if runner == "cirrus":
+            m23.stop_host(comp, self.sw_app)
+        else:
+            child.stop()
+        comp.poller.wait(time.monotonic(), lambda p: not self.on_screen(comp)(p), a.timeout, f"the {key} window to go")
+        if profile != "blackhole" and not self.link.wait_idle(a.timeout):
+            log(f"warning: the {key} launch's connections did not drain from the link")
+        ff_text = "—" if ff is None else f"{ff:.3f} s"
+        asked = ", ".join(f"{q[3]} {q[4]} at {(q[0] - t0) * 1000:.0f} ms" for q in requests)
+        log(f"  {key:<12} first frame {ff_text}, on screen {screen:.3f} s, {len(requests)} requests at the origin"
+            + (f" ({asked})" if requests else ""))
+        return {"first_frame": ff, "screen": screen, "requests": len(requests),
+                "bytes": sum(q[5] for q in requests)}
+
     def keep_log(self, comp, name):
         if self.args.log_dir:
             os.makedirs(self.args.log_dir, exist_ok=True)
             shutil.copy(comp.log_path, os.path.join(self.args.log_dir, name))
 
     def run(self):
-        res = {k: [] for k, *_ in CASES}
+        res = {k: [] for k, *_ in CASES + SW_CASES}
         if self.args.one_compositor:
             self.run_one_compositor(res)
         else:
@@ -557,6 +733,12 @@ class Bench:
                 comps[key] = self.start_cirrus(store)
                 log(f"priming the {key} compositor: a launch on {profile} (not reported)")
                 self.launch(comps[key], "fill" if key == "none" else "prime", profile, kind)
+            if self.sw_app:
+                log("priming the worker app online, in Cirrus and in bare_webkit (not reported)")
+                self.launch_worker(comps["none"], "sw prime", "none", "cirrus", priming=True)
+                self.launch_worker(comps["none"], "bare prime", "none", "bare", priming=True)
+                log(f"cirrus info {self.sw_app}: " + next((line for line in self.info(self.sw_app).splitlines()
+                                                            if line.startswith("offline:")), "?"))
             for rnd in range(a.repeat):
                 log(f"round {rnd + 1}/{a.repeat}")
                 for key, _label, profile, store in CASES:
@@ -570,6 +752,9 @@ class Bench:
                                 self.keep_log(comp, f"compositor-fresh-{rnd + 1}.log")
                     elif key in comps:
                         res[key].append(self.launch(comps[key], key, profile, store))
+                if self.sw_app:
+                    for key, _label, profile, runner in SW_CASES:
+                        res[key].append(self.launch_worker(comps[profile], key, profile, runner))
         finally:
             for key, comp in comps.items():
                 comp.stop()
@@ -577,7 +762,8 @@ class Bench:
 
     def run_one_compositor(self, res):
         """The cases in one compositor, in turn, so that its link estimate
-        sees every profile in a few seconds; the fresh-compositor case after."""
+        sees every profile in a few seconds; the fresh-compositor case after.
+        The service-worker cases run only with a compositor per link."""
         a = self.args
         comp = self.start_cirrus()
         try:
@@ -733,6 +919,37 @@ def print_results(res, bench):
     print()
 
 
+def print_worker_results(res, bench):
+    """Issue 17: the worker app beside the Cirrus-cached one, and beside
+    itself in a plain WebKitGTK window, in the same run."""
+    if not any(res[k] for k, *_ in SW_CASES):
+        return
+    label = {k: lbl for k, lbl, *_ in CASES + SW_CASES}
+    print(f"## M7 with a service-worker app: Cirrus's store, the app's own worker in Cirrus, and the "
+          f"same worker app in a plain WebKitGTK window (n = {bench.args.repeat})\n")
+    print("| case | first frame median s | min s | on screen median s | min s | requests at the origin "
+          "(median) | bytes from the origin (median) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rows = [k for k in ("none", "3g-slow", "offline") if res[k]] + [k for k, *_ in SW_CASES if res[k]]
+    for key in rows:
+        runs = res[key]
+        ff = [r["first_frame"] for r in runs if r["first_frame"] is not None]
+        scr = [r["screen"] for r in runs]
+        reqs = [len(r["requests"]) if isinstance(r["requests"], list) else r["requests"] for r in runs]
+        nbytes = [sum(q[5] for q in r["requests"]) if isinstance(r["requests"], list) else r["bytes"]
+                  for r in runs]
+        print(f"| {label[key]} | {s3(med(ff))} | {s3(min(ff) if ff else None)} | {s3(med(scr))} | "
+              f"{s3(min(scr))} | {med(reqs):g} | {med(nbytes):g} |")
+    print()
+    print("Notes: the first three rows are M7's Cirrus-cached app (cases 2, 3 and 5 above). The worker "
+          "app is the same page under /sw/ whose worker precaches it (cache first; the API network "
+          "first, the cache behind); Cirrus leaves it to WebKit and the worker "
+          "(webapp-host/worker_routing.hpp). bare WebKitGTK = bench/bare_webkit (default web context, "
+          "its own persistent XDG data folder: its worker outlives each process), timed from exec; it "
+          "reports no first frame (—). Each launch is a fresh host or process; both were primed with "
+          "one online launch that installed the worker.\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog=GOALS,
@@ -764,6 +981,9 @@ def main():
                     "competes with: m2_m3_webapps.py polls every 20)")
     ap.add_argument("--check-ms", type=float, default=100.0,
                     help="how often a polled screenshot is decoded while waiting (default 100)")
+    ap.add_argument("--no-service-worker", action="store_true",
+                    help="leave out the service-worker app and its bare WebKitGTK peer (issue 17)")
+    ap.add_argument("--bare-webkit", help="the worker app's peer (default BUILD/bench/bare_webkit)")
     ap.add_argument("--log-dir", help="copy the compositors' logs (with the hosts' output) here")
     ap.add_argument("--timeout", type=float, default=30.0, help="per-step timeout, s (default 30)")
     a = ap.parse_args()
@@ -777,6 +997,7 @@ def main():
     finally:
         bench.close()
     print_results(res, bench)
+    print_worker_results(res, bench)
     return 0
 
 

@@ -22,6 +22,7 @@
 #include "common/control_socket.hpp"
 #include "common/needed_urls.hpp"
 #include "common/offline_store.hpp"
+#include "common/service_worker_record.hpp"
 #include "common/permission_names.hpp"
 #include "common/registry.hpp"
 #include "common/store_damage.hpp"
@@ -168,7 +169,10 @@ struct OfflineState {
     cirrus::offline::Readiness readiness;
     // Its copy was in an offline store that was damaged and set aside.
     std::optional<cirrus::offline::StoreDamage> lost_in;
-    bool ready() const { return packaged || (readiness.ready() && readiness.refused == 0); }
+    // The app's own service worker, installed and active, answers it
+    // offline (webapp-host/worker_routing.hpp): that is what ready means then.
+    std::optional<cirrus::offline::ServiceWorkerRecord> worker;
+    bool ready() const { return packaged || worker || (readiness.ready() && readiness.refused == 0); }
 };
 
 // How many missing URLs `cirrus info` names (the rest are counted).
@@ -237,6 +241,7 @@ OfflineState offline_state(const AppRecord& app) {
         state.packaged = true;
         return state;
     }
+    state.worker = cirrus::offline::read_service_worker_record(cirrus::launcher::app_data_dirs(app.id).data);
     const std::filesystem::path path = cirrus::offline::default_store_path();
     std::error_code ec;
     state.store_exists = std::filesystem::exists(path, ec);
@@ -257,6 +262,10 @@ std::string missing_list(const cirrus::offline::Readiness& readiness) {
 
 std::string describe(const OfflineState& state, const AppRecord& app) {
     if (state.packaged) return "packaged (always available)";
+    if (state.worker) {
+        return "ready (its service worker " + state.worker->script_url + " is installed and active for " +
+               state.worker->scope + ")";
+    }
     const cirrus::offline::Readiness& r = state.readiness;
     if (state.lost_in && !state.ready()) {
         return "not ready (its offline copy was lost: the offline store was damaged (" + state.lost_in->problem +
@@ -285,6 +294,10 @@ json offline_json(const OfflineState& state) {
         j["lost"] = {{"reason", "the offline store was damaged"},
                      {"problem", state.lost_in->problem},
                      {"set_aside_as", state.lost_in->moved_to.string()}};
+    }
+    if (state.worker) {
+        j["service_worker"] = {
+            {"scope", state.worker->scope}, {"script", state.worker->script_url}, {"seen_at", state.worker->seen_at}};
     }
     if (!state.packaged) {
         const cirrus::offline::Readiness& r = state.readiness;

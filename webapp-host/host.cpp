@@ -36,11 +36,13 @@
 #include "page_lifecycle.hpp"
 #include "permission_policy.hpp"
 #include "request_log.hpp"
+#include "service_worker_watch.hpp"
 #include "focused_field.hpp"
 #include "shell_presence.hpp"
 #include "standby.hpp"
 #include "startup_trace.hpp"
 #include "top_bar.hpp"
+#include "worker_routing.hpp"
 #include "write_replay.hpp"
 #include "common/protocol_text.hpp"
 #include "common/url_routing.hpp"
@@ -92,6 +94,9 @@ struct Host {
     // offline store (offline_cache.hpp).
     std::unique_ptr<OfflineCache> offline;
     std::unique_ptr<OnlineState> online;
+    // Hosted apps only: whether the app's own service worker answers
+    // instead of the offline store (worker_routing.hpp).
+    std::unique_ptr<ServiceWorkerWatch> workers;
     // WebKit's network process, whose end reloads the page.
     std::unique_ptr<NetworkProcessWatch> network;
     // Freeze, resume and discard as the compositor says (page_lifecycle.hpp).
@@ -103,7 +108,10 @@ struct Host {
 
 // Every load of one of the app's own pages that the host starts itself.
 void load_page(Host& host, const std::string& url) {
-    if (host.offline) {
+    // An app whose service worker answers gets WebKit's own navigation,
+    // which the worker sees, also offline.
+    const bool worker_answers = host.workers && host.workers->worker_mode();
+    if (host.offline && !worker_answers) {
         host.offline->open_document(host.view, url);
     } else {
         webkit_web_view_load_uri(host.view, url.c_str());
@@ -850,7 +858,18 @@ WebKitWebContext* make_context(Host& host) {
     initialize_notification_permission(host, context);
     host.offline = OfflineCache::for_app(host.options.app_id, host.app.record.start_url,
                                          stored_write_endpoints(host.app.record.manifest_json));
-    if (host.offline) host.offline->attach(context);
+    if (host.offline) {
+        host.workers = std::make_unique<ServiceWorkerWatch>(
+            dirs.data, http_origin(host.app.record.start_url).value_or(""), host.app.record.start_url, prefix(host));
+        const bool worker_mode = host.workers->worker_mode();
+        host.offline->attach(context, rewrite_requests(worker_mode));
+        if (worker_mode && !stored_write_endpoints(host.app.record.manifest_json).empty()) {
+            std::fprintf(stderr,
+                         "%sits writes go to its service worker: the manifest's cirrus_offline.write_endpoints are "
+                         "not queued while it has one (writes queued before are still sent)\n",
+                         prefix(host).c_str());
+        }
+    }
     return context;
 }
 
@@ -871,6 +890,7 @@ WebKitWebView* make_view(Host& host, WebKitWebContext* context) {
 
     WebKitUserContentManager* content = webkit_user_content_manager_new();
     ShellPresence::add_first_frame_script(content);
+    if (host.workers) host.workers->watch(content);
     add_focused_field_script(content);
     const auto& link = host.link->link_state();
     host.online =
@@ -921,6 +941,11 @@ void build_window(Host& host, WebKitWebContext* context) {
         if (host.offline && host.offline->writes()) host.offline->writes()->link_changed(offline);
     };
     if (host.offline) host.offline->set_link(host.link.get());
+    if (host.workers) {
+        host.workers->on_mode_changed = [&host](bool worker_mode) {
+            if (host.offline) host.offline->set_rewriting(host.view, rewrite_requests(worker_mode));
+        };
+    }
     if (WriteReplay* writes = host.offline ? host.offline->writes() : nullptr) {
         writes->attach_view(host.view);  // its pages hear what became of queued writes
         const auto& state = host.link->link_state();
@@ -1061,6 +1086,7 @@ int run_app(Host& host) {
     host.network.reset();  // its end now is the host's own
     host.presence.reset();
     if (host.window) gtk_widget_destroy(host.window);
+    host.workers.reset();
     host.offline.reset();
     host.online.reset();
     host.link.reset();

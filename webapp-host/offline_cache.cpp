@@ -215,7 +215,8 @@ void OfflineCache::report_transfer(const UpstreamResponse& response) {
                        static_cast<std::uint32_t>(response.total_time.count()), response.link_failed);
 }
 
-void OfflineCache::attach(WebKitWebContext* context) {
+void OfflineCache::attach(WebKitWebContext* context, bool rewrite) {
+    context_ = context;
     WebKitWebsiteDataManager* data = webkit_web_context_get_website_data_manager(context);
     fetch_ = std::make_unique<UpstreamFetch>(webkit_website_data_manager_get_cookie_manager(data));
     WriteReplay::Options writes;
@@ -248,7 +249,18 @@ void OfflineCache::attach(WebKitWebContext* context) {
         webkit_web_context_add_path_to_sandbox(context, extensions.c_str(), TRUE);
     }
     webkit_web_context_set_web_extensions_initialization_user_data(
-        context, g_variant_new(kRewriteDataType, app_id_.c_str(), origin_.c_str()));
+        context, g_variant_new(kRewriteDataType, app_id_.c_str(), origin_.c_str(), rewrite));
+}
+
+void OfflineCache::set_rewriting(WebKitWebView* view, bool rewrite) {
+    if (context_) {
+        webkit_web_context_set_web_extensions_initialization_user_data(
+            context_, g_variant_new(kRewriteDataType, app_id_.c_str(), origin_.c_str(), rewrite));
+    }
+    if (view) {
+        WebKitUserMessage* message = webkit_user_message_new(kRewriteMessage, g_variant_new_boolean(rewrite));
+        webkit_web_view_send_message_to_page(view, message, nullptr, nullptr, nullptr);  // takes a floating ref
+    }
 }
 
 void OfflineCache::on_scheme_request(WebKitURISchemeRequest* request, gpointer self) {

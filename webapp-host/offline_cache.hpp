@@ -60,7 +60,13 @@ public:
 
     // Before the first web view: the cache scheme, the web process
     // extension (and its folder inside the WebKit sandbox), the cookie jar.
-    void attach(WebKitWebContext* context);
+    // rewrite false: the app's own service worker answers its requests, so
+    // the extension leaves them alone (worker_routing.hpp).
+    void attach(WebKitWebContext* context, bool rewrite = true);
+
+    // When that changes during a run: tells the page in `view` and every
+    // later web process.
+    void set_rewriting(WebKitWebView* view, bool rewrite);
 
     // Where transfers are reported (the compositor's link estimate) and the
     // estimate read; may be absent (another compositor).
@@ -117,6 +123,7 @@ private:
     std::unique_ptr<WriteReplay> writes_;  // after fetch_: goes first, while fetch_ still exists
     std::string own_navigation_;
     CompositorLink* link_ = nullptr;
+    WebKitWebContext* context_ = nullptr;  // attach()'s; outlives this
     InFlightGets<GetWaiter> inflight_;
     // URLs recorded as needed in this run: each is written once per run.
     std::unordered_set<std::string> learned_;
