@@ -177,6 +177,10 @@ void AppLink::greet(wl_resource* resource) {
     if (!server_.config.browser_app.empty() && *app == server_.config.browser_app) {
         cirrus_app_v1_send_browser_role(resource);
     }
+    if (!server_.config.catalogue_app.empty() && *app == server_.config.catalogue_app &&
+        wl_resource_get_version(resource) >= CIRRUS_APP_V1_CATALOGUE_ROLE_SINCE_VERSION) {
+        cirrus_app_v1_send_catalogue_role(resource, server_.config.catalogue_url.c_str());
+    }
     if (auto url = pending_urls_.find(*app); url != pending_urls_.end()) {
         cirrus_app_v1_send_open_url(resource, url->second.c_str());
         pending_urls_.erase(url);

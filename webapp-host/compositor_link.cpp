@@ -38,6 +38,7 @@ CompositorLink::CompositorLink() {
             .resume = &CompositorLink::handle_resume,
             .discard = &CompositorLink::handle_discard,
             .install_answered = &CompositorLink::handle_install_answered,
+            .catalogue_role = &CompositorLink::handle_catalogue_role,
         };
         cirrus_app_v1_add_listener(app_, &app_listener, this);
         // What the compositor says on bind (the role, a launch's URL) is
@@ -134,6 +135,10 @@ void CompositorLink::handle_open_url(void* data, cirrus_app_v1*, const char* url
     } else {
         self->pending_url_ = url;
     }
+}
+
+void CompositorLink::handle_catalogue_role(void* data, cirrus_app_v1*, const char* url) {
+    static_cast<CompositorLink*>(data)->catalogue_role_ = CatalogueRole{url ? url : ""};
 }
 
 void CompositorLink::handle_browser_role(void* data, cirrus_app_v1*) {

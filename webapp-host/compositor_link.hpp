@@ -89,6 +89,12 @@ public:
     // link, or a link handed over while running), and the browser role.
     std::function<void(const std::string& url)> on_open_url;
     bool browser_role() const { return browser_role_; }
+    // The apps catalogue (said on bind): the document it lists, "" for its
+    // bundled sample.
+    struct CatalogueRole {
+        std::string url;
+    };
+    const std::optional<CatalogueRole>& catalogue_role() const { return catalogue_role_; }
     // The URL the compositor gave as this host bound (a launch for a link),
     // once; empty when the app opens at its start_url.
     std::string take_launch_url() { return std::exchange(pending_url_, {}); }
@@ -102,6 +108,7 @@ private:
     static void handle_url_opened(void* data, cirrus_app_v1* app, std::uint32_t serial, std::uint32_t opened);
     static void handle_open_url(void* data, cirrus_app_v1* app, const char* url);
     static void handle_browser_role(void* data, cirrus_app_v1* app);
+    static void handle_catalogue_role(void* data, cirrus_app_v1* app, const char* url);
     static void handle_link_state(void* data, cirrus_app_v1* app, std::uint32_t link, std::uint32_t rtt_ms,
                                   std::uint32_t kbit_per_s);
     static void handle_freeze(void* data, cirrus_app_v1* app);
@@ -118,6 +125,7 @@ private:
     std::map<std::uint32_t, Opened> links_;
     std::map<std::uint32_t, InstallAnswered> installs_;
     bool browser_role_ = false;
+    std::optional<CatalogueRole> catalogue_role_;
     std::optional<LinkState> link_state_;
     std::string pending_url_;  // arrived before the host set on_open_url
     std::uint32_t next_serial_ = 1;

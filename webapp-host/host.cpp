@@ -27,6 +27,7 @@
 #include <webkit2/webkit2.h>
 
 #include "app_config.hpp"
+#include "catalogue_bridge.hpp"
 #include "compositor_link.hpp"
 #include "navigation_policy.hpp"
 #include "network_process.hpp"
@@ -76,6 +77,8 @@ struct Host {
     WebKitWebView* view = nullptr;
     // The system browser's chrome (absent for other apps).
     std::unique_ptr<BrowserBar> browser_bar;
+    // The apps catalogue's runtime calls (absent for other apps).
+    std::unique_ptr<CatalogueBridge> catalogue;
     std::deque<Clock::time_point> crashes;
     std::string pending_reload;
     // The refusal message over the bottom of the page.
@@ -711,6 +714,26 @@ std::unique_ptr<BrowserBar> make_browser_bar(Host& host) {
     return std::make_unique<BrowserBar>(host.view, std::move(hooks), host.app.record.theme_color);
 }
 
+// The apps catalogue's page: installs go through the compositor's sheet, as
+// the browser's do; opening an app is a link to its start page, which the
+// compositor routes to the app.
+std::unique_ptr<CatalogueBridge> make_catalogue_bridge(Host& host, const std::string& catalogue_url) {
+    CatalogueBridge::Hooks hooks;
+    hooks.install = [&host](const std::string& url, std::function<void(const CatalogueBridge::InstallOutcome&)> done) {
+        host.link->install_app(url, [done = std::move(done)](const CompositorLink::InstallAnswer& answer) {
+            using Result = CompositorLink::InstallAnswer::Result;
+            static const std::map<Result, std::string> names = {{Result::added, "added"},
+                                                                {Result::opened, "opened"},
+                                                                {Result::cancelled, "cancelled"},
+                                                                {Result::failed, "failed"},
+                                                                {Result::refused, "refused"}};
+            done({names.at(answer.result), answer.app_id, answer.message});
+        });
+    };
+    hooks.open = [&host](const std::string& start_url) { host.link->open_url(start_url, [](bool) {}); };
+    return std::make_unique<CatalogueBridge>(host.view, catalogue_url, host.dirs.data, std::move(hooks), prefix(host));
+}
+
 void on_window_realize(GtkWidget* window, gpointer data) {
     const Host& host = *static_cast<const Host*>(data);
     GdkWindow* gdk_window = gtk_widget_get_window(window);
@@ -971,6 +994,8 @@ void build_window(Host& host, WebKitWebContext* context) {
     g_signal_connect(host.view, "notify::is-web-process-responsive", G_CALLBACK(on_responsive_changed), &host);
 
     GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+    if (const auto& catalogue = host.link->catalogue_role())
+        host.catalogue = make_catalogue_bridge(host, catalogue->url);
     if (host.link->browser_role()) {
         host.browser_bar = make_browser_bar(host);
         gtk_box_pack_start(GTK_BOX(box), host.browser_bar->widget(), FALSE, FALSE, 0);

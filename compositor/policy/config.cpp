@@ -6,6 +6,7 @@
 #include "common/app_id.hpp"
 #include "common/strings.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -233,6 +234,18 @@ const std::vector<Section>& known_sections() {
               [](Config& c, const std::string& v, const std::string& w) {
                   if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
                   c.catalogue_app = v == "none" ? "" : v;
+              }},
+             {"catalogue_url", "URL",
+              "the catalogue document (JSON) the catalogue app lists, http or https (default: none, the "
+              "app's bundled sample)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  const bool web = v.starts_with("https://") || v.starts_with("http://");
+                  const bool clean =
+                      std::none_of(v.begin(), v.end(), [](unsigned char ch) { return ch <= 0x20 || ch == 0x7f; });
+                  if (!web || !clean || v.size() > 2048) {
+                      refuse(w, v, "an http:// or https:// URL of at most 2048 bytes, without spaces");
+                  }
+                  c.catalogue_url = v;
               }},
              {"install_bundled", "yes|no", "install the bundled apps at start (default yes)",
               [](Config& c, const std::string& v, const std::string& w) {

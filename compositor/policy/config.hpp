@@ -63,6 +63,8 @@ struct Config {
     // The apps catalogue's id ("" none): with the browser, the only apps that
     // may ask the runtime to install an app (cirrus_app_v1.install_app).
     std::string catalogue_app = "apps";
+    // The catalogue document the catalogue app lists ("" its bundled sample).
+    std::string catalogue_url;
     bool install_bundled_apps = true;  // run `cirrus install-bundled` at start
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.

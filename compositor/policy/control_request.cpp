@@ -130,8 +130,9 @@ ControlArguments spawn(const json& request) {
     return spawn;
 }
 
-// "http://" or "https://" (any case) and something after it; whether the
-// rest names a page is for the registry's scope check and the host.
+// "http://", "https://" or a packaged app's "app://" (any case) and
+// something after it; whether the rest names a page the app may show is for
+// the registry's scope check and the host.
 bool has_web_scheme(std::string_view url) {
     const auto starts_with = [url](std::string_view prefix) {
         if (url.size() <= prefix.size()) return false;
@@ -140,7 +141,7 @@ bool has_web_scheme(std::string_view url) {
         }
         return true;
     };
-    return starts_with("http://") || starts_with("https://");
+    return starts_with("http://") || starts_with("https://") || starts_with("app://");
 }
 
 ControlArguments launch(const json& request) {
@@ -159,7 +160,7 @@ ControlArguments launch(const json& request) {
         if (c < 0x20 || c == 0x7f) throw ArgumentError("'url' holds a control character (percent-encode it)");
     }
     if (!has_web_scheme(text)) {
-        throw ArgumentError("'url' must be an http:// or https:// URL");
+        throw ArgumentError("'url' must be an http://, https:// or app:// URL");
     }
     launch.url = text;
     return launch;

@@ -79,7 +79,14 @@ function actionFor(app) {
       console.warn(`catalogue: install of ${app.manifestUrl}: ${e.message}`);
     }
     console.info(`catalogue: install ${app.manifestUrl}: ${result}`);
-    await refreshInstalled();
+    // "added" is the user's Add: the installer records the app a moment
+    // later (its icon is on the home screen with its progress meanwhile).
+    button.textContent = result === 'added' ? (lang === 'zh' ? '安装中…' : 'Installing…') : button.textContent;
+    for (let tries = 0; tries < 40; ++tries) {
+      await refreshInstalled();
+      if (result !== 'added' || Catalogue.installedAs(app, state.installed)) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     drawList();
   });
   return button;

@@ -497,6 +497,30 @@ TEST_CASE("the system browser app comes from [apps] browser") {
     std::remove(path.c_str());
 }
 
+TEST_CASE("the catalogue's document comes from [apps] catalogue_url: a web URL, or none (the bundled sample)") {
+    const std::string path = "/tmp/cirrus-config-test-catalogue-" + std::to_string(getpid()) + ".ini";
+    const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
+    const char* neither[] = {"cirrus-compositor"};
+    CHECK(parse_command_line(1, neither, "").catalogue_url.empty());
+    CHECK(parse_command_line(1, neither, "").catalogue_app == "apps");
+    {
+        std::ofstream file(path);
+        file << "[apps]\ncatalogue_url = https://maker.example/apps/catalogue.json\n";
+    }
+    CHECK(parse_command_line(3, from_file, "").catalogue_url == "https://maker.example/apps/catalogue.json");
+    for (const std::string& bad :
+         std::vector<std::string>{"file:///etc/passwd", "javascript:x", "https://a.example/x y",
+                                  "https://a.example/" + std::string(2100, 'x')}) {
+        {
+            std::ofstream file(path);
+            file << "[apps]\ncatalogue_url = " << bad << "\n";
+        }
+        CHECK_THROWS_WITH_AS(parse_command_line(3, from_file, ""), doctest::Contains("apps.catalogue_url"),
+                             ConfigError);
+    }
+    std::remove(path.c_str());
+}
+
 TEST_CASE("the on-screen keyboard comes from [keyboard] command and show, and their flags, flags last") {
     const std::string path = "/tmp/cirrus-config-test-keyboard-" + std::to_string(getpid()) + ".ini";
     {

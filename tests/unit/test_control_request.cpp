@@ -63,12 +63,12 @@ TEST_CASE("a malformed request is refused with what is wrong, before anything is
     CHECK(refusal(R"({"cmd":"launch","app":"notes","url":7})") ==
           "'url' must be a string (the page to open the app at)");
     CHECK(refusal(R"({"cmd":"launch","app":"notes","url":"file:///etc/passwd"})") ==
-          "'url' must be an http:// or https:// URL");
+          "'url' must be an http://, https:// or app:// URL");
     CHECK(refusal(R"({"cmd":"launch","app":"notes","url":"javascript:void0"})") ==
-          "'url' must be an http:// or https:// URL");
+          "'url' must be an http://, https:// or app:// URL");
     CHECK(refusal(R"({"cmd":"launch","app":"notes","url":"http://a.example/\u0007x"})") ==
           "'url' holds a control character (percent-encode it)");
-    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":""})") == "'url' must be an http:// or https:// URL");
+    CHECK(refusal(R"({"cmd":"launch","app":"notes","url":""})") == "'url' must be an http://, https:// or app:// URL");
 }
 
 TEST_CASE("launch: an optional web URL, refused (not cut) past the bound") {
@@ -83,6 +83,8 @@ TEST_CASE("launch: an optional web URL, refused (not cut) past the bound") {
           "HTTPS://Example.org/a?b#c");
     const std::string at_bound = "http://a.example/" + std::string(protocol_text::kMaxUrlBytes - 17, 'x');
     CHECK(launch_of({{"cmd", "launch"}, {"app", "notes"}, {"url", at_bound}}).url == at_bound);
+    CHECK(launch_of({{"cmd", "launch"}, {"app", "apps"}, {"url", "app://apps/index.html?q=%E6%96%B0"}}).url ==
+          "app://apps/index.html?q=%E6%96%B0");
     const auto over =
         parse_control_request(nlohmann::json{{"cmd", "launch"}, {"app", "notes"}, {"url", at_bound + "x"}}.dump());
     CHECK_FALSE(over.request.has_value());

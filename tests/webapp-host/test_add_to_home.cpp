@@ -54,6 +54,18 @@ std::map<std::string, HttpTestServer::Handler> news_site() {
                                       "<body style='margin:0;background:#00ff00;min-height:100vh'></body></html>",
                                       "max-age=60")},
         {"/plain/icon.svg", respond("image/svg+xml", kNewsIcon, "max-age=60")},
+        // The phone maker's catalogue: News (新闻快讯), a weather app, and an
+        // entry no runtime may act on.
+        {"/catalogue.json",
+         respond("application/json",
+                 R"({"categories":{"news":{"en":"News","zh":"新闻"}},"apps":[)"
+                 R"({"name":"News","manifest_url":"/news/manifest.webmanifest","icon":"/news/icon.svg",)"
+                 R"("category":"news","description":"Headlines","size":20000,)"
+                 R"("translations":{"zh":{"name":"新闻快讯","description":"头条"}}},)"
+                 R"({"name":"Sky","manifest_url":"https://sky.example/manifest.json","category":"weather",)"
+                 R"("translations":{"zh":{"name":"天气"}}},)"
+                 R"({"name":"Evil","manifest_url":"javascript:void0"}]})",
+                 "no-store")},
     };
 }
 
@@ -64,7 +76,9 @@ struct AddToHome {
     std::unique_ptr<Compositor> c;
     const cirrus::shell::PromptGeometry sheet = cirrus::shell::compute_prompt_geometry(480, 800);
 
-    AddToHome() {
+    // `catalogue_path`: the origin's catalogue document the catalogue app
+    // lists ([apps] catalogue_url); empty: its bundled sample.
+    explicit AddToHome(const std::string& catalogue_path = "") {
         cirrus::launcher::Registry registry = cirrus::launcher::Registry::open(db);
         cirrus::launcher::Installer installer(registry, tmp.path() / "apps");
         installer.install_bundled(CIRRUS_SOURCE_MANIFESTS);
@@ -72,7 +86,15 @@ struct AddToHome {
         Compositor::Options o;
         o.extra_args = {"--app-host", program("CIRRUS_WEBAPP_HOST")};
         o.shell = program("CIRRUS_SHELL");
+        if (!catalogue_path.empty()) {
+            const auto config = tmp.path() / "cirrus.conf";
+            webapp_test::write_file(config, "[apps]\ncatalogue_url = " + server->url(catalogue_path) + "\n");
+            o.extra_args.insert(o.extra_args.end(), {"--config", config.string()});
+        }
+        // The pages' console in the compositor's log (the catalogue says what it lists).
+        setenv("CIRRUS_WEBAPP_CONSOLE", "1", 1);
         c = std::make_unique<Compositor>(o);
+        unsetenv("CIRRUS_WEBAPP_CONSOLE");
         unsetenv("CIRRUS_REGISTRY");
         REQUIRE(wait_until([&] { return layer_mapped("cirrus-home"); }, kAddTimeout));
     }
@@ -206,4 +228,54 @@ TEST_CASE("Add to Home Screen of a site without a manifest: its title and icon")
                         kAddTimeout),
                     h.c->log_tail(6000));
     CHECK(app->start_url == h.server->url("/plain/index.html"));
+}
+
+TEST_CASE("the Apps catalogue: the maker's list, a search in Chinese, Install through the sheet, then Open") {
+    AddToHome h("/catalogue.json");
+    const std::string catalogue = h.server->url("/catalogue.json");
+    const std::string news_start = h.server->url("/news/index.html");
+    // Opened at a search for a Chinese word: only News is listed; the entry
+    // with a javascript: manifest is dropped, and says why.
+    const json launched =
+        h.c->request({{"cmd", "launch"}, {"app", "apps"}, {"url", "app://apps/index.html?q=%E6%96%B0%E9%97%BB"}});
+    REQUIRE_MESSAGE(launched["ok"] == true, launched.dump());
+    const std::string listed = "catalogue: listed 1 of 2 from " + catalogue + " for \"新闻\": News";
+    REQUIRE_MESSAGE(wait_until([&] { return h.c->log_tail(1 << 20).find(listed) != std::string::npos; }, kAddTimeout),
+                    h.c->log_tail(6000));
+    CHECK(h.c->log_tail(1 << 20).find("apps[2] (Evil): \"manifest_url\" is not an http(s) URL") != std::string::npos);
+
+    // Its Install button: the teal at the right of the list's first row.
+    const auto button_row = [&](std::uint32_t rgb) {
+        const json w = webapp_test::window_with_title(*h.c, "apps", "", 5);
+        const Image shot = h.screenshot();
+        const int x = w["x"].get<int>() + w["width"].get<int>() - 30;
+        for (int y = w["y"].get<int>() + 60; y < w["y"].get<int>() + w["height"].get<int>(); ++y) {
+            if (same_rgb(shot.at(x, y), rgb, 6)) return std::optional<std::pair<int, int>>({x, y + 6});
+        }
+        return std::optional<std::pair<int, int>>();
+    };
+    std::optional<std::pair<int, int>> install;
+    REQUIRE(wait_until([&] { return (install = button_row(0x00897b)).has_value(); }, kAddTimeout));
+    h.tap(install->first, install->second);
+    REQUIRE_MESSAGE(wait_until([&] { return h.layer_mapped("cirrus-install"); }, kAddTimeout), h.c->log_tail(4000));
+    // The page asked; nothing is installed until the user taps Add.
+    sleep_ms(800);
+    CHECK_FALSE(h.installed_from(news_start).has_value());
+    h.tap_sheet_add();
+    REQUIRE_MESSAGE(wait_until([&] { return h.installed_from(news_start).has_value(); }, kAddTimeout),
+                    h.c->log_tail(6000));
+    CHECK(wait_until(
+        [&] {
+            return h.c->log_tail(1 << 20).find("catalogue: install " + h.server->url("/news/manifest.webmanifest") +
+                                               ": added") != std::string::npos;
+        },
+        kAddTimeout));
+    // Back in the catalogue, the row says Open; a tap opens the app.
+    REQUIRE(h.c->request({{"cmd", "launch"}, {"app", "apps"}})["ok"] == true);
+    std::optional<std::pair<int, int>> open;
+    REQUIRE(wait_until([&] { return (open = button_row(0xe0f2f1)).has_value(); }, kAddTimeout));
+    h.tap(open->first, open->second);
+    const auto app = h.installed_from(news_start);
+    CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, app->id) == "News home"; }, kAddTimeout),
+                  h.c->log_tail(4000));
 }

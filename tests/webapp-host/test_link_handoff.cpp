@@ -200,7 +200,7 @@ TEST_CASE("the control socket's launch opens an app at a URL: started there, or 
     const json unknown = launch_at("nothere", h.server.url("/target/"));
     CHECK(unknown["ok"] == false);
     CHECK(unknown["error"] == "no app 'nothere' is installed (see cirrus list)");
-    CHECK(launch_at("target", "file:///etc/passwd")["error"] == "'url' must be an http:// or https:// URL");
+    CHECK(launch_at("target", "file:///etc/passwd")["error"] == "'url' must be an http://, https:// or app:// URL");
     CHECK(title_of_app(*h.c, "target") == "target home");
     const json apps = h.c->request({{"cmd", "apps"}})["apps"];
     CHECK(apps.size() == 3);  // linker, target, browser: nothing else started
