@@ -451,6 +451,28 @@ class Sway(Compositor):
         return None
 
 
+def control_request(path, request, timeout=5):
+    """One request on a Cirrus control socket at `path`: its JSON answer."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    try:
+        s.connect(path)
+        s.sendall((json.dumps(request) + "\n").encode())
+        buf = b""
+        while b"\n" not in buf:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    finally:
+        s.close()
+    line = buf.split(b"\n", 1)[0]
+    try:
+        return json.loads(line)
+    except ValueError:
+        raise BenchError(f"cirrus control socket: bad response to {request}: {line[:200]!r}")
+
+
 class Cirrus(Compositor):
     name = "cirrus"
     socket_name = "wayland-1"
@@ -492,24 +514,7 @@ class Cirrus(Compositor):
         self.wait_for(ready, timeout, f"a working control socket {self.control_path}")
 
     def control(self, request, timeout=5):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        try:
-            s.connect(self.control_path)
-            s.sendall((json.dumps(request) + "\n").encode())
-            buf = b""
-            while b"\n" not in buf:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                buf += chunk
-        finally:
-            s.close()
-        line = buf.split(b"\n", 1)[0]
-        try:
-            return json.loads(line)
-        except ValueError:
-            raise BenchError(f"cirrus control socket: bad response to {request}: {line[:200]!r}")
+        return control_request(self.control_path, request, timeout)
 
     def frames(self):
         r = self.control({"cmd": "stats"})

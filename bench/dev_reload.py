@@ -50,22 +50,7 @@ def save_colour(folder, colour):
 
 
 def control(path, request, timeout=10):
-    import json
-    import socket
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    try:
-        s.connect(path)
-        s.sendall((json.dumps(request) + "\n").encode())
-        buf = b""
-        while b"\n" not in buf:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-    finally:
-        s.close()
-    return json.loads(buf.split(b"\n", 1)[0])
+    return bl.control_request(path, request, timeout)
 
 
 def probe_colour(control_path, shot):
