@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "account_command.hpp"
 #include "dev_policy.hpp"
 #include "dev_session.hpp"
 #include "fetch.hpp"
@@ -66,13 +67,18 @@ commands:
                          geolocation, notifications, camera, microphone,
                          persistent-storage); reset forgets the decision
                          (denied by default)
+)";
 
+// After the account commands (account_command.hpp's kAccountUsage).
+constexpr const char* kUsageFiles = R"(
 The registry is --registry, else $CIRRUS_REGISTRY, else
 $XDG_DATA_HOME/cirrus/registry.db; packages go to --apps-dir, else
 $CIRRUS_APPS_DIR, else an apps/ folder beside the registry. Hosted apps'
 offline copies go to the offline store the web-app hosts read:
 $CIRRUS_OFFLINE_STORE, else $XDG_DATA_HOME/cirrus/offline.sqlite.
 )";
+
+std::string usage() { return std::string(kUsage) + kAccountUsage + kUsageFiles; }
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -510,11 +516,13 @@ int run_json_install(Registry& registry, const Options& o, const JsonInstallMode
 int run(const Options& o) {
     const std::string& command = o.args[0];
     if (command == "help") {
-        std::fputs(kUsage, stdout);
+        std::fputs(usage().c_str(), stdout);
         return 0;
     }
     // Before any registry is opened: a dev session has its own (dev_session.hpp).
     if (command == "dev") return run_dev({o.args.begin() + 1, o.args.end()});
+    // Nor does the account: it is the user's, not the apps'.
+    if (command == "account") return run_account({o.args.begin() + 1, o.args.end()});
     Registry registry = Registry::open(o.registry);
     if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
     // The JSON modes say every error as JSON, a read-only data folder too.
@@ -645,8 +653,11 @@ int main(int argc, char** argv) {
     } catch (const DevUsageError& e) {
         std::fprintf(stderr, "cirrus dev: %s\n%s\n", terminal_safe(e.what()).c_str(), kDevUsage);
         return 2;
+    } catch (const AccountUsageError& e) {
+        std::fprintf(stderr, "cirrus account: %s\n\n%s", terminal_safe(e.what()).c_str(), kAccountUsage);
+        return 2;
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), kUsage);
+        std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), usage().c_str());
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cirrus: %s\n", terminal_safe(e.what()).c_str());

@@ -19,7 +19,7 @@ import sys
 RANKS = {
     "protocols": 0,
     "common": 1,
-    "launcher": 2, "compositor": 2, "shell": 2, "webapp-host": 2, "keyboard": 2,
+    "launcher": 2, "compositor": 2, "shell": 2, "webapp-host": 2, "keyboard": 2, "sync": 2,
     "tests": 3, "bench": 3,
 }
 # Within a folder: a sub-folder that must stay below the rest of it.

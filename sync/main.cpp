@@ -1,0 +1,303 @@
+// cirrus-sync: the phone's data in the user's own cloud (issue 19). Its own
+// process, started with the session; thin glue around sync_policy (when),
+// photo_upload (photos now; backups, contacts and notes are later work
+// kinds of the same scheduler) and common/account (where).
+//
+// usage: cirrus-sync [--once] [--account FILE] [--pictures DIR] [--state DIR]
+//                    [--status FILE] [--link CLASS | --link-file FILE]
+//                    [--power-supply DIR] [--chunk-bytes N]
+//                    [--settle-seconds N] [--poll-seconds N]
+//
+// The link class is the compositor's estimate ("offline", "2g", "3g",
+// "good"): --link fixes it, --link-file names a file holding it (read again
+// before every chunk); without either it is 3g, the estimator's own prior
+// for this hardware, under which bulk work waits. The battery is read from
+// sysfs (--power-supply, default /sys/class/power_supply).
+//
+// --once: one pass, then exit: 0 all done (or nothing to do), 1 an error
+// (its message on stderr), 3 the work waits (why on stderr), 2 a bad
+// command line. Otherwise it runs until SIGTERM or SIGINT, looking for new
+// photos every --poll-seconds (default 30) and when a back-off ends.
+#include <glib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "common/account.hpp"
+#include "common/strings.hpp"
+#include "photo_upload.hpp"
+#include "status_file.hpp"
+#include "sync_policy.hpp"
+
+namespace {
+
+using namespace cirrus::sync;
+
+std::atomic<bool> stop_requested{false};
+
+void on_stop_signal(int) { stop_requested = true; }
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Options {
+    bool once = false;
+    std::filesystem::path account = default_account_path();
+    std::filesystem::path pictures;
+    std::filesystem::path state;
+    std::filesystem::path status = default_status_path();
+    std::optional<LinkQuality> link;
+    std::filesystem::path link_file;
+    std::filesystem::path power_supply = "/sys/class/power_supply";
+    std::uint64_t chunk_bytes = PhotoUploadOptions{}.chunk_bytes;
+    std::chrono::seconds settle = PhotoUploadOptions{}.settle;
+    std::chrono::seconds poll{30};
+};
+
+std::uint64_t number(const std::string& flag, const std::string& text) {
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || !end || *end != '\0' || text.front() == '-')
+        throw UsageError(flag + " takes a whole number, not '" + text + "'");
+    return value;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() {
+            if (i + 1 >= argc) throw UsageError("missing value for " + arg);
+            return std::string(argv[++i]);
+        };
+        if (arg == "--once") {
+            o.once = true;
+        } else if (arg == "--account") {
+            o.account = value();
+        } else if (arg == "--pictures") {
+            o.pictures = value();
+        } else if (arg == "--state") {
+            o.state = value();
+        } else if (arg == "--status") {
+            o.status = value();
+        } else if (arg == "--link") {
+            const std::string name = value();
+            o.link = parse_link_quality(name);
+            if (!o.link) throw UsageError("--link: '" + name + "' is not a link class (offline, 2g, 3g, good)");
+        } else if (arg == "--link-file") {
+            o.link_file = value();
+        } else if (arg == "--power-supply") {
+            o.power_supply = value();
+        } else if (arg == "--chunk-bytes") {
+            o.chunk_bytes = number(arg, value());
+            if (o.chunk_bytes < 4096) throw UsageError("--chunk-bytes: at least 4096");
+        } else if (arg == "--settle-seconds") {
+            o.settle = std::chrono::seconds(number(arg, value()));
+        } else if (arg == "--poll-seconds") {
+            o.poll = std::chrono::seconds(std::max<std::uint64_t>(1, number(arg, value())));
+        } else {
+            throw UsageError("unknown argument '" + arg + "'");
+        }
+    }
+    if (o.pictures.empty()) {
+        const char* pictures = g_get_user_special_dir(G_USER_DIRECTORY_PICTURES);
+        o.pictures = pictures ? std::filesystem::path(pictures) : std::filesystem::path(g_get_home_dir()) / "Pictures";
+    }
+    if (o.state.empty()) o.state = std::filesystem::path(g_get_user_data_dir()) / "cirrus" / "sync";
+    return o;
+}
+
+std::string read_first_line(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return std::string(cirrus::trim(line, cirrus::kAsciiWhitespace));
+}
+
+LinkQuality read_link(const Options& o) {
+    if (o.link) return *o.link;
+    if (!o.link_file.empty()) {
+        // A missing or unreadable file: offline is the safe reading (nothing moves).
+        return parse_link_quality(read_first_line(o.link_file)).value_or(LinkQuality::offline);
+    }
+    return LinkQuality::three_g;
+}
+
+// The first battery in sysfs; any mains supply online counts as charging.
+Battery read_battery(const std::filesystem::path& folder) {
+    Battery battery;
+    bool mains = false;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        const std::string type = read_first_line(entry.path() / "type");
+        if (type == "Mains" || type == "USB") {
+            mains = mains || read_first_line(entry.path() / "online") == "1";
+        } else if (type == "Battery" && !battery.present) {
+            battery.present = true;
+            battery.percent = std::atoi(read_first_line(entry.path() / "capacity").c_str());
+            const std::string status = read_first_line(entry.path() / "status");
+            battery.charging = status == "Charging" || status == "Full";
+        }
+    }
+    battery.charging = battery.charging || mains;
+    return battery;
+}
+
+Conditions read_conditions(const Options& o) { return Conditions{read_link(o), read_battery(o.power_supply)}; }
+
+SyncTime steady_now() {
+    return std::chrono::duration_cast<SyncTime>(std::chrono::steady_clock::now().time_since_epoch());
+}
+
+WallSeconds wall_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string hold_message(const SyncStatus& status) {
+    switch (status.hold) {
+    case Hold::offline:
+        return "offline: waiting for a link";
+    case Hold::link_too_weak:
+        return "photos wait for a good link (Wi-Fi or LTE)";
+    case Hold::battery_low:
+        return "photos wait for 30% battery or a charger";
+    case Hold::backing_off:
+        return "waiting after an error: " + status.last_error;
+    case Hold::needs_user:
+        return status.last_error;
+    case Hold::none:
+        return "";
+    }
+    return "";
+}
+
+class Service {
+public:
+    explicit Service(Options options) : o_(std::move(options)), journal_(o_.state / "uploads.sqlite") {}
+
+    // One look: conditions, new photos, and the work that may run. Returns
+    // the outcome of the work run, or nullopt when none ran.
+    std::optional<Outcome> pass() {
+        scheduler_.set_conditions(read_conditions(o_), steady_now());
+        const auto account = load_account(o_.account);
+        if (!account) {
+            last_message_ = "no account: add one with cirrus account add URL";
+            publish();
+            return std::nullopt;
+        }
+        cirrus::dav::Client client(account->url, account->credentials());
+        PhotoUploader uploader(client, journal_, o_.pictures, {"Photos/", o_.chunk_bytes, o_.settle});
+        const auto pending = uploader.pending(std::filesystem::file_time_type::clock::now());
+        scheduler_.set_pending(WorkKind::bulk, !pending.empty());
+        const auto kind = scheduler_.next(steady_now());
+        if (!kind) {
+            last_message_ = pending.empty() ? "" : hold_message(scheduler_.status());
+            publish();
+            return std::nullopt;
+        }
+        scheduler_.started(*kind, "uploading " + std::to_string(pending.size()) + " photos");
+        publish();
+        auto keep_going = [&] {
+            scheduler_.set_conditions(read_conditions(o_), steady_now());
+            return !stop_requested && scheduler_.may_continue(WorkKind::bulk);
+        };
+        auto progress = [&](const std::string& line) {
+            scheduler_.progress(line);
+            publish();
+        };
+        Outcome outcome = Outcome::done;
+        std::string error;
+        try {
+            const UploadReport report = uploader.upload_all(keep_going, progress);
+            for (const std::string& event : report.events) std::printf("cirrus-sync: %s\n", event.c_str());
+            std::printf("cirrus-sync: sent %llu bytes of photos\n",
+                        static_cast<unsigned long long>(report.body_bytes_sent));
+            paused_ = report.paused;
+        } catch (const UploadError& e) {
+            outcome = e.outcome();
+            error = e.what();
+            std::fprintf(stderr, "cirrus-sync: %s\n", error.c_str());
+        }
+        std::fflush(stdout);
+        scheduler_.finished(*kind, outcome, error, steady_now(), wall_now());
+        // Still pending when paused: the scheduler says why it waits.
+        scheduler_.set_pending(WorkKind::bulk,
+                               !uploader.pending(std::filesystem::file_time_type::clock::now()).empty());
+        scheduler_.next(steady_now());
+        last_message_ = paused_ ? hold_message(scheduler_.status()) : "";
+        publish();
+        return outcome;
+    }
+
+    int run_once() {
+        const auto outcome = pass();
+        if (outcome && *outcome != Outcome::done) return 1;
+        if (!last_message_.empty()) {
+            std::fprintf(stderr, "cirrus-sync: %s\n", last_message_.c_str());
+            return 3;
+        }
+        return 0;
+    }
+
+    int run() {
+        while (!stop_requested) {
+            try {
+                pass();
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "cirrus-sync: %s\n", e.what());
+            }
+            // Until the poll interval or the end of a back-off, whichever is
+            // first, looking at the link every second (a good link starts
+            // held work at once).
+            const SyncTime until = std::min(steady_now() + std::chrono::duration_cast<SyncTime>(o_.poll),
+                                            scheduler_.wake_at().value_or(SyncTime::max()));
+            const LinkQuality link = scheduler_.conditions().link;
+            while (!stop_requested && steady_now() < until && read_link(o_) == link)
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        }
+        return 0;
+    }
+
+private:
+    void publish() {
+        nlohmann::json json = status_json(scheduler_.status(), scheduler_.conditions(), steady_now());
+        json["message"] = last_message_;
+        json["photos_uploaded"] = journal_.done_count();
+        write_status_file(o_.status, json);
+    }
+
+    Options o_;
+    UploadJournal journal_;
+    Scheduler scheduler_;
+    std::string last_message_;
+    bool paused_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Options options = parse(argc, argv);
+        const bool once = options.once;
+        std::signal(SIGTERM, on_stop_signal);
+        std::signal(SIGINT, on_stop_signal);
+        Service service(std::move(options));
+        return once ? service.run_once() : service.run();
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "cirrus-sync: %s (see the usage at the top of sync/main.cpp)\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cirrus-sync: %s\n", e.what());
+        return 1;
+    }
+}
