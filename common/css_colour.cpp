@@ -400,4 +400,28 @@ std::string to_hex(Rgba colour) {
     return text;
 }
 
+namespace {
+
+double linear_channel(double channel) {
+    return channel <= 0.04045 ? channel / 12.92 : std::pow((channel + 0.055) / 1.055, 2.4);
+}
+
+}  // namespace
+
+double relative_luminance(double r, double g, double b) {
+    return 0.2126 * linear_channel(r) + 0.7152 * linear_channel(g) + 0.0722 * linear_channel(b);
+}
+
+double relative_luminance(Rgba colour) {
+    return relative_luminance(colour.r / 255.0, colour.g / 255.0, colour.b / 255.0);
+}
+
+double contrast_ratio(double luminance_a, double luminance_b) {
+    const double lighter = std::max(luminance_a, luminance_b);
+    const double darker = std::min(luminance_a, luminance_b);
+    return (lighter + 0.05) / (darker + 0.05);
+}
+
+bool black_reads_better_on(double luminance) { return contrast_ratio(luminance, 0.0) > contrast_ratio(luminance, 1.0); }
+
 }  // namespace cirrus::launcher

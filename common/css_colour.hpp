@@ -28,4 +28,13 @@ std::optional<Rgba> parse_css_colour(std::string_view text);
 // "#rrggbb" for an opaque colour, "#rrggbbaa" otherwise (lowercase).
 std::string to_hex(Rgba colour);
 
+// WCAG 2 relative luminance of an sRGB colour, channels 0..1 (alpha ignored).
+double relative_luminance(double r, double g, double b);
+double relative_luminance(Rgba colour);
+// WCAG 2 contrast ratio of two luminances, 1 to 21.
+double contrast_ratio(double luminance_a, double luminance_b);
+// The status bar's rule for its text and icons on an app's theme colour:
+// black when black contrasts more than white with `luminance`, else white.
+bool black_reads_better_on(double luminance);
+
 }  // namespace cirrus::launcher

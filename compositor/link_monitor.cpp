@@ -1,7 +1,10 @@
 #include "link_monitor.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -10,6 +13,8 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "system_link.hpp"
 
 namespace cirrus {
 
@@ -101,8 +106,22 @@ int LinkMonitor::handle_netlink(int fd, std::uint32_t, void* data) {
 
 void LinkMonitor::read_system_state() {
     SystemNetworkState state;
-    state.has_route =
-        has_default_route_v4(read_text("/proc/net/route")) || has_default_route_v6(read_text("/proc/net/ipv6_route"));
+    const std::string routes_v4 = read_text("/proc/net/route");
+    const std::string routes_v6 = read_text("/proc/net/ipv6_route");
+    state.has_route = has_default_route_v4(routes_v4) || has_default_route_v6(routes_v6);
+    // What the way out is (system_link.hpp): Wi-Fi or wired is not "3G".
+    std::optional<std::string> iface = default_route_interface_v4(routes_v4);
+    if (!iface) iface = default_route_interface_v6(routes_v6);
+    if (state.has_route && iface && safe_interface_name(*iface)) {
+        const std::filesystem::path sys = std::filesystem::path("/sys/class/net") / *iface;
+        std::error_code ec;
+        InterfaceFacts facts;
+        facts.name = *iface;
+        facts.wireless = std::filesystem::exists(sys / "wireless", ec) || std::filesystem::exists(sys / "phy80211", ec);
+        const std::string type = read_text((sys / "type").c_str());
+        if (!type.empty()) facts.arphrd_type = std::atoi(type.c_str());
+        state.technology = access_technology_of(facts);
+    }
     changed(estimator_.set_system_state(state, now()));
 }
 

@@ -19,6 +19,7 @@
 #include "dev_session.hpp"
 #include "fetch.hpp"
 #include "install.hpp"
+#include "pack.hpp"
 #include "terminal_text.hpp"
 #include "common/control_socket.hpp"
 #include "common/needed_urls.hpp"
@@ -62,6 +63,9 @@ commands:
                          URL in a phone-sized Cirrus window on this desktop,
                          with data of its own; a saved change reloads it and
                          its console prints here
+  pack DIR [-o FILE.zip] the app's folder as a zip to install on a phone
+                         (default: DIR's name.zip here); it refuses what
+                         install would refuse, and its zip installs
   permission ID [NAME grant|deny|ask|reset]
                          list an app's permissions, or set one (NAME:
                          geolocation, notifications, camera, microphone,
@@ -513,6 +517,36 @@ int run_json_install(Registry& registry, const Options& o, const JsonInstallMode
     }
 }
 
+// `cirrus pack DIR [-o FILE.zip]` (pack.hpp): no registry, nothing installed.
+int run_pack(const Options& o) {
+    std::optional<std::filesystem::path> out;
+    std::string folder;
+    for (std::size_t i = 1; i < o.args.size(); ++i) {
+        const std::string& a = o.args[i];
+        if (a == "-o" || a == "--output") {
+            if (i + 1 >= o.args.size()) throw UsageError("missing FILE.zip after " + a);
+            out = o.args[++i];
+        } else if (a.starts_with("-")) {
+            throw UsageError("unknown pack option '" + a + "'");
+        } else if (folder.empty()) {
+            folder = a;
+        } else {
+            throw UsageError("pack takes one folder");
+        }
+    }
+    if (folder.empty()) throw UsageError("missing DIR (the app's folder)");
+    const PackResult result = pack_folder(folder, out);
+    for (const auto& warning : result.warnings)
+        std::fprintf(stderr, "cirrus: warning: %s\n", terminal_safe(warning).c_str());
+    for (const auto& file : result.left_out)
+        std::fprintf(stderr, "cirrus: left out %s (the zip being written)\n", terminal_safe(file).c_str());
+    std::printf("packed %s (%s): %zu files, %s in %s (%s)\n", result.id.c_str(), terminal_safe(result.name).c_str(),
+                result.files, format_bytes(result.bytes).c_str(), terminal_safe(result.zip.string()).c_str(),
+                format_bytes(result.zip_bytes).c_str());
+    std::printf("install it with: cirrus install %s\n", terminal_safe(result.zip.string()).c_str());
+    return 0;
+}
+
 int run(const Options& o) {
     const std::string& command = o.args[0];
     if (command == "help") {
@@ -523,6 +557,7 @@ int run(const Options& o) {
     if (command == "dev") return run_dev({o.args.begin() + 1, o.args.end()});
     // Nor does the account: it is the user's, not the apps'.
     if (command == "account") return run_account({o.args.begin() + 1, o.args.end()});
+    if (command == "pack") return run_pack(o);
     Registry registry = Registry::open(o.registry);
     if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
     // The JSON modes say every error as JSON, a read-only data folder too.

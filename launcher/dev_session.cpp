@@ -19,12 +19,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dev_checklist.hpp"
 #include "dev_policy.hpp"
 #include "install.hpp"
 #include "package.hpp"
+#include "site.hpp"
 #include "terminal_text.hpp"
+#include "common/app_id.hpp"
 #include "common/control_socket.hpp"
+#include "common/offline_store.hpp"
 #include "common/registry.hpp"
+#include "common/service_worker_record.hpp"
 #include "common/store_path.hpp"
 
 namespace cirrus::launcher {
@@ -271,6 +276,72 @@ std::string manifest_of(const DevApp& app) {
     }
 }
 
+// What the checklist (dev_checklist.hpp) is run on: the app as the registry
+// has it now, its folder, or the offline store for a URL.
+ChecklistFacts checklist_facts(Registry& registry, const DevApp& app) {
+    ChecklistFacts facts;
+    const auto record = registry.get(app.id);
+    if (!record) throw std::runtime_error("the app is no longer in the session's registry");
+    const auto manifest = manifest_from_json(json::parse(record->manifest_json));
+    if (!manifest) throw std::runtime_error("the registry's manifest of " + app.id + " cannot be read");
+    facts.manifest = *manifest;
+    facts.site = app.site;
+    if (app.folder) {
+        facts.packaged = true;
+        const Package package = open_package(*app.folder);
+        const std::string base = package_base_url(app.id);
+        for (const ImageResource& icon : facts.manifest.icons) {
+            if (!icon.src.starts_with(base) || !package.contains(icon.src.substr(base.size())))
+                facts.missing_icons.push_back(icon.src);
+        }
+        // The start page and what it loads: the package's own files by a
+        // stand-in origin (as Package::find_manifest does), the rest is network.
+        std::string start =
+            facts.manifest.start_url.starts_with(base) ? facts.manifest.start_url.substr(base.size()) : "index.html";
+        start = start.substr(0, start.find_first_of("?#"));
+        if (start.empty() || start.ends_with("/")) start += "index.html";
+        if (!package.contains(start)) return facts;
+        const std::string html = package.read(start);
+        facts.page_bytes = html.size();
+        facts.files = 1;
+        const std::string origin = "https://package.invalid/";
+        for (const std::string& url : page_subresources(html, origin + start)) {
+            if (!url.starts_with(origin)) {
+                facts.network_urls.push_back(url);
+                ++facts.files_of_unknown_size;
+                continue;
+            }
+            const std::string path = url.substr(origin.size(), url.find_first_of("?#") - origin.size());
+            for (const PackageFile& file : package.files()) {
+                if (file.path != path) continue;
+                facts.page_bytes += file.size;
+                ++facts.files;
+            }
+        }
+        return facts;
+    }
+    facts.service_worker = offline::read_service_worker_record(app_data_dirs(app.id).data).has_value();
+    std::error_code ec;
+    if (std::filesystem::exists(offline::default_store_path(), ec)) {
+        auto store = offline::OfflineStore::open(offline::default_store_path());
+        facts.readiness = store.readiness(app.id, 3);
+        facts.page_bytes = static_cast<std::uint64_t>(store.usage(app.id));
+        facts.files = static_cast<std::size_t>(facts.readiness->stored);
+    }
+    return facts;
+}
+
+void print_checklist(Registry& registry, const DevApp& app) {
+    try {
+        const std::vector<CheckLine> lines = run_checklist(checklist_facts(registry, app));
+        say("checklist (" + checklist_summary(lines) + "; c prints it again):");
+        for (const CheckLine& line : lines) std::printf("  %s\n", terminal_safe(format_check_line(line)).c_str());
+        std::fflush(stdout);
+    } catch (const std::exception& e) {
+        say(std::string("checklist: ") + e.what());
+    }
+}
+
 // Reloads the app's pages (its host reloads on SIGUSR2, storage kept), or
 // opens it again when it is not running (closed, or discarded).
 void reload(const std::string& control, const std::string& id) {
@@ -284,7 +355,8 @@ void reload(const std::string& control, const std::string& id) {
 }
 
 constexpr const char* kKeys =
-    "keys: r reload, h home (the app goes to the background, frozen after a while), d discard, o open (restore), "
+    "keys: r reload, c checklist, h home (the app goes to the background, frozen after a while), d discard, o open "
+    "(restore), "
     "m memory, q quit";
 
 // The app's processes' memory (PSS where the kernel has it), as `apps` says.
@@ -403,6 +475,7 @@ int run_dev(const std::vector<std::string>& args) {
     RawKeys keys;
     say(std::string(app.folder ? "a saved change reloads the app; " : "") + kKeys);
     say(memory_line(control, app.id));
+    print_checklist(registry, app);
 
     int status = 0;
     bool stdin_open = true;  // keys come from a terminal (raw) or a pipe (a test)
@@ -425,6 +498,10 @@ int run_dev(const std::vector<std::string>& args) {
                 char key = 0;
                 if (::read(STDIN_FILENO, &key, 1) != 1) {
                     stdin_open = false;  // closed (or /dev/null): no keys
+                    continue;
+                }
+                if (key == 'c') {
+                    print_checklist(registry, app);
                     continue;
                 }
                 try {

@@ -115,6 +115,91 @@ nlohmann::json site_manifest(const SiteInfo& site, const std::string& start_url)
 
 }  // namespace
 
+namespace {
+
+// A manifest's diagnostic naming the package's file, as the developer has it.
+std::string manifest_diagnostic_text(const InstallablePackage& installable, ManifestDiagnostic diagnostic) {
+    diagnostic.file = (installable.package.source() / installable.manifest_path).string();
+    return diagnostic.text();
+}
+
+}  // namespace
+
+InstallablePackage open_installable(const std::filesystem::path& path, SourceKind kind, bool in_place) {
+    Package package = [&] {
+        try {
+            return open_package(path);
+        } catch (const PackageError& e) {
+            throw InstallError(e.what());
+        }
+    }();
+    std::optional<std::string> manifest_path = package.find_manifest();
+    // A folder in place without a manifest: a site, its manifest made from its index.html.
+    const bool site = in_place && !manifest_path && package.contains("index.html");
+    if (site) manifest_path = "index.html";
+    if (!manifest_path) {
+        throw InstallError(package.name() +
+                           ": no manifest.webmanifest or manifest.json at the package root "
+                           "(add one; manifests/notes is an example)");
+    }
+    std::string stem = path.filename().string();
+    if (kind == SourceKind::zip && stem.ends_with(".zip")) stem.resize(stem.size() - 4);
+    if (path.filename().empty()) stem = path.parent_path().filename().string();  // "dir/"
+    return {std::move(package), *manifest_path, site, app_id_from_name(stem), std::filesystem::absolute(path).string()};
+}
+
+ProcessedManifest process_package_manifest(const InstallablePackage& installable, const std::string& id) {
+    const Package& package = installable.package;
+    const std::string base = package_base_url(id);
+    const std::string document = base + (package.contains("index.html") ? "index.html" : "");
+    if (installable.site) {
+        ProcessedManifest processed = process_manifest(
+            site_manifest(parse_site(package.read("index.html"), document), document).dump(), document, document);
+        if (processed && !processed.manifest->name) processed.manifest->name = installable.name_id;
+        return processed;
+    }
+    return process_manifest(package.read(installable.manifest_path), base + installable.manifest_path, document);
+}
+
+CheckedPackage check_package(const InstallablePackage& installable, const std::string& id, const ProgressFn& progress) {
+    const Package& package = installable.package;
+    ProcessedManifest processed = process_package_manifest(installable, id);
+    if (!processed) throw InstallError(manifest_diagnostic_text(installable, *processed.error));
+    const std::string base = package_base_url(id);
+    CheckedPackage checked;
+    std::vector<std::string>& warnings = checked.warnings;
+    for (const auto& w : processed.warnings) warnings.push_back(manifest_diagnostic_text(installable, w));
+    checked.manifest = std::move(*processed.manifest);
+    const Manifest& manifest = checked.manifest;
+
+    // The start page must be a file of the package (a directory URL means its index.html).
+    std::string start_path = manifest.start_url.starts_with(base) ? manifest.start_url.substr(base.size()) : "";
+    start_path = start_path.substr(0, start_path.find_first_of("?#"));
+    if (start_path.empty() || start_path.ends_with("/")) start_path += "index.html";
+    if (!manifest.start_url.starts_with(base) || !package.contains(start_path)) {
+        throw InstallError(manifest_diagnostic_text(
+            installable,
+            {"", 0, 0, "start_url",
+             "'" + manifest.start_url + "' is not a page of the package (" + start_path + " is missing)"}));
+    }
+
+    if (progress) progress({"rasterising icons"});
+    std::vector<IconSource> sources;
+    std::vector<std::vector<std::uint8_t>> icon_bytes;  // owns what the sources point at
+    icon_bytes.reserve(manifest.icons.size());
+    for (const ImageResource& icon : manifest.icons) {
+        const std::string relative = icon.src.starts_with(base) ? icon.src.substr(base.size()) : "";
+        if (relative.empty() || !package.contains(relative)) {
+            warnings.push_back("icon " + icon.src + " is not in the package; skipped");
+            continue;
+        }
+        icon_bytes.push_back(bytes_of(package.read(relative)));
+        add_icon_sources(icon, icon_bytes.back(), sources);
+    }
+    checked.icons = rasterise_or_fallback(manifest, sources, warnings);
+    return checked;
+}
+
 std::filesystem::path default_apps_dir() { return default_registry_path().parent_path() / "apps"; }
 
 Installer::Installer(Registry& registry, std::filesystem::path apps_dir, ProgressFn progress,
@@ -164,50 +249,17 @@ Installer::InPlace Installer::install_in_place(const std::filesystem::path& fold
 InstallResult Installer::install_package(const std::filesystem::path& path, SourceKind kind, bool in_place,
                                          bool* as_site) {
     say("reading " + path.string());
-    Package package = [&] {
-        try {
-            return open_package(path);
-        } catch (const PackageError& e) {
-            throw InstallError(e.what());
-        }
-    }();
-    std::optional<std::string> manifest_path = package.find_manifest();
-    // A folder in place without a manifest: a site, its manifest made from its index.html.
-    const bool site = in_place && !manifest_path && package.contains("index.html");
-    if (site) manifest_path = "index.html";
-    if (as_site) *as_site = site;
-    if (!manifest_path) {
-        throw InstallError(package.name() +
-                           ": no manifest.webmanifest or manifest.json at the package root "
-                           "(add one; manifests/notes is an example)");
-    }
-
-    std::string stem = path.filename().string();
-    if (kind == SourceKind::zip && stem.ends_with(".zip")) stem.resize(stem.size() - 4);
-    if (path.filename().empty()) stem = path.parent_path().filename().string();  // "dir/"
-    const std::string name_id = app_id_from_name(stem);
-    const std::string source = std::filesystem::absolute(path).string();
+    const InstallablePackage installable = open_installable(path, kind, in_place);
+    if (as_site) *as_site = installable.site;
+    const Package& package = installable.package;
+    const std::string& name_id = installable.name_id;
+    const std::string& source = installable.source;
     // A package's pages are served from app://<id>/, which makes the app its
     // own origin: it shares storage with nobody. The manifest is processed
     // against the id the name gives, then again should the app turn out to
     // be another than the one installed under that id (app_identity.hpp).
-    const auto process = [&](const std::string& id) {
-        const std::string base = package_base_url(id);
-        const std::string document = base + (package.contains("index.html") ? "index.html" : "");
-        if (site) {
-            ProcessedManifest processed = process_manifest(
-                site_manifest(parse_site(package.read("index.html"), document), document).dump(), document, document);
-            if (processed && !processed.manifest->name) processed.manifest->name = name_id;
-            return processed;
-        }
-        return process_manifest(package.read(*manifest_path), base + *manifest_path, document);
-    };
-    auto name_file = [&](ManifestDiagnostic d) {
-        d.file = (package.source() / *manifest_path).string();
-        return d.text();
-    };
-    ProcessedManifest processed = process(name_id);
-    if (!processed) throw InstallError(name_file(*processed.error));
+    const ProcessedManifest processed = process_package_manifest(installable, name_id);
+    if (!processed) throw InstallError(manifest_diagnostic_text(installable, *processed.error));
     const PackagedIdentity identity{processed.manifest->name.value_or(home_screen_label(*processed.manifest)), source,
                                     kind, declared_package_id(*processed.manifest, name_id)};
     const IdChoice choice = [&] {
@@ -225,38 +277,12 @@ InstallResult Installer::install_package(const std::filesystem::path& path, Sour
         }
     }();
     const std::string& id = choice.id;
-    if (id != name_id) processed = process(id);
-    if (!processed) throw InstallError(name_file(*processed.error));
-    const std::string base = package_base_url(id);
+    CheckedPackage checked = check_package(installable, id, progress_);
+    const Manifest& manifest = checked.manifest;
+    const std::vector<IconImage>& icons = checked.icons;
     std::vector<std::string> warnings;
     if (choice.beside) warnings.push_back(*choice.beside);
-    for (const auto& w : processed.warnings) warnings.push_back(name_file(w));
-    const Manifest& manifest = *processed.manifest;
-
-    // The start page must be a file of the package (a directory URL means its index.html).
-    std::string start_path = manifest.start_url.starts_with(base) ? manifest.start_url.substr(base.size()) : "";
-    start_path = start_path.substr(0, start_path.find_first_of("?#"));
-    if (start_path.empty() || start_path.ends_with("/")) start_path += "index.html";
-    if (!manifest.start_url.starts_with(base) || !package.contains(start_path)) {
-        throw InstallError(
-            name_file({"", 0, 0, "start_url",
-                       "'" + manifest.start_url + "' is not a page of the package (" + start_path + " is missing)"}));
-    }
-
-    say("rasterising icons");
-    std::vector<IconSource> sources;
-    std::vector<std::vector<std::uint8_t>> icon_bytes;  // owns what the sources point at
-    icon_bytes.reserve(manifest.icons.size());
-    for (const ImageResource& icon : manifest.icons) {
-        const std::string relative = icon.src.starts_with(base) ? icon.src.substr(base.size()) : "";
-        if (relative.empty() || !package.contains(relative)) {
-            warnings.push_back("icon " + icon.src + " is not in the package; skipped");
-            continue;
-        }
-        icon_bytes.push_back(bytes_of(package.read(relative)));
-        add_icon_sources(icon, icon_bytes.back(), sources);
-    }
-    const std::vector<IconImage> icons = rasterise_or_fallback(manifest, sources, warnings);
+    warnings.insert(warnings.end(), checked.warnings.begin(), checked.warnings.end());
 
     if (in_place) return record(id, manifest, SourceKind::folder, source, source, icons, std::move(warnings));
     // A new folder for every install, so the previous one stays whole until

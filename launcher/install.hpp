@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/manifest.hpp"
+#include "package.hpp"
 #include "precache.hpp"
 #include "common/registry.hpp"
 
@@ -71,6 +72,35 @@ struct InstallPlan {
     std::uint64_t offline_bytes_known = 0;
     std::size_t offline_files = 0;
 };
+
+// A package as installing it reads it, before an id is chosen: opened and
+// checked against the package rules (package.hpp), its manifest found. A
+// folder run in place (`cirrus dev`) without a manifest is taken as a site,
+// its index.html making one. Throws InstallError with install's messages:
+// `cirrus pack` refuses with these very words.
+struct InstallablePackage {
+    Package package;
+    std::string manifest_path;  // relative; "index.html" for a site
+    bool site = false;
+    std::string name_id;  // the id its folder's or zip's name gives
+    std::string source;   // its absolute path, as the registry records it
+};
+InstallablePackage open_installable(const std::filesystem::path& path, SourceKind kind, bool in_place = false);
+
+// Its manifest processed as installed under `id` (app://<id>/ is its base).
+ProcessedManifest process_package_manifest(const InstallablePackage& installable, const std::string& id);
+
+// Everything else installing it under `id` checks, once the id is chosen:
+// the manifest (an error refuses it), the start page is a file of the
+// package, the icons are in it and can be drawn (else warnings and the
+// initial as the icon). `progress` hears the steps.
+struct CheckedPackage {
+    Manifest manifest;
+    std::vector<std::string> warnings;  // the manifest's (file:line:column), then the icons'
+    std::vector<IconImage> icons;
+};
+CheckedPackage check_package(const InstallablePackage& installable, const std::string& id,
+                             const ProgressFn& progress = {});
 
 // Where installed packages live: $XDG_DATA_HOME/cirrus/apps (beside the registry).
 std::filesystem::path default_apps_dir();

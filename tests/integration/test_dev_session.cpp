@@ -144,6 +144,14 @@ TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, th
     CHECK(windows[0]["content"]["height"] == 800);
     CHECK(windows[0]["width"] == 1280);  // what the desktop forced: the phone is letterboxed in it
 
+    // The checklist at start: the dropped theme colour, the package offline,
+    // the start page's weight priced on 3G.
+    REQUIRE(dev.line_with("cirrus dev: checklist (", 20));
+    CHECK(dev.line_with("  warn  status bar: no theme_color", 5));
+    CHECK(dev.line_with("  pass  offline: a package: every file it loads is on the phone", 5));
+    CHECK(dev.line_with("  pass  weight on 3G: ", 5));
+    CHECK(dev.line_with("  fail  icons: none usable", 5));
+
     // The page's console.log in the terminal, with its file and line.
     CHECK(dev.line_with("[colour-probe] console.log: probe loaded 1 (at app://colour-probe/app.js:2:", 20));
     CHECK(same_rgb(page_pixel(control, desktop.new_path("red.png")), 0xff0000, 8));
@@ -179,6 +187,12 @@ TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, th
         CHECK(app->package_dir == std::filesystem::canonical(folder).string());  // served in place
     }
 
+    // `c`: the checklist again, on the manifest as it is now.
+    CHECK(dev.count_with("cirrus dev: checklist (") == 1);
+    dev.process->send_line("c");
+    REQUIRE(wait_until([&] { return dev.count_with("cirrus dev: checklist (") == 2; }, 10));
+    CHECK(dev.line_with("  pass  status bar: #123456: white text and icons at ", 5));
+
     // Keys (from a pipe here, a terminal's single keys otherwise): the memory line.
     // (one memory line is printed at start: the key's is the next one)
     const std::size_t memory_lines = dev.count_with("cirrus dev: memory: ");
@@ -204,6 +218,7 @@ TEST_CASE("cirrus dev: a folder without a manifest runs as a site, with a hint")
     DevRun dev(desktop, folder, desktop.new_path("dev.log"));
     const std::string control = dev.control_socket();
     CHECK(dev.line_with("running it as a site").has_value());
+    CHECK(dev.line_with("  fail  manifest: none: the app runs as a site").has_value());
     REQUIRE_MESSAGE(dev.line_with("is on screen").has_value(), dev.process->describe());
     const json windows = desktop.windows();
     REQUIRE(windows.size() == 1);

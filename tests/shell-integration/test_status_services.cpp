@@ -5,7 +5,8 @@
 // from screenshots, at the rectangles the shell's own layout code gives.
 //
 // The compositor publishes its own link estimate (cirrus_shell_v1.link_state:
-// "3g" where the machine has a default route and nothing was measured,
+// "good" where the default route goes out over Ethernet or Wi-Fi, "3g" over
+// another link, when nothing was measured,
 // "offline" where it has none), and the bar combines it with the modem. The
 // tests read that estimate as the compositor sends it, and expect what the
 // shell's precedence rules (link_indicator.hpp) make of it and the modem.

@@ -6,19 +6,31 @@
 #include <array>
 #include <cmath>
 
+#include "common/link_profiles.hpp"
+
 namespace cirrus::weak_link {
 
 namespace {
 
 using std::chrono::milliseconds;
 
-// docs/ARCHITECTURE.md, "Weak-link profiles". kbit/s are 1000 bits per second.
+constexpr Profile shaped(const link::ShapedLink& numbers, std::string_view summary) {
+    return {numbers.name,
+            LinkKind::shaped,
+            numbers.down_bits_per_second,
+            numbers.up_bits_per_second,
+            numbers.added_round_trip,
+            numbers.loss,
+            summary};
+}
+
+// docs/ARCHITECTURE.md, "Weak-link profiles" (the shaped ones' numbers are
+// common/link_profiles.hpp's). kbit/s are 1000 bits per second.
 constexpr std::array<Profile, 6> kAllProfiles{{
     {"none", LinkKind::pass_through, 0, 0, milliseconds(0), 0.0, "no shaping: loopback speed (the online baseline)"},
-    {"3g", LinkKind::shaped, 1600e3, 750e3, milliseconds(300), 0.0, "1600/750 kbit/s, +300 ms round trip"},
-    {"3g-slow", LinkKind::shaped, 400e3, 400e3, milliseconds(2000), 0.0,
-     "400/400 kbit/s, +2000 ms round trip (developer tools' \"Slow 3G\")"},
-    {"2g", LinkKind::shaped, 50e3, 20e3, milliseconds(650), 0.01, "50/20 kbit/s, +650 ms round trip, 1% loss"},
+    shaped(link::k3g, "1600/750 kbit/s, +300 ms round trip"),
+    shaped(link::k3gSlow, "400/400 kbit/s, +2000 ms round trip (developer tools' \"Slow 3G\")"),
+    shaped(link::k2g, "50/20 kbit/s, +650 ms round trip, 1% loss"),
     {"offline", LinkKind::offline, 0, 0, milliseconds(0), 1.0,
      "no link: new connections are reset at once, open ones are cut"},
     {"blackhole", LinkKind::blackhole, 0, 0, milliseconds(0), 1.0,
