@@ -13,8 +13,10 @@ namespace {
 using std::chrono::milliseconds;
 
 // docs/ARCHITECTURE.md, "Weak-link profiles". kbit/s are 1000 bits per second.
-constexpr std::array<Profile, 6> kAllProfiles{{
+constexpr std::array<Profile, 7> kAllProfiles{{
     {"none", LinkKind::pass_through, 0, 0, milliseconds(0), 0.0, "no shaping: loopback speed (the online baseline)"},
+    {"good", LinkKind::shaped, 10e6, 5e6, milliseconds(40), 0.0,
+     "10/5 Mbit/s, +40 ms round trip (the estimator's class good)"},
     {"3g", LinkKind::shaped, 1600e3, 750e3, milliseconds(300), 0.0, "1600/750 kbit/s, +300 ms round trip"},
     {"3g-slow", LinkKind::shaped, 400e3, 400e3, milliseconds(2000), 0.0,
      "400/400 kbit/s, +2000 ms round trip (developer tools' \"Slow 3G\")"},
