@@ -64,6 +64,19 @@ struct ShellProtocolListener {
             if (s.on_install_offer) s.on_install_offer(offer);
         });
     }
+    static void update_offer(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
+                             const char* old_name, const char* name, const char* origin, const char* icon,
+                             uint32_t name_changed, uint32_t icon_changed) {
+        auto& s = self(data);
+        ShellProtocol::InstallOffer offer{request_id, app_id, name, origin, icon, 0, 0, false, ""};
+        offer.update = true;
+        offer.old_name = old_name;
+        offer.name_changed = name_changed != 0;
+        offer.icon_changed = icon_changed != 0;
+        deliver(s, "cirrus_shell_v1.update_offer", [&s, offer] {
+            if (s.on_install_offer) s.on_install_offer(offer);
+        });
+    }
     static void install_progress(void* data, cirrus_shell_v1*, const char* app_id, const char* name, const char* icon,
                                  uint32_t done, uint32_t total) {
         auto& s = self(data);
@@ -104,6 +117,7 @@ const cirrus_shell_v1_listener kShellListener = {
     .install_progress = ShellProtocolListener::install_progress,
     .install_finished = ShellProtocolListener::install_finished,
     .install_failed = ShellProtocolListener::install_failed,
+    .update_offer = ShellProtocolListener::update_offer,
 };
 
 }  // namespace
