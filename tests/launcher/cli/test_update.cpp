@@ -95,7 +95,7 @@ std::string offline_page(const TempDir& dir, const std::string& id, const std::s
 
 json check_one(const TempDir& dir, int expected_status = 0) {
     const Run run = run_shell(update_cli(dir, {"update", "--json"}), dir.path() / "err.txt");
-    CHECK_MESSAGE(run.status == expected_status, run.out + run.err);
+    CHECK_MESSAGE(run.status == expected_status, run.out << run.err);
     const auto lines = lines_of(run.out);
     REQUIRE(lines.size() == 1);
     return lines[0]["update"];
