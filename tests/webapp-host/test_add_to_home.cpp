@@ -333,7 +333,10 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 TEST_CASE("Updates: a new name asks on the shell's sheet; nothing changes until Update; Keep is not asked again") {
     auto paper = std::make_shared<ChangingPaper>();
     HttpTestServer origin(paper_site(paper));
+    // The compositor's info lines say when a check is done.
+    setenv("CIRRUS_LOG", "info", 1);
     AddToHome h;
+    unsetenv("CIRRUS_LOG");
     const std::string start = origin.url("/paper/index.html");
     const RunResult install =
         run_program({program("CIRRUS_CLI"), "--registry", h.db.string(), "install", start}, {}, 60);
