@@ -622,7 +622,7 @@ def kill_pids(pids, grace=3.0):
 class WeakLink:
     """cirrus-weak-link (tests/tools/weak_link.cpp) in front of an origin on
     127.0.0.1, playing the weak-link profiles of docs/ARCHITECTURE.md (none,
-    3g, 3g-slow, 2g, offline, blackhole). Clients use url(PATH); set_profile()
+    good, 3g, 3g-slow, 2g, offline, blackhole). Clients use url(PATH); set_profile()
     switches live
     and returns once the tool said so. Registered for cleanup like the
     compositors: stop() closes its stdin (it then exits 0), else kills it."""

@@ -39,6 +39,8 @@ inline constexpr std::array kControlCommands = {
     ControlCommand{"keyboard_device", "attach|detach", "attach or detach a keyboard that counts as hardware (tests)"},
     ControlCommand{"memory_pressure", "none|moderate|critical",
                    "simulate memory pressure (tests): background apps are discarded as under real pressure"},
+    ControlCommand{"check_updates", "",
+                   "check the installed hosted apps for updates now (as when due, the link and idle aside)"},
     ControlCommand{"quit", "", "shut the compositor down"},
 };
 

@@ -20,6 +20,9 @@ struct ShapedLink {
     double loss;  // share of segments that need a retransmission
 };
 
+// A Wi-Fi or wired link the estimator classes as good (the install benchmark's
+// peer of 3g).
+inline constexpr ShapedLink kGood{"good", 10e6, 5e6, std::chrono::milliseconds(40), 0.0};
 inline constexpr ShapedLink k3g{"3g", 1600e3, 750e3, std::chrono::milliseconds(300), 0.0};
 inline constexpr ShapedLink k3gSlow{"3g-slow", 400e3, 400e3, std::chrono::milliseconds(2000), 0.0};
 inline constexpr ShapedLink k2g{"2g", 50e3, 20e3, std::chrono::milliseconds(650), 0.01};

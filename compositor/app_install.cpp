@@ -1,5 +1,6 @@
 #include "app_install.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "cirrus-app-unstable-v1-protocol.h"
 #include "cirrus-shell-unstable-v1-protocol.h"
 #include "common/protocol_text.hpp"
+#include "seat.hpp"
 #include "server.hpp"
 #include "shell_link.hpp"
 #include "supervisor.hpp"
@@ -32,6 +34,7 @@ struct AppInstall::Child {
     std::optional<std::uint32_t> offer;  // the sheet's request id, until answered
     std::string job;                     // the app id it installs, after Add
     bool said_last = false;              // a result, an error or a cancel came
+    bool update_check = false;           // `cirrus update --json`
 };
 
 namespace {
@@ -43,6 +46,8 @@ std::uint32_t clamp32(std::uint64_t value) {
     return value > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(value);
 }
 
+constexpr int kUpdateTimerMs = 60 * 1000;
+
 void say_to_child(int& fd, const char* line) {
     if (fd < 0) return;
     // A child that is gone makes this fail (EPIPE; SIGPIPE is ignored).
@@ -53,9 +58,15 @@ void say_to_child(int& fd, const char* line) {
 
 }  // namespace
 
-AppInstall::AppInstall(Server& server) : server_(server) {}
+AppInstall::AppInstall(Server& server)
+    : server_(server), update_schedule_(UpdateScheduleConfig{}, UpdateSchedule::Clock::now()) {
+    update_timer_ = wl_event_loop_add_timer(server_.loop, &AppInstall::handle_update_timer, this);
+    if (update_timer_) wl_event_source_timer_update(update_timer_, kUpdateTimerMs);
+    else wlr_log(WLR_ERROR, "cannot add the update check's timer: hosted apps are updated on request only");
+}
 
 AppInstall::~AppInstall() {
+    if (update_timer_) wl_event_source_remove(update_timer_);
     for (auto& [pid, child] : children_) {
         if (child->source) wl_event_source_remove(child->source);
         if (child->in_fd >= 0) close(child->in_fd);
@@ -149,6 +160,16 @@ void AppInstall::answer_host(std::uint32_t result, const std::string& app_id, co
 
 void AppInstall::send_offer(const Offer& offer) {
     if (!server_.shell) return;
+    if (offer.update) {
+        if (!offer.update_plan) return;
+        const InstallerUpdatePlan& plan = *offer.update_plan;
+        std::error_code ec;
+        const std::string icon = std::filesystem::exists(offer.icon, ec) ? offer.icon : "";
+        server_.shell->update_offer(offer.request_id, plan.id, bounded(plan.old_name), bounded(plan.name),
+                                    bounded(plan.origin), icon, plan.name_changed, plan.icon_changed);
+        server_.shell->done();
+        return;
+    }
     const InstallerPlan plan = offer.plan.value_or(InstallerPlan{});
     std::error_code ec;
     const std::string icon = offer.plan && std::filesystem::exists(offer.icon, ec) ? offer.icon : "";
@@ -159,9 +180,18 @@ void AppInstall::send_offer(const Offer& offer) {
 }
 
 void AppInstall::answer(std::uint32_t request_id, std::uint32_t answer) {
+    answer_offer(request_id, answer);
+    offer_next_update();
+}
+
+void AppInstall::answer_offer(std::uint32_t request_id, std::uint32_t answer) {
     if (!offer_ || offer_->request_id != request_id) return;
     auto child = children_.find(offer_->pid);
     Child* running = child != children_.end() ? child->second.get() : nullptr;
+    if (offer_->update) {
+        answer_update(answer, running);
+        return;
+    }
     const bool planned = offer_->plan && offer_->reason.empty();
     if (answer == CIRRUS_SHELL_V1_INSTALL_ANSWER_ADD && planned && running) {
         const InstallerPlan& plan = *offer_->plan;
@@ -269,6 +299,29 @@ void AppInstall::close_child_output(Child& child) {
 
 void AppInstall::on_line(Child& child, const std::string& line) {
     const InstallerLine parsed = parse_installer_line(line);
+    if (child.update_check) {
+        if (const auto* checked = std::get_if<UpdateChecked>(&parsed)) {
+            wlr_log(WLR_INFO, "update check: %s %s%s%s", checked->id.c_str(), checked->result.c_str(),
+                    checked->message.empty() ? "" : ": ", checked->message.c_str());
+            if (checked->result == "failed") update_check_failed_ = true;
+            const bool queued =
+                std::find(updates_to_ask_.begin(), updates_to_ask_.end(), checked->id) != updates_to_ask_.end();
+            if (checked->result == "needs_confirmation" && !checked->id.empty() && !queued)
+                updates_to_ask_.push_back(checked->id);
+        }
+        return;
+    }
+    if (child.offer && offer_ && offer_->request_id == *child.offer && offer_->update) {
+        if (const auto* plan = std::get_if<InstallerUpdatePlan>(&parsed)) {
+            offer_->update_plan = *plan;
+            send_offer(*offer_);
+        } else if (const auto* error = std::get_if<InstallerError>(&parsed)) {
+            child.said_last = true;
+            child.offer.reset();
+            drop_update_offer(error->message);
+        }
+        return;
+    }
     if (child.offer && offer_ && offer_->request_id == *child.offer) {
         if (const auto* plan = std::get_if<InstallerPlan>(&parsed)) {
             offer_->plan = *plan;
@@ -308,7 +361,8 @@ void AppInstall::on_line(Child& child, const std::string& line) {
     } else if (const auto* error = std::get_if<InstallerError>(&parsed)) {
         child.said_last = true;
         fail_job(child.job, error->message);
-    } else if (std::holds_alternative<InstallerCancelled>(parsed)) {
+    } else if (std::holds_alternative<InstallerCancelled>(parsed) ||
+               std::holds_alternative<InstallerDeclined>(parsed)) {
         child.said_last = true;
     }
 }
@@ -324,6 +378,21 @@ bool AppInstall::child_exited(pid_t pid) {
     }
     close_child_output(child);
     if (child.in_fd >= 0) close(child.in_fd);
+    if (child.update_check) {
+        update_check_ = -1;
+        update_schedule_.finished(UpdateSchedule::Clock::now(), !update_check_failed_);
+        wlr_log(WLR_INFO, "update check done%s; %zu to ask about", update_check_failed_ ? " (some failed)" : "",
+                updates_to_ask_.size());
+        children_.erase(it);
+        offer_next_update();
+        return true;
+    }
+    if (!child.said_last && child.offer && offer_ && offer_->request_id == *child.offer && offer_->update) {
+        drop_update_offer("the installer ended unexpectedly");
+        children_.erase(it);
+        offer_next_update();
+        return true;
+    }
     if (!child.said_last) {
         const std::string why = "the installer ended unexpectedly";
         if (child.offer && offer_ && offer_->request_id == *child.offer && offer_->reason.empty()) {
@@ -343,7 +412,15 @@ bool AppInstall::child_exited(pid_t pid) {
 
 void AppInstall::replay_to_shell(wl_resource* shell) {
     if (wl_resource_get_version(shell) < CIRRUS_SHELL_V1_INSTALL_OFFER_SINCE_VERSION) return;
-    if (offer_ && (offer_->plan || !offer_->reason.empty())) {
+    if (offer_ && offer_->update && offer_->update_plan &&
+        wl_resource_get_version(shell) >= CIRRUS_SHELL_V1_UPDATE_OFFER_SINCE_VERSION) {
+        const InstallerUpdatePlan& plan = *offer_->update_plan;
+        std::error_code ec;
+        const std::string icon = std::filesystem::exists(offer_->icon, ec) ? offer_->icon : "";
+        cirrus_shell_v1_send_update_offer(shell, offer_->request_id, plan.id.c_str(), bounded(plan.old_name).c_str(),
+                                          bounded(plan.name).c_str(), bounded(plan.origin).c_str(), icon.c_str(),
+                                          plan.name_changed ? 1 : 0, plan.icon_changed ? 1 : 0);
+    } else if (offer_ && !offer_->update && (offer_->plan || !offer_->reason.empty())) {
         const InstallerPlan plan = offer_->plan.value_or(InstallerPlan{});
         cirrus_shell_v1_send_install_offer(shell, offer_->request_id, plan.id.c_str(), bounded(plan.name).c_str(),
                                            bounded(plan.origin).c_str(), offer_->plan ? offer_->icon.c_str() : "",
@@ -358,6 +435,112 @@ void AppInstall::replay_to_shell(wl_resource* shell) {
             cirrus_shell_v1_send_install_progress(shell, id.c_str(), bounded(job.name).c_str(), job.icon.c_str(),
                                                   clamp32(job.done), clamp32(job.total));
         }
+    }
+}
+
+void AppInstall::answer_update(std::uint32_t answer, Child* running) {
+    const bool planned = offer_->update_plan.has_value();
+    if (answer == CIRRUS_SHELL_V1_INSTALL_ANSWER_ADD && planned && running) {
+        const InstallerUpdatePlan& plan = *offer_->update_plan;
+        // The app's tile shows the progress, as an install's; its source is
+        // the registry's, which a retry installs from.
+        Job& job = jobs_[plan.id];
+        job = Job{plan.name, offer_->icon, plan.source, 0, 0, std::nullopt, offer_->pid};
+        running->offer.reset();
+        running->job = plan.id;
+        say_to_child(running->in_fd, "install\n");
+        wlr_log(WLR_INFO, "updating %s: the user took its new %s", plan.id.c_str(),
+                plan.name_changed ? "name" : "icon");
+        job_progress(plan.id);
+        offer_.reset();
+        return;
+    }
+    // Keep: the installer remembers the decline, so this change is not asked again.
+    if (running) {
+        say_to_child(running->in_fd, planned ? "decline\n" : "cancel\n");
+        running->offer.reset();
+    }
+    wlr_log(WLR_INFO, "update of %s declined: kept as it is", offer_->url.c_str());
+    std::error_code ec;
+    std::filesystem::remove(offer_->icon, ec);
+    offer_.reset();
+}
+
+void AppInstall::drop_update_offer(const std::string& why) {
+    if (!offer_ || !offer_->update) return;
+    wlr_log(WLR_INFO, "update of %s not offered: %s", offer_->url.c_str(), why.c_str());
+    std::error_code ec;
+    std::filesystem::remove(offer_->icon, ec);
+    offer_.reset();
+}
+
+int AppInstall::handle_update_timer(void* data) {
+    auto& self = *static_cast<AppInstall*>(data);
+    try {
+        const auto now = UpdateSchedule::Clock::now();
+        UpdateConditions conditions;
+        conditions.link =
+            self.server_.link_monitor ? self.server_.link_monitor->estimate().link_class : LinkClass::offline;
+        conditions.since_input =
+            self.server_.seat ? now - self.server_.seat->last_input() : UpdateSchedule::Clock::duration::max();
+        conditions.screen_off = self.server_.blanked();
+        conditions.busy = self.offer_.has_value();
+        for (const auto& [id, job] : self.jobs_) conditions.busy = conditions.busy || job.pid > 0;
+        if (self.update_schedule_.due(now, conditions)) self.start_update_check();
+    } catch (const std::exception& e) {
+        wlr_log(WLR_ERROR, "update check: %s", e.what());
+    }
+    wl_event_source_timer_update(self.update_timer_, kUpdateTimerMs);
+    return 0;
+}
+
+bool AppInstall::check_updates_now() {
+    if (update_check_ > 0) return false;
+    start_update_check();
+    return update_check_ > 0;
+}
+
+void AppInstall::start_update_check() {
+    const std::string program = server_.supervisor->find_program("cirrus", "launcher");
+    const pid_t pid = spawn({program, "update", "--json"});
+    if (pid < 0) {
+        wlr_log(WLR_ERROR, "cannot start `cirrus update --json`");
+        update_schedule_.started(UpdateSchedule::Clock::now());
+        update_schedule_.finished(UpdateSchedule::Clock::now(), false);
+        return;
+    }
+    children_[pid]->update_check = true;
+    say_to_child(children_[pid]->in_fd, "");  // it reads nothing
+    update_check_ = pid;
+    update_check_failed_ = false;
+    updates_to_ask_.clear();  // the check says again what waits for the user
+    update_schedule_.started(UpdateSchedule::Clock::now());
+    wlr_log(WLR_INFO, "checking the installed hosted apps for updates");
+}
+
+void AppInstall::offer_next_update() {
+    // One sheet at a time, and not while the check still runs (its own
+    // installs of content-only changes come first).
+    if (offer_ || update_check_ > 0 || !server_.shell || !server_.shell->can_update()) return;
+    while (!updates_to_ask_.empty()) {
+        const std::string id = updates_to_ask_.front();
+        updates_to_ask_.pop_front();
+        if (jobs_.count(id)) continue;  // being installed: asked at the next check
+        Offer offer;
+        offer.request_id = next_id_++;
+        offer.update = true;
+        offer.url = id;
+        offer.icon = icon_path(offer.request_id);
+        const std::string program = server_.supervisor->find_program("cirrus", "launcher");
+        offer.pid = spawn({program, "update", id, "--progress=json", "--confirm", "--icon-out", offer.icon});
+        if (offer.pid < 0) {
+            wlr_log(WLR_ERROR, "cannot start the update of %s", id.c_str());
+            continue;
+        }
+        children_[offer.pid]->offer = offer.request_id;
+        wlr_log(WLR_INFO, "asking whether to update %s", id.c_str());
+        offer_ = std::move(offer);
+        return;
     }
 }
 

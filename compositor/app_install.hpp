@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <sys/types.h>
 
 #include "install_flow.hpp"
+#include "update_schedule.hpp"
 #include "wlr.hpp"
 
 namespace cirrus {
@@ -43,6 +45,15 @@ public:
     // True if pid was an installer child (its end is handled).
     bool child_exited(pid_t pid);
 
+    // Updates of installed hosted apps (issue 20 item 5): `cirrus update
+    // --json` when policy/update_schedule says (a good link, the phone idle;
+    // a timer asks once a minute), or now (the control socket's
+    // check_updates); false when a check runs already. The installer installs
+    // what changed only in content; each app whose name or icon changes is
+    // then put to the user on the install sheet (cirrus_shell_v1.update_offer),
+    // one at a time, through `cirrus update ID --progress=json --confirm`.
+    bool check_updates_now();
+
 private:
     struct Child;
     struct Offer {
@@ -54,6 +65,8 @@ private:
         std::optional<InstallerPlan> plan;
         std::string reason;  // the plan failed: why (the sheet says it)
         pid_t pid = -1;
+        bool update = false;  // an installed app's new name or icon, not an install
+        std::optional<InstallerUpdatePlan> update_plan;
     };
     struct Job {
         std::string name;
@@ -78,12 +91,26 @@ private:
     void job_progress(const std::string& app_id);
     void start_job_child(const std::string& app_id, Job& job);
     std::string icon_path(std::uint32_t n) const;
+    void answer_offer(std::uint32_t request_id, std::uint32_t answer);
+    void answer_update(std::uint32_t answer, Child* running);
+    // An update offer whose child failed is dropped quietly: no error sheet
+    // for something the user did not ask for.
+    void drop_update_offer(const std::string& why);
+    static int handle_update_timer(void* data);
+    void start_update_check();
+    void offer_next_update();
 
     Server& server_;
     std::map<pid_t, std::unique_ptr<Child>> children_;
     std::optional<Offer> offer_;       // the sheet (one at a time)
     std::map<std::string, Job> jobs_;  // by app id: installing, or failed
     std::uint32_t next_id_ = 1;
+
+    UpdateSchedule update_schedule_;
+    wl_event_source* update_timer_ = nullptr;
+    pid_t update_check_ = -1;           // `cirrus update --json` while it runs
+    bool update_check_failed_ = false;  // an app's check failed: the schedule backs off
+    std::deque<std::string> updates_to_ask_;
 };
 
 }  // namespace cirrus

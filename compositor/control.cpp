@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "app_install.hpp"
 #include "layer_surface.hpp"
 #include "output.hpp"
 #include "screenshot.hpp"
@@ -600,6 +601,11 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
                  : level == Level::moderate ? LifecycleGlue::SimulatedPressure::moderate
                                             : LifecycleGlue::SimulatedPressure::critical);
              return ok({{"discarding", discarded ? json(*discarded) : json(nullptr)}});
+         }},
+        {"check_updates",
+         [](Self& self, const Args&, Reply&) -> Answer {
+             const bool started = self.server_.app_install && self.server_.app_install->check_updates_now();
+             return ok({{"started", started}});
          }},
         {"quit",
          [](Self& self, const Args&, Reply&) -> Answer {

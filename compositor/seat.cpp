@@ -251,6 +251,7 @@ void Seat::update_capabilities() {
 void Seat::notify_activity() {
     // Any real or injected input postpones the idle timeouts (screen blanking).
     if (server_.idle) wlr_idle_notify_activity(server_.idle, wlr);
+    last_input_ = std::chrono::steady_clock::now();
 }
 
 bool Seat::system_key(uint32_t keycode, bool pressed) {

@@ -4,6 +4,7 @@
 // which the control socket injects touch and keys.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <map>
@@ -47,6 +48,8 @@ public:
     bool inject_touch_cancel(int32_t id);
     bool inject_touch_frame();
     bool inject_key(uint32_t keycode, bool pressed);
+    // The last touch, key or pointer input (real or injected): whether the phone is idle.
+    std::chrono::steady_clock::time_point last_input() const { return last_input_; }
 
     wlr_seat* const wlr;
     wlr_cursor* cursor = nullptr;
@@ -58,6 +61,7 @@ private:
     static void free_orphaned_keyboards(void* data);
     void update_capabilities();
     void notify_activity();
+    std::chrono::steady_clock::time_point last_input_ = std::chrono::steady_clock::now();
     void handle_key(Device& keyboard, wlr_event_keyboard_key* event);
     void handle_touch_down(wlr_event_touch_down* event);
     void handle_touch_motion(wlr_event_touch_motion* event);

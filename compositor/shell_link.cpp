@@ -31,7 +31,7 @@ std::uint32_t shell_link_enum(LinkClass link) {
     return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
 }
 
-constexpr std::uint32_t kShellVersion = 2;
+constexpr std::uint32_t kShellVersion = 3;
 // A shell that keeps dying must not take a core with it (restart_backoff.hpp).
 constexpr std::uint64_t kHealthyAfterMs = RestartBackoff::kHealthyAfterMs;
 
@@ -119,6 +119,8 @@ void handle_retry_install(wl_client*, wl_resource* resource, const char* app) {
 bool speaks_install(wl_resource* r) {
     return wl_resource_get_version(r) >= CIRRUS_SHELL_V1_INSTALL_OFFER_SINCE_VERSION;
 }
+
+bool speaks_update(wl_resource* r) { return wl_resource_get_version(r) >= CIRRUS_SHELL_V1_UPDATE_OFFER_SINCE_VERSION; }
 
 const struct cirrus_shell_v1_interface kShellImplementation = {
     .destroy = handle_destroy,
@@ -292,6 +294,23 @@ void ShellLink::install_offer(std::uint32_t request_id, const std::string& app, 
         if (!speaks_install(r)) continue;
         cirrus_shell_v1_send_install_offer(r, request_id, app.c_str(), name.c_str(), origin.c_str(), icon.c_str(),
                                            offline_bytes, offline_files, installed ? 1 : 0, reason.c_str());
+    }
+}
+
+bool ShellLink::can_update() const {
+    for (wl_resource* r : resources_) {
+        if (speaks_update(r)) return true;
+    }
+    return false;
+}
+
+void ShellLink::update_offer(std::uint32_t request_id, const std::string& app, const std::string& old_name,
+                             const std::string& name, const std::string& origin, const std::string& icon,
+                             bool name_changed, bool icon_changed) {
+    for (wl_resource* r : resources_) {
+        if (!speaks_update(r)) continue;
+        cirrus_shell_v1_send_update_offer(r, request_id, app.c_str(), old_name.c_str(), name.c_str(), origin.c_str(),
+                                          icon.c_str(), name_changed ? 1 : 0, icon_changed ? 1 : 0);
     }
 }
 

@@ -61,6 +61,11 @@ public:
     void install_progress(const std::string& app, const std::string& name, const std::string& icon, std::uint32_t done,
                           std::uint32_t total);
     void install_finished(const std::string& app);
+    // Updates that change an app's name or icon (version 3): asked on the same sheet.
+    bool can_update() const;
+    void update_offer(std::uint32_t request_id, const std::string& app, const std::string& old_name,
+                      const std::string& name, const std::string& origin, const std::string& icon, bool name_changed,
+                      bool icon_changed);
     void install_failed(const std::string& app, const std::string& reason);
     void done();
 

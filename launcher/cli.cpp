@@ -21,6 +21,7 @@
 #include "install.hpp"
 #include "pack.hpp"
 #include "terminal_text.hpp"
+#include "update.hpp"
 #include "common/control_socket.hpp"
 #include "common/needed_urls.hpp"
 #include "common/offline_store.hpp"
@@ -52,6 +53,16 @@ commands:
                          first, then a line on stdin: "install" goes on,
                          anything else (or its end) cancels
   install-bundled [DIR]  install the apps Cirrus ships (default: its manifests/)
+  update [ID] [--json]   check the apps installed from a web address (or ID)
+                         for a new version: one whose name and icon are
+                         unchanged is installed and its offline copy
+                         refreshed; a new name or icon waits for the user
+                         (the home screen asks; a declined one is not asked
+                         again); an origin that is down changes nothing
+  update ID --progress=json --confirm [--icon-out FILE]
+                         the change as JSON, then a line on stdin: "install"
+                         takes it, "decline" keeps the app as it is and is
+                         remembered, anything else asks again next time
   list [--json]          the installed apps, in home-screen order
   info ID [--json]       everything about one app, and whether all of it is
                          stored for offline use
@@ -562,6 +573,13 @@ int run(const Options& o) {
     if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
     // The JSON modes say every error as JSON, a read-only data folder too.
     if (const auto mode = json_install_mode(o)) return run_json_install(registry, o, *mode);
+    if (command == "update") {
+        try {
+            return run_update(registry, o.registry, o.apps_dir, {o.args.begin() + 1, o.args.end()});
+        } catch (const UpdateUsageError& e) {
+            throw UsageError(e.what());
+        }
+    }
     const bool writes = command == "install" || command == "install-bundled" || command == "remove" ||
                         (command == "permission" && o.args.size() > 2);
     if (writes && registry.read_only()) {

@@ -21,6 +21,14 @@ std::string size_text(std::uint32_t bytes) {
 }  // namespace
 
 std::string install_sheet_text(const ShellProtocol::InstallOffer& offer) {
+    if (offer.update) {
+        // What changes on the home screen, before the user takes it.
+        std::string text = offer.name_changed
+                               ? "Update \u201c" + offer.old_name + "\u201d? Its name becomes \u201c" + offer.name +
+                                     "\u201d" + (offer.icon_changed ? ", with a new icon" : "")
+                               : "Update \u201c" + offer.old_name + "\u201d? It has a new icon";
+        return text + "\nfrom " + offer.origin;
+    }
     if (!offer.reason.empty()) return "Cannot add to the Home Screen: " + offer.reason;
     std::string text = offer.installed ? "\u201c" + offer.name + "\u201d is on your Home Screen"
                                        : "Add \u201c" + offer.name + "\u201d to the Home Screen?";
@@ -38,8 +46,9 @@ InstallSheet::InstallSheet(WaylandClient& client, ShellProtocol& protocol) : cli
 InstallSheet::~InstallSheet() = default;
 
 void InstallSheet::show(const ShellProtocol::InstallOffer& offer) {
-    std::fprintf(stderr, "cirrus-shell: install sheet %u for %s (%s)%s%s\n", offer.request_id, offer.app_id.c_str(),
-                 offer.origin.c_str(), offer.installed ? ", installed already" : "",
+    std::fprintf(stderr, "cirrus-shell: install sheet %u for %s (%s)%s%s%s%s\n", offer.request_id, offer.app_id.c_str(),
+                 offer.origin.c_str(), offer.update ? ", an update: " : "", offer.update ? offer.name.c_str() : "",
+                 offer.installed ? ", installed already" : "",
                  offer.reason.empty() ? "" : (": " + offer.reason).c_str());
     offer_ = offer;
     icon_.reset();
@@ -97,8 +106,12 @@ void InstallSheet::draw(cairo_t* cr) {
                          : pressed_ == Button::cancel ? &geometry_.deny
                                                       : nullptr;
     const bool failed = !offer_->reason.empty();
-    draw_dialog(cr, geometry_, install_sheet_text(*offer_), pressed, failed ? "" : "Cancel",
+    draw_dialog(cr, geometry_, install_sheet_text(*offer_), pressed,
+                failed           ? ""
+                : offer_->update ? "Keep"
+                                 : "Cancel",
                 failed              ? "OK"
+                : offer_->update    ? "Update"
                 : offer_->installed ? "Open"
                                     : "Add");
     // The app's icon, over the dialog's top edge, so that the text keeps its room.

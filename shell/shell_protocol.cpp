@@ -59,8 +59,35 @@ struct ShellProtocolListener {
                               const char* origin, const char* icon, uint32_t bytes, uint32_t files, uint32_t installed,
                               const char* reason) {
         auto& s = self(data);
-        ShellProtocol::InstallOffer offer{request_id, app_id, name, origin, icon, bytes, files, installed != 0, reason};
+        ShellProtocol::InstallOffer offer;
+        offer.request_id = request_id;
+        offer.app_id = app_id;
+        offer.name = name;
+        offer.origin = origin;
+        offer.icon = icon;
+        offer.offline_bytes = bytes;
+        offer.offline_files = files;
+        offer.installed = installed != 0;
+        offer.reason = reason;
         deliver(s, "cirrus_shell_v1.install_offer", [&s, offer] {
+            if (s.on_install_offer) s.on_install_offer(offer);
+        });
+    }
+    static void update_offer(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
+                             const char* old_name, const char* name, const char* origin, const char* icon,
+                             uint32_t name_changed, uint32_t icon_changed) {
+        auto& s = self(data);
+        ShellProtocol::InstallOffer offer;
+        offer.request_id = request_id;
+        offer.app_id = app_id;
+        offer.name = name;
+        offer.origin = origin;
+        offer.icon = icon;
+        offer.update = true;
+        offer.old_name = old_name;
+        offer.name_changed = name_changed != 0;
+        offer.icon_changed = icon_changed != 0;
+        deliver(s, "cirrus_shell_v1.update_offer", [&s, offer] {
             if (s.on_install_offer) s.on_install_offer(offer);
         });
     }
@@ -104,6 +131,7 @@ const cirrus_shell_v1_listener kShellListener = {
     .install_progress = ShellProtocolListener::install_progress,
     .install_finished = ShellProtocolListener::install_finished,
     .install_failed = ShellProtocolListener::install_failed,
+    .update_offer = ShellProtocolListener::update_offer,
 };
 
 }  // namespace

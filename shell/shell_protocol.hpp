@@ -73,6 +73,11 @@ public:
         std::uint32_t offline_bytes = 0, offline_files = 0;
         bool installed = false;
         std::string reason;
+        // Version 3, cirrus_shell_v1.update_offer: an installed app's new
+        // name (`name`) or icon; Add takes it, Cancel keeps the app as it is.
+        bool update = false;
+        std::string old_name;
+        bool name_changed = false, icon_changed = false;
     };
     std::function<void(const InstallOffer&)> on_install_offer;
     std::function<void(const std::string& app, const std::string& name, const std::string& icon, std::uint32_t done,

@@ -22,7 +22,7 @@ constexpr std::uint32_t kCompositorVersion = 4;
 constexpr std::uint32_t kOutputVersion = 3;
 constexpr std::uint32_t kSeatVersion = 5;
 constexpr std::uint32_t kLayerShellVersion = 4;
-constexpr std::uint32_t kShellProtocolVersion = 2;
+constexpr std::uint32_t kShellProtocolVersion = 3;
 
 const wl_output_listener kOutputListener = {
     .geometry = [](void*, wl_output*, int32_t, int32_t, int32_t, int32_t, int32_t, const char*, const char*,

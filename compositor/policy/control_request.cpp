@@ -206,6 +206,7 @@ constexpr ArgumentReader kArgumentReaders[] = {
     {"text_input", none},
     {"keyboard_device", keyboard_device},
     {"memory_pressure", memory_pressure},
+    {"check_updates", none},
     {"quit", none},
 };
 static_assert(control::follows_control_commands(kArgumentReaders),

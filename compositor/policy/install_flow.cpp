@@ -73,6 +73,15 @@ InstallerLine parse_installer_line(std::string_view line) {
         return InstallerError{it->is_string() ? it->get<std::string>() : std::string("the installer failed")};
     }
     if (flag(parsed, "cancelled")) return InstallerCancelled{};
+    if (const auto it = parsed.find("update"); it != parsed.end() && it->is_object()) {
+        return UpdateChecked{text(*it, "id"), text(*it, "result"), text(*it, "message")};
+    }
+    if (const auto it = parsed.find("update_plan"); it != parsed.end() && it->is_object()) {
+        return InstallerUpdatePlan{text(*it, "id"),          text(*it, "name"),   text(*it, "old_name"),
+                                   text(*it, "origin"),      text(*it, "source"), flag(*it, "name_changed"),
+                                   flag(*it, "icon_changed")};
+    }
+    if (const auto it = parsed.find("declined"); it != parsed.end() && it->is_object()) return InstallerDeclined{};
     return {};
 }
 

@@ -52,8 +52,25 @@ struct InstallerError {
     std::string message;
 };
 struct InstallerCancelled {};
-using InstallerLine =
-    std::variant<std::monostate, InstallerPlan, InstallerProgress, InstallerDone, InstallerError, InstallerCancelled>;
+// Updates (`cirrus update --json`, one line per app checked; `cirrus update
+// ID --progress=json --confirm`: the change, then as an install).
+struct UpdateChecked {
+    std::string id;
+    std::string result;  // "updated", "needs_confirmation", "declined", "failed"
+    std::string message;
+};
+struct InstallerUpdatePlan {
+    std::string id;
+    std::string name;
+    std::string old_name;
+    std::string origin;
+    std::string source;  // the URL it is installed from (a retry installs from it)
+    bool name_changed = false;
+    bool icon_changed = false;
+};
+struct InstallerDeclined {};
+using InstallerLine = std::variant<std::monostate, InstallerPlan, InstallerProgress, InstallerDone, InstallerError,
+                                   InstallerCancelled, UpdateChecked, InstallerUpdatePlan, InstallerDeclined>;
 
 // A line that is not one of these (or not JSON) is monostate: ignored.
 InstallerLine parse_installer_line(std::string_view line);

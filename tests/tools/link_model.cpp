@@ -26,8 +26,9 @@ constexpr Profile shaped(const link::ShapedLink& numbers, std::string_view summa
 
 // docs/ARCHITECTURE.md, "Weak-link profiles" (the shaped ones' numbers are
 // common/link_profiles.hpp's). kbit/s are 1000 bits per second.
-constexpr std::array<Profile, 6> kAllProfiles{{
+constexpr std::array<Profile, 7> kAllProfiles{{
     {"none", LinkKind::pass_through, 0, 0, milliseconds(0), 0.0, "no shaping: loopback speed (the online baseline)"},
+    shaped(link::kGood, "10/5 Mbit/s, +40 ms round trip (the estimator's class good)"),
     shaped(link::k3g, "1600/750 kbit/s, +300 ms round trip"),
     shaped(link::k3gSlow, "400/400 kbit/s, +2000 ms round trip (developer tools' \"Slow 3G\")"),
     shaped(link::k2g, "50/20 kbit/s, +650 ms round trip, 1% loss"),

@@ -35,6 +35,12 @@ TEST_CASE("the profiles are docs/ARCHITECTURE.md's, none and blackhole among the
     CHECK(g3->added_round_trip == milliseconds(300));
     CHECK(g3->loss == 0.0);
 
+    const Profile* good = find_profile("good");
+    REQUIRE(good);
+    CHECK(good->down_bits_per_second == 10'000'000);
+    CHECK(good->up_bits_per_second == 5'000'000);
+    CHECK(good->added_round_trip == milliseconds(40));
+
     const Profile* slow = find_profile("3g-slow");
     REQUIRE(slow);
     CHECK(slow->down_bits_per_second == 400'000);
@@ -55,7 +61,7 @@ TEST_CASE("the profiles are docs/ARCHITECTURE.md's, none and blackhole among the
     REQUIRE(find_profile("none"));
     CHECK(find_profile("none")->kind == LinkKind::pass_through);
     CHECK(find_profile("4g") == nullptr);
-    CHECK(profiles().size() == 6);
+    CHECK(profiles().size() == 7);
 
     // TCP's retransmission timeout: at least 200 ms, at least a round trip.
     CHECK(retransmission_delay(*g2) == milliseconds(650));

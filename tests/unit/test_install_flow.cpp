@@ -84,3 +84,22 @@ TEST_CASE("the child's output is cut into lines; an overlong line is dropped who
     CHECK(lines.feed(huge).empty());
     CHECK(lines.feed(huge + "\nok\n") == std::vector<std::string>{"ok"});
 }
+
+TEST_CASE("the update lines: a check's result per app, the change asked about, a decline") {
+    const auto checked =
+        std::get<UpdateChecked>(parse_installer_line(R"({"update":{"id":"paper","result":"needs_confirmation"}})"));
+    CHECK(checked.id == "paper");
+    CHECK(checked.result == "needs_confirmation");
+    const auto failed = std::get<UpdateChecked>(
+        parse_installer_line(R"({"update":{"id":"p","result":"failed","message":"HTTP 500: nothing changed"}})"));
+    CHECK(failed.message == "HTTP 500: nothing changed");
+    const auto plan = std::get<InstallerUpdatePlan>(parse_installer_line(
+        R"({"update_plan":{"id":"paper","name":"Evening","old_name":"Daily","origin":"http://127.0.0.1:1",)"
+        R"("name_changed":true,"icon_changed":false,"fingerprint":"ab"}})"));
+    CHECK(plan.name == "Evening");
+    CHECK(plan.old_name == "Daily");
+    CHECK(plan.name_changed);
+    CHECK_FALSE(plan.icon_changed);
+    CHECK(std::holds_alternative<InstallerDeclined>(parse_installer_line(R"({"declined":{"id":"paper"}})")));
+    CHECK(std::holds_alternative<std::monostate>(parse_installer_line(R"({"update":"x"})")));
+}

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "../integration/harness.hpp"
@@ -278,4 +279,103 @@ TEST_CASE("the Apps catalogue: the maker's list, a search in Chinese, Install th
     const auto app = h.installed_from(news_start);
     CHECK_MESSAGE(wait_until([&] { return title_of_app(*h.c, app->id) == "News home"; }, kAddTimeout),
                   h.c->log_tail(4000));
+}
+
+namespace {
+
+// An origin whose app changes between checks (issue 20 item 5).
+struct ChangingPaper {
+    std::mutex lock;
+    std::string name = "Daily Paper";
+    std::string colour = "#2040a0";
+    std::string get(const std::string& what) {
+        std::lock_guard<std::mutex> hold(lock);
+        return what == "name" ? name : colour;
+    }
+    void set(std::string& field, const std::string& value) {
+        std::lock_guard<std::mutex> hold(lock);
+        field = value;
+    }
+};
+
+std::map<std::string, HttpTestServer::Handler> paper_site(std::shared_ptr<ChangingPaper> paper) {
+    return {
+        {"/paper/index.html", respond("text/html",
+                                      "<!doctype html><html><head><meta charset=utf-8><title>Paper</title>"
+                                      "<link rel=manifest href=manifest.webmanifest></head><body>paper</body></html>",
+                                      "max-age=60")},
+        {"/paper/manifest.webmanifest",
+         [paper](SoupServerMessage* m) {
+             const std::string body = R"({"name":")" + paper->get("name") +
+                                      R"(","start_url":"./index.html","display":"standalone",)"
+                                      R"("icons":[{"src":"icon.svg","sizes":"any","type":"image/svg+xml"}]})";
+             respond("application/manifest+json", body, "no-cache")(m);
+         }},
+        {"/paper/icon.svg",
+         [paper](SoupServerMessage* m) {
+             respond("image/svg+xml",
+                     R"(<svg xmlns="http://www.w3.org/2000/svg" width="192" height="192"><rect width="192" )"
+                     R"(height="192" fill=")" +
+                         paper->get("colour") + R"("/></svg>)",
+                     "no-cache")(m);
+         }},
+    };
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("Updates: a new name asks on the shell's sheet; nothing changes until Update; Keep is not asked again") {
+    auto paper = std::make_shared<ChangingPaper>();
+    HttpTestServer origin(paper_site(paper));
+    // The compositor's info lines say when a check is done.
+    setenv("CIRRUS_LOG", "info", 1);
+    AddToHome h;
+    unsetenv("CIRRUS_LOG");
+    const std::string start = origin.url("/paper/index.html");
+    const RunResult install =
+        run_program({program("CIRRUS_CLI"), "--registry", h.db.string(), "install", start}, {}, 60);
+    REQUIRE_MESSAGE(install.exited_ok(), install.out << install.err);
+    const std::string id = h.installed_from(start)->id;
+    const auto checks_done = [&] { return count_of(h.c->log_tail(1 << 22), "update check done"); };
+    const auto check_now = [&] {
+        const std::size_t before = checks_done();
+        REQUIRE(h.c->request({{"cmd", "check_updates"}})["started"] == true);
+        REQUIRE_MESSAGE(wait_until([&] { return checks_done() > before; }, kAddTimeout), h.c->log_tail(4000));
+    };
+
+    // Content only (nothing changed but what it serves): no sheet.
+    check_now();
+    sleep_ms(800);
+    CHECK_FALSE(h.layer_mapped("cirrus-install"));
+
+    // A new name: the sheet asks, and nothing changes meanwhile.
+    paper->set(paper->name, "Evening Paper");
+    check_now();
+    REQUIRE_MESSAGE(wait_until([&] { return h.layer_mapped("cirrus-install"); }, kAddTimeout), h.c->log_tail(4000));
+    sleep_ms(500);
+    CHECK(h.installed_from(start)->name == "Daily Paper");
+    // Keep: the old name stays, and the same change is not asked again.
+    h.tap_sheet_cancel();
+    CHECK(wait_until([&] { return !h.layer_mapped("cirrus-install"); }, 5));
+    check_now();
+    sleep_ms(1000);
+    CHECK_FALSE(h.layer_mapped("cirrus-install"));
+    CHECK(h.installed_from(start)->name == "Daily Paper");
+
+    // A newer change (its icon too) is asked about; Update takes it.
+    paper->set(paper->colour, "#c02020");
+    check_now();
+    REQUIRE_MESSAGE(wait_until([&] { return h.layer_mapped("cirrus-install"); }, kAddTimeout), h.c->log_tail(4000));
+    CHECK(h.installed_from(start)->name == "Daily Paper");
+    h.tap_sheet_add();
+    CHECK_MESSAGE(wait_until([&] { return h.installed_from(start)->name == "Evening Paper"; }, kAddTimeout),
+                  h.c->log_tail(6000));
+    CHECK(h.installed_from(start)->id == id);
+    CHECK(h.installed_from(start)->home_position.has_value());
 }
