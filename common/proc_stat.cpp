@@ -1,4 +1,5 @@
 #include "proc_stat.hpp"
+#include "file_text.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -35,10 +36,10 @@ std::optional<ProcStat> parse_proc_stat(std::string_view stat) {
 }
 
 std::optional<ProcStat> read_proc_stat(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    if (!in) return std::nullopt;
-    const std::string line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return parse_proc_stat(line);
+    // A process may end between the open and the read (ESRCH).
+    const auto line = read_file_text("/proc/" + std::to_string(pid) + "/stat", 4096);
+    if (!line) return std::nullopt;
+    return parse_proc_stat(*line);
 }
 
 }  // namespace cirrus

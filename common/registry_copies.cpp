@@ -1,4 +1,5 @@
 #include "registry_copies.hpp"
+#include "file_text.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -30,10 +31,7 @@ void write_bytes(const std::filesystem::path& path, const void* data, std::size_
     }
 }
 
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
+std::string read_text(const std::filesystem::path& path) { return read_file_text(path).value_or(std::string()); }
 
 }  // namespace
 

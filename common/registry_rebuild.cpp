@@ -1,4 +1,5 @@
 #include "registry_rebuild.hpp"
+#include "file_text.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -21,10 +22,7 @@ namespace {
 
 constexpr std::string_view kPackagedScheme = "app://";
 
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
+std::string read_text(const std::filesystem::path& path) { return read_file_text(path).value_or(std::string()); }
 
 std::optional<std::uint32_t> rgb_of(const std::optional<Rgba>& colour) {
     if (!colour) return std::nullopt;

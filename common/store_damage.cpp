@@ -1,4 +1,5 @@
 #include "store_damage.hpp"
+#include "file_text.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -33,10 +34,9 @@ bool write_store_damage(const std::filesystem::path& store_path, const StoreDama
 
 std::optional<StoreDamage> read_store_damage(const std::filesystem::path& store_path) noexcept {
     try {
-        std::ifstream in(store_damage_note_path(store_path));
-        if (!in) return std::nullopt;
-        const std::string text{std::istreambuf_iterator<char>(in), {}};
-        const nlohmann::json note = nlohmann::json::parse(text, nullptr, false);
+        const auto text = read_file_text(store_damage_note_path(store_path), 64 << 10);
+        if (!text) return std::nullopt;
+        const nlohmann::json note = nlohmann::json::parse(*text, nullptr, false);
         StoreDamage damage;
         if (note.is_object()) {
             damage.moved_to = note.value("moved_to", std::string());

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "common/account.hpp"
+#include "common/file_text.hpp"
 #include "common/strings.hpp"
 #include "terminal_text.hpp"
 
@@ -36,9 +37,9 @@ std::string read_token_file(const std::string& path) {
     if (stat(path.c_str(), &info) != 0) throw std::runtime_error(path + ": cannot read the token file");
     if (info.st_size > static_cast<off_t>(kMaxSecretBytes))
         throw std::runtime_error(path + ": over 4 KiB, not an app token");
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string token(trim(text, kAsciiWhitespace));
+    const auto text = read_file_text(path, kMaxSecretBytes);
+    if (!text) throw std::runtime_error(path + ": cannot read the token file");
+    const std::string token(trim(*text, kAsciiWhitespace));
     if (token.empty()) throw std::runtime_error(path + ": the token file is empty");
     if (token.find_first_of("\r\n") != std::string::npos)
         throw std::runtime_error(path + ": holds more than one line; an app token is one line");

@@ -8,6 +8,7 @@
 
 #include <cairo.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,8 @@ struct SurfaceDeleter {
 };
 using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
 
+// An icon file larger than this is not an icon: it is not read.
+inline constexpr std::size_t kIconFileLimit = std::size_t{8} << 20;
 // `png` decoded and scaled to pixels x pixels; null if it does not decode.
 SurfacePtr make_icon(std::span<const std::uint8_t> png, int pixels);
 // For an app whose icon is missing: a grey rounded square with its initial.

@@ -9,6 +9,7 @@
 #include <map>
 #include <utility>
 
+#include "common/file_text.hpp"
 #include "edit_drawing.hpp"
 #include "home_edit.hpp"
 #include "protocols.hpp"
@@ -165,8 +166,8 @@ void HomeScreen::arrange(bool rerender) {
             if (auto png = apps_.icon_png(item.app.id, icon_pixels)) item.icon = make_icon(*png, icon_pixels);
             if (const auto tile = installs_.find(item.app.id);
                 !item.icon && tile != installs_.end() && !tile->second.icon.empty()) {
-                std::ifstream file(tile->second.icon, std::ios::binary);
-                const std::vector<std::uint8_t> png((std::istreambuf_iterator<char>(file)), {});
+                const std::string bytes = read_file_text(tile->second.icon, kIconFileLimit).value_or(std::string());
+                const std::vector<std::uint8_t> png(bytes.begin(), bytes.end());
                 if (!png.empty()) item.icon = make_icon(png, icon_pixels);
             }
             if (!item.icon) item.icon = make_placeholder_icon(item.app.label, icon_pixels);

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <vector>
 
+#include "common/file_text.hpp"
 #include "overlay_cards.hpp"
 #include "protocols.hpp"
 
@@ -117,8 +118,8 @@ void InstallSheet::draw(cairo_t* cr) {
     // The app's icon, over the dialog's top edge, so that the text keeps its room.
     const int size = geometry_.message_font_px * 3;
     if (!icon_ && !offer_->icon.empty()) {
-        std::ifstream file(offer_->icon, std::ios::binary);
-        const std::vector<std::uint8_t> png((std::istreambuf_iterator<char>(file)), {});
+        const std::string bytes = read_file_text(offer_->icon, kIconFileLimit).value_or(std::string());
+        const std::vector<std::uint8_t> png(bytes.begin(), bytes.end());
         if (!png.empty()) icon_ = make_icon(png, size * scale_);
     }
     if (!icon_ && !failed) icon_ = make_placeholder_icon(offer_->name, size * scale_);
