@@ -11,6 +11,7 @@
 #include "app_install.hpp"
 #include "app_link.hpp"
 #include "common/control_socket.hpp"
+#include "common/link_file.hpp"
 #include "control.hpp"
 #include "layer_surface.hpp"
 #include "output.hpp"
@@ -194,6 +195,7 @@ bool Server::create_globals() {
         if (shell) shell->link_state(estimate.link_class);
         if (app_link) app_link->link_state(estimate);
     };
+    if (const auto path = link_file::default_path()) link_monitor->publish_to(*path);
     if (!shell->global() || !app_link->global()) {
         wlr_log(WLR_ERROR, "cannot create the cirrus_shell_v1 and cirrus_app_v1 globals");
         return false;

@@ -1,0 +1,120 @@
+// cirrus-sync in a real session (issue 19): the compositor's link estimate
+// reaches it through $XDG_RUNTIME_DIR/cirrus-link (common/link_file.hpp), so
+// photos wait while the compositor says the link is weak or gone and go up
+// to a real WebDAV server (Apache mod_dav on loopback) once it says good.
+// The estimate is moved the way it moves on a phone: an app host reports its
+// transfers (cirrus_app_v1.link_sample, from cirrus-test-app-link).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "app_link_hosts.hpp"
+#include "common/account.hpp"
+#include "dav_servers.hpp"
+#include "harness.hpp"
+#include "shell_fixture.hpp"
+
+namespace {
+
+using cirrus_shell_it::HostedShell;
+using cirrus_shell_it::kTimeout;
+
+std::string read_link_file(const std::string& runtime_dir) {
+    std::ifstream in(runtime_dir + "/cirrus-link");
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+std::string sync_session_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+cirrus_it::json sync_status(const std::string& runtime_dir) {
+    try {
+        return cirrus_it::json::parse(sync_session_text(runtime_dir + "/cirrus-sync.json"));
+    } catch (const std::exception&) {
+        return cirrus_it::json::object();
+    }
+}
+
+std::string photo_bytes(std::size_t size) {
+    std::mt19937 generator(19);
+    std::string bytes(size, '\0');
+    for (char& byte : bytes) byte = static_cast<char>(generator() & 0xff);
+    return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("cirrus-sync follows the compositor's link estimate: a photo waits while offline, goes up once it is good") {
+    cirrus::test::DavServer server(cirrus::test::DavServer::Kind::webdav);
+    HostedShell h;
+    const std::string runtime = h.f.compositor.runtime_dir();
+
+    // The compositor publishes its class from the start (3g, its prior, with
+    // a default route; offline without one).
+    const std::string first = read_link_file(runtime);
+    INFO("link file at start: '" << first << "'");
+    CHECK((first == "3g" || first == "offline"));
+
+    // Three transfers with no answer: the estimate says offline, at once.
+    h.launch("measurer", 0x336699);
+    for (int i = 0; i < 3; ++i) h.hosts.send("measurer", "link-sample 0 0 5000 1");
+    REQUIRE_MESSAGE(cirrus_it::wait_until([&] { return read_link_file(runtime) == "offline"; }, kTimeout),
+                    "link file: " << read_link_file(runtime) << "\n"
+                                  << h.f.compositor.log_tail());
+
+    // cirrus-sync started apart from the compositor (as the device's session
+    // may): it finds the class at the agreed place, with no flag.
+    const std::filesystem::path phone = runtime + "/phone";
+    std::filesystem::create_directories(phone / "Pictures");
+    cirrus::sync::save_account(phone / "account.json", {server.url("/"), "", server.user(), server.password(),
+                                                        cirrus::sync::SecretKind::password});
+    const std::string photo = photo_bytes(300 * 1024);
+    std::ofstream(phone / "Pictures" / "IMG_0001.jpg", std::ios::binary) << photo;
+    cirrus_it::Process sync({{cirrus_it::program("CIRRUS_SYNC"), "--account", (phone / "account.json").string(),
+                              "--pictures", (phone / "Pictures").string(), "--state", (phone / "state").string(),
+                              "--settle-seconds", "0", "--poll-seconds", "30"},
+                             {{"XDG_RUNTIME_DIR", runtime}},
+                             {},
+                             runtime + "/sync.log",
+                             false});
+    REQUIRE_MESSAGE(
+        cirrus_it::wait_until([&] { return sync_status(runtime).value("link", "") == "offline"; }, kTimeout),
+        sync_status(runtime).dump() << "\n"
+                                    << sync.log_tail());
+    CHECK(sync_status(runtime).value("message", "") == "offline: waiting for a link");
+    CHECK_FALSE(std::filesystem::exists(server.files() / "Photos" / "IMG_0001.jpg"));
+
+    // One fast transfer: online again and good (1 MB in 200 ms after 20 ms
+    // to the headers: 40 Mbit/s). The service hears of it through the file
+    // at once, not at its next 30-second look.
+    h.hosts.send("measurer", "link-sample 1000000 20 220 0");
+    REQUIRE_MESSAGE(cirrus_it::wait_until([&] { return read_link_file(runtime) == "good"; }, kTimeout),
+                    "link file: " << read_link_file(runtime));
+    const auto uploaded = server.files() / "Photos" / "IMG_0001.jpg";
+    REQUIRE_MESSAGE(cirrus_it::wait_until(
+                        [&] {
+                            std::error_code error;
+                            return std::filesystem::file_size(uploaded, error) == photo.size() && !error;
+                        },
+                        20),
+                    sync_status(runtime).dump() << "\n"
+                                                << sync.log_tail());
+    CHECK(sync_session_text(uploaded) == photo);
+    CHECK(cirrus_it::wait_until([&] { return sync_status(runtime).value("photos_uploaded", 0) == 1; }, kTimeout));
+    CHECK(sync_status(runtime).value("link", "") == "good");
+
+    // The compositor's file goes with it: a service that outlives it falls
+    // back to the prior (3g) rather than a stale class.
+    REQUIRE(h.f.compositor.terminate(kTimeout).has_value());
+    CHECK_FALSE(std::filesystem::exists(runtime + "/cirrus-link"));
+    CHECK(cirrus_it::wait_until([&] { return sync_status(runtime).value("link", "") == "3g"; }, kTimeout));
+    sync.signal(SIGTERM);
+    CHECK(sync.wait_exit(kTimeout).has_value());
+}
