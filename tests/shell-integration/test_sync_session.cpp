@@ -118,3 +118,70 @@ TEST_CASE("cirrus-sync follows the compositor's link estimate: a photo waits whi
     sync.signal(SIGTERM);
     CHECK(sync.wait_exit(kTimeout).has_value());
 }
+
+namespace {
+
+std::uint64_t sync_rss_kib(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6));
+    return 0;
+}
+
+bool sync_process_gone(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const auto close = text.rfind(')');
+    return text.empty() || (close != std::string::npos && text.compare(close + 2, 1, "Z") == 0);
+}
+
+}  // namespace
+
+TEST_CASE("the compositor starts cirrus-sync with the session and restarts it; with no account it idles and says so") {
+    cirrus_it::Compositor::Options options;
+    // With an option: the command goes through /bin/sh, exec'd (the pid stays the service's).
+    options.sync = cirrus_it::program("CIRRUS_SYNC") + " --poll-seconds 30";
+    cirrus_shell_it::ShellFixture f(options);
+    const std::string runtime = f.compositor.runtime_dir();
+
+    cirrus_it::json sync = f.compositor.stats()["sync"];
+    INFO("stats.sync: " << sync.dump());
+    const pid_t first = sync.value("pid", -1);
+    REQUIRE(first > 0);
+    CHECK(sync.value("restarts", -1) == 0);
+    CHECK(sync.value("command", "") == options.sync);
+
+    // No account (the compositor's XDG_CONFIG_HOME is private and empty):
+    // nothing to do, and the status says what would start it.
+    REQUIRE_MESSAGE(cirrus_it::wait_until(
+                        [&] {
+                            return sync_status(runtime).value("message", "") ==
+                                   "no account: add one with cirrus account add URL";
+                        },
+                        kTimeout),
+                    sync_status(runtime).dump());
+    CHECK(sync_status(runtime).value("active", true) == false);
+    // Idle and cheap: measured here, reported by the suite's log.
+    cirrus_it::sleep_ms(1500);
+    const std::uint64_t rss = sync_rss_kib(first);
+    MESSAGE("cirrus-sync idle RSS with no account: " << rss << " KiB");
+    CHECK(rss > 0);
+    CHECK(rss < 24 * 1024);
+
+    // Killed: the compositor starts another one.
+    REQUIRE(kill(first, SIGKILL) == 0);
+    REQUIRE_MESSAGE(cirrus_it::wait_until(
+                        [&] {
+                            sync = f.compositor.stats()["sync"];
+                            return sync.value("pid", -1) > 0 && sync.value("pid", -1) != first;
+                        },
+                        kTimeout),
+                    sync.dump() << "\n"
+                                << f.compositor.log_tail());
+    CHECK(sync.value("restarts", 0) == 1);
+    const pid_t second = sync.value("pid", -1);
+
+    // The session's end ends it.
+    REQUIRE(f.compositor.terminate(kTimeout).has_value());
+    CHECK(cirrus_it::wait_until([&] { return sync_process_gone(second); }, kTimeout));
+}
