@@ -16,6 +16,9 @@
 #include "dav_servers.hpp"
 #include "harness.hpp"
 #include "shell_fixture.hpp"
+#include "status_bar_layout.hpp"
+#include "theme.hpp"
+#include "home_layout.hpp"
 
 namespace {
 
@@ -184,4 +187,60 @@ TEST_CASE("the compositor starts cirrus-sync with the session and restarts it; w
     // The session's end ends it.
     REQUIRE(f.compositor.terminate(kTimeout).has_value());
     CHECK(cirrus_it::wait_until([&] { return sync_process_gone(second); }, kTimeout));
+}
+
+namespace {
+
+cirrus_it::Image::Pixel sync_bar_background(int) {
+    const std::uint32_t rgb = cirrus::shell::kStatusBarHomeRgb;
+    return {static_cast<int>(rgb >> 16), static_cast<int>((rgb >> 8) & 0xff), static_cast<int>(rgb & 0xff), 255};
+}
+
+void write_sync_status(const std::string& runtime_dir, const cirrus_it::json& status) {
+    // As the service does: a temporary file renamed into place.
+    const std::string path = runtime_dir + "/cirrus-sync.json";
+    std::ofstream(path + ".new") << status.dump() << "\n";
+    std::filesystem::rename(path + ".new", path);
+}
+
+}  // namespace
+
+TEST_CASE("the status bar shows a sync icon while cirrus-sync is active, and none when it is idle") {
+    cirrus_shell_it::ShellFixture f;
+    const std::string runtime = f.compositor.runtime_dir();
+    const auto boxes = cirrus::shell::status_bar_layout(480, cirrus::shell::kStatusBarHeight);
+    const cirrus::shell::Box icon = cirrus::shell::sync_icon(boxes.clock);
+    write_sync_status(runtime, {{"active", false}, {"hold", "none"}});
+    f.start_shell();
+
+    auto icon_ink = [&](cirrus_it::Image& shot) {
+        shot = f.screenshot();
+        return cirrus_shell_it::ink_pixels(shot, icon, sync_bar_background);
+    };
+    cirrus_it::Image shot;
+    CHECK(icon_ink(shot) == 0);
+
+    // Active: the icon comes, drawn in the bar's ink (light on the home
+    // screen's dark bar), and nothing else moves (the clock stays centred).
+    write_sync_status(runtime, {{"active", true}, {"hold", "none"}, {"activity", "uploading 2 photos"}});
+    REQUIRE_MESSAGE(cirrus_it::wait_until([&] { return icon_ink(shot) > 10; }, kTimeout),
+                    "no sync icon at " << icon.x << "," << icon.y << "\n"
+                                       << f.shell->describe());
+    const std::string active_png = runtime + "/sync-icon-active.png";
+    REQUIRE(f.compositor.request({{"cmd", "screenshot"}, {"path", active_png}}).value("ok", false));
+    MESSAGE("screenshot with the sync icon: " << active_png << " (CIRRUS_IT_KEEP=1 keeps it)");
+    CHECK(cirrus_shell_it::light_pixels(shot, icon) > 5);
+
+    // A garbage file (anything a user's process could write) shows nothing
+    // and does not stop the shell.
+    write_sync_status(runtime, {{"active", "very"}});
+    CHECK(cirrus_it::wait_until([&] { return icon_ink(shot) == 0; }, kTimeout));
+    CHECK(f.shell->alive());
+
+    // Idle again after an active spell, then an error only the user can fix:
+    // the icon stays up (marked) so that the user looks in Settings.
+    write_sync_status(runtime, {{"active", false}, {"hold", "needs_user"}, {"last_error", "refused password"}});
+    CHECK(cirrus_it::wait_until([&] { return icon_ink(shot) > 10; }, kTimeout));
+    write_sync_status(runtime, {{"active", false}, {"hold", "none"}});
+    CHECK(cirrus_it::wait_until([&] { return icon_ink(shot) == 0; }, kTimeout));
 }
