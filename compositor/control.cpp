@@ -24,6 +24,7 @@
 #include "trust.hpp"
 #include "unix_socket.hpp"
 #include "keyboard_slot.hpp"
+#include "sync_slot.hpp"
 #include "text_input.hpp"
 #include "xdg_view.hpp"
 
@@ -523,7 +524,11 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
                         {"shell",
                          {{"pid", server.shell->shell_pid()},
                           {"restarts", server.shell->restarts()},
-                          {"bound", server.shell->bound()}}}});
+                          {"bound", server.shell->bound()}}},
+                        {"sync",
+                         {{"pid", server.sync->pid()},
+                          {"restarts", server.sync->restarts()},
+                          {"command", server.sync->command()}}}});
          }},
         {"focus",
          [](Self& self, const Args& a, Reply&) -> Answer {

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/link_file.hpp"
 #include "system_link.hpp"
 
 namespace cirrus {
@@ -87,6 +88,9 @@ LinkMonitor::LinkMonitor(wl_event_loop* loop) {
 }
 
 LinkMonitor::~LinkMonitor() {
+    // A class left behind would be read as the phone's by a service that
+    // outlives the compositor; without the file it takes its prior.
+    if (!file_.empty()) unlink(file_.c_str());
     if (netlink_source_) wl_event_source_remove(netlink_source_);
     if (netlink_fd_ >= 0) close(netlink_fd_);
 }
@@ -142,8 +146,23 @@ void LinkMonitor::add_transfer(std::uint64_t bytes, std::chrono::milliseconds ti
 
 LinkEstimate LinkMonitor::estimate() const { return estimator_.estimate(now()); }
 
+void LinkMonitor::publish_to(std::filesystem::path path) {
+    file_ = std::move(path);
+    write_file();
+}
+
+void LinkMonitor::write_file() {
+    if (file_.empty()) return;
+    if (!link_file::write(file_, to_string(estimator_.link_class()))) {
+        wlr_log(WLR_ERROR, "cannot write the link class to %s (%s): cirrus-sync keeps the class it read last",
+                file_.c_str(), std::strerror(errno));
+    }
+}
+
 void LinkMonitor::changed(bool did_change) {
-    if (!did_change || !on_change) return;
+    if (!did_change) return;
+    write_file();
+    if (!on_change) return;
     const LinkEstimate current = estimate();
     wlr_log(WLR_INFO, "link: %s", std::string(to_string(current.link_class)).c_str());
     on_change(current);

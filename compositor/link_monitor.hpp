@@ -1,10 +1,12 @@
 // The phone's one link estimate (policy/link_estimator.hpp) fed with what the
 // web-app hosts measure of their real transfers and with the system's routes,
 // watched through rtnetlink. Whenever the class changes it calls
-// on_change, which publishes it to the shell and to every app host.
+// on_change, which publishes it to the shell and to every app host, and
+// replaces the link file (common/link_file.hpp) that cirrus-sync reads.
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string_view>
 
@@ -28,6 +30,9 @@ public:
     void add_transfer(std::uint64_t bytes, std::chrono::milliseconds time_to_headers, std::chrono::milliseconds total,
                       bool network_failure);
     LinkEstimate estimate() const;
+    // Writes the class to `path` now and at every change; the file goes with
+    // the monitor.
+    void publish_to(std::filesystem::path path);
 
     std::function<void(const LinkEstimate&)> on_change;
 
@@ -37,7 +42,10 @@ private:
     void changed(bool did_change);
     static LinkTime now();
 
+    void write_file();
+
     LinkEstimator estimator_;
+    std::filesystem::path file_;
     int netlink_fd_ = -1;
     wl_event_source* netlink_source_ = nullptr;
 };

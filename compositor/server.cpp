@@ -11,6 +11,7 @@
 #include "app_install.hpp"
 #include "app_link.hpp"
 #include "common/control_socket.hpp"
+#include "common/link_file.hpp"
 #include "control.hpp"
 #include "layer_surface.hpp"
 #include "output.hpp"
@@ -21,6 +22,7 @@
 #include "trust.hpp"
 #include "wayland_socket.hpp"
 #include "keyboard_slot.hpp"
+#include "sync_slot.hpp"
 #include "text_input.hpp"
 #include "xdg_view.hpp"
 
@@ -123,6 +125,7 @@ bool Server::start() {
     if (config.install_bundled_apps) supervisor->install_bundled_apps();
     shell->start();
     keyboard->start();
+    sync->start();
     for (const std::string& command : config.trusted_commands) {
         trust->spawn({"/bin/sh", "-c", command}, true);
     }
@@ -180,6 +183,7 @@ bool Server::create_globals() {
     text_input = std::make_unique<TextInputRelay>(*this);
     trust->add_privileged(text_input->input_method_global());
     keyboard = std::make_unique<KeyboardSlot>(*this);
+    sync = std::make_unique<SyncSlot>(*this);
     supervisor = std::make_unique<Supervisor>(*this);
     supervisor->on_change = [this](const std::string& app, Supervisor::Change change) {
         handle_app_change(app, static_cast<int>(change));
@@ -194,6 +198,7 @@ bool Server::create_globals() {
         if (shell) shell->link_state(estimate.link_class);
         if (app_link) app_link->link_state(estimate);
     };
+    if (const auto path = link_file::default_path()) link_monitor->publish_to(*path);
     if (!shell->global() || !app_link->global()) {
         wlr_log(WLR_ERROR, "cannot create the cirrus_shell_v1 and cirrus_app_v1 globals");
         return false;
@@ -236,6 +241,7 @@ Server::~Server() {
     app_install.reset();
     app_link.reset();
     keyboard.reset();
+    sync.reset();
     shell.reset();
     splash.reset();
     decorations_.clear();
@@ -289,6 +295,7 @@ void Server::reap_children() {
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         if (shell && shell->child_exited(pid)) continue;
         if (keyboard && keyboard->child_exited(pid)) continue;
+        if (sync && sync->child_exited(pid)) continue;
         if (app_install && app_install->child_exited(pid)) continue;
         if (supervisor) supervisor->child_exited(pid, status);
     }

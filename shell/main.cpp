@@ -33,6 +33,7 @@
 #include "shell_protocol.hpp"
 #include "status_bar.hpp"
 #include "storage_notice.hpp"
+#include "sync_watch.hpp"
 #include "stop_signals.hpp"
 #include "switcher.hpp"
 #include "system_status.hpp"
@@ -162,10 +163,13 @@ int run(const Options& options) {
     InstallSheet install_sheet(client, protocol);
     Switcher switcher(client, protocol, apps);
     SystemStatus system_status(client, bar, {&bar.surface(), &home.surface()});
+    SyncWatch sync_watch;  // cirrus-sync's status file: the bar's sync icon
+    sync_watch.set_on_change([&](const SyncIndicator& sync) { bar.set_sync(sync); });
     // Every part of the shell, once; their hooks run in this order (the
     // surfaces draw before the system bus may be connected).
-    ShellParts parts(client, protocol,
-                     {&stop, &bar, &home, &lock, &banners, &prompt, &install_sheet, &switcher, &system_status});
+    ShellParts parts(
+        client, protocol,
+        {&stop, &bar, &home, &lock, &banners, &prompt, &install_sheet, &switcher, &system_status, &sync_watch});
 
     static_assert(CIRRUS_SHELL_V1_LINK_OFFLINE == 0 && CIRRUS_SHELL_V1_LINK_SLOW_2G == 1 &&
                   CIRRUS_SHELL_V1_LINK_CELLULAR_3G == 2 && CIRRUS_SHELL_V1_LINK_GOOD == 3);

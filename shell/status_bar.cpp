@@ -96,6 +96,12 @@ void StatusBar::update_link() {
     surface_->damage(boxes_.link);
 }
 
+void StatusBar::set_sync(const SyncIndicator& sync) {
+    if (sync == sync_) return;
+    sync_ = sync;
+    surface_->damage(sync_icon(boxes_.clock));
+}
+
 void StatusBar::set_theme(std::uint32_t theme_argb) {
     const Colour background = status_bar_background(theme_argb);
     if (background == background_) return;
@@ -111,6 +117,41 @@ void StatusBar::draw(cairo_t* cr) {
     draw_text(cr, clock_, boxes_.clock, font_px, true, 0, ink);
     draw_link(cr, ink);
     draw_battery(cr, ink);
+    draw_sync(cr, ink);
+}
+
+void StatusBar::draw_sync(cairo_t* cr, const Colour& ink) const {
+    if (!sync_.shown) return;
+    // Two arrows chasing each other round a circle (the usual "sync" sign);
+    // with an error only the user can fix, a dot in the middle.
+    const Box box = sync_icon(boxes_.clock);
+    const double cx = box.x + box.width / 2.0;
+    const double cy = box.y + box.height / 2.0;
+    const double r = box.width * 0.36;
+    const double line = std::max(1.5, box.width / 8.0);
+    set_colour(cr, ink);
+    cairo_set_line_width(cr, line);
+    for (const double start : {0.15 * M_PI, 1.15 * M_PI}) {
+        const double end = start + 0.75 * M_PI;
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, cx, cy, r, start, end);
+        cairo_stroke(cr);
+        // The arrowhead at the arc's end, pointing along it.
+        const double ex = cx + r * std::cos(end);
+        const double ey = cy + r * std::sin(end);
+        const double head = line * 1.8;
+        const double tx = -std::sin(end);  // the tangent (direction of travel)
+        const double ty = std::cos(end);
+        cairo_move_to(cr, ex + tx * head, ey + ty * head);
+        cairo_line_to(cr, ex - ty * head, ey + tx * head);
+        cairo_line_to(cr, ex + ty * head, ey - tx * head);
+        cairo_close_path(cr);
+        cairo_fill(cr);
+    }
+    if (sync_.error) {
+        cairo_arc(cr, cx, cy, line, 0, 2 * M_PI);
+        cairo_fill(cr);
+    }
 }
 
 void StatusBar::draw_link(cairo_t* cr, const Colour& ink) const {

@@ -19,6 +19,7 @@
 #include "link_indicator.hpp"
 #include "shell_part.hpp"
 #include "status_bar_layout.hpp"
+#include "sync_indicator.hpp"
 #include "theme.hpp"
 
 namespace cirrus::shell {
@@ -35,6 +36,8 @@ public:
     void set_link_state(LinkState state);
     // ModemManager's primary modem; none without a modem.
     void set_modem(std::optional<ModemReading> modem);
+    // cirrus-sync's state (sync_watch.hpp): the icon while it moves data.
+    void set_sync(const SyncIndicator& sync);
     // cirrus_shell_v1.front_app's theme_color (0xAARRGGBB, alpha 0: none).
     void set_theme(std::uint32_t theme_argb);
 
@@ -54,6 +57,7 @@ private:
     void update_link();
     void draw_link(cairo_t* cr, const Colour& ink) const;
     void draw_battery(cairo_t* cr, const Colour& ink) const;
+    void draw_sync(cairo_t* cr, const Colour& ink) const;
 
     std::unique_ptr<LayerSurface> surface_;
     std::string clock_;
@@ -61,6 +65,7 @@ private:
     LinkState link_ = LinkState::unknown;
     std::optional<ModemReading> modem_;
     LinkIndicator indicator_;
+    SyncIndicator sync_;
     Colour background_;
     int width_ = 0;
     int height_ = 0;

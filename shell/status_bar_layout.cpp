@@ -39,4 +39,9 @@ Box battery_body(const Box& battery) {
     return {right - kBatteryNubWidth - w, battery.y + static_cast<int>(std::lround((battery.height - h) / 2.0)), w, h};
 }
 
+Box sync_icon(const Box& clock) {
+    const int side = std::max(8, static_cast<int>(std::lround(clock.height * 0.7)));
+    return {clock.x + clock.width - side - 4, clock.y + (clock.height - side) / 2, side, side};
+}
+
 }  // namespace cirrus::shell

@@ -23,6 +23,10 @@ Box link_label(const Box& link);
 // The battery's outline, right-aligned in its box with room for the nub;
 // the fill goes 2 px inside it, (width - 4) * percent / 100 wide.
 Box battery_body(const Box& battery);
+
+// The sync icon (sync_indicator.hpp): a square at the right end of the
+// clock's box, clear of the centred time.
+Box sync_icon(const Box& clock);
 inline constexpr int kBatteryNubWidth = 2;
 
 }  // namespace cirrus::shell

@@ -9,18 +9,25 @@
 //                    [--settle-seconds N] [--poll-seconds N]
 //
 // The link class is the compositor's estimate ("offline", "2g", "3g",
-// "good"): --link fixes it, --link-file names a file holding it (read again
-// before every chunk); without either it is 3g, the estimator's own prior
-// for this hardware, under which bulk work waits. The battery is read from
-// sysfs (--power-supply, default /sys/class/power_supply).
+// "good"), read from the file the compositor replaces whenever its estimator
+// changes the class ($XDG_RUNTIME_DIR/cirrus-link, common/link_file.hpp),
+// again before every chunk and at once when the file changes (inotify on its
+// folder). While that file is missing (no compositor) the class is 3g, the
+// estimator's own prior for this hardware, under which bulk work waits.
+// --link fixes the class; --link-file names another file (missing:
+// offline). The battery is read from sysfs (--power-supply, default
+// /sys/class/power_supply).
 //
 // --once: one pass, then exit: 0 all done (or nothing to do), 1 an error
 // (its message on stderr), 3 the work waits (why on stderr), 2 a bad
 // command line. Otherwise it runs until SIGTERM or SIGINT, looking for new
 // photos every --poll-seconds (default 30) and when a back-off ends.
 #include <glib.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -32,6 +39,7 @@
 #include <thread>
 
 #include "common/account.hpp"
+#include "common/link_file.hpp"
 #include "common/strings.hpp"
 #include "photo_upload.hpp"
 #include "status_file.hpp"
@@ -57,6 +65,7 @@ struct Options {
     std::filesystem::path status = default_status_path();
     std::optional<LinkQuality> link;
     std::filesystem::path link_file;
+    bool link_file_given = false;  // --link-file: a missing file means offline
     std::filesystem::path power_supply = "/sys/class/power_supply";
     std::uint64_t chunk_bytes = PhotoUploadOptions{}.chunk_bytes;
     std::chrono::seconds settle = PhotoUploadOptions{}.settle;
@@ -95,6 +104,7 @@ Options parse(int argc, char** argv) {
             if (!o.link) throw UsageError("--link: '" + name + "' is not a link class (offline, 2g, 3g, good)");
         } else if (arg == "--link-file") {
             o.link_file = value();
+            o.link_file_given = true;
         } else if (arg == "--power-supply") {
             o.power_supply = value();
         } else if (arg == "--chunk-bytes") {
@@ -113,6 +123,7 @@ Options parse(int argc, char** argv) {
         o.pictures = pictures ? std::filesystem::path(pictures) : std::filesystem::path(g_get_home_dir()) / "Pictures";
     }
     if (o.state.empty()) o.state = std::filesystem::path(g_get_user_data_dir()) / "cirrus" / "sync";
+    if (!o.link && o.link_file.empty()) o.link_file = cirrus::link_file::default_path().value_or("");
     return o;
 }
 
@@ -125,12 +136,64 @@ std::string read_first_line(const std::filesystem::path& path) {
 
 LinkQuality read_link(const Options& o) {
     if (o.link) return *o.link;
-    if (!o.link_file.empty()) {
-        // A missing or unreadable file: offline is the safe reading (nothing moves).
-        return parse_link_quality(read_first_line(o.link_file)).value_or(LinkQuality::offline);
-    }
-    return LinkQuality::three_g;
+    if (o.link_file.empty()) return LinkQuality::three_g;
+    const auto text = cirrus::link_file::read(o.link_file);
+    // The compositor's file missing: no estimate yet (or no compositor), so
+    // the estimator's prior. A file named on the command line that is
+    // missing, or any text that is not a class: offline is the safe reading
+    // (nothing moves).
+    if (!text && !o.link_file_given) return LinkQuality::three_g;
+    return parse_link_quality(text.value_or("")).value_or(LinkQuality::offline);
 }
+
+// Wakes the service when the link file is replaced or removed: inotify on its
+// folder (the file itself is replaced by a rename, so a watch on it would end
+// with the first change). Without inotify, a look every second.
+class LinkWatch {
+public:
+    explicit LinkWatch(const std::filesystem::path& file) {
+        if (file.empty()) return;
+        name_ = file.filename().string();
+        fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (fd_ < 0) return;
+        const std::string folder = file.parent_path().empty() ? "." : file.parent_path().string();
+        if (inotify_add_watch(fd_, folder.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM) < 0) {
+            close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~LinkWatch() {
+        if (fd_ >= 0) close(fd_);
+    }
+    LinkWatch(const LinkWatch&) = delete;
+    LinkWatch& operator=(const LinkWatch&) = delete;
+
+    // Sleeps until the link file changed or `timeout` passed (or a signal
+    // came). True when the file may have changed.
+    bool wait(std::chrono::milliseconds timeout) {
+        if (fd_ < 0) {
+            std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds(1000)));
+            return true;
+        }
+        pollfd p{fd_, POLLIN, 0};
+        const int ready = poll(&p, 1, static_cast<int>(std::clamp<std::int64_t>(timeout.count(), 0, 60'000)));
+        if (ready <= 0) return false;
+        alignas(inotify_event) char buffer[4096];
+        bool ours = false;
+        for (ssize_t n; (n = read(fd_, buffer, sizeof buffer)) > 0;) {
+            for (ssize_t at = 0; at < n;) {
+                const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+                if (event->len > 0 && name_ == event->name) ours = true;
+                at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+            }
+        }
+        return ours;
+    }
+
+private:
+    int fd_ = -1;
+    std::string name_;
+};
 
 // The first battery in sysfs; any mains supply online counts as charging.
 Battery read_battery(const std::filesystem::path& folder) {
@@ -183,7 +246,8 @@ std::string hold_message(const SyncStatus& status) {
 
 class Service {
 public:
-    explicit Service(Options options) : o_(std::move(options)), journal_(o_.state / "uploads.sqlite") {}
+    explicit Service(Options options)
+        : o_(std::move(options)), journal_(o_.state / "uploads.sqlite"), link_watch_(o_.link ? "" : o_.link_file) {}
 
     // One look: conditions, new photos, and the work that may run. Returns
     // the outcome of the work run, or nullopt when none ran.
@@ -262,8 +326,11 @@ public:
             const SyncTime until = std::min(steady_now() + std::chrono::duration_cast<SyncTime>(o_.poll),
                                             scheduler_.wake_at().value_or(SyncTime::max()));
             const LinkQuality link = scheduler_.conditions().link;
-            while (!stop_requested && steady_now() < until && read_link(o_) == link)
-                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            while (!stop_requested && steady_now() < until) {
+                if (link_watch_.wait(std::chrono::duration_cast<std::chrono::milliseconds>(until - steady_now())) &&
+                    read_link(o_) != link)
+                    break;
+            }
         }
         return 0;
     }
@@ -278,6 +345,7 @@ private:
 
     Options o_;
     UploadJournal journal_;
+    LinkWatch link_watch_;
     Scheduler scheduler_;
     std::string last_message_;
     bool paused_ = false;

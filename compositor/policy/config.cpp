@@ -329,6 +329,16 @@ const std::vector<Section>& known_sections() {
                   c.shell_command = v == "none" ? "" : v;
               }},
          }},
+        {"sync",
+         {
+             {"command", "CMD|none",
+              "the sync service (the user's own cloud), started with the session and restarted if it dies "
+              "(default: cirrus-sync when it is installed; none: no sync service)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v.empty()) refuse(w, v, "a command, or none");
+                  c.sync_command = v == "none" ? "" : v;
+              }},
+         }},
     };
     return sections;
 }
@@ -443,6 +453,8 @@ const std::vector<Flag>& known_flags() {
         {"no-shell", "", "start no shell (tests that drive the compositor alone)"},
         {"keyboard", "CMD", "start CMD as the on-screen keyboard, restarted if it dies (default: cirrus-keyboard)"},
         {"no-keyboard", "", "start no on-screen keyboard"},
+        {"sync", "CMD", "start CMD as the sync service, restarted if it dies (default: cirrus-sync)"},
+        {"no-sync", "", "start no sync service"},
         {"keyboard-show", "auto|never", "when the on-screen keyboard comes up (default auto)"},
         {"help", "", "show this help and exit"},
         {"version", "", "show the version and exit"},
@@ -538,6 +550,11 @@ void apply_flag(const FlagUse& use, Config& cfg) {
         cfg.keyboard.command = use.value;
     } else if (name == "no-keyboard") {
         cfg.keyboard.command.clear();
+    } else if (name == "sync") {
+        if (use.value.empty()) throw ConfigError("--sync needs a command (or use --no-sync)");
+        cfg.sync_command = use.value;
+    } else if (name == "no-sync") {
+        cfg.sync_command.clear();
     } else if (name == "keyboard-show") {
         cfg.keyboard.show = parse_keyboard_show(use.value, use.option);
     } else if (name == "help") {

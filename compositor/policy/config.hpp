@@ -82,7 +82,11 @@ struct Config {
     // pressure_full). A budget of 0 takes the apps cgroup's memory.max.
     LifecycleConfig lifecycle;
     std::string shell_command = "cirrus-shell";  // empty: no shell
-    std::string config_path;                     // the file that was read, if any
+    // The sync service (cirrus-sync): started untrusted with the session
+    // and restarted if it dies; a bare name is looked up as the keyboard's
+    // is. Empty: none.
+    std::string sync_command = "cirrus-sync";
+    std::string config_path;  // the file that was read, if any
     bool show_help = false;
     bool show_version = false;
 };

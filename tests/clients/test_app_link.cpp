@@ -18,6 +18,9 @@
 //   open URL [SERIAL]            hand a link over (open_url) now
 //   open-on-touch URL            hand it over at the next touch on the window,
 //                                as a page's link followed on a tap does
+//   link-sample BYTES HEADERS_MS TOTAL_MS FAILED
+//                                one transfer for the link estimate, as a
+//                                host's offline cache reports it
 //   quit
 //
 // Events (JSON lines on stdout): {"event":"bound","cirrus_app_v1":bool},
@@ -244,6 +247,10 @@ void handle_command(App& app, const std::string& line) {
         cirrus_app_v1_open_url(app.link, serial, words[1].c_str());
     } else if (cmd == "open-on-touch" && words.size() == 2) {
         app.open_on_touch = words[1];
+    } else if (cmd == "link-sample" && words.size() == 5) {
+        cirrus_app_v1_link_sample(
+            app.link, static_cast<uint32_t>(std::stoul(words[1])), static_cast<uint32_t>(std::stoul(words[2])),
+            static_cast<uint32_t>(std::stoul(words[3])), static_cast<uint32_t>(std::stoul(words[4])));
     } else {
         emit({{"event", "error"}, {"message", "unknown command: " + line}});
         return;

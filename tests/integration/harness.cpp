@@ -389,6 +389,12 @@ Compositor::Compositor(const Options& options) {
         po.argv.push_back("--keyboard");
         po.argv.push_back(options.keyboard);
     }
+    if (options.sync.empty()) {
+        po.argv.push_back("--no-sync");
+    } else {
+        po.argv.push_back("--sync");
+        po.argv.push_back(options.sync);
+    }
     po.argv.insert(po.argv.end(), options.extra_args.begin(), options.extra_args.end());
     // Private XDG folders: no user config is read and no user data is touched.
     const std::string data_home = options.data_home.empty() ? runtime_dir_ + "/data" : options.data_home;

@@ -134,6 +134,9 @@ public:
         std::string shell{};
         // The on-screen keyboard it starts (and restarts); empty: none.
         std::string keyboard{};
+        // The sync service it starts (and restarts), e.g. cirrus-sync with
+        // its options; empty: none.
+        std::string sync{};
         // Apps written into its private registry before it starts (a launch
         // of an app that is not installed is refused): each a bare record
         // of that id, enough for a stand-in host (--app-host).

@@ -232,7 +232,7 @@ TEST_CASE("config file errors name the file, the line and the key") {
     }
     SUBCASE("unknown section") {
         const std::string message = load_error("[output]\nscale = 2\n[screen]\n", &path);
-        CHECK(message == path + ":3: unknown section [screen] (known: output, keyboard, apps, shell)");
+        CHECK(message == path + ":3: unknown section [screen] (known: output, keyboard, apps, shell, sync)");
     }
     SUBCASE("key before any section") {
         const std::string message = load_error("scale = 2\n", &path);
