@@ -848,6 +848,14 @@ WebKitWebContext* make_context(Host& host) {
     // (localStorage, IndexedDB, cookies, caches).
     WebKitWebsiteDataManager* manager = webkit_website_data_manager_new(
         "base-data-directory", dirs.data.c_str(), "base-cache-directory", dirs.cache.c_str(), nullptr);
+    if (!host.options.proxy.empty()) {
+        // `cirrus dev --network`: the page's own requests (WebKit's network
+        // process) cross the weak link too, not only the offline cache's.
+        WebKitNetworkProxySettings* proxy = webkit_network_proxy_settings_new(host.options.proxy.c_str(), nullptr);
+        webkit_website_data_manager_set_network_proxy_settings(manager, WEBKIT_NETWORK_PROXY_MODE_CUSTOM, proxy);
+        webkit_network_proxy_settings_free(proxy);
+        std::fprintf(stderr, "%sall traffic through the proxy %s\n", prefix(host).c_str(), host.options.proxy.c_str());
+    }
     // The memory-pressure settings can only be given when the context is
     // made (a construct-only property).
     WebKitWebContext* context =
@@ -885,7 +893,7 @@ WebKitWebContext* make_context(Host& host) {
         host.workers = std::make_unique<ServiceWorkerWatch>(
             dirs.data, http_origin(host.app.record.start_url).value_or(""), host.app.record.start_url, prefix(host));
         const bool worker_mode = host.workers->worker_mode();
-        host.offline->attach(context, rewrite_requests(worker_mode));
+        host.offline->attach(context, rewrite_requests(worker_mode), host.options.proxy);
         if (worker_mode && !stored_write_endpoints(host.app.record.manifest_json).empty()) {
             std::fprintf(stderr,
                          "%sits writes go to its service worker: the manifest's cirrus_offline.write_endpoints are "
