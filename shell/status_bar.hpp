@@ -35,6 +35,8 @@ public:
     void set_link_state(LinkState state);
     // ModemManager's primary modem; none without a modem.
     void set_modem(std::optional<ModemReading> modem);
+    // What carries the data (cirrus_shell_v1.link_kind).
+    void set_link_kind(LinkKind kind);
     // cirrus_shell_v1.front_app's theme_color (0xAARRGGBB, alpha 0: none).
     void set_theme(std::uint32_t theme_argb);
 
@@ -53,6 +55,7 @@ public:
 private:
     void update_link();
     void draw_link(cairo_t* cr, const Colour& ink) const;
+    void draw_link_glyph(cairo_t* cr, const Colour& ink) const;
     void draw_battery(cairo_t* cr, const Colour& ink) const;
 
     std::unique_ptr<LayerSurface> surface_;
@@ -60,6 +63,7 @@ private:
     std::optional<BatteryStatus> battery_;
     LinkState link_ = LinkState::unknown;
     std::optional<ModemReading> modem_;
+    LinkKind kind_ = LinkKind::unknown;
     LinkIndicator indicator_;
     Colour background_;
     int width_ = 0;
