@@ -762,9 +762,19 @@ gboolean on_terminate_signal(gpointer) {
 // SIGUSR2 (SIGUSR1 is JavaScriptCore's, for its garbage collector's thread
 // suspension): `cirrus dev` saw the app's files change. The page loads again from
 // them (no cache); its storage is the same web context's, so it is kept.
+// A hosted app's document came through the offline cache (shown with its
+// http(s) address): it is opened through the cache again, so that a reload
+// under `cirrus dev --network offline` gets the stored copy, as a launch
+// would, rather than WebKit's own fetch failing on the dead link.
 gboolean on_reload_signal(gpointer data) {
-    const Host& host = *static_cast<const Host*>(data);
-    if (host.view) webkit_web_view_reload_bypass_cache(host.view);
+    Host& host = *static_cast<Host*>(data);
+    if (!host.view) return G_SOURCE_CONTINUE;
+    const gchar* uri = webkit_web_view_get_uri(host.view);
+    const std::string_view address = uri ? uri : "";
+    const bool through_cache = host.offline && !(host.workers && host.workers->worker_mode()) &&
+                               (address.starts_with("http://") || address.starts_with("https://"));
+    if (through_cache) load_page(host, std::string(address));
+    else webkit_web_view_reload_bypass_cache(host.view);
     return G_SOURCE_CONTINUE;
 }
 
