@@ -345,7 +345,8 @@ TEST_CASE(
             return false;
         },
         30);
-    CHECK_MESSAGE(restored, cirrus::control::control_request(control, {{"cmd", "apps"}}, 5).dump(), "\n", dev.printed());
+    CHECK_MESSAGE(restored, cirrus::control::control_request(control, {{"cmd", "apps"}}, 5).dump(), "\n",
+                  dev.printed());
 
     dev.process->signal(SIGINT);
     CHECK(dev.process->wait_exit(20).has_value());
