@@ -444,18 +444,19 @@ TEST_CASE("without a modem, Wi-Fi and wired links draw their glyph, not signal b
     };
     REQUIRE(cirrus::shell::link_indicator(LinkState::good, std::nullopt, cirrus::shell::LinkKind::wifi).glyph ==
             cirrus::shell::LinkGlyph::wifi);
+    // A cellular link without a modem (cirrus dev's 3g profile): the class's
+    // bars and label, as before there were kinds. First, so that the glyph
+    // awaited next cannot be this machine's own (a wired test machine).
+    pin_link(t.f, LinkState::cellular_3g, "cellular");
+    wait_indicator(t.f, check, LinkIndicator{true, 3, "3G"});
     pin_link(t.f, LinkState::good, "wifi");
     const Image wifi = wait_screen(t.f, "the Wi-Fi glyph", glyph_drawn);
-    pin_link(t.f, LinkState::good, "wired");
     const std::vector<int> wifi_pixels = glyph_pixels(wifi);
+    pin_link(t.f, LinkState::good, "wired");
     const Image wired = wait_screen(t.f, "the wired glyph", [&](const Image& shot) {
         return glyph_drawn(shot) && glyph_pixels(shot) != wifi_pixels;
     });
     CHECK(glyph_pixels(wired) != wifi_pixels);
-    // A cellular link without a modem (cirrus dev's 3g profile): the class's
-    // bars and label, as before there were kinds.
-    pin_link(t.f, LinkState::cellular_3g, "cellular");
-    wait_indicator(t.f, check, LinkIndicator{true, 3, "3G"});
     // Offline says so on any kind.
     pin_link(t.f, LinkState::offline, "wifi");
     wait_indicator(t.f, check, LinkIndicator{true, 0, "Offline"});
