@@ -41,6 +41,8 @@ inline constexpr std::array kControlCommands = {
                    "simulate memory pressure (tests): background apps are discarded as under real pressure"},
     ControlCommand{"check_updates", "",
                    "check the installed hosted apps for updates now (as when due, the link and idle aside)"},
+    ControlCommand{"link", "offline|2g|3g|good|auto [wired|wifi|cellular|unknown]",
+                   "publish this link class instead of the estimate (cirrus dev --network); auto: the estimate"},
     ControlCommand{"quit", "", "shut the compositor down"},
 };
 

@@ -183,6 +183,10 @@ Request build_request(const std::string& cmd, const std::vector<std::string>& ar
         if (args[0] != "none" && args[0] != "moderate" && args[0] != "critical")
             usage_error("memory_pressure: none, moderate or critical");
         j = {{"cmd", cmd}, {"level", args[0]}};
+    } else if (cmd == "link") {
+        expect_args(args, 1, 2, *command);
+        j = {{"cmd", cmd}, {"class", args[0]}};
+        if (args.size() == 2) j["kind"] = args[1];
     } else if (command->arguments.empty()) {
         // home, quit, and any later command without arguments.
         expect_args(args, 0, 0, *command);

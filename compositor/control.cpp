@@ -16,6 +16,7 @@
 #include "server.hpp"
 #include "app_link.hpp"
 #include "lifecycle.hpp"
+#include "link_monitor.hpp"
 #include "common/control_commands.hpp"
 #include "control_request.hpp"
 #include "shell_link.hpp"
@@ -611,6 +612,16 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
          [](Self& self, const Args&, Reply&) -> Answer {
              const bool started = self.server_.app_install && self.server_.app_install->check_updates_now();
              return ok({{"started", started}});
+         }},
+        {"link",
+         [](Self& self, const Args& a, Reply&) -> Answer {
+             if (!self.server_.link_monitor) throw RequestError("no link monitor");
+             const auto& link = std::get<args::LinkOverride>(a);
+             self.server_.link_monitor->set_override(link.link_class, link.kind);
+             const LinkEstimate now = self.server_.link_monitor->estimate();
+             return ok({{"link", std::string(to_string(now.link_class))},
+                        {"kind", std::string(to_string(self.server_.link_monitor->kind()))},
+                        {"override", self.server_.link_monitor->override_class().has_value()}});
          }},
         {"quit",
          [](Self& self, const Args&, Reply&) -> Answer {

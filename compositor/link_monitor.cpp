@@ -116,6 +116,7 @@ void LinkMonitor::read_system_state() {
     // What the way out is (system_link.hpp): Wi-Fi or wired is not "3G".
     std::optional<std::string> iface = default_route_interface_v4(routes_v4);
     if (!iface) iface = default_route_interface_v6(routes_v6);
+    std::optional<InterfaceFacts> route_facts;
     if (state.has_route && iface && safe_interface_name(*iface)) {
         const std::filesystem::path sys = std::filesystem::path("/sys/class/net") / *iface;
         std::error_code ec;
@@ -125,8 +126,14 @@ void LinkMonitor::read_system_state() {
         const std::string type = read_text((sys / "type").c_str());
         if (!type.empty()) facts.arphrd_type = std::atoi(type.c_str());
         state.technology = access_technology_of(facts);
+        route_facts = facts;
     }
-    changed(estimator_.set_system_state(state, now()));
+    if (const LinkKind kind = link_kind_of(route_facts); kind != kind_) {
+        kind_ = kind;
+        wlr_log(WLR_INFO, "link kind: %s", std::string(to_string(kind)).c_str());
+        if (on_kind_change && !kind_override_) on_kind_change(kind);  // else published when cleared
+    }
+    changed(estimator_.set_system_state(state, now()) && !override_);
 }
 
 void LinkMonitor::add_transfer(std::uint64_t bytes, std::chrono::milliseconds time_to_headers,
@@ -141,10 +148,29 @@ void LinkMonitor::add_transfer(std::uint64_t bytes, std::chrono::milliseconds ti
     // Samples age with time; a class that only time would change follows
     // at the next transfer rather than on a timer that wakes an idle phone.
     did_change = estimator_.tick(now()) || did_change;
-    changed(did_change);
+    changed(did_change && !override_);
 }
 
-LinkEstimate LinkMonitor::estimate() const { return estimator_.estimate(now()); }
+LinkEstimate LinkMonitor::estimate() const {
+    LinkEstimate current = estimator_.estimate(now());
+    if (override_) {
+        current.link_class = *override_;
+        current.offline_reason = *override_ == LinkClass::offline ? OfflineReason::no_route : OfflineReason::none;
+    }
+    return current;
+}
+
+// While overridden, what the estimator learns is not published (its
+// callers pass false).
+void LinkMonitor::set_override(std::optional<LinkClass> link_class, std::optional<LinkKind> kind) {
+    const LinkClass before = estimate().link_class;
+    const LinkKind kind_before = this->kind();
+    override_ = link_class;
+    kind_override_ = link_class ? kind : std::nullopt;
+    if (this->kind() != kind_before && on_kind_change) on_kind_change(this->kind());
+    wlr_log(WLR_INFO, "link override: %s", link_class ? std::string(to_string(*link_class)).c_str() : "none");
+    changed(estimate().link_class != before);
+}
 
 void LinkMonitor::publish_to(std::filesystem::path path) {
     file_ = std::move(path);

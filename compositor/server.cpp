@@ -199,6 +199,9 @@ bool Server::create_globals() {
         if (app_link) app_link->link_state(estimate);
     };
     if (const auto path = link_file::default_path()) link_monitor->publish_to(*path);
+    link_monitor->on_kind_change = [this](LinkKind kind) {
+        if (shell) shell->link_kind(kind);
+    };
     if (!shell->global() || !app_link->global()) {
         wlr_log(WLR_ERROR, "cannot create the cirrus_shell_v1 and cirrus_app_v1 globals");
         return false;

@@ -31,7 +31,7 @@ std::uint32_t shell_link_enum(LinkClass link) {
     return CIRRUS_SHELL_V1_LINK_CELLULAR_3G;
 }
 
-constexpr std::uint32_t kShellVersion = 3;
+constexpr std::uint32_t kShellVersion = 4;
 // A shell that keeps dying must not take a core with it (restart_backoff.hpp).
 constexpr std::uint64_t kHealthyAfterMs = RestartBackoff::kHealthyAfterMs;
 
@@ -180,6 +180,8 @@ void ShellLink::send_initial_state(wl_resource* resource) {
     cirrus_shell_v1_send_locked(resource, server_.locked() ? 1 : 0);
     if (server_.link_monitor) {
         cirrus_shell_v1_send_link_state(resource, shell_link_enum(server_.link_monitor->estimate().link_class));
+        if (wl_resource_get_version(resource) >= CIRRUS_SHELL_V1_LINK_KIND_SINCE_VERSION)
+            cirrus_shell_v1_send_link_kind(resource, static_cast<std::uint32_t>(server_.link_monitor->kind()));
     }
     if (server_.app_link) {
         AppLink::Replayed replayed = server_.app_link->replay_to_shell(resource);
@@ -245,6 +247,17 @@ void ShellLink::launch_failed(const std::string& app, const std::string& reason)
     // A reason may quote a manifest or a program's message.
     const std::string shown = protocol_text::bounded(reason, protocol_text::kMaxReasonBytes);
     for (wl_resource* r : resources_) cirrus_shell_v1_send_launch_failed(r, app.c_str(), shown.c_str());
+}
+
+void ShellLink::link_kind(LinkKind kind) {
+    // LinkKind's values are the protocol's link_kind entries.
+    static_assert(static_cast<std::uint32_t>(LinkKind::wifi) == CIRRUS_SHELL_V1_LINK_KIND_WIFI);
+    static_assert(static_cast<std::uint32_t>(LinkKind::cellular) == CIRRUS_SHELL_V1_LINK_KIND_CELLULAR);
+    for (wl_resource* r : resources_) {
+        if (wl_resource_get_version(r) < CIRRUS_SHELL_V1_LINK_KIND_SINCE_VERSION) continue;
+        cirrus_shell_v1_send_link_kind(r, static_cast<std::uint32_t>(kind));
+        cirrus_shell_v1_send_done(r);
+    }
 }
 
 void ShellLink::link_state(LinkClass link) {

@@ -13,6 +13,7 @@
 
 #include "app_link.hpp"
 #include "link_estimator.hpp"
+#include "system_link.hpp"
 #include "restart_backoff.hpp"
 #include "wlr.hpp"
 
@@ -47,6 +48,8 @@ public:
     void launch_failed(const std::string& app, const std::string& reason);
     void front_app(const std::string& app, std::uint32_t theme_argb);
     void link_state(LinkClass link);
+    // cirrus_shell_v1.link_kind (version 4), to shells bound at 4 or later.
+    void link_kind(LinkKind kind);
     void gesture(ShellGesture gesture);
     void locked(bool locked);
     void notification(std::uint32_t id, const std::string& app, const std::string& title, const std::string& body);

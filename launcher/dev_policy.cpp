@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+
+#include "common/link_profiles.hpp"
 
 namespace cirrus::launcher {
 
@@ -64,6 +67,78 @@ std::string_view to_string(NetworkProfile profile) {
     return "good";
 }
 
+DevNetwork initial_network(const DevOptions& options) {
+    return options.network_given ? DevNetwork(options.network) : std::nullopt;
+}
+
+DevNetwork next_network(DevNetwork network) {
+    if (!network) return NetworkProfile::good;
+    switch (*network) {
+    case NetworkProfile::good:
+        return NetworkProfile::g3;
+    case NetworkProfile::g3:
+        return NetworkProfile::g3_slow;
+    case NetworkProfile::g3_slow:
+        return NetworkProfile::g2;
+    case NetworkProfile::g2:
+        return NetworkProfile::offline;
+    case NetworkProfile::offline:
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+std::string_view weak_link_profile(DevNetwork network) { return network ? to_string(*network) : "none"; }
+
+std::string_view published_link_class(DevNetwork network) {
+    if (!network) return "auto";
+    switch (*network) {
+    case NetworkProfile::good:
+        return "good";
+    case NetworkProfile::g3:
+    case NetworkProfile::g3_slow:
+        return "3g";
+    case NetworkProfile::g2:
+        return "2g";
+    case NetworkProfile::offline:
+        return "offline";
+    }
+    return "auto";
+}
+
+std::string_view published_link_kind(DevNetwork network) {
+    if (!network || *network == NetworkProfile::good || *network == NetworkProfile::offline) return "";
+    return "cellular";
+}
+
+std::string describe_network(DevNetwork network) {
+    if (!network) return "this machine's own link";
+    const link::ShapedLink* numbers = nullptr;
+    switch (*network) {
+    case NetworkProfile::good:
+        numbers = &link::kGood;
+        break;
+    case NetworkProfile::g3:
+        numbers = &link::k3g;
+        break;
+    case NetworkProfile::g3_slow:
+        numbers = &link::k3gSlow;
+        break;
+    case NetworkProfile::g2:
+        numbers = &link::k2g;
+        break;
+    case NetworkProfile::offline:
+        return "offline (no link: connections are reset at once)";
+    }
+    char text[160];
+    std::snprintf(
+        text, sizeof text, "%s (%g/%g kbit/s, +%lld ms%s)", std::string(numbers->name).c_str(),
+        numbers->down_bits_per_second / 1000, numbers->up_bits_per_second / 1000,
+        static_cast<long long>(numbers->added_round_trip.count()),
+        numbers->loss > 0 ? (", " + std::to_string(static_cast<int>(numbers->loss * 100)) + "% loss").c_str() : "");
+    return text;
+}
+
 DevOptions parse_dev_args(const std::vector<std::string>& args) {
     DevOptions options;
     options.device = dev_devices().front();
@@ -95,6 +170,7 @@ DevOptions parse_dev_args(const std::vector<std::string>& args) {
                     known = true;
                 }
             }
+            options.network_given = known;
             if (!known)
                 throw DevUsageError("--network '" + value +
                                     "' is not a profile (one of: good, 3g, 3g-slow, 2g, offline)");

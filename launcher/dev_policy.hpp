@@ -34,8 +34,29 @@ struct DevOptions {
     bool url = false;
     DevDevice device;
     NetworkProfile network = NetworkProfile::good;
+    bool network_given = false;  // --network was given; else the machine's own link until `n`
     bool inspector = false;
 };
+
+// What the app's traffic crosses: nullopt is this machine's own link (no
+// shaping, the compositor's estimate published), else a profile of
+// common/link_profiles.hpp played by cirrus-weak-link.
+using DevNetwork = std::optional<NetworkProfile>;
+DevNetwork initial_network(const DevOptions& options);
+// The `n` key: the machine's link, good, 3g, 3g-slow, 2g, offline, and round again.
+DevNetwork next_network(DevNetwork network);
+// cirrus-weak-link's profile: "none" for the machine's link, else to_string's.
+std::string_view weak_link_profile(DevNetwork network);
+// The compositor's `link` command: the class the status bar and
+// navigator.onLine follow ("auto" for the machine's link: the estimate).
+// 3g-slow is the estimator's 3g (its bandwidth is above 2g's line).
+std::string_view published_link_class(DevNetwork network);
+// The kind of link published with it: "cellular" for the radio profiles
+// (3g, 3g-slow, 2g: the status bar draws bars and "3G"), else empty (the
+// machine's own, from its routes).
+std::string_view published_link_kind(DevNetwork network);
+// "3g (1600/750 kbit/s, +300 ms)", "this machine's own link", for the terminal.
+std::string describe_network(DevNetwork network);
 
 // `args` are what follows "dev". Throws DevUsageError naming the argument
 // and what would be accepted.

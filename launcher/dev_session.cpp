@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include <fcntl.h>
@@ -163,6 +165,106 @@ std::filesystem::path program_beside(const std::string& name, const char* build_
     }
     return name;  // execvp searches PATH
 }
+
+// cirrus-weak-link --proxy (tests/tools/weak_link.cpp), the weak-link
+// profiles' one player: every request of the app's host goes through it
+// (CIRRUS_WEBAPP_PROXY), and `n` switches its profile live with a line on
+// its stdin. A child that dies with this process.
+class WeakLinkProxy {
+public:
+    // null when the program cannot be run.
+    static std::unique_ptr<WeakLinkProxy> start(std::string_view profile) {
+        const std::string program = program_beside("cirrus-weak-link", "tests/tools").string();
+        int to_child[2];
+        int from_child[2];
+        if (pipe2(to_child, O_CLOEXEC) != 0) return nullptr;
+        if (pipe2(from_child, O_CLOEXEC) != 0) {
+            close(to_child[0]);
+            close(to_child[1]);
+            return nullptr;
+        }
+        std::vector<std::string> argv = {program, "--proxy", "--profile", std::string(profile)};
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        const pid_t parent = getpid();
+        const pid_t pid = fork();
+        if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent) _exit(1);
+            dup2(to_child[0], STDIN_FILENO);
+            dup2(from_child[1], STDOUT_FILENO);
+            execvp(args[0], args.data());
+            _exit(127);
+        }
+        close(to_child[0]);
+        close(from_child[1]);
+        if (pid < 0) {
+            close(to_child[1]);
+            close(from_child[0]);
+            return nullptr;
+        }
+        auto proxy = std::unique_ptr<WeakLinkProxy>(new WeakLinkProxy(pid, to_child[1], from_child[0]));
+        const std::string line = proxy->read_line(5000);
+        const std::string prefix = "listening ";
+        if (!line.starts_with(prefix)) return nullptr;  // the destructor reaps it
+        proxy->address_ = line.substr(prefix.size());
+        return proxy;
+    }
+    ~WeakLinkProxy() {
+        if (to_ >= 0) close(to_);  // EOF ends it cleanly
+        if (from_ >= 0) close(from_);
+        for (int i = 0; i < 40; ++i) {
+            if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+    WeakLinkProxy(const WeakLinkProxy&) = delete;
+    WeakLinkProxy& operator=(const WeakLinkProxy&) = delete;
+
+    // "127.0.0.1:PORT"
+    const std::string& address() const { return address_; }
+
+    // Switches live (open connections are cut by offline); throws when it
+    // does not answer.
+    void set_profile(std::string_view profile) {
+        const std::string line = "profile " + std::string(profile) + "\n";
+        if (::write(to_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            throw std::runtime_error("cirrus-weak-link is gone");
+        const std::string answer = read_line(2000);
+        if (answer != "ok profile " + std::string(profile))
+            throw std::runtime_error("cirrus-weak-link answered '" + answer + "'");
+    }
+
+private:
+    WeakLinkProxy(pid_t pid, int to, int from) : pid_(pid), to_(to), from_(from) {}
+
+    std::string read_line(int timeout_ms) {
+        const std::int64_t deadline = now_ms() + timeout_ms;
+        for (;;) {
+            if (const auto end = buffered_.find('\n'); end != std::string::npos) {
+                std::string line = buffered_.substr(0, end);
+                buffered_.erase(0, end + 1);
+                return line;
+            }
+            const std::int64_t left = deadline - now_ms();
+            pollfd readable{from_, POLLIN, 0};
+            if (left <= 0 || poll(&readable, 1, static_cast<int>(left)) <= 0) return {};
+            char chunk[512];
+            const ssize_t n = ::read(from_, chunk, sizeof chunk);
+            if (n <= 0) return {};
+            buffered_.append(chunk, static_cast<std::size_t>(n));
+        }
+    }
+
+    pid_t pid_;
+    int to_;
+    int from_;
+    std::string buffered_;
+    std::string address_;
+};
 
 // The nested compositor, a child that dies with this process.
 class NestedCirrus {
@@ -355,7 +457,8 @@ void reload(const std::string& control, const std::string& id) {
 }
 
 constexpr const char* kKeys =
-    "keys: r reload, c checklist, h home (the app goes to the background, frozen after a while), d discard, o open "
+    "keys: r reload, c checklist, n network (good, 3g, 3g-slow, 2g, offline, this machine's), h home (the app goes to "
+    "the background, frozen after a while), d discard, o open "
     "(restore), "
     "m memory, q quit";
 
@@ -368,6 +471,17 @@ std::string memory_line(const std::string& control, const std::string& id) {
     std::snprintf(text, sizeof text, "memory: %.1f MiB (host and its WebKit processes), state %s", mib,
                   entry->value("state", std::string("?")).c_str());
     return text;
+}
+
+// Whether the app's host has gone (state discarded, no pid) within 10 s.
+bool wait_discarded(const std::string& control, const std::string& id) {
+    for (int i = 0; i < 200 && !g_stop; ++i) {
+        const auto entry = app_entry(control, id);
+        if (!entry || (entry->value("state", "") == "discarded" && !entry->value("pid", json()).is_number_integer()))
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
 }
 
 void handle_key(char key, const std::string& control, const std::string& id) {
@@ -397,8 +511,17 @@ void handle_key(char key, const std::string& control, const std::string& id) {
         control::control_request(control, {{"cmd", "home"}}, 5);
         const json answer = control::control_request(control, {{"cmd", "memory_pressure"}, {"level", "critical"}}, 5);
         control::control_request(control, {{"cmd", "memory_pressure"}, {"level", "none"}}, 5);
-        say(answer.value("discarding", json()).is_string() ? "discarding the app (o restores it)"
-                                                           : "the app could not be discarded now");
+        if (!answer.value("discarding", json()).is_string()) {
+            say("the app could not be discarded now");
+            return;
+        }
+        // The host saves its state and exits on its own time; an `o` read
+        // before it has gone would only bring the leaving window forward,
+        // and then nothing would be on screen. Keys are taken one at a
+        // time, so waiting here holds the next one until the discard is done.
+        say(wait_discarded(control, id)
+                ? "discarded the app (o restores it)"
+                : "discarding the app (still saving after 10 s; o restores it once it is gone)");
         return;
     }
     default:
@@ -430,9 +553,17 @@ int run_dev(const std::vector<std::string>& args) {
     setenv("XDG_CACHE_HOME", (session.path() / "cache").c_str(), 1);
     setenv("CIRRUS_WEBAPP_CONSOLE", "1", 1);  // the page's console in this terminal
     if (options.inspector) setenv("CIRRUS_WEBAPP_INSPECTOR", "1", 1);
-    if (options.network != NetworkProfile::good) {
-        say("--network " + std::string(to_string(options.network)) +
-            " is not applied yet: the app uses this machine's own link");
+    // The weak link runs from the start, unshaped without --network, so
+    // that `n` can shape the connections the app already has.
+    DevNetwork network = initial_network(options);
+    std::unique_ptr<WeakLinkProxy> weak_link = WeakLinkProxy::start(weak_link_profile(network));
+    if (weak_link) {
+        setenv("CIRRUS_WEBAPP_PROXY", ("http://" + weak_link->address()).c_str(), 1);
+    } else {
+        unsetenv("CIRRUS_WEBAPP_PROXY");
+        say("cirrus-weak-link cannot be run (build Cirrus, or put it on PATH): the app uses this machine's own "
+            "link and n does nothing");
+        network.reset();
     }
 
     Registry registry = Registry::open(default_registry_path());
@@ -454,12 +585,26 @@ int run_dev(const std::vector<std::string>& args) {
     sigaction(SIGINT, &stop, nullptr);
     sigaction(SIGTERM, &stop, nullptr);
     sigaction(SIGHUP, &stop, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);  // a weak link that died is an error message, not our end
 
     NestedCirrus cirrus(options.device, dev_window_title(app.name), socket);
     control::ControlClient::connect(control, 15);  // it listens once it is up
     control::control_request(control, {{"cmd", "launch"}, {"app", app.id}}, 10);
     say(options.device.description + " (" + std::to_string(options.device.width) + "x" +
         std::to_string(options.device.height) + "); control socket: " + control);
+    // What the status bar and navigator.onLine say follows the profile.
+    auto apply_network = [&] {
+        if (!weak_link) {
+            say("network: cirrus-weak-link is not running, nothing to switch");
+            return;
+        }
+        weak_link->set_profile(weak_link_profile(network));
+        json link = {{"cmd", "link"}, {"class", std::string(published_link_class(network))}};
+        if (const std::string_view kind = published_link_kind(network); !kind.empty()) link["kind"] = kind;
+        control::control_request(control, link, 5);
+        say("network: " + describe_network(network));
+    };
+    if (weak_link && network) apply_network();
     for (int i = 0; i < 600 && !g_stop && !cirrus.ended(); ++i) {
         const auto entry = app_entry(control, app.id);
         if (entry && entry->contains("first_frame_ms")) {
@@ -502,6 +647,15 @@ int run_dev(const std::vector<std::string>& args) {
                 }
                 if (key == 'c') {
                     print_checklist(registry, app);
+                    continue;
+                }
+                if (key == 'n') {
+                    try {
+                        network = next_network(network);
+                        apply_network();
+                    } catch (const std::exception& e) {
+                        say(std::string("network: ") + e.what());
+                    }
                     continue;
                 }
                 try {

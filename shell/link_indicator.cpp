@@ -37,7 +37,20 @@ LinkState link_state_from_protocol(std::uint32_t link) {
     }
 }
 
-LinkIndicator link_indicator(LinkState cache, const std::optional<ModemReading>& modem) {
+LinkKind link_kind_from_protocol(std::uint32_t kind) {
+    switch (kind) {
+    case 1:
+        return LinkKind::wired;
+    case 2:
+        return LinkKind::wifi;
+    case 3:
+        return LinkKind::cellular;
+    default:
+        return LinkKind::unknown;
+    }
+}
+
+LinkIndicator link_indicator(LinkState cache, const std::optional<ModemReading>& modem, LinkKind kind) {
     const bool registered = modem && in_service(modem->state);
     // Offline according to the cache wins over a modem that has a network:
     // the cache measures what matters to the user (whether apps load), and a
@@ -51,6 +64,11 @@ LinkIndicator link_indicator(LinkState cache, const std::optional<ModemReading>&
     if (registered) {
         return {true, signal_bars(modem->signal_percent), std::string(generation_label(modem->access_technologies))};
     }
+    // No modem with a network, and the data goes over Wi-Fi or a cable (a
+    // desktop, a phone at home): its glyph, not signal bars, which would
+    // show a throughput estimate as if it were a radio's signal.
+    if (kind == LinkKind::wifi) return {true, 0, "", LinkGlyph::wifi};
+    if (kind == LinkKind::wired) return {true, 0, "", LinkGlyph::wired};
     // A modem without a network (searching, locked SIM, disabled) while the
     // cache reaches the network: the data goes another way (Wi-Fi, USB on a
     // desktop), so the cache's view is the truthful one.

@@ -176,6 +176,11 @@ int run(const Options& options) {
     bar.set_link_state(protocol.last_link_state() ? link_state_from_protocol(*protocol.last_link_state())
                                                   : LinkState::unknown);
     protocol.on_link_state = [&](std::uint32_t link) { bar.set_link_state(link_state_from_protocol(link)); };
+    static_assert(CIRRUS_SHELL_V1_LINK_KIND_WIRED == 1 && CIRRUS_SHELL_V1_LINK_KIND_WIFI == 2 &&
+                  CIRRUS_SHELL_V1_LINK_KIND_CELLULAR == 3);
+    bar.set_link_kind(protocol.last_link_kind() ? link_kind_from_protocol(*protocol.last_link_kind())
+                                                : LinkKind::unknown);
+    protocol.on_link_kind = [&](std::uint32_t kind) { bar.set_link_kind(link_kind_from_protocol(kind)); };
     home.on_remove = [&](const std::string& id) { start_uninstall(options.registry, id); };
     protocol.on_launch_failed = [&](const std::string&, const std::string&) { home.release_pressed(); };
     share_overlays(protocol, lock, banners, prompt);

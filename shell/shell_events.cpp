@@ -64,6 +64,11 @@ void ShellEvents::link_state(std::uint32_t link) {
     if (on_link_state) on_link_state(link);
 }
 
+void ShellEvents::link_kind(std::uint32_t kind) {
+    last_link_kind_ = kind;
+    if (on_link_kind) on_link_kind(kind);
+}
+
 void ShellEvents::notification(std::uint32_t id, const std::string& raw_app_id, const std::string& raw_title,
                                const std::string& raw_body) {
     const std::string app_id = bound(raw_app_id, text::kMaxTitleBytes);

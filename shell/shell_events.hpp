@@ -52,6 +52,10 @@ public:
     // The last link estimate, kept: it comes right after binding, before
     // the status bar exists. None before the first.
     std::optional<std::uint32_t> last_link_state() const { return last_link_; }
+    // cirrus_shell_v1.link_kind (version 4): CIRRUS_SHELL_V1_LINK_KIND_*,
+    // kept like the link state.
+    std::function<void(std::uint32_t kind)> on_link_kind;
+    std::optional<std::uint32_t> last_link_kind() const { return last_link_kind_; }
     // Notifications and permission questions, as they arrive (not batched:
     // each stands alone). Those that come before the handlers are set (a
     // restarted shell is sent the open ones as it binds) are held until
@@ -76,6 +80,7 @@ public:
     void gesture(std::uint32_t gesture);
     void locked(bool locked);
     void link_state(std::uint32_t link);
+    void link_kind(std::uint32_t kind);
     void notification(std::uint32_t id, const std::string& app_id, const std::string& title, const std::string& body);
     void notification_closed(std::uint32_t id);
     void permission_request(std::uint32_t request_id, const std::string& app_id, const std::string& permission);
@@ -88,6 +93,7 @@ protected:
 
 private:
     std::optional<std::uint32_t> last_link_;
+    std::optional<std::uint32_t> last_link_kind_;
     struct HeldNotice {
         std::uint32_t id;
         std::string app_id, title, body;

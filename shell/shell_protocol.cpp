@@ -34,6 +34,7 @@ struct ShellProtocolListener {
     static void gesture(void* data, cirrus_shell_v1*, uint32_t gesture) { self(data).gesture(gesture); }
     static void locked(void* data, cirrus_shell_v1*, uint32_t locked) { self(data).locked(locked != 0); }
     static void link_state(void* data, cirrus_shell_v1*, uint32_t link) { self(data).link_state(link); }
+    static void link_kind(void* data, cirrus_shell_v1*, uint32_t kind) { self(data).link_kind(kind); }
     static void notification(void* data, cirrus_shell_v1*, uint32_t id, const char* app_id, const char* title,
                              const char* body) {
         auto& s = self(data);
@@ -132,6 +133,7 @@ const cirrus_shell_v1_listener kShellListener = {
     .install_finished = ShellProtocolListener::install_finished,
     .install_failed = ShellProtocolListener::install_failed,
     .update_offer = ShellProtocolListener::update_offer,
+    .link_kind = ShellProtocolListener::link_kind,
 };
 
 }  // namespace

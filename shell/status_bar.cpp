@@ -89,8 +89,14 @@ void StatusBar::set_modem(std::optional<ModemReading> modem) {
     update_link();
 }
 
+void StatusBar::set_link_kind(LinkKind kind) {
+    if (kind == kind_) return;
+    kind_ = kind;
+    update_link();
+}
+
 void StatusBar::update_link() {
-    LinkIndicator indicator = link_indicator(link_, modem_);
+    LinkIndicator indicator = link_indicator(link_, modem_, kind_);
     if (indicator == indicator_) return;  // e.g. the signal moved within a bar
     indicator_ = std::move(indicator);
     surface_->damage(boxes_.link);
@@ -156,6 +162,10 @@ void StatusBar::draw_sync(cairo_t* cr, const Colour& ink) const {
 
 void StatusBar::draw_link(cairo_t* cr, const Colour& ink) const {
     if (!indicator_.shown) return;
+    if (indicator_.glyph != LinkGlyph::bars) {
+        draw_link_glyph(cr, ink);
+        return;
+    }
     // Four signal bars, rising; the lit ones show the signal (or the cache's
     // estimate of the link), the others are faint.
     for (int i = 0; i < kSignalBarCount; ++i) {
@@ -167,6 +177,43 @@ void StatusBar::draw_link(cairo_t* cr, const Colour& ink) const {
     if (!indicator_.label.empty()) {
         draw_text(cr, indicator_.label, link_label(boxes_.link), std::max(9, height_ * 12 / 24), true, -1, ink);
     }
+}
+
+// Where the bars would be: a Wi-Fi fan (a dot and two arcs) or a wired
+// plug (a socket with its pins), in the ink.
+void StatusBar::draw_link_glyph(cairo_t* cr, const Colour& ink) const {
+    const Box first = signal_bar(boxes_.link, 0);
+    const Box last = signal_bar(boxes_.link, kSignalBarCount - 1);
+    const double left = first.x, right = last.x + last.width;
+    const double top = last.y, bottom = last.y + last.height;
+    const double size = std::min(right - left, bottom - top);
+    const double cx = left + (right - left) / 2, base = bottom;
+    set_colour(cr, ink);
+    if (indicator_.glyph == LinkGlyph::wifi) {
+        const double line = std::max(1.5, size / 7);
+        cairo_set_line_width(cr, line);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        cairo_arc(cr, cx, base - line / 2, line, 0, 2 * M_PI);
+        cairo_fill(cr);
+        for (const double r : {size * 0.5, size * 0.85}) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, cx, base - line / 2, r, M_PI * 1.25, M_PI * 1.75);
+            cairo_stroke(cr);
+        }
+        return;
+    }
+    // Wired: a socket outline with three pins at the top and a cable below.
+    const double w = size * 0.9, h = size * 0.6;
+    const double x = cx - w / 2, y = top + (bottom - top - size) + size * 0.05;
+    cairo_set_line_width(cr, std::max(1.0, size / 10));
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_stroke(cr);
+    for (int pin = 0; pin < 3; ++pin) {
+        cairo_rectangle(cr, x + w * (0.2 + 0.25 * pin), y + h * 0.2, w * 0.12, h * 0.35);
+        cairo_fill(cr);
+    }
+    cairo_rectangle(cr, cx - size * 0.08, y + h, size * 0.16, bottom - (y + h));
+    cairo_fill(cr);
 }
 
 void StatusBar::draw_battery(cairo_t* cr, const Colour& ink) const {

@@ -38,6 +38,8 @@ public:
     void set_modem(std::optional<ModemReading> modem);
     // cirrus-sync's state (sync_watch.hpp): the icon while it moves data.
     void set_sync(const SyncIndicator& sync);
+    // What carries the data (cirrus_shell_v1.link_kind).
+    void set_link_kind(LinkKind kind);
     // cirrus_shell_v1.front_app's theme_color (0xAARRGGBB, alpha 0: none).
     void set_theme(std::uint32_t theme_argb);
 
@@ -56,6 +58,7 @@ public:
 private:
     void update_link();
     void draw_link(cairo_t* cr, const Colour& ink) const;
+    void draw_link_glyph(cairo_t* cr, const Colour& ink) const;
     void draw_battery(cairo_t* cr, const Colour& ink) const;
     void draw_sync(cairo_t* cr, const Colour& ink) const;
 
@@ -64,6 +67,7 @@ private:
     std::optional<BatteryStatus> battery_;
     LinkState link_ = LinkState::unknown;
     std::optional<ModemReading> modem_;
+    LinkKind kind_ = LinkKind::unknown;
     LinkIndicator indicator_;
     SyncIndicator sync_;
     Colour background_;

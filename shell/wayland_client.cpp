@@ -22,7 +22,7 @@ constexpr std::uint32_t kCompositorVersion = 4;
 constexpr std::uint32_t kOutputVersion = 3;
 constexpr std::uint32_t kSeatVersion = 5;
 constexpr std::uint32_t kLayerShellVersion = 4;
-constexpr std::uint32_t kShellProtocolVersion = 3;
+constexpr std::uint32_t kShellProtocolVersion = 4;
 
 const wl_output_listener kOutputListener = {
     .geometry = [](void*, wl_output*, int32_t, int32_t, int32_t, int32_t, int32_t, const char*, const char*,
@@ -243,7 +243,7 @@ void WaylandClient::handle_global(void* data, wl_registry* registry, uint32_t na
                 registry, name, &zwlr_layer_shell_v1_interface, std::min(version, kLayerShellVersion)));
         } else if (i == cirrus_shell_v1_interface.name && !c.shell_) {
             c.shell_ = static_cast<cirrus_shell_v1*>(
-                wl_registry_bind(registry, name, &cirrus_shell_v1_interface, kShellProtocolVersion));
+                wl_registry_bind(registry, name, &cirrus_shell_v1_interface, std::min(version, kShellProtocolVersion)));
             if (c.shell_ && c.shell_bound) c.shell_bound(c.shell_);
         }
     });

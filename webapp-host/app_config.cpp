@@ -44,12 +44,41 @@ std::string usage_text() {
            "5 no display.\n";
 }
 
+std::optional<std::string> proxy_uri(std::string_view value) {
+    constexpr std::string_view kScheme = "http://";
+    if (value.size() > 256 || !value.starts_with(kScheme)) return std::nullopt;
+    std::string_view authority = value.substr(kScheme.size());
+    if (authority.ends_with("/")) authority.remove_suffix(1);
+    const auto colon = authority.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    const std::string_view host = authority.substr(0, colon);
+    const std::string_view port = authority.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoi(std::string(port)) > 65535 || std::stoi(std::string(port)) == 0)
+        return std::nullopt;
+    for (const char c : host) {
+        const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                             c == '-' || c == '[' || c == ']' || c == ':';
+        if (!allowed) return std::nullopt;
+    }
+    return std::string(kScheme) + std::string(authority);
+}
+
 ParsedOptions parse_options(const std::vector<std::string>& args) {
     ParsedOptions parsed;
     HostOptions& o = parsed.options;
     o.inspector = env_flag("CIRRUS_WEBAPP_INSPECTOR");
     o.console = env_flag("CIRRUS_WEBAPP_CONSOLE");
     o.no_jit = env_flag("CIRRUS_WEBAPP_NO_JIT");
+    if (const char* proxy = std::getenv("CIRRUS_WEBAPP_PROXY"); proxy && *proxy) {
+        const auto uri = proxy_uri(proxy);
+        if (!uri) {
+            parsed.error = "CIRRUS_WEBAPP_PROXY must be http://HOST:PORT (as cirrus dev --network sets it), not '" +
+                           std::string(proxy).substr(0, 256) + "'";
+            return parsed;
+        }
+        o.proxy = *uri;
+    }
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg == "--app") {

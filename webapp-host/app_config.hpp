@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "display_mode.hpp"
@@ -25,6 +26,10 @@ struct HostOptions {
     bool console = false;    // console messages on stdout (CIRRUS_WEBAPP_CONSOLE=1: `cirrus dev`)
     bool no_jit = false;     // JSC_useJIT=0 for the web process
     bool help = false;
+    // CIRRUS_WEBAPP_PROXY (`cirrus dev --network`): an http://HOST:PORT proxy
+    // that all the app's traffic goes through (WebKit's and the offline
+    // cache's); empty, as installed, for the system's own settings.
+    std::string proxy;
     // --standby --standby-fd N: start without an app, get ready, and wait
     // for the compositor to name it on the private channel N (standby.hpp).
     bool standby = false;
@@ -40,6 +45,11 @@ struct ParsedOptions {
     std::optional<std::string> error;
 };
 ParsedOptions parse_options(const std::vector<std::string>& args);
+
+// CIRRUS_WEBAPP_PROXY's value when it is a proxy the host can use:
+// "http://HOST:PORT" (a trailing "/" allowed), at most 256 bytes; else
+// nullopt.
+std::optional<std::string> proxy_uri(std::string_view value);
 std::string usage_text();
 
 // The app as the host needs it: the registry row, whose stored manifest has

@@ -762,9 +762,19 @@ gboolean on_terminate_signal(gpointer) {
 // SIGUSR2 (SIGUSR1 is JavaScriptCore's, for its garbage collector's thread
 // suspension): `cirrus dev` saw the app's files change. The page loads again from
 // them (no cache); its storage is the same web context's, so it is kept.
+// A hosted app's document came through the offline cache (shown with its
+// http(s) address): it is opened through the cache again, so that a reload
+// under `cirrus dev --network offline` gets the stored copy, as a launch
+// would, rather than WebKit's own fetch failing on the dead link.
 gboolean on_reload_signal(gpointer data) {
-    const Host& host = *static_cast<const Host*>(data);
-    if (host.view) webkit_web_view_reload_bypass_cache(host.view);
+    Host& host = *static_cast<Host*>(data);
+    if (!host.view) return G_SOURCE_CONTINUE;
+    const gchar* uri = webkit_web_view_get_uri(host.view);
+    const std::string_view address = uri ? uri : "";
+    const bool through_cache = host.offline && !(host.workers && host.workers->worker_mode()) &&
+                               (address.starts_with("http://") || address.starts_with("https://"));
+    if (through_cache) load_page(host, std::string(address));
+    else webkit_web_view_reload_bypass_cache(host.view);
     return G_SOURCE_CONTINUE;
 }
 
@@ -848,6 +858,14 @@ WebKitWebContext* make_context(Host& host) {
     // (localStorage, IndexedDB, cookies, caches).
     WebKitWebsiteDataManager* manager = webkit_website_data_manager_new(
         "base-data-directory", dirs.data.c_str(), "base-cache-directory", dirs.cache.c_str(), nullptr);
+    if (!host.options.proxy.empty()) {
+        // `cirrus dev --network`: the page's own requests (WebKit's network
+        // process) cross the weak link too, not only the offline cache's.
+        WebKitNetworkProxySettings* proxy = webkit_network_proxy_settings_new(host.options.proxy.c_str(), nullptr);
+        webkit_website_data_manager_set_network_proxy_settings(manager, WEBKIT_NETWORK_PROXY_MODE_CUSTOM, proxy);
+        webkit_network_proxy_settings_free(proxy);
+        std::fprintf(stderr, "%sall traffic through the proxy %s\n", prefix(host).c_str(), host.options.proxy.c_str());
+    }
     // The memory-pressure settings can only be given when the context is
     // made (a construct-only property).
     WebKitWebContext* context =
@@ -885,7 +903,7 @@ WebKitWebContext* make_context(Host& host) {
         host.workers = std::make_unique<ServiceWorkerWatch>(
             dirs.data, http_origin(host.app.record.start_url).value_or(""), host.app.record.start_url, prefix(host));
         const bool worker_mode = host.workers->worker_mode();
-        host.offline->attach(context, rewrite_requests(worker_mode));
+        host.offline->attach(context, rewrite_requests(worker_mode), host.options.proxy);
         if (worker_mode && !stored_write_endpoints(host.app.record.manifest_json).empty()) {
             std::fprintf(stderr,
                          "%sits writes go to its service worker: the manifest's cirrus_offline.write_endpoints are "

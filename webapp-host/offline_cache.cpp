@@ -215,10 +215,10 @@ void OfflineCache::report_transfer(const UpstreamResponse& response) {
                        static_cast<std::uint32_t>(response.total_time.count()), response.link_failed);
 }
 
-void OfflineCache::attach(WebKitWebContext* context, bool rewrite) {
+void OfflineCache::attach(WebKitWebContext* context, bool rewrite, const std::string& proxy_uri) {
     context_ = context;
     WebKitWebsiteDataManager* data = webkit_web_context_get_website_data_manager(context);
-    fetch_ = std::make_unique<UpstreamFetch>(webkit_website_data_manager_get_cookie_manager(data));
+    fetch_ = std::make_unique<UpstreamFetch>(webkit_website_data_manager_get_cookie_manager(data), proxy_uri);
     WriteReplay::Options writes;
     writes.app_id = app_id_;
     writes.origin = origin_;

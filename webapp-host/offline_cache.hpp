@@ -62,7 +62,8 @@ public:
     // extension (and its folder inside the WebKit sandbox), the cookie jar.
     // rewrite false: the app's own service worker answers its requests, so
     // the extension leaves them alone (worker_routing.hpp).
-    void attach(WebKitWebContext* context, bool rewrite = true);
+    // proxy_uri: HostOptions::proxy (the upstream fetches go through it too).
+    void attach(WebKitWebContext* context, bool rewrite = true, const std::string& proxy_uri = {});
 
     // When that changes during a run: tells the page in `view` and every
     // later web process.

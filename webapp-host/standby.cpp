@@ -103,16 +103,21 @@ gboolean on_stop_signal(gpointer data) {
 StandbyWait wait_for_app(int fd) {
     Waiter w;
     if (send(fd, standby::kReadyLine.data(), standby::kReadyLine.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(standby::kReadyLine.size())) {
-        // EPIPE: the compositor is gone already; anything else: not a socket.
-        w.result.exit_code = errno == EPIPE ? 0 : kExitUsage;
-        if (errno != EPIPE) {
-            w.result.message = std::string("cannot write to --standby-fd ") + std::to_string(fd) + ": " +
-                               std::strerror(errno) + " (it must be the socket the compositor passed)";
-        }
+            static_cast<ssize_t>(standby::kReadyLine.size()) &&
+        errno != EPIPE) {
+        // Not a socket.
+        w.result.exit_code = kExitUsage;
+        w.result.message = std::string("cannot write to --standby-fd ") + std::to_string(fd) + ": " +
+                           std::strerror(errno) + " (it must be the socket the compositor passed)";
         close(fd);
         return w.result;
     }
+    // EPIPE: the compositor closed its end. It may have named the app
+    // already: it hands an app to a host still warming up and closes the
+    // channel once the line is sent, so the line is read below before the
+    // end of the channel (which, with no line, ends this host quietly).
+    // Giving up here lost the app: `cirrus dev`'s d then o, whose launch
+    // took the standby host started when the discarded one exited.
     w.loop = g_main_loop_new(nullptr, FALSE);
     const guint sources[] = {
         g_unix_fd_add(fd, static_cast<GIOCondition>(G_IO_IN | G_IO_HUP | G_IO_ERR), on_channel, &w),

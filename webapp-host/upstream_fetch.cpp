@@ -33,13 +33,19 @@ struct UpstreamFetch::Exchange {
     GCancellable* cancellable = nullptr;
 };
 
-UpstreamFetch::UpstreamFetch(WebKitCookieManager* cookies)
+UpstreamFetch::UpstreamFetch(WebKitCookieManager* cookies, const std::string& proxy_uri)
     // Six connections to the origin, as WebKit allows (libsoup's default is
     // two): on a 2 s round trip each missing connection costs a round trip.
     : session_(soup_session_new_with_options("timeout", kExchangeTimeoutSeconds, "user-agent", "Cirrus",
                                              "max-conns-per-host", 6, "max-conns", 12, nullptr)),
       cookies_(cookies ? WEBKIT_COOKIE_MANAGER(g_object_ref(cookies)) : nullptr),
-      cancellable_(g_cancellable_new()) {}
+      cancellable_(g_cancellable_new()) {
+    if (!proxy_uri.empty()) {
+        GProxyResolver* resolver = g_simple_proxy_resolver_new(proxy_uri.c_str(), nullptr);
+        soup_session_set_proxy_resolver(session_, resolver);
+        g_object_unref(resolver);
+    }
+}
 
 UpstreamFetch::~UpstreamFetch() {
     g_cancellable_cancel(cancellable_);  // pending callbacks see the cancellation and drop their exchange

@@ -44,8 +44,10 @@ struct UpstreamResponse {
 
 class UpstreamFetch {
 public:
-    // cookies may be null (no cookie copying).
-    explicit UpstreamFetch(WebKitCookieManager* cookies);
+    // cookies may be null (no cookie copying). proxy_uri: every exchange
+    // goes through that HTTP proxy (CIRRUS_WEBAPP_PROXY); empty: the
+    // system's settings.
+    explicit UpstreamFetch(WebKitCookieManager* cookies, const std::string& proxy_uri = {});
     ~UpstreamFetch();
     UpstreamFetch(const UpstreamFetch&) = delete;
     UpstreamFetch& operator=(const UpstreamFetch&) = delete;

@@ -181,6 +181,26 @@ ControlArguments memory_pressure(const json& request) {
     throw ArgumentError("'level' is none, moderate or critical");
 }
 
+ControlArguments link(const json& request) {
+    const json& value = request.contains("class") ? request["class"] : json();
+    const std::string name = value.is_string() ? value.get<std::string>() : "";
+    std::optional<LinkKind> kind;
+    if (request.contains("kind")) {
+        const json& kind_value = request["kind"];
+        const std::string kind_name = kind_value.is_string() ? kind_value.get<std::string>() : "";
+        for (const LinkKind each : {LinkKind::unknown, LinkKind::wired, LinkKind::wifi, LinkKind::cellular}) {
+            if (kind_name == to_string(each)) kind = each;
+        }
+        if (!kind) throw ArgumentError("'kind' is wired, wifi, cellular or unknown");
+        if (name == "auto") throw ArgumentError("'kind' goes with a class, not auto");
+    }
+    if (name == "auto") return args::LinkOverride{std::nullopt, std::nullopt};
+    for (const LinkClass each : {LinkClass::offline, LinkClass::two_g, LinkClass::three_g, LinkClass::good}) {
+        if (name == to_string(each)) return args::LinkOverride{each, kind};
+    }
+    throw ArgumentError("'class' is offline, 2g, 3g, good or auto");
+}
+
 // One reader per command of common/control_commands.hpp, in its order.
 struct ArgumentReader {
     std::string_view name;
@@ -207,6 +227,7 @@ constexpr ArgumentReader kArgumentReaders[] = {
     {"keyboard_device", keyboard_device},
     {"memory_pressure", memory_pressure},
     {"check_updates", none},
+    {"link", link},
     {"quit", none},
 };
 static_assert(control::follows_control_commands(kArgumentReaders),

@@ -15,6 +15,9 @@
 #include <variant>
 #include <vector>
 
+#include "link_estimator.hpp"
+#include "system_link.hpp"
+
 namespace cirrus {
 
 // The longest request line the compositor holds (without its '\n'): a longer
@@ -68,6 +71,10 @@ struct MemoryPressure {
     enum class Level { none, moderate, critical };
     Level level = Level::none;
 };
+struct LinkOverride {
+    std::optional<LinkClass> link_class;  // nullopt: "auto", the estimate again
+    std::optional<LinkKind> kind;         // with a class only: the kind published meanwhile
+};
 
 inline constexpr std::uint32_t kMaxKeycode = 0xffff;
 }  // namespace control_arguments
@@ -75,7 +82,8 @@ inline constexpr std::uint32_t kMaxKeycode = 0xffff;
 using ControlArguments =
     std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch, control_arguments::Swipe,
                  control_arguments::Key, control_arguments::Screenshot, control_arguments::Spawn,
-                 control_arguments::Launch, control_arguments::KeyboardDevice, control_arguments::MemoryPressure>;
+                 control_arguments::Launch, control_arguments::KeyboardDevice, control_arguments::MemoryPressure,
+                 control_arguments::LinkOverride>;
 
 struct ControlRequest {
     std::string_view command;  // a name of kControlCommands (static storage)

@@ -10,6 +10,8 @@ namespace {
 constexpr unsigned long kRouteUp = 0x0001;      // RTF_UP
 constexpr unsigned long kRouteReject = 0x0200;  // RTF_REJECT
 constexpr int kArphrdEther = 1;
+constexpr int kArphrdPpp = 512;
+constexpr int kArphrdRawIp = 519;
 constexpr std::size_t kMaxInterfaceName = 15;  // IFNAMSIZ - 1
 
 // Interfaces of cellular modems: Ethernet-type on some drivers, a radio all the same.
@@ -71,6 +73,31 @@ std::optional<std::string> default_route_interface_v6(std::string_view table) {
 bool safe_interface_name(std::string_view name) {
     return !name.empty() && name.size() <= kMaxInterfaceName && name != "." && name != ".." &&
            name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;
+}
+
+std::string_view to_string(LinkKind kind) {
+    switch (kind) {
+    case LinkKind::unknown:
+        return "unknown";
+    case LinkKind::wired:
+        return "wired";
+    case LinkKind::wifi:
+        return "wifi";
+    case LinkKind::cellular:
+        return "cellular";
+    }
+    return "unknown";
+}
+
+LinkKind link_kind_of(const std::optional<InterfaceFacts>& facts) {
+    if (!facts) return LinkKind::unknown;
+    if (facts->wireless) return LinkKind::wifi;
+    // PPP and raw IP are how modems carry data (a PPP over DSL is rare on a
+    // phone or a laptop); a modem's Ethernet-type interface is still a radio.
+    if (modem_interface(facts->name) || facts->arphrd_type == kArphrdPpp || facts->arphrd_type == kArphrdRawIp)
+        return LinkKind::cellular;
+    if (facts->arphrd_type == kArphrdEther) return LinkKind::wired;
+    return LinkKind::unknown;
 }
 
 AccessTechnology access_technology_of(const InterfaceFacts& facts) {

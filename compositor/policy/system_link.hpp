@@ -37,4 +37,12 @@ struct InterfaceFacts {
 // else unknown.
 AccessTechnology access_technology_of(const InterfaceFacts& facts);
 
+// What the status bar draws for the machine's link (cirrus_shell_v1.link_kind):
+// Wi-Fi, wired, a cellular modem's interface (by name, or PPP / raw IP), or
+// unknown (a tunnel, a loopback-only machine, no default route).
+enum class LinkKind { unknown, wired, wifi, cellular };
+std::string_view to_string(LinkKind kind);  // "unknown", "wired", "wifi", "cellular"
+// nullopt facts: no default route.
+LinkKind link_kind_of(const std::optional<InterfaceFacts>& facts);
+
 }  // namespace cirrus

@@ -193,20 +193,22 @@ void on_permission_request(void*, cirrus_shell_v1*, uint32_t id, const char* app
 }
 void on_link_state(void*, cirrus_shell_v1*, uint32_t link) { emit({{"event", "link_state"}, {"link", link}}); }
 void on_done(void*, cirrus_shell_v1*) { emit({{"event", "done"}}); }
-// Versions 2 and 3 (installs, updates): this client binds version 1, so these never come.
+// Version 2 (installs): this client binds version 1, so these never come.
 void on_install_offer(void*, cirrus_shell_v1*, uint32_t, const char*, const char*, const char*, const char*, uint32_t,
                       uint32_t, uint32_t, const char*) {}
 void on_install_progress(void*, cirrus_shell_v1*, const char*, const char*, const char*, uint32_t, uint32_t) {}
 void on_install_finished(void*, cirrus_shell_v1*, const char*) {}
 void on_install_failed(void*, cirrus_shell_v1*, const char*, const char*) {}
+// Versions 3 (updates) and 4 (link kind): never come either.
 void on_update_offer(void*, cirrus_shell_v1*, uint32_t, const char*, const char*, const char*, const char*, const char*,
                      uint32_t, uint32_t) {}
+void on_link_kind(void*, cirrus_shell_v1*, uint32_t) {}
 
 const cirrus_shell_v1_listener kShellListener = {
     on_app_state,    on_app_title,     on_launch_failed,    on_front_app,           on_gesture,
     on_link_state,   on_locked,        on_notification,     on_notification_closed, on_permission_request,
     on_done,         on_install_offer, on_install_progress, on_install_finished,    on_install_failed,
-    on_update_offer,
+    on_update_offer, on_link_kind,
 };
 
 void registry_global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t) {

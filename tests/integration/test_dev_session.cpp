@@ -8,15 +8,18 @@
 // folder without a manifest, and nothing left behind at exit.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <string>
 #include <thread>
 
 #include "common/control_socket.hpp"
+#include "http_test_server.hpp"
 #include "common/registry.hpp"
 #include "harness.hpp"
 
@@ -42,13 +45,17 @@ Compositor::Options desktop_options() {
 struct DevRun {
     std::unique_ptr<Process> process;
 
-    DevRun(Compositor& desktop, const std::filesystem::path& folder, const std::string& log) {
+    // `source`: a folder or a URL; `extra`: more of cirrus dev's arguments.
+    DevRun(Compositor& desktop, const std::string& source, const std::string& log,
+           const std::vector<std::string>& extra = {}) {
         Process::Options o;
-        o.argv = {program("CIRRUS_CLI"), "dev", folder.string()};
+        o.argv = {program("CIRRUS_CLI"), "dev", source};
+        o.argv.insert(o.argv.end(), extra.begin(), extra.end());
         o.env = desktop.client_env(false);
         o.env["WLR_BACKENDS"] = "wayland";
         o.env["WLR_RENDERER"] = "pixman";
         o.env["TMPDIR"] = desktop.runtime_dir();
+        if (const char* log = std::getenv("CIRRUS_IT_DEV_LOG")) o.env["CIRRUS_LOG"] = log;
         o.unset_env = {"DISPLAY", "CIRRUS_REGISTRY", "XDG_DATA_HOME"};
         o.log_path = log;
         process = std::make_unique<Process>(o);
@@ -70,6 +77,19 @@ struct DevRun {
             },
             timeout_s);
         return found;
+    }
+
+    // The lines printed so far, from the `from`th on, that hold `text`.
+    std::size_t count_with(const std::string& text, std::size_t from) {
+        process->events();
+        const auto& lines = process->other_lines();
+        std::size_t count = 0;
+        for (std::size_t i = from; i < lines.size(); ++i) count += lines[i].find(text) != std::string::npos;
+        return count;
+    }
+    std::size_t printed_lines() {
+        process->events();
+        return process->other_lines().size();
     }
 
     std::size_t count_with(const std::string& text) {
@@ -224,6 +244,110 @@ TEST_CASE("cirrus dev: a folder without a manifest runs as a site, with a hint")
     REQUIRE(windows.size() == 1);
     CHECK(windows[0]["title"] == "Cirrus \xE2\x80\x94 Bare Page");
     CHECK(wait_until([&] { return same_rgb(page_pixel(control, desktop.new_path("b.png")), 0x0000ff, 8); }, 10));
+    dev.process->signal(SIGINT);
+    CHECK(dev.process->wait_exit(20).has_value());
+}
+
+namespace {
+
+cirrus::test::HttpTestServer::Handler net_answer(const std::string& type, const std::string& body,
+                                                 std::shared_ptr<std::atomic<int>> proxied = nullptr) {
+    return [type, body, proxied](SoupServerMessage* message) {
+        // cirrus-weak-link --proxy passes each request on with
+        // "Connection: close" (one request per connection); libsoup on its
+        // own never sends it: the header says the request crossed the weak link.
+        const char* connection =
+            soup_message_headers_get_one(soup_server_message_get_request_headers(message), "Connection");
+        if (proxied && connection && std::string(connection) == "close") ++*proxied;
+        soup_message_headers_append(soup_server_message_get_response_headers(message), "Cache-Control", "no-cache");
+        soup_server_message_set_status(message, 200, nullptr);
+        soup_server_message_set_response(message, type.c_str(), SOUP_MEMORY_COPY, body.data(), body.size());
+    };
+}
+
+}  // namespace
+
+TEST_CASE(
+    "cirrus dev --network: the app's traffic crosses the weak link, and offline reaches navigator.onLine and "
+    "the store") {
+    auto proxied = std::make_shared<std::atomic<int>>(0);
+    const std::string manifest =
+        R"({"name":"Net Probe","start_url":"/net/","scope":"/net/","display":"standalone","background_color":"#ffffff"})";
+    cirrus::test::HttpTestServer origin({
+        {"/net/", net_answer("text/html",
+                             "<!doctype html><html><head><meta charset=utf-8><title>Net Probe</title>"
+                             "<link rel=manifest href=manifest.webmanifest><script src=net.js></script></head>"
+                             "<body style='background:#208020'>net</body></html>",
+                             proxied)},
+        {"/net/manifest.webmanifest", net_answer("application/manifest+json", manifest)},
+        {"/net/net.js", net_answer("text/javascript",
+                                   "console.log('onLine ' + navigator.onLine);\n"
+                                   "addEventListener('online', () => console.log('onLine ' + navigator.onLine));\n"
+                                   "addEventListener('offline', () => console.log('onLine ' + navigator.onLine));\n"
+                                   "fetch('ping.json').then(r => r.json()).then(j => console.log('ping ' + j.ok));\n",
+                                   proxied)},
+        {"/net/ping.json", net_answer("application/json", R"({"ok":true})", proxied)},
+    });
+    Compositor desktop(desktop_options());
+    DevRun dev(desktop, origin.url("/net/"), desktop.new_path("dev.log"), {"--network", "good"});
+    const std::string control = dev.control_socket();
+    REQUIRE_MESSAGE(dev.line_with("is on screen").has_value(), dev.process->describe());
+    CHECK(dev.line_with("cirrus dev: network: good (10000/5000 kbit/s, +40 ms)", 5));
+    REQUIRE_MESSAGE(dev.line_with("console.log: onLine true", 20).has_value(), dev.printed());
+    // The page's own request went to the origin, through the weak link.
+    REQUIRE_MESSAGE(dev.line_with("console.log: ping true", 20).has_value(), dev.printed());
+    CHECK(dev.line_with("GET " + origin.url("/net/ping.json") + " 200 ", 10).value_or("").ends_with(" network"));
+    CHECK(proxied->load() >= 1);
+    CHECK(cirrus::control::control_request(control, {{"cmd", "apps"}}, 5).dump().find("first_frame_ms") !=
+          std::string::npos);
+
+    // n, n, n, n: 3g, 3g-slow, 2g, offline. The page hears at once.
+    const std::size_t before_offline = dev.printed_lines();
+    dev.process->send_line("nnnn");
+    REQUIRE_MESSAGE(dev.line_with("cirrus dev: network: offline", 10).has_value(), dev.printed());
+    REQUIRE_MESSAGE(wait_until([&] { return dev.count_with("console.log: onLine false", before_offline) == 1; }, 10),
+                    dev.printed());
+    // A reload offline: the page and its script are answered from the store,
+    // and the new document starts offline.
+    const std::size_t before_reload = dev.printed_lines();
+    dev.process->send_line("r");
+    REQUIRE_MESSAGE(wait_until([&] { return dev.count_with("console.log: onLine false", before_reload) == 1; }, 20),
+                    dev.printed());
+    CHECK(wait_until(
+        [&] {
+            return dev.count_with("GET " + origin.url("/net/net.js") + " 200 ", before_reload) == 1 &&
+                   dev.count_with(" store", before_reload) >= 1;
+        },
+        10));
+
+    // n, n: this machine's own link, then good: online again, at once.
+    const std::size_t before_back = dev.printed_lines();
+    dev.process->send_line("nn");
+    REQUIRE(dev.line_with("cirrus dev: network: this machine's own link", 10));
+    REQUIRE(dev.line_with("cirrus dev: network: good", 10));
+    CHECK_MESSAGE(wait_until([&] { return dev.count_with("console.log: onLine true", before_back) >= 1; }, 10),
+                  dev.printed());
+    const json link = cirrus::control::control_request(control, {{"cmd", "link"}, {"class", "good"}}, 5);
+    CHECK(link["link"] == "good");
+    CHECK(link["override"] == true);
+
+    // d then o at once (one write): o waits for the discard to be done,
+    // then restores the app, which comes back in front with a new host.
+    dev.process->send_line("d\no");
+    REQUIRE_MESSAGE(dev.line_with("cirrus dev: discarded the app (o restores it)", 20).has_value(), dev.printed());
+    REQUIRE(dev.line_with("cirrus dev: open: ", 10));
+    const bool restored = wait_until(
+        [&] {
+            const json apps = cirrus::control::control_request(control, {{"cmd", "apps"}}, 5);
+            for (const json& app : apps["apps"]) {
+                if (app["state"] == "front" && app["pid"].is_number_integer()) return true;
+            }
+            return false;
+        },
+        30);
+    CHECK_MESSAGE(restored, cirrus::control::control_request(control, {{"cmd", "apps"}}, 5).dump(), "\n",
+                  dev.printed());
+
     dev.process->signal(SIGINT);
     CHECK(dev.process->wait_exit(20).has_value());
 }

@@ -241,6 +241,15 @@ LinkState compositor_link_state(ShellFixture& f) {
     return cirrus::shell::link_state_from_protocol(e["link"].get<std::uint32_t>());
 }
 
+// The control socket's `link`: the compositor publishes `cache`'s class and
+// `kind` until told `auto`.
+void pin_link(ShellFixture& f, LinkState cache, const std::string& kind) {
+    const char* names[] = {"offline", "offline", "2g", "3g", "good"};  // by LinkState, unknown first
+    const json answer =
+        f.compositor.request({{"cmd", "link"}, {"class", names[static_cast<int>(cache)]}, {"kind", kind}});
+    REQUIRE_MESSAGE(answer["ok"] == true, answer.dump());
+}
+
 // Screenshots until `ok` holds for one; that screenshot. Fails with `what`.
 template <typename Ok>
 Image wait_screen(ShellFixture& f, const std::string& what, Ok ok) {
@@ -367,6 +376,10 @@ TEST_CASE("a modem at 3G with 75% signal draws its label and three bars; changes
     t.wait_shell_on_bus();
     const LinkState cache = compositor_link_state(t.f);
     INFO("the compositor's link class: " << static_cast<int>(cache));
+    // The modem's drawing, whatever carries this machine's own data (a
+    // wired test machine would draw its glyph without a modem): the kind is
+    // pinned to unknown, the class kept.
+    pin_link(t.f, cache, "unknown");
     const auto expect = [&](std::optional<ModemReading> modem) { return cirrus::shell::link_indicator(cache, modem); };
     IndicatorCheck check;
     // No ModemManager: the compositor's estimate alone.
@@ -413,6 +426,43 @@ TEST_CASE("a modem at 3G with 75% signal draws its label and three bars; changes
     stop_shell_cleanly(t.f);
 }
 
+TEST_CASE("without a modem, Wi-Fi and wired links draw their glyph, not signal bars; a cellular link its bars") {
+    BusFixture t;
+    t.start_shell();
+    t.wait_shell_on_bus();
+    IndicatorCheck check;
+    const auto glyph_pixels = [&](const Image& shot) {
+        std::vector<int> out;
+        const Box& box = kBar.link;
+        for (int y = box.y; y < box.y + box.height; ++y)
+            for (int x = box.x; x < box.x + box.width; ++x) out.push_back(shot.at(x, y).r);
+        return out;
+    };
+    // A glyph: ink in the link box, neither the four bars nor a label.
+    const auto glyph_drawn = [&](const Image& shot) {
+        return ink_pixels(shot, kBar.link, bar_background) > 8 && lit_bars(shot) == -1 && label_ink(shot) == 0;
+    };
+    REQUIRE(cirrus::shell::link_indicator(LinkState::good, std::nullopt, cirrus::shell::LinkKind::wifi).glyph ==
+            cirrus::shell::LinkGlyph::wifi);
+    // A cellular link without a modem (cirrus dev's 3g profile): the class's
+    // bars and label, as before there were kinds. First, so that the glyph
+    // awaited next cannot be this machine's own (a wired test machine).
+    pin_link(t.f, LinkState::cellular_3g, "cellular");
+    wait_indicator(t.f, check, LinkIndicator{true, 3, "3G"});
+    pin_link(t.f, LinkState::good, "wifi");
+    const Image wifi = wait_screen(t.f, "the Wi-Fi glyph", glyph_drawn);
+    const std::vector<int> wifi_pixels = glyph_pixels(wifi);
+    pin_link(t.f, LinkState::good, "wired");
+    const Image wired = wait_screen(t.f, "the wired glyph", [&](const Image& shot) {
+        return glyph_drawn(shot) && glyph_pixels(shot) != wifi_pixels;
+    });
+    CHECK(glyph_pixels(wired) != wifi_pixels);
+    // Offline says so on any kind.
+    pin_link(t.f, LinkState::offline, "wifi");
+    wait_indicator(t.f, check, LinkIndicator{true, 0, "Offline"});
+    stop_shell_cleanly(t.f);
+}
+
 TEST_CASE("with the bus and its services idle, the shell does not wake up") {
     BusFixture t;
     t.services.command({{"cmd", "upower"}, {"IsPresent", true}, {"Type", 2}, {"Percentage", 64.0}, {"State", 2}});
@@ -441,9 +491,13 @@ TEST_CASE("without a system bus the shell starts, draws, says so once and stays 
     write_sysfs_battery(f, 80, "Discharging");
     f.start_shell({{"DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + f.compositor.runtime_dir() + "/no-system-bus"}});
     wait_screen(f, "sysfs's 80%", [](const Image& s) { return fill_shows(s, 80); });
-    // The network indicator is the compositor's estimate alone.
+    // The network indicator is the compositor's estimate alone (the kind
+    // pinned to unknown, as in the modem test: a wired test machine would
+    // draw its glyph).
     IndicatorCheck check;
-    wait_indicator(f, check, cirrus::shell::link_indicator(compositor_link_state(f), std::nullopt));
+    const LinkState cache = compositor_link_state(f);
+    pin_link(f, cache, "unknown");
+    wait_indicator(f, check, cirrus::shell::link_indicator(cache, std::nullopt));
     REQUIRE(cirrus_it::wait_until([&] { return count_of(f.shell->log_tail(20000), "no system bus") > 0; }, kTimeout));
     cirrus_it::sleep_ms(300);
     const long wakeups = wakeups_over(f.shell->pid(), 1500);

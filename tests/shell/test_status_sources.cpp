@@ -203,3 +203,33 @@ TEST_CASE("cirrus_shell_v1's link values map onto the link states") {
     CHECK(link_state_from_protocol(3) == LinkState::good);
     CHECK(link_state_from_protocol(4) == LinkState::unknown);
 }
+
+TEST_CASE("without a modem in service, Wi-Fi and wired draw their glyph; a cellular or unknown kind draws bars") {
+    using cirrus::shell::LinkGlyph;
+    using cirrus::shell::LinkKind;
+    CHECK(link_indicator(LinkState::good, std::nullopt, LinkKind::wifi) == LinkIndicator{true, 0, "", LinkGlyph::wifi});
+    CHECK(link_indicator(LinkState::cellular_3g, std::nullopt, LinkKind::wired) ==
+          LinkIndicator{true, 0, "", LinkGlyph::wired});
+    // Before any class is published the kind is the machine's own truth.
+    CHECK(link_indicator(LinkState::unknown, std::nullopt, LinkKind::wifi).glyph == LinkGlyph::wifi);
+    // A modem with a network names the link even beside Wi-Fi (its data
+    // may be the modem's); offline is said on any kind.
+    const auto m = modem(modem_state::registered, access_tech::umts, 75);
+    CHECK(link_indicator(LinkState::good, m, LinkKind::wifi) == LinkIndicator{true, 3, "3G"});
+    CHECK(link_indicator(LinkState::offline, std::nullopt, LinkKind::wifi) == LinkIndicator{true, 0, "Offline"});
+    // A searching modem while the data goes over Wi-Fi: the Wi-Fi glyph.
+    const auto searching = modem(modem_state::searching, access_tech::umts, 60);
+    CHECK(link_indicator(LinkState::good, searching, LinkKind::wifi).glyph == LinkGlyph::wifi);
+    // Cellular or unknown: as before kinds (bars from the class).
+    CHECK(link_indicator(LinkState::cellular_3g, std::nullopt, LinkKind::cellular) == LinkIndicator{true, 3, "3G"});
+    CHECK(link_indicator(LinkState::good, std::nullopt, LinkKind::unknown) == LinkIndicator{true, 4, ""});
+}
+
+TEST_CASE("cirrus_shell_v1's link_kind values map onto the kinds") {
+    using cirrus::shell::LinkKind;
+    CHECK(cirrus::shell::link_kind_from_protocol(0) == LinkKind::unknown);
+    CHECK(cirrus::shell::link_kind_from_protocol(1) == LinkKind::wired);
+    CHECK(cirrus::shell::link_kind_from_protocol(2) == LinkKind::wifi);
+    CHECK(cirrus::shell::link_kind_from_protocol(3) == LinkKind::cellular);
+    CHECK(cirrus::shell::link_kind_from_protocol(99) == LinkKind::unknown);
+}

@@ -6,9 +6,18 @@
 // Usage:
 //   cirrus-weak-link --upstream 127.0.0.1:PORT [--listen 127.0.0.1:0]
 //                    [--profile NAME] [--handshake] [--seed N] [--verbose]
+//   cirrus-weak-link --proxy [--listen 127.0.0.1:0] [--profile NAME] ...
 //   cirrus-weak-link --list-profiles
 //
 //   --upstream ADDR   the origin, IPv4 HOST:PORT (or just PORT: 127.0.0.1)
+//   --proxy           instead of one origin: an HTTP proxy, each connection
+//                     going where its first request head says (CONNECT
+//                     host:port for a tunnel, or an absolute http:// URL,
+//                     passed on in origin form with Connection: close; see
+//                     proxy_request.hpp). The head itself crosses the link as
+//                     the request would; the host name is looked up (IPv4)
+//                     in the loop, which is fine for the one developer's app
+//                     `cirrus dev --network` puts behind it
 //   --listen ADDR     where clients connect (default 127.0.0.1:0, any port)
 //   --profile NAME    the starting profile (default none)
 //   --handshake       a new connection's first bytes also wait one added
@@ -65,6 +74,7 @@
 // bytes wait for a slow reader, so a peer that does not read never blocks the
 // loop and memory stays bounded.
 #include "link_model.hpp"
+#include "proxy_request.hpp"
 
 #include <algorithm>
 #include <array>
@@ -85,6 +95,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -176,6 +187,9 @@ struct Connection {
     int client = -1;
     int upstream = -1;
     UpstreamState upstream_state = UpstreamState::waiting_for_link;
+    sockaddr_in target{};        // the origin; in --proxy mode, once the head has said it
+    bool awaiting_head = false;  // --proxy: the first request head is being read
+    std::string head;
     // Nothing crosses before this (the handshake, with --handshake).
     TimePoint link_ready_at{};
     Flow flows[2];                    // [up], [down]
@@ -199,6 +213,7 @@ struct Options {
     std::uint64_t seed = 1;
     bool handshake = false;
     bool verbose = false;
+    bool proxy = false;
 };
 
 std::string address_text(const sockaddr_in& address) {
@@ -271,6 +286,7 @@ private:
     void finish_connect(Connection& connection);
     void on_socket(Connection& connection, Side side, std::uint32_t events, TimePoint now);
     void read_source(Connection& connection, Direction direction, TimePoint now);
+    void read_proxy_head(Connection& connection, TimePoint now);
     void write_destination(Connection& connection, Direction direction);
     void abort_connection(Connection& connection, const char* why);
     void close_sockets(Connection& connection);
@@ -387,7 +403,9 @@ bool Forwarder::open() {
                      errno_text());
 
     print_line("listening " + address_text(bound));
-    log("forwarding to %s, profile %s", address_text(options_.upstream).c_str(), std::string(profile_->name).c_str());
+    log("forwarding to %s, profile %s",
+        options_.proxy ? "where each request says (proxy)" : address_text(options_.upstream).c_str(),
+        std::string(profile_->name).c_str());
     return true;
 }
 
@@ -457,12 +475,14 @@ void Forwarder::accept_clients(TimePoint now) {
         auto connection = std::make_unique<Connection>();
         connection->id = next_id_++;
         connection->client = fd;
+        connection->target = options_.upstream;
+        connection->awaiting_head = options_.proxy;
         ++accepted_;
         log("connection %llu accepted", static_cast<unsigned long long>(connection->id));
         Connection& added = *connection;
         connections_.emplace(added.id, std::move(connection));
         // In a dead zone the origin is reached only when the link is back.
-        if (!paused_) start_upstream(added, now);
+        if (!paused_ && !added.awaiting_head) start_upstream(added, now);
     }
 }
 
@@ -476,7 +496,7 @@ void Forwarder::start_upstream(Connection& connection, TimePoint now) {
     }
     set_no_delay(connection.upstream);
     const int result =
-        connect(connection.upstream, reinterpret_cast<const sockaddr*>(&options_.upstream), sizeof(options_.upstream));
+        connect(connection.upstream, reinterpret_cast<const sockaddr*>(&connection.target), sizeof(connection.target));
     if (result == 0) {
         connection.upstream_state = UpstreamState::connected;
     } else if (errno == EINPROGRESS) {
@@ -528,6 +548,10 @@ void Forwarder::on_socket(Connection& connection, Side side, std::uint32_t event
 }
 
 void Forwarder::read_source(Connection& connection, Direction direction, TimePoint now) {
+    if (direction == up && connection.awaiting_head) {
+        read_proxy_head(connection, now);
+        if (connection.closed || connection.awaiting_head) return;
+    }
     Flow& flow = connection.flow(direction);
     const int fd = direction == up ? connection.client : connection.upstream;
     while (flow.reading()) {
@@ -550,6 +574,67 @@ void Forwarder::read_source(Connection& connection, Direction direction, TimePoi
             return;
         }
     }
+}
+
+// --proxy: reads the client's first request head, then sends the
+// connection where it says. Bytes read past the head are the request's
+// body (or, in a tunnel, the TLS handshake): they go on as they are.
+void Forwarder::read_proxy_head(Connection& connection, TimePoint now) {
+    char chunk[4096];
+    std::optional<std::size_t> length;
+    while (!(length = proxy_head_length(connection.head))) {
+        if (connection.head.size() >= kMaxProxyHead) {
+            errno = 0;
+            abort_connection(connection, "proxy request head too long");
+            return;
+        }
+        const ssize_t count =
+            recv(connection.client, chunk, std::min(sizeof(chunk), kMaxProxyHead - connection.head.size()), 0);
+        if (count > 0) {
+            connection.head.append(chunk, static_cast<std::size_t>(count));
+        } else if (count < 0 && errno == EINTR) {
+            continue;
+        } else if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        } else {
+            abort_connection(connection, "the client left before its request head");
+            return;
+        }
+    }
+    const auto request = parse_proxy_request(std::string_view(connection.head).substr(0, *length));
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (!request || getaddrinfo(request->host.c_str(), std::to_string(request->port).c_str(), &hints, &found) != 0 ||
+        !found) {
+        const char answer[] = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        [[maybe_unused]] auto ignored = send(connection.client, answer, sizeof(answer) - 1, MSG_NOSIGNAL);
+        errno = 0;
+        abort_connection(connection, request ? "proxy target not found" : "not a proxy request");
+        return;
+    }
+    std::memcpy(&connection.target, found->ai_addr, sizeof(connection.target));
+    freeaddrinfo(found);
+    log("connection %llu: %s %s:%d", static_cast<unsigned long long>(connection.id),
+        request->tunnel ? "tunnel to" : "http to", request->host.c_str(), request->port);
+    const std::string rest = connection.head.substr(*length);
+    connection.head.clear();
+    connection.head.shrink_to_fit();
+    connection.awaiting_head = false;
+    Flow& out = connection.flow(up);
+    out.ready_since = now;
+    if (request->tunnel) {
+        // The proxy's own answer, played as if it came from the far end.
+        const std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
+        Flow& back = connection.flow(down);
+        if (back.pending.empty()) back.ready_since = now;
+        back.pending.append(established.data(), established.size());
+    } else {
+        out.pending.append(request->forwarded_head.data(), request->forwarded_head.size());
+    }
+    out.pending.append(rest.data(), rest.size());
+    if (!paused_) start_upstream(connection, now);
 }
 
 void Forwarder::write_destination(Connection& connection, Direction direction) {
@@ -689,7 +774,8 @@ void Forwarder::set_profile(const Profile& profile, TimePoint now) {
     case LinkKind::pass_through:
     case LinkKind::shaped:
         for (auto& [id, connection] : connections_)
-            if (!connection->closed && connection->upstream_state == UpstreamState::waiting_for_link)
+            if (!connection->closed && !connection->awaiting_head &&
+                connection->upstream_state == UpstreamState::waiting_for_link)
                 start_upstream(*connection, now);
         break;
     }
@@ -890,7 +976,7 @@ void Forwarder::arm_timer(std::optional<TimePoint> deadline) {
 
 void print_usage(std::FILE* to) {
     std::fputs(
-        "usage: cirrus-weak-link --upstream HOST:PORT [--listen HOST:PORT] [--profile NAME]\n"
+        "usage: cirrus-weak-link --upstream HOST:PORT|--proxy [--listen HOST:PORT] [--profile NAME]\n"
         "                        [--handshake] [--seed N] [--verbose]\n"
         "       cirrus-weak-link --list-profiles\n"
         "Prints 'listening HOST:PORT', then reads commands on stdin: 'profile NAME', 'stats', 'help'.\n",
@@ -938,6 +1024,8 @@ int main(int argc, char** argv) {
             }
         } else if (argument == "--seed") {
             options.seed = std::strtoull(value(), nullptr, 10);
+        } else if (argument == "--proxy") {
+            options.proxy = true;
         } else if (argument == "--handshake") {
             options.handshake = true;
         } else if (argument == "--verbose" || argument == "-v") {
@@ -954,7 +1042,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (!have_upstream) {
+    if (have_upstream == options.proxy) {
         print_usage(stderr);
         return 2;
     }

@@ -90,3 +90,29 @@ TEST_CASE("launch: an optional web URL, refused (not cut) past the bound") {
     CHECK_FALSE(over.request.has_value());
     CHECK(over.error == "'url' is longer than 2048 bytes");
 }
+
+TEST_CASE("link: a class to publish instead of the estimate's, or auto") {
+    const auto offline = parse_control_request(R"({"cmd":"link","class":"offline"})");
+    REQUIRE(offline.request);
+    CHECK(std::get<args::LinkOverride>(offline.request->arguments).link_class == LinkClass::offline);
+    const auto two_g = parse_control_request(R"({"cmd":"link","class":"2g"})");
+    REQUIRE(two_g.request);
+    CHECK(std::get<args::LinkOverride>(two_g.request->arguments).link_class == LinkClass::two_g);
+    const auto automatic = parse_control_request(R"({"cmd":"link","class":"auto"})");
+    REQUIRE(automatic.request);
+    CHECK_FALSE(std::get<args::LinkOverride>(automatic.request->arguments).link_class.has_value());
+    CHECK(refusal(R"({"cmd":"link","class":"5g"})") == "'class' is offline, 2g, 3g, good or auto");
+    CHECK(refusal(R"({"cmd":"link"})") == "'class' is offline, 2g, 3g, good or auto");
+    CHECK(refusal(R"({"cmd":"link","class":3})") == "'class' is offline, 2g, 3g, good or auto");
+}
+
+TEST_CASE("link: a kind of link may come with a class, never with auto") {
+    const auto cellular = parse_control_request(R"({"cmd":"link","class":"3g","kind":"cellular"})");
+    REQUIRE(cellular.request);
+    CHECK(std::get<args::LinkOverride>(cellular.request->arguments).kind == LinkKind::cellular);
+    const auto plain = parse_control_request(R"({"cmd":"link","class":"good"})");
+    REQUIRE(plain.request);
+    CHECK_FALSE(std::get<args::LinkOverride>(plain.request->arguments).kind.has_value());
+    CHECK(refusal(R"({"cmd":"link","class":"good","kind":"5g"})") == "'kind' is wired, wifi, cellular or unknown");
+    CHECK(refusal(R"({"cmd":"link","class":"auto","kind":"wifi"})") == "'kind' goes with a class, not auto");
+}

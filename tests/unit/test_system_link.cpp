@@ -61,3 +61,15 @@ TEST_CASE("system link: a wired desktop is classed good until transfers say othe
     CHECK(estimator.set_system_state({true, access_technology_of({"eth0", false, 1})}, LinkTime(1000)));
     CHECK(estimator.link_class() == LinkClass::good);
 }
+
+TEST_CASE("system link: the kind the status bar draws: Wi-Fi, wired, cellular (a modem's name, PPP, raw IP), unknown") {
+    CHECK(link_kind_of(InterfaceFacts{"wlp2s0", true, 1}) == LinkKind::wifi);
+    CHECK(link_kind_of(InterfaceFacts{"enp3s0", false, 1}) == LinkKind::wired);
+    CHECK(link_kind_of(InterfaceFacts{"eth0", false, 1}) == LinkKind::wired);
+    CHECK(link_kind_of(InterfaceFacts{"wwan0", false, 1}) == LinkKind::cellular);  // Ethernet-type, still a radio
+    CHECK(link_kind_of(InterfaceFacts{"rmnet_data0", false, 519}) == LinkKind::cellular);
+    CHECK(link_kind_of(InterfaceFacts{"ppp0", false, 512}) == LinkKind::cellular);
+    CHECK(link_kind_of(InterfaceFacts{"tun0", false, 65534}) == LinkKind::unknown);
+    CHECK(link_kind_of(std::nullopt) == LinkKind::unknown);  // no default route
+    CHECK(to_string(LinkKind::wifi) == "wifi");
+}

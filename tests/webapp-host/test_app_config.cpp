@@ -169,3 +169,17 @@ TEST_CASE("the host binary exits 3 for an unknown app and 4 for a broken row, na
     CHECK(r.exit_code == kExitUnknownApp);
     CHECK(r.output.find(tmp.path().string() + "/xdg/cirrus/registry.db") != std::string::npos);
 }
+
+TEST_CASE("CIRRUS_WEBAPP_PROXY: an http://HOST:PORT proxy, or refused") {
+    using cirrus::webapp::proxy_uri;
+    CHECK(proxy_uri("http://127.0.0.1:41234") == "http://127.0.0.1:41234");
+    CHECK(proxy_uri("http://localhost:8080/") == "http://localhost:8080");
+    CHECK(proxy_uri("http://[::1]:8080") == "http://[::1]:8080");
+    CHECK_FALSE(proxy_uri("socks5://127.0.0.1:1080"));
+    CHECK_FALSE(proxy_uri("http://127.0.0.1"));        // no port
+    CHECK_FALSE(proxy_uri("http://127.0.0.1:0"));      // no port either
+    CHECK_FALSE(proxy_uri("http://127.0.0.1:99999"));  // not a port
+    CHECK_FALSE(proxy_uri("http://user@host:80"));     // credentials stay out
+    CHECK_FALSE(proxy_uri("http://host:80/path"));     // a proxy has no path
+    CHECK_FALSE(proxy_uri("http://:80"));
+}

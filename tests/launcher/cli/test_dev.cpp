@@ -169,3 +169,26 @@ TEST_CASE("cirrus dev: a folder without a manifest runs as a site, its title and
     write_file(empty / "readme.txt", "x");
     CHECK_THROWS_WITH_AS(installer.install_in_place(empty), doctest::Contains("no manifest.webmanifest"), InstallError);
 }
+
+TEST_CASE("cirrus dev: the network the app starts on, what `n` switches to, and what the compositor publishes") {
+    using cirrus::launcher::DevNetwork;
+    CHECK_FALSE(initial_network(parse_dev_args({"app"})).has_value());  // the machine's own link
+    CHECK(initial_network(parse_dev_args({"app", "--network", "good"})) == NetworkProfile::good);
+    CHECK(initial_network(parse_dev_args({"app", "--network=offline"})) == NetworkProfile::offline);
+
+    // `n` goes round every profile and back to the machine's link.
+    DevNetwork network;
+    std::string order;
+    for (int i = 0; i < 6; ++i) {
+        network = next_network(network);
+        order += std::string(weak_link_profile(network)) + ":" + std::string(published_link_class(network)) + " ";
+    }
+    CHECK(order == "good:good 3g:3g 3g-slow:3g 2g:2g offline:offline none:auto ");
+    CHECK(describe_network(NetworkProfile::g3) == "3g (1600/750 kbit/s, +300 ms)");
+    CHECK(describe_network(NetworkProfile::g2) == "2g (50/20 kbit/s, +650 ms, 1% loss)");
+    CHECK(describe_network(std::nullopt) == "this machine's own link");
+    CHECK(published_link_kind(NetworkProfile::g3_slow) == "cellular");
+    CHECK(published_link_kind(NetworkProfile::g2) == "cellular");
+    CHECK(published_link_kind(NetworkProfile::good).empty());  // the machine's Wi-Fi or cable
+    CHECK(published_link_kind(std::nullopt).empty());
+}
