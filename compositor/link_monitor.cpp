@@ -179,7 +179,8 @@ void LinkMonitor::publish_to(std::filesystem::path path) {
 
 void LinkMonitor::write_file() {
     if (file_.empty()) return;
-    if (!link_file::write(file_, to_string(estimator_.link_class()))) {
+    // The class the compositor publishes: an override (`cirrus dev --network`) included.
+    if (!link_file::write(file_, to_string(estimate().link_class))) {
         wlr_log(WLR_ERROR, "cannot write the link class to %s (%s): cirrus-sync keeps the class it read last",
                 file_.c_str(), std::strerror(errno));
     }

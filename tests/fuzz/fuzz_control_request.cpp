@@ -43,6 +43,8 @@ void check(const args::Spawn& spawn) { require(!spawn.argv.empty()); }
 void check(const args::Launch&) {}
 void check(const args::KeyboardDevice&) {}
 void check(const args::MemoryPressure&) {}
+// A kind comes only with a class ("auto" clears both).
+void check(const args::LinkOverride& link) { require(link.link_class.has_value() || !link.kind.has_value()); }
 
 }  // namespace
 
