@@ -281,6 +281,18 @@ TEST_CASE("the Apps catalogue: the maker's list, a search in Chinese, Install th
                   h.c->log_tail(4000));
 }
 
+TEST_CASE("the Apps catalogue without a maker's list: its bundled sample, searched in Chinese") {
+    // No [apps] catalogue_url: the page has no window.cirrus and lists the
+    // sample bundled with it, drawn with its own icons and no network.
+    AddToHome h;
+    const json launched = h.c->request(
+        {{"cmd", "launch"}, {"app", "apps"}, {"url", "app://apps/index.html?q=%E7%99%BD%E6%9D%BF"}});  // 白板
+    REQUIRE_MESSAGE(launched["ok"] == true, launched.dump());
+    const std::string listed = "catalogue: listed 1 of 3 from the bundled sample for \"白板\": Excalidraw";
+    CHECK_MESSAGE(wait_until([&] { return h.c->log_tail(1 << 20).find(listed) != std::string::npos; }, kAddTimeout),
+                  h.c->log_tail(6000));
+}
+
 namespace {
 
 // An origin whose app changes between checks (issue 20 item 5).
