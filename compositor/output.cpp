@@ -51,6 +51,7 @@ Output::Output(Server& server, wlr_output* output) : wlr(output), server_(server
         const std::string done = configure_nested_window(wlr, cfg.window_title, fixed);
         if (!done.empty()) wlr_log(WLR_INFO, "output %s: nested window: %s", wlr->name, done.c_str());
         if (fixed) mode_.connect(&wlr->events.mode, [this](void*) { handle_mode(); });
+        if (fixed && wlr_output_is_x11(wlr)) x11_hints_frames_left_ = kX11HintsFrames;
     }
     wlr_output_layout_add_auto(server_.output_layout, wlr);
     scene_output = wlr_scene_get_scene_output(server_.scene, wlr);
@@ -172,6 +173,7 @@ void Output::handle_commit(wlr_output_event_commit* event) {
             present_idle_ = wl_event_loop_add_idle(server_.loop, &Output::send_headless_present, this);
         }
     }
+    if ((event->committed & WLR_OUTPUT_STATE_BUFFER) && x11_hints_frames_left_ > 0) set_x11_hints();
     constexpr uint32_t geometry_fields =
         WLR_OUTPUT_STATE_MODE | WLR_OUTPUT_STATE_SCALE | WLR_OUTPUT_STATE_TRANSFORM | WLR_OUTPUT_STATE_ENABLED;
     if (event->committed & geometry_fields) server_.arrange();
@@ -185,6 +187,17 @@ void Output::send_headless_present(void* data) {
     event.presented = true;
     event.refresh = self->wlr->refresh > 0 ? static_cast<int>(1000000000000LL / self->wlr->refresh) : 0;
     wlr_output_send_present(self->wlr, &event);
+}
+
+void Output::set_x11_hints() {
+    --x11_hints_frames_left_;
+    const OutputConfig& cfg = server_.config.output;
+    if (const auto done = set_x11_size_hints(wlr, *cfg.size, server_.parent_x_display)) {
+        x11_hints_frames_left_ = 0;
+        wlr_log(WLR_INFO, "output %s: nested window: %s", wlr->name, done->c_str());
+    } else if (x11_hints_frames_left_ == 0) {
+        wlr_log(WLR_ERROR, "output %s: the X window never showed on the display: no size hints", wlr->name);
+    }
 }
 
 void Output::handle_mode() {

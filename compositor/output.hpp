@@ -38,6 +38,7 @@ private:
     // A nested window with a fixed size (--fixed-size) that the desktop
     // configured to another size: back to the configured size.
     void handle_mode();
+    void set_x11_hints();
     static void restore_fixed_size(void* data);
 
     Server& server_;
@@ -46,6 +47,10 @@ private:
     Rect fullscreen_area_;
     wl_event_source* present_idle_ = nullptr;
     wl_event_source* fixed_size_idle_ = nullptr;
+    // A fixed-size window on X11: frames left in which to set its size
+    // hints (nested_window.hpp), counted down until they are set.
+    static constexpr int kX11HintsFrames = 30;
+    int x11_hints_frames_left_ = 0;
     Listener frame_;
     Listener commit_;
     Listener mode_;

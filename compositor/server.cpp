@@ -121,6 +121,7 @@ bool Server::start() {
     if (!control->listen(cirrus::control::control_socket_path(runtime_dir, socket_name))) return false;
 
     setenv("WAYLAND_DISPLAY", socket_name.c_str(), 1);
+    if (const char* x_display = std::getenv("DISPLAY")) parent_x_display = x_display;
     unsetenv("DISPLAY");  // our clients belong here, not to a parent X server
     if (config.install_bundled_apps) supervisor->install_bundled_apps();
     shell->start();

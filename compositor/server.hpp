@@ -109,6 +109,9 @@ public:
     wl_display* display = nullptr;
     wl_event_loop* loop = nullptr;
     std::string socket_name;
+    // The desktop's X display when nested on X11 (DISPLAY, which clients
+    // do not inherit): the nested window's size hints are set there.
+    std::string parent_x_display;
     wlr_backend* backend = nullptr;
     wlr_backend* synthetic_input_backend = nullptr;  // keyboard/touch for injected input
     wlr_renderer* renderer = nullptr;
