@@ -460,23 +460,6 @@ json plan_json(const InstallPlan& plan) {
             {"warnings", plan.warnings}};
 }
 
-// The largest icon (of the plain purpose if any), as PNG, for the sheet.
-void write_plan_icon(const InstallPlan& plan, const std::filesystem::path& path) {
-    const IconImage* best = nullptr;
-    for (const IconImage& icon : plan.icons) {
-        const bool better_purpose = best && best->purpose != IconPurpose::any && icon.purpose == IconPurpose::any;
-        if (!best || better_purpose || (icon.purpose == best->purpose && icon.size > best->size)) best = &icon;
-    }
-    if (!best) return;
-    const std::filesystem::path partial = path.string() + ".partial";
-    std::FILE* file = std::fopen(partial.c_str(), "wb");
-    if (!file) throw std::runtime_error(path.string() + ": cannot write the icon: " + std::strerror(errno));
-    const bool written = std::fwrite(best->png.data(), 1, best->png.size(), file) == best->png.size();
-    if (std::fclose(file) != 0 || !written)
-        throw std::runtime_error(path.string() + ": cannot write the icon (disk full?)");
-    std::filesystem::rename(partial, path);
-}
-
 int run_json_install(Registry& registry, const Options& o, const JsonInstallMode& mode) {
     using Clock = std::chrono::steady_clock;
     Clock::time_point last_download{};

@@ -3,7 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "app_identity.hpp"
@@ -572,6 +575,22 @@ std::vector<std::filesystem::path> Installer::collect_orphans() {
         removed.push_back(entry.path());
     }
     return removed;
+}
+
+void write_plan_icon(const InstallPlan& plan, const std::filesystem::path& path) {
+    const IconImage* best = nullptr;
+    for (const IconImage& icon : plan.icons) {
+        const bool better_purpose = best && best->purpose != IconPurpose::any && icon.purpose == IconPurpose::any;
+        if (!best || better_purpose || (icon.purpose == best->purpose && icon.size > best->size)) best = &icon;
+    }
+    if (!best) return;
+    const std::filesystem::path partial = path.string() + ".partial";
+    std::FILE* file = std::fopen(partial.c_str(), "wb");
+    if (!file) throw std::runtime_error(path.string() + ": cannot write the icon: " + std::strerror(errno));
+    const bool written = std::fwrite(best->png.data(), 1, best->png.size(), file) == best->png.size();
+    if (std::fclose(file) != 0 || !written)
+        throw std::runtime_error(path.string() + ": cannot write the icon (disk full?)");
+    std::filesystem::rename(partial, path);
 }
 
 }  // namespace cirrus::launcher

@@ -73,6 +73,10 @@ struct InstallPlan {
     std::size_t offline_files = 0;
 };
 
+// The plan's largest icon (of the plain purpose if any) as PNG at `path`, for
+// the install and update sheets: written beside it and renamed into place.
+void write_plan_icon(const InstallPlan& plan, const std::filesystem::path& path);
+
 // A package as installing it reads it, before an id is chosen: opened and
 // checked against the package rules (package.hpp), its manifest found. A
 // folder run in place (`cirrus dev`) without a manifest is taken as a site,

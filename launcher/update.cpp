@@ -81,23 +81,6 @@ std::string fresh_name(const Checked& checked) {
     return checked.plan ? record_from_manifest(checked.plan->id, checked.plan->manifest).name : checked.app.name;
 }
 
-// The largest icon of the plain purpose (else any), as the install sheet shows it.
-void write_icon(const InstallPlan& plan, const std::filesystem::path& path) {
-    const IconImage* best = nullptr;
-    for (const IconImage& icon : plan.icons) {
-        const bool better_purpose = best && best->purpose != IconPurpose::any && icon.purpose == IconPurpose::any;
-        if (!best || better_purpose || (icon.purpose == best->purpose && icon.size > best->size)) best = &icon;
-    }
-    if (!best) return;
-    const std::filesystem::path partial = path.string() + ".partial";
-    std::FILE* file = std::fopen(partial.c_str(), "wb");
-    if (!file) throw std::runtime_error(path.string() + ": cannot write the icon: " + std::strerror(errno));
-    const bool written = std::fwrite(best->png.data(), 1, best->png.size(), file) == best->png.size();
-    if (std::fclose(file) != 0 || !written)
-        throw std::runtime_error(path.string() + ": cannot write the icon (disk full?)");
-    std::filesystem::rename(partial, path);
-}
-
 json installed_json(const InstallResult& result) {
     json done = {{"id", result.app.id},
                  {"name", result.app.name},
@@ -124,7 +107,7 @@ int confirm_update(Registry& registry, Installer& installer, UpdateDeclines& dec
         return 1;
     }
     const UpdateDecision& decision = *checked.decision;
-    if (!args.icon_out.empty()) write_icon(*checked.plan, args.icon_out);
+    if (!args.icon_out.empty()) write_plan_icon(*checked.plan, args.icon_out);
     json_line({{"update_plan",
                 {{"id", app.id},
                  {"name", fresh_name(checked)},
