@@ -39,6 +39,8 @@ inline constexpr std::array kControlCommands = {
     ControlCommand{"keyboard_device", "attach|detach", "attach or detach a keyboard that counts as hardware (tests)"},
     ControlCommand{"memory_pressure", "none|moderate|critical",
                    "simulate memory pressure (tests): background apps are discarded as under real pressure"},
+    ControlCommand{"freeze", "APP-ID",
+                   "freeze a background app now, as the profile's delay after home would (cirrus dev's f key)"},
     ControlCommand{"check_updates", "",
                    "check the installed hosted apps for updates now (as when due, the link and idle aside)"},
     ControlCommand{"link", "offline|2g|3g|good|auto [wired|wifi|cellular|unknown]",

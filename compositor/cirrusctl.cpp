@@ -170,9 +170,9 @@ Request build_request(const std::string& cmd, const std::vector<std::string>& ar
         std::vector<std::string> argv(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
         if (argv.empty()) command_usage_error(*command);
         j = {{"cmd", "spawn"}, {"argv", argv}, {"trusted", trusted}};
-    } else if (cmd == "launch") {
+    } else if (cmd == "launch" || cmd == "freeze") {
         expect_args(args, 1, 1, *command);
-        j = {{"cmd", "launch"}, {"app", args[0]}};
+        j = {{"cmd", cmd}, {"app", args[0]}};
         req.pretty = true;
     } else if (cmd == "keyboard_device") {
         expect_args(args, 1, 1, *command);

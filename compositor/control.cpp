@@ -608,6 +608,26 @@ std::span<const ControlServer::Handler> ControlServer::handlers() {
                                             : LifecycleGlue::SimulatedPressure::critical);
              return ok({{"discarding", discarded ? json(*discarded) : json(nullptr)}});
          }},
+        {"freeze",
+         [](Self& self, const Args& a, Reply&) -> Answer {
+             const std::string& app = std::get<args::Freeze>(a).app;
+             using FreezeNow = AppLifecycle::FreezeNow;
+             switch (self.server_.lifecycle->freeze_now(app)) {
+             case FreezeNow::freezing:
+                 return ok({{"app", app}, {"frozen", false}});
+             case FreezeNow::already_frozen:
+                 return ok({{"app", app}, {"frozen", true}});
+             case FreezeNow::in_front:
+                 throw RequestError(app + " is in front: only an app in the background is frozen (home first)");
+             case FreezeNow::launching:
+                 throw RequestError(app + " is still launching: it can be frozen once its window is up");
+             case FreezeNow::discarded:
+                 throw RequestError(app + " is discarded (or being discarded): it has no processes to freeze");
+             case FreezeNow::unknown:
+                 break;
+             }
+             throw RequestError(app + " is not running");
+         }},
         {"check_updates",
          [](Self& self, const Args&, Reply&) -> Answer {
              const bool started = self.server_.app_install && self.server_.app_install->check_updates_now();

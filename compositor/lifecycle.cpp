@@ -204,6 +204,12 @@ void LifecycleGlue::set_replaying(const std::string& app, bool replaying) { poli
 
 void LifecycleGlue::continue_app(const std::string& app) { set_stopped(app, false); }
 
+AppLifecycle::FreezeNow LifecycleGlue::freeze_now(const std::string& app) {
+    const AppLifecycle::FreezeNow result = policy_.freeze_now(app);
+    if (result == AppLifecycle::FreezeNow::freezing) schedule();
+    return result;
+}
+
 std::optional<std::string> LifecycleGlue::simulate_pressure(SimulatedPressure level) {
     simulated_ = level;
     const std::optional<std::string> before = [&]() -> std::optional<std::string> {

@@ -65,6 +65,10 @@ public:
     // compositor ends), without bringing it forward.
     void continue_app(const std::string& app);
 
+    // A background app frozen now, not after the profile's delay (the
+    // control socket's `freeze`, cirrus dev's f key).
+    AppLifecycle::FreezeNow freeze_now(const std::string& app);
+
     enum class SimulatedPressure { none, moderate, critical };
     // Tests: from now on the policy sees this pressure (none: the real
     // samples again); checks at once. Returns the app being discarded.

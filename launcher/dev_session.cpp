@@ -23,16 +23,20 @@
 
 #include "dev_checklist.hpp"
 #include "dev_policy.hpp"
+#include "fetch.hpp"
 #include "install.hpp"
 #include "package.hpp"
 #include "site.hpp"
 #include "terminal_text.hpp"
 #include "common/app_id.hpp"
 #include "common/control_socket.hpp"
+#include "common/file_text.hpp"
 #include "common/offline_store.hpp"
 #include "common/registry.hpp"
+#include "common/remote_inspector.hpp"
 #include "common/service_worker_record.hpp"
 #include "common/store_path.hpp"
+#include "common/strings.hpp"
 
 namespace cirrus::launcher {
 
@@ -457,9 +461,8 @@ void reload(const std::string& control, const std::string& id) {
 }
 
 constexpr const char* kKeys =
-    "keys: r reload, c checklist, n network (good, 3g, 3g-slow, 2g, offline, this machine's), h home (the app goes to "
-    "the background, frozen after a while), d discard, o open "
-    "(restore), "
+    "keys: r reload, c checklist, i inspector, n network (good, 3g, 3g-slow, 2g, offline, this machine's), h home "
+    "(the app goes to the background, frozen after a while), f freeze now, d discard, o open (thaw, restore), "
     "m memory, q quit";
 
 // The app's processes' memory (PSS where the kernel has it), as `apps` says.
@@ -484,6 +487,64 @@ bool wait_discarded(const std::string& control, const std::string& id) {
     return false;
 }
 
+// Polls `apps` until the app is in `state`, for up to `seconds`.
+bool wait_state(const std::string& control, const std::string& id, std::string_view state, int seconds) {
+    for (int i = 0; i < seconds * 20 && !g_stop; ++i) {
+        const auto entry = app_entry(control, id);
+        if (entry && entry->value("state", "") == state) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+// What the phone does when the app has been in the background for the
+// profile's delay, now: its page hears visibilitychange and the Page
+// Lifecycle freeze event, then its processes stop (timers, animations,
+// network). `o` thaws it.
+void freeze_now(const std::string& control, const std::string& id) {
+    const auto entry = app_entry(control, id);
+    if (entry && entry->value("state", "") == "front") control::control_request(control, {{"cmd", "home"}}, 5);
+    const json answer = control::control_request(control, {{"cmd", "freeze"}, {"app", id}}, 5);
+    if (!answer.value("ok", false)) {
+        say("freeze: " + answer.value("error", std::string("refused")));
+        return;
+    }
+    say(answer.value("frozen", false) || wait_state(control, id, "frozen", 5)
+            ? "frozen: the app's processes are stopped (o thaws it)"
+            : "freezing: the page was told, its processes are not stopped yet");
+}
+
+// The app's Web Inspector, in the developer's own browser: the address its
+// host published (common/remote_inspector.hpp) and the page it lists.
+void show_inspector(const std::filesystem::path& dir, const std::string& id) {
+    const auto text = read_file_text(inspector_address_file(dir, id), 64);
+    const std::string address = text ? std::string(trim(*text)) : "";
+    if (!valid_inspector_address(address)) {
+        say("inspector: the app's host has not published an inspector (is it running? o opens it)");
+        return;
+    }
+    FetchOptions options;
+    options.io_timeout = std::chrono::seconds(5);
+    options.total_timeout = std::chrono::seconds(10);
+    options.max_bytes = 1u << 20;
+    std::vector<InspectorTarget> targets;
+    try {
+        targets = parse_inspector_targets(fetch("http://" + address + "/", options).body);
+    } catch (const FetchError& e) {
+        say(std::string("inspector: ") + e.what() +
+            " (the app's host may have ended, or another program took its "
+            "port: o opens the app again)");
+        return;
+    }
+    if (targets.empty()) {
+        say("inspector: http://" + address + "/ lists no page yet (the app is still loading?)");
+        return;
+    }
+    for (const InspectorTarget& target : targets)
+        say("inspector for " + target.url + ": " + inspector_page_url(address, target));
+    say("open it in a browser (Web Inspector of WebKit, served by the app's host on this machine only)");
+}
+
 void handle_key(char key, const std::string& control, const std::string& id) {
     switch (key) {
     case 'q':
@@ -499,6 +560,9 @@ void handle_key(char key, const std::string& control, const std::string& id) {
     case 'h':
         control::control_request(control, {{"cmd", "home"}}, 5);
         say("home: the app is in the background");
+        return;
+    case 'f':
+        freeze_now(control, id);
         return;
     case 'o': {
         const json answer = control::control_request(control, {{"cmd", "launch"}, {"app", id}}, 5);
@@ -548,6 +612,10 @@ int run_dev(const std::vector<std::string>& args) {
                              "CIRRUS_BUNDLED_DIR", "CIRRUS_WEBAPP_INSPECTOR"}) {
         unsetenv(name);
     }
+    // Each host serves its app's Web Inspector on a loopback port of its
+    // own and says which here (the i key).
+    const std::filesystem::path inspector_dir = session.path() / "inspector";
+    setenv(std::string(kInspectorDirVariable).c_str(), inspector_dir.c_str(), 1);
     setenv("XDG_DATA_HOME", (session.path() / "data").c_str(), 1);
     setenv("XDG_CONFIG_HOME", (session.path() / "config").c_str(), 1);  // no compositor.conf of the developer's
     setenv("XDG_CACHE_HOME", (session.path() / "cache").c_str(), 1);
@@ -647,6 +715,10 @@ int run_dev(const std::vector<std::string>& args) {
                 }
                 if (key == 'c') {
                     print_checklist(registry, app);
+                    continue;
+                }
+                if (key == 'i') {
+                    show_inspector(inspector_dir, app.id);
                     continue;
                 }
                 if (key == 'n') {

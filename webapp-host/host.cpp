@@ -39,6 +39,7 @@
 #include "request_log.hpp"
 #include "service_worker_watch.hpp"
 #include "focused_field.hpp"
+#include "inspector_server.hpp"
 #include "shell_presence.hpp"
 #include "standby.hpp"
 #include "startup_trace.hpp"
@@ -1108,6 +1109,7 @@ int run_app(Host& host) {
     g_unix_signal_add(SIGUSR2, on_reload_signal, &host);
 
     confine_cache_home(host);
+    publish_inspector_server(host.options.app_id);
     WebKitWebContext* context = make_context(host);
     trace_startup("context");
     trace_web_process_start(context);
@@ -1192,6 +1194,7 @@ int main(int argc, char** argv) {
         // No home: GLib has no cache home either, and the app fails later.
     }
     use_web_memory_settings(host);
+    prepare_inspector_server();  // before WebKit's first context, standby or not
     if (host.options.standby) {
         if (const auto exit_code = wait_as_standby(host, argc, argv)) return *exit_code;
     }

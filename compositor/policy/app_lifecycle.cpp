@@ -67,6 +67,7 @@ std::vector<std::string> AppLifecycle::set_front(std::optional<std::string_view>
             if (e.state == Lifecycle::frozen || e.freeze_told) resume.push_back(e.app);
             e.state = Lifecycle::front;
             e.freeze_told = false;
+            e.freeze_asked = false;
         } else if (e.state == Lifecycle::front) {
             e.state = Lifecycle::background;
             e.background_since_ms = now_ms;
@@ -82,6 +83,7 @@ void AppLifecycle::host_exited(std::string_view app, std::uint64_t now_ms) {
         e->discarding = false;
         e->state = Lifecycle::discarded;
         e->freeze_told = false;
+        e->freeze_asked = false;
         e->replaying = false;
         last_discard_end_ms_ = now_ms;
         return;
@@ -97,6 +99,23 @@ void AppLifecycle::set_replaying(std::string_view app, bool replaying) {
     if (LifecycleEntry* e = find(app)) e->replaying = replaying;
 }
 
+AppLifecycle::FreezeNow AppLifecycle::freeze_now(std::string_view app) {
+    LifecycleEntry* e = find(app);
+    if (!e) return FreezeNow::unknown;
+    if (e->discarding || e->state == Lifecycle::discarded) return FreezeNow::discarded;
+    if (e->state == Lifecycle::frozen) return FreezeNow::already_frozen;
+    if (e->state == Lifecycle::front) return FreezeNow::in_front;
+    if (e->launching) return FreezeNow::launching;
+    e->freeze_asked = true;
+    return FreezeNow::freezing;
+}
+
+// Whether a background app's page is due to hear `freeze`.
+bool AppLifecycle::freeze_due(const LifecycleEntry& e, std::uint64_t now_ms) const {
+    return e.freeze_asked ||
+           (config_.freeze_after_ms != 0 && now_ms >= e.background_since_ms + config_.freeze_after_ms);
+}
+
 LifecycleActions AppLifecycle::tick(std::uint64_t now_ms) {
     LifecycleActions actions;
     for (LifecycleEntry& e : entries_) {
@@ -107,9 +126,10 @@ LifecycleActions AppLifecycle::tick(std::uint64_t now_ms) {
             }
             continue;
         }
-        if (e.state != Lifecycle::background || e.launching || config_.freeze_after_ms == 0) continue;
-        if (!e.freeze_told && now_ms >= e.background_since_ms + config_.freeze_after_ms) {
+        if (e.state != Lifecycle::background || e.launching) continue;
+        if (!e.freeze_told && freeze_due(e, now_ms)) {
             e.freeze_told = true;
+            e.freeze_asked = false;
             e.freeze_told_ms = now_ms;
             actions.tell_freeze.push_back(e.app);
         }
@@ -128,9 +148,14 @@ std::optional<std::uint64_t> AppLifecycle::next_deadline() const {
     for (const LifecycleEntry& e : entries_) {
         if (e.discarding) {
             consider(e.discard_asked_ms + config_.discard_timeout_ms);
-        } else if (e.state == Lifecycle::background && !e.launching && config_.freeze_after_ms != 0) {
-            consider(e.freeze_told ? e.freeze_told_ms + config_.freeze_grace_ms
-                                   : e.background_since_ms + config_.freeze_after_ms);
+        } else if (e.state == Lifecycle::background && !e.launching) {
+            if (e.freeze_told) {
+                consider(e.freeze_told_ms + config_.freeze_grace_ms);
+            } else if (e.freeze_asked) {
+                consider(0);  // at once
+            } else if (config_.freeze_after_ms != 0) {
+                consider(e.background_since_ms + config_.freeze_after_ms);
+            }
         }
     }
     return next;
@@ -182,6 +207,7 @@ bool AppLifecycle::begin_discard(std::string_view app, std::uint64_t now_ms) {
     e->discarding = true;
     e->discard_asked_ms = now_ms;
     e->freeze_told = false;
+    e->freeze_asked = false;
     return true;
 }
 

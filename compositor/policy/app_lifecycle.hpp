@@ -77,6 +77,7 @@ struct LifecycleEntry {
     Lifecycle state = Lifecycle::background;
     std::uint64_t background_since_ms = 0;  // when it last left the front (or opened behind it)
     bool freeze_told = false;               // the host heard `freeze`; its stop is due after the grace
+    bool freeze_asked = false;              // freeze_now(): frozen at the next tick, whatever the delay
     std::uint64_t freeze_told_ms = 0;
     bool launching = false;   // no window yet: neither frozen nor discarded until it maps
     bool replaying = false;   // its host replays an offline write: never discarded
@@ -114,6 +115,13 @@ public:
     void forget(std::string_view app);
     void set_replaying(std::string_view app, bool replaying);
 
+    // What freeze_now() did: a background app is frozen at the next tick
+    // (its page told first, as after the delay); any other state is left.
+    enum class FreezeNow { freezing, already_frozen, in_front, launching, discarded, unknown };
+    // Freezes a background app now rather than after the profile's delay
+    // (`cirrus dev`'s f key: what a user's phone does 10 s after home).
+    FreezeNow freeze_now(std::string_view app);
+
     LifecycleActions tick(std::uint64_t now_ms);
     // When tick() has something to do next; nullopt: nothing is due.
     std::optional<std::uint64_t> next_deadline() const;
@@ -139,6 +147,7 @@ public:
 
 private:
     LifecycleEntry* find(std::string_view app);
+    bool freeze_due(const LifecycleEntry& e, std::uint64_t now_ms) const;
     bool discard_in_flight() const;
 
     LifecycleConfig config_;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/app_id.hpp"
 #include "common/control_commands.hpp"
 #include "common/protocol_text.hpp"
 
@@ -181,6 +182,13 @@ ControlArguments memory_pressure(const json& request) {
     throw ArgumentError("'level' is none, moderate or critical");
 }
 
+ControlArguments freeze(const json& request) {
+    const json app = request.value("app", json());
+    if (!app.is_string() || !valid_app_id(app.get_ref<const std::string&>()))
+        throw ArgumentError("'app' must be an app id (lowercase letters, digits, '.', '_', '-')");
+    return args::Freeze{app.get<std::string>()};
+}
+
 ControlArguments link(const json& request) {
     const json& value = request.contains("class") ? request["class"] : json();
     const std::string name = value.is_string() ? value.get<std::string>() : "";
@@ -226,6 +234,7 @@ constexpr ArgumentReader kArgumentReaders[] = {
     {"text_input", none},
     {"keyboard_device", keyboard_device},
     {"memory_pressure", memory_pressure},
+    {"freeze", freeze},
     {"check_updates", none},
     {"link", link},
     {"quit", none},

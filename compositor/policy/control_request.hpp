@@ -71,6 +71,9 @@ struct MemoryPressure {
     enum class Level { none, moderate, critical };
     Level level = Level::none;
 };
+struct Freeze {
+    std::string app;  // a valid app id; whether it runs is the lifecycle's to say
+};
 struct LinkOverride {
     std::optional<LinkClass> link_class;  // nullopt: "auto", the estimate again
     std::optional<LinkKind> kind;         // with a class only: the kind published meanwhile
@@ -83,7 +86,7 @@ using ControlArguments =
     std::variant<control_arguments::None, control_arguments::Window, control_arguments::Touch, control_arguments::Swipe,
                  control_arguments::Key, control_arguments::Screenshot, control_arguments::Spawn,
                  control_arguments::Launch, control_arguments::KeyboardDevice, control_arguments::MemoryPressure,
-                 control_arguments::LinkOverride>;
+                 control_arguments::Freeze, control_arguments::LinkOverride>;
 
 struct ControlRequest {
     std::string_view command;  // a name of kControlCommands (static storage)

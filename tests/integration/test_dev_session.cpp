@@ -18,6 +18,11 @@
 #include <string>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "common/control_socket.hpp"
 #include "http_test_server.hpp"
 #include "common/registry.hpp"
@@ -117,6 +122,31 @@ struct DevRun {
 Image::Pixel page_pixel(const std::string& control, const std::string& shot) {
     cirrus::control::control_request(control, {{"cmd", "screenshot"}, {"path", shot}}, 10);
     return read_png(shot).at(240, 500);  // below the status bar and the heading
+}
+
+// One request to a loopback address ("127.0.0.1:PORT"), raw: the answer's
+// bytes until the server closes, its headers end (an upgrade keeps the
+// connection open), or 5 s pass.
+std::string loopback_exchange(const std::string& address, const std::string& request) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(std::stoi(address.substr(address.find(':') + 1))));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string answer;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
+        send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+        char buffer[4096];
+        for (ssize_t n; (n = recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+            answer.append(buffer, static_cast<std::size_t>(n));
+            if (answer.starts_with("HTTP/1.1 101") && answer.find("\r\n\r\n") != std::string::npos) break;
+        }
+    }
+    close(fd);
+    return answer;
 }
 
 std::filesystem::path session_registry(const std::string& runtime_dir) {
@@ -220,6 +250,54 @@ TEST_CASE("cirrus dev: a phone-sized window titled with the app, live reload, th
     dev.process->send_line("m");
     REQUIRE(wait_until([&] { return dev.count_with("cirrus dev: memory: ") == memory_lines + 1; }, 10));
     CHECK(dev.printed().find(" MiB (host and its WebKit processes), state front") != std::string::npos);
+
+    // `i`: the app's Web Inspector, served by its host on a loopback port of
+    // its own; the inspector's page for the app's document, and its socket
+    // takes a WebSocket as the inspector's page opens it.
+    dev.process->send_line("i");
+    const auto inspector =
+        dev.line_with("cirrus dev: inspector for app://colour-probe/index.html: http://127.0.0.1:", 20);
+    REQUIRE_MESSAGE(inspector.has_value(), dev.printed());
+    const std::smatch found = [&] {
+        std::smatch m;
+        std::regex_search(
+            *inspector, m,
+            std::regex(R"(http://(127\.0\.0\.1:\d+)/Main\.html\?ws=127\.0\.0\.1:\d+/(socket/\d+/\d+/WebPage))"));
+        return m;
+    }();
+    REQUIRE_MESSAGE(found.size() == 3, *inspector);
+    const std::string address = found[1];
+    const std::string index = loopback_exchange(address, "GET / HTTP/1.0\r\nHost: " + address + "\r\n\r\n");
+    CHECK_MESSAGE(index.find("<div class=\"targeturl\">app://colour-probe/index.html</div>") != std::string::npos,
+                  index);
+    const std::string page = loopback_exchange(address, "GET /Main.html HTTP/1.0\r\nHost: " + address + "\r\n\r\n");
+    CHECK_MESSAGE(page.substr(0, page.find('\r')).ends_with(" 200 OK"), page.substr(0, 200));
+    const std::string upgrade =
+        loopback_exchange(address, "GET /" + std::string(found[2]) + " HTTP/1.1\r\nHost: " + address +
+                                       "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                                       "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    CHECK_MESSAGE(upgrade.starts_with("HTTP/1.1 101"), upgrade.substr(0, 200));
+
+    // `f`: frozen now (home first), not 10 s later; `o` thaws it, in front
+    // with its page as it was.
+    const auto app_state = [&] {
+        const json apps = cirrus::control::control_request(control, {{"cmd", "apps"}}, 5);
+        for (const json& app : apps["apps"]) {
+            if (app["app"] == "colour-probe") return app.value("state", std::string());
+        }
+        return std::string("gone");
+    };
+    const auto freeze_asked = std::chrono::steady_clock::now();
+    dev.process->send_line("f");
+    REQUIRE_MESSAGE(dev.line_with("cirrus dev: frozen: the app's processes are stopped (o thaws it)", 10).has_value(),
+                    dev.printed());
+    CHECK(std::chrono::steady_clock::now() - freeze_asked < std::chrono::seconds(8));  // the delay is 10 s
+    CHECK(app_state() == "frozen");
+    dev.process->send_line("f");
+    CHECK(wait_until([&] { return dev.count_with("cirrus dev: frozen: ") == 2; }, 10));  // already: said again
+    dev.process->send_line("o");
+    REQUIRE(wait_until([&] { return app_state() == "front"; }, 10));
+    CHECK(wait_until([&] { return same_rgb(page_pixel(control, desktop.new_path("thawed.png")), 0x00ff00, 8); }, 10));
 
     // Ctrl-C: the window goes, the session's data goes, the app's files stay.
     dev.process->signal(SIGINT);

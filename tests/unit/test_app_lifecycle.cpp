@@ -83,6 +83,47 @@ TEST_CASE("freeze_after 0 never freezes") {
     CHECK_FALSE(life.next_deadline().has_value());
 }
 
+TEST_CASE("freeze_now: a background app is told at the next tick and stopped after the grace, not the delay") {
+    AppLifecycle life(quick());
+    life.opened("notes", true, 0);
+    life.set_front(std::nullopt, 100);  // home: its delay would end at 1100
+    CHECK(life.freeze_now("notes") == AppLifecycle::FreezeNow::freezing);
+    CHECK(life.next_deadline() == 0);  // at once
+    const LifecycleActions told = life.tick(150);
+    CHECK(told.tell_freeze == std::vector<std::string>{"notes"});
+    CHECK(life.next_deadline() == 250);  // the grace, as after the delay
+    CHECK(life.tick(249).stop.empty());
+    CHECK(life.tick(250).stop == std::vector<std::string>{"notes"});
+    CHECK(life.state("notes") == Lifecycle::frozen);
+    CHECK(life.freeze_now("notes") == AppLifecycle::FreezeNow::already_frozen);
+}
+
+TEST_CASE("freeze_now leaves the front app, a launching one, a discarded one and a stranger alone") {
+    LifecycleConfig c = quick();
+    c.freeze_after_ms = 0;  // never by delay: only freeze_now could freeze
+    AppLifecycle life(c);
+    life.opened("notes", true, 0);
+    CHECK(life.freeze_now("notes") == AppLifecycle::FreezeNow::in_front);
+    life.opened("maps", false, 10, true);
+    CHECK(life.freeze_now("maps") == AppLifecycle::FreezeNow::launching);
+    CHECK(life.freeze_now("nobody") == AppLifecycle::FreezeNow::unknown);
+    CHECK(life.tick(100000).tell_freeze.empty());
+    CHECK_FALSE(life.next_deadline().has_value());
+    // Even with freeze_after 0, an app asked to freeze is frozen.
+    life.mapped("maps", 20);
+    CHECK(life.freeze_now("maps") == AppLifecycle::FreezeNow::freezing);
+    CHECK(life.tick(30).tell_freeze == std::vector<std::string>{"maps"});
+    CHECK(life.tick(130).stop == std::vector<std::string>{"maps"});
+    // Brought forward, then behind again: the old request is gone.
+    life.set_front("maps", 200);
+    life.set_front("notes", 210);
+    CHECK(life.tick(100000).tell_freeze.empty());
+    REQUIRE(life.begin_discard("maps", 300));
+    CHECK(life.freeze_now("maps") == AppLifecycle::FreezeNow::discarded);
+    life.host_exited("maps", 400);
+    CHECK(life.freeze_now("maps") == AppLifecycle::FreezeNow::discarded);
+}
+
 TEST_CASE("pressure thresholds: PSI some, PSI full, the apps' memory against the budget") {
     AppLifecycle life(quick());
     CHECK_FALSE(life.under_pressure({0, 0, 0}));

@@ -116,3 +116,15 @@ TEST_CASE("link: a kind of link may come with a class, never with auto") {
     CHECK(refusal(R"({"cmd":"link","class":"good","kind":"5g"})") == "'kind' is wired, wifi, cellular or unknown");
     CHECK(refusal(R"({"cmd":"link","class":"auto","kind":"wifi"})") == "'kind' goes with a class, not auto");
 }
+
+TEST_CASE("freeze: an app id, refused when it could not be one") {
+    const auto notes = parse_control_request(R"({"cmd":"freeze","app":"notes"})");
+    REQUIRE(notes.request);
+    CHECK(std::get<args::Freeze>(notes.request->arguments).app == "notes");
+    const std::string expected = "'app' must be an app id (lowercase letters, digits, '.', '_', '-')";
+    CHECK(refusal(R"({"cmd":"freeze"})") == expected);
+    CHECK(refusal(R"({"cmd":"freeze","app":7})") == expected);
+    CHECK(refusal(R"({"cmd":"freeze","app":"../notes"})") == expected);
+    CHECK(refusal(R"({"cmd":"freeze","app":"Notes\n"})") == expected);
+    CHECK(refusal(nlohmann::json{{"cmd", "freeze"}, {"app", std::string(129, 'a')}}.dump()) == expected);
+}
