@@ -83,6 +83,33 @@ TEST_CASE("a launched app's window is attributed by its process, not its app_id"
     CHECK(apps[0]["memory_bytes"].get<std::uint64_t>() > 0);
 }
 
+TEST_CASE("the device's lifecycle script reads the real apps and windows answers") {
+    // board/session/cirrus-lifecycle-test finds an app's object in a
+    // control answer with grep (the image has no JSON tool): a nested object
+    // in a window (its "content" size) once made it miss every window, and
+    // the boot test waited out every launch. Its own functions, on this
+    // compositor's answers, whitespace removed as its `flat` does.
+    AppsFixture f;
+    const int pid = f.launch("notes")["pid"];
+    f.window_of_app("notes");
+    const auto flat = [](const json& answer) {
+        std::string text = answer.dump();
+        std::erase_if(text, [](char c) { return c == ' ' || c == '\n'; });
+        return text;
+    };
+    const std::string script = program("CIRRUS_LIFECYCLE_SCRIPT");
+    const std::string helpers =
+        "source <(sed -n '/^object_of()/p;/^field()/p' \"$SCRIPT\"); "
+        "apps=$(object_of \"$APPS\" notes); window=$(object_of \"$WINDOWS\" notes); "
+        "echo \"$(field \"$apps\" state) $(field \"$apps\" pid) $(field \"$window\" pid) "
+        "$(field \"$window\" width)\"";
+    const RunResult r = run_program({"bash", "-c", helpers}, {{"SCRIPT", script},
+                                                              {"APPS", flat(f.compositor.request({{"cmd", "apps"}}))},
+                                                              {"WINDOWS", flat(f.compositor.windows())}});
+    REQUIRE_MESSAGE(r.exited_ok(), r.err);
+    CHECK(r.out == "front " + std::to_string(pid) + " " + std::to_string(pid) + " " + std::to_string(kWidth) + "\n");
+}
+
 TEST_CASE("launching a running app brings it forward instead of starting another") {
     AppsFixture f;
     const int notes_pid = f.launch("notes")["pid"];
