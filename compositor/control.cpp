@@ -24,8 +24,7 @@
 #include "supervisor.hpp"
 #include "trust.hpp"
 #include "unix_socket.hpp"
-#include "keyboard_slot.hpp"
-#include "sync_slot.hpp"
+#include "child_slot.hpp"
 #include "text_input.hpp"
 #include "xdg_view.hpp"
 

@@ -21,8 +21,7 @@
 #include "supervisor.hpp"
 #include "trust.hpp"
 #include "wayland_socket.hpp"
-#include "keyboard_slot.hpp"
-#include "sync_slot.hpp"
+#include "child_slot.hpp"
 #include "text_input.hpp"
 #include "xdg_view.hpp"
 
@@ -125,8 +124,8 @@ bool Server::start() {
     unsetenv("DISPLAY");  // our clients belong here, not to a parent X server
     if (config.install_bundled_apps) supervisor->install_bundled_apps();
     shell->start();
-    keyboard->start();
-    sync->start();
+    keyboard->start(config.keyboard.command);
+    sync->start(config.sync_command);
     for (const std::string& command : config.trusted_commands) {
         trust->spawn({"/bin/sh", "-c", command}, true);
     }
@@ -183,8 +182,10 @@ bool Server::create_globals() {
     // keyboard's protocols are for trusted clients.
     text_input = std::make_unique<TextInputRelay>(*this);
     trust->add_privileged(text_input->input_method_global());
-    keyboard = std::make_unique<KeyboardSlot>(*this);
-    sync = std::make_unique<SyncSlot>(*this);
+    keyboard = std::make_unique<ChildSlot>(
+        *this, ChildRole{"on-screen keyboard", "[keyboard] command", "keyboard", /*trusted=*/true});
+    // Not a Wayland client: it hears the link estimate through the link file.
+    sync = std::make_unique<ChildSlot>(*this, ChildRole{"sync service", "[sync] command", "sync", /*trusted=*/false});
     supervisor = std::make_unique<Supervisor>(*this);
     supervisor->on_change = [this](const std::string& app, Supervisor::Change change) {
         handle_app_change(app, static_cast<int>(change));

@@ -33,8 +33,7 @@ class AppLink;
 class AppInstall;
 class LifecycleGlue;
 class TextInputRelay;
-class KeyboardSlot;
-class SyncSlot;
+class ChildSlot;
 
 // Scene trees from bottom to top. Apps sit between the bottom and top layers,
 // as layer-shell prescribes.
@@ -145,8 +144,8 @@ public:
     std::unique_ptr<LifecycleGlue> lifecycle;  // freezes and discards background apps
     std::unique_ptr<LinkMonitor> link_monitor;
     std::unique_ptr<TextInputRelay> text_input;  // text-input-v3 <-> input-method-v2
-    std::unique_ptr<KeyboardSlot> keyboard;      // the on-screen keyboard process
-    std::unique_ptr<SyncSlot> sync;              // cirrus-sync, the user's own cloud
+    std::unique_ptr<ChildSlot> keyboard;         // the on-screen keyboard process
+    std::unique_ptr<ChildSlot> sync;             // cirrus-sync, the user's own cloud
     std::list<std::unique_ptr<Output>> outputs;
     std::list<std::unique_ptr<XdgView>> views;
     std::list<std::unique_ptr<LayerSurface>> layer_surfaces;

@@ -41,7 +41,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::app_link {
 
 struct App {
     std::string app_id = "cirrus-test-app-link";
@@ -263,9 +263,7 @@ void handle_command(App& app, const std::string& line) {
     std::exit(2);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     App app;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -317,3 +315,5 @@ int main(int argc, char** argv) {
     wl_display_disconnect(app.display);
     return 0;
 }
+
+}  // namespace cirrus_test::app_link

@@ -43,7 +43,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::client {
 
 struct Options {
     uint32_t color = 0x3366cc;
@@ -490,9 +490,7 @@ void handle_command(App& app, const std::string& line) {
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     App app;
     app.opt = parse_options(argc, argv);
     int signal_fd = make_signal_fd();
@@ -543,3 +541,5 @@ int main(int argc, char** argv) {
     wl_display_disconnect(app.display);
     return app.exit_status;
 }
+
+}  // namespace cirrus_test::client

@@ -19,7 +19,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::input_method {
 
 struct App {
     wl_display* display = nullptr;
@@ -133,9 +133,7 @@ void handle_command(App& app, const std::string& line) {
     emit({{"event", "sent"}, {"cmd", cmd}});
 }
 
-}  // namespace
-
-int main() {
+int run(int, char**) {
     App app;
     const int signal_fd = make_signal_fd();
     app.display = wl_display_connect(nullptr);
@@ -165,3 +163,5 @@ int main() {
     wl_display_disconnect(app.display);
     return 0;
 }
+
+}  // namespace cirrus_test::input_method

@@ -29,7 +29,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::layer {
 
 struct Options {
     uint32_t layer = ZWLR_LAYER_SHELL_V1_LAYER_TOP;
@@ -225,9 +225,7 @@ void handle_command(App& app, const std::string& line) {
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     App app;
     app.opt = parse_options(argc, argv);
     int signal_fd = make_signal_fd();
@@ -271,3 +269,5 @@ int main(int argc, char** argv) {
     wl_display_disconnect(app.display);
     return app.exit_status;
 }
+
+}  // namespace cirrus_test::layer

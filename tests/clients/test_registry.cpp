@@ -7,7 +7,9 @@
 
 using namespace cirrus_test;
 
-int main() {
+namespace cirrus_test::registry {
+
+int run(int, char**) {
     wl_display* display = wl_display_connect(nullptr);
     if (!display) die("cannot connect to the Wayland display");
     std::vector<std::string> names;
@@ -36,3 +38,5 @@ int main() {
     wl_display_disconnect(display);
     return 0;
 }
+
+}  // namespace cirrus_test::registry

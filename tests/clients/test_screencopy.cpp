@@ -20,7 +20,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::screencopy {
 
 struct App {
     wl_display* display = nullptr;
@@ -201,9 +201,7 @@ bool write_png(const App& app, const std::string& path) {
     std::exit(2);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     std::string png_path;
     std::vector<std::pair<int, int>> pixels;
     bool cursor = false;
@@ -269,3 +267,5 @@ int main(int argc, char** argv) {
     wl_display_disconnect(app.display);
     return 0;
 }
+
+}  // namespace cirrus_test::screencopy

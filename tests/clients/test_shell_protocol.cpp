@@ -38,7 +38,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::shell_protocol {
 
 struct App {
     wl_display* display = nullptr;
@@ -268,9 +268,7 @@ void handle_command(App& app, const std::string& line) {
     emit({{"event", "sent"}, {"cmd", cmd}});
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::string_view(argv[i]) == "--exit-on-notification") {
             exit_on_notification = true;
@@ -302,3 +300,5 @@ int main(int argc, char** argv) {
     wl_display_disconnect(app.display);
     return ok ? 0 : 1;
 }
+
+}  // namespace cirrus_test::shell_protocol

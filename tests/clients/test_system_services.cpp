@@ -35,7 +35,7 @@
 using cirrus_test::emit;
 using cirrus_test::json;
 
-namespace {
+namespace cirrus_test::system_services {
 
 constexpr const char* kUpowerName = "org.freedesktop.UPower";
 constexpr const char* kUpowerPath = "/org/freedesktop/UPower/devices/DisplayDevice";
@@ -380,9 +380,7 @@ gboolean stdin_ready(gint fd, GIOCondition, gpointer data) {
     return G_SOURCE_CONTINUE;
 }
 
-}  // namespace
-
-int main() {
+int run(int, char**) {
     Services s;
     GError* error = nullptr;
     s.bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, nullptr, &error);
@@ -421,3 +419,5 @@ int main() {
     g_object_unref(s.bus);
     return 0;
 }
+
+}  // namespace cirrus_test::system_services

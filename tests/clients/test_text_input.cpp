@@ -21,7 +21,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::text_input {
 
 struct App {
     wl_display* display = nullptr;
@@ -138,9 +138,7 @@ void handle_command(App& app, const std::string& line) {
     emit({{"event", "sent"}, {"cmd", line}});
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     App app;
     for (int k = 1; k < argc; ++k) {
         const std::string a = argv[k];
@@ -190,3 +188,5 @@ int main(int argc, char** argv) {
     wl_display_disconnect(app.display);
     return 0;
 }
+
+}  // namespace cirrus_test::text_input

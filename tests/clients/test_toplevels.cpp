@@ -22,7 +22,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::toplevels {
 
 struct Toplevel {
     zwlr_foreign_toplevel_handle_v1* handle = nullptr;
@@ -158,9 +158,7 @@ void handle_command(App& app, const std::string& line) {
     }
 }
 
-}  // namespace
-
-int main() {
+int run(int, char**) {
     App app;
     g_app = &app;
     int signal_fd = make_signal_fd();
@@ -198,3 +196,5 @@ int main() {
     wl_display_disconnect(app.display);
     return status;
 }
+
+}  // namespace cirrus_test::toplevels

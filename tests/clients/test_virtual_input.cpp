@@ -29,7 +29,7 @@
 
 using namespace cirrus_test;
 
-namespace {
+namespace cirrus_test::virtual_input {
 
 struct App {
     wl_display* display = nullptr;
@@ -135,9 +135,7 @@ void handle_command(App& app, const std::string& line) {
     emit({{"event", "sent"}, {"cmd", line}});
 }
 
-}  // namespace
-
-int main() {
+int run(int, char**) {
     App app;
     int signal_fd = make_signal_fd();
 
@@ -173,3 +171,5 @@ int main() {
     wl_display_disconnect(app.display);
     return 0;
 }
+
+}  // namespace cirrus_test::virtual_input
