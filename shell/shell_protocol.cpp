@@ -56,41 +56,41 @@ struct ShellProtocolListener {
             else s.install_held.push_back(std::move(event));
         });
     }
-    static void install_offer(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id, const char* name,
-                              const char* origin, const char* icon, uint32_t bytes, uint32_t files, uint32_t installed,
-                              const char* reason) {
-        auto& s = self(data);
+    // An install's and an update's sheet: what both events say.
+    static ShellProtocol::InstallOffer offer_of(uint32_t request_id, const char* app_id, const char* name,
+                                                const char* origin, const char* icon) {
         ShellProtocol::InstallOffer offer;
         offer.request_id = request_id;
         offer.app_id = app_id;
         offer.name = name;
         offer.origin = origin;
         offer.icon = icon;
+        return offer;
+    }
+    static void deliver_offer(ShellProtocol& s, const char* event, ShellProtocol::InstallOffer offer) {
+        deliver(s, event, [&s, offer = std::move(offer)] {
+            if (s.on_install_offer) s.on_install_offer(offer);
+        });
+    }
+    static void install_offer(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id, const char* name,
+                              const char* origin, const char* icon, uint32_t bytes, uint32_t files, uint32_t installed,
+                              const char* reason) {
+        ShellProtocol::InstallOffer offer = offer_of(request_id, app_id, name, origin, icon);
         offer.offline_bytes = bytes;
         offer.offline_files = files;
         offer.installed = installed != 0;
         offer.reason = reason;
-        deliver(s, "cirrus_shell_v1.install_offer", [&s, offer] {
-            if (s.on_install_offer) s.on_install_offer(offer);
-        });
+        deliver_offer(self(data), "cirrus_shell_v1.install_offer", std::move(offer));
     }
     static void update_offer(void* data, cirrus_shell_v1*, uint32_t request_id, const char* app_id,
                              const char* old_name, const char* name, const char* origin, const char* icon,
                              uint32_t name_changed, uint32_t icon_changed) {
-        auto& s = self(data);
-        ShellProtocol::InstallOffer offer;
-        offer.request_id = request_id;
-        offer.app_id = app_id;
-        offer.name = name;
-        offer.origin = origin;
-        offer.icon = icon;
+        ShellProtocol::InstallOffer offer = offer_of(request_id, app_id, name, origin, icon);
         offer.update = true;
         offer.old_name = old_name;
         offer.name_changed = name_changed != 0;
         offer.icon_changed = icon_changed != 0;
-        deliver(s, "cirrus_shell_v1.update_offer", [&s, offer] {
-            if (s.on_install_offer) s.on_install_offer(offer);
-        });
+        deliver_offer(self(data), "cirrus_shell_v1.update_offer", std::move(offer));
     }
     static void install_progress(void* data, cirrus_shell_v1*, const char* app_id, const char* name, const char* icon,
                                  uint32_t done, uint32_t total) {
