@@ -4,6 +4,7 @@
 // out-of-range number included), must give exactly one of a request or an
 // error, and a request it accepts must hold only what its command allows
 // (the compositor acts on it as is).
+#include "common/app_id.hpp"
 #include "compositor/policy/control_request.hpp"
 #include "common/control_commands.hpp"
 
@@ -43,6 +44,8 @@ void check(const args::Spawn& spawn) { require(!spawn.argv.empty()); }
 void check(const args::Launch&) {}
 void check(const args::KeyboardDevice&) {}
 void check(const args::MemoryPressure&) {}
+// Only a valid app id reaches the lifecycle.
+void check(const args::Freeze& freeze) { require(cirrus::valid_app_id(freeze.app)); }
 // A kind comes only with a class ("auto" clears both).
 void check(const args::LinkOverride& link) { require(link.link_class.has_value() || !link.kind.has_value()); }
 
