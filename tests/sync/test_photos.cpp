@@ -68,7 +68,9 @@ struct Phone {
                 "--settle-seconds",
                 "0",
                 "--poll-seconds",
-                "1"};
+                "1",
+                "--data",
+                (dir / "data").string()};
     }
     std::string command(const std::string& extra) const {
         std::string line;
