@@ -4,13 +4,17 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <glib.h>
+
 #include "vcard.hpp"
 
 namespace cirrus::sync {
 
 namespace {
 
-constexpr std::size_t kMultigetBatch = 50;
+// 20 cards of at most 512 KiB: 10 MiB, under the 16 MiB the service lets
+// one answer be (main.cpp).
+constexpr std::size_t kMultigetBatch = 20;
 constexpr const char* kXmlType = "application/xml; charset=utf-8";
 constexpr const char* kVcardType = "text/vcard; charset=utf-8";
 
@@ -34,6 +38,22 @@ UploadError not_carddav(const std::string& url, const std::string& why) {
 std::string ensure_slash(std::string path) {
     if (path.empty() || path.back() != '/') path += '/';
     return path;
+}
+
+// A member the phone may keep: directly inside the address book. A server
+// naming other paths (another user's, a parent's) is not followed there.
+// Compared percent-decoded: "%40" and "@" name the same folder.
+bool is_card_in(const std::string& href, const std::string& book) {
+    auto decoded = [](const std::string& text) {
+        gchar* plain = g_uri_unescape_string(text.c_str(), nullptr);
+        std::string result = plain ? plain : text;
+        g_free(plain);
+        return result;
+    };
+    const std::string card = decoded(href);
+    const std::string folder = decoded(book);
+    return card.size() > folder.size() && card.starts_with(folder) &&
+           card.find('/', folder.size()) == std::string::npos;
 }
 
 }  // namespace
@@ -137,7 +157,7 @@ std::vector<RemoteItem> CardDavSync::listing(const std::string& book, const std:
         std::vector<std::string> removed;
         for (const DavMember& member : answer.members) {
             const std::string href = href_path(member.href);
-            if (ensure_slash(href) == book) continue;
+            if (!is_card_in(href, book)) continue;
             if (member.status == 404) removed.push_back(href);
             else if (member.has_props) changed.push_back({href, member.etag});
         }
@@ -153,7 +173,7 @@ std::vector<RemoteItem> CardDavSync::listing(const std::string& book, const std:
     std::vector<RemoteItem> all;
     for (const DavMember& member : answer.members) {
         const std::string href = href_path(member.href);
-        if (member.collection || ensure_slash(href) == book) continue;
+        if (member.collection || !is_card_in(href, book)) continue;
         all.push_back({href, member.etag});
     }
     return all;
@@ -191,6 +211,7 @@ void CardDavSync::keep_both(std::int64_t id, const std::string& href, const std:
                              name_of(store_.find(copy)->vcard) + "')";
     store_.add_conflict(line);
     report.conflicts.push_back(line);
+    report.events.push_back(line);
 }
 
 void CardDavSync::take_server_version(const MergeAction& action, const DavMember* fetched, ItemSyncReport& report,

@@ -402,7 +402,9 @@ private:
             }
         };
         if (!account.contacts_url.empty()) {
-            cirrus::dav::Client client(account.contacts_url, account.credentials());
+            cirrus::dav::ClientOptions options;
+            options.max_response_bytes = 16u << 20;  // a multiget of 20 cards with photos
+            cirrus::dav::Client client(account.contacts_url, account.credentials(), options);
             run("contacts", [&] { return CardDavSync(client, contacts).sync(); });
         }
         cirrus::dav::Client files(account.url, account.credentials());

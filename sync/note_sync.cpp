@@ -114,6 +114,7 @@ void NoteSync::keep_both(const std::string& name, const std::string& href, const
         "note '" + name + "' was edited on this phone and on the server: both kept (the phone's as '" + copy + "')";
     store_.add_conflict(line);
     report.conflicts.push_back(line);
+    report.events.push_back(line);
     // The copy goes up as a new note.
     push(copy, folder_path_ + dav::encode_path(copy), "", true, report);
 }
