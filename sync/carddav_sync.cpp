@@ -115,7 +115,12 @@ std::string CardDavSync::address_book() {
                 "<d:resourcetype><d:collection/><c:addressbook/></d:resourcetype>"
                 "<d:displayname>Contacts</d:displayname></d:prop></d:set></d:mkcol>";
             const dav::Response made = client_.request("MKCOL", book, {}, body, kXmlType);
-            if (!made.ok())
+            // 405: it exists (another device made it a moment ago); so long as it is an address book.
+            const bool made_elsewhere = made.status == 405 && [&] {
+                const DavAnswer there = propfind(book, 0, "<d:resourcetype/>", "PROPFIND of " + book);
+                return !there.members.empty() && there.members.front().addressbook;
+            }();
+            if (!made.ok() && !made_elsewhere)
                 throw not_carddav(client_.url_of(book),
                                   "it has no address book and making one answered " + status_text(made));
         }

@@ -393,7 +393,9 @@ private:
                 const ItemSyncReport report = work();
                 for (const std::string& event : report.events)
                     std::printf("cirrus-sync: %s: %s\n", what, event.c_str());
-                std::printf("cirrus-sync: %s: %s\n", what, report.summary().c_str());
+                // The service says nothing for a look that found nothing (every --pull-seconds).
+                if (o_.once || !report.events.empty())
+                    std::printf("cirrus-sync: %s: %s\n", what, report.summary().c_str());
                 conflicts.insert(conflicts.end(), report.conflicts.begin(), report.conflicts.end());
             } catch (const UploadError& e) {
                 if (outcome != Outcome::needs_user) outcome = e.outcome();

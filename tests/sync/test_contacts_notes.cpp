@@ -13,9 +13,11 @@
 #include "vcard.hpp"
 #include "weak_link_process.hpp"
 
+using cirrus::test::Background;
 using cirrus::test::contains;
 using cirrus::test::DavServer;
 using cirrus::test::read_text;
+using cirrus::test::wait_until;
 
 namespace {
 
@@ -47,6 +49,26 @@ struct PimPhone {
                                     "' --state '" + (dir / "state").string() + "' --status '" + status().string() +
                                     "' --data '" + data().string() + "'";
         return cirrus::test::run_program(command, dir.path());
+    }
+    // The service, looking every second and asking the server every second.
+    std::vector<std::string> service_arguments() const {
+        return {CIRRUS_SYNC,
+                "--link",
+                "3g",
+                "--account",
+                account().string(),
+                "--pictures",
+                (dir / "Pictures").string(),
+                "--state",
+                (dir / "state").string(),
+                "--status",
+                status().string(),
+                "--data",
+                data().string(),
+                "--poll-seconds",
+                "1",
+                "--pull-seconds",
+                "1"};
     }
     std::vector<std::string> names() const {
         std::vector<std::string> all;
@@ -265,4 +287,33 @@ TEST_CASE("a wrong password and a server that is not CardDAV give clear errors a
     require_ok(a.sync());
     CHECK(!a.contacts().find(id)->changed);
     CHECK(server_cards(radicale).size() == 1);
+}
+
+TEST_CASE("the service: a contact added on one phone reaches the other's running service; offline, it waits") {
+    DavServer radicale(DavServer::Kind::carddav);
+    DavServer apache(DavServer::Kind::webdav);
+    PimPhone a(apache.url("/"), radicale.url("/"));
+    PimPhone b(apache.url("/"), radicale.url("/"));
+
+    // Offline, the phone's change waits and says why (exit 3), nothing lost.
+    const std::int64_t id = a.contacts().add(card("Gus Hill"));
+    const auto held = a.sync("offline");
+    CHECK(held.status == 3);
+    CHECK(contains(held.err, "offline: waiting for a link"));
+    CHECK(a.contacts().find(id)->changed);
+    CHECK(server_cards(radicale).empty());
+
+    // Both services running on 3g (urgent work goes): A sends it, B takes it in.
+    Background service_a(a.service_arguments(), a.dir / "service.log");
+    Background service_b(b.service_arguments(), b.dir / "service.log");
+    const bool arrived =
+        wait_until([&] { return b.names() == std::vector<std::string>{"Gus Hill"}; }, std::chrono::seconds(30));
+    INFO("A: " << read_text(a.dir / "service.log"));
+    INFO("B: " << read_text(b.dir / "service.log"));
+    CHECK(arrived);
+    // An edit on B while both run comes back to A.
+    b.contacts().edit(b.contacts().contacts().at(0).id, card("Gus Hill", "+1 555 0404"));
+    CHECK(wait_until([&] { return contains(a.contacts().find(id)->vcard, "+1 555 0404"); }, std::chrono::seconds(30)));
+    CHECK(service_a.stop(SIGTERM) == 0);
+    CHECK(service_b.stop(SIGTERM) == 0);
 }
