@@ -56,6 +56,30 @@ def _on_signal(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def start_server(argv, port, timeout, what):
+    """Starts a loopback server (its own session, output dropped) and waits
+    until it listens on 127.0.0.1:port; raises BenchError naming `what`."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise BenchError(f"{what} did not listen on 127.0.0.1:{port} within {timeout} s")
+
+
+def stop_server(proc):
+    """SIGTERM, then SIGKILL after five seconds."""
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def make_tempdir(prefix):
     """A private (0700) temporary directory, removed again at exit."""
     d = tempfile.mkdtemp(prefix=prefix)

@@ -74,24 +74,11 @@ DocumentRoot {self.files}
   Require valid-user
 </Directory>
 """)
-        self.proc = subprocess.Popen([APACHE, "-DFOREGROUND", "-f", os.path.join(root, "httpd.conf")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise BenchError("Apache did not listen within 10 s (see error.log)")
+        self.proc = benchlib.start_server([APACHE, "-DFOREGROUND", "-f", os.path.join(root, "httpd.conf")],
+                                          self.port, 10, f"Apache (see {root}/error.log)")
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        benchlib.stop_server(self.proc)
 
 
 class Phone:
@@ -105,7 +92,8 @@ class Phone:
             json.dump({"url": url, "user": "alice", "secret": "secret", "secret_kind": "password"}, f)
         self.argv = [sync, "--once", "--account", self.account, "--pictures", self.pictures,
                      "--state", os.path.join(root, "state"), "--status", os.path.join(root, "status.json"),
-                     "--settle-seconds", "0", "--link", "good", "--chunk-bytes", str(chunk)]
+                     "--settle-seconds", "0", "--link", "good", "--chunk-bytes", str(chunk),
+                     "--data", os.path.join(root, "data")]
 
     def start(self):
         return subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -162,6 +150,16 @@ def upload(args, sync, link_path, size, profile, cut_every):
         apache.stop()
 
 
+def sync_tools(build_dir):
+    """cirrus-sync and cirrus-weak-link in the build folder, or BenchError with the ninja line."""
+    sync = os.path.join(build_dir, "sync", "cirrus-sync")
+    link_path = os.path.join(build_dir, "tests", "tools", "cirrus-weak-link")
+    for path in (sync, link_path):
+        benchlib.require_executable(path, os.path.basename(path),
+                                    f"ninja -C {build_dir} sync/cirrus-sync tests/tools/cirrus-weak-link")
+    return sync, link_path
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build-dir", default=os.path.join(os.path.dirname(__file__), "..", "build"))
@@ -171,11 +169,7 @@ def main():
     parser.add_argument("--profile", default="3g")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    sync = os.path.join(args.build_dir, "sync", "cirrus-sync")
-    link_path = os.path.join(args.build_dir, "tests", "tools", "cirrus-weak-link")
-    for path in (sync, link_path):
-        benchlib.require_executable(path, os.path.basename(path),
-                                    f"ninja -C {args.build_dir} sync/cirrus-sync tests/tools/cirrus-weak-link")
+    sync, link_path = sync_tools(args.build_dir)
     size = int(args.size_mb * 1e6)
     cut_every = int(args.cut_every_mb * 1e6)
     chunk = args.chunk_kib * 1024

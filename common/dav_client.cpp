@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "strings.hpp"
+#include "xml_nodes.hpp"
 
 namespace cirrus::dav {
 
@@ -30,25 +31,11 @@ private:
     GMainContext* context_;
 };
 
-bool is_dav_element(const xmlNode* node, const char* name) {
-    return node->type == XML_ELEMENT_NODE && node->ns && node->ns->href &&
-           std::strcmp(reinterpret_cast<const char*>(node->ns->href), "DAV:") == 0 &&
-           std::strcmp(reinterpret_cast<const char*>(node->name), name) == 0;
-}
+bool is_dav_element(const xmlNode* node, const char* name) { return xml::is_element(node, "DAV:", name); }
 
-const xmlNode* child(const xmlNode* parent, const char* name) {
-    for (const xmlNode* node = parent->children; node; node = node->next)
-        if (is_dav_element(node, name)) return node;
-    return nullptr;
-}
+const xmlNode* child(const xmlNode* parent, const char* name) { return xml::child(parent, "DAV:", name); }
 
-std::string text_of(const xmlNode* node) {
-    if (!node) return "";
-    xmlChar* content = xmlNodeGetContent(node);
-    std::string text = content ? reinterpret_cast<const char*>(content) : "";
-    xmlFree(content);
-    return std::string(trim(text, kAsciiWhitespace));
-}
+std::string text_of(const xmlNode* node) { return std::string(trim(xml::text_of(node), kAsciiWhitespace)); }
 
 // "HTTP/1.1 200 OK" -> true
 bool status_ok(const xmlNode* propstat) {

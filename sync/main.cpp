@@ -1,12 +1,13 @@
 // cirrus-sync: the phone's data in the user's own cloud (issue 19). Its own
 // process, started with the session; thin glue around sync_policy (when),
-// photo_upload (photos now; backups, contacts and notes are later work
-// kinds of the same scheduler) and common/account (where).
+// photo_upload (photos, bulk), carddav_sync and note_sync (contacts and
+// notes, urgent) and common/account (where).
 //
 // usage: cirrus-sync [--once] [--account FILE] [--pictures DIR] [--state DIR]
 //                    [--status FILE] [--link CLASS | --link-file FILE]
 //                    [--power-supply DIR] [--chunk-bytes N]
 //                    [--settle-seconds N] [--poll-seconds N]
+//                    [--data DIR] [--pull-seconds N]
 //
 // The link class is the compositor's estimate ("offline", "2g", "3g",
 // "good"), read from the file the compositor replaces whenever its estimator
@@ -22,6 +23,12 @@
 // (its message on stderr), 3 the work waits (why on stderr), 2 a bad
 // command line. Otherwise it runs until SIGTERM or SIGINT, looking for new
 // photos every --poll-seconds (default 30) and when a back-off ends.
+//
+// Contacts (DIR/contacts.sqlite) and notes (DIR/Notes/, journal
+// DIR/notes.sqlite) live in the data folder beside the registry (--data,
+// default $XDG_DATA_HOME/cirrus). They sync as urgent work when the phone
+// changed one, and every --pull-seconds (default 300) for the server's
+// changes; with --once, always.
 #include <glib.h>
 #include <poll.h>
 #include <sys/inotify.h>
@@ -38,9 +45,12 @@
 #include <string>
 #include <thread>
 
+#include "carddav_sync.hpp"
 #include "common/account.hpp"
 #include "common/link_file.hpp"
+#include "common/registry.hpp"
 #include "common/strings.hpp"
+#include "note_sync.hpp"
 #include "photo_upload.hpp"
 #include "status_file.hpp"
 #include "sync_policy.hpp"
@@ -70,6 +80,8 @@ struct Options {
     std::uint64_t chunk_bytes = PhotoUploadOptions{}.chunk_bytes;
     std::chrono::seconds settle = PhotoUploadOptions{}.settle;
     std::chrono::seconds poll{30};
+    std::filesystem::path data;  // contacts and notes
+    std::chrono::seconds pull{300};
 };
 
 std::uint64_t number(const std::string& flag, const std::string& text) {
@@ -114,6 +126,10 @@ Options parse(int argc, char** argv) {
             o.settle = std::chrono::seconds(number(arg, value()));
         } else if (arg == "--poll-seconds") {
             o.poll = std::chrono::seconds(std::max<std::uint64_t>(1, number(arg, value())));
+        } else if (arg == "--data") {
+            o.data = value();
+        } else if (arg == "--pull-seconds") {
+            o.pull = std::chrono::seconds(number(arg, value()));
         } else {
             throw UsageError("unknown argument '" + arg + "'");
         }
@@ -123,6 +139,7 @@ Options parse(int argc, char** argv) {
         o.pictures = pictures ? std::filesystem::path(pictures) : std::filesystem::path(g_get_home_dir()) / "Pictures";
     }
     if (o.state.empty()) o.state = std::filesystem::path(g_get_user_data_dir()) / "cirrus" / "sync";
+    if (o.data.empty()) o.data = cirrus::launcher::default_registry_path().parent_path();
     if (!o.link && o.link_file.empty()) o.link_file = cirrus::link_file::default_path().value_or("");
     return o;
 }
@@ -259,6 +276,7 @@ public:
             publish();
             return std::nullopt;
         }
+        urgent_outcome_ = sync_contacts_and_notes(*account);
         cirrus::dav::Client client(account->url, account->credentials());
         PhotoUploader uploader(client, journal_, o_.pictures, {"Photos/", o_.chunk_bytes, o_.settle});
         const auto pending = uploader.pending(std::filesystem::file_time_type::clock::now());
@@ -306,6 +324,11 @@ public:
     int run_once() {
         const auto outcome = pass();
         if (outcome && *outcome != Outcome::done) return 1;
+        if (urgent_outcome_ && *urgent_outcome_ != Outcome::done) return 1;
+        if (!urgent_outcome_ && last_message_.empty() && !urgent_message_.empty()) {
+            std::fprintf(stderr, "cirrus-sync: contacts and notes: %s\n", urgent_message_.c_str());
+            return 3;
+        }
         if (!last_message_.empty()) {
             std::fprintf(stderr, "cirrus-sync: %s\n", last_message_.c_str());
             return 3;
@@ -338,12 +361,73 @@ public:
 private:
     void publish() {
         nlohmann::json json = status_json(scheduler_.status(), scheduler_.conditions(), steady_now());
-        json["message"] = last_message_;
+        json["message"] = last_message_.empty() ? urgent_message_ : last_message_;
         json["photos_uploaded"] = journal_.done_count();
+        for (const auto& [key, value] : urgent_status_.items()) json[key] = value;
         write_status_file(o_.status, json);
     }
 
+    // Contacts and notes: the urgent kind. Runs when the phone changed one or
+    // the server's changes are due; nullopt when nothing ran.
+    std::optional<Outcome> sync_contacts_and_notes(const Account& account) {
+        ContactStore contacts(o_.data / "contacts.sqlite");
+        NoteStore notes(o_.data / "Notes", o_.data / "notes.sqlite");
+        bool changed_here = false;
+        for (const Contact& contact : contacts.contacts(true)) changed_here = changed_here || contact.changed;
+        for (const LocalItem& note : notes.local_items()) changed_here = changed_here || note.changed;
+        const bool due = o_.once || changed_here || !next_pull_ || steady_now() >= *next_pull_;
+        scheduler_.set_pending(WorkKind::urgent, due);
+        if (!due || scheduler_.next(steady_now()) != WorkKind::urgent) {
+            // Held (offline, backing off): say why while the phone has changes waiting.
+            urgent_message_ = due && changed_here ? hold_message(scheduler_.status()) : "";
+            scheduler_.set_pending(WorkKind::urgent, false);
+            return std::nullopt;
+        }
+        scheduler_.started(WorkKind::urgent, "syncing contacts and notes");
+        publish();
+        Outcome outcome = Outcome::done;
+        std::string error;
+        std::vector<std::string> conflicts;
+        auto run = [&](const char* what, auto&& work) {
+            try {
+                const ItemSyncReport report = work();
+                for (const std::string& event : report.events)
+                    std::printf("cirrus-sync: %s: %s\n", what, event.c_str());
+                // The service says nothing for a look that found nothing (every --pull-seconds).
+                if (o_.once || !report.events.empty())
+                    std::printf("cirrus-sync: %s: %s\n", what, report.summary().c_str());
+                conflicts.insert(conflicts.end(), report.conflicts.begin(), report.conflicts.end());
+            } catch (const UploadError& e) {
+                if (outcome != Outcome::needs_user) outcome = e.outcome();
+                error += (error.empty() ? "" : "; ") + std::string(e.what());
+                std::fprintf(stderr, "cirrus-sync: %s: %s\n", what, e.what());
+            }
+        };
+        if (!account.contacts_url.empty()) {
+            cirrus::dav::ClientOptions options;
+            options.max_response_bytes = 16u << 20;  // a multiget of 20 cards with photos
+            cirrus::dav::Client client(account.contacts_url, account.credentials(), options);
+            run("contacts", [&] { return CardDavSync(client, contacts).sync(); });
+        }
+        cirrus::dav::Client files(account.url, account.credentials());
+        run("notes", [&] { return NoteSync(files, notes).sync(); });
+        std::fflush(stdout);
+        scheduler_.finished(WorkKind::urgent, outcome, error, steady_now(), wall_now());
+        scheduler_.set_pending(WorkKind::urgent, false);
+        next_pull_ = steady_now() + std::chrono::duration_cast<SyncTime>(o_.pull);
+        urgent_message_ = !error.empty() ? error : conflicts.empty() ? "" : conflicts.back();
+        if (conflicts.size() > 1) urgent_message_ += " (and " + std::to_string(conflicts.size() - 1) + " more)";
+        urgent_status_ = {{"contacts", contacts.contacts().size()},
+                          {"notes", notes.local_items().size()},
+                          {"conflicts", contacts.conflicts().size() + notes.conflicts().size()}};
+        return outcome;
+    }
+
     Options o_;
+    std::optional<Outcome> urgent_outcome_;
+    std::optional<SyncTime> next_pull_;
+    std::string urgent_message_;
+    nlohmann::json urgent_status_ = nlohmann::json::object();
     UploadJournal journal_;
     LinkWatch link_watch_;
     Scheduler scheduler_;

@@ -83,7 +83,7 @@ TEST_CASE("cirrus-sync follows the compositor's link estimate: a photo waits whi
     std::ofstream(phone / "Pictures" / "IMG_0001.jpg", std::ios::binary) << photo;
     cirrus_it::Process sync({{cirrus_it::program("CIRRUS_SYNC"), "--account", (phone / "account.json").string(),
                               "--pictures", (phone / "Pictures").string(), "--state", (phone / "state").string(),
-                              "--settle-seconds", "0", "--poll-seconds", "30"},
+                              "--settle-seconds", "0", "--poll-seconds", "30", "--data", (phone / "data").string()},
                              {{"XDG_RUNTIME_DIR", runtime}},
                              {},
                              runtime + "/sync.log",

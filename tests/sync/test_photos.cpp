@@ -22,9 +22,11 @@
 #include "sync_test_support.hpp"
 #include "weak_link_process.hpp"
 
+using cirrus::test::Background;
 using cirrus::test::contains;
 using cirrus::test::DavServer;
 using cirrus::test::read_text;
+using cirrus::test::wait_until;
 
 namespace {
 
@@ -68,7 +70,9 @@ struct Phone {
                 "--settle-seconds",
                 "0",
                 "--poll-seconds",
-                "1"};
+                "1",
+                "--data",
+                (dir / "data").string()};
     }
     std::string command(const std::string& extra) const {
         std::string line;
@@ -89,46 +93,6 @@ std::vector<std::string> remote_names(const DavServer& server) {
         names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
-}
-
-// A program in the background whose stdout goes to a file.
-struct Background {
-    pid_t pid = -1;
-    Background(const std::vector<std::string>& arguments, const std::filesystem::path& out) {
-        std::vector<std::string> copy = arguments;
-        std::vector<char*> argv;
-        for (std::string& argument : copy) argv.push_back(argument.data());
-        argv.push_back(nullptr);
-        const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        pid = fork();
-        if (pid == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            dup2(fd, STDOUT_FILENO);
-            dup2(fd, STDERR_FILENO);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(fd);
-    }
-    int stop(int signal) {
-        if (pid <= 0) return -1;
-        kill(pid, signal);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    ~Background() { stop(SIGKILL); }
-};
-
-template <typename Predicate>
-bool wait_until(Predicate predicate, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return predicate();
 }
 
 std::uint64_t file_size_or_zero(const std::filesystem::path& path) {
