@@ -46,7 +46,10 @@ void BackupStore::prepare() {
 
 std::map<std::string, std::uint64_t> BackupStore::list_chunks() {
     std::map<std::string, std::uint64_t> chunks;
-    for (const dav::Entry& entry : client_.list(kChunksFolder)) {
+    dav::ClientOptions options = client_.options();
+    options.max_response_bytes = std::max(options.max_response_bytes, kMaxChunkListingBytes);
+    dav::Client lister = client_.another(options);
+    for (const dav::Entry& entry : lister.list(kChunksFolder)) {
         if (entry.collection || !entry.size) continue;
         chunks[last_segment(entry.href)] = *entry.size;
     }

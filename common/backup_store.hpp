@@ -26,8 +26,10 @@ namespace cirrus::backup {
 inline constexpr std::string_view kBackupFolder = "Backup/";
 inline constexpr std::string_view kChunksFolder = "Backup/chunks/";
 inline constexpr std::string_view kSnapshotsFolder = "Backup/snapshots/";
-// A chunk or manifest larger than this from the server is refused unread.
-inline constexpr std::size_t kMaxBlobBytes = kMaxManifestBytes + kSealOverhead;
+// The longest listing of Backup/chunks/ read: Apache answers about 400
+// bytes per member, so 64 MiB is some 160,000 chunks (1.3 GB of data at 8
+// KiB each). A longer one fails the backup, in words.
+inline constexpr std::size_t kMaxChunkListingBytes = 64u << 20;
 
 // A server answer that stops the backup; `needs_user` when only the user
 // can fix it (a full server, a refused password), as the sync policy holds.
@@ -51,7 +53,8 @@ public:
 
     // MKCOL Backup/, its chunks/ and snapshots/ (existing ones are fine).
     void prepare();
-    // The server's chunks and their sizes (one PROPFIND).
+    // The server's chunks and their sizes (one PROPFIND, on a connection of
+    // its own allowed kMaxChunkListingBytes).
     std::map<std::string, std::uint64_t> list_chunks();
     // Seals and PUTs one chunk; returns the sealed bytes sent.
     std::uint64_t put_chunk(const std::string& id, std::string_view plaintext);
