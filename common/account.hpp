@@ -9,8 +9,8 @@
 // (as ssh refuses a private key), with the chmod that fixes it.
 //
 // The account names one WebDAV folder (`url`) under which every service has
-// a folder of its own: Photos/ now; the backup snapshots and notes later
-// (issue 19 items 3 and 4). Contacts live on a CardDAV address-book home,
+// a folder of its own: Photos/, Backup/ (common/backup_store.hpp); notes
+// later (issue 19 item 4). Contacts live on a CardDAV address-book home,
 // which may be another server (`contacts_url`; Nextcloud serves both).
 #pragma once
 

@@ -82,6 +82,11 @@ public:
     Client& operator=(Client&&) noexcept;
 
     const std::string& base_url() const { return base_url_; }
+    // Another client for the same folder and credentials, with its own
+    // connection: one per thread for parallel transfers.
+    Client another() const { return Client(base_url_, credentials_, options_); }
+    Client another(ClientOptions options) const { return Client(base_url_, credentials_, std::move(options)); }
+    const ClientOptions& options() const { return options_; }
     // base_url + encode_path(path); an absolute URL is kept as it is.
     std::string url_of(std::string_view path) const;
 

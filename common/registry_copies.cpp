@@ -39,9 +39,8 @@ std::filesystem::path registry_copies_dir(const std::filesystem::path& registry_
     return registry_path.string() + ".copies";
 }
 
-void write_registry_copy(const std::filesystem::path& copies_dir, const AppRecord& app,
-                         std::span<const IconImage> icons) {
-    nlohmann::json record = {
+nlohmann::json app_record_json(const AppRecord& app) {
+    return {
         {"id", app.id},
         {"name", app.name},
         {"short_name", optional_json(app.short_name)},
@@ -58,6 +57,33 @@ void write_registry_copy(const std::filesystem::path& copies_dir, const AppRecor
         {"installed_at", app.installed_at},
         {"home_position", optional_json(app.home_position)},
     };
+}
+
+AppRecord app_record_from_json(const nlohmann::json& record) {
+    AppRecord app;
+    app.id = record.at("id").get<std::string>();
+    app.name = record.at("name").get<std::string>();
+    if (!record.at("short_name").is_null()) app.short_name = record["short_name"].get<std::string>();
+    app.start_url = record.at("start_url").get<std::string>();
+    app.scope = record.at("scope").get<std::string>();
+    app.display = record.at("display").get<std::string>();
+    if (!record.at("theme_color").is_null()) app.theme_color = record["theme_color"].get<std::string>();
+    if (!record.at("background_color").is_null()) app.background_color = record["background_color"].get<std::string>();
+    app.manifest_json = record.at("manifest_json").get<std::string>();
+    const auto kind = source_kind_from_string(record.at("source_kind").get<std::string>());
+    if (!kind) throw std::runtime_error("unknown source_kind");
+    app.source_kind = *kind;
+    app.source = record.at("source").get<std::string>();
+    app.package_dir = record.at("package_dir").get<std::string>();
+    app.offline_ready = record.at("offline_ready").get<bool>();
+    app.installed_at = record.at("installed_at").get<std::int64_t>();
+    if (!record.at("home_position").is_null()) app.home_position = record["home_position"].get<std::int64_t>();
+    return app;
+}
+
+void write_registry_copy(const std::filesystem::path& copies_dir, const AppRecord& app,
+                         std::span<const IconImage> icons) {
+    const nlohmann::json record = app_record_json(app);
     // A new folder, renamed over the old one: a crash leaves one whole copy
     // (and at worst a stray ".new" folder, replaced next time).
     std::filesystem::create_directories(copies_dir);
@@ -85,25 +111,8 @@ std::optional<RegistryCopy> read_registry_copy(const std::filesystem::path& app_
     try {
         const nlohmann::json record = nlohmann::json::parse(read_text(app_copy_dir / kRecordFile));
         RegistryCopy copy;
-        AppRecord& app = copy.app;
-        app.id = record.at("id").get<std::string>();
-        app.name = record.at("name").get<std::string>();
-        if (!record.at("short_name").is_null()) app.short_name = record["short_name"].get<std::string>();
-        app.start_url = record.at("start_url").get<std::string>();
-        app.scope = record.at("scope").get<std::string>();
-        app.display = record.at("display").get<std::string>();
-        if (!record.at("theme_color").is_null()) app.theme_color = record["theme_color"].get<std::string>();
-        if (!record.at("background_color").is_null())
-            app.background_color = record["background_color"].get<std::string>();
-        app.manifest_json = record.at("manifest_json").get<std::string>();
-        const auto kind = source_kind_from_string(record.at("source_kind").get<std::string>());
-        if (!kind) throw std::runtime_error("unknown source_kind");
-        app.source_kind = *kind;
-        app.source = record.at("source").get<std::string>();
-        app.package_dir = record.at("package_dir").get<std::string>();
-        app.offline_ready = record.at("offline_ready").get<bool>();
-        app.installed_at = record.at("installed_at").get<std::int64_t>();
-        if (!record.at("home_position").is_null()) app.home_position = record["home_position"].get<std::int64_t>();
+        copy.app = app_record_from_json(record);
+        const AppRecord& app = copy.app;
         if (app.id != app_copy_dir.filename().string()) throw std::runtime_error("its id does not match its folder");
         for (const auto& entry : std::filesystem::directory_iterator(app_copy_dir)) {
             const std::string name = entry.path().filename().string();

@@ -13,12 +13,20 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "icons.hpp"
 #include "registry.hpp"
 
 namespace cirrus::launcher {
 
 std::filesystem::path registry_copies_dir(const std::filesystem::path& registry_path);
+
+// An app's row as the copy's record.json holds it (the backup's manifest
+// holds the same, common/backup_manifest.hpp). Reading throws
+// nlohmann::json::exception or std::runtime_error naming what is wrong.
+nlohmann::json app_record_json(const AppRecord& app);
+AppRecord app_record_from_json(const nlohmann::json& record);
 
 // Replaces the app's copy (a new folder renamed over the old one). Throws
 // std::filesystem::filesystem_error (a full or read-only disk).

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account_command.hpp"
+#include "backup_command.hpp"
 #include "dev_policy.hpp"
 #include "dev_session.hpp"
 #include "fetch.hpp"
@@ -93,7 +94,7 @@ offline copies go to the offline store the web-app hosts read:
 $CIRRUS_OFFLINE_STORE, else $XDG_DATA_HOME/cirrus/offline.sqlite.
 )";
 
-std::string usage() { return std::string(kUsage) + kAccountUsage + kUsageFiles; }
+std::string usage() { return std::string(kUsage) + kAccountUsage + kBackupUsage + kUsageFiles; }
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -556,6 +557,7 @@ int run(const Options& o) {
     if (registry.recovery()) std::fprintf(stderr, "cirrus: %s\n", registry.recovery_message().c_str());
     // The JSON modes say every error as JSON, a read-only data folder too.
     if (const auto mode = json_install_mode(o)) return run_json_install(registry, o, *mode);
+    if (command == "backup") return run_backup_command(registry, o.apps_dir, {o.args.begin() + 1, o.args.end()});
     if (command == "update") {
         try {
             return run_update(registry, o.registry, o.apps_dir, {o.args.begin() + 1, o.args.end()});
@@ -691,6 +693,9 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const AccountUsageError& e) {
         std::fprintf(stderr, "cirrus account: %s\n\n%s", terminal_safe(e.what()).c_str(), kAccountUsage);
+        return 2;
+    } catch (const BackupUsageError& e) {
+        std::fprintf(stderr, "cirrus backup: %s\n\n%s", terminal_safe(e.what()).c_str(), kBackupUsage);
         return 2;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "cirrus: %s\n\n%s", terminal_safe(e.what()).c_str(), usage().c_str());

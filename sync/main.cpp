@@ -1,13 +1,14 @@
 // cirrus-sync: the phone's data in the user's own cloud (issue 19). Its own
 // process, started with the session; thin glue around sync_policy (when),
-// photo_upload (photos, bulk), carddav_sync and note_sync (contacts and
-// notes, urgent) and common/account (where).
+// photo_upload and common/backup_run (photos and backups, bulk),
+// carddav_sync and note_sync (contacts and notes, urgent) and common/account
+// (where).
 //
 // usage: cirrus-sync [--once] [--account FILE] [--pictures DIR] [--state DIR]
 //                    [--status FILE] [--link CLASS | --link-file FILE]
 //                    [--power-supply DIR] [--chunk-bytes N]
 //                    [--settle-seconds N] [--poll-seconds N]
-//                    [--data DIR] [--pull-seconds N]
+//                    [--data DIR] [--pull-seconds N] [--backup-hours N]
 //
 // The link class is the compositor's estimate ("offline", "2g", "3g",
 // "good"), read from the file the compositor replaces whenever its estimator
@@ -18,6 +19,11 @@
 // --link fixes the class; --link-file names another file (missing:
 // offline). The battery is read from sysfs (--power-supply, default
 // /sys/class/power_supply).
+//
+// The backup (common/backup_run.hpp) is bulk work too, after the photos:
+// every --backup-hours (default 24) once `cirrus backup now` has left the
+// phone a backup key, and at once when STATE/backup.request exists (what
+// Settings' "Back up now" makes; removed when the backup is done).
 //
 // --once: one pass, then exit: 0 all done (or nothing to do), 1 an error
 // (its message on stderr), 3 the work waits (why on stderr), 2 a bad
@@ -47,8 +53,12 @@
 
 #include "carddav_sync.hpp"
 #include "common/account.hpp"
+#include "common/backup_index.hpp"
+#include "common/backup_keys.hpp"
+#include "common/backup_run.hpp"
 #include "common/link_file.hpp"
 #include "common/registry.hpp"
+#include "common/store_path.hpp"
 #include "common/strings.hpp"
 #include "note_sync.hpp"
 #include "photo_upload.hpp"
@@ -82,6 +92,7 @@ struct Options {
     std::chrono::seconds poll{30};
     std::filesystem::path data;  // contacts and notes
     std::chrono::seconds pull{300};
+    std::chrono::hours backup_every{24};
 };
 
 std::uint64_t number(const std::string& flag, const std::string& text) {
@@ -124,6 +135,8 @@ Options parse(int argc, char** argv) {
             if (o.chunk_bytes < 4096) throw UsageError("--chunk-bytes: at least 4096");
         } else if (arg == "--settle-seconds") {
             o.settle = std::chrono::seconds(number(arg, value()));
+        } else if (arg == "--backup-hours") {
+            o.backup_every = std::chrono::hours(number(arg, value()));
         } else if (arg == "--poll-seconds") {
             o.poll = std::chrono::seconds(std::max<std::uint64_t>(1, number(arg, value())));
         } else if (arg == "--data") {
@@ -243,14 +256,15 @@ WallSeconds wall_now() {
         .count();
 }
 
-std::string hold_message(const SyncStatus& status) {
+// `waiting`: "photos wait" or "the backup waits".
+std::string hold_message(const SyncStatus& status, const std::string& waiting = "photos wait") {
     switch (status.hold) {
     case Hold::offline:
         return "offline: waiting for a link";
     case Hold::link_too_weak:
-        return "photos wait for a good link (Wi-Fi or LTE)";
+        return waiting + " for a good link (Wi-Fi or LTE)";
     case Hold::battery_low:
-        return "photos wait for 30% battery or a charger";
+        return waiting + " for 30% battery or a charger";
     case Hold::backing_off:
         return "waiting after an error: " + status.last_error;
     case Hold::needs_user:
@@ -280,6 +294,10 @@ public:
         cirrus::dav::Client client(account->url, account->credentials());
         PhotoUploader uploader(client, journal_, o_.pictures, {"Photos/", o_.chunk_bytes, o_.settle});
         const auto pending = uploader.pending(std::filesystem::file_time_type::clock::now());
+        if (pending.empty()) {
+            if (auto keys = backup_keys(*account); keys && backup_due(*account, *keys))
+                return backup_pass(*account, client, *keys);
+        }
         scheduler_.set_pending(WorkKind::bulk, !pending.empty());
         const auto kind = scheduler_.next(steady_now());
         if (!kind) {
@@ -359,6 +377,84 @@ public:
     }
 
 private:
+    // The phone's backup key for this account, once `cirrus backup now` made
+    // it; without one there is no scheduled backup (it needs the passphrase).
+    std::optional<cirrus::backup::Keys> backup_keys(const Account& account) {
+        try {
+            return cirrus::backup::load_local_key(cirrus::backup::default_key_path(o_.account), account.url);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "cirrus-sync: %s\n", e.what());
+            return std::nullopt;
+        }
+    }
+
+    cirrus::backup::ChunkIndex backup_index(const Account& account, const cirrus::backup::Keys& keys) {
+        return {o_.state / "backup.sqlite", account.url + " " + cirrus::backup::key_fingerprint(keys)};
+    }
+
+    bool backup_due(const Account& account, const cirrus::backup::Keys& keys) {
+        if (std::filesystem::exists(o_.state / "backup.request")) return true;
+        const auto last = backup_index(account, keys).last_backup();
+        return !last || wall_now() - *last >= std::chrono::seconds(o_.backup_every).count();
+    }
+
+    // One backup as bulk work: only when the scheduler lets bulk work run,
+    // stopped between chunks when the link turns weak (nothing is lost: the
+    // next pass sends only what is missing).
+    std::optional<Outcome> backup_pass(const Account& account, cirrus::dav::Client& client,
+                                       const cirrus::backup::Keys& keys) {
+        scheduler_.set_pending(WorkKind::bulk, true);
+        const auto kind = scheduler_.next(steady_now());
+        if (!kind) {
+            last_message_ = hold_message(scheduler_.status(), "the backup waits");
+            publish();
+            return std::nullopt;
+        }
+        scheduler_.started(*kind, "backing up the phone");
+        publish();
+        Outcome outcome = Outcome::done;
+        std::string error;
+        paused_ = false;
+        try {
+            cirrus::backup::BackupStore store(client, keys);
+            auto index = backup_index(account, keys);
+            cirrus::backup::BackupOptions options;
+            options.staging = o_.state;
+            options.now = wall_now();
+            options.write_queue = cirrus::offline::write_queue_path(cirrus::offline::default_store_path());
+            auto registry = cirrus::launcher::Registry::open(cirrus::launcher::default_registry_path());
+            const auto report = cirrus::backup::run_backup(store, index, registry, options, [&] {
+                scheduler_.set_conditions(read_conditions(o_), steady_now());
+                return !stop_requested && scheduler_.may_continue(WorkKind::bulk);
+            });
+            std::printf("cirrus-sync: backup %s: sent %zu of %zu chunks (%llu bytes) and the manifest (%llu bytes)\n",
+                        report.snapshot.c_str(), report.chunks_sent, report.chunks,
+                        static_cast<unsigned long long>(report.chunk_bytes_sent),
+                        static_cast<unsigned long long>(report.manifest_bytes));
+            std::filesystem::remove(o_.state / "backup.request");
+        } catch (const cirrus::backup::BackupPaused& e) {
+            paused_ = true;
+            std::printf("cirrus-sync: %s\n", e.what());
+        } catch (const cirrus::backup::BackupError& e) {
+            outcome = e.needs_user() ? Outcome::needs_user : Outcome::transient_error;
+            error = std::string("backup: ") + e.what();
+        } catch (const cirrus::dav::UnreachableError& e) {
+            outcome = Outcome::transient_error;
+            error = std::string("backup: ") + e.what();
+        } catch (const std::exception& e) {
+            outcome = Outcome::transient_error;
+            error = std::string("backup: ") + e.what();
+        }
+        if (!error.empty()) std::fprintf(stderr, "cirrus-sync: %s\n", error.c_str());
+        std::fflush(stdout);
+        scheduler_.finished(*kind, outcome, error, steady_now(), wall_now());
+        scheduler_.set_pending(WorkKind::bulk, paused_);
+        scheduler_.next(steady_now());
+        last_message_ = paused_ ? hold_message(scheduler_.status(), "the backup waits") : "";
+        publish();
+        return outcome;
+    }
+
     void publish() {
         nlohmann::json json = status_json(scheduler_.status(), scheduler_.conditions(), steady_now());
         json["message"] = last_message_.empty() ? urgent_message_ : last_message_;

@@ -62,6 +62,7 @@ std::string HttpTestServer::url(const std::string& path) const {
 void HttpTestServer::dispatch(SoupServer*, SoupServerMessage* message, const char* path, GHashTable*, gpointer self) {
     auto& routes = static_cast<HttpTestServer*>(self)->routes_;
     auto route = routes.find(path);
+    if (route == routes.end()) route = routes.find("*");  // a catch-all (a proxy)
     if (route == routes.end()) {
         soup_server_message_set_status(message, 404, nullptr);
         return;

@@ -18,6 +18,7 @@ public:
     using Handler = std::function<void(SoupServerMessage*)>;
 
     // Routes are fixed before the server starts, so no locking is needed.
+    // A route "*" answers every path no other route names.
     explicit HttpTestServer(std::map<std::string, Handler> routes);
     ~HttpTestServer();
     HttpTestServer(const HttpTestServer&) = delete;
