@@ -162,6 +162,8 @@ int run(int argc, char** argv) {
     if (!app.compositor || !app.shm || !app.seat || !app.wm_base) die("core globals missing");
     if (!app.manager) {
         emit({{"event", "error"}, {"message", "zwp_text_input_manager_v3 not offered"}});
+        destroy_proxies({app.wm_base, app.seat, app.shm, app.compositor, registry});
+        wl_display_disconnect(app.display);
         return 3;
     }
     xdg_wm_base_add_listener(app.wm_base, &kWmListener, &app);
