@@ -170,7 +170,16 @@ TEST_CASE("the compositor starts cirrus-sync with the session and restarts it; w
     const std::uint64_t rss = sync_rss_kib(first);
     MESSAGE("cirrus-sync idle RSS with no account: " << rss << " KiB");
     CHECK(rss > 0);
-    CHECK(rss < 24 * 1024);
+    // A sanity bound, not the budget (that is measured without sanitizers:
+    // 12 MiB RSS, 9 MiB PSS, 1.4 MiB anonymous at stop 26). This suite runs
+    // in CI's AddressSanitizer build, whose shadow memory and allocator
+    // carry about twice a program's RSS.
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr std::uint64_t kIdleRssBoundKib = 48 * 1024;
+#else
+    constexpr std::uint64_t kIdleRssBoundKib = 24 * 1024;
+#endif
+    CHECK(rss < kIdleRssBoundKib);
 
     // Killed: the compositor starts another one.
     REQUIRE(kill(first, SIGKILL) == 0);
