@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace cirrus {
 
@@ -20,5 +21,11 @@ inline constexpr std::size_t kFileTextDefaultLimit = std::size_t{256} << 20;
 // `max_bytes`.
 std::optional<std::string> read_file_text(const std::filesystem::path& path,
                                           std::size_t max_bytes = kFileTextDefaultLimit);
+
+// Writes `text` whole to PATH.new (mode 0644), then renames it over `path`:
+// a reader sees the old file or the new one, never half of one. False, with
+// errno set and the temporary removed, when any step fails (a full or
+// read-only disk, a missing folder).
+bool write_file_replacing(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace cirrus

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "file_text.hpp"
 #include "strings.hpp"
 
 namespace cirrus::link_file {
@@ -19,20 +20,7 @@ std::optional<std::filesystem::path> default_path() {
 }
 
 bool write(const std::filesystem::path& path, std::string_view link_class) {
-    const std::string temp = path.string() + ".new";
-    const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return false;
-    const std::string text = std::string(link_class) + "\n";
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    const int saved = errno;
-    close(fd);
-    if (!written || std::rename(temp.c_str(), path.c_str()) != 0) {
-        const int error = written ? errno : saved;
-        unlink(temp.c_str());
-        errno = error;
-        return false;
-    }
-    return true;
+    return write_file_replacing(path, std::string(link_class) + "\n");
 }
 
 std::optional<std::string> read(const std::filesystem::path& path) {

@@ -1,9 +1,13 @@
 #include "service_worker_record.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include "file_text.hpp"
 
 namespace cirrus::offline {
 
@@ -83,20 +87,8 @@ bool write_service_worker_record(const std::filesystem::path& app_data_dir, cons
         return fail("the worker's scope or script is not an http(s) URL of at most " +
                     std::to_string(kMaxWorkerUrlBytes) + " bytes");
     const std::filesystem::path path = service_worker_record_path(app_data_dir);
-    const std::filesystem::path temporary = path.string() + ".new";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) return fail("cannot write " + temporary.string());
-        out << format_service_worker_record(record);
-        out.flush();
-        if (!out) return fail("cannot write " + temporary.string());
-    }
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-        std::filesystem::remove(temporary, ec);
-        return fail("cannot replace " + path.string() + ": " + ec.message());
-    }
+    if (!write_file_replacing(path, format_service_worker_record(record)))
+        return fail("cannot write " + path.string() + ": " + std::strerror(errno));
     return true;
 }
 

@@ -2,7 +2,8 @@
 #include "status_file.hpp"
 
 #include <cstdlib>
-#include <fstream>
+
+#include "common/file_text.hpp"
 
 namespace cirrus::sync {
 
@@ -23,14 +24,9 @@ nlohmann::json status_json(const SyncStatus& status, const Conditions& condition
 }
 
 void write_status_file(const std::filesystem::path& path, const nlohmann::json& status) {
-    const std::filesystem::path temp = path.string() + ".new";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << status.dump() << "\n";
-        if (!out) return;  // a full runtime folder must not stop the uploads
-    }
-    std::error_code ignored;
-    std::filesystem::rename(temp, path, ignored);
+    // A full runtime folder must not stop the uploads: a failed write is
+    // only a stale status.
+    write_file_replacing(path, status.dump() + "\n");
 }
 
 std::filesystem::path default_status_path() {

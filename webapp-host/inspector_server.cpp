@@ -6,13 +6,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <system_error>
 
+#include "common/file_text.hpp"
 #include "common/remote_inspector.hpp"
 
 namespace cirrus::webapp {
@@ -58,24 +60,12 @@ void prepare_inspector_server() {
 void publish_inspector_server(const std::string& app_id) {
     const char* dir = g_getenv(std::string(kInspectorDirVariable).c_str());
     if (!g_address || !dir || !*dir) return;
-    // Written whole under a temporary name, then renamed: the dev session
-    // never reads half an address.
+    // Renamed into place whole: the dev session never reads half an address.
     const std::filesystem::path file = inspector_address_file(dir, app_id);
-    const std::filesystem::path temporary = file.string() + ".tmp" + std::to_string(getpid());
     std::error_code ignored;
     std::filesystem::create_directories(dir, ignored);
-    {
-        std::ofstream out(temporary, std::ios::trunc);
-        out << *g_address << '\n';
-        if (!out.flush()) {
-            std::fprintf(stderr, "cirrus-webapp-host: cannot write %s\n", temporary.c_str());
-            std::filesystem::remove(temporary, ignored);
-            return;
-        }
-    }
-    std::filesystem::rename(temporary, file, ignored);
-    if (ignored)
-        std::fprintf(stderr, "cirrus-webapp-host: cannot write %s: %s\n", file.c_str(), ignored.message().c_str());
+    if (!write_file_replacing(file, *g_address + "\n"))
+        std::fprintf(stderr, "cirrus-webapp-host: cannot write %s: %s\n", file.c_str(), std::strerror(errno));
 }
 
 }  // namespace cirrus::webapp

@@ -4,6 +4,7 @@
 // abort through libstdc++'s filebuf.
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -29,5 +30,31 @@ TEST_CASE("read_file_text: contents, nothing for what cannot be read or is too l
     std::optional<std::string> of_dir;
     CHECK_NOTHROW(of_dir = cirrus::read_file_text(dir));
     CHECK_FALSE(of_dir);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("write_file_replacing: whole or not at all; a failure keeps the old file and leaves no temporary") {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("cirrus-file-replace-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::filesystem::path file = dir / "status.json";
+
+    REQUIRE(cirrus::write_file_replacing(file, "first\n"));
+    CHECK(cirrus::read_file_text(file) == "first\n");
+    const std::string big(1 << 20, 'x');  // more than one write(2) may take
+    REQUIRE(cirrus::write_file_replacing(file, big));
+    CHECK(cirrus::read_file_text(file) == big);
+    CHECK_FALSE(std::filesystem::exists(dir / "status.json.new"));
+
+    // A folder that is not there: false with the reason, nothing written.
+    errno = 0;
+    CHECK_FALSE(cirrus::write_file_replacing(dir / "missing" / "file", "x"));
+    CHECK(errno == ENOENT);
+    // The target is a folder (the rename fails): the temporary is removed.
+    std::filesystem::create_directories(dir / "taken");
+    { std::ofstream(dir / "taken" / "inside") << "keep"; }
+    CHECK_FALSE(cirrus::write_file_replacing(dir / "taken", "x"));
+    CHECK_FALSE(std::filesystem::exists(dir / "taken.new"));
+    CHECK(cirrus::read_file_text(dir / "taken" / "inside") == "keep");
     std::filesystem::remove_all(dir);
 }
