@@ -157,6 +157,12 @@ bool request_matches(const Variant& variant, const Headers& request_headers) {
 constexpr const char* kResponseColumns =
     "e.id, e.vary_names, e.vary_key, e.status, e.headers, e.body_bytes, e.stored_at, e.last_used";
 
+}  // namespace
+
+// Named, not anonymous: a member of OfflineStore::Impl (GCC's subobject-linkage
+// rule, which a unity build's included .cpp files trip).
+namespace offline_store_parts {
+
 // The statements a hit or a put runs, prepared once per connection.
 struct HotStatements {
     explicit HotStatements(const Database& database)
@@ -209,7 +215,7 @@ struct HotStatements {
     Statement overall_lru;
 };
 
-}  // namespace
+}  // namespace offline_store_parts
 
 struct OfflineStore::Impl {
     Impl(const std::filesystem::path& path, const Options& store_options)
@@ -256,7 +262,7 @@ struct OfflineStore::Impl {
 
     Database& database() { return file.database(); }
 
-    HotStatements& sql() {
+    offline_store_parts::HotStatements& sql() {
         if (!hot) hot.emplace(database());
         return *hot;
     }
@@ -428,7 +434,7 @@ struct OfflineStore::Impl {
 
     Options options;
     RecoverableDatabase file;
-    std::optional<HotStatements> hot;                             // declared after `file`: finalised before it closes
+    std::optional<offline_store_parts::HotStatements> hot;        // declared after `file`: finalised before it closes
     std::unordered_map<std::int64_t, std::int64_t> pending_uses;  // entry id -> last use (ms)
     std::int64_t oldest_pending_use = 0;
 };

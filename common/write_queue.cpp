@@ -18,7 +18,7 @@ using launcher::Transaction;
 // v1. Append new versions; never edit a shipped one. AUTOINCREMENT so that
 // an id is never used twice: an outcome keeps its write's id, and a later
 // write must not be mistaken for it.
-constexpr const char* kSchemaV1 = R"sql(
+constexpr const char* kQueueSchemaV1 = R"sql(
 CREATE TABLE writes (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     app_id          TEXT NOT NULL,
@@ -56,8 +56,8 @@ CREATE TABLE outcomes (
 );
 )sql";
 
-constexpr std::array<launcher::Migration, 1> kMigrations{{
-    {1, kSchemaV1},
+constexpr std::array<launcher::Migration, 1> kQueueMigrations{{
+    {1, kQueueSchemaV1},
 }};
 
 constexpr const char* kWriteColumns =
@@ -230,7 +230,7 @@ struct WriteQueue::Impl {
 
     static DatabaseSpec spec(Impl* self) {
         DatabaseSpec spec;
-        spec.migrations = kMigrations;
+        spec.migrations = kQueueMigrations;
         spec.set_aside_newer_schema = false;  // the user's data: never thrown away
         spec.configure = [](Database& database) {
             // FULL: the WAL is synced at every commit, so that a write the page

@@ -35,13 +35,13 @@ constexpr std::uint32_t kShellVersion = 4;
 // A shell that keeps dying must not take a core with it (restart_backoff.hpp).
 constexpr std::uint64_t kHealthyAfterMs = RestartBackoff::kHealthyAfterMs;
 
-ShellLink* link_of(wl_resource* resource) { return static_cast<ShellLink*>(wl_resource_get_user_data(resource)); }
+ShellLink* shell_link_of(wl_resource* resource) { return static_cast<ShellLink*>(wl_resource_get_user_data(resource)); }
 
 // Requests run C++ that may throw; nothing may unwind into libwayland. A
 // request arriving after the link is gone (teardown) is dropped.
 template <typename Fn>
 void guarded(wl_resource* resource, const char* request, Fn&& fn) {
-    ShellLink* link = link_of(resource);
+    ShellLink* link = shell_link_of(resource);
     if (!link) return;
     try {
         fn(link->server());
@@ -56,7 +56,7 @@ bool check_app_id(wl_resource* resource, const char* app) {
     return false;
 }
 
-void handle_destroy(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
+void handle_shell_destroy(wl_client*, wl_resource* resource) { wl_resource_destroy(resource); }
 
 void handle_launch(wl_client*, wl_resource* resource, const char* app) {
     if (!check_app_id(resource, app)) return;
@@ -123,7 +123,7 @@ bool speaks_install(wl_resource* r) {
 bool speaks_update(wl_resource* r) { return wl_resource_get_version(r) >= CIRRUS_SHELL_V1_UPDATE_OFFER_SINCE_VERSION; }
 
 const struct cirrus_shell_v1_interface kShellImplementation = {
-    .destroy = handle_destroy,
+    .destroy = handle_shell_destroy,
     .launch = handle_launch,
     .show_home = handle_show_home,
     .activate = handle_activate,
@@ -166,7 +166,7 @@ void ShellLink::bind(wl_client* client, void* data, std::uint32_t version, std::
 }
 
 void ShellLink::unbind(wl_resource* resource) {
-    if (ShellLink* self = link_of(resource)) self->resources_.remove(resource);
+    if (ShellLink* self = shell_link_of(resource)) self->resources_.remove(resource);
 }
 
 void ShellLink::send_initial_state(wl_resource* resource) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "wlr.hpp"
+#include "log_flood.hpp"
 
 namespace cirrus {
 
@@ -53,10 +54,6 @@ unsigned long long fd_limit() {
     rlimit limit{};
     return getrlimit(RLIMIT_NOFILE, &limit) == 0 ? static_cast<unsigned long long>(limit.rlim_cur) : 0;
 }
-
-// The first of a flood and then fewer and fewer (1, 2, 4, 8, ...): a flood
-// must not fill the log as well.
-bool worth_a_log_line(std::uint64_t count) { return (count & (count - 1)) == 0; }
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "wayland_socket.hpp"
 
+#include "log_flood.hpp"
 #include "unix_socket.hpp"
 
 #include <cerrno>
@@ -27,9 +28,6 @@ pid_t peer_pid(int fd) {
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return 0;
     return credentials.pid;
 }
-
-// The first refusal of a flood, then fewer and fewer (2, 4, 8, ...).
-bool worth_a_log_line(std::size_t count) { return (count & (count - 1)) == 0; }
 
 }  // namespace
 

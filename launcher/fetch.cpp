@@ -16,7 +16,7 @@ namespace cirrus::launcher {
 
 namespace {
 
-constexpr std::size_t kReadChunkBytes = 64u << 10;
+constexpr std::size_t kFetchChunkBytes = 64u << 10;
 
 template <typename T>
 struct GObjectDeleter {
@@ -126,10 +126,10 @@ void read_body(const std::string& url, GInputStream* stream, SoupMessage* messag
     const auto total = declared_length(message);
     if (total && *total > options.max_bytes) fail(FetchError::Reason::too_large, url, limit_text(options.max_bytes));
     if (options.on_progress) options.on_progress(0, total);
-    std::unique_ptr<char[]> chunk(new char[kReadChunkBytes]);
+    std::unique_ptr<char[]> chunk(new char[kFetchChunkBytes]);
     for (;;) {
         GErrorPtr error;
-        const gssize got = g_input_stream_read(stream, chunk.get(), kReadChunkBytes, nullptr, &error.error);
+        const gssize got = g_input_stream_read(stream, chunk.get(), kFetchChunkBytes, nullptr, &error.error);
         if (got < 0) fail_with(url, error.error, options);
         if (got == 0) break;
         result.body.append(chunk.get(), static_cast<std::size_t>(got));

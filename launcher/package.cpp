@@ -144,13 +144,6 @@ private:
     std::uint64_t total_ = 0;
 };
 
-struct ZipCloser {
-    void operator()(zip_t* archive) const { zip_discard(archive); }
-};
-struct ZipFileCloser {
-    void operator()(zip_file_t* file) const { zip_fclose(file); }
-};
-
 std::string zip_open_error(int code) {
     zip_error_t error;
     zip_error_init_with_code(&error, code);
@@ -174,20 +167,6 @@ std::string read_bounded(const std::string& package, std::string_view entry, std
     }
     return bytes;
 }
-
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : fd_(fd) {}
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
 
@@ -219,6 +198,33 @@ PackagePathCheck check_package_path(std::string_view raw) {
     return {normalised, ""};
 }
 
+// Named, not anonymous: members of Package::Impl and its lambdas' captures
+// (GCC's subobject-linkage rule, which a unity build's included .cpp files trip).
+namespace package_parts {
+
+struct ZipCloser {
+    void operator()(zip_t* archive) const { zip_discard(archive); }
+};
+struct ZipFileCloser {
+    void operator()(zip_file_t* file) const { zip_fclose(file); }
+};
+
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    ~FileDescriptor() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+}  // namespace package_parts
+
 struct Package::Impl {
     fs::path source;
     std::string name;
@@ -229,7 +235,7 @@ struct Package::Impl {
     // Parallel to `files`: where each one's bytes are.
     std::vector<fs::path> folder_paths;  // folders: the resolved real file
     std::vector<zip_uint64_t> zip_indices;
-    std::unique_ptr<zip_t, ZipCloser> archive;
+    std::unique_ptr<zip_t, package_parts::ZipCloser> archive;
 
     std::size_t index_of(std::string_view relative_path) const {
         auto check = check_package_path(relative_path);
@@ -244,7 +250,8 @@ struct Package::Impl {
     std::string read_folder_file(std::size_t index) const {
         const std::string& entry = files[index].path;
         // O_NOFOLLOW: the file must not have become a link since it was listed.
-        FileDescriptor fd(::open(folder_paths[index].c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+        package_parts::FileDescriptor fd(
+            ::open(folder_paths[index].c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
         if (fd.get() < 0) fail(name, "cannot read '" + printable(entry) + "': " + errno_text(errno));
         struct stat info {};
         if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
@@ -260,7 +267,8 @@ struct Package::Impl {
 
     std::string read_zip_entry(std::size_t index) const {
         const std::string& entry = files[index].path;
-        std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive.get(), zip_indices[index], 0));
+        std::unique_ptr<zip_file_t, package_parts::ZipFileCloser> file(
+            zip_fopen_index(archive.get(), zip_indices[index], 0));
         if (!file) fail(name, "cannot read entry '" + printable(entry) + "': " + zip_strerror(archive.get()));
         const std::uint64_t limit = std::min(limits.max_file_bytes, files[index].size);
         return read_bounded(name, entry, limit, [&](char* buffer, std::size_t size) {
@@ -441,7 +449,7 @@ private:
 };
 
 void write_file(const std::string& package, const fs::path& path, const std::string& bytes) {
-    FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    package_parts::FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (fd.get() < 0) fail(package, "cannot create '" + path.string() + "': " + errno_text(errno));
     std::size_t written = 0;
     while (written < bytes.size()) {
@@ -456,13 +464,13 @@ void write_file(const std::string& package, const fs::path& path, const std::str
 // fsync per file: cheaper on a phone's flash), so that the rename that
 // publishes it never points at files still only in the page cache.
 void sync_tree(const std::string& package, const fs::path& directory) {
-    FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    package_parts::FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0 || ::syncfs(fd.get()) != 0)
         fail(package, "cannot sync '" + directory.string() + "': " + errno_text(errno));
 }
 
 void sync_directory_entry(const fs::path& directory) {
-    FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    package_parts::FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() >= 0) ::fsync(fd.get());
 }
 

@@ -14,8 +14,6 @@ namespace cirrus::shell {
 
 namespace {
 
-const Colour kWhite{1, 1, 1, 1};
-
 Box united(const Box& a, const Box& b) {
     const int x = std::min(a.x, b.x), y = std::min(a.y, b.y);
     return {x, y, std::max(a.x + a.width, b.x + b.width) - x, std::max(a.y + a.height, b.y + b.height) - y};

@@ -9,7 +9,7 @@ namespace cirrus::shell {
 
 namespace {
 
-constexpr const char* kService = "org.freedesktop.ModemManager1";
+constexpr const char* kModemManager = "org.freedesktop.ModemManager1";
 constexpr const char* kManagerPath = "/org/freedesktop/ModemManager1";
 constexpr const char* kModemInterface = "org.freedesktop.ModemManager1.Modem";
 
@@ -49,16 +49,16 @@ bool path_order(const std::string& a, const std::string& b) {
 }
 
 void make_manager(GDBusConnection* bus, GCancellable* cancellable, gpointer watch) {
-    g_dbus_object_manager_client_new(bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, kService, kManagerPath,
-                                     nullptr, nullptr, nullptr, cancellable,
+    g_dbus_object_manager_client_new(bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, kModemManager,
+                                     kManagerPath, nullptr, nullptr, nullptr, cancellable,
                                      ServiceWatch::finished<g_dbus_object_manager_client_new_finish>, watch);
 }
 
 // Modems coming and going, interfaces added to or removed from one, and
 // property changes: each is a reason to look again (a few modems at most,
 // so reading them all is simpler than patching).
-const ServiceWatch::Recipe kRecipe{
-    kService,
+const ServiceWatch::Recipe kModemRecipe{
+    kModemManager,
     "ModemManager's object manager",
     make_manager,
     {"object-added", "object-removed", "interface-added", "interface-removed", "interface-proxy-properties-changed"}};
@@ -66,7 +66,7 @@ const ServiceWatch::Recipe kRecipe{
 }  // namespace
 
 ModemWatch::ModemWatch(GDBusConnection* bus, Changed on_change)
-    : on_change_(std::move(on_change)), watch_(bus, kRecipe, [this](GObject* manager) { update(manager); }) {}
+    : on_change_(std::move(on_change)), watch_(bus, kModemRecipe, [this](GObject* manager) { update(manager); }) {}
 
 void ModemWatch::update(GObject* manager) {
     if (!manager) {

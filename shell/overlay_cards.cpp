@@ -12,7 +12,6 @@ namespace {
 constexpr double kBannerCornerRadius = 14;
 constexpr double kPromptCornerRadius = 14;
 const Colour kButtonInk = rgb(0x0a60d0);
-constexpr Colour kWhite{1, 1, 1, 1};
 
 }  // namespace
 

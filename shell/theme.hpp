@@ -17,6 +17,8 @@ constexpr Colour rgb(std::uint32_t value) {
     return {((value >> 16) & 0xff) / 255.0, ((value >> 8) & 0xff) / 255.0, (value & 0xff) / 255.0, 1.0};
 }
 
+inline constexpr Colour kWhite{1, 1, 1, 1};
+
 // The wallpaper: a vertical gradient, top to bottom.
 inline constexpr std::uint32_t kWallpaperTopRgb = 0x123a5c;
 inline constexpr std::uint32_t kWallpaperBottomRgb = 0x2f7f86;

@@ -13,7 +13,7 @@ namespace {
 
 // Cirrus's script world: the page's own scripts share none of its objects.
 constexpr const char* kWorld = "cirrus-service-worker";
-constexpr const char* kHandler = "cirrusServiceWorker";
+constexpr const char* kWorkerHandler = "cirrusServiceWorker";
 
 // Reports getRegistration(start URL) and whether a worker controls this
 // page, after the page's load and at each change, when it changed.
@@ -74,7 +74,7 @@ ServiceWorkerWatch::ServiceWorkerWatch(std::filesystem::path app_data_dir, std::
 ServiceWorkerWatch::~ServiceWorkerWatch() {
     if (!content_) return;
     if (handler_) g_signal_handler_disconnect(content_, handler_);
-    webkit_user_content_manager_unregister_script_message_handler_in_world(content_, kHandler, kWorld);
+    webkit_user_content_manager_unregister_script_message_handler_in_world(content_, kWorkerHandler, kWorld);
     g_object_unref(content_);
 }
 
@@ -82,7 +82,7 @@ void ServiceWorkerWatch::watch(WebKitUserContentManager* content) {
     if (content_) return;
     content_ = WEBKIT_USER_CONTENT_MANAGER(g_object_ref(content));
     handler_ = g_signal_connect(content, "script-message-received::cirrusServiceWorker", G_CALLBACK(on_message), this);
-    webkit_user_content_manager_register_script_message_handler_in_world(content, kHandler, kWorld);
+    webkit_user_content_manager_register_script_message_handler_in_world(content, kWorkerHandler, kWorld);
     WebKitUserScript* script =
         webkit_user_script_new_for_world(script_for(start_url_).c_str(), WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
                                          WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, kWorld, nullptr, nullptr);

@@ -24,6 +24,7 @@
 #include "common/registry.hpp"
 #include "common/write_queue.hpp"
 #include "dav_servers.hpp"
+#include "forwarding_proxy.hpp"
 #include "http_test_server.hpp"
 #include "sync_test_support.hpp"
 
@@ -402,46 +403,9 @@ TEST_CASE("backup: a full server (507) gives a clear error, keeps the last snaps
     std::atomic<bool> full{false};
     // Apache behind a proxy that, once `full`, answers every chunk PUT with
     // 507 Insufficient Storage, as a server whose disk or quota is full does.
-    SoupSession* session = soup_session_new();
-    std::string proxy_base;
-    cirrus::test::HttpTestServer proxy(
-        {{"*", [&](SoupServerMessage* m) {
-              const std::string method = soup_server_message_get_method(m);
-              const std::string path = g_uri_get_path(soup_server_message_get_uri(m));
-              if (full && method == "PUT" && path.starts_with("/Backup/chunks/")) {
-                  soup_server_message_set_status(m, 507, nullptr);
-                  return;
-              }
-              SoupMessage* forward = soup_message_new(method.c_str(), apache.url(path).c_str());
-              SoupMessageHeaders* in = soup_server_message_get_request_headers(m);
-              SoupMessageHeaders* out = soup_message_get_request_headers(forward);
-              SoupMessageHeadersIter iter;
-              soup_message_headers_iter_init(&iter, in);
-              const char* name = nullptr;
-              const char* value = nullptr;
-              while (soup_message_headers_iter_next(&iter, &name, &value)) {
-                  std::string text = value;
-                  if (g_ascii_strcasecmp(name, "Destination") == 0 && text.starts_with(proxy_base))
-                      text = apache.url("/") + text.substr(proxy_base.size());
-                  if (g_ascii_strcasecmp(name, "Host") != 0 && g_ascii_strcasecmp(name, "Content-Length") != 0)
-                      soup_message_headers_replace(out, name, text.c_str());
-              }
-              GBytes* body = soup_message_body_flatten(soup_server_message_get_request_body(m));
-              soup_message_set_request_body_from_bytes(forward, soup_message_headers_get_content_type(in, nullptr),
-                                                       body);
-              g_bytes_unref(body);
-              GBytes* answer = soup_session_send_and_read(session, forward, nullptr, nullptr);
-              soup_server_message_set_status(m, soup_message_get_status(forward), nullptr);
-              gsize size = 0;
-              const char* data = answer ? static_cast<const char*>(g_bytes_get_data(answer, &size)) : "";
-              const char* type =
-                  soup_message_headers_get_content_type(soup_message_get_response_headers(forward), nullptr);
-              soup_server_message_set_response(m, type ? type : "application/octet-stream", SOUP_MEMORY_COPY, data,
-                                               size);
-              if (answer) g_bytes_unref(answer);
-              g_object_unref(forward);
-          }}});
-    proxy_base = proxy.url("/");
+    cirrus::test::ForwardingProxy proxy(apache.url("/"), [&](const std::string& method, const std::string& path) {
+        return full && method == "PUT" && path.starts_with("/Backup/chunks/") ? 507 : 0;
+    });
     BackupPhone phone(proxy.url("/"));
     phone.install_package("notes", "Notes");
     write_text(phone.app_data("notes") / "notes.txt", "kept");
@@ -468,7 +432,6 @@ TEST_CASE("backup: a full server (507) gives a clear error, keeps the last snaps
     const BackupRun later = backup_now(phone);
     CHECK_MESSAGE(later.status == 0, later.err);
     CHECK(snapshot_lines(phone).size() == 2);
-    g_object_unref(session);
 }
 
 TEST_CASE("backup: cirrus-sync runs it as bulk work: not on 3g, done on a good link, with the phone's key") {

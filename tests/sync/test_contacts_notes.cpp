@@ -3,11 +3,14 @@
 // real Apache mod_dav (the notes folder) on loopback.
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include <nlohmann/json.hpp>
 
 #include "common/account.hpp"
 #include "contact_store.hpp"
 #include "dav_servers.hpp"
+#include "forwarding_proxy.hpp"
 #include "note_store.hpp"
 #include "sync_test_support.hpp"
 #include "vcard.hpp"
@@ -316,4 +319,40 @@ TEST_CASE("the service: a contact added on one phone reaches the other's running
     CHECK(wait_until([&] { return contains(a.contacts().find(id)->vcard, "+1 555 0404"); }, std::chrono::seconds(30)));
     CHECK(service_a.stop(SIGTERM) == 0);
     CHECK(service_b.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a full server (507) for contacts and notes: told in words, nothing lost, sent once there is room") {
+    DavServer radicale(DavServer::Kind::carddav);
+    DavServer apache(DavServer::Kind::webdav);
+    std::atomic<bool> full{false};
+    // Both servers behind proxies that, once `full`, answer every PUT with
+    // 507 Insufficient Storage, as a server whose disk or quota is full does.
+    const auto refuse_puts = [&](const std::string& method, const std::string&) {
+        return full && method == "PUT" ? 507 : 0;
+    };
+    cirrus::test::ForwardingProxy files(apache.url("/"), refuse_puts);
+    cirrus::test::ForwardingProxy cards(radicale.url("/"), refuse_puts);
+    PimPhone a(files.url("/"), cards.url("/"));
+    require_ok(a.sync());  // finds the address book and the notes folder
+
+    full = true;
+    const std::int64_t id = a.contacts().add(card("Room Needed"));
+    a.notes().write("full.txt", "kept on the phone\n");
+    const auto run = a.sync();
+    CHECK(run.status == 1);
+    CHECK(contains(run.err, "the server is full"));
+    CHECK(contains(run.err, "507"));
+    CHECK(contains(run.err, "stays on the phone"));
+    CHECK(contains(a.status_file()["message"].get<std::string>(), "the server is full"));
+    REQUIRE(a.contacts().find(id));
+    CHECK(a.contacts().find(id)->changed);  // still to send
+    CHECK(a.notes().read("full.txt") == "kept on the phone\n");
+    CHECK(server_cards(radicale).empty());
+    CHECK_FALSE(std::filesystem::exists(apache.files() / "Notes" / "full.txt"));
+
+    full = false;
+    require_ok(a.sync());
+    CHECK_FALSE(a.contacts().find(id)->changed);
+    CHECK(server_cards(radicale).size() == 1);
+    CHECK(read_text(apache.files() / "Notes" / "full.txt") == "kept on the phone\n");
 }
