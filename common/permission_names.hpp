@@ -15,11 +15,16 @@ inline constexpr std::string_view kNotifications = "notifications";
 inline constexpr std::string_view kCamera = "camera";
 inline constexpr std::string_view kMicrophone = "microphone";
 inline constexpr std::string_view kPersistentStorage = "persistent-storage";
+// The phone's contacts and notes, through window.cirrus.contacts and
+// window.cirrus.notes (webapp-host/personal_data.hpp), asked for when a page
+// first calls them.
+inline constexpr std::string_view kContacts = "contacts";
+inline constexpr std::string_view kNotes = "notes";
 }  // namespace permission
 
-inline constexpr std::array<std::string_view, 5> kPermissionNames = {
-    permission::kGeolocation, permission::kNotifications, permission::kCamera, permission::kMicrophone,
-    permission::kPersistentStorage};
+inline constexpr std::array<std::string_view, 7> kPermissionNames = {
+    permission::kGeolocation,       permission::kNotifications, permission::kCamera, permission::kMicrophone,
+    permission::kPersistentStorage, permission::kContacts,      permission::kNotes};
 
 constexpr bool is_permission_name(std::string_view name) {
     for (std::string_view known : kPermissionNames) {

@@ -81,7 +81,8 @@ commands:
   permission ID [NAME grant|deny|ask|reset]
                          list an app's permissions, or set one (NAME:
                          geolocation, notifications, camera, microphone,
-                         persistent-storage); reset forgets the decision
+                         persistent-storage, contacts, notes); reset
+                         forgets the decision
                          (denied by default)
 )";
 

@@ -13,6 +13,8 @@ std::string permission_phrase(std::string_view permission) {
     if (permission == name::kCamera) return "use the camera";
     if (permission == name::kMicrophone) return "use the microphone";
     if (permission == name::kPersistentStorage) return "store data persistently";
+    if (permission == name::kContacts) return "read and change your contacts";
+    if (permission == name::kNotes) return "read and change your notes";
     return "use \u201c" + std::string(permission) + "\u201d";
 }
 

@@ -18,7 +18,7 @@ namespace cirrus::shell {
 struct PermissionQuestion {
     std::uint32_t request_id = 0;
     std::string app;         // the app id
-    std::string permission;  // geolocation, notifications, camera, microphone, persistent-storage
+    std::string permission;  // a name of common/permission_names.hpp
     bool operator==(const PermissionQuestion&) const = default;
 };
 

@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "vcard.hpp"
+#include "common/vcard.hpp"
 
 namespace cirrus::sync {
 

@@ -21,10 +21,10 @@
 #include <vector>
 
 #include "common/dav_client.hpp"
-#include "contact_store.hpp"
+#include "common/contact_store.hpp"
 #include "dav_xml.hpp"
 #include "item_sync.hpp"
-#include "two_way_merge.hpp"
+#include "common/two_way_merge.hpp"
 
 namespace cirrus::sync {
 

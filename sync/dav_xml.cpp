@@ -9,7 +9,7 @@
 
 #include "common/strings.hpp"
 #include "common/xml_nodes.hpp"
-#include "vcard.hpp"
+#include "common/vcard.hpp"
 
 namespace cirrus::sync {
 

@@ -13,7 +13,7 @@
 
 #include "common/dav_client.hpp"
 #include "item_sync.hpp"
-#include "note_store.hpp"
+#include "common/note_store.hpp"
 
 namespace cirrus::sync {
 

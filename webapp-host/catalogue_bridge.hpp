@@ -14,6 +14,8 @@
 #include <libsoup/soup.h>
 #include <webkit2/webkit2.h>
 
+#include "page_calls.hpp"
+
 namespace cirrus::webapp {
 
 class CatalogueBridge {
@@ -40,24 +42,18 @@ public:
 private:
     static gboolean handle_message(WebKitUserContentManager*, JSCValue* message, WebKitScriptMessageReply* reply,
                                    gpointer data);
-    // A call's answer to come: its reply and the page's context (the reply's
-    // value is made in it), both referenced until answered.
-    struct Pending {
-        WebKitScriptMessageReply* reply;
-        JSCContext* context;
-    };
-    static void answer(const std::string& text, Pending pending);
+    using Pending = PageReply;
+    static void answer(const std::string& text, Pending pending) { pending.send(text); }
     void fetch_catalogue(Pending pending);
     std::string kept_catalogue(bool stale) const;
 
-    WebKitUserContentManager* content_;
-    gulong handler_ = 0;
     std::string url_;
     std::filesystem::path keep_file_;
     Hooks hooks_;
     std::string prefix_;
     SoupSession* session_ = nullptr;
     GCancellable* cancellable_ = nullptr;
+    PageCallHandler handler_;  // last: no call comes before the rest is ready
 };
 
 }  // namespace cirrus::webapp

@@ -36,6 +36,7 @@
 #include "package_files.hpp"
 #include "page_lifecycle.hpp"
 #include "permission_policy.hpp"
+#include "personal_data_bridge.hpp"
 #include "request_log.hpp"
 #include "service_worker_watch.hpp"
 #include "focused_field.hpp"
@@ -80,6 +81,9 @@ struct Host {
     std::unique_ptr<BrowserBar> browser_bar;
     // The apps catalogue's runtime calls (absent for other apps).
     std::unique_ptr<CatalogueBridge> catalogue;
+    // window.cirrus.contacts and .notes (absent for the browser and the
+    // catalogue): the phone's contacts and notes, asked for once.
+    std::unique_ptr<PersonalDataBridge> personal_data;
     std::deque<Clock::time_point> crashes;
     std::string pending_reload;
     // The refusal message over the bottom of the page.
@@ -553,6 +557,55 @@ void ask_the_user(Host& host, WebKitPermissionRequest* request, const Permission
     }
 }
 
+// A page's first call to window.cirrus.contacts or .notes: the registry's
+// answer, else the user's through the compositor and the shell (which keeps
+// it in the registry: asked once), as for geolocation. `done("")` allows.
+void gate_personal_data(Host& host, const std::string& name, std::function<void(const std::string&)> done) {
+    std::optional<launcher::PermissionState> state;
+    try {
+        state = launcher::Registry::open(launcher::default_registry_path()).permission(host.options.app_id, name);
+    } catch (const std::exception& e) {
+        done(std::string("the registry cannot be read: ") + e.what());
+        return;
+    }
+    PermissionDecision decision = decide_one(name, state);
+    if (decision.allow) {
+        done("");
+        return;
+    }
+    const std::string grant = "`cirrus permission " + host.options.app_id + " " + name + " grant` allows it";
+    auto refuse = [&host, done](PermissionDecision d, const std::string& why) {
+        std::fprintf(stderr, "%s\n", permission_log_line(host.options.app_id, d).c_str());
+        std::fflush(stderr);
+        done(why);
+    };
+    if (state == launcher::PermissionState::denied) {
+        refuse(decision, "denied for this app; " + grant);
+        return;
+    }
+    if (host.link && host.link->present()) {
+        host.link->request_permission(name, [&host, name, decision, grant, refuse, done](CompositorLink::Answer a) {
+            PermissionDecision d = decision;
+            if (a == CompositorLink::Answer::granted) {
+                d.allow = true;
+                d.why = "the user's answer";
+                std::fprintf(stderr, "%s\n", permission_log_line(host.options.app_id, d).c_str());
+                std::fflush(stderr);
+                done("");
+            } else if (a == CompositorLink::Answer::denied) {
+                d.why = "the user's answer";
+                refuse(d, "the user said no; " + grant);
+            } else {
+                note_asked(host, {name});
+                refuse(d, "nobody could ask the user; " + grant);
+            }
+        });
+        return;
+    }
+    note_asked(host, {name});
+    refuse(decision, "nobody could ask the user; " + grant);
+}
+
 gboolean on_permission_request(WebKitWebView*, WebKitPermissionRequest* request, gpointer data) {
     Host& host = *static_cast<Host*>(data);
     const PermissionRequest what = classify(request);
@@ -1015,6 +1068,15 @@ void build_window(Host& host, WebKitWebContext* context) {
     GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
     if (const auto& catalogue = host.link->catalogue_role())
         host.catalogue = make_catalogue_bridge(host, catalogue->url);
+    // Not for the system browser: its pages are any site, and one answer
+    // for "browser" would hand the phone's contacts to all of them.
+    if (!host.catalogue && !host.link->browser_role()) {
+        host.personal_data = std::make_unique<PersonalDataBridge>(
+            host.view, launcher::default_registry_path().parent_path(),
+            [&host](const std::string& name, std::function<void(const std::string&)> done) {
+                gate_personal_data(host, name, std::move(done));
+            });
+    }
     if (host.link->browser_role()) {
         host.browser_bar = make_browser_bar(host);
         gtk_box_pack_start(GTK_BOX(box), host.browser_bar->widget(), FALSE, FALSE, 0);

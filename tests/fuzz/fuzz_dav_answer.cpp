@@ -1,7 +1,7 @@
 // libFuzzer target: what a CardDAV or WebDAV server sends (issue 19 item 4)
 // on arbitrary bytes must never crash, hang or trip a sanitizer: the
 // multistatus parser (sync/dav_xml) either throws std::runtime_error or
-// returns members within its bounds, and the vCard helpers (sync/vcard) keep
+// returns members within its bounds, and the vCard helpers (common/vcard) keep
 // any card they accept a card after the conflict copy.
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "sync/dav_xml.hpp"
-#include "sync/vcard.hpp"
+#include "common/vcard.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace cirrus::sync;

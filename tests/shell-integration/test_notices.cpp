@@ -150,6 +150,35 @@ TEST_CASE("a permission question shows a dialog; Allow grants, the host hears it
     h.f.wait_pixel(20, 100, kAppWindow);
 }
 
+// window.cirrus.contacts and .notes ask through the same prompt (the host's
+// gate sends the same request_permission); the registry keeps the answer,
+// so the second question is answered without the user.
+TEST_CASE("contacts and notes are asked once through the prompt; the answer is kept") {
+    HostedShell h;
+    h.f.start_shell();
+    h.launch("red", kAppWindow, "Red Book");
+    const PromptGeometry g = compute_prompt_geometry(480, 800);
+    h.hosts.send("red", "permission contacts 21");
+    h.wait_layer("cirrus-permission");
+    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
+    REQUIRE(h.f.tap(centre_x(g.deny), centre_y(g.deny))["ok"] == true);
+    CHECK(h.hosts.expect("red", "permission_answered")["answer"] == "denied");
+    CHECK(permission(h.f, "red", "contacts") == cirrus::launcher::PermissionState::denied);
+    CHECK(h.wait_layer_gone("cirrus-permission", 2));
+
+    h.hosts.send("red", "permission contacts 22");  // asked once: the registry answers
+    const json again = h.hosts.expect("red", "permission_answered");
+    CHECK(again["serial"] == 22);
+    CHECK(again["answer"] == "denied");
+
+    h.hosts.send("red", "permission notes 23");
+    h.wait_layer("cirrus-permission");
+    h.f.wait_pixel(g.dialog.x + 8, g.message.y + g.message.height / 2, cirrus::shell::kPromptDialogRgb, 3);
+    REQUIRE(h.f.tap(centre_x(g.allow), centre_y(g.allow))["ok"] == true);
+    CHECK(h.hosts.expect("red", "permission_answered")["answer"] == "granted");
+    CHECK(permission(h.f, "red", "notes") == cirrus::launcher::PermissionState::granted);
+}
+
 TEST_CASE("a question open when the shell dies is asked again by the next shell, and the page gets its answer") {
     HostedShell h;
     h.f.start_shell();

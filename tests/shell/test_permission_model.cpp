@@ -12,6 +12,8 @@ TEST_CASE("each permission is asked in plain words, with the app's name") {
     CHECK(permission_sentence("Notes", "camera") == "Notes would like to use the camera");
     CHECK(permission_sentence("Notes", "microphone") == "Notes would like to use the microphone");
     CHECK(permission_sentence("Notes", "persistent-storage") == "Notes would like to store data persistently");
+    CHECK(permission_sentence("Contacts", "contacts") == "Contacts would like to read and change your contacts");
+    CHECK(permission_sentence("Notes", "notes") == "Notes would like to read and change your notes");
     CHECK(permission_sentence("笔记本", "camera") == "笔记本 would like to use the camera");
     // Unknown to Cirrus: shown as it came, quoted, never dropped.
     CHECK(permission_phrase("midi") == "use \u201cmidi\u201d");

@@ -1,17 +1,17 @@
 // Contacts and notes two-way (issue 19 item 4) without a network: the merge
-// policy (sync/two_way_merge.hpp), the vCard helpers, the DAV answers'
+// policy (common/two_way_merge.hpp), the vCard helpers, the DAV answers'
 // parser with hostile input, and the phone's two stores on real SQLite files.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
 #include "../temp_dir.hpp"
-#include "contact_store.hpp"
+#include "common/contact_store.hpp"
 #include "dav_xml.hpp"
-#include "note_store.hpp"
+#include "common/note_store.hpp"
 #include "sync_test_support.hpp"
-#include "two_way_merge.hpp"
-#include "vcard.hpp"
+#include "common/two_way_merge.hpp"
+#include "common/vcard.hpp"
 
 using namespace cirrus::sync;
 

@@ -14,6 +14,7 @@
 
 #include "../integration/harness.hpp"
 #include "host_session.hpp"
+#include "common/contact_store.hpp"
 #include "common/registry.hpp"
 #include "test_support.hpp"
 
@@ -647,6 +648,79 @@ TEST_CASE("a permission is denied by default and granted after cirrus permission
                 .exited_ok());
     CHECK(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "asker"}, {}).out.find("granted") ==
           std::string::npos);
+}
+
+// window.cirrus.contacts and .notes (webapp-host/personal_data_bridge): the
+// page saves a contact and a note, then tries what a hostile page would; the
+// title reports each call's outcome (ok, or the error's name).
+const char* kPersonalDataPage = R"(<!doctype html><title>asking</title><body style="background:#00ff00"><script>
+const parts = [];
+async function attempt(label, f) {
+  try { await f(); parts.push(label + '=ok'); } catch (e) { parts.push(label + '=' + e.name); console.log(label, e.message); }
+}
+(async () => {
+  if (!(window.cirrus && window.cirrus.contacts)) { document.title = 'done no-api'; return; }
+  await attempt('save', () => window.cirrus.contacts.save({name: 'Grace Hopper', phones: [{value: '+1 555 0100', type: 'cell'}]}));
+  await attempt('note', () => window.cirrus.notes.write('hello.txt', 'first line\nsecond'));
+  await attempt('dotdot', () => window.cirrus.notes.write('../x', 'escape'));
+  await attempt('big', () => window.cirrus.notes.write('hello.txt', 'a'.repeat(10 * 1024 * 1024)));
+  await attempt('ctl', () => window.cirrus.notes.write('hello.txt', 'bell\u0007'));
+  await attempt('cname', () => window.cirrus.contacts.save({name: 'a\u0000b'}));
+  await attempt('list', async () => { const l = await window.cirrus.contacts.list(); if (l.length !== 1) throw new Error('count'); });
+  document.title = 'done ' + parts.join(' ');
+})();
+</script></body>)";
+
+TEST_CASE(
+    "window.cirrus.contacts and .notes: refused until the permission is granted, then kept in the phone's stores") {
+    Apps apps;
+    apps.install_files("people", R"({"display":"standalone"})", {{"index.html", kPersonalDataPage}});
+    const std::string db = apps.db.string();
+    const auto data = apps.tmp.path();  // the data folder beside the registry
+    Compositor c(host_options());
+    {
+        // No decision and no shell to ask: refused, and the registry notes
+        // that the app asked (the shell's prompt asks next time).
+        HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "people"}})["pid"].get<pid_t>()};
+        const json w = window_with_title(c, "people", "done", kWindowTimeout + kPaintTimeout);
+        CHECK(title_of(w).find("save=NotAllowedError note=NotAllowedError") != std::string::npos);
+        CHECK(c.log_tail(40000).find("cirrus-webapp-host[people]: permission contacts denied") != std::string::npos);
+    }
+    CHECK(cirrus::launcher::Registry::open(apps.db).permission("people", "contacts") ==
+          cirrus::launcher::PermissionState::ask);
+    CHECK(cirrus::sync::ContactStore(data / "contacts.sqlite").contacts(true).empty());
+    CHECK_FALSE(std::filesystem::exists(data / "Notes" / "hello.txt"));
+
+    // Denied on purpose: still refused, nothing written.
+    REQUIRE(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "people", "contacts", "deny"}, {})
+                .exited_ok());
+    wait_until([&] { return c.windows().empty(); }, 5);
+    {
+        HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "people"}})["pid"].get<pid_t>()};
+        const json w = window_with_title(c, "people", "done", kWindowTimeout + kPaintTimeout);
+        CHECK(title_of(w).find("save=NotAllowedError") != std::string::npos);
+    }
+    CHECK(cirrus::sync::ContactStore(data / "contacts.sqlite").contacts(true).empty());
+
+    // Granted: the contact is in contacts.sqlite, marked for cirrus-sync; the
+    // note is a file in DATA/Notes; the hostile calls are refused.
+    for (const char* name : {"contacts", "notes"})
+        REQUIRE(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "people", name, "grant"}, {})
+                    .exited_ok());
+    wait_until([&] { return c.windows().empty(); }, 5);
+    HostProcessGuard host{c.request({{"cmd", "launch"}, {"app", "people"}})["pid"].get<pid_t>()};
+    const json w = window_with_title(c, "people", "done", kWindowTimeout + kPaintTimeout);
+    CHECK(title_of(w) == "done save=ok note=ok dotdot=Error big=Error ctl=Error cname=Error list=ok");
+    const auto contacts = cirrus::sync::ContactStore(data / "contacts.sqlite").contacts(true);
+    REQUIRE(contacts.size() == 1);
+    CHECK(contacts[0].changed);
+    CHECK(contacts[0].href.empty());  // not yet on the server: cirrus-sync sends it
+    CHECK(contacts[0].vcard.find("FN:Grace Hopper\r\n") != std::string::npos);
+    CHECK(contacts[0].vcard.find("TEL;TYPE=cell:+1 555 0100\r\n") != std::string::npos);
+    std::ifstream note(data / "Notes" / "hello.txt", std::ios::binary);
+    CHECK(std::string(std::istreambuf_iterator<char>(note), {}) == "first line\nsecond");
+    CHECK_FALSE(std::filesystem::exists(data / "x"));
+    CHECK_FALSE(std::filesystem::exists(data / "Notes" / ".." / "x"));
 }
 
 TEST_CASE("a hung page is offered a reload and reloaded after 10 s; the window stays") {

@@ -34,6 +34,8 @@ TEST_CASE("request kinds map to registry names") {
     CHECK(permission_names_for({RequestKind::other}).empty());
     for (const auto& name : {"geolocation", "notifications", "camera", "microphone"}) CHECK(is_permission_name(name));
     CHECK(is_permission_name("persistent-storage"));
+    CHECK(is_permission_name("contacts"));
+    CHECK(is_permission_name("notes"));
     CHECK_FALSE(is_permission_name("Camera"));
     CHECK_FALSE(is_permission_name(""));
 }

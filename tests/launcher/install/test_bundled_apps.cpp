@@ -82,9 +82,27 @@ TEST_CASE("bundled apps: notes") {
     check_app("notes");
     const auto manifest = nlohmann::json::parse(open_package(manifests_dir() / "notes").read("manifest.webmanifest"));
     CHECK(manifest["description"].get<std::string>().find("笔记") != std::string::npos);
+    // Its notes are the phone's (window.cirrus.notes), localStorage only without it.
+    const std::string script = open_package(manifests_dir() / "notes").read("notes.js");
+    CHECK(script.find("window.cirrus.notes.write(") != std::string::npos);
+    CHECK(script.find("localStorage") != std::string::npos);
 }
 
 TEST_CASE("bundled apps: calculator") { check_app("calculator"); }
+
+TEST_CASE("bundled apps: contacts, on the runtime's window.cirrus.contacts") {
+    check_app("contacts");
+    const auto package = open_package(manifests_dir() / "contacts");
+    const auto manifest = nlohmann::json::parse(package.read("manifest.webmanifest"));
+    CHECK(manifest["description"].get<std::string>().find("通讯录") != std::string::npos);
+    const std::string script = package.read("contacts.js");
+    for (const char* call : {"contacts.list()", "contacts.save(", "contacts.remove("}) {
+        CAPTURE(call);
+        CHECK(script.find(call) != std::string::npos);
+    }
+    // The page writes names as text, never as markup.
+    CHECK(script.find("innerHTML") == std::string::npos);
+}
 
 TEST_CASE("bundled apps: weather") {
     check_app("weather");
@@ -123,5 +141,5 @@ TEST_CASE("bundled apps: every folder in manifests/ is an app") {
         ++apps;
         CHECK(fs::exists(entry.path() / "manifest.webmanifest"));
     }
-    CHECK(apps >= 4);
+    CHECK(apps >= 6);  // notes, calculator, weather, browser, apps, contacts (and more to come)
 }

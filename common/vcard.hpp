@@ -8,12 +8,21 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cirrus::sync {
 
 // The largest card kept: a card with a photo is tens of KB; beyond this a
 // server's card is skipped (and said so), an app's refused.
 inline constexpr std::size_t kMaxVcardBytes = 512u << 10;
+
+// The card's logical lines: CRLF or LF ends a line, a line starting with a
+// space or a tab continues the one before (RFC 6350 3.2).
+std::vector<std::string> vcard_lines(std::string_view text);
+
+// A line's property name without its group and parameters:
+// "item1.TEL;TYPE=cell:+1" -> "TEL".
+std::string_view vcard_property_name(std::string_view line);
 
 // "" when `text` is one vCard (BEGIN:VCARD ... END:VCARD, under the size
 // limit), else what is wrong with it.

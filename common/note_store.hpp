@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "common/sqlite.hpp"
+#include "sqlite.hpp"
 #include "two_way_merge.hpp"
 
 namespace cirrus::sync {

@@ -3,16 +3,12 @@
 
 #include <vector>
 
-#include "common/strings.hpp"
+#include "strings.hpp"
 #include "two_way_merge.hpp"
 
 namespace cirrus::sync {
 
-namespace {
-
-// The card's logical lines: CRLF or LF ends a line, a line starting with a
-// space or a tab continues the one before (RFC 6350 3.2).
-std::vector<std::string> unfolded_lines(std::string_view text) {
+std::vector<std::string> vcard_lines(std::string_view text) {
     std::vector<std::string> lines;
     std::size_t start = 0;
     while (start < text.size()) {
@@ -28,8 +24,7 @@ std::vector<std::string> unfolded_lines(std::string_view text) {
     return lines;
 }
 
-// "item1.FN;CHARSET=UTF-8" -> "FN"
-std::string_view property_name(std::string_view line) {
+std::string_view vcard_property_name(std::string_view line) {
     const std::size_t colon = line.find(':');
     std::string_view head = line.substr(0, colon);
     head = head.substr(0, head.find(';'));
@@ -37,13 +32,11 @@ std::string_view property_name(std::string_view line) {
     return head;
 }
 
-}  // namespace
-
 std::string vcard_problem(std::string_view text) {
     if (text.size() > kMaxVcardBytes)
         return "the card is " + std::to_string(text.size() >> 10) + " KiB, over the " +
                std::to_string(kMaxVcardBytes >> 10) + " KiB a contact may have";
-    const std::vector<std::string> lines = unfolded_lines(text);
+    const std::vector<std::string> lines = vcard_lines(text);
     if (lines.empty() || !equals_ignoring_case(lines.front(), "BEGIN:VCARD"))
         return "it does not start with BEGIN:VCARD";
     if (!equals_ignoring_case(lines.back(), "END:VCARD")) return "it does not end with END:VCARD";
@@ -53,9 +46,9 @@ std::string vcard_problem(std::string_view text) {
 }
 
 std::string vcard_property(std::string_view text, std::string_view name) {
-    for (const std::string& line : unfolded_lines(text)) {
+    for (const std::string& line : vcard_lines(text)) {
         const std::size_t colon = line.find(':');
-        if (colon == std::string::npos || !equals_ignoring_case(property_name(line), name)) continue;
+        if (colon == std::string::npos || !equals_ignoring_case(vcard_property_name(line), name)) continue;
         return line.substr(colon + 1);
     }
     return "";
@@ -64,9 +57,9 @@ std::string vcard_property(std::string_view text, std::string_view name) {
 std::string vcard_with_property(std::string_view text, std::string_view name, std::string_view value) {
     std::string card;
     bool done = false;
-    for (const std::string& line : unfolded_lines(text)) {
+    for (const std::string& line : vcard_lines(text)) {
         const std::size_t colon = line.find(':');
-        if (!done && colon != std::string::npos && equals_ignoring_case(property_name(line), name)) {
+        if (!done && colon != std::string::npos && equals_ignoring_case(vcard_property_name(line), name)) {
             card += line.substr(0, colon + 1);
             card += value;
             card += "\r\n";

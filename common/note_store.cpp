@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "common/content_hash.hpp"
+#include "content_hash.hpp"
 #include "conflict_log.hpp"
 
 namespace cirrus::sync {

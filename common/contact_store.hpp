@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "common/sqlite.hpp"
+#include "sqlite.hpp"
 
 namespace cirrus::sync {
 
