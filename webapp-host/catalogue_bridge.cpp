@@ -45,53 +45,32 @@ json error(const std::string& why) { return json{{"error", why}}; }
 
 CatalogueBridge::CatalogueBridge(WebKitWebView* view, std::string catalogue_url, std::filesystem::path keep_dir,
                                  Hooks hooks, std::string log_prefix)
-    : content_(WEBKIT_USER_CONTENT_MANAGER(g_object_ref(webkit_web_view_get_user_content_manager(view)))),
-      url_(std::move(catalogue_url)),
+    : url_(std::move(catalogue_url)),
       keep_file_(std::move(keep_dir) / "catalogue.json"),
       hooks_(std::move(hooks)),
       prefix_(std::move(log_prefix)),
       session_(soup_session_new_with_options("timeout", kCatalogueTimeoutSeconds, nullptr)),
-      cancellable_(g_cancellable_new()) {
-    WebKitUserScript* script = webkit_user_script_new(kScript, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
-                                                      WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, nullptr, nullptr);
-    webkit_user_content_manager_add_script(content_, script);
-    webkit_user_script_unref(script);
-    handler_ = g_signal_connect(content_, "script-message-with-reply-received::cirrusCatalogue",
-                                G_CALLBACK(handle_message), this);
-    webkit_user_content_manager_register_script_message_handler_with_reply(content_, kHandler, nullptr);
-}
+      cancellable_(g_cancellable_new()),
+      page_(view, kHandler, kScript, &handle_message, this) {}
 
 CatalogueBridge::~CatalogueBridge() {
     g_cancellable_cancel(cancellable_);
     g_object_unref(cancellable_);
-    g_signal_handler_disconnect(content_, handler_);
-    webkit_user_content_manager_unregister_script_message_handler(content_, kHandler);
     g_object_unref(session_);
-    g_object_unref(content_);
 }
 
-void CatalogueBridge::answer(const std::string& text, Pending pending) {
-    JSCValue* value = jsc_value_new_string(pending.context, text.c_str());
-    webkit_script_message_reply_return_value(pending.reply, value);
-    g_object_unref(value);
-    webkit_script_message_reply_unref(pending.reply);
-    g_object_unref(pending.context);
-}
+void CatalogueBridge::answer(const std::string& text, Pending pending) { answer_call(text, pending); }
 
 gboolean CatalogueBridge::handle_message(WebKitUserContentManager*, JSCValue* message, WebKitScriptMessageReply* reply,
                                          gpointer data) {
     auto& self = *static_cast<CatalogueBridge*>(data);
-    webkit_script_message_reply_ref(reply);
-    const Pending pending{reply, JSC_CONTEXT(g_object_ref(jsc_value_get_context(message)))};
-    char* raw = jsc_value_is_string(message) ? jsc_value_to_string(message) : nullptr;
-    const std::string text = raw ? raw : "";
-    g_free(raw);
-    json request;
-    if (text.empty() || text.size() > kMaxMessageBytes || !(request = json::parse(text, nullptr, false)).is_object() ||
-        !request.value("op", json()).is_string()) {
+    const Pending pending = hold_call(message, reply);
+    const std::optional<json> call = parse_call(message, kMaxMessageBytes);
+    if (!call) {
         answer(error("a catalogue call is a JSON object with an 'op'").dump(), pending);
         return TRUE;
     }
+    const json& request = *call;
     const std::string op = request["op"];
     try {
         if (op == "catalogue") {
@@ -162,8 +141,7 @@ void CatalogueBridge::fetch_catalogue(Pending pending) {
             g_object_unref(fetch->message);
             if (failure && g_error_matches(failure, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
                 g_error_free(failure);  // the bridge is gone: the page is not answered
-                webkit_script_message_reply_unref(fetch->pending.reply);
-                g_object_unref(fetch->pending.context);
+                drop_call(fetch->pending);
                 if (body) g_bytes_unref(body);
                 return;
             }

@@ -14,6 +14,8 @@
 #include <libsoup/soup.h>
 #include <webkit2/webkit2.h>
 
+#include "script_call.hpp"
+
 namespace cirrus::webapp {
 
 class CatalogueBridge {
@@ -40,24 +42,18 @@ public:
 private:
     static gboolean handle_message(WebKitUserContentManager*, JSCValue* message, WebKitScriptMessageReply* reply,
                                    gpointer data);
-    // A call's answer to come: its reply and the page's context (the reply's
-    // value is made in it), both referenced until answered.
-    struct Pending {
-        WebKitScriptMessageReply* reply;
-        JSCContext* context;
-    };
+    using Pending = ScriptCall;
     static void answer(const std::string& text, Pending pending);
     void fetch_catalogue(Pending pending);
     std::string kept_catalogue(bool stale) const;
 
-    WebKitUserContentManager* content_;
-    gulong handler_ = 0;
     std::string url_;
     std::filesystem::path keep_file_;
     Hooks hooks_;
     std::string prefix_;
     SoupSession* session_ = nullptr;
     GCancellable* cancellable_ = nullptr;
+    ScriptHandler page_;  // last: its handler goes first
 };
 
 }  // namespace cirrus::webapp

@@ -38,6 +38,7 @@
 #include "permission_policy.hpp"
 #include "request_log.hpp"
 #include "service_worker_watch.hpp"
+#include "settings_bridge.hpp"
 #include "focused_field.hpp"
 #include "inspector_server.hpp"
 #include "shell_presence.hpp"
@@ -80,6 +81,8 @@ struct Host {
     std::unique_ptr<BrowserBar> browser_bar;
     // The apps catalogue's runtime calls (absent for other apps).
     std::unique_ptr<CatalogueBridge> catalogue;
+    // The Settings app's account and sync calls (absent for other apps).
+    std::unique_ptr<SettingsBridge> settings;
     std::deque<Clock::time_point> crashes;
     std::string pending_reload;
     // The refusal message over the bottom of the page.
@@ -1015,6 +1018,7 @@ void build_window(Host& host, WebKitWebContext* context) {
     GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
     if (const auto& catalogue = host.link->catalogue_role())
         host.catalogue = make_catalogue_bridge(host, catalogue->url);
+    if (host.link->settings_role()) host.settings = std::make_unique<SettingsBridge>(host.view, prefix(host));
     if (host.link->browser_role()) {
         host.browser_bar = make_browser_bar(host);
         gtk_box_pack_start(GTK_BOX(box), host.browser_bar->widget(), FALSE, FALSE, 0);
