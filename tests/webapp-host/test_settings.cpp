@@ -53,6 +53,7 @@ const api = window.cirrus && window.cirrus.settings;
     else if (step === 'backup') log(await api.backup());
     else if (step === 'add') log(await api.add(JSON.parse(query.get('form'))));
     else if (step === 'test') log(await api.test());
+    else if (step === 'remove') log({ removed: await api.remove(), account: await api.account() });
     else if (step === 'hostile') {
       const answers = [];
       for (const message of ['', 'x', '[]', '{"op":1}', '{"op":"nope"}', 'y'.repeat(20000)]) {
@@ -287,6 +288,12 @@ TEST_CASE("Settings adds an account against a real WebDAV server: each error cle
     const json after = phone.probe("probe", "read");
     CHECK(after["account"]["account"]["url"] == webdav.url("/"));
     CHECK(after.dump().find(kRightPassword) == std::string::npos);
+
+    // Remove: the file goes; the page then sees no account.
+    const json removed = phone.probe("probe", "remove");
+    CHECK(removed["removed"]["removed"] == true);
+    CHECK(removed["account"]["account"].is_null());
+    CHECK_FALSE(std::filesystem::exists(phone.account_file()));
 
     // Hostile messages: each an error answer, the host still there.
     const json hostile = phone.probe("probe", "hostile");
