@@ -18,7 +18,7 @@
 namespace cirrus {
 namespace {
 
-constexpr std::uint32_t kAppVersion = 3;
+constexpr std::uint32_t kAppVersion = 4;
 
 // What a held link's banner shows of the source app's name and of the URL:
 // enough to recognise them, far below the Wayland message limit.
@@ -180,6 +180,10 @@ void AppLink::greet(wl_resource* resource) {
     if (!server_.config.catalogue_app.empty() && *app == server_.config.catalogue_app &&
         wl_resource_get_version(resource) >= CIRRUS_APP_V1_CATALOGUE_ROLE_SINCE_VERSION) {
         cirrus_app_v1_send_catalogue_role(resource, server_.config.catalogue_url.c_str());
+    }
+    if (!server_.config.settings_app.empty() && *app == server_.config.settings_app &&
+        wl_resource_get_version(resource) >= CIRRUS_APP_V1_SETTINGS_ROLE_SINCE_VERSION) {
+        cirrus_app_v1_send_settings_role(resource);
     }
     if (auto url = pending_urls_.find(*app); url != pending_urls_.end()) {
         cirrus_app_v1_send_open_url(resource, url->second.c_str());

@@ -37,6 +37,19 @@ def union(*shapes):
     return lambda x, y: any(s(x, y) for s in shapes)
 
 
+def gear(cx, cy, body, tip, teeth, hole):
+    """A cog: a disc of radius `body`, `teeth` square teeth out to `tip`, a hole."""
+    def inside(x, y):
+        d = math.hypot(x - cx, y - cy)
+        if d < hole or d > tip:
+            return False
+        if d <= body:
+            return True
+        angle = math.atan2(y - cy, x - cx) % (2 * math.pi / teeth)
+        return abs(angle - math.pi / teeth) * d <= 0.045
+    return inside
+
+
 # Each design: a full-bleed background and layers of (shape, colour), last on top.
 DESIGNS = {
     'notes': ('#f4b400', [
@@ -59,6 +72,9 @@ DESIGNS = {
         (circle(0.42, 0.42, 0.15), '#ffd54f'),
         (union(circle(0.44, 0.60, 0.10), circle(0.57, 0.53, 0.13), circle(0.68, 0.61, 0.09),
                rounded_rect(0.36, 0.58, 0.74, 0.70, 0.06)), '#ffffff'),
+    ]),
+    'settings': ('#546e7a', [
+        (gear(0.5, 0.5, 0.19, 0.25, 8, 0.085), '#ffffff'),
     ]),
     'apps': ('#00897b', [
         (rounded_rect(0.27, 0.27, 0.47, 0.47, 0.05), '#ffffff'),

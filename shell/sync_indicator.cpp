@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
+#include "common/sync_paths.hpp"
 
 namespace cirrus::shell {
 
@@ -22,9 +22,6 @@ SyncIndicator sync_indicator(std::string_view status_json) {
     return indicator;
 }
 
-std::filesystem::path sync_status_path() {
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    return std::filesystem::path(runtime && *runtime ? runtime : "/tmp") / "cirrus-sync.json";
-}
+std::filesystem::path sync_status_path() { return sync::default_status_path(); }
 
 }  // namespace cirrus::shell

@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxSyncStatusBytes = 16 * 1024;
 SyncIndicator sync_indicator(std::string_view status_json);
 
 // Where cirrus-sync writes its status: $XDG_RUNTIME_DIR/cirrus-sync.json
-// (the agreement of sync/status_file.cpp's default_status_path).
+// (common/sync_paths.hpp, where cirrus-sync writes it).
 std::filesystem::path sync_status_path();
 
 }  // namespace cirrus::shell

@@ -151,7 +151,7 @@ Options parse(int argc, char** argv) {
         const char* pictures = g_get_user_special_dir(G_USER_DIRECTORY_PICTURES);
         o.pictures = pictures ? std::filesystem::path(pictures) : std::filesystem::path(g_get_home_dir()) / "Pictures";
     }
-    if (o.state.empty()) o.state = std::filesystem::path(g_get_user_data_dir()) / "cirrus" / "sync";
+    if (o.state.empty()) o.state = default_state_dir();
     if (o.data.empty()) o.data = cirrus::launcher::default_registry_path().parent_path();
     if (!o.link && o.link_file.empty()) o.link_file = cirrus::link_file::default_path().value_or("");
     return o;
@@ -294,6 +294,7 @@ public:
         cirrus::dav::Client client(account->url, account->credentials());
         PhotoUploader uploader(client, journal_, o_.pictures, {"Photos/", o_.chunk_bytes, o_.settle});
         const auto pending = uploader.pending(std::filesystem::file_time_type::clock::now());
+        photos_pending_ = pending.size();
         if (pending.empty()) {
             if (auto keys = backup_keys(*account); keys && backup_due(*account, *keys))
                 return backup_pass(*account, client, *keys);
@@ -331,8 +332,8 @@ public:
         std::fflush(stdout);
         scheduler_.finished(*kind, outcome, error, steady_now(), wall_now());
         // Still pending when paused: the scheduler says why it waits.
-        scheduler_.set_pending(WorkKind::bulk,
-                               !uploader.pending(std::filesystem::file_time_type::clock::now()).empty());
+        photos_pending_ = uploader.pending(std::filesystem::file_time_type::clock::now()).size();
+        scheduler_.set_pending(WorkKind::bulk, photos_pending_ != 0);
         scheduler_.next(steady_now());
         last_message_ = paused_ ? hold_message(scheduler_.status()) : "";
         publish();
@@ -393,7 +394,7 @@ private:
     }
 
     bool backup_due(const Account& account, const cirrus::backup::Keys& keys) {
-        if (std::filesystem::exists(o_.state / "backup.request")) return true;
+        if (std::filesystem::exists(backup_request_path(o_.state))) return true;
         const auto last = backup_index(account, keys).last_backup();
         return !last || wall_now() - *last >= std::chrono::seconds(o_.backup_every).count();
     }
@@ -431,7 +432,7 @@ private:
                         report.snapshot.c_str(), report.chunks_sent, report.chunks,
                         static_cast<unsigned long long>(report.chunk_bytes_sent),
                         static_cast<unsigned long long>(report.manifest_bytes));
-            std::filesystem::remove(o_.state / "backup.request");
+            std::filesystem::remove(backup_request_path(o_.state));
         } catch (const cirrus::backup::BackupPaused& e) {
             paused_ = true;
             std::printf("cirrus-sync: %s\n", e.what());
@@ -459,6 +460,7 @@ private:
         nlohmann::json json = status_json(scheduler_.status(), scheduler_.conditions(), steady_now());
         json["message"] = last_message_.empty() ? urgent_message_ : last_message_;
         json["photos_uploaded"] = journal_.done_count();
+        json["photos_pending"] = photos_pending_;  // at the last look
         for (const auto& [key, value] : urgent_status_.items()) json[key] = value;
         write_status_file(o_.status, json);
     }
@@ -523,6 +525,7 @@ private:
     std::optional<Outcome> urgent_outcome_;
     std::optional<SyncTime> next_pull_;
     std::string urgent_message_;
+    std::size_t photos_pending_ = 0;
     nlohmann::json urgent_status_ = nlohmann::json::object();
     UploadJournal journal_;
     LinkWatch link_watch_;

@@ -1,8 +1,6 @@
 // See status_file.hpp.
 #include "status_file.hpp"
 
-#include <cstdlib>
-
 #include "common/file_text.hpp"
 
 namespace cirrus::sync {
@@ -27,11 +25,6 @@ void write_status_file(const std::filesystem::path& path, const nlohmann::json& 
     // A full runtime folder must not stop the uploads: a failed write is
     // only a stale status.
     write_file_replacing(path, status.dump() + "\n");
-}
-
-std::filesystem::path default_status_path() {
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    return std::filesystem::path(runtime && *runtime ? runtime : "/tmp") / "cirrus-sync.json";
 }
 
 }  // namespace cirrus::sync

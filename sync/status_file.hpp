@@ -4,7 +4,8 @@
 //   {"active": true, "activity": "uploading IMG_1.jpg: 3.0 of 5.0 MB",
 //    "hold": "none", "held_kind": null, "link": "good",
 //    "last_success": 1700000000, "last_error": "", "retry_in_s": null,
-//    "photos": {"pending": 2, "uploaded": 17}}
+//    "photos_pending": 2, "photos_uploaded": 17, "message": "",
+//    "contacts": 40, "notes": 3, "conflicts": 0}  (the last five: sync/main.cpp)
 #pragma once
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sync_paths.hpp"  // default_status_path
 #include "sync_policy.hpp"
 
 namespace cirrus::sync {
@@ -20,7 +22,5 @@ nlohmann::json status_json(const SyncStatus& status, const Conditions& condition
 
 // Written to a temp file beside it, then renamed: a reader never sees half.
 void write_status_file(const std::filesystem::path& path, const nlohmann::json& status);
-
-std::filesystem::path default_status_path();
 
 }  // namespace cirrus::sync

@@ -51,7 +51,7 @@ CatalogueBridge::CatalogueBridge(WebKitWebView* view, std::string catalogue_url,
       prefix_(std::move(log_prefix)),
       session_(soup_session_new_with_options("timeout", kCatalogueTimeoutSeconds, nullptr)),
       cancellable_(g_cancellable_new()),
-      handler_(view, kHandler, kScript, G_CALLBACK(handle_message), this) {}
+      page_(view, kHandler, kScript, &handle_message, this) {}
 
 CatalogueBridge::~CatalogueBridge() {
     g_cancellable_cancel(cancellable_);
@@ -59,17 +59,18 @@ CatalogueBridge::~CatalogueBridge() {
     g_object_unref(session_);
 }
 
+void CatalogueBridge::answer(const std::string& text, Pending pending) { answer_call(text, pending); }
+
 gboolean CatalogueBridge::handle_message(WebKitUserContentManager*, JSCValue* message, WebKitScriptMessageReply* reply,
                                          gpointer data) {
     auto& self = *static_cast<CatalogueBridge*>(data);
-    const Pending pending = PageReply::hold(message, reply);
-    const std::string text = message_text(message);
-    json request;
-    if (text.empty() || text.size() > kMaxMessageBytes || !(request = json::parse(text, nullptr, false)).is_object() ||
-        !request.value("op", json()).is_string()) {
+    const Pending pending = hold_call(message, reply);
+    const std::optional<json> call = parse_call(message, kMaxMessageBytes);
+    if (!call) {
         answer(error("a catalogue call is a JSON object with an 'op'").dump(), pending);
         return TRUE;
     }
+    const json& request = *call;
     const std::string op = request["op"];
     try {
         if (op == "catalogue") {
@@ -140,7 +141,7 @@ void CatalogueBridge::fetch_catalogue(Pending pending) {
             g_object_unref(fetch->message);
             if (failure && g_error_matches(failure, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
                 g_error_free(failure);  // the bridge is gone: the page is not answered
-                fetch->pending.drop();
+                drop_call(fetch->pending);
                 if (body) g_bytes_unref(body);
                 return;
             }

@@ -14,7 +14,7 @@
 #include <libsoup/soup.h>
 #include <webkit2/webkit2.h>
 
-#include "page_calls.hpp"
+#include "script_call.hpp"
 
 namespace cirrus::webapp {
 
@@ -42,8 +42,8 @@ public:
 private:
     static gboolean handle_message(WebKitUserContentManager*, JSCValue* message, WebKitScriptMessageReply* reply,
                                    gpointer data);
-    using Pending = PageReply;
-    static void answer(const std::string& text, Pending pending) { pending.send(text); }
+    using Pending = ScriptCall;
+    static void answer(const std::string& text, Pending pending);
     void fetch_catalogue(Pending pending);
     std::string kept_catalogue(bool stale) const;
 
@@ -53,7 +53,7 @@ private:
     std::string prefix_;
     SoupSession* session_ = nullptr;
     GCancellable* cancellable_ = nullptr;
-    PageCallHandler handler_;  // last: no call comes before the rest is ready
+    ScriptHandler page_;  // last: its handler goes first
 };
 
 }  // namespace cirrus::webapp

@@ -39,6 +39,7 @@ CompositorLink::CompositorLink() {
             .discard = &CompositorLink::handle_discard,
             .install_answered = &CompositorLink::handle_install_answered,
             .catalogue_role = &CompositorLink::handle_catalogue_role,
+            .settings_role = &CompositorLink::handle_settings_role,
         };
         cirrus_app_v1_add_listener(app_, &app_listener, this);
         // What the compositor says on bind (the role, a launch's URL) is
@@ -61,7 +62,7 @@ void CompositorLink::handle_global(void* data, wl_registry* registry, std::uint3
     auto* self = static_cast<CompositorLink*>(data);
     if (std::strcmp(interface, cirrus_app_v1_interface.name) == 0 && !self->app_) {
         // Version 2 adds the lifecycle; an older compositor gets version 1.
-        const std::uint32_t bound = std::min<std::uint32_t>(version, 3);  // 3: install_app
+        const std::uint32_t bound = std::min<std::uint32_t>(version, 4);  // 3: install_app, 4: settings_role
         self->app_ = static_cast<cirrus_app_v1*>(wl_registry_bind(registry, name, &cirrus_app_v1_interface, bound));
     }
 }
@@ -139,6 +140,10 @@ void CompositorLink::handle_open_url(void* data, cirrus_app_v1*, const char* url
 
 void CompositorLink::handle_catalogue_role(void* data, cirrus_app_v1*, const char* url) {
     static_cast<CompositorLink*>(data)->catalogue_role_ = CatalogueRole{url ? url : ""};
+}
+
+void CompositorLink::handle_settings_role(void* data, cirrus_app_v1*) {
+    static_cast<CompositorLink*>(data)->settings_role_ = true;
 }
 
 void CompositorLink::handle_browser_role(void* data, cirrus_app_v1*) {

@@ -95,6 +95,9 @@ public:
         std::string url;
     };
     const std::optional<CatalogueRole>& catalogue_role() const { return catalogue_role_; }
+    // The Settings app (said on bind): its page gets the account and sync
+    // calls (settings_bridge.hpp).
+    bool settings_role() const { return settings_role_; }
     // The URL the compositor gave as this host bound (a launch for a link),
     // once; empty when the app opens at its start_url.
     std::string take_launch_url() { return std::exchange(pending_url_, {}); }
@@ -109,6 +112,7 @@ private:
     static void handle_open_url(void* data, cirrus_app_v1* app, const char* url);
     static void handle_browser_role(void* data, cirrus_app_v1* app);
     static void handle_catalogue_role(void* data, cirrus_app_v1* app, const char* url);
+    static void handle_settings_role(void* data, cirrus_app_v1* app);
     static void handle_link_state(void* data, cirrus_app_v1* app, std::uint32_t link, std::uint32_t rtt_ms,
                                   std::uint32_t kbit_per_s);
     static void handle_freeze(void* data, cirrus_app_v1* app);
@@ -126,6 +130,7 @@ private:
     std::map<std::uint32_t, InstallAnswered> installs_;
     bool browser_role_ = false;
     std::optional<CatalogueRole> catalogue_role_;
+    bool settings_role_ = false;
     std::optional<LinkState> link_state_;
     std::string pending_url_;  // arrived before the host set on_open_url
     std::uint32_t next_serial_ = 1;

@@ -39,6 +39,7 @@
 #include "personal_data_bridge.hpp"
 #include "request_log.hpp"
 #include "service_worker_watch.hpp"
+#include "settings_bridge.hpp"
 #include "focused_field.hpp"
 #include "inspector_server.hpp"
 #include "shell_presence.hpp"
@@ -81,9 +82,11 @@ struct Host {
     std::unique_ptr<BrowserBar> browser_bar;
     // The apps catalogue's runtime calls (absent for other apps).
     std::unique_ptr<CatalogueBridge> catalogue;
-    // window.cirrus.contacts and .notes (absent for the browser and the
-    // catalogue): the phone's contacts and notes, asked for once.
+    // window.cirrus.contacts and .notes (absent for the browser, the
+    // catalogue and Settings): the phone's contacts and notes, asked for once.
     std::unique_ptr<PersonalDataBridge> personal_data;
+    // The Settings app's account and sync calls (absent for other apps).
+    std::unique_ptr<SettingsBridge> settings;
     std::deque<Clock::time_point> crashes;
     std::string pending_reload;
     // The refusal message over the bottom of the page.
@@ -1068,9 +1071,11 @@ void build_window(Host& host, WebKitWebContext* context) {
     GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
     if (const auto& catalogue = host.link->catalogue_role())
         host.catalogue = make_catalogue_bridge(host, catalogue->url);
+    if (host.link->settings_role()) host.settings = std::make_unique<SettingsBridge>(host.view, prefix(host));
     // Not for the system browser: its pages are any site, and one answer
-    // for "browser" would hand the phone's contacts to all of them.
-    if (!host.catalogue && !host.link->browser_role()) {
+    // for "browser" would hand the phone's contacts to all of them. Not for
+    // the catalogue and Settings either: each has its own window.cirrus.
+    if (!host.catalogue && !host.settings && !host.link->browser_role()) {
         host.personal_data = std::make_unique<PersonalDataBridge>(
             host.view, launcher::default_registry_path().parent_path(),
             [&host](const std::string& name, std::function<void(const std::string&)> done) {

@@ -52,9 +52,7 @@ constexpr const char* kScript = R"JS((() => {
 }  // namespace
 
 PersonalDataBridge::PersonalDataBridge(WebKitWebView* view, std::filesystem::path data_folder, Gate gate)
-    : data_(std::move(data_folder)),
-      gate_(std::move(gate)),
-      handler_(view, kHandler, kScript, G_CALLBACK(handle_message), this) {}
+    : data_(std::move(data_folder)), gate_(std::move(gate)), handler_(view, kHandler, kScript, handle_message, this) {}
 
 PersonalDataBridge::~PersonalDataBridge() {
     *alive_ = false;
@@ -67,7 +65,7 @@ PersonalDataBridge::~PersonalDataBridge() {
 gboolean PersonalDataBridge::handle_message(WebKitUserContentManager*, JSCValue* message,
                                             WebKitScriptMessageReply* reply, gpointer data) {
     auto& self = *static_cast<PersonalDataBridge*>(data);
-    const PageReply pending = PageReply::hold(message, reply);
+    const ScriptCall pending = hold_call(message, reply);
     std::string text = message_text(message);
     // The op alone decides the permission; PersonalData checks the rest
     // (sizes first, so a huge call is refused before it is parsed).
@@ -78,18 +76,18 @@ gboolean PersonalDataBridge::handle_message(WebKitUserContentManager*, JSCValue*
     }
     const std::string permission = permission_for_call(op);
     if (permission.empty()) {
-        pending.send(self.data_.call(text));
+        answer_call(self.data_.call(text), pending);
         return TRUE;
     }
     auto run = [&self, pending, text = std::move(text), permission](const std::string& refusal) {
         if (!refusal.empty()) {
-            pending.send(json{
-                {"error", "the user has not allowed this app to use " + permission + " (" + refusal + ")"},
-                {"denied",
-                 true}}.dump(-1, ' ', false, json::error_handler_t::replace));
+            answer_call(json{{"error", "the user has not allowed this app to use " + permission + " (" + refusal + ")"},
+                             {"denied", true}}
+                            .dump(-1, ' ', false, json::error_handler_t::replace),
+                        pending);
             return;
         }
-        pending.send(self.data_.call(text));
+        answer_call(self.data_.call(text), pending);
     };
     auto& calls = self.waiting_[permission];
     calls.push_back(std::move(run));

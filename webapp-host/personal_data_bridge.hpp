@@ -15,8 +15,8 @@
 
 #include <webkit2/webkit2.h>
 
-#include "page_calls.hpp"
 #include "personal_data.hpp"
+#include "script_call.hpp"
 
 namespace cirrus::webapp {
 
@@ -43,7 +43,7 @@ private:
     std::map<std::string, std::vector<std::function<void(const std::string&)>>> waiting_;
     // Set while the bridge lives: a late answer after it is gone does nothing.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-    PageCallHandler handler_;  // last: no call comes before the rest is ready
+    ScriptHandler handler_;  // last: no call comes before the rest is ready
 };
 
 }  // namespace cirrus::webapp

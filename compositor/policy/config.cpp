@@ -235,6 +235,14 @@ const std::vector<Section>& known_sections() {
                   if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
                   c.catalogue_app = v == "none" ? "" : v;
               }},
+             {"settings", "ID|none",
+              "the Settings app: the one app whose page may read the cloud account (never its secret), add, "
+              "test or remove it, read the sync service's status and ask for a backup (default: settings, the "
+              "bundled one; none: no app may)",
+              [](Config& c, const std::string& v, const std::string& w) {
+                  if (v != "none" && !valid_app_id(v)) refuse(w, v, "an app id, or none");
+                  c.settings_app = v == "none" ? "" : v;
+              }},
              {"catalogue_url", "URL",
               "the catalogue document (JSON) the catalogue app lists, http or https (default: none, the "
               "app's bundled sample)",

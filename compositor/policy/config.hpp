@@ -65,6 +65,9 @@ struct Config {
     std::string catalogue_app = "apps";
     // The catalogue document the catalogue app lists ("" its bundled sample).
     std::string catalogue_url;
+    // The Settings app ("" none): the only app whose page gets the account
+    // and sync calls (cirrus_app_v1.settings_role, webapp-host/settings_bridge).
+    std::string settings_app = "settings";
     bool install_bundled_apps = true;  // run `cirrus install-bundled` at start
     // Standby hosts kept started ahead of launches (app_host --standby), so
     // that a launch skips the process start; 0: none. Each costs memory.

@@ -118,6 +118,7 @@ TEST_CASE("photos go up on a good link, in chunks, and none is uploaded twice (e
     CHECK(remote_names(server) == std::vector<std::string>{"IMG 0002.jpg", "IMG_0001.jpg"});
     CHECK(read_text(server.files() / "Photos" / "IMG_0001.jpg") == big);
     CHECK(phone.status_file()["photos_uploaded"] == 2);
+    CHECK(phone.status_file()["photos_pending"] == 0);  // what Settings shows as waiting
     CHECK(phone.status_file()["last_success"].is_number());
 
     auto again = phone.once("--link good");
@@ -151,6 +152,7 @@ TEST_CASE("no bulk upload on 3g, 2g or offline, nor on a low battery: exit 3 wit
         CHECK_FALSE(std::filesystem::exists(server.files() / "Photos"));
     }
     CHECK(phone.status_file()["hold"] == "offline");
+    CHECK(phone.status_file()["photos_pending"] == 1);  // Settings: "1 waiting"
 
     cirrus::test::write_text(phone.dir / "power" / "BAT0" / "type", "Battery\n");
     cirrus::test::write_text(phone.dir / "power" / "BAT0" / "capacity", "12\n");

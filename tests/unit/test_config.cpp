@@ -521,6 +521,26 @@ TEST_CASE("the catalogue's document comes from [apps] catalogue_url: a web URL, 
     std::remove(path.c_str());
 }
 
+TEST_CASE("the Settings app is [apps] settings: the bundled one by default, another id, or none") {
+    const std::string path = "/tmp/cirrus-config-test-settings-" + std::to_string(getpid()) + ".ini";
+    const char* from_file[] = {"cirrus-compositor", "--config", path.c_str()};
+    const char* neither[] = {"cirrus-compositor"};
+    CHECK(parse_command_line(1, neither, "").settings_app == "settings");
+    const auto with = [&](const std::string& value) {
+        {
+            std::ofstream file(path);
+            file << "[apps]\nsettings = " << value << "\n";
+        }
+        return parse_command_line(3, from_file, "").settings_app;
+    };
+    CHECK(with("maker-settings") == "maker-settings");
+    CHECK(with("none").empty());
+    for (const std::string& bad : std::vector<std::string>{"../settings", "Settings App", std::string(200, 'x')}) {
+        CHECK_THROWS_WITH_AS(with(bad), doctest::Contains("apps.settings"), ConfigError);
+    }
+    std::remove(path.c_str());
+}
+
 TEST_CASE("the on-screen keyboard comes from [keyboard] command and show, and their flags, flags last") {
     const std::string path = "/tmp/cirrus-config-test-keyboard-" + std::to_string(getpid()) + ".ini";
     {

@@ -149,10 +149,10 @@ TEST_CASE(
     CHECK(run.out.empty());
     Registry registry = Registry::open(phone.registry);
     CHECK(*registry.get("browser") == browser_before);
-    // Every bundled app (each folder of manifests/), and browser-2.
+    // Every bundled app (each folder of manifests/ with a manifest), and browser-2.
     std::size_t bundled = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(CIRRUS_SOURCE_MANIFESTS))
-        bundled += entry.is_directory() && std::filesystem::exists(entry.path() / "manifest.webmanifest");
+    for (const auto& folder : std::filesystem::directory_iterator(CIRRUS_SOURCE_MANIFESTS))
+        bundled += std::filesystem::exists(folder.path() / "manifest.webmanifest") ? 1 : 0;
     CHECK(bundled >= 5);
     CHECK(registry.list().size() == bundled + 1);
 }

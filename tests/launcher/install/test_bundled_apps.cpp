@@ -134,6 +134,25 @@ TEST_CASE("bundled apps: apps, the catalogue, with a sample that lists web apps 
     }
 }
 
+TEST_CASE("bundled apps: settings, the one the runtime gives the account and sync calls") {
+    check_app("settings");
+    const auto package = open_package(manifests_dir() / "settings");
+    const auto manifest = nlohmann::json::parse(package.read("manifest.webmanifest"));
+    // Its id is the compositor's default [apps] settings: the bundled app
+    // installs as "settings" and gets the settings_role.
+    CHECK(manifest["id"] == "/settings/");
+    CHECK(manifest["translations"]["zh"]["name"] == "设置");
+    // No network of its own: the page talks only to the runtime.
+    const std::string html = package.read("index.html");
+    CHECK(html.find("default-src 'self'") != std::string::npos);
+    const std::string script = package.read("settings.js");
+    CHECK(script.find("window.cirrus && window.cirrus.settings") != std::string::npos);
+    // Strings from the runtime are shown as text, never as markup.
+    CHECK(script.find("innerHTML") == std::string::npos);
+    CHECK(html.find("Back up now") != std::string::npos);
+    CHECK(html.find("cirrus backup restore") != std::string::npos);
+}
+
 TEST_CASE("bundled apps: every folder in manifests/ is an app") {
     int apps = 0;
     for (const auto& entry : fs::directory_iterator(manifests_dir())) {
