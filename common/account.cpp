@@ -30,10 +30,6 @@ std::runtime_error file_error(const std::filesystem::path& path, const std::stri
     return std::runtime_error(path.string() + ": " + what);
 }
 
-std::string status_text(const dav::Response& response) {
-    return "HTTP " + std::to_string(response.status) + (response.reason.empty() ? "" : " " + response.reason);
-}
-
 CheckResult problem(Problem kind, std::string message, std::string dav_header = "") {
     return CheckResult{kind, std::move(message), std::move(dav_header)};
 }
@@ -203,11 +199,11 @@ CheckResult check_server(const std::string& url, const dav::Credentials& credent
         const std::string& where = client.base_url();
         const dav::Response options_answer = client.request("OPTIONS", "");
         if (options_answer.status >= 300 && options_answer.status <= 399) {
-            return problem(Problem::moved, where + " moved (" + status_text(options_answer) + ") to " +
+            return problem(Problem::moved, where + " moved (" + options_answer.status_text() + ") to " +
                                                options_answer.header("Location") + ": add the account with that URL");
         }
         if (options_answer.status == 401 || options_answer.status == 403) {
-            return problem(Problem::unauthorized, "the server refused " + who + " (" + status_text(options_answer) +
+            return problem(Problem::unauthorized, "the server refused " + who + " (" + options_answer.status_text() +
                                                       "): check the user name and the password or app token");
         }
         const std::string dav_header = options_answer.header("DAV");
@@ -228,32 +224,32 @@ CheckResult check_server(const std::string& url, const dav::Credentials& credent
             client.request("PROPFIND", "", {{"Depth", "0"}}, dav::kPropfindBody, "application/xml; charset=utf-8");
         if (found.status == 401 || found.status == 403) {
             return problem(Problem::unauthorized,
-                           "the server refused " + who + " (" + status_text(found) +
+                           "the server refused " + who + " (" + found.status_text() +
                                "): check the user name and the password or app token",
                            dav_header);
         }
         if (found.status >= 300 && found.status <= 399) {
             return problem(Problem::moved,
-                           where + " moved (" + status_text(found) + ") to " + found.header("Location") +
+                           where + " moved (" + found.status_text() + ") to " + found.header("Location") +
                                ": add the account with that URL",
                            dav_header);
         }
         if (found.status == 404) {
             return problem(Problem::not_found,
-                           "there is no folder at " + where + " (" + status_text(found) +
+                           "there is no folder at " + where + " (" + found.status_text() +
                                "): check the path, or create the folder on the server",
                            dav_header);
         }
         if (found.status == 405 || found.status == 501 || (found.ok() && found.status != 207)) {
             return problem(Problem::not_dav,
-                           where + " is not a WebDAV server (PROPFIND answered " + status_text(found) +
+                           where + " is not a WebDAV server (PROPFIND answered " + found.status_text() +
                                "): give the server's WebDAV folder" + std::string(kNextcloudHint),
                            dav_header);
         }
         if (found.status != 207) {
             return problem(
                 Problem::server_error,
-                where + ": the server failed (" + status_text(found) + "): try again later, or ask its admin",
+                where + ": the server failed (" + found.status_text() + "): try again later, or ask its admin",
                 dav_header);
         }
         const auto entries = dav::parse_multistatus(found.body);

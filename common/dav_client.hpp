@@ -55,6 +55,8 @@ struct Response {
     // The first value of a header, case-insensitively; "" when absent.
     std::string header(std::string_view name) const;
     bool ok() const { return status >= 200 && status <= 299; }
+    // "HTTP 507 Insufficient Storage", as messages quote it.
+    std::string status_text() const { return "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason); }
 };
 
 // One member of a collection, or the collection itself, as PROPFIND gave it.

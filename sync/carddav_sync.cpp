@@ -18,10 +18,6 @@ constexpr std::size_t kMultigetBatch = 20;
 constexpr const char* kXmlType = "application/xml; charset=utf-8";
 constexpr const char* kVcardType = "text/vcard; charset=utf-8";
 
-std::string status_text(const dav::Response& response) {
-    return "HTTP " + std::to_string(response.status) + (response.reason.empty() ? "" : " " + response.reason);
-}
-
 std::string name_of(const std::string& vcard) {
     const std::string name = vcard_property(vcard, "FN");
     return name.empty() ? vcard_property(vcard, "UID") : name;
@@ -73,7 +69,7 @@ DavAnswer CardDavSync::propfind(const std::string& path, int depth, const std::s
         client_.request("PROPFIND", path, {{"Depth", std::to_string(depth)}}, body, kXmlType);
     if (response.status == 401 || response.status == 403 || response.status == 507 || response.status >= 500)
         throw upload_error(response, "PROPFIND " + client_.url_of(path), "every contact");
-    if (response.status != 207) throw not_carddav(client_.url_of(path), what + " answered " + status_text(response));
+    if (response.status != 207) throw not_carddav(client_.url_of(path), what + " answered " + response.status_text());
     try {
         return parse_dav_answer(response.body);
     } catch (const std::runtime_error& e) {
@@ -122,7 +118,7 @@ std::string CardDavSync::address_book() {
             }();
             if (!made.ok() && !made_elsewhere)
                 throw not_carddav(client_.url_of(book),
-                                  "it has no address book and making one answered " + status_text(made));
+                                  "it has no address book and making one answered " + made.status_text());
         }
     }
     book = ensure_slash(book);
@@ -153,7 +149,7 @@ std::vector<RemoteItem> CardDavSync::listing(const std::string& book, const std:
         }
         if (response.status != 207) {
             report.events.push_back("the address book has no sync-collection (REPORT answered " +
-                                    status_text(response) + "): comparing every ETag instead");
+                                    response.status_text() + "): comparing every ETag instead");
             store_.set_state("no_sync_collection", "1");
             break;
         }

@@ -14,10 +14,6 @@ namespace cirrus::sync {
 
 namespace {
 
-std::string status_text(const dav::Response& response) {
-    return "HTTP " + std::to_string(response.status) + (response.reason.empty() ? "" : " " + response.reason);
-}
-
 std::string megabytes(std::uint64_t bytes) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
@@ -51,7 +47,7 @@ std::string read_range(const PendingPhoto& photo, std::uint64_t offset, std::uin
 }  // namespace
 
 UploadError upload_error(const dav::Response& response, const std::string& what, const std::string& photo) {
-    const std::string status = status_text(response);
+    const std::string status = response.status_text();
     if (response.status == 507)
         return UploadError(Outcome::needs_user, "the server is full (" + status + " on " + what +
                                                     "): free space on it or raise the account's quota; " + photo +

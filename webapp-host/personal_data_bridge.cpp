@@ -8,13 +8,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kHandler = "cirrusPersonalData";
+constexpr const char* kPersonalDataHandler = "cirrusPersonalData";
 
 // In the page's own world, top frame only. window.cirrus may already hold
 // another bridge's calls (it is kept, and these added to it when it can
 // take them); otherwise it is made, configurable so that a later bridge can
 // add its own.
-constexpr const char* kScript = R"JS((() => {
+constexpr const char* kPersonalDataScript = R"JS((() => {
   const handler = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.cirrusPersonalData;
   if (!handler) return;
   const call = (message) => handler.postMessage(JSON.stringify(message)).then((text) => {
@@ -52,7 +52,9 @@ constexpr const char* kScript = R"JS((() => {
 }  // namespace
 
 PersonalDataBridge::PersonalDataBridge(WebKitWebView* view, std::filesystem::path data_folder, Gate gate)
-    : data_(std::move(data_folder)), gate_(std::move(gate)), handler_(view, kHandler, kScript, handle_message, this) {}
+    : data_(std::move(data_folder)),
+      gate_(std::move(gate)),
+      handler_(view, kPersonalDataHandler, kPersonalDataScript, handle_message, this) {}
 
 PersonalDataBridge::~PersonalDataBridge() {
     *alive_ = false;

@@ -26,16 +26,16 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kHandler = "cirrusSettings";
+constexpr const char* kSettingsHandler = "cirrusSettings";
 // An account form is two addresses, a user and a secret: 8 KiB and change.
-constexpr std::size_t kMaxMessageBytes = 16 * 1024;
+constexpr std::size_t kMaxSettingsMessageBytes = 16 * 1024;
 // The page waits on the check: a server that says nothing is unreachable
 // after this long, not after the sync service's 30 s.
 constexpr std::chrono::seconds kCheckTimeout{15};
 
 // In the page's own world, top frame only. An app with the catalogue's role
 // too keeps its window.cirrus (frozen): this one is then absent.
-constexpr const char* kScript = R"JS((() => {
+constexpr const char* kSettingsScript = R"JS((() => {
   const handler = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.cirrusSettings;
   if (!handler || window.cirrus) return;
   const call = (message) => handler.postMessage(JSON.stringify(message)).then((text) => {
@@ -55,7 +55,7 @@ constexpr const char* kScript = R"JS((() => {
 })();)JS";
 
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-json error(const std::string& why) { return json{{"error", page_text(why, 1024)}}; }
+json settings_error(const std::string& why) { return json{{"error", page_text(why, 1024)}}; }
 
 void answer(const std::string& text, ScriptCall pending) { answer_call(text, pending); }
 
@@ -91,9 +91,9 @@ json status_answer() {
 json request_backup() {
     const auto path = sync::default_account_path();
     try {
-        if (!sync::load_account(path)) return error("no account: add one first");
+        if (!sync::load_account(path)) return settings_error("no account: add one first");
     } catch (const std::exception& e) {
-        return error(e.what());
+        return settings_error(e.what());
     }
     const auto state = sync::default_state_dir();
     std::error_code ec;
@@ -101,8 +101,8 @@ json request_backup() {
     const auto request = sync::backup_request_path(state);
     const int fd = ::open(request.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-        return error("cannot write " + request.string() + ": " + std::generic_category().message(errno) +
-                     ": check that the folder is this user's");
+        return settings_error("cannot write " + request.string() + ": " + std::generic_category().message(errno) +
+                              ": check that the folder is this user's");
     ::close(fd);
     std::error_code key_ec;
     return {{"requested", true}, {"backup_key", std::filesystem::exists(backup::default_key_path(path), key_ec)}};
@@ -111,7 +111,7 @@ json request_backup() {
 }  // namespace
 
 SettingsBridge::SettingsBridge(WebKitWebView* view, std::string log_prefix)
-    : prefix_(std::move(log_prefix)), page_(view, kHandler, kScript, &handle_message, this) {}
+    : prefix_(std::move(log_prefix)), page_(view, kSettingsHandler, kSettingsScript, &handle_message, this) {}
 
 SettingsBridge::~SettingsBridge() { alive_->store(false); }
 
@@ -119,9 +119,9 @@ gboolean SettingsBridge::handle_message(WebKitUserContentManager*, JSCValue* mes
                                         gpointer data) {
     auto& self = *static_cast<SettingsBridge*>(data);
     const ScriptCall pending = hold_call(message, reply);
-    std::optional<json> call = parse_call(message, kMaxMessageBytes);
+    std::optional<json> call = parse_call(message, kMaxSettingsMessageBytes);
     if (!call) {
-        answer(dump(error("a settings call is a JSON object with an 'op', at most 16 KiB")), pending);
+        answer(dump(settings_error("a settings call is a JSON object with an 'op', at most 16 KiB")), pending);
         return TRUE;
     }
     json& request = *call;
@@ -141,11 +141,11 @@ gboolean SettingsBridge::handle_message(WebKitUserContentManager*, JSCValue* mes
                          removed ? "removed" : "to remove: none");
             answer(dump({{"removed", removed}}), pending);
         } catch (const std::exception& e) {
-            answer(dump(error(e.what())), pending);
+            answer(dump(settings_error(e.what())), pending);
         }
     } else if (op == "add" || op == "test") {
         if (self.checking_) {
-            answer(dump(error("a check is under way: wait for its answer")), pending);
+            answer(dump(settings_error("a check is under way: wait for its answer")), pending);
             return TRUE;
         }
         std::optional<sync::Account> account;
@@ -161,17 +161,17 @@ gboolean SettingsBridge::handle_message(WebKitUserContentManager*, JSCValue* mes
             try {
                 account = sync::load_account(sync::default_account_path());
             } catch (const std::exception& e) {
-                answer(dump(error(e.what())), pending);
+                answer(dump(settings_error(e.what())), pending);
                 return TRUE;
             }
             if (!account) {
-                answer(dump(error("no account to test: add one first")), pending);
+                answer(dump(settings_error("no account to test: add one first")), pending);
                 return TRUE;
             }
         }
         self.check_in_thread(std::move(*account), op == "add", pending);
     } else {
-        answer(dump(error("no settings call '" + op.substr(0, 40) + "'")), pending);
+        answer(dump(settings_error("no settings call '" + op.substr(0, 40) + "'")), pending);
     }
     return TRUE;
 }

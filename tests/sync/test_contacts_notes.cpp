@@ -356,47 +356,48 @@ TEST_CASE("a full server (507) for contacts and notes: told in words, nothing lo
     CHECK_FALSE(a.contacts().find(id)->changed);
     CHECK(server_cards(radicale).size() == 1);
     CHECK(read_text(apache.files() / "Notes" / "full.txt") == "kept on the phone\n");
+}
 
-    // The page's path (webapp-host/personal_data, what window.cirrus.contacts and
-    // .notes run): an edit made by an app on phone A reaches the server with the
-    // lines another phone wrote kept; a note an app wrote goes up as a file.
-    TEST_CASE("an app's edit through window.cirrus's store code reaches Radicale and keeps another phone's lines") {
-        DavServer radicale(DavServer::Kind::carddav);
-        DavServer apache(DavServer::Kind::webdav);
-        PimPhone a(apache.url("/"), radicale.url("/"));
-        PimPhone b(apache.url("/"), radicale.url("/"));
-        b.contacts().add(
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nTEL;TYPE=work:+1 555 0100\r\n"
-            "X-PRONOUNS:she/her\r\nADR;TYPE=home:;;1 Main St;Springfield;;12345;US\r\nEND:VCARD\r\n");
-        require_ok(b.sync());
-        require_ok(a.sync());
+// The page's path (webapp-host/personal_data, what window.cirrus.contacts and
+// .notes run): an edit made by an app on phone A reaches the server with the
+// lines another phone wrote kept; a note an app wrote goes up as a file.
+TEST_CASE("an app's edit through window.cirrus's store code reaches Radicale and keeps another phone's lines") {
+    DavServer radicale(DavServer::Kind::carddav);
+    DavServer apache(DavServer::Kind::webdav);
+    PimPhone a(apache.url("/"), radicale.url("/"));
+    PimPhone b(apache.url("/"), radicale.url("/"));
+    b.contacts().add(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nTEL;TYPE=work:+1 555 0100\r\n"
+        "X-PRONOUNS:she/her\r\nADR;TYPE=home:;;1 Main St;Springfield;;12345;US\r\nEND:VCARD\r\n");
+    require_ok(b.sync());
+    require_ok(a.sync());
 
-        const cirrus::webapp::PersonalData app(a.data());
-        const auto list = nlohmann::json::parse(app.call(R"({"op":"contacts.list"})"));
-        REQUIRE(list.size() == 1);
-        nlohmann::json contact = list[0];
-        CHECK(contact["synced"] == true);
-        contact["phones"].push_back({{"value", "+1 555 0199"}, {"type", "cell"}});
-        const auto saved =
-            nlohmann::json::parse(app.call(nlohmann::json{{"op", "contacts.save"}, {"contact", contact}}.dump()));
-        REQUIRE_MESSAGE(saved.contains("id"), saved.dump());
-        CHECK(saved["synced"] == false);
-        CHECK(nlohmann::json::parse(
-                  app.call(R"({"op":"notes.write","name":"from-app.txt","text":"hello"})"))["bytes"] == 5);
+    const cirrus::webapp::PersonalData app(a.data());
+    const auto list = nlohmann::json::parse(app.call(R"({"op":"contacts.list"})"));
+    REQUIRE(list.size() == 1);
+    nlohmann::json contact = list[0];
+    CHECK(contact["synced"] == true);
+    contact["phones"].push_back({{"value", "+1 555 0199"}, {"type", "cell"}});
+    const auto saved =
+        nlohmann::json::parse(app.call(nlohmann::json{{"op", "contacts.save"}, {"contact", contact}}.dump()));
+    REQUIRE_MESSAGE(saved.contains("id"), saved.dump());
+    CHECK(saved["synced"] == false);
+    CHECK(nlohmann::json::parse(app.call(R"({"op":"notes.write","name":"from-app.txt","text":"hello"})"))["bytes"] ==
+          5);
 
-        const auto sent = a.sync();
-        require_ok(sent);
-        CHECK(contains(sent.out, "contacts: 0 in, 1 out"));
-        REQUIRE(server_cards(radicale).size() == 1);
-        const std::string on_server = server_cards(radicale)[0];
-        INFO(on_server);
-        CHECK(contains(on_server, "+1 555 0199"));
-        CHECK(contains(on_server, "+1 555 0100"));
-        CHECK(contains(on_server, "X-PRONOUNS:she/her"));
-        CHECK(contains(on_server, "1 Main St"));
-        CHECK(nlohmann::json::parse(app.call(R"({"op":"contacts.list"})"))[0]["synced"] == true);
-        CHECK(read_text(apache.files() / "Notes" / "from-app.txt") == "hello");
+    const auto sent = a.sync();
+    require_ok(sent);
+    CHECK(contains(sent.out, "contacts: 0 in, 1 out"));
+    REQUIRE(server_cards(radicale).size() == 1);
+    const std::string on_server = server_cards(radicale)[0];
+    INFO(on_server);
+    CHECK(contains(on_server, "+1 555 0199"));
+    CHECK(contains(on_server, "+1 555 0100"));
+    CHECK(contains(on_server, "X-PRONOUNS:she/her"));
+    CHECK(contains(on_server, "1 Main St"));
+    CHECK(nlohmann::json::parse(app.call(R"({"op":"contacts.list"})"))[0]["synced"] == true);
+    CHECK(read_text(apache.files() / "Notes" / "from-app.txt") == "hello");
 
-        require_ok(b.sync());
-        CHECK(contains(b.contacts().contacts().at(0).vcard, "+1 555 0199"));
-    }
+    require_ok(b.sync());
+    CHECK(contains(b.contacts().contacts().at(0).vcard, "+1 555 0199"));
+}
