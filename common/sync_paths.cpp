@@ -18,4 +18,8 @@ std::filesystem::path backup_request_path(const std::filesystem::path& state_dir
     return state_dir / "backup.request";
 }
 
+std::filesystem::path changes_request_path(const std::filesystem::path& state_dir) {
+    return state_dir / "changes.request";
+}
+
 }  // namespace cirrus::sync

@@ -33,7 +33,9 @@
 // Contacts (DIR/contacts.sqlite) and notes (DIR/Notes/, journal
 // DIR/notes.sqlite) live in the data folder beside the registry (--data,
 // default $XDG_DATA_HOME/cirrus). They sync as urgent work when the phone
-// changed one, and every --pull-seconds (default 300) for the server's
+// changed one (at once when an app's change wrote STATE/changes.request,
+// which the service watches, as it watches for STATE/backup.request), and
+// every --pull-seconds (default 300) for the server's
 // changes; with --once, always.
 #include <glib.h>
 #include <poll.h>
@@ -50,6 +52,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "carddav_sync.hpp"
 #include "common/account.hpp"
@@ -60,6 +63,7 @@
 #include "common/registry.hpp"
 #include "common/store_path.hpp"
 #include "common/strings.hpp"
+#include "common/sync_paths.hpp"
 #include "note_sync.hpp"
 #include "photo_upload.hpp"
 #include "status_file.hpp"
@@ -176,53 +180,73 @@ LinkQuality read_link(const Options& o) {
     return parse_link_quality(text.value_or("")).value_or(LinkQuality::offline);
 }
 
-// Wakes the service when the link file is replaced or removed: inotify on its
-// folder (the file itself is replaced by a rename, so a watch on it would end
-// with the first change). Without inotify, a look every second.
-class LinkWatch {
+// Wakes the service when a file it watches changes: the link file (replaced
+// by a rename, so the watch is on its folder: one on the file would end with
+// the first change) and the request files in its state folder (an app's
+// changed contact or note, Settings' "Back up now"). Without inotify, a look
+// at the link every second; the requests then wait for the next poll.
+class WakeWatch {
 public:
-    explicit LinkWatch(const std::filesystem::path& file) {
-        if (file.empty()) return;
-        name_ = file.filename().string();
+    enum class Woke { nothing, link, request };
+
+    WakeWatch(const std::filesystem::path& link_file, std::vector<std::filesystem::path> requests) {
         fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (fd_ < 0) return;
-        const std::string folder = file.parent_path().empty() ? "." : file.parent_path().string();
-        if (inotify_add_watch(fd_, folder.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM) < 0) {
-            close(fd_);
-            fd_ = -1;
-        }
+        const auto watch = [&](const std::filesystem::path& file, std::uint32_t mask) {
+            const std::string folder = file.parent_path().empty() ? "." : file.parent_path().string();
+            std::error_code error;
+            std::filesystem::create_directories(folder, error);
+            const int wd = inotify_add_watch(fd_, folder.c_str(), mask);
+            if (wd >= 0) watched_.push_back({wd, file.filename().string()});
+            return wd >= 0;
+        };
+        if (!link_file.empty())
+            link_watched_ = watch(link_file, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM);
+        for (const auto& request : requests) watch(request, IN_MOVED_TO | IN_CLOSE_WRITE);
+        has_link_ = !link_file.empty();
     }
-    ~LinkWatch() {
+    ~WakeWatch() {
         if (fd_ >= 0) close(fd_);
     }
-    LinkWatch(const LinkWatch&) = delete;
-    LinkWatch& operator=(const LinkWatch&) = delete;
+    WakeWatch(const WakeWatch&) = delete;
+    WakeWatch& operator=(const WakeWatch&) = delete;
 
-    // Sleeps until the link file changed or `timeout` passed (or a signal
-    // came). True when the file may have changed.
-    bool wait(std::chrono::milliseconds timeout) {
-        if (fd_ < 0) {
+    // Sleeps until a watched file changed or `timeout` passed (or a signal
+    // came); a request wins over the link when both came.
+    Woke wait(std::chrono::milliseconds timeout) {
+        if (fd_ < 0 || (has_link_ && !link_watched_)) {
             std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds(1000)));
-            return true;
+            return has_link_ ? Woke::link : Woke::nothing;
         }
         pollfd p{fd_, POLLIN, 0};
         const int ready = poll(&p, 1, static_cast<int>(std::clamp<std::int64_t>(timeout.count(), 0, 60'000)));
-        if (ready <= 0) return false;
+        if (ready <= 0) return Woke::nothing;
         alignas(inotify_event) char buffer[4096];
-        bool ours = false;
+        Woke woke = Woke::nothing;
         for (ssize_t n; (n = read(fd_, buffer, sizeof buffer)) > 0;) {
             for (ssize_t at = 0; at < n;) {
                 const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
-                if (event->len > 0 && name_ == event->name) ours = true;
+                for (std::size_t i = 0; event->len > 0 && i < watched_.size(); ++i) {
+                    if (watched_[i].wd != event->wd || watched_[i].name != event->name) continue;
+                    const bool is_link = has_link_ && link_watched_ && i == 0;
+                    if (!is_link) woke = Woke::request;
+                    else if (woke == Woke::nothing) woke = Woke::link;
+                }
                 at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
             }
         }
-        return ours;
+        return woke;
     }
 
 private:
+    struct Watched {
+        int wd;
+        std::string name;
+    };
     int fd_ = -1;
-    std::string name_;
+    bool has_link_ = false;
+    bool link_watched_ = false;
+    std::vector<Watched> watched_;  // the link file first, when there is one
 };
 
 // The first battery in sysfs; any mains supply online counts as charging.
@@ -278,7 +302,9 @@ std::string hold_message(const SyncStatus& status, const std::string& waiting = 
 class Service {
 public:
     explicit Service(Options options)
-        : o_(std::move(options)), journal_(o_.state / "uploads.sqlite"), link_watch_(o_.link ? "" : o_.link_file) {}
+        : o_(std::move(options)),
+          journal_(o_.state / "uploads.sqlite"),
+          wake_watch_(o_.link ? "" : o_.link_file, {changes_request_path(o_.state), backup_request_path(o_.state)}) {}
 
     // One look: conditions, new photos, and the work that may run. Returns
     // the outcome of the work run, or nullopt when none ran.
@@ -290,6 +316,10 @@ public:
             publish();
             return std::nullopt;
         }
+        // Taken before the stores are read: a change an app makes meanwhile
+        // asks again, and the next pass sends it.
+        std::error_code no_request;
+        std::filesystem::remove(changes_request_path(o_.state), no_request);
         urgent_outcome_ = sync_contacts_and_notes(*account);
         cirrus::dav::Client client(account->url, account->credentials());
         PhotoUploader uploader(client, journal_, o_.pictures, {"Photos/", o_.chunk_bytes, o_.settle});
@@ -369,9 +399,9 @@ public:
                                             scheduler_.wake_at().value_or(SyncTime::max()));
             const LinkQuality link = scheduler_.conditions().link;
             while (!stop_requested && steady_now() < until) {
-                if (link_watch_.wait(std::chrono::duration_cast<std::chrono::milliseconds>(until - steady_now())) &&
-                    read_link(o_) != link)
-                    break;
+                const auto woke =
+                    wake_watch_.wait(std::chrono::duration_cast<std::chrono::milliseconds>(until - steady_now()));
+                if (woke == WakeWatch::Woke::request || (woke == WakeWatch::Woke::link && read_link(o_) != link)) break;
             }
         }
         return 0;
@@ -528,7 +558,7 @@ private:
     std::size_t photos_pending_ = 0;
     nlohmann::json urgent_status_ = nlohmann::json::object();
     UploadJournal journal_;
-    LinkWatch link_watch_;
+    WakeWatch wake_watch_;
     Scheduler scheduler_;
     std::string last_message_;
     bool paused_ = false;

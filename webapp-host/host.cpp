@@ -48,7 +48,9 @@
 #include "top_bar.hpp"
 #include "worker_routing.hpp"
 #include "write_replay.hpp"
+#include "common/file_text.hpp"
 #include "common/protocol_text.hpp"
+#include "common/sync_paths.hpp"
 #include "common/url_routing.hpp"
 #include "common/web_memory.hpp"
 
@@ -57,6 +59,7 @@ namespace {
 using namespace cirrus::webapp;
 namespace launcher = cirrus::launcher;
 namespace protocol_text = cirrus::protocol_text;
+using cirrus::write_file_replacing;
 using Clock = std::chrono::steady_clock;
 
 // More crashes than this within kCrashWindow stop the automatic reloads.
@@ -130,6 +133,21 @@ void load_page(Host& host, const std::string& url) {
 }
 
 std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.options.app_id + "]: "; }
+
+// The folder of the phone's contacts and notes: beside the registry
+// (cirrus-sync's --data; its state folder, --state, is DATA/sync).
+std::filesystem::path personal_data_folder() { return launcher::default_registry_path().parent_path(); }
+
+// An app changed a contact or a note: cirrus-sync watches its state folder
+// for this file and sends the change now, not at its next poll (30 s).
+void ask_sync_now(const Host& host) {
+    const std::filesystem::path request = cirrus::sync::changes_request_path(personal_data_folder() / "sync");
+    std::error_code error;
+    std::filesystem::create_directories(request.parent_path(), error);
+    if (!write_file_replacing(request, ""))
+        std::fprintf(stderr, "%scannot write %s (%s): the change goes at cirrus-sync's next look\n",
+                     prefix(host).c_str(), request.c_str(), std::generic_category().message(errno).c_str());
+}
 
 // --- app:// ----------------------------------------------------------------
 
@@ -1077,10 +1095,11 @@ void build_window(Host& host, WebKitWebContext* context) {
     // the catalogue and Settings either: each has its own window.cirrus.
     if (!host.catalogue && !host.settings && !host.link->browser_role()) {
         host.personal_data = std::make_unique<PersonalDataBridge>(
-            host.view, launcher::default_registry_path().parent_path(),
+            host.view, personal_data_folder(),
             [&host](const std::string& name, std::function<void(const std::string&)> done) {
                 gate_personal_data(host, name, std::move(done));
-            });
+            },
+            [&host] { ask_sync_now(host); });
     }
     if (host.link->browser_role()) {
         host.browser_bar = make_browser_bar(host);

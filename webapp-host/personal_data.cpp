@@ -292,6 +292,10 @@ std::string permission_for_call(std::string_view op) {
     return "";
 }
 
+bool changes_personal_data(std::string_view op) {
+    return op == "contacts.save" || op == "contacts.remove" || op == "notes.write" || op == "notes.remove";
+}
+
 PersonalData::PersonalData(std::filesystem::path data_folder) : data_(std::move(data_folder)) {}
 
 std::string PersonalData::call(std::string_view message) const {

@@ -73,6 +73,10 @@ ParsedContact parse_contact(const nlohmann::json& object);
 // The permission a call needs ("contacts", "notes"), "" for no known call.
 std::string permission_for_call(std::string_view op);
 
+// Whether a call changes the phone's contacts or notes (save, remove, write):
+// after one that succeeded, the host asks the sync service to send it now.
+bool changes_personal_data(std::string_view op);
+
 // The data folder's stores: DATA/contacts.sqlite, DATA/Notes/ with its
 // journal DATA/notes.sqlite (where cirrus-sync looks for them).
 class PersonalData {

@@ -51,9 +51,11 @@ constexpr const char* kPersonalDataScript = R"JS((() => {
 
 }  // namespace
 
-PersonalDataBridge::PersonalDataBridge(WebKitWebView* view, std::filesystem::path data_folder, Gate gate)
+PersonalDataBridge::PersonalDataBridge(WebKitWebView* view, std::filesystem::path data_folder, Gate gate,
+                                       std::function<void()> changed)
     : data_(std::move(data_folder)),
       gate_(std::move(gate)),
+      changed_(std::move(changed)),
       handler_(view, kPersonalDataHandler, kPersonalDataScript, handle_message, this) {}
 
 PersonalDataBridge::~PersonalDataBridge() {
@@ -81,7 +83,7 @@ gboolean PersonalDataBridge::handle_message(WebKitUserContentManager*, JSCValue*
         answer_call(self.data_.call(text), pending);
         return TRUE;
     }
-    auto run = [&self, pending, text = std::move(text), permission](const std::string& refusal) {
+    auto run = [&self, pending, text = std::move(text), op, permission](const std::string& refusal) {
         if (!refusal.empty()) {
             answer_call(json{{"error", "the user has not allowed this app to use " + permission + " (" + refusal + ")"},
                              {"denied", true}}
@@ -89,7 +91,10 @@ gboolean PersonalDataBridge::handle_message(WebKitUserContentManager*, JSCValue*
                         pending);
             return;
         }
-        answer_call(self.data_.call(text), pending);
+        const std::string answer = self.data_.call(text);
+        answer_call(answer, pending);
+        if (self.changed_ && changes_personal_data(op) && !json::parse(answer, nullptr, false).contains("error"))
+            self.changed_();
     };
     auto& calls = self.waiting_[permission];
     calls.push_back(std::move(run));

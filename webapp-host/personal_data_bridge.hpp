@@ -27,7 +27,10 @@ public:
     // shell's prompt).
     using Gate = std::function<void(const std::string& permission, std::function<void(const std::string& refusal)>)>;
 
-    PersonalDataBridge(WebKitWebView* view, std::filesystem::path data_folder, Gate gate);
+    // `changed` runs after a call that changed a contact or a note (the host
+    // asks the sync service to send it now).
+    PersonalDataBridge(WebKitWebView* view, std::filesystem::path data_folder, Gate gate,
+                       std::function<void()> changed);
     ~PersonalDataBridge();
     PersonalDataBridge(const PersonalDataBridge&) = delete;
     PersonalDataBridge& operator=(const PersonalDataBridge&) = delete;
@@ -38,6 +41,7 @@ private:
 
     PersonalData data_;
     Gate gate_;
+    std::function<void()> changed_;
     // Calls waiting for a permission's answer: one question at a time per
     // name, however many calls the page makes meanwhile.
     std::map<std::string, std::vector<std::function<void(const std::string&)>>> waiting_;

@@ -401,3 +401,32 @@ TEST_CASE("an app's edit through window.cirrus's store code reaches Radicale and
     require_ok(b.sync());
     CHECK(contains(b.contacts().contacts().at(0).vcard, "+1 555 0199"));
 }
+
+TEST_CASE("the service: an app's change goes at once when its host asks (changes.request), not at the next poll") {
+    DavServer radicale(DavServer::Kind::carddav);
+    DavServer apache(DavServer::Kind::webdav);
+    PimPhone a(apache.url("/"), radicale.url("/"));
+    // A poll and a pull of a minute: only the request can make it go sooner.
+    std::vector<std::string> arguments = a.service_arguments();
+    for (std::size_t i = 0; i + 1 < arguments.size(); ++i)
+        if (arguments[i] == "--poll-seconds" || arguments[i] == "--pull-seconds") arguments[i + 1] = "60";
+    Background service(arguments, a.dir / "service.log");
+    INFO("service: " << read_text(a.dir / "service.log"));
+    // Its first pass has run: it now waits for the poll.
+    REQUIRE(wait_until([&] { return std::filesystem::exists(a.status()); }, std::chrono::seconds(20)));
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+
+    // What the host does after a page's contacts.save: the store, then the request.
+    const std::int64_t id = a.contacts().add(card("Ida Quick"));
+    const std::filesystem::path request = a.dir / "state" / "changes.request";
+    cirrus::test::write_text(request, "");
+    CHECK(wait_until([&] { return server_cards(radicale).size() == 1; }, std::chrono::seconds(15)));
+    CHECK(wait_until([&] { return !a.contacts().find(id)->changed; }, std::chrono::seconds(5)));
+    CHECK_FALSE(std::filesystem::exists(request));  // taken by the pass
+
+    // Without a request, a change waits for the poll (a minute): still here after 5 s.
+    const std::int64_t later = a.contacts().add(card("Jo Later"));
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    CHECK(a.contacts().find(later)->changed);
+    CHECK(service.stop(SIGTERM) == 0);
+}

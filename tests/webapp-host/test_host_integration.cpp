@@ -690,6 +690,8 @@ TEST_CASE(
           cirrus::launcher::PermissionState::ask);
     CHECK(cirrus::sync::ContactStore(data / "contacts.sqlite").contacts(true).empty());
     CHECK_FALSE(std::filesystem::exists(data / "Notes" / "hello.txt"));
+    // Nothing changed, so cirrus-sync was not asked to look.
+    CHECK_FALSE(std::filesystem::exists(data / "sync" / "changes.request"));
 
     // Denied on purpose: still refused, nothing written.
     REQUIRE(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "people", "contacts", "deny"}, {})
@@ -721,6 +723,8 @@ TEST_CASE(
     CHECK(std::string(std::istreambuf_iterator<char>(note), {}) == "first line\nsecond");
     CHECK_FALSE(std::filesystem::exists(data / "x"));
     CHECK_FALSE(std::filesystem::exists(data / "Notes" / ".." / "x"));
+    // And cirrus-sync is asked to send them now (it watches its state folder).
+    CHECK(std::filesystem::exists(data / "sync" / "changes.request"));
 }
 
 TEST_CASE("a hung page is offered a reload and reloaded after 10 s; the window stays") {

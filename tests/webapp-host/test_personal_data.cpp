@@ -111,6 +111,13 @@ TEST_CASE("calls need their permission by name") {
     CHECK(permission_for_call("") == "");
 }
 
+TEST_CASE("the calls that change the phone's data are the ones that ask cirrus-sync to send them now") {
+    for (const char* op : {"contacts.save", "contacts.remove", "notes.write", "notes.remove"})
+        CHECK_MESSAGE(cirrus::webapp::changes_personal_data(op), op);
+    for (const char* op : {"contacts.list", "contacts.get", "notes.list", "notes.read", "", "contacts.saved"})
+        CHECK_FALSE_MESSAGE(cirrus::webapp::changes_personal_data(op), op);
+}
+
 TEST_CASE("contacts: saved from a page into contacts.sqlite marked changed, edited without losing lines, removed") {
     webapp_test::TempDir tmp;
     const PersonalData data(tmp.path());
