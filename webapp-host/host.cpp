@@ -134,14 +134,15 @@ void load_page(Host& host, const std::string& url) {
 
 std::string prefix(const Host& host) { return "cirrus-webapp-host[" + host.options.app_id + "]: "; }
 
-// The folder of the phone's contacts and notes: beside the registry
-// (cirrus-sync's --data; its state folder, --state, is DATA/sync).
+// The folder of the phone's contacts and notes: beside the registry, where
+// cirrus-sync's --data defaults.
 std::filesystem::path personal_data_folder() { return launcher::default_registry_path().parent_path(); }
 
 // An app changed a contact or a note: cirrus-sync watches its state folder
-// for this file and sends the change now, not at its next poll (30 s).
+// (the default one, as Settings' backup request uses) for this file and
+// sends the change now, not at its next poll (30 s).
 void ask_sync_now(const Host& host) {
-    const std::filesystem::path request = cirrus::sync::changes_request_path(personal_data_folder() / "sync");
+    const std::filesystem::path request = cirrus::sync::changes_request_path(cirrus::sync::default_state_dir());
     std::error_code error;
     std::filesystem::create_directories(request.parent_path(), error);
     if (!write_file_replacing(request, ""))

@@ -690,8 +690,10 @@ TEST_CASE(
           cirrus::launcher::PermissionState::ask);
     CHECK(cirrus::sync::ContactStore(data / "contacts.sqlite").contacts(true).empty());
     CHECK_FALSE(std::filesystem::exists(data / "Notes" / "hello.txt"));
-    // Nothing changed, so cirrus-sync was not asked to look.
-    CHECK_FALSE(std::filesystem::exists(data / "sync" / "changes.request"));
+    // Nothing changed, so cirrus-sync was not asked to look (its state
+    // folder: the compositor's XDG_DATA_HOME/cirrus/sync).
+    const auto sync_request = std::filesystem::path(c.runtime_dir()) / "data/cirrus/sync/changes.request";
+    CHECK_FALSE(std::filesystem::exists(sync_request));
 
     // Denied on purpose: still refused, nothing written.
     REQUIRE(run_program({program("CIRRUS_CLI"), "--registry", db, "permission", "people", "contacts", "deny"}, {})
@@ -724,7 +726,7 @@ TEST_CASE(
     CHECK_FALSE(std::filesystem::exists(data / "x"));
     CHECK_FALSE(std::filesystem::exists(data / "Notes" / ".." / "x"));
     // And cirrus-sync is asked to send them now (it watches its state folder).
-    CHECK(std::filesystem::exists(data / "sync" / "changes.request"));
+    CHECK(std::filesystem::exists(sync_request));
 }
 
 TEST_CASE("a hung page is offered a reload and reloaded after 10 s; the window stays") {
