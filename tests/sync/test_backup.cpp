@@ -157,10 +157,13 @@ std::vector<std::string> snapshot_lines(const BackupPhone& phone) {
     return names;
 }
 
+// The chunks the server holds: not Apache's temporary file for a PUT under
+// way (".davfs.tmp…", removed when the upload is cut off).
 std::size_t count_files(const fs::path& folder) {
     std::error_code error;
     std::size_t count = 0;
-    for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) ++count;
+    for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
+        if (!it->path().filename().string().starts_with('.')) ++count;
     return count;
 }
 
